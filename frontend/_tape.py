@@ -1,0 +1,137 @@
+"""The recording machinery: thread-local autograd state, traced values, and `invoke`,
+the single entry point through which every operator runs.
+
+`invoke` runs the operator's kernel eagerly (MXNet semantics: values exist at once)
+and, while recording, appends one IR node whose inputs are the traced values of its
+arguments. There is no separate tape list: a node is reachable from the values it
+defined, so a graph dies with the arrays that reference it.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Dict, List, Optional, Sequence
+
+import numpy as np
+
+from .ir import Node, OpDef, TensorType, Value, get_op
+from .ir.errors import MXNetError, ShapeError
+
+
+class _State(threading.local):
+    """Per-thread recording and training flags (MXNet keeps them per thread too)."""
+
+    def __init__(self):
+        self.recording = False
+        self.training = False
+
+
+STATE = _State()
+
+
+class TracedValue(Value):
+    """An IR value produced while recording: `node` defines it (None for a leaf) and
+    `data` is its computed array, kept for the backward pass."""
+
+    __slots__ = ("node", "data")
+
+    def __init__(self, type: TensorType, node: Optional[Node], data: Optional[np.ndarray],
+                 hint: Optional[str] = None):
+        self.type = type
+        self.hint = hint
+        self.node = node
+        self.data = data
+
+
+class VariableValue(TracedValue):
+    """A leaf that wants a gradient: `grad` (the buffer NDArray), `grad_req`
+    ('write', 'add' or 'null'), and `fresh` (MXNet's `_fresh_grad`)."""
+
+    __slots__ = ("grad", "grad_req", "fresh")
+
+    def __init__(self, type: TensorType, data: np.ndarray, grad, grad_req: str):
+        TracedValue.__init__(self, type, None, data)
+        self.grad = grad
+        self.grad_req = grad_req
+        self.fresh = False
+
+
+def type_of(data: np.ndarray) -> TensorType:
+    return TensorType.get(data.shape, data.dtype)
+
+
+def _as_array(r) -> np.ndarray:
+    return r if type(r) is np.ndarray else np.asarray(r)
+
+
+def _conform(opdef: OpDef, t: TensorType, r: np.ndarray) -> np.ndarray:
+    """Make a kernel result match its inferred type (dtype drift is cast away)."""
+    if r.shape != t.shape:
+        raise MXNetError("internal error: kernel of %s returned shape %s, its shape rule says %s"
+                         % (opdef.name, r.shape, t.shape))
+    return r if r.dtype.name == t.dtype else r.astype(t.dtype)
+
+
+_EMPTY: Dict[str, Any] = {}
+
+
+def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
+           out_cls: Any = None) -> Any:
+    """Run `opdef` on NDArrays `inputs` with `attrs`; record a node if recording.
+
+    Returns one NDArray (of `out_cls`, default the class of the first input) or a tuple
+    for multi-output operators. The shape rule runs first, so bad input raises a clear
+    ShapeError before any allocation.
+    """
+    if len(attrs) != len(opdef.attrs):
+        attrs = opdef.complete_attrs(attrs)
+    datas = [a._data for a in inputs]
+    types = opdef.infer([TensorType.get(d.shape, d.dtype) for d in datas], attrs)
+    try:
+        result = opdef.kernel(*datas, **attrs)
+    except MXNetError:
+        raise
+    except Exception as e:
+        raise MXNetError("operator %s failed on inputs of shapes %s: %s: %s" % (
+            opdef.name, ", ".join(str(d.shape) for d in datas), type(e).__name__, e)) from e
+    cls = out_cls if out_cls is not None else type(inputs[0])
+    single = len(types) == 1
+    results = (_as_array(result),) if single else tuple(_as_array(r) for r in result)
+    for t, r in zip(types, results):
+        if r.shape != t.shape or r.dtype.name != t.dtype:
+            results = tuple(_conform(opdef, t2, r2) for t2, r2 in zip(types, results))
+            break
+    outs = []
+    if STATE.recording:
+        values = [a._value for a in inputs]
+        if any(v is not None for v in values):
+            in_values = []
+            for v, d in zip(values, datas):
+                if v is None:
+                    v = TracedValue(TensorType.get(d.shape, d.dtype), None, d)
+                in_values.append(v)
+            out_values = [TracedValue(t, None, r) for t, r in zip(types, results)]
+            node = Node(opdef.name, in_values, out_values, attrs)
+            for v in out_values:
+                v.node = node
+            for r, v in zip(results, out_values):
+                arr = cls.__new__(cls)
+                arr._data = r
+                arr._value = v
+                outs.append(arr)
+            return outs[0] if single else tuple(outs)
+    for r in results:
+        arr = cls.__new__(cls)
+        arr._data = r
+        arr._value = None
+        outs.append(arr)
+    return outs[0] if single else tuple(outs)
+
+
+def invoke_by_name(name: str, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
+                   out_cls: Any = None) -> Any:
+    """`invoke` looking the operator up by name."""
+    return invoke(get_op(name), inputs, attrs, out_cls)
+
+
+__all__ = ["STATE", "ShapeError", "TracedValue", "VariableValue", "invoke", "invoke_by_name",
+           "type_of"]

@@ -1,0 +1,156 @@
+"""`mx.autograd`: recording scopes, backward, grad, mark_variables, Function, get_symbol.
+
+Gradients come from a backward IR graph derived by `tapegraph.passes.grad` and executed
+by `tapegraph.runtime` (see `tapegraph.engine`).
+"""
+from __future__ import annotations
+
+from typing import Any, List, Optional, Sequence, Union
+
+import numpy as np
+
+from .ir import TensorType
+from .ir.errors import MXNetError
+from ._tape import STATE, VariableValue
+from .function import Function
+from . import engine
+
+__all__ = ["Function", "backward", "get_symbol", "grad", "is_recording", "is_training",
+           "mark_variables", "pause", "predict_mode", "record", "set_recording",
+           "set_training", "train_mode"]
+
+
+def set_recording(is_recording: bool) -> bool:
+    """Turn recording on or off; returns the previous state."""
+    previous = STATE.recording
+    STATE.recording = bool(is_recording)
+    return previous
+
+
+def set_training(train_mode: bool) -> bool:
+    """Set training (True) or predicting (False) mode; returns the previous state."""
+    previous = STATE.training
+    STATE.training = bool(train_mode)
+    return previous
+
+
+def is_recording() -> bool:
+    """Whether operations are being recorded (this thread)."""
+    return STATE.recording
+
+
+def is_training() -> bool:
+    """Whether operators run in training mode (this thread)."""
+    return STATE.training
+
+
+class _Scope:
+    """Sets recording and/or training for a `with` block and restores both on exit, even
+    when the block raises."""
+
+    def __init__(self, is_record: Optional[bool], train_mode: Optional[bool]):
+        self._enter_record = is_record
+        self._enter_train = train_mode
+        self._prev_record = None
+        self._prev_train = None
+
+    def __enter__(self):
+        self._prev_record = STATE.recording
+        self._prev_train = STATE.training
+        if self._enter_record is not None:
+            STATE.recording = self._enter_record
+        if self._enter_train is not None:
+            STATE.training = self._enter_train
+        return self
+
+    def __exit__(self, *exc):
+        STATE.recording = self._prev_record
+        STATE.training = self._prev_train
+        return False
+
+
+def record(train_mode: bool = True) -> _Scope:
+    """Scope in which operations are recorded for differentiation (training mode by default)."""
+    return _Scope(True, train_mode)
+
+
+def pause(train_mode: bool = False) -> _Scope:
+    """Scope in which recording is off (predict mode by default)."""
+    return _Scope(False, train_mode)
+
+
+def train_mode() -> _Scope:
+    """Scope in training mode, recording unchanged."""
+    return _Scope(None, True)
+
+
+def predict_mode() -> _Scope:
+    """Scope in predict mode, recording unchanged."""
+    return _Scope(None, False)
+
+
+def _as_list(x) -> List[Any]:
+    if x is None:
+        return []
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def mark_variables(variables, gradients, grad_reqs: Union[str, Sequence[str]] = "write") -> None:
+    """Mark arrays as variables whose gradients go into `gradients` (buffers used in place)."""
+    from .ndarray import NDArray
+    variables, gradients = _as_list(variables), _as_list(gradients)
+    if len(variables) != len(gradients):
+        raise MXNetError("mark_variables: %d variables but %d gradient buffers"
+                         % (len(variables), len(gradients)))
+    reqs = [grad_reqs] * len(variables) if isinstance(grad_reqs, str) else list(grad_reqs)
+    if len(reqs) != len(variables):
+        raise MXNetError("mark_variables: %d variables but %d grad_reqs"
+                         % (len(variables), len(reqs)))
+    for i, (v, g, r) in enumerate(zip(variables, gradients, reqs)):
+        if not isinstance(v, NDArray) or not isinstance(g, NDArray):
+            raise MXNetError("mark_variables: entry %d is not a pair of NDArrays" % i)
+        if r not in ("write", "add", "null"):
+            raise KeyError(r)
+        if v.shape != g.shape:
+            raise MXNetError("mark_variables: variable %d has shape %s but its gradient buffer "
+                             "has shape %s" % (i, v.shape, g.shape))
+    for v, g, r in zip(variables, gradients, reqs):
+        v._value = VariableValue(TensorType.get(v.shape, v._data.dtype), v._data, g, r)
+
+
+def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: bool = True,
+             pipeline=None) -> None:
+    """Compute gradients of `heads` with respect to the marked variables, into their
+    gradient buffers (grad_req 'write' overwrites, 'add' accumulates)."""
+    heads = _as_list(heads)
+    hg = None if head_grads is None else _as_list(head_grads)
+    if hg is not None and len(hg) != len(heads):
+        raise MXNetError("backward: %d head gradients for %d heads" % (len(hg), len(heads)))
+    engine.run_backward(heads, hg, None, retain_graph, False, train_mode, pipeline)
+
+
+def grad(heads, variables, head_grads=None, retain_graph: Optional[bool] = None,
+         create_graph: bool = False, train_mode: bool = True, pipeline=None):
+    """Gradients of `heads` with respect to `variables`, returned as new arrays (a list).
+
+    With `create_graph=True` the gradient computation is recorded, so the results can
+    be differentiated again (to any order).
+    """
+    heads = _as_list(heads)
+    variables_list = _as_list(variables)
+    hg = None if head_grads is None else _as_list(head_grads)
+    if retain_graph is None:
+        retain_graph = create_graph
+    grads = engine.run_backward(heads, hg, variables_list, retain_graph, create_graph,
+                                train_mode, pipeline)
+    if create_graph:
+        return list(grads)
+    cls = type(variables_list[0])
+    return [cls._wrap(g if g.dtype == v._data.dtype else g.astype(v._data.dtype))
+            for g, v in zip(grads, variables_list)]
+
+
+def get_symbol(x):
+    """The recorded computation that produced `x`, as a Symbol."""
+    from .symbol.symbol import symbol_from_arrays
+    return symbol_from_arrays(_as_list(x))

@@ -1,0 +1,259 @@
+"""Backward execution: collect the recorded graph, compile it once per structure, run it.
+
+    heads ──collect──> forward Graph ──passes.grad──> joint Graph
+          ──residualize (forward values are known) ──> pipeline ──> runtime Plan
+
+Compiled results are cached by the structural key computed while collecting, so the
+second iteration of a training loop runs no pass at all.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from .ir import Graph, attrs_key
+from .ir.errors import MXNetError
+from . import passes as _passes_pkg  # noqa: F401  (tapegraph.passes)
+from .passes import PassManager, grad as grad_pass, residualize
+from .runtime import PLAN_CACHE, Plan
+from ._tape import STATE, TracedValue, VariableValue
+from .base import NOT_IN_GRAPH
+
+# The pipeline applied after `grad` + `residualize`. Users can change it globally with
+# `set_default_pipeline` or per call (autograd.backward/grad's `pipeline=`).
+DEFAULT_PIPELINE = ["dce"]
+REPLAY_PIPELINE = ["dce"]  # used when the backward itself is recorded (create_graph)
+
+
+def set_default_pipeline(pipeline) -> List[Any]:
+    """Set the passes run on every derived backward graph; returns the previous list."""
+    global DEFAULT_PIPELINE
+    previous = DEFAULT_PIPELINE
+    from .passes import parse_pipeline
+    parse_pipeline(pipeline)  # validate before changing anything
+    DEFAULT_PIPELINE = pipeline.split(",") if isinstance(pipeline, str) else list(pipeline)
+    return previous
+
+
+class Collected:
+    """The recorded forward graph reachable from some heads, in a canonical order."""
+
+    __slots__ = ("values", "leaves", "nodes", "heads", "key")
+
+    def __init__(self, heads: Sequence[TracedValue]):
+        index: Dict[TracedValue, int] = {}
+        values: List[TracedValue] = []
+        leaves: List[TracedValue] = []
+        nodes: List[Any] = []
+        entries: List[tuple] = []
+        seen = set()
+
+        def leaf(v):
+            index[v] = len(values)
+            values.append(v)
+            leaves.append(v)
+            entries.append((v.type, v.grad_req if type(v) is VariableValue else None))
+
+        for h in heads:
+            if h in index:
+                continue
+            if h.node is None:
+                leaf(h)
+                continue
+            if h.node in seen:
+                continue
+            seen.add(h.node)
+            stack = [[h.node, 0]]
+            while stack:
+                top = stack[-1]
+                node, i = top
+                ins = node.inputs
+                while i < len(ins):
+                    v = ins[i]
+                    i += 1
+                    if v in index:
+                        continue
+                    n2 = v.node
+                    if n2 is None:
+                        leaf(v)
+                    elif n2 not in seen:
+                        seen.add(n2)
+                        top[1] = i
+                        stack.append([n2, 0])
+                        break
+                else:
+                    stack.pop()
+                    entries.append((node.op, attrs_key(node.attrs) if node.attrs else (),
+                                    tuple([index[v] for v in ins])))
+                    for v in node.outputs:
+                        index[v] = len(values)
+                        values.append(v)
+                    nodes.append(node)
+        self.values = values
+        self.leaves = leaves
+        self.nodes = nodes
+        self.heads = list(heads)
+        self.key = (tuple(entries), tuple(index[h] for h in heads))
+
+    def index_of(self) -> Dict[TracedValue, int]:
+        return {v: i for i, v in enumerate(self.values)}
+
+    def graph(self, name: str = "forward") -> Graph:
+        return Graph(name, self.leaves, self.nodes, self.heads)
+
+    def free(self) -> None:
+        """Forget how the values were computed (backward without retain_graph)."""
+        for n in self.nodes:
+            for v in n.outputs:
+                v.node = None
+
+
+class Compiled:
+    """A derived backward graph ready to run: `plan`, and for each graph input where its
+    data comes from: `("v", i)` the i-th collected value, `("h", j)` the j-th head grad."""
+
+    __slots__ = ("joint", "graph", "plan", "sources", "history")
+
+    def __init__(self, joint: Graph, graph: Graph, sources, history, build_plan: bool):
+        self.joint = joint
+        self.graph = graph
+        self.sources = sources
+        self.history = history
+        self.plan = Plan(graph) if build_plan else None
+
+
+def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[str],
+                     pipeline: Sequence[Any], build_plan: bool = True) -> Compiled:
+    """Run the gradient pass and the pipeline on the collected graph."""
+    fwd = col.graph()
+    wrt_inputs = [col.leaves.index(col.values[i]) for i in wrt]
+    joint = grad_pass(fwd, wrt=wrt_inputs, head_grads=list(head_specs))
+    known = [v for n in col.nodes for v in n.outputs]
+    manager = PassManager(pipeline, verify=False)
+    final = manager.run(residualize(joint, known=known))
+    index = col.index_of()
+    n_leaves = len(col.leaves)
+    n_heads = joint.meta.get("num_head_inputs", 0)
+    head_inputs = {v: j for j, v in enumerate(joint.inputs[n_leaves:n_leaves + n_heads])}
+    sources = []
+    for v in final.inputs:
+        if v in head_inputs:
+            sources.append(("h", head_inputs[v]))
+        else:
+            sources.append(("v", index[v]))
+    return Compiled(joint, final, tuple(sources), manager.history, build_plan)
+
+
+def _head_arrays(heads, head_grads) -> Tuple[List[str], List[Optional[np.ndarray]]]:
+    specs, arrays = [], []
+    if head_grads is None:
+        head_grads = [None] * len(heads)
+    if len(head_grads) != len(heads):
+        raise MXNetError("backward: got %d head gradients for %d heads"
+                         % (len(head_grads), len(heads)))
+    for i, (h, g) in enumerate(zip(heads, head_grads)):
+        if g is None:
+            specs.append("ones")
+            arrays.append(None)
+            continue
+        data = g._data if hasattr(g, "_data") else np.asarray(g, dtype=h._data.dtype)
+        if data.shape != h.shape:
+            raise MXNetError("backward: head gradient %d has shape %s but head %d has shape %s"
+                             % (i, data.shape, i, h.shape))
+        specs.append("input")
+        arrays.append(data if data.dtype == h._data.dtype else data.astype(h._data.dtype))
+    return specs, arrays
+
+
+def run_backward(heads, head_grads, variables, retain_graph: bool, create_graph: bool,
+                 train_mode: bool, pipeline=None):
+    """Differentiate `heads`. With `variables` None, gradients go into the marked
+    variables' buffers (autograd.backward); otherwise they are returned (autograd.grad).
+
+    Validates everything before changing any state: on error, gradient buffers, the
+    recorded graph and the recording flags are as they were.
+    """
+    head_values = []
+    for h in heads:
+        v = h._value
+        if v is None or (v.node is None and type(v) is not VariableValue):
+            raise MXNetError(NOT_IN_GRAPH)
+        head_values.append(v)
+    specs, head_data = _head_arrays(heads, head_grads)
+    col = Collected(head_values)
+    index = col.index_of()
+    if variables is None:
+        wrt = [index[v] for v in col.leaves if type(v) is VariableValue and v.grad_req != "null"]
+        if not wrt:
+            if any(type(v) is VariableValue for v in col.leaves):
+                raise MXNetError("Check failed: xs.size() > 0 (0 vs. 0) : There are no inputs "
+                                 "in computation graph that require gradients.")
+            raise MXNetError(NOT_IN_GRAPH)
+    else:
+        wrt = []
+        for i, var in enumerate(variables):
+            v = var._value
+            if type(v) is not VariableValue:
+                raise MXNetError("Cannot differentiate with respect to the %d-th variable "
+                                 "because it does not require gradient." % (i + 1))
+            if v not in index:
+                raise MXNetError("Cannot differentiate with respect to the %d-th variable: it is "
+                                 "not used in the computation of the heads." % (i + 1))
+            wrt.append(index[v])
+    pipeline = list(DEFAULT_PIPELINE if pipeline is None else (
+        pipeline.split(",") if isinstance(pipeline, str) else pipeline))
+    if create_graph:
+        pipeline = [p for p in pipeline if p in REPLAY_PIPELINE]
+    key = (col.key, tuple(wrt), tuple(specs), create_graph, tuple(map(str, pipeline)))
+    compiled = PLAN_CACHE.get_or_build(
+        key, lambda: compile_backward(col, wrt, specs, pipeline, build_plan=not create_graph))
+    previous_training = STATE.training
+    STATE.training = bool(train_mode)
+    try:
+        if create_graph:
+            grads = _replay(compiled, col, heads, head_grads)
+        else:
+            inputs = [col.values[i].data if kind == "v" else head_data[i]
+                      for kind, i in compiled.sources]
+            grads = compiled.plan.run(inputs)
+    finally:
+        STATE.training = previous_training
+    if not retain_graph:
+        col.free()
+    if variables is not None:
+        return grads
+    for i, g in zip(wrt, grads):
+        var = col.values[i]
+        buf = var.grad._data
+        if var.grad_req == "add":
+            buf += g
+        else:
+            np.copyto(buf, g, casting="unsafe")
+        var.fresh = True
+    return None
+
+
+def _replay(compiled: Compiled, col: Collected, heads, head_grads) -> List[Any]:
+    """Run the backward graph through `invoke` with recording on, so it is traced."""
+    from .function import replay_node
+    cls = type(heads[0])
+    env: Dict[Any, Any] = {}
+    for v, (kind, i) in zip(compiled.graph.inputs, compiled.sources):
+        if kind == "h":
+            env[v] = head_grads[i]
+        else:
+            value = col.values[i]
+            arr = cls._wrap(value.data)
+            arr._value = value
+            env[v] = arr
+    previous = STATE.recording
+    STATE.recording = True
+    try:
+        for node in compiled.graph.nodes:
+            outs = replay_node(node, [env[v] for v in node.inputs], cls)
+            for v, o in zip(node.outputs, outs):
+                env[v] = o
+    finally:
+        STATE.recording = previous
+    return [env[v] for v in compiled.graph.outputs]

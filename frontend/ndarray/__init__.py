@@ -1,0 +1,45 @@
+"""`mx.nd`: MXNet's legacy NDArray namespace."""
+from __future__ import annotations
+
+import numpy as _np
+
+from .ndarray import NDArray
+from .creation import arange as _arange, make as _make, to_numpy as _to_numpy
+from .ops import NAMESPACE as _NAMESPACE
+from . import random  # noqa: F401
+
+globals().update(_NAMESPACE)
+
+
+def array(source_array, ctx=None, dtype=None) -> NDArray:
+    """An NDArray holding a copy of `source_array` (float32 unless `dtype` is given)."""
+    return NDArray._wrap(_to_numpy(source_array, dtype, NDArray))
+
+
+def zeros(shape, ctx=None, dtype=None, **kwargs) -> NDArray:
+    """An array of zeros (float32 by default)."""
+    return _make(NDArray, 0, shape, dtype)
+
+
+def ones(shape, ctx=None, dtype=None, **kwargs) -> NDArray:
+    """An array of ones (float32 by default)."""
+    return _make(NDArray, 1, shape, dtype)
+
+
+def full(shape, val, ctx=None, dtype=None, **kwargs) -> NDArray:
+    """An array filled with `val`."""
+    return _make(NDArray, val, shape, dtype)
+
+
+def empty(shape, ctx=None, dtype=None) -> NDArray:
+    """An uninitialised array (zeros here)."""
+    return _make(NDArray, "empty", shape, dtype)
+
+
+def arange(start, stop=None, step=1.0, repeat=1, ctx=None, dtype=None, **kw) -> NDArray:
+    """Evenly spaced values in [start, stop)."""
+    return _arange(NDArray, start, stop, step, repeat, dtype)
+
+
+def from_numpy(array_, zero_copy=False) -> NDArray:
+    return NDArray._wrap(_np.array(array_, copy=not zero_copy))

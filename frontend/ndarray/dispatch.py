@@ -1,0 +1,92 @@
+"""Python operators on arrays: scalars pick the `_*_scalar` operators, arrays of different
+shapes are broadcast explicitly with `broadcast_to`, mixed dtypes are cast."""
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from ..ir import get_op
+from ..ir.errors import MXNetError
+from .._tape import invoke
+
+# python operator -> (array op, scalar op, reflected scalar op, MXNet broadcast name)
+BINARY = {
+    "add": ("elemwise_add", "_plus_scalar", "_plus_scalar", "broadcast_add"),
+    "sub": ("elemwise_sub", "_minus_scalar", "_rminus_scalar", "broadcast_sub"),
+    "mul": ("elemwise_mul", "_mul_scalar", "_mul_scalar", "broadcast_mul"),
+    "div": ("elemwise_div", "_div_scalar", "_rdiv_scalar", "broadcast_div"),
+    "pow": ("_power", "_power_scalar", "_rpower_scalar", "broadcast_power"),
+    "eq": ("_equal", "_equal_scalar", "_equal_scalar", "broadcast_equal"),
+    "ne": ("_not_equal", "_not_equal_scalar", "_not_equal_scalar", "broadcast_not_equal"),
+    "gt": ("_greater", "_greater_scalar", "_lesser_scalar", "broadcast_greater"),
+    "ge": ("_greater_equal", "_greater_equal_scalar", "_lesser_equal_scalar",
+           "broadcast_greater_equal"),
+    "lt": ("_lesser", "_lesser_scalar", "_greater_scalar", "broadcast_lesser"),
+    "le": ("_lesser_equal", "_lesser_equal_scalar", "_greater_equal_scalar",
+           "broadcast_lesser_equal"),
+}
+COMPARISONS = {"eq", "ne", "gt", "ge", "lt", "le"}
+_OPS = {}
+
+
+def _op(name):
+    op = _OPS.get(name)
+    if op is None:
+        op = _OPS[name] = get_op(name)
+    return op
+
+
+def is_scalar(x: Any) -> bool:
+    return isinstance(x, (numbers.Number, np.bool_)) and not isinstance(x, complex)
+
+
+def as_array(x: Any, like) -> Any:
+    """`x` as an array of the class of `like` (NDArrays pass through)."""
+    from .ndarray import NDArray
+    if isinstance(x, NDArray):
+        return x
+    data = np.asarray(x)
+    if data.dtype == np.float64 and not isinstance(x, np.ndarray):
+        data = data.astype(like._data.dtype if data.dtype.kind == "f" else np.float32)
+    return type(like)._wrap(data)
+
+
+def broadcast_pair(a, b, opname: str):
+    """Make `a` and `b` one shape and dtype, inserting broadcast_to / Cast nodes."""
+    sa, sb = a._data.shape, b._data.shape
+    if a._data.dtype != b._data.dtype:
+        dt = np.result_type(a._data.dtype, b._data.dtype)
+        if a._data.dtype != dt:
+            a = invoke(_op("Cast"), [a], {"dtype": dt.name})
+        if b._data.dtype != dt:
+            b = invoke(_op("Cast"), [b], {"dtype": dt.name})
+    if sa == sb:
+        return a, b
+    try:
+        shape = np.broadcast_shapes(sa, sb)
+    except ValueError:
+        raise MXNetError("%s: operands could not be broadcast together with shapes %s and %s"
+                         % (opname, sa, sb)) from None
+    if sa != shape:
+        a = invoke(_op("broadcast_to"), [a], {"shape": shape})
+    if sb != shape:
+        b = invoke(_op("broadcast_to"), [b], {"shape": shape})
+    return a, b
+
+
+def binary(kind: str, lhs, rhs, reflected: bool = False):
+    """`lhs <kind> rhs` (or `rhs <kind> lhs` when `reflected`), lhs being an NDArray."""
+    array_op, scalar_op, rscalar_op, bname = BINARY[kind]
+    if is_scalar(rhs):
+        opname = rscalar_op if reflected else scalar_op
+        out = invoke(_op(opname), [lhs], {"scalar": float(rhs)})
+    else:
+        other = as_array(rhs, lhs)
+        a, b = (other, lhs) if reflected else (lhs, other)
+        a, b = broadcast_pair(a, b, bname)
+        out = invoke(_op(array_op), [a, b], out_cls=type(lhs))
+    if kind in COMPARISONS and type(lhs)._bool_comparisons:
+        out = invoke(_op("Cast"), [out], {"dtype": "bool"})
+    return out

@@ -1,0 +1,94 @@
+"""`x[key]` and `x[key] = value`. Basic indexing (ints, slices, None, Ellipsis) records a
+`slice` node (plus a `Reshape` for integer and None axes); advanced indexing with integer
+or boolean arrays is handled by `ADVANCED_INDEXING` when an operator library provides it."""
+from __future__ import annotations
+
+import numbers
+from typing import Any, Callable, List, Optional
+
+import numpy as np
+
+from ..ir import get_op
+from ..ir.errors import MXNetError
+from .._tape import invoke
+
+# Set by the operator library: function(array, key) -> array, for array-valued keys.
+ADVANCED_INDEXING: Optional[Callable[[Any, Any], Any]] = None
+
+
+def _is_advanced(k) -> bool:
+    from .ndarray import NDArray
+    return isinstance(k, (NDArray, np.ndarray, list)) or (
+        isinstance(k, np.bool_) or isinstance(k, bool))
+
+
+def getitem(arr, key):
+    """Index `arr` like NumPy; errors name the index, axis and size."""
+    key = key if isinstance(key, tuple) else (key,)
+    if any(_is_advanced(k) for k in key):
+        if ADVANCED_INDEXING is None:
+            raise MXNetError("indexing with arrays is not supported by this build")
+        return ADVANCED_INDEXING(arr, key)
+    shape = arr.shape
+    n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if sum(1 for k in key if k is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    if n_real > len(shape):
+        raise IndexError("too many indices for array: array is %d-dimensional, but %d were "
+                         "indexed" % (len(shape), n_real))
+    expanded: List[Any] = []
+    for k in key:
+        if k is Ellipsis:
+            expanded.extend([slice(None)] * (len(shape) - n_real))
+        else:
+            expanded.append(k)
+    if Ellipsis not in key:
+        expanded.extend([slice(None)] * (len(shape) - n_real))
+    begin, end, step, out_shape = [], [], [], []
+    axis = 0
+    plain = True
+    for k in expanded:
+        if k is None:
+            out_shape.append(1)
+            plain = False
+            continue
+        size = shape[axis]
+        if isinstance(k, (numbers.Integral, np.integer)):
+            i = int(k)
+            if not -size <= i < size:
+                raise IndexError("index %d is out of bounds for axis %d with size %d"
+                                 % (i, axis, size))
+            i %= size
+            begin.append(i); end.append(i + 1); step.append(1)
+            plain = False
+        elif isinstance(k, slice):
+            start, stop, st = k.indices(size)
+            if st == 0:
+                raise ValueError("slice step cannot be zero")
+            begin.append(start)
+            end.append(stop if stop >= 0 else None)
+            step.append(st)
+            out_shape.append(len(range(start, stop, st)))
+        else:
+            raise IndexError("unsupported index %r of type %s" % (k, type(k).__name__))
+        axis += 1
+    out = invoke(get_op("slice"), [arr], {"begin": tuple(begin), "end": tuple(end),
+                                          "step": tuple(step)})
+    if not plain and tuple(out_shape) != out.shape:
+        out = invoke(get_op("Reshape"), [out], {"shape": tuple(out_shape), "reverse": False})
+    return out
+
+
+def setitem(arr, key, value) -> None:
+    """Write `value` into `arr[key]` in place (not recorded, as for MXNet's `x[:] = ...`)."""
+    from .ndarray import NDArray
+    if isinstance(key, tuple):
+        key = tuple(k._data if isinstance(k, NDArray) else k for k in key)
+    elif isinstance(key, NDArray):
+        key = key._data
+    src = value._data if isinstance(value, NDArray) else value
+    try:
+        arr._data[key] = src
+    except (ValueError, IndexError) as e:
+        raise MXNetError("cannot assign a value of shape %s to index %r of an array of shape "
+                         "%s: %s" % (np.shape(src), key, arr.shape, e)) from None

@@ -1,0 +1,321 @@
+"""`NDArray`: a NumPy array plus, while recorded, the IR value that produced it."""
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple
+
+import numpy as np
+
+from ..context import Context, cpu
+from ..ir import TensorType, get_op
+from ..ir.errors import MXNetError
+from .._tape import STATE, VariableValue, invoke
+from . import dispatch
+from .indexing import getitem, setitem
+
+GRAD_REQS = ("write", "add", "null")
+
+
+class NDArray:
+    """MXNet's legacy `mx.nd.NDArray`, backed by a NumPy array (float32 by default).
+
+    Values are computed eagerly; under `autograd.record()` each operation is also traced
+    into the IR, and `backward()` differentiates that graph with the compiler passes.
+    """
+
+    __slots__ = ("_data", "_value", "__weakref__")
+    _bool_comparisons = False  # legacy comparisons return 0/1 in the input dtype
+    _np_float_default = False  # NumPy integer input keeps its dtype
+    __array_priority__ = 1000.0
+
+    # ------------------------------------------------------------ construction
+    @classmethod
+    def _wrap(cls, data: np.ndarray):
+        arr = cls.__new__(cls)
+        arr._data = data
+        arr._value = None
+        return arr
+
+    def __init__(self, data: Any = None, ctx: Optional[Context] = None, dtype: Any = None):
+        from .creation import to_numpy
+        self._data = to_numpy(data if data is not None else [], dtype, type(self))
+        self._value = None
+
+    # ------------------------------------------------------------ properties
+    @property
+    def shape(self) -> Tuple[int, ...]:
+        return self._data.shape
+
+    @property
+    def dtype(self):
+        return self._data.dtype.type
+
+    @property
+    def size(self) -> int:
+        return self._data.size
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def context(self) -> Context:
+        return cpu()
+
+    ctx = context
+
+    @property
+    def stype(self) -> str:
+        return "default"
+
+    @property
+    def handle(self):
+        return id(self._data)
+
+    @property
+    def T(self):
+        return self.transpose()
+
+    # ------------------------------------------------------------ conversion
+    def asnumpy(self) -> np.ndarray:
+        """A NumPy copy of the data."""
+        return np.array(self._data, copy=True)
+
+    def asscalar(self):
+        """The single element as a NumPy scalar (the array must have size 1)."""
+        if self._data.size != 1:
+            raise ValueError("The current array is not a scalar")
+        return self._data.reshape(-1)[0]
+
+    def item(self):
+        return self.asscalar().item()
+
+    def astype(self, dtype, copy: bool = True):
+        """This array converted to `dtype` (recorded, so gradients flow back)."""
+        dtype = np.dtype(dtype)
+        if not copy and self._data.dtype == dtype:
+            return self
+        return invoke(get_op("Cast"), [self], {"dtype": dtype.name})
+
+    def copy(self):
+        """A copy (recorded as `_copy`)."""
+        return invoke(get_op("_copy"), [self])
+
+    def copyto(self, other):
+        if isinstance(other, NDArray):
+            other._data[...] = self._data
+            return other
+        return self.copy()
+
+    def as_in_context(self, ctx):
+        return self
+
+    as_in_ctx = as_in_context
+
+    def tostype(self, stype):
+        return self
+
+    def wait_to_read(self) -> None:
+        """Computation is synchronous here: returns at once."""
+
+    def wait_to_write(self) -> None:
+        """Computation is synchronous here: returns at once."""
+
+    def __array__(self, dtype=None, copy=None):
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def __float__(self) -> float:
+        return float(self.asscalar())
+
+    def __int__(self) -> int:
+        return int(self.asscalar())
+
+    def __index__(self) -> int:
+        return int(self.asscalar())
+
+    def __bool__(self) -> bool:
+        if self._data.size == 1:
+            return bool(self._data.reshape(-1)[0])
+        if self._data.size == 0:
+            return False
+        raise ValueError("The truth value of an NDArray with multiple elements is ambiguous.")
+
+    def __len__(self) -> int:
+        if not self._data.shape:
+            raise TypeError("len() of unsized object")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    __hash__ = object.__hash__
+
+    # ------------------------------------------------------------ printing
+    def __repr__(self) -> str:
+        shape = "x".join(str(s) for s in self._data.shape)
+        return "\n%s\n<%s %s @%s>" % (str(self._data), type(self).__name__, shape, self.context)
+
+    __str__ = __repr__
+
+    # ------------------------------------------------------------ autograd
+    def attach_grad(self, grad_req: str = "write", stype: Optional[str] = None) -> None:
+        """Allocate a zero gradient buffer and mark this array as a variable.
+
+        Detaches the array from the graph that produced it (MXNet semantics).
+        """
+        if grad_req not in GRAD_REQS:
+            raise KeyError(grad_req)
+        grad = type(self)._wrap(np.zeros_like(self._data))
+        self._value = VariableValue(TensorType.get(self._data.shape, self._data.dtype),
+                                    self._data, grad, grad_req)
+
+    @property
+    def grad(self):
+        """The gradient buffer, or None if `attach_grad` was not called."""
+        v = self._value
+        return v.grad if type(v) is VariableValue else None
+
+    @property
+    def grad_req(self) -> str:
+        v = self._value
+        return v.grad_req if type(v) is VariableValue else "null"
+
+    @property
+    def _fresh_grad(self) -> bool:
+        v = self._value
+        return v.fresh if type(v) is VariableValue else False
+
+    @_fresh_grad.setter
+    def _fresh_grad(self, state: bool) -> None:
+        v = self._value
+        if type(v) is not VariableValue:
+            raise MXNetError("_fresh_grad: array has no gradient buffer (call attach_grad())")
+        v.fresh = bool(state)
+
+    def detach(self):
+        """The same data, cut from the graph (a constant for later operations)."""
+        return type(self)._wrap(self._data)
+
+    def backward(self, out_grad=None, retain_graph: bool = False, train_mode: bool = True):
+        """Differentiate this array's graph, writing gradients into the marked variables."""
+        from .. import autograd
+        autograd.backward([self], None if out_grad is None else [out_grad],
+                          retain_graph=retain_graph, train_mode=train_mode)
+
+    # ------------------------------------------------------------ indexing
+    def __getitem__(self, key):
+        return getitem(self, key)
+
+    def __setitem__(self, key, value):
+        setitem(self, key, value)
+
+    # ------------------------------------------------------------ arithmetic
+    def __add__(self, o): return dispatch.binary("add", self, o)
+    def __radd__(self, o): return dispatch.binary("add", self, o, True)
+    def __sub__(self, o): return dispatch.binary("sub", self, o)
+    def __rsub__(self, o): return dispatch.binary("sub", self, o, True)
+    def __mul__(self, o): return dispatch.binary("mul", self, o)
+    def __rmul__(self, o): return dispatch.binary("mul", self, o, True)
+    def __truediv__(self, o): return dispatch.binary("div", self, o)
+    def __rtruediv__(self, o): return dispatch.binary("div", self, o, True)
+    def __pow__(self, o): return dispatch.binary("pow", self, o)
+    def __rpow__(self, o): return dispatch.binary("pow", self, o, True)
+    def __eq__(self, o): return dispatch.binary("eq", self, o)
+    def __ne__(self, o): return dispatch.binary("ne", self, o)
+    def __gt__(self, o): return dispatch.binary("gt", self, o)
+    def __ge__(self, o): return dispatch.binary("ge", self, o)
+    def __lt__(self, o): return dispatch.binary("lt", self, o)
+    def __le__(self, o): return dispatch.binary("le", self, o)
+    __div__ = __truediv__
+    __rdiv__ = __rtruediv__
+
+    def _bitwise(self, fn, other):
+        o = other._data if isinstance(other, NDArray) else other
+        return type(self)._wrap(np.asarray(fn(self._data, o)))
+
+    def __and__(self, o): return self._bitwise(np.bitwise_and, o)
+    def __or__(self, o): return self._bitwise(np.bitwise_or, o)
+    def __xor__(self, o): return self._bitwise(np.bitwise_xor, o)
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def __invert__(self):
+        return type(self)._wrap(np.asarray(np.invert(self._data)))
+
+    def __neg__(self):
+        return invoke(get_op("negative"), [self])
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return invoke(get_op("abs"), [self])
+
+    def _inplace(self, kind, other):
+        result = dispatch.binary(kind, self, other)
+        if STATE.recording and result._value is not None:
+            return result
+        self._data[...] = result._data
+        return self
+
+    def __iadd__(self, o): return self._inplace("add", o)
+    def __isub__(self, o): return self._inplace("sub", o)
+    def __imul__(self, o): return self._inplace("mul", o)
+    def __itruediv__(self, o): return self._inplace("div", o)
+
+    # ------------------------------------------------------------ methods
+    def reshape(self, *shape, **kwargs):
+        """Reshape (MXNet codes 0, -1, -2, -3, -4 allowed)."""
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = shape[0]
+        shape = kwargs.pop("shape", shape)
+        reverse = kwargs.pop("reverse", False)
+        if kwargs:
+            raise TypeError("reshape: unexpected arguments %s" % ", ".join(kwargs))
+        return invoke(get_op("Reshape"), [self], {"shape": tuple(int(s) for s in shape),
+                                                  "reverse": bool(reverse)})
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = axes[0]
+        return invoke(get_op("transpose"), [self], {"axes": tuple(axes)})
+
+    def sum(self, axis=None, keepdims=False, exclude=False, **kw):
+        return invoke(get_op("sum"), [self], {"axis": _axis(axis), "keepdims": bool(keepdims),
+                                             "exclude": bool(exclude)})
+
+    def mean(self, axis=None, keepdims=False, exclude=False, **kw):
+        return invoke(get_op("mean"), [self], {"axis": _axis(axis), "keepdims": bool(keepdims),
+                                              "exclude": bool(exclude)})
+
+    def flatten(self):
+        return self.reshape((self.shape[0], -1) if self.ndim else (1, 1))
+
+    def expand_dims(self, axis):
+        return invoke(get_op("expand_dims"), [self], {"axis": int(axis)})
+
+    def broadcast_to(self, shape):
+        return invoke(get_op("broadcast_to"), [self], {"shape": tuple(shape)})
+
+    def zeros_like(self):
+        return invoke(get_op("zeros_like"), [self])
+
+    def ones_like(self):
+        return invoke(get_op("ones_like"), [self])
+
+    def __getattr__(self, name):
+        # Unary math as methods: x.exp(), x.sqrt(), x.relu(), ...
+        from ..ir import REGISTRY
+        if not name.startswith("_") and name in REGISTRY:
+            opdef = REGISTRY.get(name)
+            if opdef.num_inputs == 1 and not any(
+                    d is not None and d.__class__ is object for d in opdef.attrs.values()):
+                return lambda **attrs: invoke(opdef, [self], attrs)
+        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
+
+
+def _axis(axis):
+    if axis is None:
+        return None
+    if isinstance(axis, (list, tuple)):
+        return tuple(int(a) for a in axis)
+    return int(axis)

@@ -1,0 +1,193 @@
+"""Operator functions of the `mx.nd` namespace, generated from the registry plus the few
+that need frontend logic (broadcasting, Dropout's mask, BatchNorm's moving statistics)."""
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+import numpy as np
+
+from ..ir import REGISTRY, get_op
+from ..ir.errors import MXNetError
+from .._tape import STATE, invoke
+from . import dispatch
+from .ndarray import NDArray
+
+NAMESPACE: Dict[str, Callable] = {}
+
+
+def _finish(result, out):
+    if out is None:
+        return result
+    out._data[...] = result._data
+    return out
+
+
+def _as_inputs(arrays: Sequence[Any], cls=NDArray) -> List[NDArray]:
+    out = []
+    for a in arrays:
+        if not isinstance(a, NDArray):
+            if a is None:
+                raise MXNetError("missing input array")
+            a = cls._wrap(np.asarray(a, dtype=np.float32))
+        out.append(a)
+    return out
+
+
+def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
+          variadic: bool = False) -> Callable:
+    """Define `mx.nd.<pyname>` calling operator `opname` on the named array arguments;
+    other keyword arguments are the operator's attributes."""
+    opdef = get_op(opname)
+
+    def fn(*args, out=None, name=None, **kwargs):
+        if variadic:
+            arrays, rest = list(args), []
+        else:
+            arrays = list(args[:len(arg_names)])
+            rest = list(args[len(arg_names):])
+            for nm in arg_names[len(arrays):]:
+                if nm in kwargs:
+                    arrays.append(kwargs.pop(nm))
+        attr_names = [k for k in opdef.attrs]
+        for k, v in zip(attr_names, rest):
+            kwargs[k] = v
+        kwargs = {k: _norm(v) for k, v in kwargs.items() if k not in ("ctx", "name")}
+        return _finish(invoke(opdef, _as_inputs(arrays), kwargs), out)
+
+    fn.__name__ = pyname
+    fn.__qualname__ = pyname
+    fn.__doc__ = "%s\n\nOperator `%s`; attributes: %s." % (
+        opdef.doc or pyname, opname, ", ".join(
+            "%s=%r" % (k, v) for k, v in opdef.attrs.items()) or "none")
+    NAMESPACE[pyname] = fn
+    return fn
+
+
+def _norm(v):
+    if isinstance(v, list):
+        return tuple(_norm(x) for x in v)
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, np.dtype) or (isinstance(v, type) and issubclass(v, np.generic)):
+        return np.dtype(v).name
+    return v
+
+
+for _name in ("negative", "exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tanh",
+              "square", "sqrt", "rsqrt", "sigmoid", "relu", "abs", "sign", "floor", "ceil",
+              "round", "trunc", "fix", "zeros_like", "ones_like", "BlockGrad"):
+    defop(_name, _name)
+NAMESPACE["stop_gradient"] = NAMESPACE["BlockGrad"]
+NAMESPACE["identity"] = NAMESPACE["_copy"] = defop("_copy", "_copy")
+for _name in ("elemwise_add", "elemwise_sub", "elemwise_mul", "elemwise_div"):
+    defop(_name, _name, ("lhs", "rhs"))
+defop("Reshape", "Reshape")
+defop("transpose", "transpose")
+defop("expand_dims", "expand_dims")
+defop("sum", "sum")
+defop("mean", "mean")
+defop("slice", "slice")
+defop("Cast", "Cast")
+defop("SliceChannel", "SliceChannel")
+defop("Concat", "Concat", variadic=True)
+defop("FullyConnected", "FullyConnected", ("data", "weight", "bias"))
+defop("Activation", "Activation")
+NAMESPACE["reshape"] = NAMESPACE["Reshape"]
+NAMESPACE["cast"] = NAMESPACE["Cast"]
+
+
+def dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kw):
+    """Matrix product contracting lhs's last axis with rhs's first (after transposes)."""
+    return _finish(invoke(get_op("dot"), _as_inputs([lhs, rhs]),
+                          {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b)}),
+                   out)
+
+
+def broadcast_to(data, shape, out=None, **kw):
+    """Broadcast to `shape` (a 0 in `shape` keeps that dimension)."""
+    shape = tuple(s if s != 0 else d for s, d in zip(shape, data.shape)) \
+        if len(shape) == data.ndim else tuple(shape)
+    return _finish(invoke(get_op("broadcast_to"), [data], {"shape": shape}), out)
+
+
+def split(data, num_outputs, axis=1, squeeze_axis=False, **kw):
+    """Split into `num_outputs` equal arrays along `axis` (a list when more than one)."""
+    out = invoke(get_op("SliceChannel"), [data], {"num_outputs": int(num_outputs),
+                                                  "axis": int(axis),
+                                                  "squeeze_axis": bool(squeeze_axis)})
+    return list(out) if isinstance(out, tuple) else out
+
+
+def concat(*data, dim=1, **kw):
+    """Join arrays along `dim`."""
+    return invoke(get_op("Concat"), _as_inputs(data), {"dim": int(dim), "num_args": len(data)})
+
+
+def _broadcast_binary(kind):
+    def fn(lhs, rhs, out=None, **kw):
+        if not isinstance(lhs, NDArray):
+            return _finish(dispatch.binary(kind, rhs, lhs, reflected=True), out)
+        return _finish(dispatch.binary(kind, lhs, rhs), out)
+    fn.__name__ = "broadcast_" + kind
+    fn.__doc__ = "Elementwise %s with NumPy broadcasting." % kind
+    return fn
+
+
+for _kind, _mx in (("add", "add"), ("sub", "sub"), ("mul", "mul"), ("div", "div"),
+                   ("pow", "power"), ("eq", "equal"), ("ne", "not_equal"), ("gt", "greater"),
+                   ("ge", "greater_equal"), ("lt", "lesser"), ("le", "lesser_equal")):
+    NAMESPACE["broadcast_" + _mx] = _broadcast_binary(_kind)
+NAMESPACE["add"] = NAMESPACE["broadcast_add"]
+NAMESPACE["subtract"] = NAMESPACE["broadcast_sub"]
+NAMESPACE["multiply"] = NAMESPACE["broadcast_mul"]
+NAMESPACE["divide"] = NAMESPACE["broadcast_div"]
+NAMESPACE["power"] = NAMESPACE["broadcast_power"]
+NAMESPACE["broadcast_minus"] = NAMESPACE["broadcast_sub"]
+NAMESPACE["broadcast_plus"] = NAMESPACE["broadcast_add"]
+
+
+def Dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None, **kw):
+    """Zero elements with probability `p` and scale the rest by 1/(1-p) in train mode
+    (or always, with mode='always'); the identity otherwise."""
+    if not 0.0 <= float(p) <= 1.0:
+        raise MXNetError("Dropout: p must be in [0, 1], got %r" % (p,))
+    if not (STATE.training or mode == "always") or p == 0:
+        return _finish(invoke(get_op("_copy"), [data]), out)
+    from .. import random as _random
+    shape = list(data.shape)
+    for a in axes or ():
+        shape[a] = 1
+    keep = _random.generator().random(tuple(shape)) >= p
+    scale = 0.0 if p >= 1 else 1.0 / (1.0 - p)
+    mask = np.broadcast_to((keep * scale).astype(data._data.dtype), data.shape)
+    return _finish(invoke(get_op("Dropout"), [data, type(data)._wrap(np.ascontiguousarray(mask))],
+                          {"p": float(p), "mode": mode, "axes": tuple(axes or ())}), out)
+
+
+def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9,
+              fix_gamma=True, use_global_stats=False, output_mean_var=False, axis=1,
+              cudnn_off=False, out=None, **kw):
+    """Batch normalisation. In train mode it uses the batch statistics and updates
+    `moving_mean` / `moving_var` in place; otherwise it uses the moving statistics."""
+    training = bool(STATE.training)
+    attrs = {"eps": float(eps), "momentum": float(momentum), "fix_gamma": bool(fix_gamma),
+             "use_global_stats": bool(use_global_stats), "axis": int(axis),
+             "output_mean_var": False, "cudnn_off": bool(cudnn_off), "training": training}
+    result = invoke(get_op("BatchNorm"), _as_inputs([data, gamma, beta, moving_mean, moving_var]),
+                    attrs)
+    if training and not use_global_stats:
+        x = data._data
+        ax = int(axis) % x.ndim
+        red = tuple(i for i in range(x.ndim) if i != ax)
+        m = float(momentum)
+        moving_mean._data[...] = moving_mean._data * m + x.mean(axis=red) * (1 - m)
+        moving_var._data[...] = moving_var._data * m + x.var(axis=red) * (1 - m)
+    return _finish(result, out)
+
+
+def waitall() -> None:
+    """Computation is synchronous: nothing to wait for."""
+
+
+NAMESPACE.update(dot=dot, broadcast_to=broadcast_to, split=split, concat=concat,
+                 Dropout=Dropout, BatchNorm=BatchNorm, waitall=waitall)

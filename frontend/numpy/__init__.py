@@ -1,0 +1,152 @@
+"""`mx.np`: NumPy-compatible arrays and functions (float32 by default)."""
+from __future__ import annotations
+
+import numpy as _onp
+
+from ..ir import get_op
+from .._tape import invoke
+from ..ndarray import dispatch as _dispatch
+from ..ndarray.creation import arange as _arange, make as _make, to_numpy as _to_numpy
+from .ndarray import ndarray
+from . import random  # noqa: F401
+
+float32, float64, float16 = _onp.float32, _onp.float64, _onp.float16
+int32, int64, int8, uint8, bool_ = _onp.int32, _onp.int64, _onp.int8, _onp.uint8, _onp.bool_
+pi, e, inf, nan, newaxis = _onp.pi, _onp.e, _onp.inf, _onp.nan, None
+
+
+def _arr(x) -> ndarray:
+    if isinstance(x, ndarray):
+        return x
+    if hasattr(x, "_data"):
+        return ndarray._wrap(x._data)
+    return ndarray._wrap(_to_numpy(x, None, ndarray))
+
+
+def array(object, dtype=None, ctx=None, copy=True) -> ndarray:
+    """An array holding a copy of `object` (float32 unless `dtype` is given)."""
+    return ndarray._wrap(_to_numpy(object, dtype, ndarray))
+
+
+asarray = array
+
+
+def zeros(shape, dtype=None, order="C", ctx=None) -> ndarray:
+    """An array of zeros."""
+    return _make(ndarray, 0, shape, dtype)
+
+
+def ones(shape, dtype=None, order="C", ctx=None) -> ndarray:
+    """An array of ones."""
+    return _make(ndarray, 1, shape, dtype)
+
+
+def full(shape, fill_value, dtype=None, order="C", ctx=None) -> ndarray:
+    """An array filled with `fill_value`."""
+    return _make(ndarray, fill_value, shape, dtype)
+
+
+def empty(shape, dtype=None, order="C", ctx=None) -> ndarray:
+    return _make(ndarray, "empty", shape, dtype)
+
+
+def arange(start, stop=None, step=1, dtype=None, ctx=None) -> ndarray:
+    """Evenly spaced values (float32 by default)."""
+    return _arange(ndarray, start, stop, step, 1, dtype)
+
+
+def zeros_like(a, dtype=None) -> ndarray:
+    return invoke(get_op("zeros_like"), [_arr(a)])
+
+
+def ones_like(a, dtype=None) -> ndarray:
+    return invoke(get_op("ones_like"), [_arr(a)])
+
+
+def _unary(opname):
+    opdef = get_op(opname)
+
+    def fn(x, out=None, **kw):
+        return invoke(opdef, [_arr(x)])
+    fn.__name__ = opname
+    fn.__doc__ = "Elementwise %s." % opname
+    return fn
+
+
+exp, log, sin, cos, tanh, sqrt, square = (_unary(n) for n in
+                                          ("exp", "log", "sin", "cos", "tanh", "sqrt", "square"))
+abs = absolute = _unary("abs")
+negative, sign, floor, ceil = (_unary(n) for n in ("negative", "sign", "floor", "ceil"))
+expm1, log1p, log2, log10 = (_unary(n) for n in ("expm1", "log1p", "log2", "log10"))
+
+
+def _binary(kind):
+    def fn(x1, x2, out=None, **kw):
+        if isinstance(x1, ndarray) or not isinstance(x2, ndarray):
+            return _dispatch.binary(kind, _arr(x1), x2)
+        return _dispatch.binary(kind, x2, x1, reflected=True)
+    fn.__name__ = kind
+    return fn
+
+
+add, subtract, multiply, divide, power = (_binary(k) for k in ("add", "sub", "mul", "div", "pow"))
+true_divide = divide
+equal, not_equal, greater, less = (_binary(k) for k in ("eq", "ne", "gt", "lt"))
+greater_equal, less_equal = _binary("ge"), _binary("le")
+
+
+def _axis(axis):
+    if axis is None:
+        return None
+    return tuple(axis) if isinstance(axis, (tuple, list)) else int(axis)
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
+    """Sum of elements over `axis`."""
+    return invoke(get_op("sum"), [_arr(a)], {"axis": _axis(axis), "keepdims": bool(keepdims),
+                                             "exclude": False})
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=False):
+    """Mean over `axis`."""
+    return invoke(get_op("mean"), [_arr(a)], {"axis": _axis(axis), "keepdims": bool(keepdims),
+                                              "exclude": False})
+
+
+def dot(a, b, out=None):
+    """NumPy's dot (vector . vector gives a 0-d array)."""
+    a, b = _arr(a), _arr(b)
+    return invoke(get_op("_np_dot"), [a, b])
+
+
+def reshape(a, newshape, order="C"):
+    return _arr(a).reshape(newshape)
+
+
+def transpose(a, axes=None):
+    return _arr(a).transpose(*(axes or ()))
+
+
+def array_equiv(a1, a2) -> bool:
+    """True if the arrays have broadcast-compatible shapes and equal elements."""
+    def host(x):
+        return x._data if hasattr(x, "_data") else _onp.asarray(x)
+    return bool(_onp.array_equiv(host(a1), host(a2)))
+
+
+def array_equal(a1, a2) -> bool:
+    def host(x):
+        return x._data if hasattr(x, "_data") else _onp.asarray(x)
+    return bool(_onp.array_equal(host(a1), host(a2)))
+
+
+def shape(a):
+    return _arr(a).shape
+
+
+def ndim(a):
+    return _arr(a).ndim
+
+
+def size(a):
+    return _arr(a).size

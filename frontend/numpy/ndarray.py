@@ -1,0 +1,43 @@
+"""`mx.np.ndarray`: the NumPy-style array class (same machinery, NumPy's printing and
+boolean comparisons)."""
+from __future__ import annotations
+
+import numpy as _onp
+
+from ..ndarray.ndarray import NDArray
+
+
+class ndarray(NDArray):  # noqa: N801  (MXNet's name)
+    """MXNet's `mx.np.ndarray`: prints like NumPy (`array([1., 2.])`, float32 implied)."""
+
+    __slots__ = ()
+    _bool_comparisons = True
+    _np_float_default = True
+
+    @property
+    def dtype(self):
+        return self._data.dtype
+
+    def __repr__(self) -> str:
+        data = self._data
+        body = _onp.array2string(data, separator=", ", prefix="array(")
+        if data.dtype in (_onp.float32, _onp.bool_) or data.size == 0 and data.dtype == _onp.float32:
+            return "array(%s)" % body
+        return "array(%s, dtype=%s)" % (body, data.dtype.name)
+
+    def __str__(self) -> str:
+        return str(self._data)
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return format(self._data.item(), spec)
+        return format(str(self), spec)
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def as_nd_ndarray(self) -> NDArray:
+        return NDArray._wrap(self._data)
+
+    def as_np_ndarray(self):
+        return self

@@ -1,0 +1,43 @@
+"""`mx.npx`: NumPy-extension switches and neural-network operators for `mx.np` arrays."""
+from __future__ import annotations
+
+from ..ir import get_op
+from .._tape import invoke
+
+_NP_MODE = {"on": False}
+
+
+def set_np(shape=True, array=True, dtype=False) -> None:
+    """Switch to NumPy semantics (affects which array class tapegraph functions return)."""
+    _NP_MODE["on"] = True
+
+
+def reset_np() -> None:
+    """Back to the legacy `mx.nd` semantics."""
+    _NP_MODE["on"] = False
+
+
+def is_np_array() -> bool:
+    return _NP_MODE["on"]
+
+
+is_np_shape = is_np_array
+
+
+def relu(data):
+    """max(x, 0)."""
+    return invoke(get_op("relu"), [data])
+
+
+def sigmoid(data):
+    """1 / (1 + exp(-x))."""
+    return invoke(get_op("sigmoid"), [data])
+
+
+def stop_gradient(data):
+    """The identity, with zero gradient."""
+    return invoke(get_op("BlockGrad"), [data])
+
+
+def waitall() -> None:
+    """Computation is synchronous: nothing to wait for."""

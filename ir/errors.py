@@ -1,0 +1,26 @@
+"""Exceptions raised by tapegraph. All derive from `MXNetError` (a RuntimeError, as in MXNet),
+which the frontend re-exports as `tapegraph.base.MXNetError`."""
+
+
+class MXNetError(RuntimeError):
+    """Base of every tapegraph error (named as in Apache MXNet so user code catches it)."""
+
+
+class ShapeError(MXNetError, ValueError):
+    """An operator got inputs or attributes whose shapes or dtypes it cannot accept."""
+
+
+class NonDifferentiableError(MXNetError):
+    """Differentiating through an operator that has no gradient rule."""
+
+
+class ParseError(MXNetError, ValueError):
+    """Malformed IR text or JSON; the message gives the position."""
+
+
+class VerifyError(MXNetError):
+    """A graph broke an IR invariant (see `ir.verify`)."""
+
+
+class ExecutionError(MXNetError):
+    """A kernel failed while a graph was executed; names the node's printed line."""

@@ -1,0 +1,211 @@
+"""Elementwise operators: unary math, binary arithmetic on equal shapes, scalar forms.
+
+Binary operators take inputs of one shape: the frontend makes broadcasting explicit
+with `broadcast_to`, whose gradient sums back, so no rule here un-broadcasts.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..registry import REQUIRED, register
+from .rules import make_same_shapes, same_type
+from ._emit import add, div, mul, neg, rsub, scale, shift, sub
+
+# ---------------------------------------------------------------- unary
+
+
+def _unary(name, kernel, fuse, vjp=None, **options):
+    op = register(name, same_type, elementwise=True, fuse=fuse, **options)(kernel)
+    if vjp is not None:
+        op.gradient(vjp)
+    return op
+
+
+def _x(node):
+    return node.inputs[0]
+
+
+def _y(node):
+    return node.outputs[0]
+
+
+_unary("negative", np.negative, "np.negative({0})", lambda b, n, g: [neg(b, g[0])],
+       mxnet_np="_npi_negative")
+_unary("_copy", np.copy, "{0}", lambda b, n, g: [g[0]], mxnet_np="_npi_copy")
+_unary("exp", np.exp, "np.exp({0})", lambda b, n, g: [mul(b, g[0], _y(n))],
+       mxnet_np="_npi_exp")
+_unary("expm1", np.expm1, "np.expm1({0})",
+       lambda b, n, g: [mul(b, g[0], shift(b, _y(n), 1.0))], mxnet_np="_npi_expm1")
+_unary("log", np.log, "np.log({0})", lambda b, n, g: [div(b, g[0], _x(n))],
+       mxnet_np="_npi_log")
+_unary("log1p", np.log1p, "np.log1p({0})",
+       lambda b, n, g: [div(b, g[0], shift(b, _x(n), 1.0))], mxnet_np="_npi_log1p")
+_unary("log2", np.log2, "np.log2({0})",
+       lambda b, n, g: [div(b, g[0], scale(b, _x(n), math.log(2.0)))], mxnet_np="_npi_log2")
+_unary("log10", np.log10, "np.log10({0})",
+       lambda b, n, g: [div(b, g[0], scale(b, _x(n), math.log(10.0)))],
+       mxnet_np="_npi_log10")
+_unary("sin", np.sin, "np.sin({0})", lambda b, n, g: [mul(b, g[0], b.op("cos", _x(n)))],
+       mxnet_np="_npi_sin")
+_unary("cos", np.cos, "np.cos({0})",
+       lambda b, n, g: [neg(b, mul(b, g[0], b.op("sin", _x(n))))], mxnet_np="_npi_cos")
+_unary("tanh", np.tanh, "np.tanh({0})",
+       lambda b, n, g: [mul(b, g[0], rsub(b, b.op("square", _y(n)), 1.0))],
+       mxnet_np="_npi_tanh")
+_unary("square", np.square, "np.square({0})",
+       lambda b, n, g: [mul(b, g[0], scale(b, _x(n), 2.0))], mxnet_np="_npi_square")
+_unary("sqrt", np.sqrt, "np.sqrt({0})",
+       lambda b, n, g: [div(b, g[0], scale(b, _y(n), 2.0))], mxnet_np="_npi_sqrt")
+_unary("rsqrt", lambda x: 1.0 / np.sqrt(x), "1.0 / np.sqrt({0})",
+       lambda b, n, g: [mul(b, g[0], scale(b, b.op("_power_scalar", _y(n), scalar=3.0),
+                                          -0.5))])
+
+
+def _sigmoid(x):
+    """Logistic function 1 / (1 + exp(-x))."""
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+_unary("sigmoid", _sigmoid, "1.0 / (1.0 + np.exp(-{0}))",
+       lambda b, n, g: [mul(b, g[0], mul(b, _y(n), rsub(b, _y(n), 1.0)))])
+
+
+def _relu(x):
+    """max(x, 0)."""
+    return np.maximum(x, 0)
+
+
+_unary("relu", _relu, "np.maximum({0}, 0)",
+       lambda b, n, g: [mul(b, g[0], b.op("_greater_scalar", _x(n), scalar=0.0))],
+       mxnet_np="_npx_relu")
+
+
+def _abs_vjp(b, n, g):
+    x = _x(n)
+    sign = sub(b, b.op("_greater_scalar", x, scalar=0.0), b.op("_lesser_scalar", x, scalar=0.0))
+    return [mul(b, g[0], sign)]
+
+
+_unary("abs", np.abs, "np.abs({0})", _abs_vjp, mxnet_np="_npi_absolute")
+_unary("sign", np.sign, "np.sign({0})",
+       lambda b, n, g: [b.op("_backward_sign", _x(n))], mxnet_np="_npi_sign")
+_unary("_backward_sign", np.zeros_like, "np.zeros_like({0})",
+       nondiff_note="MXNet compatibility: MXNet 1.9.1 gives sign a first-order gradient "
+                    "(zero) that cannot be differentiated again; tapegraph keeps that "
+                    "behaviour for `sign` only.")
+for _name, _fn in (("floor", np.floor), ("ceil", np.ceil), ("round", np.round),
+                   ("trunc", np.trunc), ("fix", np.fix)):
+    _unary(_name, _fn, "np.%s({0})" % _fn.__name__, lambda b, n, g: [None],
+           mxnet_np="_npi_" + _name)
+_unary("zeros_like", np.zeros_like, "np.zeros_like({0})", lambda b, n, g: [None],
+       mxnet_np="_npi_zeros_like")
+_unary("ones_like", np.ones_like, "np.ones_like({0})", lambda b, n, g: [None],
+       mxnet_np="_npi_ones_like")
+_unary("BlockGrad", np.copy, "{0}", lambda b, n, g: [None], mxnet_np="_npx_stop_gradient")
+
+# ---------------------------------------------------------------- binary, equal shapes
+
+
+def _binary(name, kernel, fuse, vjp=None, mxnet=None, mxnet_np=None):
+    op = register(name, make_same_shapes(name), num_inputs=2, elementwise=True, fuse=fuse,
+                  mxnet=mxnet, mxnet_np=mxnet_np)(kernel)
+    if vjp is not None:
+        op.gradient(vjp)
+    return op
+
+
+_binary("elemwise_add", np.add, "({0} + {1})", lambda b, n, g: [g[0], g[0]],
+        mxnet_np="_npi_add")
+_binary("elemwise_sub", np.subtract, "({0} - {1})", lambda b, n, g: [g[0], neg(b, g[0])],
+        mxnet_np="_npi_subtract")
+_binary("elemwise_mul", np.multiply, "({0} * {1})",
+        lambda b, n, g: [mul(b, g[0], n.inputs[1]), mul(b, g[0], n.inputs[0])],
+        mxnet_np="_npi_multiply")
+_binary("elemwise_div", np.divide, "({0} / {1})",
+        lambda b, n, g: [div(b, g[0], n.inputs[1]),
+                         neg(b, div(b, mul(b, g[0], _y(n)), n.inputs[1]))],
+        mxnet_np="_npi_true_divide")
+
+
+def _power_vjp(b, n, g):
+    x, p = n.inputs
+    dx = mul(b, g[0], mul(b, p, b.op("_power", x, shift(b, p, -1.0))))
+    dp = mul(b, g[0], mul(b, _y(n), b.op("log", x)))
+    return [dx, dp]
+
+
+_binary("_power", np.power, "np.power({0}, {1})", _power_vjp, mxnet_np="_npi_power")
+
+# ---------------------------------------------------------------- scalar forms
+
+
+def _scalar(name, kernel, fuse, vjp, mxnet_np=None):
+    op = register(name, same_type, attrs={"scalar": REQUIRED}, elementwise=True, fuse=fuse,
+                  mxnet_np=mxnet_np)(kernel)
+    op.gradient(vjp)
+    return op
+
+
+def _s(n):
+    return n.attrs["scalar"]
+
+
+def _cast_scalar(x, s):
+    """The scalar operand: a Python float keeps a float array's dtype (NumPy's weak
+    scalars); other dtypes take the scalar in their own type, as MXNet does."""
+    return s if x.dtype.kind == "f" else x.dtype.type(s)
+
+
+_scalar("_plus_scalar", lambda x, scalar: x + _cast_scalar(x, scalar), "({0} + {a[scalar]})",
+        lambda b, n, g: [g[0]], "_npi_add_scalar")
+_scalar("_minus_scalar", lambda x, scalar: x - _cast_scalar(x, scalar), "({0} - {a[scalar]})",
+        lambda b, n, g: [g[0]], "_npi_subtract_scalar")
+_scalar("_rminus_scalar", lambda x, scalar: _cast_scalar(x, scalar) - x,
+        "({a[scalar]} - {0})", lambda b, n, g: [neg(b, g[0])], "_npi_rsubtract_scalar")
+_scalar("_mul_scalar", lambda x, scalar: x * _cast_scalar(x, scalar), "({0} * {a[scalar]})",
+        lambda b, n, g: [scale(b, g[0], _s(n))], "_npi_multiply_scalar")
+_scalar("_div_scalar", lambda x, scalar: x / _cast_scalar(x, scalar), "({0} / {a[scalar]})",
+        lambda b, n, g: [b.op("_div_scalar", g[0], scalar=_s(n))], "_npi_true_divide_scalar")
+_scalar("_rdiv_scalar", lambda x, scalar: _cast_scalar(x, scalar) / x, "({a[scalar]} / {0})",
+        lambda b, n, g: [neg(b, div(b, mul(b, g[0], _y(n)), _x(n)))],
+        "_npi_rtrue_divide_scalar")
+_scalar("_power_scalar", lambda x, scalar: np.power(x, _cast_scalar(x, scalar)),
+        "np.power({0}, {a[scalar]})",
+        lambda b, n, g: [mul(b, g[0], scale(b, b.op("_power_scalar", _x(n), scalar=_s(n) - 1.0),
+                                            _s(n)))] if _s(n) != 0 else [None],
+        "_npi_power_scalar")
+_scalar("_rpower_scalar", lambda x, scalar: np.power(_cast_scalar(x, scalar), x),
+        "np.power({a[scalar]}, {0})",
+        lambda b, n, g: [scale(b, mul(b, g[0], _y(n)), math.log(_s(n)))]
+        if _s(n) > 0 else [mul(b, g[0], mul(b, _y(n), b.op("log", b.op(
+            "_plus_scalar", b.op("zeros_like", _x(n)), scalar=_s(n)))))],
+        "_npi_rpower_scalar")
+
+# ---------------------------------------------------------------- comparisons (zero gradient)
+
+
+def _cmp_kernel(fn):
+    def kernel(x, y):
+        return fn(x, y).astype(x.dtype)
+    kernel.__doc__ = "%s, as 0/1 in the input dtype (MXNet's legacy comparisons)" % fn.__name__
+    return kernel
+
+
+def _cmp_scalar_kernel(fn):
+    def kernel(x, scalar):
+        return fn(x, _cast_scalar(x, scalar)).astype(x.dtype)
+    kernel.__doc__ = "%s with a scalar, as 0/1 in the input dtype" % fn.__name__
+    return kernel
+
+
+_CMP = {"equal": (np.equal, "=="), "not_equal": (np.not_equal, "!="),
+        "greater": (np.greater, ">"), "greater_equal": (np.greater_equal, ">="),
+        "lesser": (np.less, "<"), "lesser_equal": (np.less_equal, "<=")}
+for _name, (_fn, _sym) in _CMP.items():
+    _binary("_" + _name, _cmp_kernel(_fn), "({0} %s {1}).astype({0}.dtype)" % _sym,
+            lambda b, n, g: [None, None], mxnet_np="_npi_" + _name.replace("lesser", "less"))
+    _scalar("_%s_scalar" % _name, _cmp_scalar_kernel(_fn),
+            "({0} %s {a[scalar]}).astype({0}.dtype)" % _sym, lambda b, n, g: [None],
+            "_npi_%s_scalar" % _name.replace("lesser", "less"))

@@ -1,0 +1,156 @@
+"""The operator registry: each operator is declared once, as one `OpDef`.
+
+An OpDef holds the NumPy kernel, the shape/dtype rule, the attributes with their
+defaults, the gradient rule (vjp) and flags. The gradient rule builds its result only
+from registered operators, so the gradient pass applies to its own output.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
+
+from .errors import MXNetError, ShapeError
+from .types import TensorType
+
+REQUIRED = object()  # marks an attribute without a default
+
+InferFn = Callable[[List[TensorType], Dict[str, Any]], List[TensorType]]
+VjpFn = Callable[..., List[Any]]
+
+
+class OpDef:
+    """One operator. Fields:
+
+    - `name`: the IR name (MXNet's operator name where MXNet has the operator);
+    - `kernel(*arrays, **attrs)`: NumPy implementation, returns an array (or a tuple
+      when `num_outputs != 1`);
+    - `infer(in_types, attrs)`: list of output `TensorType`s, raising `ShapeError`
+      for inputs the operator cannot take;
+    - `attrs`: attribute name -> default (`REQUIRED` when there is none);
+    - `vjp(b, node, cotangents)`: list of input cotangents (a `Value` or `None` for a
+      symbolic zero), built with the `Builder` `b` from registered ops. `None` means
+      the operator is non-differentiable;
+    - `num_inputs`: an int, or None for variadic operators;
+    - flags: `elementwise`, `random`, `uses_train_mode`, `callback` (runs Python code);
+    - `mxnet` / `mxnet_np`: operator names for MXNet symbol JSON (legacy and np mode);
+    - `fuse`: for elementwise ops, a NumPy expression template used by fusion codegen,
+      with `{0}`, `{1}` for inputs and `{a[name]}` for attributes.
+    """
+
+    __slots__ = ("name", "kernel", "infer_fn", "vjp", "attrs", "num_inputs", "num_outputs",
+                 "elementwise", "random", "uses_train_mode", "callback", "mxnet",
+                 "mxnet_np", "fuse", "doc", "nondiff_note", "__dict__")
+
+    def __init__(self, name: str, kernel: Callable, infer: InferFn, *,
+                 attrs: Optional[Dict[str, Any]] = None, vjp: Optional[VjpFn] = None,
+                 num_inputs: Optional[int] = 1, num_outputs: Any = 1,
+                 elementwise: bool = False, random: bool = False,
+                 uses_train_mode: bool = False, callback: bool = False,
+                 mxnet: Optional[str] = None, mxnet_np: Optional[str] = None,
+                 fuse: Optional[str] = None, doc: str = "", nondiff_note: str = ""):
+        self.name = name
+        self.kernel = kernel
+        self.infer_fn = infer
+        self.vjp = vjp
+        self.attrs = dict(attrs or {})
+        self.num_inputs = num_inputs
+        self.num_outputs = num_outputs
+        self.elementwise = elementwise
+        self.random = random
+        self.uses_train_mode = uses_train_mode
+        self.callback = callback
+        self.mxnet = mxnet if mxnet is not None else name
+        self.mxnet_np = mxnet_np
+        self.fuse = fuse
+        self.doc = doc or (kernel.__doc__ or "").strip()
+        self.nondiff_note = nondiff_note
+
+    @property
+    def differentiable(self) -> bool:
+        return self.vjp is not None
+
+    def gradient(self, fn: VjpFn) -> VjpFn:
+        """Decorator: set `fn` as this operator's gradient rule."""
+        self.vjp = fn
+        return fn
+
+    def complete_attrs(self, attrs: Dict[str, Any]) -> Dict[str, Any]:
+        """`attrs` with defaults filled in; unknown or missing attributes raise ShapeError."""
+        for key in attrs:
+            if key not in self.attrs:
+                raise ShapeError("operator %s has no attribute %r (it takes: %s)"
+                                 % (self.name, key, ", ".join(self.attrs) or "none"))
+        if len(attrs) == len(self.attrs):
+            return dict(attrs)
+        full = {}
+        for key, default in self.attrs.items():
+            if key in attrs:
+                full[key] = attrs[key]
+            elif default is REQUIRED:
+                raise ShapeError("operator %s needs attribute %r" % (self.name, key))
+            else:
+                full[key] = default
+        return full
+
+    def infer(self, in_types: Sequence[TensorType], attrs: Dict[str, Any]) -> List[TensorType]:
+        """Output types for inputs of `in_types`; checks the number of inputs first."""
+        if self.num_inputs is not None and len(in_types) != self.num_inputs:
+            raise ShapeError("operator %s takes %d input(s), got %d"
+                             % (self.name, self.num_inputs, len(in_types)))
+        return list(self.infer_fn(list(in_types), attrs))
+
+    def __repr__(self) -> str:
+        return "<OpDef %s>" % self.name
+
+
+class Registry:
+    """Name -> OpDef. `REGISTRY` is the process-wide instance every layer uses."""
+
+    def __init__(self):
+        self._ops: Dict[str, OpDef] = {}
+
+    def add(self, opdef: OpDef) -> OpDef:
+        if opdef.name in self._ops:
+            raise MXNetError("operator %s is registered twice" % opdef.name)
+        self._ops[opdef.name] = opdef
+        return opdef
+
+    def get(self, name: str) -> OpDef:
+        try:
+            return self._ops[name]
+        except KeyError:
+            raise MXNetError("unknown operator %r: it is not registered" % name) from None
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._ops
+
+    def __iter__(self) -> Iterator[OpDef]:
+        return iter(list(self._ops.values()))
+
+    def names(self) -> List[str]:
+        return sorted(self._ops)
+
+
+REGISTRY = Registry()
+
+
+def register(name: str, infer: InferFn, **options: Any) -> Callable[[Callable], OpDef]:
+    """Decorator declaring an operator from its kernel; returns the OpDef.
+
+    ```
+    @register("exp", same_type, elementwise=True, fuse="np.exp({0})")
+    def exp(x):
+        return np.exp(x)
+
+    @exp.gradient
+    def _(b, node, g):
+        return [b.op("elemwise_mul", g[0], node.outputs[0])]
+    ```
+    """
+    def wrap(kernel: Callable) -> OpDef:
+        return REGISTRY.add(OpDef(name, kernel, infer, **options))
+    return wrap
+
+
+def get_op(name: str) -> OpDef:
+    """The registered operator called `name` (MXNetError if there is none)."""
+    return REGISTRY.get(name)

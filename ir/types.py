@@ -1,0 +1,87 @@
+"""Tensor types of the IR: a shape and a dtype, interned so equal types are one object."""
+from __future__ import annotations
+
+from typing import Dict, Tuple
+
+import numpy as np
+
+# Short dtype names used in the text format, and back.
+DTYPE_SHORT: Dict[str, str] = {
+    "float16": "f16", "float32": "f32", "float64": "f64",
+    "int8": "i8", "int16": "i16", "int32": "i32", "int64": "i64",
+    "uint8": "u8", "uint16": "u16", "uint32": "u32", "uint64": "u64",
+    "bool": "bool",
+}
+SHORT_DTYPE: Dict[str, str] = {v: k for k, v in DTYPE_SHORT.items()}
+
+
+class TensorType:
+    """The static type of a value: `shape` (tuple of ints) and `dtype` (a NumPy dtype name).
+
+    Types are interned: `TensorType.get(shape, dtype)` returns one shared object per
+    distinct type, so comparing types is comparing identities and a graph of 100,000
+    values holds only a handful of type objects.
+    """
+
+    __slots__ = ("shape", "dtype", "_key")
+    _interned: Dict[Tuple[Tuple[int, ...], str], "TensorType"] = {}
+
+    def __init__(self, shape: Tuple[int, ...], dtype: str):
+        self.shape = shape
+        self.dtype = dtype
+        self._key = (shape, dtype)
+
+    @classmethod
+    def get(cls, shape, dtype) -> "TensorType":
+        """The interned type for `shape` and `dtype` (any NumPy dtype spelling)."""
+        key = (shape, dtype)
+        t = cls._interned.get(key)
+        if t is None:
+            shape = tuple(int(s) for s in shape)
+            dtype = np.dtype(dtype).name
+            key2 = (shape, dtype)
+            t = cls._interned.get(key2)
+            if t is None:
+                if dtype not in DTYPE_SHORT:
+                    raise TypeError("unsupported dtype %r (supported: %s)"
+                                    % (dtype, ", ".join(DTYPE_SHORT)))
+                t = cls(shape, dtype)
+                cls._interned[key2] = t
+            cls._interned[key] = t
+        return t
+
+    @classmethod
+    def of(cls, array: np.ndarray) -> "TensorType":
+        """The type of a NumPy array."""
+        return cls.get(array.shape, array.dtype.name)
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        n = 1
+        for s in self.shape:
+            n *= s
+        return n
+
+    @property
+    def nbytes(self) -> int:
+        return self.size * np.dtype(self.dtype).itemsize
+
+    def __repr__(self) -> str:
+        return format_type(self)
+
+    def __reduce__(self):
+        return (TensorType.get, (self.shape, self.dtype))
+
+
+def format_type(t: TensorType) -> str:
+    """`f32[2,3]`; a scalar is `f32[]`."""
+    return "%s[%s]" % (DTYPE_SHORT[t.dtype], ",".join(str(s) for s in t.shape))
+
+
+def is_float(dtype: str) -> bool:
+    """True for floating-point dtype names (the only dtypes gradients flow through)."""
+    return dtype.startswith("float")

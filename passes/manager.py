@@ -1,0 +1,135 @@
+"""Pass registry and pass manager.
+
+A pass is a function `Graph -> Graph` (keyword options allowed) registered by name with
+`@register_pass`. `PassManager` runs a pipeline given as a list or a comma-separated
+string, verifies between passes, times each pass, can print the IR after each pass,
+keeps the history of intermediate graphs, and on failure names the pass and the passes
+already run.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple, Union
+
+from ..ir import Graph, MXNetError, verify
+
+PassFn = Callable[..., Graph]
+PASSES: Dict[str, PassFn] = {}
+
+
+def register_pass(name: str) -> Callable[[PassFn], PassFn]:
+    """Decorator: make `fn` available to pipelines as `name` (user passes too)."""
+    def wrap(fn: PassFn) -> PassFn:
+        if name in PASSES and PASSES[name] is not fn:
+            raise MXNetError("a pass named %r is already registered" % name)
+        PASSES[name] = fn
+        fn.pass_name = name  # type: ignore[attr-defined]
+        return fn
+    return wrap
+
+
+def get_pass(name: str) -> PassFn:
+    try:
+        return PASSES[name]
+    except KeyError:
+        raise MXNetError("unknown pass %r (registered: %s)"
+                         % (name, ", ".join(sorted(PASSES)))) from None
+
+
+class PassError(MXNetError):
+    """A pass failed or broke the IR; names the pass and the passes run before it."""
+
+
+@dataclass
+class PassRecord:
+    name: str
+    seconds: float
+    changed: bool
+    graph: Graph
+
+
+@dataclass
+class PassManager:
+    """Runs pipelines of named passes.
+
+    - `pipeline`: list of names (or `(name, options)`) or a string "grad,dce,cse";
+    - `verify`: run the verifier after every pass;
+    - `print_after`: "all", "changed" or None; output goes to `stream`;
+    - `history`: after `run`, one `PassRecord` per pass (graph, time, changed).
+    """
+
+    pipeline: Union[str, Sequence[Any]] = ()
+    verify: bool = True
+    print_after: Optional[str] = None
+    stream: Optional[TextIO] = None
+    history: List[PassRecord] = field(default_factory=list)
+
+    def steps(self) -> List[Tuple[str, Dict[str, Any]]]:
+        return parse_pipeline(self.pipeline)
+
+    def run(self, graph: Graph, options: Optional[Dict[str, Dict[str, Any]]] = None) -> Graph:
+        """Run the pipeline on `graph`; `options` maps pass names to keyword options."""
+        options = options or {}
+        self.history = []
+        done: List[str] = []
+        for name, opts in self.steps():
+            fn = get_pass(name)
+            kwargs = dict(opts)
+            kwargs.update(options.get(name, {}))
+            start = time.perf_counter()
+            try:
+                new = fn(graph, **kwargs)
+                if self.verify:
+                    verify(new)
+            except PassError:
+                raise
+            except Exception as e:
+                raise PassError("pass %r failed (after: %s): %s: %s"
+                                % (name, ", ".join(done) or "nothing", type(e).__name__, e)
+                                ) from e
+            elapsed = time.perf_counter() - start
+            changed = new is not graph
+            self.history.append(PassRecord(name, elapsed, changed, new))
+            if self.print_after == "all" or (self.print_after == "changed" and changed):
+                out = self.stream or sys.stderr
+                out.write("// ----- IR after %s%s (%.3f ms)\n%s\n"
+                          % (name, "" if changed else " (unchanged)", elapsed * 1e3, new))
+            graph = new
+            done.append(name)
+        return graph
+
+    def report(self) -> str:
+        """One line per pass: name, time, whether it changed the graph, node count."""
+        return "\n".join("%-14s %8.3f ms  %-9s %d nodes"
+                         % (r.name, r.seconds * 1e3, "changed" if r.changed else "unchanged",
+                            len(r.graph.nodes)) for r in self.history)
+
+
+def parse_pipeline(pipeline: Union[str, Sequence[Any]]) -> List[Tuple[str, Dict[str, Any]]]:
+    """`"grad,dce"` or `["grad", ("fuse", {...})]` -> list of (name, options)."""
+    if isinstance(pipeline, str):
+        items: List[Any] = [p.strip() for p in pipeline.split(",") if p.strip()]
+    else:
+        items = list(pipeline)
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            get_pass(item)
+            out.append((item, {}))
+        elif isinstance(item, tuple) and len(item) == 2:
+            get_pass(item[0])
+            out.append((item[0], dict(item[1])))
+        elif callable(item):
+            out.append((getattr(item, "pass_name", item.__name__), {}))
+            PASSES.setdefault(out[-1][0], item)
+        else:
+            raise MXNetError("bad pipeline entry %r" % (item,))
+    return out
+
+
+def run_passes(graph: Graph, pipeline: Union[str, Sequence[Any]], verify: bool = False,
+               **options: Dict[str, Any]) -> Graph:
+    """Run `pipeline` on `graph` (convenience wrapper around PassManager)."""
+    return PassManager(pipeline, verify=verify).run(graph, options)
