@@ -785,9 +785,13 @@ def main():
         "skipped_ops": [{"id": i, "error": m} for i, m in skipped],
         "cases": out_cases,
     }
+    # One case per line: compact, yet diffs show which cases changed.
+    cases_json = doc.pop("cases")
+    head = json.dumps(doc, separators=(",", ":"))[:-1]
     with open(OUT_FILE, "w") as f:
-        json.dump(doc, f, indent=None, separators=(",", ":"))
-        f.write("\n")
+        f.write(head + ',"cases":[\n')
+        f.write(",\n".join(json.dumps(c, separators=(",", ":")) for c in cases_json))
+        f.write("\n]}\n")
     print("wrote %d cases (%d skipped) to %s (%d bytes)" % (
         len(out_cases), len(skipped), OUT_FILE, os.path.getsize(OUT_FILE)))
 
