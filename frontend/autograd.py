@@ -16,7 +16,7 @@ from .function import Function
 from . import engine
 
 __all__ = ["Function", "backward", "get_symbol", "grad", "is_recording", "is_training",
-           "mark_variables", "pause", "predict_mode", "record", "set_recording",
+           "backward_graph", "mark_variables", "pause", "predict_mode", "record", "set_recording",
            "set_training", "train_mode"]
 
 
@@ -148,6 +148,20 @@ def grad(heads, variables, head_grads=None, retain_graph: Optional[bool] = None,
     cls = type(variables_list[0])
     return [cls._wrap(g if g.dtype == v._data.dtype else g.astype(v._data.dtype))
             for g, v in zip(grads, variables_list)]
+
+
+def backward_graph(heads, variables, head_grads=None, optimized: bool = True, pipeline=None):
+    """The IR of the gradient computation of `heads` w.r.t. `variables`, as a Symbol.
+
+    With `optimized=False` it is the joint graph straight from the gradient pass (the
+    forward nodes followed by the backward nodes); otherwise the graph the runtime runs
+    (forward values as inputs, after the pipeline). Nothing is executed or freed.
+    """
+    from .symbol.symbol import Symbol
+    heads, variables = _as_list(heads), _as_list(variables)
+    compiled = engine.compile_for(heads, variables, head_grads, pipeline)
+    graph = compiled.graph if optimized else compiled.joint
+    return Symbol(graph, np_mode=bool(getattr(type(heads[0]), "_bool_comparisons", False)))
 
 
 def get_symbol(x):

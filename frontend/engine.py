@@ -166,17 +166,11 @@ def _head_arrays(heads, head_grads) -> Tuple[List[str], List[Optional[np.ndarray
     return specs, arrays
 
 
-def run_backward(heads, head_grads, variables, retain_graph: bool, create_graph: bool,
-                 train_mode: bool, pipeline=None):
-    """Differentiate `heads`. With `variables` None, gradients go into the marked
-    variables' buffers (autograd.backward); otherwise they are returned (autograd.grad).
-
-    Validates everything before changing any state: on error, gradient buffers, the
-    recorded graph and the recording flags are as they were.
-    """
+def _prepare(heads, head_grads, variables, create_graph: bool, pipeline):
+    """Validate the request and find (or build) its compiled backward graph."""
     head_values = []
     for h in heads:
-        v = h._value
+        v = getattr(h, "_value", None)
         if v is None or (v.node is None and type(v) is not VariableValue):
             raise MXNetError(NOT_IN_GRAPH)
         head_values.append(v)
@@ -193,7 +187,7 @@ def run_backward(heads, head_grads, variables, retain_graph: bool, create_graph:
     else:
         wrt = []
         for i, var in enumerate(variables):
-            v = var._value
+            v = getattr(var, "_value", None)
             if type(v) is not VariableValue:
                 raise MXNetError("Cannot differentiate with respect to the %d-th variable "
                                  "because it does not require gradient." % (i + 1))
@@ -208,6 +202,24 @@ def run_backward(heads, head_grads, variables, retain_graph: bool, create_graph:
     key = (col.key, tuple(wrt), tuple(specs), create_graph, tuple(map(str, pipeline)))
     compiled = PLAN_CACHE.get_or_build(
         key, lambda: compile_backward(col, wrt, specs, pipeline, build_plan=not create_graph))
+    return col, wrt, head_data, compiled
+
+
+def compile_for(heads, variables, head_grads=None, pipeline=None) -> Compiled:
+    """The compiled backward of `heads` w.r.t. `variables` (nothing runs, nothing is freed)."""
+    return _prepare(heads, head_grads, variables, False, pipeline)[3]
+
+
+def run_backward(heads, head_grads, variables, retain_graph: bool, create_graph: bool,
+                 train_mode: bool, pipeline=None):
+    """Differentiate `heads`. With `variables` None, gradients go into the marked
+    variables' buffers (autograd.backward); otherwise they are returned (autograd.grad).
+
+    Validates everything before changing any state: on error, gradient buffers, the
+    recorded graph and the recording flags are as they were.
+    """
+    col, wrt, head_data, compiled = _prepare(heads, head_grads, variables, create_graph,
+                                             pipeline)
     previous_training = STATE.training
     STATE.training = bool(train_mode)
     try:
