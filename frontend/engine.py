@@ -135,7 +135,9 @@ def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[st
     index = col.index_of()
     n_leaves = len(col.leaves)
     n_heads = joint.meta.get("num_head_inputs", 0)
-    head_inputs = {v: j for j, v in enumerate(joint.inputs[n_leaves:n_leaves + n_heads])}
+    positions = [i for i, spec in enumerate(head_specs) if spec == "input"]
+    head_inputs = {v: positions[j]
+                   for j, v in enumerate(joint.inputs[n_leaves:n_leaves + n_heads])}
     sources = []
     for v in final.inputs:
         if v in head_inputs:
