@@ -33,6 +33,14 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
             return format(self._data.item(), spec)
         return format(str(self), spec)
 
+    def all(self, axis=None, keepdims=False):
+        """Whether all elements are true (not differentiable)."""
+        return ndarray._wrap(_onp.asarray(self._data.all(axis=axis, keepdims=keepdims)))
+
+    def any(self, axis=None, keepdims=False):
+        """Whether any element is true (not differentiable)."""
+        return ndarray._wrap(_onp.asarray(self._data.any(axis=axis, keepdims=keepdims)))
+
     def tolist(self):
         return self._data.tolist()
 
