@@ -7,7 +7,14 @@ from .manager import (PASSES, PassError, PassManager, PassRecord, get_pass, pars
 from .grad import grad, non_differentiable_error
 from .dce import dce
 from .residualize import residualize
+from .cse import cse
+from .fold import fold
+from .simplify import simplify
+from .fused_op import FUSED
+from .fuse import fuse, fusible
+from .plan_memory import MemoryPlan, plan_memory
 
-__all__ = ["PASSES", "PassError", "PassManager", "PassRecord", "dce", "get_pass", "grad",
-           "non_differentiable_error", "parse_pipeline", "register_pass", "residualize",
-           "run_passes"]
+__all__ = ["FUSED", "MemoryPlan", "PASSES", "PassError", "PassManager", "PassRecord", "cse",
+           "dce", "fold", "fuse", "fusible", "get_pass", "grad", "non_differentiable_error",
+           "parse_pipeline", "plan_memory", "register_pass", "residualize", "run_passes",
+           "simplify"]

@@ -1,9 +1,12 @@
-"""tapegraph.runtime: executes graphs on NumPy (plans, plan cache).
+"""tapegraph.runtime: executes graphs on NumPy (plans, fused-kernel codegen, plan cache).
 
 Imports only tapegraph.ir.
 """
 from .plan import LOWERINGS, Plan, bind_kernel, execute
 from .cache import PLAN_CACHE, PlanCache, plan_cache_stats
+from .fusion import FusedKernel, fused_source
 
-__all__ = ["LOWERINGS", "PLAN_CACHE", "Plan", "PlanCache", "bind_kernel", "execute",
-           "plan_cache_stats"]
+LOWERINGS["fused"] = FusedKernel
+
+__all__ = ["LOWERINGS", "PLAN_CACHE", "FusedKernel", "Plan", "PlanCache", "bind_kernel",
+           "execute", "fused_source", "plan_cache_stats"]

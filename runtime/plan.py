@@ -7,14 +7,19 @@ buffer, as NNVM's PlanMemory does.
 from __future__ import annotations
 
 import functools
-from typing import Callable, Dict, List, Sequence, Tuple
+import sys
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from ..ir import REGISTRY, ExecutionError, Graph, Value, format_node
 from ..ir.printer import Namer
 
-Step = Tuple[Callable, Tuple[int, ...], Tuple[int, ...], Tuple[int, ...], int]
+Step = Tuple[Callable, Tuple[int, ...], Tuple[int, ...], Tuple[int, ...], int, Optional[tuple]]
+
+# A donated buffer is written in place only if nothing but the plan holds it: the
+# environment list, the argument list, a local name and getrefcount's own argument.
+_OWN_REFS = 4
 
 # Kernel builders for nodes that the registry cannot run directly (e.g. fused groups):
 # op name -> function(node) -> callable(*arrays) returning an array or a tuple.
@@ -35,7 +40,10 @@ def bind_kernel(node) -> Callable:
 class Plan:
     """A compiled graph: `plan.run(arrays)` returns the output arrays.
 
-    `steps` is the schedule: (kernel, input slots, output slots, slots to free, node index).
+    `steps` is the schedule: (kernel, input slots, output slots, slots to free, node index,
+    donations). When `graph.meta["memory_plan"]` (from the `plan-memory` pass) lets a node
+    write an output into an input's buffer, `donations` gives the input position per
+    output; the buffer is used only if, at run time, no one else references it.
     """
 
     def __init__(self, graph: Graph):
@@ -47,6 +55,7 @@ class Plan:
             for v in n.outputs:
                 slot[v] = len(slot)
         self.num_slots = len(slot)
+        self._out_types = {slot[v]: v.type for n in graph.nodes for v in n.outputs}
         self.input_slots = tuple(slot[v] for v in graph.inputs)
         self.output_slots = tuple(slot[v] for v in graph.outputs)
         last_use: Dict[int, int] = {}
@@ -58,11 +67,17 @@ class Plan:
         for s, k in last_use.items():
             if s not in keep:
                 frees.setdefault(k, []).append(s)
+        memory_plan = graph.meta.get("memory_plan")
+        donations = getattr(memory_plan, "donations", None) or {}
         steps: List[Step] = []
         for k, n in enumerate(graph.nodes):
+            donate = donations.get(n)
             steps.append((bind_kernel(n), tuple(slot[v] for v in n.inputs),
-                          tuple(slot[v] for v in n.outputs), tuple(frees.get(k, ())), k))
+                          tuple(slot[v] for v in n.outputs), tuple(frees.get(k, ())), k,
+                          tuple(donate) if donate else None))
         self.steps = steps
+        self.memory_plan = memory_plan
+        self.inplace_hits = 0
 
     def run(self, inputs: Sequence[np.ndarray]) -> List[np.ndarray]:
         """Execute with `inputs` in the order of `graph.inputs`."""
@@ -72,9 +87,13 @@ class Plan:
         env: List = [None] * self.num_slots
         for s, a in zip(self.input_slots, inputs):
             env[s] = a
-        for fn, ins, outs, frees, k in self.steps:
+        for fn, ins, outs, frees, k, donate in self.steps:
             try:
-                r = fn(*[env[i] for i in ins])
+                args = [env[i] for i in ins]
+                if donate is None:
+                    r = fn(*args)
+                else:
+                    r = fn(*args, out=self._buffers(env, ins, outs, donate, args))
             except Exception as e:
                 raise self._error(k, e) from e
             if len(outs) == 1:
@@ -82,9 +101,31 @@ class Plan:
             else:
                 for s, a in zip(outs, r):
                     env[s] = a if type(a) is np.ndarray else np.asarray(a)
+                a = None
+            r = None  # hold no reference the in-place check would count
             for s in frees:
                 env[s] = None
         return [env[s] for s in self.output_slots]
+
+    def _buffers(self, env: List, ins, outs, donate, args) -> Optional[list]:
+        """Output buffers for a step with donations: the donated input arrays that only
+        the plan references (so writing over them is invisible), else fresh arrays."""
+        buffers = []
+        reused = 0
+        for j, pos in enumerate(donate):
+            a = None
+            if pos is not None:
+                cand = env[ins[pos]]
+                if (type(cand) is np.ndarray and cand.flags.owndata and cand.flags.writeable
+                        and cand.flags.c_contiguous and sys.getrefcount(cand) <= _OWN_REFS):
+                    a = cand
+                    reused += 1
+            if a is None:
+                t = self._out_types[outs[j]]
+                a = np.empty(t.shape, t.dtype)
+            buffers.append(a)
+        self.inplace_hits += reused
+        return buffers
 
     def _error(self, k: int, e: Exception) -> ExecutionError:
         namer = Namer()

@@ -9,7 +9,7 @@ from typing import Any, Callable, List, Optional
 import numpy as np
 
 from ..ir import get_op
-from ..ir.errors import MXNetError
+from ..ir.errors import IndexingError, MXNetError, ShapeError
 from .._tape import invoke
 
 # Set by the operator library: function(array, key) -> array, for array-valued keys.
@@ -32,9 +32,9 @@ def getitem(arr, key):
     shape = arr.shape
     n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
     if sum(1 for k in key if k is Ellipsis) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
+        raise IndexingError("an index can only have a single ellipsis ('...')")
     if n_real > len(shape):
-        raise IndexError("too many indices for array: array is %d-dimensional, but %d were "
+        raise IndexingError("too many indices for array: array is %d-dimensional, but %d were "
                          "indexed" % (len(shape), n_real))
     expanded: List[Any] = []
     for k in key:
@@ -56,7 +56,7 @@ def getitem(arr, key):
         if isinstance(k, (numbers.Integral, np.integer)):
             i = int(k)
             if not -size <= i < size:
-                raise IndexError("index %d is out of bounds for axis %d with size %d"
+                raise IndexingError("index %d is out of bounds for axis %d with size %d"
                                  % (i, axis, size))
             i %= size
             begin.append(i); end.append(i + 1); step.append(1)
@@ -70,7 +70,7 @@ def getitem(arr, key):
             step.append(st)
             out_shape.append(len(range(start, stop, st)))
         else:
-            raise IndexError("unsupported index %r of type %s" % (k, type(k).__name__))
+            raise IndexingError("unsupported index %r of type %s" % (k, type(k).__name__))
         axis += 1
     out = invoke(get_op("slice"), [arr], {"begin": tuple(begin), "end": tuple(end),
                                           "step": tuple(step)})
@@ -90,5 +90,6 @@ def setitem(arr, key, value) -> None:
     try:
         arr._data[key] = src
     except (ValueError, IndexError) as e:
-        raise MXNetError("cannot assign a value of shape %s to index %r of an array of shape "
-                         "%s: %s" % (np.shape(src), key, arr.shape, e)) from None
+        error = IndexingError if isinstance(e, IndexError) else ShapeError
+        raise error("cannot assign a value of shape %s to index %r of an array of shape "
+                    "%s: %s" % (np.shape(src), key, arr.shape, e)) from None

@@ -1,18 +1,24 @@
 """`NDArray`: a NumPy array plus, while recorded, the IR value that produced it."""
 from __future__ import annotations
 
+import operator
 from typing import Any, Optional, Tuple
 
 import numpy as np
 
 from ..context import Context, cpu
 from ..ir import TensorType, get_op
-from ..ir.errors import MXNetError
+from ..ir.errors import GradReqError, MXNetError, ShapeError
 from .._tape import STATE, VariableValue, invoke
 from . import dispatch
 from .indexing import getitem, setitem
 
 GRAD_REQS = ("write", "add", "null")
+
+
+def bad_grad_req(req) -> str:
+    """The message for an invalid grad_req (MXNet raises KeyError: 'req')."""
+    return "%r: invalid grad_req, expected 'write', 'add' or 'null'" % (req,)
 
 
 class NDArray:
@@ -91,7 +97,8 @@ class NDArray:
 
     def astype(self, dtype, copy: bool = True):
         """This array converted to `dtype` (recorded, so gradients flow back)."""
-        dtype = np.dtype(dtype)
+        from .creation import _check_dtype
+        dtype = _check_dtype(dtype)
         if not copy and self._data.dtype == dtype:
             return self
         return invoke(get_op("Cast"), [self], {"dtype": dtype.name})
@@ -164,7 +171,7 @@ class NDArray:
         Detaches the array from the graph that produced it (MXNet semantics).
         """
         if grad_req not in GRAD_REQS:
-            raise KeyError(grad_req)
+            raise GradReqError(bad_grad_req(grad_req))
         grad = type(self)._wrap(np.zeros_like(self._data))
         self._value = VariableValue(TensorType.get(self._data.shape, self._data.dtype),
                                     self._data, grad, grad_req)
@@ -271,7 +278,11 @@ class NDArray:
         reverse = kwargs.pop("reverse", False)
         if kwargs:
             raise TypeError("reshape: unexpected arguments %s" % ", ".join(kwargs))
-        return invoke(get_op("Reshape"), [self], {"shape": tuple(int(s) for s in shape),
+        try:
+            shape = tuple(operator.index(s) for s in shape)
+        except TypeError:
+            raise ShapeError("reshape: shape %r is not a tuple of integers" % (shape,)) from None
+        return invoke(get_op("Reshape"), [self], {"shape": shape,
                                                   "reverse": bool(reverse)})
 
     def transpose(self, *axes):

@@ -120,6 +120,8 @@ def split(data, num_outputs, axis=1, squeeze_axis=False, **kw):
 
 def concat(*data, dim=1, **kw):
     """Join arrays along `dim`."""
+    if not data:
+        raise MXNetError("concat: needs at least one array")
     return invoke(get_op("Concat"), _as_inputs(data), {"dim": int(dim), "num_args": len(data)})
 
 

@@ -1,0 +1,186 @@
+"""Element-wise fusion: maximal groups of element-wise nodes become one `fused` node."""
+from __future__ import annotations
+
+import heapq
+from typing import Dict, List, Set
+
+from ..ir import REGISTRY, Graph, Node, Value, is_float
+from . import fused_op  # noqa: F401  (registers the `fused` operator)
+from .manager import register_pass
+
+
+def fusible(node: Node) -> bool:
+    """An element-wise, pure node with a codegen template over floating-point values of
+    one shape (its inputs have the output's shape, so one index walks them all)."""
+    opdef = REGISTRY._ops.get(node.op)
+    if (opdef is None or not opdef.elementwise or not opdef.fuse or opdef.random
+            or opdef.callback or node.region is not None or len(node.outputs) != 1):
+        return False
+    out = node.outputs[0].type
+    if not is_float(out.dtype):
+        return False
+    return all(v.type.shape == out.shape and is_float(v.type.dtype) for v in node.inputs)
+
+
+class _Groups:
+    """Union-find over group ids, with the groups each value depends on."""
+
+    def __init__(self):
+        self.parent: List[int] = []
+
+    def new(self) -> int:
+        self.parent.append(len(self.parent))
+        return len(self.parent) - 1
+
+    def find(self, g: int) -> int:
+        root = g
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[g] != root:
+            self.parent[g], g = root, self.parent[g]
+        return root
+
+
+@register_pass("fuse")
+def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
+    """Group element-wise nodes (see `fusible`) into `fused` nodes holding their region.
+
+    Each fusible node joins the groups of all its fusible producers of the same shape,
+    merging them, unless that would create a cycle: a group may not both feed and read
+    a node outside it. Groups of fewer than `min_size` nodes are left alone; a group
+    stops growing at `max_size` nodes (generated functions stay a reasonable size). The region
+    of a group has the group's external inputs (in order of first use) as inputs and,
+    as outputs, the values read outside the group or returned by the graph.
+
+    Guarantees: the result computes the same values (the region holds the very same
+    nodes); it is in topological order, original order kept where dependencies allow;
+    no cycle is created; outputs are the same Value objects. `graph` itself is returned
+    when no group forms.
+    """
+    groups = _Groups()
+    size: Dict[int, int] = {}
+    group_of: Dict[Node, int] = {}
+    producer: Dict[Value, Node] = {}
+    # For each node: the groups it depends on (transitively, including its own).
+    deps: Dict[Node, frozenset] = {}
+    # For each group: groups reaching it through nodes outside it (would close a cycle).
+    blocked: Dict[int, Set[int]] = {}
+    empty: frozenset = frozenset()
+    for node in graph.nodes:
+        prods = [producer[v] for v in node.inputs if v in producer]
+        up = empty
+        for p in prods:
+            d = deps[p]
+            if d and d is not up:
+                up = d if not up else up | d
+        if fusible(node):
+            shape = node.outputs[0].type.shape
+            cands = {groups.find(group_of[p]) for p in prods
+                     if p in group_of and p.outputs[0].type.shape == shape}
+            outside: Set[int] = set()
+            for p in prods:
+                pg = groups.find(group_of[p]) if p in group_of else None
+                outside.update(r for r in map(groups.find, deps[p]) if r != pg)
+            ok = {g for g in cands if g not in outside and size[g] < max_size}
+            ok = {g for g in ok
+                  if not ({groups.find(b) for b in blocked.get(g, ())} & ok)}
+            if ok and sum(size[g] for g in ok) >= max_size:
+                ok = {min(ok)}
+            if ok:
+                target = min(ok)
+                for g in ok:
+                    if g != target:
+                        groups.parent[g] = target
+                        size[target] += size.pop(g)
+                        blocked.setdefault(target, set()).update(blocked.pop(g, ()))
+            else:
+                target = groups.new()
+                size[target] = 0
+            size[target] += 1
+            blocked.setdefault(target, set()).update(outside)
+            group_of[node] = target
+            up = up | {target}
+        deps[node] = up
+        for v in node.outputs:
+            producer[v] = node
+    return _build(graph, group_of, groups, min_size)
+
+
+def _build(graph: Graph, group_of: Dict[Node, int], groups: _Groups, min_size: int) -> Graph:
+    members: Dict[int, List[Node]] = {}
+    for node in graph.nodes:
+        if node in group_of:
+            members.setdefault(groups.find(group_of[node]), []).append(node)
+    members = {g: ns for g, ns in members.items() if len(ns) >= min_size}
+    if not members:
+        return graph
+    member_group = {n: g for g, ns in members.items() for n in ns}
+    group_of_value = {v: g for n, g in member_group.items() for v in n.outputs}
+    read_outside: Set[Value] = set(graph.outputs)
+    for node in graph.nodes:
+        g = member_group.get(node)
+        for v in node.inputs:
+            if group_of_value.get(v, -1) != g:
+                read_outside.add(v)
+    units = {g: _fused_node(ns, read_outside) for g, ns in members.items()}
+    # Topological order of the new units (fused nodes and untouched nodes).
+    order: Dict[Node, int] = {}
+    items: List[Node] = []
+    for k, node in enumerate(graph.nodes):
+        g = member_group.get(node)
+        unit = units[g] if g is not None else node
+        if unit not in order:
+            order[unit] = k
+            items.append(unit)
+    return Graph(graph.name, graph.inputs, _toposort(items, order), graph.outputs,
+                 dict(graph.meta))
+
+
+def _fused_node(nodes: List[Node], read_outside: Set[Value]) -> Node:
+    """One `fused` node whose region holds copies of `nodes` (on fresh region values)."""
+    inside = {v for n in nodes for v in n.outputs}
+    inputs: List[Value] = []
+    seen: Set[Value] = set()
+    for n in nodes:
+        for v in n.inputs:
+            if v not in inside and v not in seen:
+                seen.add(v)
+                inputs.append(v)
+    outputs = [v for n in nodes for v in n.outputs if v in read_outside]
+    params = [Value(v.type, v.hint) for v in inputs]
+    env = dict(zip(inputs, params))
+    body = []
+    for n in nodes:
+        outs = tuple(Value(v.type) for v in n.outputs)
+        body.append(Node(n.op, tuple(env[v] for v in n.inputs), outs, n.attrs, None, n.meta))
+        env.update(zip(n.outputs, outs))
+    region = Graph("region", params, body, [env[v] for v in outputs])
+    return Node("fused", tuple(inputs), tuple(outputs), {}, region, None)
+
+
+def _toposort(items: List[Node], order: Dict[Node, int]) -> List[Node]:
+    """Kahn's algorithm, taking the earliest original position first."""
+    producer: Dict[Value, Node] = {}
+    for unit in items:
+        for v in unit.outputs:
+            producer[v] = unit
+    indegree: Dict[Node, int] = {}
+    readers: Dict[Node, List[Node]] = {}
+    for unit in items:
+        preds = {producer[v] for v in unit.inputs if v in producer}
+        indegree[unit] = len(preds)
+        for p in preds:
+            readers.setdefault(p, []).append(unit)
+    heap = [(order[u], 0, u) for u in items if indegree[u] == 0]
+    heapq.heapify(heap)
+    out: List[Node] = []
+    while heap:
+        _, _, unit = heapq.heappop(heap)
+        out.append(unit)
+        for r in readers.get(unit, ()):
+            indegree[r] -= 1
+            if indegree[r] == 0:
+                heapq.heappush(heap, (order[r], 0, r))
+    if len(out) != len(items):
+        raise AssertionError("fuse: grouping created a cycle")
+    return out

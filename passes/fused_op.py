@@ -1,0 +1,60 @@
+"""The `fused` operator: one node standing for a region (a nested Graph) of element-wise
+operators. The `fuse` pass creates these nodes; the runtime compiles each region into one
+generated NumPy function (tapegraph.runtime.fusion)."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from ..ir import REGISTRY, Graph, Node, OpDef, ShapeError, Value, is_float
+from ..ir.errors import MXNetError
+
+
+def _kernel(*arrays, **attrs):
+    raise MXNetError("a fused node runs through tapegraph.runtime (its region is compiled "
+                     "by runtime.fusion); it has no stand-alone kernel")
+
+
+def _infer(ins, attrs):
+    raise ShapeError("fused: the output types of a fused node are those of its region; "
+                     "fused nodes are built by the fuse pass, not by Builder.op")
+
+
+def _vjp(b, node: Node, cts: List[Optional[Value]]) -> List[Optional[Value]]:
+    """Differentiate the region and inline the result: the region's forward nodes are
+    recomputed where the backward needs intermediate values (the fused node only kept its
+    outputs), then DCE drops whatever the backward does not use."""
+    from .grad import grad
+    region = node.region
+    wrt = [i for i, v in enumerate(region.inputs) if is_float(v.type.dtype)]
+    specs = ["input" if c is not None else "zero" for c in cts]
+    if not wrt or all(c is None for c in cts):
+        return [None] * len(node.inputs)
+    g = grad(region, wrt=wrt, head_grads=specs)
+    env: Dict[Value, Value] = dict(zip(region.inputs, node.inputs))
+    heads = [c for c in cts if c is not None]
+    env.update(zip(g.inputs[len(region.inputs):], heads))
+    outer_of_output = {v: o for v, o in zip(region.outputs, node.outputs)}
+    for n in g.nodes:
+        if n.outputs and all(v in outer_of_output for v in n.outputs):
+            for v in n.outputs:
+                env[v] = outer_of_output[v]
+            continue
+        outs = tuple(Value(v.type) for v in n.outputs)
+        b.add(Node(n.op, tuple(env[v] for v in n.inputs), outs, n.attrs, n.region,
+                   dict(b.meta) if b.meta else None))
+        env.update(zip(n.outputs, outs))
+    result: List[Optional[Value]] = [None] * len(node.inputs)
+    for i, gv in zip(wrt, g.outputs):
+        result[i] = env[gv]
+    return result
+
+
+FUSED = REGISTRY.add(OpDef("fused", _kernel, _infer, num_inputs=None, num_outputs=None,
+                           vjp=_vjp, doc="A group of element-wise operators (see `region`)."))
+
+
+def region_of(node: Node) -> Graph:
+    """The region of a fused node (raises for any other node)."""
+    if node.region is None:
+        raise MXNetError("node %s holds no region" % node.op)
+    return node.region

@@ -1,0 +1,226 @@
+"""Code generation for `fused` nodes: a region of element-wise operators becomes Python
+source over NumPy ufuncs.
+
+Two functions are generated per region:
+
+- `small(*inputs)`: the region as straight-line NumPy expressions (for arrays that fit
+  in cache, where Python overhead dominates);
+- `chunk(lo, hi, inputs, outputs, scratch)`: one slice `[lo:hi)` of the flattened
+  arrays, every operator writing into a cache-sized scratch buffer with `out=` (reused
+  as soon as a value dies), so a chain of N operators touches main memory about once.
+
+`FusedKernel.__call__` runs `small` for small arrays and otherwise walks the arrays in
+chunks of `CHUNK` elements, splitting the range over two threads when it is large
+(NumPy's ufunc loops release the GIL). `FusedKernel.source` is the generated text.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..ir import REGISTRY, Graph, Node, Value
+
+CHUNK = 32768            # elements per chunk: a few f32 buffers of 128 KiB stay in L2
+THREAD_MIN = 1 << 20     # split over threads from this many elements on
+THREADS = max(1, min(2, os.cpu_count() or 1))
+
+_BINOP = {"+": "np.add", "-": "np.subtract", "*": "np.multiply", "/": "np.true_divide"}
+_UNARY = re.compile(r"^np\.(\w+)\(\{0\}\)$")
+_BINARY = re.compile(r"^\(\{0\} ([-+*/]) \{1\}\)$")
+_SCALAR_R = re.compile(r"^\(\{0\} ([-+*/]) \{a\[(\w+)\]\}\)$")
+_SCALAR_L = re.compile(r"^\(\{a\[(\w+)\]\} ([-+*/]) \{0\}\)$")
+_POWER = re.compile(r"^np\.power\(\{0\}, \{a\[(\w+)\]\}\)$")
+
+_POOL: Optional[ThreadPoolExecutor] = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="tg-fused")
+        return _POOL
+
+
+class _Consts:
+    """Binds attribute values to names of the generated module (no literal round trip)."""
+
+    def __init__(self):
+        self.names: Dict[Tuple[type, Any], str] = {}
+        self.env: Dict[str, Any] = {"np": np}
+
+    def bind(self, value: Any) -> str:
+        if isinstance(value, str):
+            return value  # dtype names etc. are spliced into quoted template text
+        key = (type(value), value)
+        name = self.names.get(key)
+        if name is None:
+            name = "c%d" % len(self.names)
+            self.names[key] = name
+            self.env[name] = value
+        return name
+
+
+def _expr(node: Node, args: Sequence[str], consts: _Consts) -> str:
+    """The node's `fuse` template with argument names and bound attribute names."""
+    template = REGISTRY.get(node.op).fuse
+    attrs = {k: consts.bind(v) for k, v in node.attrs.items()}
+    return template.format(*args, a=attrs)
+
+
+def _ufunc_call(node: Node, args: Sequence[str], out: str, consts: _Consts
+                ) -> Optional[List[str]]:
+    """Statements computing `node` into `out` with ufunc `out=` calls, or None when the
+    template has no ufunc form (the caller falls back to `np.copyto(out, expr)`)."""
+    template = REGISTRY.get(node.op).fuse
+    m = _UNARY.match(template)
+    if m and isinstance(getattr(np, m.group(1), None), np.ufunc):
+        return ["np.%s(%s, out=%s)" % (m.group(1), args[0], out)]
+    m = _BINARY.match(template)
+    if m:
+        return ["%s(%s, %s, out=%s)" % (_BINOP[m.group(1)], args[0], args[1], out)]
+    m = _SCALAR_R.match(template)
+    if m:
+        c = consts.bind(node.attrs[m.group(2)])
+        return ["%s(%s, %s, out=%s)" % (_BINOP[m.group(1)], args[0], c, out)]
+    m = _SCALAR_L.match(template)
+    if m:
+        c = consts.bind(node.attrs[m.group(1)])
+        return ["%s(%s, %s, out=%s)" % (_BINOP[m.group(2)], c, args[0], out)]
+    if template == "np.zeros_like({0})" or template == "np.ones_like({0})":
+        return ["%s.fill(%d)" % (out, template.startswith("np.ones"))]
+    m = _POWER.match(template)
+    if m:
+        p = float(node.attrs[m.group(1)])
+        if p == 2.0:
+            return ["np.square(%s, out=%s)" % (args[0], out)]
+        if p == 3.0 and out != args[0]:
+            return ["np.square(%s, out=%s)" % (args[0], out),
+                    "np.multiply(%s, %s, out=%s)" % (out, args[0], out)]
+        return ["np.power(%s, %s, out=%s)" % (args[0], consts.bind(p), out)]
+    return None
+
+
+class FusedKernel:
+    """The compiled form of one `fused` node; call it with the node's input arrays."""
+
+    def __init__(self, node: Node):
+        region: Graph = node.region
+        self.node = node
+        self.out_types = [v.type for v in region.outputs]
+        self.size = self.out_types[0].size if self.out_types else 0
+        consts = _Consts()
+        self.small_source = _small_source(region, consts)
+        self.chunk_source, self.scratch_dtypes = _chunk_source(region, consts)
+        self.source = self.small_source + "\n\n" + self.chunk_source
+        namespace = dict(consts.env)
+        exec(compile(self.source, "<fused %s>" % _label(region), "exec"), namespace)
+        self._small = namespace["small"]
+        self._chunk = namespace["chunk"]
+
+    def __call__(self, *arrays: np.ndarray, out: Optional[Sequence[np.ndarray]] = None):
+        n = self.size
+        if n <= CHUNK and out is None:
+            return self._small(*arrays)
+        flat_in = [a.reshape(-1) for a in arrays]
+        outs = list(out) if out is not None else [
+            np.empty(t.shape, t.dtype) for t in self.out_types]
+        flat_out = [o.reshape(-1) for o in outs]
+        if n >= THREAD_MIN and THREADS > 1:
+            mid = ((n // 2) // CHUNK) * CHUNK
+            job = _pool().submit(self._range, mid, n, flat_in, flat_out)
+            self._range(0, mid, flat_in, flat_out)
+            job.result()
+        else:
+            self._range(0, n, flat_in, flat_out)
+        return outs[0] if len(outs) == 1 else tuple(outs)
+
+    def _range(self, lo: int, hi: int, flat_in, flat_out) -> None:
+        scratch = [np.empty(min(CHUNK, hi - lo), d) for d in self.scratch_dtypes]
+        chunk = self._chunk
+        for start in range(lo, hi, CHUNK):
+            chunk(start, min(start + CHUNK, hi), flat_in, flat_out, scratch)
+
+
+def _label(region: Graph) -> str:
+    return "+".join(n.op for n in region.nodes[:4]) + ("+..." if len(region.nodes) > 4 else "")
+
+
+def _small_source(region: Graph, consts: _Consts) -> str:
+    names: Dict[Value, str] = {}
+    params = []
+    for i, v in enumerate(region.inputs):
+        names[v] = "x%d" % i
+        params.append(names[v])
+    lines = ["def small(%s):" % ", ".join(params)]
+    for k, node in enumerate(region.nodes):
+        expr = _expr(node, [names[v] for v in node.inputs], consts)
+        if expr == names[node.inputs[0]] if node.inputs else False:
+            names[node.outputs[0]] = expr
+            continue
+        names[node.outputs[0]] = "t%d" % k
+        lines.append("    t%d = %s" % (k, expr))
+    outs = [names[v] for v in region.outputs]
+    # An output that is an input (a `_copy` region) must not alias the caller's array.
+    outs = ["%s.copy()" % o if o.startswith("x") else o for o in outs]
+    lines.append("    return %s" % (outs[0] if len(outs) == 1 else "(%s,)" % ", ".join(outs)))
+    return "\n".join(lines)
+
+
+def _chunk_source(region: Graph, consts: _Consts) -> Tuple[str, List[str]]:
+    """The chunk function, and the dtypes of the scratch buffers it needs."""
+    last_use: Dict[Value, int] = {}
+    for k, node in enumerate(region.nodes):
+        for v in node.inputs:
+            last_use[v] = k
+    out_index = {v: i for i, v in enumerate(region.outputs)}
+    where: Dict[Value, str] = {}
+    head = ["def chunk(lo, hi, I, O, S):", "    m = hi - lo"]
+    for i, v in enumerate(region.inputs):
+        where[v] = "i%d" % i
+        head.append("    i%d = I[%d][lo:hi]" % (i, i))
+    for i in range(len(region.outputs)):
+        head.append("    o%d = O[%d][lo:hi]" % (i, i))
+    body: List[str] = []
+    scratch_dtypes: List[str] = []
+    free: Dict[str, List[int]] = {}
+    owner: Dict[Value, int] = {}
+    for k, node in enumerate(region.nodes):
+        args = [where[v] for v in node.inputs]
+        out = node.outputs[0]
+        dying = {v: None for v in node.inputs if last_use.get(v) == k and v in owner}
+        for v in dying:  # in-place: an element-wise op may write over an input it ends
+            free.setdefault(v.type.dtype, []).append(owner.pop(v))
+        if out in out_index:
+            dest = "o%d" % out_index[out]
+        else:
+            pool = free.setdefault(out.type.dtype, [])
+            if pool:
+                slot = pool.pop()
+            else:
+                slot = len(scratch_dtypes)
+                scratch_dtypes.append(out.type.dtype)
+            owner[out] = slot
+            dest = "s%d" % slot
+        stmts = _ufunc_call(node, args, dest, consts)
+        if stmts is None:
+            stmts = ["np.copyto(%s, %s, casting='unsafe')" % (dest, _expr(node, args, consts))]
+        body.extend("    " + s for s in stmts)
+        where[out] = dest
+    for v, i in out_index.items():
+        if where[v] != "o%d" % i:  # an output that is a region input
+            body.append("    o%d[...] = %s" % (i, where[v]))
+    head.extend("    s%d = S[%d][:m]" % (k, k) for k in range(len(scratch_dtypes)))
+    lines = head + body
+    return "\n".join(lines), scratch_dtypes
+
+
+def fused_source(node: Node) -> str:
+    """The generated Python source of a fused node (both the small and chunked forms)."""
+    return FusedKernel(node).source
