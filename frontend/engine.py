@@ -22,8 +22,10 @@ from .base import NOT_IN_GRAPH
 
 # The pipeline applied after `grad` + `residualize`. Users can change it globally with
 # `set_default_pipeline` or per call (autograd.backward/grad's `pipeline=`).
-DEFAULT_PIPELINE = ["dce"]
-REPLAY_PIPELINE = ["dce"]  # used when the backward itself is recorded (create_graph)
+DEFAULT_PIPELINE = ["dce", "cse", "simplify", "fold", "simplify", "dce", "fuse", "plan-memory"]
+# When the backward itself is recorded (create_graph) it is replayed op by op through
+# `invoke`, so only passes that emit ordinary operators apply (no `fused` nodes).
+REPLAY_PIPELINE = ["dce", "cse", "simplify", "fold"]
 
 
 def set_default_pipeline(pipeline) -> List[Any]:
