@@ -10,7 +10,7 @@ from typing import Any, List, Optional, Sequence, Union
 import numpy as np
 
 from .ir import TensorType
-from .ir.errors import MXNetError
+from .ir.errors import GradReqError, MXNetError
 from ._tape import STATE, VariableValue
 from .function import Function
 from . import engine
@@ -110,7 +110,8 @@ def mark_variables(variables, gradients, grad_reqs: Union[str, Sequence[str]] = 
         if not isinstance(v, NDArray) or not isinstance(g, NDArray):
             raise MXNetError("mark_variables: entry %d is not a pair of NDArrays" % i)
         if r not in ("write", "add", "null"):
-            raise KeyError(r)
+            from .ndarray.ndarray import bad_grad_req
+            raise GradReqError("mark_variables: entry %d: %s" % (i, bad_grad_req(r)))
         if v.shape != g.shape:
             raise MXNetError("mark_variables: variable %d has shape %s but its gradient buffer "
                              "has shape %s" % (i, v.shape, g.shape))
@@ -138,6 +139,9 @@ def grad(heads, variables, head_grads=None, retain_graph: Optional[bool] = None,
     """
     heads = _as_list(heads)
     variables_list = _as_list(variables)
+    if not variables_list:
+        raise MXNetError("grad: no variables given (pass the arrays to differentiate with "
+                         "respect to)")
     hg = None if head_grads is None else _as_list(head_grads)
     if retain_graph is None:
         retain_graph = create_graph
@@ -157,11 +161,17 @@ def backward_graph(heads, variables, head_grads=None, optimized: bool = True, pi
     forward nodes followed by the backward nodes); otherwise the graph the runtime runs
     (forward values as inputs, after the pipeline). Nothing is executed or freed.
     """
+    from .symbol.naming import caller_names, graph_names
     from .symbol.symbol import Symbol
     heads, variables = _as_list(heads), _as_list(variables)
-    compiled = engine.compile_for(heads, variables, head_grads, pipeline)
-    graph = compiled.graph if optimized else compiled.joint
-    return Symbol(graph, np_mode=bool(getattr(type(heads[0]), "_bool_comparisons", False)))
+    joint, final = engine.backward_graphs(heads, variables, head_grads, pipeline)
+    # Name every value of the joint graph (user variables first), so the optimized graph's
+    # residual inputs read as the forward values they stand for.
+    values = list(joint.inputs) + [v for n in joint.nodes for v in n.outputs]
+    names = graph_names(joint, caller_names(values))
+    graph = final if optimized else joint
+    return Symbol.from_graph(graph, names,
+                             np_mode=bool(getattr(type(heads[0]), "_bool_comparisons", False)))
 
 
 def get_symbol(x):

@@ -1,9 +1,9 @@
 """Errors and small shared helpers (MXNet's `mxnet.base`)."""
-from .ir.errors import (ExecutionError, MXNetError, NonDifferentiableError, ParseError,
-                        ShapeError, VerifyError)
+from .ir.errors import (DTypeError, ExecutionError, GradReqError, IndexingError, MXNetError,
+                        NonDifferentiableError, ParseError, ShapeError, VerifyError)
 
-__all__ = ["ExecutionError", "MXNetError", "NonDifferentiableError", "ParseError",
-           "ShapeError", "VerifyError"]
+__all__ = ["DTypeError", "ExecutionError", "GradReqError", "IndexingError", "MXNetError",
+           "NonDifferentiableError", "ParseError", "ShapeError", "VerifyError"]
 
 NOT_IN_GRAPH = (
     "Cannot differentiate node because it is not in a computational graph. You need to set "

@@ -12,13 +12,16 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .ir import Graph, attrs_key
-from .ir.errors import MXNetError
+from .ir import Graph, Node, Value, attrs_key
+from .ir.errors import ExecutionError, MXNetError
 from . import passes as _passes_pkg  # noqa: F401  (tapegraph.passes)
 from .passes import PassManager, grad as grad_pass, residualize
 from .runtime import PLAN_CACHE, Plan
 from ._tape import STATE, TracedValue, VariableValue
 from .base import NOT_IN_GRAPH
+
+FREED_GRAPH = ("The graph that computed head %d was freed by an earlier backward: pass "
+               "retain_graph=True to that backward to differentiate the graph again.")
 
 # The pipeline applied after `grad` + `residualize`. Users can change it globally with
 # `set_default_pipeline` or per call (autograd.backward/grad's `pipeline=`).
@@ -104,6 +107,17 @@ class Collected:
     def graph(self, name: str = "forward") -> Graph:
         return Graph(name, self.leaves, self.nodes, self.heads)
 
+    def detached(self) -> Tuple[Graph, List[Value]]:
+        """The forward graph over fresh `Value`s that hold no data, and those values in
+        the order of `self.values`. Cached graphs are built from this copy, so the plan
+        cache never keeps the arrays of the iteration that compiled it alive."""
+        clone = {v: Value(v.type, v.hint) for v in self.values}
+        nodes = [Node(n.op, [clone[v] for v in n.inputs], [clone[v] for v in n.outputs],
+                      n.attrs, n.region, n.meta) for n in self.nodes]
+        graph = Graph("forward", [clone[v] for v in self.leaves], nodes,
+                      [clone[h] for h in self.heads])
+        return graph, [clone[v] for v in self.values]
+
     def free(self) -> None:
         """Forget how the values were computed (backward without retain_graph)."""
         for n in self.nodes:
@@ -115,9 +129,11 @@ class Compiled:
     """A derived backward graph ready to run: `plan`, and for each graph input where its
     data comes from: `("v", i)` the i-th collected value, `("h", j)` the j-th head grad."""
 
-    __slots__ = ("joint", "graph", "plan", "sources", "history")
+    __slots__ = ("joint", "graph", "plan", "sources", "history", "values")
 
-    def __init__(self, joint: Graph, graph: Graph, sources, history, build_plan: bool):
+    def __init__(self, joint: Graph, graph: Graph, sources, history, build_plan: bool,
+                 values: Sequence[Value] = ()):
+        self.values = tuple(values)  # the collected values' data-free stand-ins, in order
         self.joint = joint
         self.graph = graph
         self.sources = sources
@@ -128,13 +144,13 @@ class Compiled:
 def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[str],
                      pipeline: Sequence[Any], build_plan: bool = True) -> Compiled:
     """Run the gradient pass and the pipeline on the collected graph."""
-    fwd = col.graph()
+    fwd, stand_ins = col.detached()
     wrt_inputs = [col.leaves.index(col.values[i]) for i in wrt]
     joint = grad_pass(fwd, wrt=wrt_inputs, head_grads=list(head_specs))
-    known = [v for n in col.nodes for v in n.outputs]
+    known = [v for n in fwd.nodes for v in n.outputs]
     manager = PassManager(pipeline, verify=False)
     final = manager.run(residualize(joint, known=known))
-    index = col.index_of()
+    index = {v: i for i, v in enumerate(stand_ins)}
     n_leaves = len(col.leaves)
     n_heads = joint.meta.get("num_head_inputs", 0)
     positions = [i for i, spec in enumerate(head_specs) if spec == "input"]
@@ -146,7 +162,30 @@ def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[st
             sources.append(("h", head_inputs[v]))
         else:
             sources.append(("v", index[v]))
-    return Compiled(joint, final, tuple(sources), manager.history, build_plan)
+    return Compiled(joint, final, tuple(sources), manager.history, build_plan, stand_ins)
+
+
+def bind_recorded(graph: Graph, compiled: Compiled, col: Collected) -> Graph:
+    """`graph` (one of `compiled`'s) with its stand-in values replaced by the values
+    recorded in `col`, so names and data of the current arrays apply to it."""
+    mapping: Dict[Value, Value] = dict(zip(compiled.values, col.values))
+    rebound: Dict[Node, Node] = {}
+
+    def rebind(n: Node) -> Node:
+        if n in rebound:
+            return rebound[n]
+        meta = n.meta
+        src = meta.get("vjp_of") if meta else None
+        if src is not None:
+            meta = dict(meta, vjp_of=rebind(src))
+        new = Node(n.op, [mapping.get(v, v) for v in n.inputs],
+                   [mapping.get(v, v) for v in n.outputs], n.attrs, n.region, meta)
+        rebound[n] = new
+        return new
+
+    return Graph(graph.name, [mapping.get(v, v) for v in graph.inputs],
+                 [rebind(n) for n in graph.nodes], [mapping.get(v, v) for v in graph.outputs],
+                 dict(graph.meta))
 
 
 def _head_arrays(heads, head_grads) -> Tuple[List[str], List[Optional[np.ndarray]]]:
@@ -161,7 +200,14 @@ def _head_arrays(heads, head_grads) -> Tuple[List[str], List[Optional[np.ndarray
             specs.append("ones")
             arrays.append(None)
             continue
-        data = g._data if hasattr(g, "_data") else np.asarray(g, dtype=h._data.dtype)
+        if hasattr(g, "_data"):
+            data = g._data
+        else:
+            try:
+                data = np.asarray(g, dtype=h._data.dtype)
+            except (TypeError, ValueError) as e:
+                raise MXNetError("backward: head gradient %d (a %s) is not an array of numbers: "
+                                 "%s" % (i, type(g).__name__, e)) from None
         if data.shape != h.shape:
             raise MXNetError("backward: head gradient %d has shape %s but head %d has shape %s"
                              % (i, data.shape, i, h.shape))
@@ -172,9 +218,16 @@ def _head_arrays(heads, head_grads) -> Tuple[List[str], List[Optional[np.ndarray
 
 def _prepare(heads, head_grads, variables, create_graph: bool, pipeline):
     """Validate the request and find (or build) its compiled backward graph."""
+    if not heads:
+        raise MXNetError("backward: no heads given (pass the arrays to differentiate)")
     head_values = []
-    for h in heads:
-        v = getattr(h, "_value", None)
+    for i, h in enumerate(heads):
+        if not hasattr(h, "_data"):
+            raise MXNetError("backward: head %d is a %s, not an NDArray"
+                             % (i, type(h).__name__))
+        v = h._value
+        if v is not None and v.node is None and type(v) is TracedValue:
+            raise MXNetError(FREED_GRAPH % i + " " + NOT_IN_GRAPH)
         if v is None or (v.node is None and type(v) is not VariableValue):
             raise MXNetError(NOT_IN_GRAPH)
         head_values.append(v)
@@ -214,6 +267,14 @@ def compile_for(heads, variables, head_grads=None, pipeline=None) -> Compiled:
     return _prepare(heads, head_grads, variables, False, pipeline)[3]
 
 
+def backward_graphs(heads, variables, head_grads=None, pipeline=None) -> Tuple[Graph, Graph]:
+    """(joint, optimized) backward graphs of `heads` w.r.t. `variables`, over the values
+    recorded for these arrays (nothing runs, nothing is freed)."""
+    col, _, _, compiled = _prepare(heads, head_grads, variables, False, pipeline)
+    return (bind_recorded(compiled.joint, compiled, col),
+            bind_recorded(compiled.graph, compiled, col))
+
+
 def run_backward(heads, head_grads, variables, retain_graph: bool, create_graph: bool,
                  train_mode: bool, pipeline=None):
     """Differentiate `heads`. With `variables` None, gradients go into the marked
@@ -232,7 +293,7 @@ def run_backward(heads, head_grads, variables, retain_graph: bool, create_graph:
         else:
             inputs = [col.values[i].data if kind == "v" else head_data[i]
                       for kind, i in compiled.sources]
-            grads = compiled.plan.run(inputs)
+            grads = _run_plan(compiled.plan, inputs)
     finally:
         STATE.training = previous_training
     if not retain_graph:
@@ -248,6 +309,18 @@ def run_backward(heads, head_grads, variables, retain_graph: bool, create_graph:
             np.copyto(buf, g, casting="unsafe")
         var.fresh = True
     return None
+
+
+def _run_plan(plan, inputs):
+    """Run `plan`; an exception raised by user code (a Function's backward) reaches the
+    caller as itself, not wrapped, with a note saying where it was raised."""
+    try:
+        return plan.run(inputs)
+    except ExecutionError as e:
+        cause = e.__cause__
+        if cause is not None and getattr(cause, "_tg_user_code", False):
+            raise cause from None
+        raise
 
 
 def _replay(compiled: Compiled, col: Collected, heads, head_grads) -> List[Any]:

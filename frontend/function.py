@@ -55,6 +55,15 @@ def _check_grads(function, grads, cls_default=None) -> List[Any]:
     return grads
 
 
+def mark_user_error(e: BaseException, note: str) -> None:
+    """Tag `e` as raised by user code, so the engine re-raises it as it is."""
+    try:
+        e._tg_user_code = True
+        e.add_note(note)
+    except (AttributeError, TypeError):  # exception types without a __dict__
+        pass
+
+
 def _backward_kernel(*cotangents, function, num_inputs):
     """Call the user's backward on NumPy cotangents with recording paused."""
     from .ndarray import NDArray
@@ -63,9 +72,14 @@ def _backward_kernel(*cotangents, function, num_inputs):
     STATE.recording = False
     try:
         grads = function.backward(*[cls._wrap(c) for c in cotangents])
+        grads = _check_grads(function, grads)
+    except Exception as e:
+        # Surfaced unwrapped by the engine: the user's own exception type and message.
+        mark_user_error(e, "raised in %s.backward, called by autograd during backward"
+                        % _fn_label(function))
+        raise
     finally:
         STATE.recording = previous
-    grads = _check_grads(function, grads)
     res = tuple(np.asarray(g._data, dtype=t.dtype) for g, t in zip(grads, function._tg_in_types))
     return res if len(res) > 1 else res[0]
 

@@ -24,3 +24,18 @@ class VerifyError(MXNetError):
 
 class ExecutionError(MXNetError):
     """A kernel failed while a graph was executed; names the node's printed line."""
+
+
+class DTypeError(MXNetError, TypeError):
+    """A dtype that tapegraph arrays cannot hold, or a name NumPy does not know."""
+
+
+class IndexingError(MXNetError, IndexError):
+    """An index out of range, or too many indices, for an array's shape."""
+
+
+class GradReqError(MXNetError, KeyError):
+    """A `grad_req` other than 'write', 'add' or 'null' (a KeyError, as in MXNet)."""
+
+    def __str__(self) -> str:  # KeyError would print the repr of the message
+        return str(self.args[0]) if self.args else ""

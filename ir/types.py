@@ -5,6 +5,8 @@ from typing import Dict, Tuple
 
 import numpy as np
 
+from .errors import DTypeError
+
 # Short dtype names used in the text format, and back.
 DTYPE_SHORT: Dict[str, str] = {
     "float16": "f16", "float32": "f32", "float64": "f64",
@@ -38,16 +40,20 @@ class TensorType:
         t = cls._interned.get(key)
         if t is None:
             shape = tuple(int(s) for s in shape)
-            dtype = np.dtype(dtype).name
+            try:
+                dtype = np.dtype(dtype).name
+            except TypeError:
+                raise DTypeError("invalid dtype %r: not a NumPy dtype name (supported: %s)"
+                                 % (dtype, ", ".join(DTYPE_SHORT))) from None
             key2 = (shape, dtype)
             t = cls._interned.get(key2)
             if t is None:
                 if dtype not in DTYPE_SHORT:
-                    raise TypeError("unsupported dtype %r (supported: %s)"
-                                    % (dtype, ", ".join(DTYPE_SHORT)))
-                t = cls(shape, dtype)
-                cls._interned[key2] = t
-            cls._interned[key] = t
+                    raise DTypeError("unsupported dtype %r (supported: %s)"
+                                     % (dtype, ", ".join(DTYPE_SHORT)))
+                # setdefault is atomic: threads interning the same type get one object
+                t = cls._interned.setdefault(key2, cls(shape, dtype))
+            t = cls._interned.setdefault(key, t)
         return t
 
     @classmethod

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ir.errors import MXNetError
+from ..ir.errors import DTypeError, MXNetError, ShapeError
 from ..ir.ops.rules import check_shape_attr
 
 
@@ -13,10 +13,10 @@ def _check_dtype(dtype):
     try:
         dt = np.dtype(dtype)
     except TypeError:
-        raise TypeError("invalid dtype %r: expected a NumPy dtype name such as 'float32'"
-                        % (dtype,)) from None
+        raise DTypeError("invalid dtype %r: expected a NumPy dtype name such as 'float32'"
+                         % (dtype,)) from None
     if dt.kind not in "biuf":
-        raise TypeError("invalid dtype %r: tapegraph arrays hold bool, integer or floating "
+        raise DTypeError("invalid dtype %r: tapegraph arrays hold bool, integer or floating "
                         "point numbers" % (dtype,))
     return dt
 
@@ -38,11 +38,41 @@ def to_numpy(data: Any, dtype: Any, cls) -> np.ndarray:
     try:
         out = np.array(data, dtype=dt)
     except (ValueError, TypeError) as e:
+        where = ragged_where(data)
+        if where:
+            raise ShapeError("cannot make an array from a ragged nested list: %s" % where) \
+                from None
         raise MXNetError("cannot make an array from %s: %s (nested lists must be rectangular "
                          "and hold numbers)" % (type(data).__name__, e)) from None
     if out.dtype == object:
         raise MXNetError("cannot make an array from ragged or non-numeric data")
     return out
+
+
+def ragged_where(data: Any) -> str:
+    """Where nested lists/tuples stop being rectangular ('' if they are), e.g.
+    "item [1] has length 1 but item [0] has length 2". Iterative, level by level."""
+    level = [((), data)]
+    while level:
+        lengths = {}
+        nxt = []
+        for path, item in level:
+            if isinstance(item, (list, tuple)):
+                lengths[path] = len(item)
+                nxt.extend((path + (i,), x) for i, x in enumerate(item))
+            else:
+                lengths[path] = None
+        kinds = set(lengths.values())
+        if len(kinds) > 1:
+            first_path, first = next(iter(lengths.items()))
+            for path, n in lengths.items():
+                if n != first:
+                    def show(p, n):
+                        return "item %s %s" % (list(p), "is a scalar" if n is None
+                                               else "has length %d" % n)
+                    return "%s but %s" % (show(path, n), show(first_path, first))
+        level = nxt
+    return ""
 
 
 def shape_arg(shape) -> tuple:
@@ -64,7 +94,14 @@ def arange(cls, start, stop=None, step=1.0, repeat=1, dtype=None):
         start, stop = 0, start
     if step == 0:
         raise MXNetError("arange: step cannot be 0")
-    data = np.arange(start, stop, step, dtype=_check_dtype(dtype or np.float32))
+    dt = _check_dtype(dtype or np.float32)
+    try:
+        count = max(0, int(np.ceil((float(stop) - float(start)) / float(step))))
+    except (TypeError, ValueError, OverflowError):
+        raise MXNetError("arange: start, stop and step must be finite numbers, got %r, %r, %r"
+                         % (start, stop, step)) from None
+    check_shape_attr((count * int(repeat),), "arange")  # before allocating anything
+    data = np.arange(start, stop, step, dtype=dt)
     if repeat != 1:
         data = np.repeat(data, repeat)
     return cls._wrap(data)

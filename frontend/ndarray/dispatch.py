@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..ir import get_op
-from ..ir.errors import MXNetError
+from ..ir.errors import DTypeError, MXNetError
 from .._tape import invoke
 
 # python operator -> (array op, scalar op, reflected scalar op, MXNet broadcast name)
@@ -48,6 +48,9 @@ def as_array(x: Any, like) -> Any:
     if isinstance(x, NDArray):
         return x
     data = np.asarray(x)
+    if data.dtype.kind not in "biuf":
+        raise DTypeError("cannot combine an NDArray with a %s: operands must be numbers or "
+                         "arrays of numbers" % type(x).__name__)
     if data.dtype == np.float64 and not isinstance(x, np.ndarray):
         data = data.astype(like._data.dtype if data.dtype.kind == "f" else np.float32)
     return type(like)._wrap(data)

@@ -1,6 +1,7 @@
 """Shape/dtype rules shared by many operators."""
 from __future__ import annotations
 
+import operator
 from typing import Any, Dict, List, Sequence, Tuple
 
 from ..errors import ShapeError
@@ -59,7 +60,7 @@ def reduced_shape(shape: Sequence[int], axes: Sequence[int], keepdims: bool) -> 
 def check_shape_attr(shape: Any, opname: str) -> Tuple[int, ...]:
     """A concrete shape attribute: non-negative ints, not absurdly large."""
     try:
-        shape = tuple(int(s) for s in shape)
+        shape = tuple(operator.index(s) for s in shape)
     except (TypeError, ValueError):
         raise ShapeError("operator %s: shape %r is not a tuple of integers" % (opname, shape))
     for s in shape:
