@@ -42,10 +42,18 @@ def is_scalar(x: Any) -> bool:
     return isinstance(x, (numbers.Number, np.bool_)) and not isinstance(x, complex)
 
 
+def _family(arr) -> str:
+    return "mx.np.ndarray" if type(arr)._bool_comparisons else "mx.nd.NDArray"
+
+
 def as_array(x: Any, like) -> Any:
     """`x` as an array of the class of `like` (NDArrays pass through)."""
     from .ndarray import NDArray
     if isinstance(x, NDArray):
+        if type(x) is not type(like) and (type(x)._bool_comparisons
+                                          != type(like)._bool_comparisons):
+            raise DTypeError("cannot mix %s and %s operands: convert one with as_np_ndarray() "
+                             "or as_nd_ndarray()" % (_family(like), _family(x)))
         return x
     data = np.asarray(x)
     if data.dtype.kind not in "biuf":
