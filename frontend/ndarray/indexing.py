@@ -12,8 +12,60 @@ from ..ir import get_op
 from ..ir.errors import IndexingError, MXNetError, ShapeError
 from .._tape import invoke
 
-# Set by the operator library: function(array, key) -> array, for array-valued keys.
-ADVANCED_INDEXING: Optional[Callable[[Any, Any], Any]] = None
+
+
+def no_zero_dim(arr):
+    """`arr`, or for a 0-d legacy NDArray the same value with shape (1,) (recorded):
+    MXNet's legacy arrays have no 0-d form, while `mx.np` arrays keep it."""
+    if arr.ndim or type(arr)._zero_dim:
+        return arr
+    return invoke(get_op("Reshape"), [arr], {"shape": (1,), "reverse": False})
+
+
+def _index_array(k) -> np.ndarray:
+    from .ndarray import NDArray
+    data = k._data if isinstance(k, NDArray) else np.asarray(k)
+    if data.dtype.kind == "f":
+        if np.any(data != np.floor(data)):
+            raise IndexError("array index holds non-integer values")
+        data = data.astype(np.int64)
+    elif data.dtype.kind not in "iub":
+        raise IndexError("arrays used as indices must be of integer or boolean type, got %s"
+                         % data.dtype)
+    return data
+
+
+def advanced_getitem(arr, key):
+    """`arr[key]` for keys with integer or boolean arrays (NumPy semantics).
+
+    A single integer array on the first axis records `take`; any other combination is
+    resolved on the host into flat positions and recorded as `Reshape` + `take`, so the
+    gradient is always `_take_scatter`, which adds up repeated indices.
+    """
+    from .ndarray import NDArray
+    if len(key) == 1 and not isinstance(key[0], (bool, np.bool_)):
+        idx = _index_array(key[0])
+        if idx.dtype.kind in "iu" and arr.ndim:
+            size = arr.shape[0]
+            if idx.size and (idx.min() < -size or idx.max() >= size):
+                bad = int(idx.max() if idx.max() >= size else idx.min())
+                raise IndexError("index %d is out of bounds for axis 0 with size %d"
+                                 % (bad, size))
+            idx_arr = key[0] if isinstance(key[0], NDArray) else type(arr)._wrap(idx)
+            return invoke(get_op("take"), [arr, idx_arr], {"axis": 0, "mode": "wrap"})
+    host = tuple(_index_array(k) if _is_advanced(k) else k for k in key)
+    try:
+        positions = np.arange(arr.size, dtype=np.int64).reshape(arr.shape)[host]
+    except IndexError as e:
+        raise IndexError(str(e)) from None
+    flat = invoke(get_op("Reshape"), [arr], {"shape": (-1,), "reverse": False})
+    out = invoke(get_op("take"), [flat, NDArray._wrap(np.asarray(positions))],
+                 {"axis": 0, "mode": "clip"}, out_cls=type(arr))
+    return no_zero_dim(out)
+
+
+# function(array, key) -> array, for array-valued keys.
+ADVANCED_INDEXING: Optional[Callable[[Any, Any], Any]] = advanced_getitem
 
 
 def _is_advanced(k) -> bool:
@@ -34,8 +86,8 @@ def getitem(arr, key):
     if sum(1 for k in key if k is Ellipsis) > 1:
         raise IndexingError("an index can only have a single ellipsis ('...')")
     if n_real > len(shape):
-        raise IndexingError("too many indices for array: array is %d-dimensional, but %d were "
-                         "indexed" % (len(shape), n_real))
+        raise IndexingError("too many indices for array: array is %d-dimensional, but %d "
+                            "were indexed" % (len(shape), n_real))
     expanded: List[Any] = []
     for k in key:
         if k is Ellipsis:
@@ -57,7 +109,7 @@ def getitem(arr, key):
             i = int(k)
             if not -size <= i < size:
                 raise IndexingError("index %d is out of bounds for axis %d with size %d"
-                                 % (i, axis, size))
+                                    % (i, axis, size))
             i %= size
             begin.append(i); end.append(i + 1); step.append(1)
             plain = False
@@ -74,6 +126,8 @@ def getitem(arr, key):
         axis += 1
     out = invoke(get_op("slice"), [arr], {"begin": tuple(begin), "end": tuple(end),
                                           "step": tuple(step)})
+    if not out_shape and not type(arr)._zero_dim:
+        out_shape = [1]  # legacy NDArrays have no 0-d form: x[1, 2] has shape (1,)
     if not plain and tuple(out_shape) != out.shape:
         out = invoke(get_op("Reshape"), [out], {"shape": tuple(out_shape), "reverse": False})
     return out

@@ -11,7 +11,7 @@ from ..ir import TensorType, get_op
 from ..ir.errors import GradReqError, MXNetError, ShapeError
 from .._tape import STATE, VariableValue, invoke
 from . import dispatch
-from .indexing import getitem, setitem
+from .indexing import getitem, no_zero_dim, setitem
 
 GRAD_REQS = ("write", "add", "null")
 
@@ -31,6 +31,7 @@ class NDArray:
     __slots__ = ("_data", "_value", "__weakref__")
     _bool_comparisons = False  # legacy comparisons return 0/1 in the input dtype
     _np_float_default = False  # NumPy integer input keeps its dtype
+    _zero_dim = False  # no 0-d results: full reductions and x[i, j] have shape (1,)
     __array_priority__ = 1000.0
 
     # ------------------------------------------------------------ construction
@@ -291,12 +292,12 @@ class NDArray:
         return invoke(get_op("transpose"), [self], {"axes": tuple(axes)})
 
     def sum(self, axis=None, keepdims=False, exclude=False, **kw):
-        return invoke(get_op("sum"), [self], {"axis": _axis(axis), "keepdims": bool(keepdims),
-                                             "exclude": bool(exclude)})
+        return no_zero_dim(invoke(get_op("sum"), [self], {
+            "axis": _axis(axis), "keepdims": bool(keepdims), "exclude": bool(exclude)}))
 
     def mean(self, axis=None, keepdims=False, exclude=False, **kw):
-        return invoke(get_op("mean"), [self], {"axis": _axis(axis), "keepdims": bool(keepdims),
-                                              "exclude": bool(exclude)})
+        return no_zero_dim(invoke(get_op("mean"), [self], {
+            "axis": _axis(axis), "keepdims": bool(keepdims), "exclude": bool(exclude)}))
 
     def flatten(self):
         return self.reshape((self.shape[0], -1) if self.ndim else (1, 1))

@@ -13,6 +13,7 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
     __slots__ = ()
     _bool_comparisons = True
     _np_float_default = True
+    _zero_dim = True
 
     @property
     def dtype(self):

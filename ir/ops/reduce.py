@@ -1,8 +1,10 @@
-"""Reductions: sum, mean (MXNet's `axis`, `keepdims`, `exclude`)."""
+"""Reductions: sum, mean, prod, max, min, norm (MXNet's `axis`, `keepdims`, `exclude`),
+argmax/argmin (zero gradient) and cumsum."""
 from __future__ import annotations
 
 import numpy as np
 
+from ..errors import ShapeError
 from ..registry import register
 from ..types import TensorType
 from .rules import normalize_axes, reduced_shape
@@ -62,3 +64,129 @@ def _mean_vjp(b, n, g):
         count *= shape[a]
     ga = b.op("_div_scalar", g[0], scalar=float(max(count, 1)))
     return [_expand_back(b, ga, shape, n.attrs, "mean")]
+
+
+def _keep_broadcast(b, v, x_shape, attrs, opname):
+    """A reduced value `v` in keepdims form, broadcast back to `x_shape`."""
+    return _expand_back(b, v, x_shape, attrs, opname)
+
+
+@register("prod", _reduce_infer("prod"), attrs=_REDUCE_ATTRS, mxnet_np="_np_prod")
+def prod(x, axis, keepdims, exclude):
+    """Product over `axis` (all axes when None)."""
+    axes = reduce_axes(x.shape, {"axis": axis, "exclude": exclude}, "prod")
+    return np.asarray(np.prod(x, axis=axes, keepdims=keepdims))
+
+
+@prod.gradient
+def _prod_vjp(b, n, g):
+    x = n.inputs[0]
+    shape = x.type.shape
+    gy = b.op("elemwise_mul", g[0], n.outputs[0])
+    return [b.op("elemwise_div", _keep_broadcast(b, gy, shape, n.attrs, "prod"), x)]
+
+
+def _extreme(name, fn):
+    @register(name, _reduce_infer(name), attrs=_REDUCE_ATTRS, mxnet_np="_np_" + name)
+    def kernel(x, axis, keepdims, exclude):
+        axes = reduce_axes(x.shape, {"axis": axis, "exclude": exclude}, name)
+        return np.asarray(fn(x, axis=axes, keepdims=keepdims))
+    kernel.doc = "%s over `axis` (all axes when None)." % name.capitalize()
+
+    @kernel.gradient
+    def _vjp(b, n, g):
+        x = n.inputs[0]
+        shape = x.type.shape
+        hit = b.op("_equal", x, _keep_broadcast(b, n.outputs[0], shape, n.attrs, name))
+        return [b.op("elemwise_mul", _keep_broadcast(b, g[0], shape, n.attrs, name), hit)]
+    return kernel
+
+
+_extreme("max", np.max)
+_extreme("min", np.min)
+
+_NORM_ATTRS = {"ord": 2, "axis": None, "out_dtype": None, "keepdims": False}
+
+
+def _norm_infer(ins, attrs):
+    if int(attrs["ord"]) not in (1, 2):
+        raise ShapeError("norm: ord must be 1 or 2, got %r" % (attrs["ord"],))
+    return _reduce_infer("norm")(ins, dict(attrs, exclude=False))
+
+
+@register("norm", _norm_infer, attrs=_NORM_ATTRS, mxnet_np="_npi_norm")
+def norm(x, ord, axis, out_dtype, keepdims):
+    """L2 (ord=2) or L1 (ord=1) norm over `axis` (all elements when None)."""
+    axes = reduce_axes(x.shape, {"axis": axis}, "norm")
+    if int(ord) == 1:
+        return np.asarray(np.sum(np.abs(x), axis=axes, keepdims=keepdims))
+    return np.asarray(np.sqrt(np.sum(np.square(x), axis=axes, keepdims=keepdims)))
+
+
+@norm.gradient
+def _norm_vjp(b, n, g):
+    x = n.inputs[0]
+    shape, attrs = x.type.shape, dict(n.attrs, exclude=False)
+    gb = _keep_broadcast(b, g[0], shape, attrs, "norm")
+    if int(n.attrs["ord"]) == 1:
+        sign = b.op("elemwise_sub", b.op("_greater_scalar", x, scalar=0.0),
+                    b.op("_lesser_scalar", x, scalar=0.0))
+        return [b.op("elemwise_mul", gb, sign)]
+    yb = _keep_broadcast(b, n.outputs[0], shape, attrs, "norm")
+    return [b.op("elemwise_mul", gb, b.op("elemwise_div", x, yb))]
+
+
+def _arg_infer(name):
+    def rule(ins, attrs):
+        t = ins[0]
+        if attrs["axis"] is None:
+            shape = (1,) * t.ndim if attrs["keepdims"] else ()
+        else:
+            axes = normalize_axes(int(attrs["axis"]), t.ndim, name)
+            shape = reduced_shape(t.shape, axes, attrs["keepdims"])
+        return [TensorType.get(shape, t.dtype)]
+    return rule
+
+
+def _argext(name, fn):
+    @register(name, _arg_infer(name), attrs={"axis": None, "keepdims": False},
+              mxnet_np="_npi_" + name,
+              nondiff_note="index-valued output: its gradient is zero everywhere")
+    def kernel(x, axis, keepdims):
+        if axis is None:
+            out = np.asarray(fn(x.reshape(-1)))
+            return out.reshape((1,) * x.ndim if keepdims else ()).astype(x.dtype)
+        return np.asarray(fn(x, axis=int(axis), keepdims=keepdims)).astype(x.dtype)
+    kernel.doc = "Index of the %s along `axis` (as a float in x's dtype)." % name[3:]
+    kernel.gradient(lambda b, n, g: [None])
+    return kernel
+
+
+_argext("argmax", np.argmax)
+_argext("argmin", np.argmin)
+
+
+def _cumsum_infer(ins, attrs):
+    t = ins[0]
+    dtype = attrs["dtype"] or t.dtype
+    if attrs["axis"] is None:
+        return [TensorType.get((t.size,), dtype)]
+    normalize_axes(int(attrs["axis"]), t.ndim, "cumsum")
+    return [TensorType.get(t.shape, dtype)]
+
+
+@register("cumsum", _cumsum_infer, attrs={"axis": None, "dtype": None}, mxnet_np="_np_cumsum")
+def cumsum(x, axis, dtype):
+    """Running sum along `axis` (over the flattened array when None)."""
+    return np.cumsum(x, axis=None if axis is None else int(axis), dtype=dtype)
+
+
+@cumsum.gradient
+def _cumsum_vjp(b, n, g):
+    x = n.inputs[0]
+    if n.attrs["dtype"] not in (None, x.type.dtype):
+        return [None]
+    axis = 0 if n.attrs["axis"] is None else int(n.attrs["axis"]) % x.type.ndim
+    rev = b.op("reverse", b.op("cumsum", b.op("reverse", g[0], axis=(axis,)), axis=axis),
+               axis=(axis,))
+    return [reshape(b, rev, x.type.shape)]

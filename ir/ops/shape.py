@@ -167,7 +167,9 @@ def _slice_infer(ins, attrs):
 
 
 def _as_slices(shape, begin, end, step):
-    return tuple(slice(*bd) for bd in slice_bounds(shape, begin, end, step))
+    # A normalised stop of -1 (reverse slice to the front) must become None, not "last".
+    return tuple(slice(b, e if e >= 0 else None, st)
+                 for b, e, st in slice_bounds(shape, begin, end, step))
 
 
 @register("slice", _slice_infer, attrs={"begin": REQUIRED, "end": REQUIRED, "step": ()},

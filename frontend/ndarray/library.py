@@ -1,0 +1,268 @@
+"""The rest of the `mx.nd` operator library: unary math, broadcasting binary functions,
+reductions, layout and indexing operators, neural-network layers, and the matching
+NDArray methods. Each function records exactly one registered operator (plus explicit
+`broadcast_to` / `Cast` nodes from dispatch), named as in MXNet."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..ir import get_op
+from ..ir.errors import MXNetError
+from .._tape import invoke
+from . import dispatch
+from .indexing import no_zero_dim
+from .ndarray import NDArray
+from .ops import NAMESPACE, _as_inputs, _finish, _norm, defop
+
+UNARY = ("cbrt", "rcbrt", "reciprocal", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
+         "arcsinh", "arccosh", "arctanh", "degrees", "radians", "softsign", "erf", "erfinv",
+         "gamma", "gammaln", "rint")
+for _name in UNARY:
+    defop(_name, _name)
+defop("hard_sigmoid", "hard_sigmoid")
+defop("smooth_l1", "smooth_l1")
+defop("Flatten", "Flatten")
+NAMESPACE["flatten"] = NAMESPACE["Flatten"]
+defop("batch_dot", "batch_dot", ("lhs", "rhs"))
+defop("LeakyReLU", "LeakyReLU", ("data", "gamma"))
+defop("LayerNorm", "LayerNorm", ("data", "gamma", "beta"))
+defop("Embedding", "Embedding", ("data", "weight"))
+defop("Convolution", "Convolution", ("data", "weight", "bias"))
+defop("Pooling", "Pooling")
+defop("softmax", "softmax")
+defop("log_softmax", "log_softmax")
+defop("one_hot", "one_hot", ("indices",))
+defop("pick", "pick", ("data", "index"))
+defop("take", "take", ("a", "indices"))
+defop("slice_axis", "slice_axis")
+defop("tile", "tile")
+defop("repeat", "repeat")
+defop("SwapAxis", "SwapAxis")
+NAMESPACE["swapaxes"] = NAMESPACE["SwapAxis"]
+defop("squeeze", "squeeze")
+defop("cumsum", "cumsum")
+
+
+def _call(opname: str, arrays: Sequence[Any], attrs: dict, out=None):
+    return _finish(invoke(get_op(opname), _as_inputs(arrays), attrs), out)
+
+
+def _axis(axis):
+    if axis is None or axis == ():
+        return None
+    if isinstance(axis, (list, tuple)):
+        return tuple(int(a) for a in axis)
+    return int(axis)
+
+
+# ---------------------------------------------------------------- binary, broadcasting
+
+BINARY = {  # name -> (array op, scalar op, reflected scalar op)
+    "maximum": ("_maximum", "_maximum_scalar", "_maximum_scalar"),
+    "minimum": ("_minimum", "_minimum_scalar", "_minimum_scalar"),
+    "hypot": ("_hypot", "_hypot_scalar", "_hypot_scalar"),
+    "mod": ("_mod", "_mod_scalar", "_rmod_scalar"),
+}
+
+
+def binary(name: str, lhs, rhs, cls=NDArray):
+    """`name(lhs, rhs)` with NumPy broadcasting; either side may be a Python scalar."""
+    array_op, scalar_op, rscalar_op = BINARY[name]
+    if dispatch.is_scalar(rhs) and dispatch.is_scalar(lhs):
+        raise MXNetError("%s: at least one argument must be an array" % name)
+    if dispatch.is_scalar(rhs):
+        return invoke(get_op(scalar_op), _as_inputs([lhs], cls), {"scalar": float(rhs)})
+    if dispatch.is_scalar(lhs):
+        return invoke(get_op(rscalar_op), _as_inputs([rhs], cls), {"scalar": float(lhs)})
+    like = lhs if isinstance(lhs, NDArray) else rhs
+    a, b = dispatch.as_array(lhs, like), dispatch.as_array(rhs, like)
+    a, b = dispatch.broadcast_pair(a, b, "broadcast_" + name)
+    return invoke(get_op(array_op), [a, b], out_cls=type(like))
+
+
+def _binary_fn(name):
+    def fn(lhs, rhs, out=None, **kw):
+        return _finish(binary(name, lhs, rhs), out)
+    fn.__name__ = name
+    fn.__doc__ = "Elementwise %s with broadcasting (scalars allowed)." % name
+    return fn
+
+
+for _name in BINARY:
+    NAMESPACE[_name] = NAMESPACE["broadcast_" + _name] = _binary_fn(_name)
+NAMESPACE["broadcast_mod"] = NAMESPACE["mod"]
+for _name in ("maximum", "minimum", "hypot", "mod"):
+    NAMESPACE["_" + _name] = NAMESPACE[_name]
+
+
+def where(condition, x, y, out=None, **kw):
+    """x where `condition` is non-zero, else y (shapes broadcast; scalars allowed)."""
+    like = next((a for a in (x, y, condition) if isinstance(a, NDArray)), None)
+    if like is None:
+        raise MXNetError("where: at least one of condition, x, y must be an array")
+    cls = type(like)
+    x = dispatch.as_array(x, like) if isinstance(x, NDArray) or not dispatch.is_scalar(x) \
+        else cls._wrap(np.full(like.shape, x, dtype=like._data.dtype))
+    y = dispatch.as_array(y, like) if isinstance(y, NDArray) or not dispatch.is_scalar(y) \
+        else cls._wrap(np.full(x.shape, y, dtype=x._data.dtype))
+    c = dispatch.as_array(condition, like)
+    x, y = dispatch.broadcast_pair(x, y, "where")
+    shape = np.broadcast_shapes(c.shape, x.shape)
+    if x.shape != shape:
+        x, y = [invoke(get_op("broadcast_to"), [v], {"shape": shape}) for v in (x, y)]
+    if c.shape != shape:
+        c = invoke(get_op("broadcast_to"), [c], {"shape": shape})
+    return _finish(invoke(get_op("where"), [c, x, y], out_cls=cls), out)
+
+
+def add_n(*args, out=None, **kw):
+    """The elementwise sum of all arguments (MXNet's ElementWiseSum)."""
+    if not args:
+        raise MXNetError("add_n: needs at least one array")
+    total = args[0]
+    for a in args[1:]:
+        total = invoke(get_op("elemwise_add"), [total, a])
+    return _finish(total, out)
+
+
+# ---------------------------------------------------------------- reductions
+
+
+def _reduce(opname):
+    def fn(data, axis=None, keepdims=False, exclude=False, out=None, **kw):
+        result = invoke(get_op(opname), _as_inputs([data]),
+                        {"axis": _axis(axis), "keepdims": bool(keepdims),
+                         "exclude": bool(exclude)})
+        return _finish(no_zero_dim(result), out)
+    fn.__name__ = opname
+    fn.__doc__ = get_op(opname).doc
+    return fn
+
+
+for _name in ("sum", "mean", "prod", "max", "min"):
+    NAMESPACE[_name] = _reduce(_name)
+NAMESPACE["sum_axis"] = NAMESPACE["sum"]
+
+
+def norm(data, ord=2, axis=None, out_dtype=None, keepdims=False, out=None, **kw):
+    """L2 (ord=2) or L1 (ord=1) norm over `axis` (all elements by default)."""
+    result = invoke(get_op("norm"), _as_inputs([data]),
+                    {"ord": int(ord), "axis": _axis(axis), "out_dtype": out_dtype,
+                     "keepdims": bool(keepdims)})
+    return _finish(no_zero_dim(result), out)
+
+
+def _arg(opname):
+    def fn(data, axis=None, keepdims=False, out=None, **kw):
+        result = invoke(get_op(opname), _as_inputs([data]),
+                        {"axis": None if axis is None else int(axis), "keepdims": bool(keepdims)})
+        return _finish(no_zero_dim(result), out)
+    fn.__name__ = opname
+    fn.__doc__ = get_op(opname).doc
+    return fn
+
+
+NAMESPACE["argmax"] = _arg("argmax")
+NAMESPACE["argmin"] = _arg("argmin")
+
+
+# ---------------------------------------------------------------- layout and indexing
+
+
+def clip(data, a_min, a_max, out=None, **kw):
+    """Limit values to [a_min, a_max]."""
+    return _call("clip", [data], {"a_min": float(a_min), "a_max": float(a_max)}, out)
+
+
+def stack(*data, axis=0, num_args=None, out=None, **kw):
+    """Join arrays of one shape along a new axis."""
+    if len(data) == 1 and isinstance(data[0], (list, tuple)):
+        data = tuple(data[0])
+    return _call("stack", data, {"axis": int(axis), "num_args": len(data)}, out)
+
+
+def flip(data, axis, out=None, **kw):
+    """Reverse the order of elements along `axis` (an int or a tuple)."""
+    return _call("reverse", [data], {"axis": _norm(axis)}, out)
+
+
+def squeeze(data, axis=None, out=None, **kw):
+    """Remove axes of size 1."""
+    return _call("squeeze", [data], {"axis": _axis(axis)}, out)
+
+
+def broadcast_axis(data, axis=(), size=(), out=None, **kw):
+    """Broadcast axes of size 1 to `size` (MXNet's broadcast_axis)."""
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    sizes = (size,) if isinstance(size, int) else tuple(size)
+    shape = list(data.shape)
+    for a, s in zip(axes, sizes):
+        shape[a] = int(s)
+    return _call("broadcast_to", [data], {"shape": tuple(shape)}, out)
+
+
+def broadcast_like(lhs, rhs, out=None, **kw):
+    """`lhs` broadcast to the shape of `rhs`."""
+    return _call("broadcast_to", [lhs], {"shape": tuple(rhs.shape)}, out)
+
+
+def reshape_like(lhs, rhs, out=None, **kw):
+    """`lhs` reshaped to the shape of `rhs`."""
+    return _call("Reshape", [lhs], {"shape": tuple(rhs.shape), "reverse": False}, out)
+
+
+def slice_like(data, shape_like, axes=(), out=None, **kw):
+    """`data` cut to the shape of `shape_like` on `axes` (all axes when empty)."""
+    axes = tuple(a % data.ndim for a in axes) or tuple(range(shape_like.ndim))
+    end = tuple(shape_like.shape[i] if i in axes else None for i in range(data.ndim))
+    return _call("slice", [data], {"begin": (0,) * data.ndim, "end": end, "step": ()}, out)
+
+
+NAMESPACE.update(where=where, add_n=add_n, ElementWiseSum=add_n, norm=norm, clip=clip,
+                 stack=stack, flip=flip, reverse=flip, squeeze=squeeze,
+                 broadcast_axis=broadcast_axis, broadcast_axes=broadcast_axis,
+                 broadcast_like=broadcast_like, reshape_like=reshape_like, slice_like=slice_like)
+
+
+# ---------------------------------------------------------------- NDArray methods
+
+def _method(fn, first="data"):
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+    method.__name__ = fn.__name__
+    method.__doc__ = fn.__doc__
+    return method
+
+
+def _tile_method(self, reps):
+    return NAMESPACE["tile"](self, reps=tuple(reps))
+
+
+def _repeat_method(self, repeats, axis=None):
+    return NAMESPACE["repeat"](self, repeats=int(repeats), axis=axis)
+
+
+def _split_method(self, num_outputs, axis=1, squeeze_axis=False):
+    return NAMESPACE["split"](self, num_outputs, axis, squeeze_axis)
+
+
+METHODS = {
+    "clip": _method(clip), "prod": _method(NAMESPACE["prod"]),
+    "max": _method(NAMESPACE["max"]), "min": _method(NAMESPACE["min"]),
+    "norm": _method(norm), "argmax": _method(NAMESPACE["argmax"]),
+    "argmin": _method(NAMESPACE["argmin"]), "softmax": _method(NAMESPACE["softmax"]),
+    "log_softmax": _method(NAMESPACE["log_softmax"]), "squeeze": _method(squeeze),
+    "flip": _method(flip), "swapaxes": _method(NAMESPACE["SwapAxis"]),
+    "slice_axis": _method(NAMESPACE["slice_axis"]), "take": _method(NAMESPACE["take"]),
+    "pick": _method(NAMESPACE["pick"]), "one_hot": _method(NAMESPACE["one_hot"]),
+    "tile": _tile_method, "repeat": _repeat_method, "split": _split_method,
+    "broadcast_like": _method(broadcast_like), "reshape_like": _method(reshape_like),
+    "cumsum": _method(NAMESPACE["cumsum"]),
+    "__mod__": lambda self, o: binary("mod", self, o, type(self)),
+    "__rmod__": lambda self, o: binary("mod", o, self, type(self)),
+}
+for _name, _fn in METHODS.items():
+    if _name not in NDArray.__dict__:
+        setattr(NDArray, _name, _fn)

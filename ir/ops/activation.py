@@ -1,0 +1,147 @@
+"""Activations with attributes: LeakyReLU (leaky, elu, selu, gelu, prelu), softmax and
+log_softmax (axis, temperature). Gradients are compositions of registered operators."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..registry import register
+from . import special
+from ._emit import broadcast, mul, reshape, rsub, scale, shift, sum_to
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_LAMBDA = 1.0507009873554804934193349852946
+_LEAKY_KINDS = ("leaky", "elu", "selu", "gelu", "prelu")
+
+
+def _gamma_shape(shape):
+    """Where prelu's gamma lives: one value per channel (axis 1), or a single value."""
+    return tuple(s if i == 1 else 1 for i, s in enumerate(shape))
+
+
+def _leaky_infer(ins, attrs):
+    kind = attrs["act_type"]
+    if kind not in _LEAKY_KINDS:
+        raise ShapeError("LeakyReLU: act_type %r is not supported (expected one of %s)"
+                         % (kind, ", ".join(_LEAKY_KINDS)))
+    want = 2 if kind == "prelu" else 1
+    if len(ins) != want:
+        raise ShapeError("LeakyReLU: act_type=%r takes %d input(s), got %d"
+                         % (kind, want, len(ins)))
+    if kind == "prelu":
+        x, gamma = ins
+        c = x.shape[1] if x.ndim > 1 else 1
+        if gamma.shape not in ((c,), (1,)):
+            raise ShapeError("LeakyReLU: prelu gamma has shape %s, expected (%d,) or (1,)"
+                             % (gamma.shape, c))
+    return [ins[0]]
+
+
+@register("LeakyReLU", _leaky_infer, num_inputs=None,
+          attrs={"act_type": "leaky", "slope": 0.25, "lower_bound": 0.125,
+                 "upper_bound": 0.334}, mxnet_np="LeakyReLU")
+def leaky_relu(x, *gamma, act_type, slope, lower_bound, upper_bound):
+    """leaky: x or slope*x; elu: x or slope*(e^x - 1); selu; gelu (erf form);
+    prelu: x or gamma*x with a learned per-channel gamma."""
+    pos = x > 0
+    if act_type == "leaky":
+        return np.where(pos, x, x * x.dtype.type(slope))
+    if act_type == "elu":
+        return np.where(pos, x, x.dtype.type(slope) * np.expm1(x))
+    if act_type == "selu":
+        return (_SELU_LAMBDA * np.where(pos, x, _SELU_ALPHA * np.expm1(x))).astype(x.dtype)
+    if act_type == "gelu":
+        return (0.5 * x * (1.0 + special.erf(x / math.sqrt(2.0)))).astype(x.dtype)
+    g = gamma[0]
+    g = g.reshape(_gamma_shape(x.shape)) if g.size > 1 else g.reshape(())
+    return np.where(pos, x, g * x)
+
+
+@leaky_relu.gradient
+def _leaky_vjp(b, n, g):
+    x, kind, slope = n.inputs[0], n.attrs["act_type"], float(n.attrs["slope"])
+    pos = b.op("_greater_scalar", x, scalar=0.0)
+    neg_part = rsub(b, pos, 1.0)
+    if kind == "leaky":
+        return [mul(b, g[0], shift(b, scale(b, pos, 1.0 - slope), slope))]
+    if kind in ("elu", "selu"):
+        alpha = slope if kind == "elu" else _SELU_ALPHA
+        d = b.op("elemwise_add", pos, mul(b, neg_part, scale(b, b.op("exp", x), alpha)))
+        if kind == "selu":
+            d = scale(b, d, _SELU_LAMBDA)
+        return [mul(b, g[0], d)]
+    if kind == "gelu":
+        cdf = scale(b, shift(b, b.op("erf", scale(b, x, 1.0 / math.sqrt(2.0))), 1.0), 0.5)
+        pdf = scale(b, b.op("exp", scale(b, b.op("square", x), -0.5)),
+                    1.0 / math.sqrt(2.0 * math.pi))
+        return [mul(b, g[0], b.op("elemwise_add", cdf, mul(b, x, pdf)))]
+    gamma = n.inputs[1]
+    shape = x.type.shape
+    if gamma.type.size > 1:
+        gb = broadcast(b, reshape(b, gamma, _gamma_shape(shape)), shape)
+    else:
+        gb = broadcast(b, reshape(b, gamma, ()), shape)
+    dx = mul(b, g[0], b.op("elemwise_add", pos, mul(b, neg_part, gb)))
+    dgamma = sum_to(b, mul(b, g[0], mul(b, neg_part, x)),
+                    _gamma_shape(shape) if gamma.type.size > 1 else ())
+    return [dx, reshape(b, dgamma, gamma.type.shape)]
+
+# ---------------------------------------------------------------- softmax
+
+
+def _softmax_infer(ins, attrs):
+    t = ins[0]
+    if not -t.ndim <= int(attrs["axis"]) < t.ndim:
+        raise ShapeError("softmax: axis %d out of range for %d-d input" % (attrs["axis"], t.ndim))
+    if attrs["use_length"]:
+        raise ShapeError("softmax: use_length=True is not supported")
+    return [t]
+
+
+_SOFTMAX_ATTRS = {"axis": -1, "temperature": None, "dtype": None, "use_length": False}
+
+
+def _scaled(x, temperature):
+    return x if temperature in (None, 1.0) else x / x.dtype.type(temperature)
+
+
+@register("softmax", _softmax_infer, attrs=_SOFTMAX_ATTRS, mxnet_np="_npx_softmax")
+def softmax(x, axis, temperature, dtype, use_length):
+    """exp(x/T) normalised to sum 1 along `axis`."""
+    z = _scaled(x, temperature)
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _axis_sum(b, v, axis):
+    shape = v.type.shape
+    return broadcast(b, b.op("sum", v, axis=(int(axis) % len(shape),), keepdims=True), shape)
+
+
+def _temper(b, v, temperature):
+    return v if temperature in (None, 1.0) else b.op("_div_scalar", v, scalar=float(temperature))
+
+
+@softmax.gradient
+def _softmax_vjp(b, n, g):
+    y, a = n.outputs[0], n.attrs
+    gy = mul(b, g[0], y)
+    dz = b.op("elemwise_sub", gy, mul(b, y, _axis_sum(b, gy, a["axis"])))
+    return [_temper(b, dz, a["temperature"])]
+
+
+@register("log_softmax", _softmax_infer, attrs=_SOFTMAX_ATTRS, mxnet_np="_npx_log_softmax")
+def log_softmax(x, axis, temperature, dtype, use_length):
+    """log(softmax(x)) computed stably."""
+    z = _scaled(x, temperature)
+    z = z - z.max(axis=axis, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+
+
+@log_softmax.gradient
+def _log_softmax_vjp(b, n, g):
+    y, a = n.outputs[0], n.attrs
+    dz = b.op("elemwise_sub", g[0], mul(b, b.op("exp", y), _axis_sum(b, g[0], a["axis"])))
+    return [_temper(b, dz, a["temperature"])]

@@ -1,0 +1,209 @@
+"""Gather operators and their scatter adjoints: take <-> _take_scatter, pick <->
+_pick_scatter, Embedding (a take on axis 0), one_hot.
+
+Index inputs hold integer values (in any dtype, as MXNet's float indices); they get no
+cotangent. Each scatter adjoint is a registered operator whose gradient is its gather,
+so every order works.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..registry import REQUIRED, register
+from ..types import TensorType
+from .rules import check_shape_attr, fmt_shape, normalize_axes
+
+_MODES = ("clip", "wrap", "raise")
+
+
+def _indices(idx: np.ndarray, size: int, mode: str) -> np.ndarray:
+    """Integer indices into an axis of `size`, handled as `mode` says."""
+    i = idx.astype(np.int64) if idx.dtype.kind != "i" else idx
+    if mode == "clip":
+        return np.clip(i, 0, max(size - 1, 0))
+    if mode == "wrap":
+        return np.mod(i, size)
+    if i.size and (i.min() < -size or i.max() >= size):
+        raise IndexError("index %d is out of bounds for axis with size %d"
+                         % (int(i.max() if i.max() >= size else i.min()), size))
+    return np.where(i < 0, i + size, i)
+
+
+def _check_mode(mode, opname):
+    if mode not in _MODES:
+        raise ShapeError("%s: mode must be one of %s, got %r" % (opname, ", ".join(_MODES), mode))
+
+
+def _take_shape(a_shape, idx_shape, axis):
+    return a_shape[:axis] + idx_shape + a_shape[axis + 1:]
+
+
+def _take_infer(ins, attrs):
+    a, idx = ins
+    _check_mode(attrs["mode"], "take")
+    if a.ndim == 0:
+        raise ShapeError("take: cannot take from a 0-d array")
+    axis = normalize_axes(int(attrs["axis"]), a.ndim, "take")[0]
+    return [TensorType.get(_take_shape(a.shape, idx.shape, axis), a.dtype)]
+
+
+@register("take", _take_infer, num_inputs=2, attrs={"axis": 0, "mode": "clip"},
+          mxnet_np="_npi_take")
+def take(a, indices, axis, mode):
+    """Elements of `a` at `indices` along `axis` (mode: clip, wrap or raise)."""
+    axis = int(axis) % a.ndim
+    return np.take(a, _indices(indices, a.shape[axis], mode), axis=axis)
+
+
+@take.gradient
+def _take_vjp(b, n, g):
+    a, idx = n.inputs
+    return [b.op("_take_scatter", g[0], idx, shape=a.type.shape, axis=n.attrs["axis"],
+                 mode=n.attrs["mode"]), None]
+
+
+def _scatter_infer(ins, attrs):
+    g, idx = ins
+    shape = check_shape_attr(attrs["shape"], "_take_scatter")
+    axis = normalize_axes(int(attrs["axis"]), len(shape), "_take_scatter")[0]
+    want = _take_shape(shape, idx.shape, axis)
+    if g.shape != want:
+        raise ShapeError("_take_scatter: cotangent of shape %s does not match %s"
+                         % (fmt_shape(g.shape), fmt_shape(want)))
+    return [TensorType.get(shape, g.dtype)]
+
+
+@register("_take_scatter", _scatter_infer, num_inputs=2,
+          attrs={"shape": REQUIRED, "axis": 0, "mode": "clip"})
+def take_scatter(g, indices, shape, axis, mode):
+    """Zeros of `shape` with `g` added at `indices` along `axis` (the adjoint of take)."""
+    axis = int(axis) % len(shape)
+    out = np.zeros(shape, dtype=g.dtype)
+    pre = int(np.prod(shape[:axis]))
+    post = int(np.prod(shape[axis + 1:]))
+    flat = _indices(indices, shape[axis], mode).reshape(-1)
+    view = out.reshape(pre, shape[axis], post)
+    np.add.at(view, (slice(None), flat), g.reshape(pre, flat.size, post))
+    return out
+
+
+@take_scatter.gradient
+def _take_scatter_vjp(b, n, g):
+    return [b.op("take", g[0], n.inputs[1], axis=n.attrs["axis"], mode=n.attrs["mode"]), None]
+
+# ---------------------------------------------------------------- pick
+
+
+def _pick_shape(shape, axis, keepdims):
+    return shape[:axis] + ((1,) if keepdims else ()) + shape[axis + 1:]
+
+
+def _pick_infer(ins, attrs):
+    x, idx = ins
+    _check_mode(attrs["mode"], "pick")
+    if attrs["axis"] is None:
+        raise ShapeError("pick: axis=None is not supported; give an axis")
+    axis = normalize_axes(int(attrs["axis"]), x.ndim, "pick")[0]
+    want = _pick_shape(x.shape, axis, False)
+    if idx.shape not in (want, _pick_shape(x.shape, axis, True)):
+        raise ShapeError("pick: index of shape %s does not match data %s on axis %d "
+                         "(expected %s)" % (fmt_shape(idx.shape), fmt_shape(x.shape), axis,
+                                            fmt_shape(want)))
+    return [TensorType.get(_pick_shape(x.shape, axis, attrs["keepdims"]), x.dtype)]
+
+
+def _pick_index(x_shape, idx, axis, mode):
+    i = _indices(idx, x_shape[axis], mode)
+    return i.reshape(_pick_shape(x_shape, axis, True))
+
+
+@register("pick", _pick_infer, num_inputs=2,
+          attrs={"axis": -1, "keepdims": False, "mode": "clip"}, mxnet_np="_npx_pick")
+def pick(x, index, axis, keepdims, mode):
+    """x[..., index[...], ...]: one element per position along `axis`."""
+    axis = int(axis) % x.ndim
+    out = np.take_along_axis(x, _pick_index(x.shape, index, axis, mode), axis=axis)
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+@pick.gradient
+def _pick_vjp(b, n, g):
+    x, idx = n.inputs
+    return [b.op("_pick_scatter", g[0], idx, shape=x.type.shape, axis=n.attrs["axis"],
+                 keepdims=n.attrs["keepdims"], mode=n.attrs["mode"]), None]
+
+
+def _pick_scatter_infer(ins, attrs):
+    g, idx = ins
+    shape = check_shape_attr(attrs["shape"], "_pick_scatter")
+    axis = normalize_axes(int(attrs["axis"]), len(shape), "_pick_scatter")[0]
+    if g.shape != _pick_shape(shape, axis, attrs["keepdims"]):
+        raise ShapeError("_pick_scatter: cotangent of shape %s does not fit %s"
+                         % (fmt_shape(g.shape), fmt_shape(shape)))
+    return [TensorType.get(shape, g.dtype)]
+
+
+@register("_pick_scatter", _pick_scatter_infer, num_inputs=2,
+          attrs={"shape": REQUIRED, "axis": -1, "keepdims": False, "mode": "clip"})
+def pick_scatter(g, index, shape, axis, keepdims, mode):
+    """Zeros of `shape` with `g` written at the picked positions (the adjoint of pick)."""
+    axis = int(axis) % len(shape)
+    out = np.zeros(shape, dtype=g.dtype)
+    keep = _pick_shape(shape, axis, True)
+    np.put_along_axis(out, _pick_index(shape, index, axis, mode), g.reshape(keep), axis=axis)
+    return out
+
+
+@pick_scatter.gradient
+def _pick_scatter_vjp(b, n, g):
+    a = n.attrs
+    return [b.op("pick", g[0], n.inputs[1], axis=a["axis"], keepdims=a["keepdims"],
+                 mode=a["mode"]), None]
+
+# ---------------------------------------------------------------- one_hot, Embedding
+
+
+def _one_hot_infer(ins, attrs):
+    depth = int(attrs["depth"])
+    if depth < 0:
+        raise ShapeError("one_hot: depth must be non-negative, got %d" % depth)
+    return [TensorType.get(ins[0].shape + (depth,), np.dtype(attrs["dtype"]).name)]
+
+
+@register("one_hot", _one_hot_infer,
+          attrs={"depth": REQUIRED, "on_value": 1.0, "off_value": 0.0, "dtype": "float32"},
+          mxnet_np="_npx_one_hot",
+          nondiff_note="the output depends only on integer indices: zero gradient")
+def one_hot(indices, depth, on_value, off_value, dtype):
+    """Rows of `depth` values: `on_value` at each index, `off_value` elsewhere."""
+    i = indices.astype(np.int64)
+    hit = i[..., None] == np.arange(int(depth))
+    return np.where(hit, on_value, off_value).astype(dtype)
+
+
+one_hot.gradient(lambda b, n, g: [None])
+
+
+def _embedding_infer(ins, attrs):
+    data, weight = ins
+    want = (int(attrs["input_dim"]), int(attrs["output_dim"]))
+    if weight.shape != want:
+        raise ShapeError("Embedding: weight has shape %s, expected %s (input_dim, output_dim)"
+                         % (fmt_shape(weight.shape), fmt_shape(want)))
+    return [TensorType.get(data.shape + (want[1],), weight.dtype)]
+
+
+@register("Embedding", _embedding_infer, num_inputs=2,
+          attrs={"input_dim": REQUIRED, "output_dim": REQUIRED, "dtype": "float32",
+                 "sparse_grad": False}, mxnet_np="_npx_embedding")
+def embedding(data, weight, input_dim, output_dim, dtype, sparse_grad):
+    """Rows of `weight` selected by the integer values of `data` (clipped into range)."""
+    return np.take(weight, _indices(data, weight.shape[0], "clip"), axis=0)
+
+
+@embedding.gradient
+def _embedding_vjp(b, n, g):
+    data, weight = n.inputs
+    return [None, b.op("_take_scatter", g[0], data, shape=weight.type.shape, axis=0,
+                       mode="clip")]

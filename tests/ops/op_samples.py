@@ -1,0 +1,413 @@
+"""THE table of operator samples: one or more entries per registered operator.
+
+Each entry names an operator, its attributes, how to draw its inputs (float inputs from a
+domain away from kinks and singularities; index inputs as constants) and a NumPy
+reference. tests/ops/test_registry.py walks the registry: every differentiable operator
+needs an entry here, and every entry is checked for kernel vs reference, shape rule vs
+actual, and gradients of order 1, 2 and 3 vs central finite differences in float64.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from tapegraph.ir.ops import special
+
+
+@dataclass
+class In:
+    """A float input of `shape` drawn from [lo, hi], kept `margin` away from `avoid`
+    (kinks, discontinuities); `signed=True` draws |x| in [lo, hi] with a random sign."""
+    shape: Tuple[int, ...]
+    lo: float = -1.0
+    hi: float = 1.0
+    avoid: Sequence[float] = ()
+    margin: float = 0.05
+    signed: bool = False
+
+    def draw(self, rng: np.random.RandomState) -> np.ndarray:
+        x = rng.uniform(self.lo, self.hi, self.shape)
+        if self.signed:
+            x = x * rng.choice([-1.0, 1.0], self.shape)
+        for p in self.avoid:
+            close = np.abs(x - p) < self.margin
+            x = np.where(close, p + np.where(x >= p, 1, -1) * (self.margin + rng.uniform(
+                0, self.margin, self.shape)), x)
+        return x.astype(np.float64)
+
+
+@dataclass
+class Const:
+    """A constant input (indices, masks, conditions): not differentiated."""
+    value: Any
+
+    def draw(self, rng) -> np.ndarray:
+        return np.asarray(self.value)
+
+
+@dataclass
+class Sample:
+    op: str
+    inputs: List[Any]
+    ref: Optional[Callable[..., Any]]
+    attrs: Dict[str, Any] = field(default_factory=dict)
+    max_order: int = 3
+    note: str = ""
+    build: Optional[Callable[..., Any]] = None  # inputs -> Graph, for region operators
+    stop_gradient: bool = False  # gradient is zero by definition, not the derivative
+
+    @property
+    def id(self) -> str:
+        extra = ",".join("%s=%s" % (k, v) for k, v in sorted(self.attrs.items())
+                         if k in ("act_type", "pool_type", "ord", "training", "axis", "mode"))
+        return self.op + ("[%s]" % extra if extra else "")
+
+
+def x(*shape, **kw) -> In:
+    return In(tuple(shape), **kw)
+
+
+def pos(*shape, lo=0.5, hi=2.0) -> In:
+    return In(tuple(shape), lo, hi)
+
+
+def nz(*shape) -> In:
+    """Away from zero, both signs."""
+    return In(tuple(shape), 0.2, 1.0, signed=True)
+
+
+def frac(*shape) -> In:
+    """Away from integers and half-integers (floor, round, mod...)."""
+    return In(tuple(shape), -2.9, 2.9, avoid=(-2.5, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5),
+              margin=0.08)
+
+
+def S(op, inputs, ref, max_order=3, note="", stop_gradient=False, **attrs) -> Sample:
+    return Sample(op, list(inputs), ref, attrs, max_order, note, stop_gradient=stop_gradient)
+
+
+def _sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def _erf(v):
+    return np.vectorize(math.erf)(v)
+
+
+def _softmax(v, axis=-1, t=1.0):
+    e = np.exp(v / t - (v / t).max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _conv_ref(data, w, *bias, stride=(1, 1), pad=(0, 0), dilate=(1, 1), groups=1):
+    """Direct loops: an independent definition of MXNet's Convolution."""
+    n, c, h, wd = data.shape
+    f, cg, kh, kw = w.shape
+    xp = np.pad(data, ((0, 0), (0, 0), (pad[0], pad[0]), (pad[1], pad[1])))
+    oh = (h + 2 * pad[0] - dilate[0] * (kh - 1) - 1) // stride[0] + 1
+    ow = (wd + 2 * pad[1] - dilate[1] * (kw - 1) - 1) // stride[1] + 1
+    out = np.zeros((n, f, oh, ow))
+    fg = f // groups
+    for o in range(f):
+        grp = o // fg
+        for i in range(oh):
+            for j in range(ow):
+                patch = xp[:, grp * cg:(grp + 1) * cg,
+                           i * stride[0]:i * stride[0] + dilate[0] * (kh - 1) + 1:dilate[0],
+                           j * stride[1]:j * stride[1] + dilate[1] * (kw - 1) + 1:dilate[1]]
+                out[:, o, i, j] = (patch * w[o]).sum(axis=(1, 2, 3))
+    if bias:
+        out += bias[0].reshape(1, -1, 1, 1)
+    return out
+
+
+def _pool_ref(data, k, s, p, kind, include_pad=True):
+    n, c, h, w = data.shape
+    fill = -np.inf if kind == "max" else 0.0
+    xp = np.pad(data, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])), constant_values=fill)
+    ones = np.pad(np.ones((h, w)), ((p[0], p[0]), (p[1], p[1])))
+    oh, ow = (h + 2 * p[0] - k[0]) // s[0] + 1, (w + 2 * p[1] - k[1]) // s[1] + 1
+    out = np.zeros((n, c, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            win = xp[:, :, i * s[0]:i * s[0] + k[0], j * s[1]:j * s[1] + k[1]]
+            if kind == "max":
+                out[:, :, i, j] = win.max(axis=(2, 3))
+            elif kind == "sum":
+                out[:, :, i, j] = win.sum(axis=(2, 3))
+            else:
+                cnt = k[0] * k[1] if include_pad else ones[i * s[0]:i * s[0] + k[0],
+                                                           j * s[1]:j * s[1] + k[1]].sum()
+                out[:, :, i, j] = win.sum(axis=(2, 3)) / cnt
+    return out
+
+
+def _bn_ref(v, g, b, mm, mv, training, eps=1e-3, fix_gamma=True):
+    red = (0, 2, 3) if v.ndim == 4 else (0,)
+    keep = (1, -1) + (1,) * (v.ndim - 2)
+    m, var = (v.mean(axis=red), v.var(axis=red)) if training else (mm, mv)
+    gg = np.ones_like(g) if fix_gamma else g
+    return (v - m.reshape(keep)) / np.sqrt(var.reshape(keep) + eps) * gg.reshape(keep) + \
+        b.reshape(keep)
+
+
+def _im2col_ref(v, k, s, p):
+    n, c, h, w = v.shape
+    xp = np.pad(v, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])))
+    oh, ow = (h + 2 * p[0] - k[0]) // s[0] + 1, (w + 2 * p[1] - k[1]) // s[1] + 1
+    out = np.zeros((n, c, k[0], k[1], oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            out[:, :, :, :, i, j] = xp[:, :, i * s[0]:i * s[0] + k[0], j * s[1]:j * s[1] + k[1]]
+    return out.reshape(n, c * k[0] * k[1], oh * ow)
+
+
+def _col2im_ref(cols, shape, k, s, p):
+    """The transpose of _im2col_ref, by brute force over unit vectors (small shapes)."""
+    size = int(np.prod(shape))
+    mat = np.stack([_im2col_ref(np.eye(size)[i].reshape(shape), k, s, p).ravel()
+                    for i in range(size)])
+    return (mat @ cols.ravel()).reshape(shape)
+
+
+def _scatter(shape, idx, g, axis):
+    out = np.zeros(shape)
+    moved = np.moveaxis(out, axis, 0)
+    gm = np.moveaxis(g.reshape(shape[:axis] + idx.shape + shape[axis + 1:]), axis, 0)
+    for pos, i in enumerate(idx.reshape(-1)):
+        moved[int(i)] += gm.reshape((idx.size,) + moved.shape[1:])[pos]
+    return out
+
+
+IDX = np.array([[2.0, 0.0], [1.0, 2.0]])
+UNARY = [
+    S("negative", [x(3, 4)], np.negative), S("_copy", [x(3, 4)], np.copy),
+    S("exp", [x(3, 4)], np.exp), S("expm1", [x(3, 4)], np.expm1),
+    S("log", [pos(3, 4)], np.log), S("log1p", [pos(3, 4)], np.log1p),
+    S("log2", [pos(3, 4)], np.log2), S("log10", [pos(3, 4)], np.log10),
+    S("sin", [x(3, 4)], np.sin), S("cos", [x(3, 4)], np.cos), S("tanh", [x(3, 4)], np.tanh),
+    S("square", [x(3, 4)], np.square), S("sqrt", [pos(3, 4)], np.sqrt),
+    S("rsqrt", [pos(3, 4)], lambda v: v ** -0.5), S("sigmoid", [x(3, 4)], _sigmoid),
+    S("relu", [nz(3, 4)], lambda v: np.maximum(v, 0)), S("abs", [nz(3, 4)], np.abs),
+    S("sign", [nz(3, 4)], np.sign, max_order=1,
+      note="sign's gradient is _backward_sign, non-differentiable as in MXNet"),
+    S("floor", [frac(3, 4)], np.floor), S("ceil", [frac(3, 4)], np.ceil),
+    S("round", [frac(3, 4)], np.round), S("trunc", [frac(3, 4)], np.trunc),
+    S("fix", [frac(3, 4)], np.fix), S("rint", [frac(3, 4)], np.rint),
+    S("zeros_like", [x(3, 4)], np.zeros_like), S("ones_like", [x(3, 4)], np.ones_like),
+    S("BlockGrad", [x(3, 4)], np.copy, stop_gradient=True),
+    S("cbrt", [pos(3, 4)], np.cbrt), S("rcbrt", [pos(3, 4)], lambda v: v ** (-1 / 3)),
+    S("reciprocal", [pos(3, 4)], lambda v: 1 / v), S("tan", [x(3, 4)], np.tan),
+    S("arcsin", [x(3, 4, lo=-0.8, hi=0.8)], np.arcsin),
+    S("arccos", [x(3, 4, lo=-0.8, hi=0.8)], np.arccos), S("arctan", [x(3, 4)], np.arctan),
+    S("sinh", [x(3, 4)], np.sinh), S("cosh", [x(3, 4)], np.cosh),
+    S("arcsinh", [x(3, 4)], np.arcsinh), S("arccosh", [pos(3, 4, lo=1.3, hi=3.0)], np.arccosh),
+    S("arctanh", [x(3, 4, lo=-0.8, hi=0.8)], np.arctanh),
+    S("degrees", [x(3, 4)], np.degrees), S("radians", [x(3, 4)], np.radians),
+    S("softsign", [nz(3, 4)], lambda v: v / (1 + np.abs(v))), S("erf", [x(3, 4)], _erf),
+    S("erfinv", [x(3, 4, lo=-0.8, hi=0.8)], lambda v: np.array(
+        [[_bisect_erfinv(e) for e in row] for row in v])),
+    S("gamma", [pos(3, 4, lo=0.8, hi=3.0)], np.vectorize(math.gamma)),
+    S("gammaln", [pos(3, 4, lo=0.8, hi=3.0)], np.vectorize(math.lgamma)),
+    S("_polygamma", [pos(3, 4, lo=0.8, hi=3.0)],
+      lambda v: (special.gammaln(v + 1e-6) - special.gammaln(v - 1e-6)) / 2e-6, n=0),
+    S("clip", [x(3, 4, avoid=(-0.5, 0.5))], lambda v: np.clip(v, -0.5, 0.5),
+      a_min=-0.5, a_max=0.5),
+    S("hard_sigmoid", [x(3, 4, lo=-4, hi=4, avoid=(-2.5, 2.5))],
+      lambda v: np.clip(0.2 * v + 0.5, 0, 1)),
+    S("smooth_l1", [x(3, 4, lo=-2, hi=2, avoid=(-0.25, 0, 0.25))],
+      lambda v: np.where(np.abs(v) < 0.25, 2 * v * v, np.abs(v) - 0.125), scalar=2.0),
+    S("Cast", [x(3, 4)], lambda v: v.astype(np.float64), dtype="float64"),
+    S("Activation", [nz(3, 4)], lambda v: np.maximum(v, 0), act_type="relu"),
+    S("Activation", [x(3, 4)], _sigmoid, act_type="sigmoid"),
+    S("Activation", [x(3, 4)], np.tanh, act_type="tanh"),
+    S("Activation", [x(3, 4)], lambda v: np.log1p(np.exp(v)), act_type="softrelu"),
+    S("Activation", [nz(3, 4)], lambda v: v / (1 + np.abs(v)), act_type="softsign"),
+    S("LeakyReLU", [nz(3, 4)], lambda v: np.where(v > 0, v, 0.1 * v), act_type="leaky",
+      slope=0.1),
+    S("LeakyReLU", [nz(3, 4)], lambda v: np.where(v > 0, v, 0.7 * np.expm1(v)),
+      act_type="elu", slope=0.7),
+    S("LeakyReLU", [nz(3, 4)], lambda v: 1.0507009873554805 * np.where(
+        v > 0, v, 1.6732632423543772 * np.expm1(v)), act_type="selu"),
+    S("LeakyReLU", [x(3, 4, lo=-2, hi=2)],
+      lambda v: 0.5 * v * (1 + _erf(v / math.sqrt(2))), act_type="gelu"),
+    S("LeakyReLU", [nz(2, 3, 2), x(3)],
+      lambda v, g: np.where(v > 0, v, g.reshape(1, 3, 1) * v), act_type="prelu"),
+]
+
+
+def _bisect_erfinv(y):
+    lo, hi = -6.0, 6.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if math.erf(mid) < y else (lo, mid)
+    return (lo + hi) / 2
+
+
+BINARY = [
+    S("elemwise_add", [x(3, 4), x(3, 4)], np.add),
+    S("elemwise_sub", [x(3, 4), x(3, 4)], np.subtract),
+    S("elemwise_mul", [x(3, 4), x(3, 4)], np.multiply),
+    S("elemwise_div", [x(3, 4), nz(3, 4)], np.divide),
+    S("_power", [pos(3, 4), x(3, 4)], np.power),
+    S("_maximum", [x(3, 4), x(3, 4)], np.maximum), S("_minimum", [x(3, 4), x(3, 4)], np.minimum),
+    S("_hypot", [nz(3, 4), nz(3, 4)], np.hypot),
+    S("_mod", [pos(3, 4, lo=2.1, hi=2.9), pos(3, 4, lo=0.6, hi=0.9)], np.mod),
+    S("where", [Const(np.array([[1.0, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 0]])), x(3, 4),
+                x(3, 4)], lambda c, a, b: np.where(c != 0, a, b)),
+    S("_plus_scalar", [x(3, 4)], lambda v: v + 1.5, scalar=1.5),
+    S("_minus_scalar", [x(3, 4)], lambda v: v - 1.5, scalar=1.5),
+    S("_rminus_scalar", [x(3, 4)], lambda v: 1.5 - v, scalar=1.5),
+    S("_mul_scalar", [x(3, 4)], lambda v: v * 1.5, scalar=1.5),
+    S("_div_scalar", [x(3, 4)], lambda v: v / 1.5, scalar=1.5),
+    S("_rdiv_scalar", [nz(3, 4)], lambda v: 1.5 / v, scalar=1.5),
+    S("_power_scalar", [pos(3, 4)], lambda v: v ** 2.5, scalar=2.5),
+    S("_rpower_scalar", [x(3, 4)], lambda v: 1.5 ** v, scalar=1.5),
+    S("_maximum_scalar", [x(3, 4, avoid=(0.25,))], lambda v: np.maximum(v, 0.25), scalar=0.25),
+    S("_minimum_scalar", [x(3, 4, avoid=(0.25,))], lambda v: np.minimum(v, 0.25), scalar=0.25),
+    S("_hypot_scalar", [x(3, 4)], lambda v: np.hypot(v, 0.5), scalar=0.5),
+    S("_mod_scalar", [frac(3, 4)], lambda v: np.mod(v, 0.5), scalar=0.5),
+    S("_rmod_scalar", [pos(3, 4, lo=0.7, hi=0.9)], lambda v: np.mod(2.5, v), scalar=2.5),
+]
+for _name, _fn in (("equal", np.equal), ("not_equal", np.not_equal), ("greater", np.greater),
+                   ("greater_equal", np.greater_equal), ("lesser", np.less),
+                   ("lesser_equal", np.less_equal)):
+    BINARY.append(S("_" + _name, [x(3, 4), x(3, 4)],
+                    lambda a, b, f=_fn: f(a, b).astype(a.dtype)))
+    BINARY.append(S("_%s_scalar" % _name, [x(3, 4, avoid=(0.25,))],
+                    lambda a, f=_fn: f(a, 0.25).astype(a.dtype), scalar=0.25))
+
+REDUCE = [
+    S("sum", [x(2, 3, 4)], lambda v: v.sum(axis=(0, 2)), axis=(0, 2)),
+    S("sum", [x(2, 3, 4)], lambda v: v.sum(axis=(0, 2), keepdims=True), axis=1, keepdims=True,
+      exclude=True),
+    S("mean", [x(2, 3, 4)], lambda v: v.mean(axis=1), axis=1),
+    S("prod", [nz(2, 3, 4)], lambda v: v.prod(axis=2), axis=2),
+    S("max", [x(2, 3, 4)], lambda v: v.max(axis=1), axis=1),
+    S("min", [x(2, 3, 4)], lambda v: v.min(axis=(0, 2), keepdims=True), axis=(0, 2),
+      keepdims=True),
+    S("norm", [x(2, 3, 4)], lambda v: np.sqrt((v * v).sum(axis=1)), axis=1),
+    S("norm", [nz(2, 3, 4)], lambda v: np.abs(v).sum(axis=2, keepdims=True), ord=1, axis=2,
+      keepdims=True),
+    S("norm", [x(3, 4)], lambda v: np.sqrt((v * v).sum())),
+    S("argmax", [x(3, 4)], lambda v: v.argmax(axis=1).astype(v.dtype), axis=1),
+    S("argmin", [x(3, 4)], lambda v: v.argmin().astype(v.dtype)),
+    S("cumsum", [x(3, 4)], lambda v: v.cumsum(axis=1), axis=1),
+    S("cumsum", [x(3, 4)], lambda v: v.cumsum()),
+    S("softmax", [x(3, 4)], _softmax),
+    S("softmax", [x(3, 4)], lambda v: _softmax(v, 0, 2.0), axis=0, temperature=2.0),
+    S("log_softmax", [x(3, 4)], lambda v: np.log(_softmax(v))),
+    S("log_softmax", [x(3, 4)], lambda v: np.log(_softmax(v, 0, 0.5)), axis=0,
+      temperature=0.5),
+]
+
+SHAPE = [
+    S("Reshape", [x(2, 3, 4)], lambda v: v.reshape(2, 12), shape=(0, -1)),
+    S("Reshape", [x(2, 3, 4)], lambda v: v.reshape(2, 3, 2, 2), shape=(0, 0, -4, 2, -1)),
+    S("transpose", [x(2, 3, 4)], lambda v: v.transpose(1, 2, 0), axes=(1, 2, 0)),
+    S("broadcast_to", [x(3, 1)], lambda v: np.broadcast_to(v, (2, 3, 4)), shape=(2, 3, 4)),
+    S("slice", [x(4, 5)], lambda v: v[1:3, ::-2], begin=(1, None), end=(3, None),
+      step=(1, -2)),
+    S("_slice_scatter", [x(2, 3)], lambda v: np.pad(v, ((1, 1), (0, 2))), shape=(4, 5),
+      begin=(1, 0), end=(3, 3)),
+    S("SliceChannel", [x(2, 6)], lambda v: tuple(np.split(v, 3, axis=1)), num_outputs=3),
+    S("SliceChannel", [x(3, 2)], lambda v: tuple(v), num_outputs=3, axis=0, squeeze_axis=True),
+    S("Concat", [x(2, 3), x(2, 1)], lambda a, b: np.concatenate([a, b], 1), num_args=2),
+    S("expand_dims", [x(2, 3)], lambda v: v[:, None], axis=1),
+    S("squeeze", [x(2, 1, 3, 1)], lambda v: v.reshape(2, 3)),
+    S("squeeze", [x(2, 1, 3, 1)], lambda v: v.reshape(2, 3, 1), axis=1),
+    S("Flatten", [x(2, 3, 4)], lambda v: v.reshape(2, 12)),
+    S("stack", [x(2, 3), x(2, 3)], lambda a, b: np.stack([a, b], 1), axis=1, num_args=2),
+    S("slice_axis", [x(3, 5)], lambda v: v[:, 1:4], axis=1, begin=1, end=-1),
+    S("tile", [x(2, 3)], lambda v: np.tile(v, (2, 1, 2)), reps=(2, 1, 2)),
+    S("repeat", [x(2, 3)], lambda v: np.repeat(v, 2, axis=1), repeats=2, axis=1),
+    S("repeat", [x(2, 3)], lambda v: np.repeat(v, 3), repeats=3),
+    S("reverse", [x(2, 3, 4)], lambda v: v[::-1, :, ::-1], axis=(0, 2)),
+    S("SwapAxis", [x(2, 3, 4)], lambda v: v.swapaxes(0, 2), dim1=0, dim2=2),
+    S("take", [x(4, 3), Const(IDX)], lambda a, i: a[i.astype(int)]),
+    S("take", [x(2, 4), Const(np.array([5.0, -1.0, 1.0]))],
+      lambda a, i: a[:, [1, 3, 1]], axis=1, mode="wrap"),
+    S("_take_scatter", [x(2, 2, 3), Const(IDX)],
+      lambda g, i: _scatter((4, 3), i, g, 0), shape=(4, 3)),
+    S("pick", [x(3, 4), Const(np.array([0.0, 3.0, 1.0]))],
+      lambda a, i: a[np.arange(3), i.astype(int)]),
+    S("pick", [x(3, 4), Const(np.array([2.0, 0.0, 1.0, 1.0]))],
+      lambda a, i: a[i.astype(int), np.arange(4)][None], axis=0, keepdims=True),
+    S("_pick_scatter", [x(3), Const(np.array([0.0, 3.0, 1.0]))],
+      lambda g, i: np.eye(4)[i.astype(int)] * g[:, None], shape=(3, 4)),
+    S("one_hot", [Const(np.array([0.0, 2.0, 1.0]))], lambda i: np.eye(3)[i.astype(int)],
+      depth=3, dtype="float64"),
+    S("Embedding", [Const(IDX), x(3, 4)], lambda i, w: w[i.astype(int)], input_dim=3,
+      output_dim=4, dtype="float64"),
+]
+
+MEAN3, VAR3 = np.array([0.1, -0.2, 0.3]), np.array([1.5, 0.5, 2.0])  # moving statistics
+NN = [
+    S("dot", [x(3, 4), x(4, 2)], np.dot),
+    S("dot", [x(4, 3), x(2, 4)], lambda a, b: a.T @ b.T, transpose_a=True, transpose_b=True),
+    S("_np_dot", [x(3, 4), x(4)], np.dot),
+    S("batch_dot", [x(2, 3, 4), x(2, 4, 2)], np.matmul),
+    S("batch_dot", [x(2, 4, 3), x(2, 2, 4)],
+      lambda a, b: np.matmul(a.swapaxes(1, 2), b.swapaxes(1, 2)), transpose_a=True,
+      transpose_b=True),
+    S("FullyConnected", [x(2, 3), x(4, 3), x(4)], lambda d, w, b: d @ w.T + b, num_hidden=4),
+    S("FullyConnected", [x(2, 2, 3), x(4, 3)], lambda d, w: d @ w.T, num_hidden=4,
+      no_bias=True, flatten=False),
+    S("Dropout", [x(3, 4), Const(np.array([[2.0, 0, 2, 2]] * 3))], np.multiply, p=0.5),
+    S("BatchNorm", [x(4, 3), pos(3), x(3), Const(MEAN3), Const(VAR3)],
+      lambda *a: _bn_ref(*a, training=True, fix_gamma=False), fix_gamma=False, training=True),
+    S("BatchNorm", [x(2, 3, 2, 2), pos(3), x(3), Const(MEAN3), Const(VAR3)],
+      lambda *a: _bn_ref(*a, training=False), training=False),
+    S("LayerNorm", [x(2, 5), pos(5), x(5)],
+      lambda v, g, b: (v - v.mean(-1, keepdims=True)) / np.sqrt(
+          v.var(-1, keepdims=True) + 1e-5) * g + b),
+    S("Convolution", [x(2, 2, 5, 5), x(3, 2, 3, 3), x(3)],
+      lambda d, w, b: _conv_ref(d, w, b, stride=(2, 2), pad=(1, 1)), kernel=(3, 3),
+      stride=(2, 2), pad=(1, 1), num_filter=3),
+    S("Convolution", [x(1, 4, 5, 5), x(2, 2, 2, 2)],
+      lambda d, w: _conv_ref(d, w, dilate=(2, 1), groups=2), kernel=(2, 2), dilate=(2, 1),
+      num_filter=2, num_group=2, no_bias=True),
+    S("Pooling", [x(1, 2, 4, 4)], lambda v: _pool_ref(v, (2, 2), (2, 2), (0, 0), "max"),
+      kernel=(2, 2), stride=(2, 2), pool_type="max"),
+    S("Pooling", [x(1, 2, 4, 4)], lambda v: _pool_ref(v, (3, 3), (1, 1), (1, 1), "avg",
+                                                      False),
+      kernel=(3, 3), stride=(1, 1), pad=(1, 1), pool_type="avg", count_include_pad=False),
+    S("Pooling", [x(1, 1, 4, 4)], lambda v: _pool_ref(v, (2, 2), (1, 1), (0, 0), "sum"),
+      kernel=(2, 2), stride=(1, 1), pool_type="sum"),
+    S("Pooling", [x(1, 2, 3, 3)], lambda v: v.mean(axis=(2, 3), keepdims=True),
+      global_pool=True, pool_type="avg"),
+    S("_im2col", [x(1, 2, 4, 4)], lambda v: _im2col_ref(v, (3, 3), (1, 1), (1, 1)),
+      kernel=(3, 3), pad=(1, 1)),
+    S("_col2im", [x(1, 8, 4)], lambda c: _col2im_ref(c, (1, 2, 3, 3), (2, 2), (1, 1), (0, 0)),
+      shape=(1, 2, 3, 3), kernel=(2, 2)),
+]
+
+
+
+def _fused_graph(inputs):
+    """sin(x) * y + exp(x), grouped by the fuse pass into one `fused` node."""
+    from tapegraph.ir import Builder, Graph
+    from tapegraph.passes import get_pass
+    b = Builder()
+    xv, yv = inputs
+    out = b.op("elemwise_add", b.op("elemwise_mul", b.op("sin", xv), yv), b.op("exp", xv))
+    g = get_pass("fuse")(Graph("f", inputs, b.nodes, [out]))
+    assert [n.op for n in g.nodes] == ["fused"], g
+    return g
+
+
+REGION = [
+    Sample("fused", [x(3, 4), x(3, 4)], lambda a, b: np.sin(a) * b + np.exp(a),
+           build=_fused_graph),
+]
+
+SAMPLES: List[Sample] = UNARY + BINARY + REDUCE + SHAPE + NN + REGION
+
+# Differentiable operators that the table does not cover, each with the reason.
+EXEMPT = {
+    "_CustomFunction": "runs a user's Python Function; covered by tests of autograd.Function",
+    "_CustomFunctionBackward": "runs a user's Python backward",
+}
