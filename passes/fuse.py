@@ -45,10 +45,11 @@ class _Groups:
 def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
     """Group element-wise nodes (see `fusible`) into `fused` nodes holding their region.
 
-    Each fusible node joins the groups of all its fusible producers of the same shape,
-    merging them, unless that would create a cycle: a group may not both feed and read
+    Each fusible node joins the groups of all its fusible producers of the same shape and
+    of the groups that already read one of its inputs (siblings), merging them, unless that would create a cycle: a group may not both feed and read
     a node outside it. Groups of fewer than `min_size` nodes are left alone; a group
-    stops growing at `max_size` nodes (generated functions stay a reasonable size). The region
+    stops growing at `max_size` nodes (generated functions stay a reasonable size). A
+    group none of whose values is used is dead code and disappears. The region
     of a group has the group's external inputs (in order of first use) as inputs and,
     as outputs, the values read outside the group or returned by the graph.
 
@@ -59,6 +60,7 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
     """
     groups = _Groups()
     size: Dict[int, int] = {}
+    readers: Dict[Value, int] = {}
     group_of: Dict[Node, int] = {}
     producer: Dict[Value, Node] = {}
     # For each node: the groups it depends on (transitively, including its own).
@@ -77,6 +79,9 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
             shape = node.outputs[0].type.shape
             cands = {groups.find(group_of[p]) for p in prods
                      if p in group_of and p.outputs[0].type.shape == shape}
+            # Siblings: groups already reading one of our inputs (horizontal fusion).
+            cands.update(groups.find(readers[v]) for v in node.inputs
+                         if v in readers and v.type.shape == shape)
             outside: Set[int] = set()
             for p in prods:
                 pg = groups.find(group_of[p]) if p in group_of else None
@@ -99,6 +104,8 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
             size[target] += 1
             blocked.setdefault(target, set()).update(outside)
             group_of[node] = target
+            for v in node.inputs:
+                readers[v] = target
             up = up | {target}
         deps[node] = up
         for v in node.outputs:
@@ -123,11 +130,14 @@ def _build(graph: Graph, group_of: Dict[Node, int], groups: _Groups, min_size: i
             if group_of_value.get(v, -1) != g:
                 read_outside.add(v)
     units = {g: _fused_node(ns, read_outside) for g, ns in members.items()}
+    dead = {g for g, unit in units.items() if not unit.outputs}
     # Topological order of the new units (fused nodes and untouched nodes).
     order: Dict[Node, int] = {}
     items: List[Node] = []
     for k, node in enumerate(graph.nodes):
         g = member_group.get(node)
+        if g in dead:
+            continue
         unit = units[g] if g is not None else node
         if unit not in order:
             order[unit] = k

@@ -89,7 +89,7 @@ def plan_memory(graph: Graph) -> Graph:
                 b = base.get(v, v)
                 if (i not in taken and b is v and v not in inputs and v not in donated
                         and v.type is out.type and last_use.get(v) == k
-                        and node.inputs.count(v) == 1):
+                        and node.inputs.count(v) == 1 and _region_allows(node, i, out)):
                     pick = i
                     break
             if pick is not None:
@@ -102,6 +102,25 @@ def plan_memory(graph: Graph) -> Graph:
     meta = dict(graph.meta)
     meta["memory_plan"] = MemoryPlan(donations, before, after, total)
     return Graph(graph.name, graph.inputs, graph.nodes, graph.outputs, meta)
+
+
+def _region_allows(node: Node, i: int, out: Value) -> bool:
+    """Inside the region, input `i` must not be read after the output is written: the
+    generated code walks all operators chunk by chunk, so a later read would see the
+    overwritten elements (reading it in the very operator that writes is fine)."""
+    region = node.region
+    if region is None:
+        return False
+    j = node.outputs.index(out)
+    r_in, r_out = region.inputs[i], region.outputs[j]
+    written = None
+    last_read = -1
+    for k, n in enumerate(region.nodes):
+        if r_in in n.inputs:
+            last_read = k
+        if r_out in n.outputs:
+            written = k
+    return written is not None and last_read <= written
 
 
 def _peaks(graph: Graph, base, last_use, inputs, donations):
