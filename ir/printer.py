@@ -74,14 +74,15 @@ class Namer:
         return name
 
     def ref(self, v: Value) -> str:
-        return "%" + self.names.get(v, "?")
+        """`%name`; a value outside the graph (in a provenance comment) shows its hint."""
+        return "%" + (self.names.get(v) or v.hint or "?")
 
 
 def format_node(node: Node, namer: Namer, define: bool = True, types: bool = True) -> str:
     """`%3: f32[4] = op(%a, %b) {k=v}` (defining names for the outputs when `define`)."""
     outs = []
     for v in node.outputs:
-        name = namer.output(v) if define else namer.names.get(v, "?")
+        name = namer.output(v) if define else (namer.names.get(v) or v.hint or "?")
         outs.append("%%%s: %s" % (name, format_type(v.type)) if types else "%" + name)
     args = ", ".join(namer.ref(v) for v in node.inputs)
     line = "%s = %s(%s)" % (", ".join(outs) or "()", node.op, args)
@@ -100,7 +101,7 @@ def _provenance(node: Node, namer: Namer) -> Optional[str]:
     src = meta.get("vjp_of")
     if src is None:
         return None
-    if all(v in namer.names for v in src.outputs):
+    if all(v in namer.names or v.hint for v in src.outputs):
         return "vjp of " + format_node(src, namer, define=False, types=False)
     return "vjp of %s" % src.op
 

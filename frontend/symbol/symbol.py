@@ -1,61 +1,384 @@
-"""`Symbol`: a graph of the IR seen through MXNet's Symbol API."""
+"""`Symbol`: a graph seen through MXNet's Symbol API.
+
+A Symbol is either backed by a typed IR graph (recorded with `autograd.get_symbol`, a
+backward graph from `autograd.backward_graph`, a parsed IR text file) or by an untyped
+`SymNode` DAG (loaded MXNet JSON, `sym.var`, arithmetic on symbols); the DAG becomes a
+typed graph as soon as the input shapes are known (`infer_shape`, `eval`, or
+`__shape__` attributes).
+"""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+import numbers
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from ..ir import Graph, print_graph
-from ..ir.errors import MXNetError
+import numpy as np
+
+from ..ir import Graph, MXNetError, Value, print_graph
+from . import dag as _dag
+from .dag import Entry, SymNode
+from .naming import NodeNames, graph_names, op_base_name, renamed
+
+_COUNTERS: Dict[str, int] = {}
+
+
+def auto_name(op: str) -> str:
+    """MXNet-style process-wide auto names for composed nodes: `mul0`, `mul1`, ..."""
+    base = op_base_name(op)
+    k = _COUNTERS.get(base, 0)
+    _COUNTERS[base] = k + 1
+    return "%s%d" % (base, k)
 
 
 class Symbol:
-    """A graph with MXNet's Symbol methods. `print(sym)` shows the IR text."""
+    """A symbolic graph with MXNet's Symbol methods; `print(sym)` shows the IR text."""
 
-    def __init__(self, graph: Graph, np_mode: bool = False):
-        self._graph = graph
+    def __init__(self, graph: Optional[Graph] = None, np_mode: bool = False,
+                 names: Optional[Dict[Value, str]] = None,
+                 heads: Optional[Sequence[Entry]] = None):
+        if (graph is None) == (heads is None):
+            raise MXNetError("Symbol needs exactly one of a graph or DAG heads")
         self._np_mode = np_mode
+        self._heads: Optional[List[Entry]] = list(heads) if heads is not None else None
+        self._graph: Optional[Graph] = None
+        self._names: Dict[Value, str] = {}
+        if graph is not None:
+            self._set_graph(graph, names)
+
+    # ------------------------------------------------------------ construction
+    @classmethod
+    def from_graph(cls, graph: Graph, names: Optional[Dict[Value, str]] = None,
+                   np_mode: bool = False) -> "Symbol":
+        """A Symbol of `graph`; `names` (Value -> name) overrides generated names."""
+        return cls(graph, np_mode, names)
+
+    def _set_graph(self, graph: Graph, names: Optional[Dict[Value, str]]) -> None:
+        all_names = dict(names or {})  # also names values outside `graph` (provenance)
+        all_names.update(graph_names(graph, names))
+        self._graph = renamed(graph, all_names)
+        self._names = {}
+        for v in self._graph.inputs:
+            self._names[v] = v.hint
+        for n in self._graph.nodes:
+            for v in n.outputs:
+                if v.hint:
+                    self._names[v] = v.hint
 
     @property
     def graph(self) -> Graph:
-        """The IR graph."""
+        """The typed IR graph (for a loaded symbol: shapes from `__shape__` attributes)."""
+        if self._graph is None:
+            graph, names = _dag.lower(self._heads, {}, name="symbol")
+            self._set_graph(graph, names)
         return self._graph
 
+    def _typed(self, shapes: Dict[str, Any], dtypes: Optional[Dict[str, Any]] = None) -> Graph:
+        if self._graph is not None:
+            types = {v.hint: v.type for v in self._graph.inputs}
+            if all(k in types and tuple(s) == types[k].shape for k, s in shapes.items()) and \
+                    all(k in types and np.dtype(d).name == types[k].dtype
+                        for k, d in (dtypes or {}).items()):
+                return self._graph
+        graph, _ = _dag.lower(self._dag(), shapes, dtypes or {}, name="symbol")
+        return graph
+
+    def _dag(self) -> List[Entry]:
+        if self._heads is None:
+            self._heads, _ = _dag.from_graph(self._graph, self._names)
+        return self._heads
+
+    def _node_names(self) -> NodeNames:
+        return NodeNames(self.graph, self._names)
+
+    # ------------------------------------------------------------ MXNet Symbol API
+    @property
+    def name(self) -> Optional[str]:
+        """The name of a single-output symbol's node (None for a group)."""
+        heads = self._dag()
+        return heads[0][0].name if len(heads) == 1 else None
+
+    def _variables(self) -> Tuple[List[SymNode], List[SymNode]]:
+        order = _dag.dfs_order(self._dag())  # MXNet's order: DFS from the heads
+        aux = _dag.aux_variables(order)
+        args = [n for n in order if n.is_variable and n not in aux]
+        return args, aux
+
     def list_arguments(self) -> List[str]:
-        """Names of the free inputs, in order of first use."""
-        return [v.hint or "var%d" % i for i, v in enumerate(self._graph.inputs)]
-
-    list_inputs = list_arguments
-
-    def list_outputs(self) -> List[str]:
-        """Names of the outputs (`<node>_output`)."""
-        from .json_export import output_names
-        return output_names(self._graph)
+        """Names of the free inputs (not auxiliary states) in order of first use, as MXNet
+        orders them (depth-first from the outputs)."""
+        return [n.name for n in self._variables()[0]]
 
     def list_auxiliary_states(self) -> List[str]:
-        return []
+        """Names of the auxiliary states (e.g. BatchNorm moving statistics)."""
+        return [n.name for n in self._variables()[1]]
+
+    def list_inputs(self) -> List[str]:
+        """All variables, in order of first use."""
+        return [n.name for n in _dag.dfs_order(self._dag()) if n.is_variable]
+
+    def list_outputs(self) -> List[str]:
+        """`<name>_output` (or `<name>_output<i>` for multi-output nodes); a variable
+        output keeps its own name."""
+        out = []
+        for node, i in self._dag():
+            if node.is_variable:
+                out.append(node.name)
+            elif node.num_outputs == 1:
+                out.append(node.name + "_output")
+            else:
+                out.append("%s_output%d" % (node.name, i))
+        return out
+
+    def __len__(self) -> int:
+        return len(self._dag())
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __getitem__(self, index) -> "Symbol":
+        heads = self._dag()
+        if isinstance(index, str):
+            names = self.list_outputs()
+            if index not in names:
+                raise MXNetError("cannot find output %r (outputs: %s)" % (index, names))
+            index = names.index(index)
+        if not -len(heads) <= index < len(heads):
+            raise IndexError("symbol has %d outputs, index %d" % (len(heads), index))
+        return Symbol(heads=[heads[index]], np_mode=self._np_mode)
+
+    def get_internals(self) -> "Symbol":
+        """A group of every node output (variables included), in topological order."""
+        entries: List[Entry] = []
+        for node in _dag.topo_order(self._dag()):
+            entries.extend((node, i) for i in range(node.num_outputs))
+        return Symbol(heads=entries, np_mode=self._np_mode)
+
+    def get_children(self) -> Optional["Symbol"]:
+        """The inputs of a single-output symbol's node, as a group (None for variables)."""
+        heads = self._dag()
+        node = heads[0][0]
+        if node.is_variable:
+            return None
+        return Symbol(heads=list(node.inputs), np_mode=self._np_mode)
+
+    def attr(self, key: str) -> Optional[str]:
+        """An attribute of this symbol's node as text (MXNet's `Symbol.attr`)."""
+        node = self._dag()[0][0]
+        if key in node.raw:
+            return node.raw[key]
+        value = node.attrs.get(key) if not node.is_variable else None
+        from .mxjson import attr_text
+        return None if value is None else attr_text(value)
+
+    def infer_shape(self, *args, **kwargs):
+        """(argument shapes, output shapes, auxiliary shapes) given input shapes, by
+        position (list_arguments order) or by name; (None, None, None) when some input
+        shape is unknown, as in MXNet."""
+        shapes = self._by_name(args, kwargs)
+        try:
+            graph = self._typed(shapes)
+        except MXNetError as e:
+            if "give the shape" in str(e):
+                return None, None, None
+            raise
+        return self._io_attrs(graph, lambda t: t.shape)
+
+    def infer_type(self, *args, **kwargs):
+        """(argument dtypes, output dtypes, auxiliary dtypes) as NumPy dtypes."""
+        dtypes = {k: np.dtype(v).name for k, v in self._by_name(args, kwargs).items()}
+        graph = self._typed({}, dtypes)
+        return self._io_attrs(graph, lambda t: np.dtype(t.dtype).type)
+
+    def _by_name(self, args, kwargs) -> Dict[str, Any]:
+        named = dict(zip(self.list_arguments(), args))
+        named.update(kwargs)
+        return named
+
+    def _io_attrs(self, graph: Graph, get):
+        by_name = {v.hint: v.type for v in graph.inputs}
+        args = [get(by_name[n]) for n in self.list_arguments()]
+        aux = [get(by_name[n]) for n in self.list_auxiliary_states()]
+        return args, [get(v.type) for v in graph.outputs], aux
+
+    def eval(self, ctx=None, **kwargs) -> List[Any]:
+        """Evaluate with the inputs given by name (NDArrays or NumPy arrays); returns a list
+        of NDArrays, one per output."""
+        from ..runtime import Plan
+        arrays = {k: np.asarray(v.asnumpy() if hasattr(v, "asnumpy") else v)
+                  for k, v in kwargs.items()}
+        shapes = {k: a.shape for k, a in arrays.items()}
+        dtypes = {k: a.dtype.name for k, a in arrays.items()}
+        graph = self._typed(shapes, dtypes)
+        missing = [v.hint for v in graph.inputs if v.hint not in arrays]
+        if missing:
+            raise MXNetError("eval: no value given for input(s) %s" % ", ".join(missing))
+        outs = Plan(graph).run([arrays[v.hint] for v in graph.inputs])
+        cls = self._array_class()
+        return [cls._wrap(np.asarray(o)) for o in outs]
+
+    def _array_class(self):
+        if self._np_mode:
+            from ..numpy import ndarray
+            return ndarray
+        from ..ndarray import NDArray
+        return NDArray
 
     def tojson(self) -> str:
-        """MXNet symbol JSON (loadable by Apache MXNet 1.9.1)."""
+        """MXNet symbol JSON (Apache MXNet 1.9.1 loads it and `eval` gives the same values)."""
         from .json_export import to_json
-        return to_json(self._graph, np_mode=self._np_mode)
+        if self._graph is None:
+            try:
+                self.graph
+            except MXNetError:
+                from .dag_export import dag_to_json
+                return dag_to_json(self._heads, self._np_mode)
+        return to_json(self._graph, self._node_names(), np_mode=self._np_mode)
 
     def save(self, fname: str) -> None:
+        """Write `tojson()` to `fname` (MXNet's `prefix-symbol.json` convention)."""
+        text = self.tojson()
         with open(fname, "w") as f:
-            f.write(self.tojson())
+            f.write(text)
 
     def debug_str(self) -> str:
-        return print_graph(self._graph)
+        """MXNet's `debug_str` text: outputs, then one block per variable and node."""
+        from .dag_export import debug_str
+        return debug_str(self._dag())
 
+    def gradient(self, wrt: Optional[Sequence[str]] = None) -> "Symbol":
+        """The Symbol of the gradient of the (summed) outputs w.r.t. the inputs named in
+        `wrt` (default: all floating-point inputs), derived by `passes.grad`."""
+        from ..passes import grad
+        graph = self.graph
+        if wrt is None:
+            idx = None
+        else:
+            names = [v.hint for v in graph.inputs]
+            missing = [w for w in wrt if w not in names]
+            if missing:
+                raise MXNetError("gradient: unknown input(s) %s (inputs: %s)" % (missing, names))
+            idx = [names.index(w) for w in wrt]
+        return Symbol.from_graph(grad(graph, wrt=idx), dict(self._names), self._np_mode)
+
+    # ------------------------------------------------------------ display
     def __str__(self) -> str:
-        return print_graph(self._graph)
+        try:
+            return print_graph(self.graph)
+        except MXNetError:
+            return self.debug_str()
 
     def __repr__(self) -> str:
         outs = self.list_outputs()
-        return "<Symbol %s>" % (outs[0] if len(outs) == 1 else "group [%s]" % ", ".join(outs))
+        if len(outs) == 1:
+            return "<Symbol %s>" % self.name
+        return "<Symbol group [%s]>" % ", ".join(outs)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from ..viz import plot_network, render_svg
+        dot = plot_network(self, title=self.name or "symbol")
+        bundle = {"text/plain": repr(self)}
+        svg = render_svg(dot)
+        if svg is not None:
+            bundle["image/svg+xml"] = svg
+        return bundle
+
+    def _repr_svg_(self) -> Optional[str]:
+        from ..viz import plot_network, render_svg
+        return render_svg(plot_network(self, title=self.name or "symbol"))
+
+    # ------------------------------------------------------------ composition
+    def _compose(self, op: str, others: Sequence["Symbol"] = (), **attrs: Any) -> "Symbol":
+        from .mxnet_ops import lookup
+        inputs = [self._single()] + [o._single() for o in others]
+        mapping = lookup(op)
+        full = attrs
+        if mapping.same_attrs:
+            from ..ir import REGISTRY
+            full = REGISTRY.get(mapping.ir_op).complete_attrs(attrs)
+        node = SymNode(op, auto_name(op), full, inputs, mapping.num_outputs(full))
+        return Symbol(heads=[(node, i) for i in range(node.num_outputs)],
+                      np_mode=self._np_mode or any(o._np_mode for o in others))
+
+    def _single(self) -> Entry:
+        heads = self._dag()
+        if len(heads) != 1:
+            raise MXNetError("cannot compose a group of %d symbols; pick one output" % len(heads))
+        return heads[0]
+
+    def _binary(self, other, array_op: str, scalar_op: str) -> "Symbol":
+        if isinstance(other, Symbol):
+            return self._compose(array_op, [other])
+        if isinstance(other, numbers.Number):
+            return self._compose(scalar_op, scalar=float(other))
+        return NotImplemented
+
+    def __add__(self, o): return self._binary(o, "elemwise_add", "_plus_scalar")
+    def __radd__(self, o): return self._binary(o, "elemwise_add", "_plus_scalar")
+    def __sub__(self, o): return self._binary(o, "elemwise_sub", "_minus_scalar")
+    def __rsub__(self, o): return self._binary(o, "elemwise_sub", "_rminus_scalar")
+    def __mul__(self, o): return self._binary(o, "elemwise_mul", "_mul_scalar")
+    def __rmul__(self, o): return self._binary(o, "elemwise_mul", "_mul_scalar")
+    def __truediv__(self, o): return self._binary(o, "elemwise_div", "_div_scalar")
+    def __rtruediv__(self, o): return self._binary(o, "elemwise_div", "_rdiv_scalar")
+    def __pow__(self, o): return self._binary(o, "_power", "_power_scalar")
+    def __rpow__(self, o): return self._binary(o, "_power", "_rpower_scalar")
+
+    def __neg__(self):
+        return self._compose("_mul_scalar", scalar=-1.0)
 
 
-def symbol_from_arrays(arrays: Sequence[Any]) -> Symbol:
-    """The Symbol of the recorded graph producing `arrays`."""
+def var(name: str, attr: Optional[Dict[str, str]] = None, shape=None, dtype=None,
+        lr_mult: Optional[float] = None, wd_mult: Optional[float] = None, init=None,
+        **kwargs) -> Symbol:
+    """A variable (MXNet's `sym.var` / `sym.Variable`); shape and dtype are optional."""
+    if not isinstance(name, str) or not name:
+        raise MXNetError("var: name must be a non-empty string")
+    raw: Dict[str, str] = dict(attr or {})
+    from .mxjson import DTYPE_CODES, attr_text
+    if shape is not None:
+        raw["__shape__"] = attr_text(tuple(shape))
+    if dtype is not None:
+        raw["__dtype__"] = str(DTYPE_CODES[np.dtype(dtype).name])
+    if lr_mult is not None:
+        raw["__lr_mult__"] = str(float(lr_mult))
+    if wd_mult is not None:
+        raw["__wd_mult__"] = str(float(wd_mult))
+    if init is not None:
+        raw["__init__"] = init if isinstance(init, str) else init.dumps()
+    for k, v in kwargs.items():
+        raw["__%s__" % k] = str(v)
+    return Symbol(heads=[(SymNode(None, name, raw, raw=raw), 0)])
+
+
+Variable = var
+
+
+def Group(symbols: Sequence[Symbol]) -> Symbol:
+    """One symbol whose outputs are the outputs of `symbols`, in order."""
+    heads: List[Entry] = []
+    for s in symbols:
+        heads.extend(s._dag())
+    return Symbol(heads=heads, np_mode=any(s._np_mode for s in symbols))
+
+
+def load_json(json_str: str) -> Symbol:
+    """A Symbol from MXNet symbol JSON text (never executes anything)."""
+    from .json_import import parse_document
+    heads, np_mode = parse_document(json_str)
+    return Symbol(heads=heads, np_mode=np_mode)
+
+
+def load(fname: str) -> Symbol:
+    """A Symbol from an MXNet symbol JSON file (`prefix-symbol.json`)."""
+    with open(fname) as f:
+        text = f.read()
+    return load_json(text)
+
+
+def symbol_from_arrays(arrays: Sequence[Any], frame=None) -> Symbol:
+    """The Symbol of the recorded graph producing `arrays`; leaves and results are named
+    after the caller's variables that hold them (else `data0`, `tanh0`, ...)."""
     from ..engine import Collected
+    from .naming import caller_names
     values = []
     for a in arrays:
         v = getattr(a, "_value", None)
@@ -64,5 +387,8 @@ def symbol_from_arrays(arrays: Sequence[Any]) -> Symbol:
                              "turn on recording?")
         values.append(v)
     col = Collected(values)
+    graph = col.graph("recorded")
+    wanted = list(graph.inputs) + [v for n in graph.nodes for v in n.outputs]
+    names = caller_names(wanted, frame)
     np_mode = bool(getattr(type(arrays[0]), "_bool_comparisons", False))
-    return Symbol(col.graph("recorded"), np_mode=np_mode)
+    return Symbol.from_graph(graph, names, np_mode)

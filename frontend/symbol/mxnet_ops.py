@@ -1,0 +1,221 @@
+"""How MXNet operator names become IR: one table, `MAPPINGS`, consulted by the loader.
+
+An entry says, for one MXNet operator name, which inputs are auxiliary states, how many
+outputs it has, how its attribute text becomes IR attributes (checked when a file is
+loaded, so errors carry the node's position) and how it is built once input types are
+known. Every registered IR operator maps to itself, and so do its `mxnet` / `mxnet_np`
+names; the table adds MXNet's broadcasting operators, aliases and a few rewrites.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..ir import REGISTRY, Builder, MXNetError, TensorType, Value
+from .mxjson import attr_value
+
+Build = Callable[[Builder, List[Value], Dict[str, Any]], Any]
+# Attributes that are tuples in the IR even when MXNet writes one number.
+TUPLE_ATTRS = {"begin", "end", "step", "shape", "axes", "kernel", "stride", "pad", "dilate",
+               "newshape"}
+
+
+@dataclass
+class OpMapping:
+    """How to import one MXNet operator (see the module docstring)."""
+
+    ir_op: str                                  # main IR operator (for docs and errors)
+    build: Build                                # (builder, inputs, attrs) -> Value(s)
+    rename: Optional[Dict[str, str]] = None     # MXNet attr name -> IR attr name
+    ignore: Tuple[str, ...] = ()                # MXNet attrs with no IR meaning
+    aux: Tuple[int, ...] = ()                   # input positions that are auxiliary states
+    outputs: Optional[Callable[[Dict[str, Any]], int]] = None
+    same_attrs: bool = False                    # attrs are `ir_op`'s own: check them
+
+    def convert_attrs(self, raw: Dict[str, str]) -> Dict[str, Any]:
+        """MXNet attribute strings -> IR attributes, checked against the IR operator."""
+        attrs: Dict[str, Any] = {}
+        for key, text in raw.items():
+            if key.startswith("__") and key.endswith("__"):
+                continue
+            if key in self.ignore:
+                continue
+            name = (self.rename or {}).get(key, key)
+            value = attr_value(text)
+            if name in TUPLE_ATTRS and (value is None or isinstance(value, int)):
+                value = (value,)  # MXNet writes a 1-tuple as a bare number: begin="0"
+            attrs[name] = value
+        if self.same_attrs:
+            opdef = REGISTRY.get(self.ir_op)
+            unknown = [k for k in attrs if k not in opdef.attrs]
+            if unknown:
+                raise MXNetError("unknown attribute(s) %s for %s (it takes: %s)"
+                                 % (", ".join(unknown), self.ir_op,
+                                    ", ".join(opdef.attrs) or "none"))
+            attrs = opdef.complete_attrs(attrs)
+        return attrs
+
+    def num_outputs(self, attrs: Dict[str, Any]) -> int:
+        if self.outputs is not None:
+            return self.outputs(attrs)
+        if self.ir_op in REGISTRY:
+            n = REGISTRY.get(self.ir_op).num_outputs
+            return int(attrs.get(n, 1)) if isinstance(n, str) else n
+        return 1
+
+
+def identity(ir_op: str, **options: Any) -> OpMapping:
+    """The IR operator `ir_op` with the same inputs and attributes."""
+    def build(b, ins, attrs):
+        return b.op(ir_op, *ins, **attrs)
+    return OpMapping(ir_op, build, same_attrs=True, **options)
+
+
+def _broadcast_all(b: Builder, ins: List[Value]) -> List[Value]:
+    """Explicit `broadcast_to` nodes so every input has the common (NumPy) shape."""
+    try:
+        shape = tuple(np.broadcast_shapes(*[v.type.shape for v in ins]))
+    except ValueError:
+        raise MXNetError("operands could not be broadcast together with shapes %s"
+                         % " ".join(str(v.type.shape) for v in ins)) from None
+    return [v if v.type.shape == shape else b.op("broadcast_to", v, shape=shape) for v in ins]
+
+
+def broadcasting(ir_op: str) -> OpMapping:
+    """MXNet's `broadcast_*` (and np-mode binary) operators: explicit broadcast, then `ir_op`."""
+    def build(b, ins, attrs):
+        return b.op(ir_op, *_broadcast_all(b, ins))
+    return OpMapping(ir_op, build)
+
+
+def _add_n(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    total = ins[0]
+    for v in ins[1:]:
+        total = b.op("elemwise_add", total, v)
+    return total
+
+
+def _flatten(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    shape = ins[0].type.shape
+    rest = int(np.prod(shape[1:])) if len(shape) > 1 else 1
+    return b.op("Reshape", ins[0], shape=(shape[0] if shape else 1, rest))
+
+
+def _np_reshape(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    shape = attrs.get("newshape", attrs.get("shape"))
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return b.op("Reshape", ins[0], shape=shape)
+
+
+def _np_transpose(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    axes = attrs.get("axes")
+    return b.op("transpose", ins[0], axes=() if axes is None else tuple(axes))
+
+
+def _np_reduce(op: str) -> Build:
+    def build(b, ins, attrs):
+        return b.op(op, ins[0], axis=attrs.get("axis"), keepdims=bool(attrs.get("keepdims")))
+    return build
+
+
+def _slice_assign(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    """lhs with lhs[begin:end:step] replaced by rhs, from registered operators."""
+    lhs, rhs = ins
+    where = dict(begin=attrs["begin"], end=attrs["end"], step=attrs.get("step", ()))
+    placed = b.op("_slice_scatter", rhs, shape=lhs.type.shape, **where)
+    old = b.op("_slice_scatter", b.op("slice", lhs, **where), shape=lhs.type.shape, **where)
+    return b.op("elemwise_add", b.op("elemwise_sub", lhs, old), placed)
+
+
+def _softmax_output(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    # The forward of SoftmaxOutput is a softmax over the last axis; the label only
+    # changes MXNet's hand-written backward.
+    return b.op("softmax", ins[0])
+
+
+_BINARY = {"add": "elemwise_add", "sub": "elemwise_sub", "mul": "elemwise_mul",
+           "div": "elemwise_div", "power": "_power", "maximum": "_maximum",
+           "minimum": "_minimum", "equal": "_equal", "not_equal": "_not_equal",
+           "greater": "_greater", "greater_equal": "_greater_equal", "lesser": "_lesser",
+           "lesser_equal": "_lesser_equal", "hypot": "_hypot"}
+_NP_BINARY = {"add": "add", "subtract": "sub", "multiply": "mul", "true_divide": "div",
+              "power": "power", "maximum": "maximum", "minimum": "minimum",
+              "equal": "equal", "not_equal": "not_equal", "greater": "greater",
+              "greater_equal": "greater_equal", "less": "lesser", "less_equal": "lesser_equal"}
+_ALIASES = {"_plus": "add", "_add": "add", "_Plus": "add", "_sub": "sub", "_minus": "sub",
+            "_Minus": "sub", "_mul": "mul", "_Mul": "mul", "_div": "div", "_Div": "div",
+            "_Power": "power", "_maximum": "maximum", "_minimum": "minimum"}
+
+
+def _table() -> Dict[str, OpMapping]:
+    table: Dict[str, OpMapping] = {}
+    for opdef in REGISTRY:
+        for name in (opdef.mxnet, opdef.mxnet_np):
+            if name and name not in table:
+                table[name] = identity(opdef.name)
+    for opdef in REGISTRY:  # an IR name always means the IR operator itself
+        table[opdef.name] = identity(opdef.name)
+    for short, ir_op in _BINARY.items():
+        table["broadcast_" + short] = broadcasting(ir_op)
+    for np_name, short in _NP_BINARY.items():
+        table["_npi_" + np_name] = broadcasting(_BINARY[short])
+    for alias, short in _ALIASES.items():
+        table[alias] = broadcasting(_BINARY[short])
+    sum_of = {"num_args": "num_args"}
+    table.update({
+        "add_n": OpMapping("elemwise_add", _add_n, ignore=tuple(sum_of)),
+        "ElementWiseSum": OpMapping("elemwise_add", _add_n, ignore=tuple(sum_of)),
+        "Flatten": OpMapping("Reshape", _flatten),
+        "flatten": OpMapping("Reshape", _flatten),
+        "_np_reshape": OpMapping("Reshape", _np_reshape, ignore=("order",)),
+        "_npx_reshape": OpMapping("Reshape", _np_reshape, ignore=("order", "reverse")),
+        "_np_transpose": OpMapping("transpose", _np_transpose),
+        "_np_sum": OpMapping("sum", _np_reduce("sum"), ignore=("dtype", "initial")),
+        "_npi_mean": OpMapping("mean", _np_reduce("mean"), ignore=("dtype", "initial")),
+        "_npi_matmul": identity("_np_dot"),
+        "_slice_assign": OpMapping("_slice_scatter", _slice_assign),
+        "SoftmaxOutput": OpMapping("softmax", _softmax_output,
+                                   ignore=("grad_scale", "ignore_label", "multi_output",
+                                           "use_ignore", "preserve_shape", "normalization",
+                                           "out_grad", "smooth_alpha")),
+    })
+    for name in ("Dropout",):
+        if name in table:
+            table[name].ignore = ("cudnn_off",)
+    if "BatchNorm" in table:
+        table["BatchNorm"].aux = (3, 4)
+    if "_copy" in table:
+        table["_copy"].ignore = ("scalar",)
+    return table
+
+
+_CACHE: Dict[int, Dict[str, OpMapping]] = {}
+
+
+def mappings() -> Dict[str, OpMapping]:
+    """The import table, rebuilt when operators are registered after first use."""
+    key = len(REGISTRY.names())
+    table = _CACHE.get(key)
+    if table is None:
+        _CACHE.clear()
+        table = _CACHE[key] = _table()
+    return table
+
+
+def lookup(op: str) -> OpMapping:
+    """The mapping for MXNet operator `op` (MXNetError explaining why there is none)."""
+    found = mappings().get(op)
+    if found is not None:
+        return found
+    if op.startswith("_backward_"):
+        raise MXNetError("operator %r is one of MXNet's opaque backward kernels; export the "
+                         "gradient graph from tapegraph instead (it uses ordinary operators)"
+                         % op)
+    raise MXNetError("operator %r is not supported by tapegraph (no IR operator or mapping)"
+                     % op)
+
+
+def input_types(values: Sequence[Value]) -> List[TensorType]:
+    return [v.type for v in values]
