@@ -9,6 +9,8 @@ from ..ndarray import dispatch as _dispatch
 from ..ndarray.creation import arange as _arange, make as _make, to_numpy as _to_numpy
 from .ndarray import ndarray
 from . import random  # noqa: F401
+from . import linalg  # noqa: F401
+from .library import FUNCTIONS as _FUNCTIONS
 
 float32, float64, float16 = _onp.float32, _onp.float64, _onp.float16
 int32, int64, int8, uint8, bool_ = _onp.int32, _onp.int64, _onp.int8, _onp.uint8, _onp.bool_
@@ -150,3 +152,6 @@ def ndim(a):
 
 def size(a):
     return _arr(a).size
+
+
+globals().update(_FUNCTIONS)

@@ -39,5 +39,10 @@ def stop_gradient(data):
     return invoke(get_op("BlockGrad"), [data])
 
 
+from .nn import (activation, batch_dot, batch_flatten, batch_norm, convolution,  # noqa: E402
+                 dropout, embedding, fully_connected, layer_norm, leaky_relu, log_softmax,
+                 one_hot, pick, pooling, reshape, softmax)
+
+
 def waitall() -> None:
     """Computation is synchronous: nothing to wait for."""

@@ -1,0 +1,271 @@
+"""The `mx.np` operator functions NumPy users expect, each recording registered operators
+(MXNet's `_npi_*` names appear through each OpDef's `mxnet_np`)."""
+from __future__ import annotations
+
+from typing import Any, Dict, Sequence
+
+import numpy as _onp
+
+from ..ir import get_op
+from ..ir.errors import MXNetError
+from .._tape import invoke
+from ..ndarray import dispatch as _dispatch
+from ..ndarray import library as _ndlib
+from ..ndarray.creation import to_numpy as _to_numpy
+from .ndarray import ndarray
+
+FUNCTIONS: Dict[str, Any] = {}
+
+
+def arr(x) -> ndarray:
+    """`x` as an `mx.np.ndarray` (array-likes are converted, float32 by default)."""
+    if isinstance(x, ndarray):
+        return x
+    if hasattr(x, "_data"):
+        return ndarray._wrap(x._data)
+    return ndarray._wrap(_to_numpy(x, None, ndarray))
+
+
+def _op(name, arrays, attrs=None):
+    return invoke(get_op(name), [arr(a) for a in arrays], attrs or {}, out_cls=ndarray)
+
+
+def _axis(axis):
+    if axis is None:
+        return None
+    return tuple(int(a) for a in axis) if isinstance(axis, (tuple, list)) else int(axis)
+
+
+def _export(fn, *names):
+    for n in names or (fn.__name__,):
+        FUNCTIONS[n] = fn
+    return fn
+
+
+def _unary(opname, *names):
+    def fn(x, out=None, **kw):
+        return _op(opname, [x])
+    fn.__name__ = names[0] if names else opname
+    fn.__doc__ = get_op(opname).doc or "Elementwise %s." % opname
+    _export(fn, *(names or (opname,)))
+
+
+for _name in ("exp", "expm1", "log", "log2", "log10", "log1p", "sqrt", "cbrt", "square",
+              "reciprocal", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
+              "tanh", "arcsinh", "arccosh", "arctanh", "degrees", "radians", "sign", "floor",
+              "ceil", "rint", "trunc", "fix", "negative"):
+    _unary(_name)
+_unary("abs", "abs", "absolute")
+_unary("degrees", "rad2deg")
+_unary("radians", "deg2rad")
+
+
+def _binary(name, *aliases):
+    def fn(x1, x2, out=None, **kw):
+        if _dispatch.is_scalar(x1) and not _dispatch.is_scalar(x2):
+            return _ndlib.binary(name, x1, arr(x2), ndarray)
+        return _ndlib.binary(name, arr(x1), x2 if _dispatch.is_scalar(x2) else arr(x2),
+                             ndarray)
+    fn.__name__ = name
+    fn.__doc__ = "Elementwise %s with broadcasting." % name
+    _export(fn, name, *aliases)
+
+
+_binary("maximum", "fmax")
+_binary("minimum", "fmin")
+_binary("hypot")
+_binary("mod", "remainder")
+
+
+@_export
+def where(condition, x=None, y=None):
+    """Elements of x where `condition` is true, else of y (broadcasting; scalars allowed)."""
+    if x is None and y is None:
+        return tuple(ndarray._wrap(i) for i in _onp.nonzero(arr(condition)._data))
+    cond = arr(condition)
+    if cond._data.dtype == _onp.bool_:
+        cond = ndarray._wrap(cond._data)  # a constant: conditions carry no gradient
+    return _ndlib.where(cond, x if isinstance(x, ndarray) or _dispatch.is_scalar(x) else arr(x),
+                        y if isinstance(y, ndarray) or _dispatch.is_scalar(y) else arr(y))
+
+
+@_export
+def clip(a, a_min, a_max, out=None):
+    """Limit values to [a_min, a_max]."""
+    return _op("clip", [a], {"a_min": float(a_min), "a_max": float(a_max)})
+
+
+def _reduce(opname, *names):
+    def fn(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+        return _op(opname, [a], {"axis": _axis(axis), "keepdims": bool(keepdims),
+                                 "exclude": False})
+    fn.__name__ = names[0]
+    fn.__doc__ = get_op(opname).doc
+    _export(fn, *names)
+
+
+_reduce("prod", "prod")
+_reduce("max", "max", "amax")
+_reduce("min", "min", "amin")
+
+
+def _arg(opname):
+    def fn(a, axis=None, out=None, keepdims=False):
+        out = _op(opname, [a], {"axis": None if axis is None else int(axis),
+                                "keepdims": bool(keepdims)})
+        return invoke(get_op("Cast"), [out], {"dtype": "int64"})
+    fn.__name__ = opname
+    fn.__doc__ = "Index of the %s along `axis` (int64)." % opname[3:]
+    _export(fn)
+
+
+_arg("argmax")
+_arg("argmin")
+
+
+@_export
+def cumsum(a, axis=None, dtype=None, out=None):
+    """Running sum along `axis` (over the flattened array when None)."""
+    return _op("cumsum", [a], {"axis": None if axis is None else int(axis),
+                               "dtype": None if dtype is None else _onp.dtype(dtype).name})
+
+
+@_export
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    """Variance over `axis`."""
+    a = arr(a)
+    centred = a - FUNCTIONS["mean"](a, axis=axis, keepdims=True)
+    n = a.size if axis is None else int(_onp.prod([a.shape[i] for i in _onp.atleast_1d(axis)]))
+    total = FUNCTIONS["sum"](centred * centred, axis=axis, keepdims=keepdims)
+    return total / float(n - ddof)
+
+
+@_export
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    """Standard deviation over `axis`."""
+    return _op("sqrt", [var(a, axis=axis, ddof=ddof, keepdims=keepdims)])
+
+
+@_export
+def matmul(a, b, out=None):
+    """Matrix product with NumPy's rules (batch dimensions broadcast)."""
+    a, b = arr(a), arr(b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise MXNetError("matmul: input operands must have at least one dimension")
+    if a.ndim <= 2 and b.ndim <= 2:
+        return _op("_np_dot", [a, b])
+    a2 = a if a.ndim > 1 else expand_dims(a, 0)
+    b2 = b if b.ndim > 1 else expand_dims(b, -1)
+    batch = _onp.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+    m, k, n = a2.shape[-2], a2.shape[-1], b2.shape[-1]
+    a3 = broadcast_to(a2, batch + a2.shape[-2:]).reshape(-1, m, k)
+    b3 = broadcast_to(b2, batch + b2.shape[-2:]).reshape(-1, k, n)
+    out = _op("batch_dot", [a3, b3]).reshape(batch + (m, n))
+    if a.ndim == 1:
+        out = squeeze(out, -2)
+    if b.ndim == 1:
+        out = squeeze(out, -1)
+    return out
+
+
+@_export
+def concatenate(seq, axis=0, out=None):
+    """Join arrays along an existing axis (axis=None flattens first)."""
+    seq = [arr(a) for a in seq]
+    if axis is None:
+        seq, axis = [a.reshape(-1) for a in seq], 0
+    return _op("Concat", seq, {"dim": int(axis), "num_args": len(seq)})
+
+
+@_export
+def stack(arrays, axis=0, out=None):
+    """Join arrays of one shape along a new axis."""
+    arrays = [arr(a) for a in arrays]
+    return _op("stack", arrays, {"axis": int(axis), "num_args": len(arrays)})
+
+
+@_export
+def split(ary, indices_or_sections, axis=0):
+    """Split into equal sections along `axis` (a list)."""
+    if not isinstance(indices_or_sections, int):
+        raise MXNetError("split: only an integer number of equal sections is supported")
+    out = _op("SliceChannel", [ary], {"num_outputs": int(indices_or_sections),
+                                      "axis": int(axis), "squeeze_axis": False})
+    return list(out) if isinstance(out, tuple) else [out]
+
+
+@_export
+def expand_dims(a, axis):
+    """Insert an axis of size 1."""
+    return _op("expand_dims", [a], {"axis": int(axis)})
+
+
+@_export
+def squeeze(a, axis=None):
+    """Remove axes of size 1."""
+    return _op("squeeze", [a], {"axis": _axis(axis)})
+
+
+@_export
+def broadcast_to(array, shape):
+    """Broadcast to `shape` (NumPy rules)."""
+    return _op("broadcast_to", [array], {"shape": tuple(int(s) for s in shape)})
+
+
+@_export
+def tile(A, reps):
+    """Repeat the whole array `reps` times along each axis."""
+    reps = (int(reps),) if isinstance(reps, int) else tuple(int(r) for r in reps)
+    return _op("tile", [A], {"reps": reps})
+
+
+@_export
+def repeat(a, repeats, axis=None):
+    """Repeat each element `repeats` times."""
+    return _op("repeat", [a], {"repeats": int(repeats),
+                               "axis": None if axis is None else int(axis)})
+
+
+@_export
+def flip(m, axis=None):
+    """Reverse the order of elements along `axis` (all axes when None)."""
+    m = arr(m)
+    axis = tuple(range(m.ndim)) if axis is None else _axis(axis)
+    return _op("reverse", [m], {"axis": axis})
+
+
+@_export
+def swapaxes(a, axis1, axis2):
+    """Interchange two axes."""
+    return _op("SwapAxis", [a], {"dim1": int(axis1), "dim2": int(axis2)})
+
+
+@_export
+def ravel(x, order="C"):
+    """The flattened array."""
+    return arr(x).reshape(-1)
+
+
+@_export
+def take(a, indices, axis=None, mode="raise", out=None):
+    """Elements of `a` at integer `indices` along `axis` (of the flattened array if None)."""
+    a = arr(a)
+    if axis is None:
+        a, axis = a.reshape(-1), 0
+    idx = indices if isinstance(indices, ndarray) else ndarray._wrap(
+        _onp.asarray(indices, dtype=_onp.int64))
+    return invoke(get_op("take"), [a, idx], {"axis": int(axis), "mode": mode},
+                  out_cls=ndarray)
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """Frobenius / 2-norm (ord None or 2) or 1-norm (ord=1) over `axis`."""
+    ord = 2 if ord in (None, "fro") else ord
+    if ord not in (1, 2):
+        raise MXNetError("linalg.norm: ord=%r is not supported (None, 'fro', 1, 2)" % (ord,))
+    return _op("norm", [x], {"ord": int(ord), "axis": _axis(axis), "out_dtype": None,
+                             "keepdims": bool(keepdims)})
+
+
+def names() -> Sequence[str]:
+    return sorted(FUNCTIONS)

@@ -1,0 +1,120 @@
+"""Neural-network operators of `mx.npx` (MXNet's `_npx_*`): the same registered
+operators as `mx.nd`, returning `mx.np.ndarray`s."""
+from __future__ import annotations
+
+from ..ir import get_op
+from .._tape import invoke
+from ..ndarray import ops as _nd
+from ..numpy.library import arr
+from ..numpy.ndarray import ndarray
+
+
+def _op(name, arrays, attrs):
+    return invoke(get_op(name), [arr(a) for a in arrays], attrs, out_cls=ndarray)
+
+
+def softmax(data, axis=-1, length=None, temperature=None, use_length=False, dtype=None):
+    """exp(x/T) normalised along `axis`."""
+    return _op("softmax", [data], {"axis": int(axis), "temperature": temperature,
+                                   "dtype": dtype, "use_length": bool(use_length)})
+
+
+def log_softmax(data, axis=-1, length=None, temperature=None, use_length=False, dtype=None):
+    """log(softmax(x)) along `axis`."""
+    return _op("log_softmax", [data], {"axis": int(axis), "temperature": temperature,
+                                       "dtype": dtype, "use_length": bool(use_length)})
+
+
+def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatten=True, **kw):
+    """x . weight^T + bias."""
+    no_bias = no_bias or bias is None
+    return _op("FullyConnected", [x, weight] + ([] if no_bias else [bias]),
+               {"num_hidden": int(num_hidden if num_hidden is not None else weight.shape[0]),
+                "no_bias": bool(no_bias), "flatten": bool(flatten)})
+
+
+def activation(data, act_type="relu", **kw):
+    """relu, sigmoid, tanh, softrelu or softsign."""
+    return _op("Activation", [data], {"act_type": act_type})
+
+
+def leaky_relu(data, gamma=None, act_type="leaky", slope=0.25, **kw):
+    """LeakyReLU (leaky, elu, selu, gelu, prelu)."""
+    return _op("LeakyReLU", [data] + ([gamma] if gamma is not None else []),
+               {"act_type": act_type, "slope": float(slope)})
+
+
+def batch_dot(a, b, transpose_a=False, transpose_b=False, **kw):
+    """Batched matrix product of 3-D arrays."""
+    return _op("batch_dot", [a, b], {"transpose_a": bool(transpose_a),
+                                     "transpose_b": bool(transpose_b)})
+
+
+def pick(data, index, axis=-1, mode="clip", keepdims=False):
+    """One element per position along `axis`, chosen by `index`."""
+    return _op("pick", [data, index], {"axis": int(axis), "mode": mode,
+                                       "keepdims": bool(keepdims)})
+
+
+def one_hot(data, depth, on_value=1.0, off_value=0.0, dtype="float32"):
+    """One-hot rows of length `depth`."""
+    return _op("one_hot", [data], {"depth": int(depth), "on_value": float(on_value),
+                                   "off_value": float(off_value), "dtype": str(dtype)})
+
+
+def embedding(data, weight, input_dim=None, output_dim=None, dtype="float32", **kw):
+    """Rows of `weight` chosen by `data`."""
+    return _op("Embedding", [data, weight], {
+        "input_dim": int(input_dim if input_dim is not None else weight.shape[0]),
+        "output_dim": int(output_dim if output_dim is not None else weight.shape[1]),
+        "dtype": dtype, "sparse_grad": False})
+
+
+def layer_norm(data, gamma, beta, axis=-1, eps=1e-5, output_mean_var=False):
+    """Normalise along `axis`, then scale and shift."""
+    return _op("LayerNorm", [data, gamma, beta], {"axis": int(axis), "eps": float(eps),
+                                                  "output_mean_var": bool(output_mean_var)})
+
+
+def convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=(),
+                num_filter=None, num_group=1, no_bias=False, **kw):
+    """2-D convolution."""
+    no_bias = no_bias or bias is None
+    return _op("Convolution", [data, weight] + ([] if no_bias else [bias]), {
+        "kernel": tuple(kernel or weight.shape[2:]), "stride": tuple(stride),
+        "dilate": tuple(dilate), "pad": tuple(pad),
+        "num_filter": int(num_filter if num_filter is not None else weight.shape[0]),
+        "num_group": int(num_group), "no_bias": bool(no_bias)})
+
+
+def pooling(data, kernel=(), stride=(), pad=(), pool_type="max", global_pool=False,
+            count_include_pad=None, **kw):
+    """2-D max / avg / sum pooling."""
+    return _op("Pooling", [data], {"kernel": tuple(kernel), "stride": tuple(stride),
+                                   "pad": tuple(pad), "pool_type": pool_type,
+                                   "global_pool": bool(global_pool),
+                                   "count_include_pad": count_include_pad})
+
+
+def batch_flatten(x):
+    """Collapse all axes but the first."""
+    return _op("Flatten", [x], {})
+
+
+def reshape(a, newshape, reverse=False, order="C"):
+    """Reshape with MXNet's special codes (0, -1, -2, -3, -4)."""
+    shape = (newshape,) if isinstance(newshape, int) else tuple(int(s) for s in newshape)
+    return _op("Reshape", [a], {"shape": shape, "reverse": bool(reverse)})
+
+
+def dropout(data, p=0.5, mode="training", axes=(), **kw):
+    """Dropout (active in train mode)."""
+    return _nd.Dropout(arr(data), p=p, mode=mode, axes=axes)
+
+
+def batch_norm(x, gamma, beta, running_mean, running_var, eps=1e-3, momentum=0.9,
+               fix_gamma=True, use_global_stats=False, axis=1, **kw):
+    """Batch normalisation (updates the running statistics in train mode)."""
+    return _nd.BatchNorm(arr(x), gamma, beta, running_mean, running_var, eps=eps,
+                         momentum=momentum, fix_gamma=fix_gamma,
+                         use_global_stats=use_global_stats, axis=axis)
