@@ -70,6 +70,9 @@ class _Consts:
 def _expr(node: Node, args: Sequence[str], consts: _Consts) -> str:
     """The node's `fuse` template with argument names and bound attribute names."""
     template = REGISTRY.get(node.op).fuse
+    if node.op == "_power_scalar" and node.attrs["scalar"] in (2.0, 3.0):
+        square = "np.square(%s)" % args[0]  # as the eager kernel computes it
+        return square if node.attrs["scalar"] == 2.0 else "(%s * %s)" % (square, args[0])
     attrs = {k: consts.bind(v) for k, v in node.attrs.items()}
     return template.format(*args, a=attrs)
 

@@ -171,7 +171,19 @@ _scalar("_div_scalar", lambda x, scalar: x / _cast_scalar(x, scalar), "({0} / {a
 _scalar("_rdiv_scalar", lambda x, scalar: _cast_scalar(x, scalar) / x, "({a[scalar]} / {0})",
         lambda b, n, g: [neg(b, div(b, mul(b, g[0], _y(n)), _x(n)))],
         "_npi_rtrue_divide_scalar")
-_scalar("_power_scalar", lambda x, scalar: np.power(x, _cast_scalar(x, scalar)),
+def _power_scalar(x, scalar):
+    """x ** scalar; the common float exponents 2 and 3 by multiplication (as PyTorch does:
+    NumPy's float `power` is ~10x slower than a multiply)."""
+    if x.dtype.kind == "f":
+        if scalar == 2.0:
+            return np.square(x)
+        if scalar == 3.0:
+            y = np.square(x)
+            return np.multiply(y, x, out=y)
+    return np.power(x, _cast_scalar(x, scalar))
+
+
+_scalar("_power_scalar", _power_scalar,
         "np.power({0}, {a[scalar]})",
         lambda b, n, g: [mul(b, g[0], scale(b, b.op("_power_scalar", _x(n), scalar=_s(n) - 1.0),
                                             _s(n)))] if _s(n) != 0 else [None],
