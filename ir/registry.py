@@ -96,10 +96,24 @@ class OpDef:
         if self.num_inputs is not None and len(in_types) != self.num_inputs:
             raise ShapeError("operator %s takes %d input(s), got %d"
                              % (self.name, self.num_inputs, len(in_types)))
-        return list(self.infer_fn(list(in_types), attrs))
+        try:
+            return list(self.infer_fn(list(in_types), attrs))
+        except MXNetError:
+            raise
+        except (TypeError, ValueError, IndexError, KeyError, ZeroDivisionError,
+                OverflowError) as e:  # a rule tripping over malformed attributes
+            raise ShapeError("operator %s: cannot infer its output from inputs %s and "
+                             "attributes %s (%s: %s)"
+                             % (self.name, ", ".join(map(repr, in_types)),
+                                _short_attrs(attrs), type(e).__name__, e)) from e
 
     def __repr__(self) -> str:
         return "<OpDef %s>" % self.name
+
+
+def _short_attrs(attrs: Dict[str, Any]) -> str:
+    text = "{%s}" % ", ".join("%s=%r" % kv for kv in attrs.items())
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 class Registry:

@@ -1,6 +1,9 @@
 """Helpers for the hardening tests: a small "world" of autograd state (gradient buffers,
 a retained graph, cached plans, recording flags) and a check that a failing call left
 all of it exactly as it was."""
+import os
+import sys
+
 import numpy as np
 import pytest
 
@@ -48,3 +51,13 @@ class World:
 @pytest.fixture
 def world():
     return World()
+
+
+def pytest_configure(config):
+    # Property tests read this at import (hardening_support.budget): `--long` multiplies
+    # their example budgets.
+    if config.getoption("--long", default=False):
+        os.environ["TAPEGRAPH_LONG_TESTS"] = "1"
+
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # for hardening_support

@@ -1,0 +1,105 @@
+"""Loading never executes anything and fails only with documented errors: IR text gives
+`ParseError` (with a line number) from `ir.parse` and `VerifyError` from `ir.verify`,
+whatever the mutation of valid text."""
+import builtins
+import pickle
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hardening_support import budget
+
+import tapegraph as mx
+from tapegraph.ir import ParseError, VerifyError, parse, print_graph, verify
+
+nd = mx.nd
+
+
+def _corpus():
+    """Printed graphs: a forward, a first- and a second-order backward (fused regions
+    included when the pipeline fuses)."""
+    x = nd.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    w = nd.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]])
+    x.attach_grad()
+    w.attach_grad()
+    with mx.autograd.record():
+        h = nd.tanh(nd.dot(x, w, transpose_b=True))
+        y = (h * h + nd.exp(h) / 2).sum(axis=1)
+        parts = nd.split(y.reshape((2, 1)), num_outputs=2, axis=0)
+        z = nd.concat(parts[1], parts[0], dim=0) - 1.5
+    texts = [print_graph(mx.autograd.get_symbol(z)._graph)] if hasattr(
+        mx.autograd.get_symbol(z), "_graph") else []
+    joint = mx.autograd.backward_graph(z, [x, w], optimized=False)
+    final = mx.autograd.backward_graph(z, [x, w], optimized=True)
+    for sym in (joint, final):
+        graph = getattr(sym, "_graph", None)
+        if graph is not None:
+            texts.append(print_graph(graph))
+    return texts
+
+
+CORPUS = _corpus()
+TOKENS = ["%", "%0", "%x", ":", "=", "(", ")", "{", "}", "[", "]", ",", "f32", "i64", "bool",
+          "f32[2,3]", "f32[]", "return", "graph", "region", "# c", "\n", " ", "'", '"', "\\",
+          "-1", "1e999", "9" * 40, "None", "__import__('os')", "lambda: 0", "{scalar=1.0}",
+          "((((((((((", "exp", "fused", "unknown_op", "axis=(0,)", "->", "\t", "\u00e9"]
+
+
+def _mutate(text, data):
+    """One random edit: delete/insert/replace a slice, duplicate/drop/swap lines."""
+    kind = data.draw(st.sampled_from(["delete", "insert", "replace", "dup_line",
+                                      "drop_line", "swap_lines", "truncate"]))
+    lines = text.split("\n")
+    if kind in ("dup_line", "drop_line", "swap_lines"):
+        i = data.draw(st.integers(0, len(lines) - 1))
+        j = data.draw(st.integers(0, len(lines) - 1))
+        if kind == "dup_line":
+            lines.insert(j, lines[i])
+        elif kind == "drop_line":
+            del lines[i]
+        else:
+            lines[i], lines[j] = lines[j], lines[i]
+        return "\n".join(lines)
+    i = data.draw(st.integers(0, len(text)))
+    j = min(len(text), i + data.draw(st.integers(0, 12)))
+    if kind == "truncate":
+        return text[:i]
+    if kind == "delete":
+        return text[:i] + text[j:]
+    piece = data.draw(st.sampled_from(TOKENS) | st.text(max_size=6))
+    if kind == "insert":
+        return text[:i] + piece + text[i:]
+    return text[:i] + piece + text[j:]
+
+
+@pytest.fixture(autouse=True)
+def no_code_execution(monkeypatch):
+    """Loading must not evaluate code or unpickle: make any attempt fail loudly."""
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a loader called eval/exec/pickle")
+    monkeypatch.setattr(builtins, "eval", forbidden)
+    monkeypatch.setattr(pickle, "loads", forbidden)
+    monkeypatch.setattr(pickle, "load", forbidden)
+
+
+def test_corpus_round_trips():
+    assert len(CORPUS) >= 2
+    for text in CORPUS:
+        assert print_graph(parse(text)) == text
+
+
+@budget(300)
+@given(st.data())
+def test_mutated_ir_text_raises_only_parse_or_verify_errors(data):
+    text = data.draw(st.sampled_from(CORPUS))
+    for _ in range(data.draw(st.integers(1, 3))):
+        text = _mutate(text, data)
+    try:
+        graph = parse(text)
+    except ParseError as e:
+        assert "line" in str(e)
+        return
+    try:
+        verify(graph)
+    except VerifyError:
+        pass
