@@ -18,12 +18,19 @@ _NODE = re.compile(r"^\s*(.*?)\s*=\s*([A-Za-z_][\w.]*)\((.*?)\)\s*(\{.*\})?\s*(r
 _NAME = re.compile(r"^%([A-Za-z0-9_.]+)$")
 
 
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def parse_type(text: str, line: int = 0) -> TensorType:
     """`f32[2,3]` -> TensorType."""
     m = _TYPE.match(text)
     if not m or m.group(1) not in SHORT_DTYPE:
         raise ParseError("line %d: bad type %r (expected like f32[2,3])" % (line, text.strip()))
     dims = [d.strip() for d in m.group(2).split(",") if d.strip()]
+    if not all(d.isdigit() and len(d) <= 18 for d in dims):
+        raise ParseError("line %d: bad dimensions in type %r (expected like f32[2,3])"
+                         % (line, _clip(text.strip())))
     return TensorType.get(tuple(int(d) for d in dims), SHORT_DTYPE[m.group(1)])
 
 
@@ -107,8 +114,15 @@ def parse(text: str) -> Graph:
     return graph
 
 
-def _parse_graph(lines: List[str], pos: int) -> Tuple[Graph, int]:
-    """Parse a graph starting at line index `pos`; iterative over its body."""
+MAX_REGION_DEPTH = 64
+
+
+def _parse_graph(lines: List[str], pos: int, depth: int = 0) -> Tuple[Graph, int]:
+    """Parse a graph starting at line index `pos`; iterative over its body, recursive only
+    into regions (at most MAX_REGION_DEPTH deep)."""
+    if depth > MAX_REGION_DEPTH:
+        raise ParseError("line %d: regions nested more than %d deep"
+                         % (pos + 1, MAX_REGION_DEPTH))
     if pos >= len(lines):
         raise ParseError("line %d: expected 'graph NAME(...) -> (...) {'" % (pos + 1))
     header, _ = _strip_comment(lines[pos])
@@ -155,7 +169,7 @@ def _parse_graph(lines: List[str], pos: int) -> Tuple[Graph, int]:
         node, region_follows = _parse_node(line, comment, env, lineno)
         pos += 1
         if region_follows:
-            region, pos = _parse_graph(lines, pos)
+            region, pos = _parse_graph(lines, pos, depth + 1)
             node.region = region
         nodes.append(node)
     raise ParseError("line %d: graph %s has no 'return'" % (len(lines), name))

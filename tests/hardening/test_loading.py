@@ -103,3 +103,35 @@ def test_mutated_ir_text_raises_only_parse_or_verify_errors(data):
         verify(graph)
     except VerifyError:
         pass
+
+
+NESTED = "\n".join("graph g%d(%%x: f32[2]) -> (f32[2]) {\n  %%0: f32[2] = fused(%%x) region" % i
+                   for i in range(3000))
+BAD_TEXT = [
+    ("deep_regions", NESTED, "nested more than"),
+    ("dims_with_space", "graph f(%x: f32[1 2]) -> (f32[2]) {\n  return (%x)\n}",
+     "line 1: bad dimensions"),
+    ("huge_dim", "graph f(%x: f32[" + "9" * 5000 + "]) -> (f32[2]) {\n  return (%x)\n}",
+     "line 1: bad dimensions"),
+    ("deep_attr", "graph f(%x: f32[2]) -> (f32[2]) {\n  %0: f32[2] = exp(%x) {scalar="
+     + "(" * 5000 + "}\n  return (%0)\n}", "line 2"),
+    ("code_in_attr", "graph f(%x: f32[2]) -> (f32[2]) {\n  %0: f32[2] = _plus_scalar(%x) "
+     "{scalar=__import__('os').getpid()}\n  return (%0)\n}", "not a literal"),
+    ("unknown_op", "graph f(%x: f32[2]) -> (f32[2]) {\n  %0: f32[2] = os.system(%x)\n"
+     "  return (%0)\n}", "line 2: unknown operator 'os.system'"),
+    ("use_before_def", "graph f(%x: f32[2]) -> (f32[2]) {\n  %0: f32[2] = exp(%1)\n"
+     "  %1: f32[2] = exp(%x)\n  return (%0)\n}", "line 2: %1 is used before"),
+    ("duplicate_name", "graph f(%x: f32[2]) -> (f32[2]) {\n  %x: f32[2] = exp(%x)\n"
+     "  return (%x)\n}", "line 2: %x is defined twice"),
+    ("no_return", "graph f(%x: f32[2]) -> (f32[2]) {\n  %0: f32[2] = exp(%x)\n",
+     "has no 'return'"),
+    ("bad_dtype", "graph f(%x: c64[2]) -> (f32[2]) {\n  return (%x)\n}", "line 1: bad type"),
+    ("not_text", b"graph", "expected IR text"),
+]
+
+
+@pytest.mark.parametrize("case_id, text, needle", BAD_TEXT, ids=[c[0] for c in BAD_TEXT])
+def test_malformed_ir_text_gives_parse_error_with_position(case_id, text, needle):
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    assert needle in str(info.value)
