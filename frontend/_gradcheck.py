@@ -42,8 +42,13 @@ class _Projection:
             self.weights[level] = [self.rng.uniform(-1, 1, a.shape) for a in arrays]
         return self.weights[level]
 
-    def _project(self, level: int, arrays: Sequence[NDArray]):
+    def _project(self, level: int, arrays: Sequence[NDArray], targets: Sequence[NDArray]):
+        # `0 * x` terms keep every target in the graph, so a derivative that does not
+        # depend on some input (or on any) comes back as zeros instead of an error.
         total = None
+        for x in targets:
+            term = (x * 0.0).sum()
+            total = term if total is None else total + term
         for a, w in zip(arrays, self._weights(level, arrays)):
             term = (a * type(a)._wrap(w.astype(a._data.dtype))).sum()
             total = term if total is None else total + term
@@ -56,10 +61,10 @@ class _Projection:
             variables[i].attach_grad()
         targets = [variables[i] for i in self.wrt]
         with autograd.record():
-            s = self._project(0, _as_list(self.f(*variables)))
+            s = self._project(0, _as_list(self.f(*variables)), targets)
             for k in range(1, level + 1):
                 gs = autograd.grad(s, targets, create_graph=True, retain_graph=True)
-                s = self._project(k, gs)
+                s = self._project(k, gs, targets)
         value = float(s.asnumpy().sum())
         grads = autograd.grad(s, targets, retain_graph=False)
         return value, [g.asnumpy() for g in grads]

@@ -43,6 +43,9 @@ defop("SwapAxis", "SwapAxis")
 NAMESPACE["swapaxes"] = NAMESPACE["SwapAxis"]
 defop("squeeze", "squeeze")
 defop("cumsum", "cumsum")
+defop("sort", "sort")
+defop("argsort", "argsort")
+defop("topk", "topk")
 
 
 def _call(opname: str, arrays: Sequence[Any], attrs: dict, out=None):
@@ -220,6 +223,32 @@ def slice_like(data, shape_like, axes=(), out=None, **kw):
     return _call("slice", [data], {"begin": (0,) * data.ndim, "end": end, "step": ()}, out)
 
 
+def diag(data, k=0, axis1=0, axis2=1, out=None, **kw):
+    """The k-th diagonal of a 2-D array, or a 2-D array with a 1-D array on its k-th
+    diagonal. Recorded as a gather (`take`) or scatter (`_take_scatter`) on flat positions."""
+    data = _as_inputs([data])[0]
+    k = int(k)
+    if data.ndim == 2:
+        rows, cols = data.shape
+        i = np.arange(max(0, -k), min(rows, cols - k)) if min(rows, cols - k) > max(0, -k) \
+            else np.arange(0)
+        flat = invoke(get_op("Reshape"), [data], {"shape": (-1,), "reverse": False})
+        idx = NDArray._wrap((i * cols + i + k).astype(np.int64))
+        return _finish(invoke(get_op("take"), [flat, idx], {"axis": 0, "mode": "clip"},
+                              out_cls=type(data)), out)
+    if data.ndim == 1:
+        n = data.shape[0] + abs(k)
+        i = np.arange(data.shape[0])
+        idx = NDArray._wrap(((i + max(0, -k)) * n + i + max(0, k)).astype(np.int64))
+        full = invoke(get_op("_take_scatter"), [data, idx], {"shape": (n * n,), "axis": 0,
+                                                             "mode": "clip"})
+        return _finish(invoke(get_op("Reshape"), [full], {"shape": (n, n), "reverse": False}),
+                       out)
+    raise MXNetError("diag: expected a 1-D or 2-D array, got %d-D" % data.ndim)
+
+
+NAMESPACE["Concat"] = NAMESPACE["concat"]
+NAMESPACE["diag"] = diag
 NAMESPACE.update(where=where, add_n=add_n, ElementWiseSum=add_n, norm=norm, clip=clip,
                  stack=stack, flip=flip, reverse=flip, squeeze=squeeze,
                  broadcast_axis=broadcast_axis, broadcast_axes=broadcast_axis,
@@ -259,7 +288,8 @@ METHODS = {
     "pick": _method(NAMESPACE["pick"]), "one_hot": _method(NAMESPACE["one_hot"]),
     "tile": _tile_method, "repeat": _repeat_method, "split": _split_method,
     "broadcast_like": _method(broadcast_like), "reshape_like": _method(reshape_like),
-    "cumsum": _method(NAMESPACE["cumsum"]),
+    "cumsum": _method(NAMESPACE["cumsum"]), "sort": _method(NAMESPACE["sort"]),
+    "argsort": _method(NAMESPACE["argsort"]), "topk": _method(NAMESPACE["topk"]),
     "__mod__": lambda self, o: binary("mod", self, o, type(self)),
     "__rmod__": lambda self, o: binary("mod", o, self, type(self)),
 }

@@ -280,6 +280,28 @@ for _name, _fn in (("equal", np.equal), ("not_equal", np.not_equal), ("greater",
     BINARY.append(S("_%s_scalar" % _name, [x(3, 4, avoid=(0.25,))],
                     lambda a, f=_fn: f(a, 0.25).astype(a.dtype), scalar=0.25))
 
+SORT = [
+    S("sort", [x(3, 4)], lambda v: np.sort(v, axis=1), axis=1),
+    S("sort", [x(3, 4)], lambda v: -np.sort(-v, axis=0), axis=0, is_ascend=False),
+    S("argsort", [x(3, 4)], lambda v: np.argsort(v, axis=-1).astype(np.float32)),
+    S("topk", [x(3, 4)], lambda v: -np.sort(-v, axis=1)[:, :2], k=2, ret_typ="value"),
+    S("topk", [x(3, 4)], lambda v: np.argsort(v, axis=0)[:1].astype(np.float32), axis=0,
+      is_ascend=True, ret_typ="indices"),
+    S("_take_along_axis", [x(3, 4), Const(np.array([[0.0, 3], [1, 1], [2, 0]]))],
+      lambda v, i: np.take_along_axis(v, i.astype(int), 1), axis=1),
+    S("_put_along_axis", [x(3, 2), Const(np.array([[0.0, 3], [1, 1], [2, 0]]))],
+      lambda g, i: _put_ref(g, i), shape=(3, 4), axis=1),
+]
+
+
+def _put_ref(g, idx):
+    out = np.zeros((3, 4))
+    for r in range(3):
+        for c in range(2):
+            out[r, int(idx[r, c])] += g[r, c]
+    return out
+
+
 REDUCE = [
     S("sum", [x(2, 3, 4)], lambda v: v.sum(axis=(0, 2)), axis=(0, 2)),
     S("sum", [x(2, 3, 4)], lambda v: v.sum(axis=(0, 2), keepdims=True), axis=1, keepdims=True,
@@ -404,7 +426,7 @@ REGION = [
            build=_fused_graph),
 ]
 
-SAMPLES: List[Sample] = UNARY + BINARY + REDUCE + SHAPE + NN + REGION
+SAMPLES: List[Sample] = UNARY + BINARY + SORT + REDUCE + SHAPE + NN + REGION
 
 # Differentiable operators that the table does not cover, each with the reason.
 EXEMPT = {

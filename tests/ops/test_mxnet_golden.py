@@ -1,0 +1,172 @@
+"""Operators against values captured from Apache MXNet 1.9.1 (tests/data/mxnet/ops_golden.json).
+
+Forward values and first-order gradients are compared with MXNet's. Second order is
+compared with MXNet's value where MXNet computes it correctly, and otherwise (MXNet
+raises, or is wrong) with the float64 finite-difference estimate captured next to it:
+tapegraph differentiates every case to second order.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+import tapegraph as mx
+
+HERE = os.path.dirname(__file__)
+with open(os.path.join(HERE, "..", "data", "mxnet", "ops_golden.json")) as fh:
+    GOLDEN = json.load(fh)
+CASES = GOLDEN["cases"]
+
+# Cases whose MXNet operator tapegraph does not provide, with the reason.
+NOT_PROVIDED = {}
+
+
+def decode(a):
+    data = [np.nan if v is None else float(v) if isinstance(v, str) else v for v in a["data"]]
+    return np.array(data, dtype=a["dtype"]).reshape(a["shape"])
+
+
+def make_inputs(case, dtype=None):
+    mod = mx.np if case["namespace"] == "np" else mx.nd
+    out = {}
+    for name, spec in case["inputs"].items():
+        data = decode(spec)
+        if dtype is not None:
+            data = data.astype(dtype)
+        arr = mod.array(data, dtype=data.dtype)
+        arr.attach_grad()
+        out[name] = arr
+    return out
+
+
+def run(case, inputs, record=True):
+    env = {"mx": mx, **inputs}
+    if record:
+        with mx.autograd.record():
+            exec(case["code"], env)
+    else:
+        exec(case["code"], env)
+    return env["out"]
+
+
+@pytest.fixture
+def np_mode(request):
+    yield
+    mx.npx.reset_np()
+
+
+def _tol(dtype):
+    return (1e-4, 1e-5) if dtype == "float32" else (1e-7, 1e-9)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_forward_and_first_order(case, np_mode):
+    if case["id"] in NOT_PROVIDED:
+        pytest.xfail(NOT_PROVIDED[case["id"]])
+    if case["namespace"] == "np":
+        mx.npx.set_np()
+    inputs = make_inputs(case)
+    out = run(case, inputs)
+    want = decode(case["forward"])
+    assert out.shape == want.shape
+    rtol, atol = _tol(case["forward"]["dtype"])
+    np.testing.assert_allclose(out.asnumpy(), want, rtol=rtol, atol=atol)
+    if "out_repr" in case and np.array_equal(out.asnumpy(), want):
+        assert repr(out) == case["out_repr"]  # printing (when kernels agree to the bit)
+    out.backward()
+    fd = case["fd_check"]
+    for name, g in case["grads"].items():
+        if g is None:
+            continue
+        if fd.get("first") is False:
+            continue  # MXNet's gradient is wrong here; see test_first_order_where_mxnet_is_wrong
+        rtol, atol = _tol(g["dtype"])
+        np.testing.assert_allclose(inputs[name].grad.asnumpy(), decode(g), rtol=rtol,
+                                   atol=max(atol, 1e-5), err_msg="gradient of " + name)
+
+
+def _scalar_fd(case, inputs64, name, eps=1e-6):
+    base = {k: v.asnumpy() for k, v in inputs64.items()}
+    mod = mx.np if case["namespace"] == "np" else mx.nd
+    grad = np.zeros_like(base[name])
+    for k in range(grad.size):
+        vals = []
+        for t in (eps, -eps):
+            shifted = {n: mod.array(a.copy(), dtype=a.dtype) for n, a in base.items()}
+            shifted[name]._data.reshape(-1)[k] += t
+            vals.append(float(run(case, shifted, record=False).asnumpy().sum()))
+        grad.reshape(-1)[k] = (vals[0] - vals[1]) / (2 * eps)
+    return grad
+
+
+WRONG_FIRST = [c for c in CASES if c["fd_check"].get("first") is False]
+
+
+@pytest.mark.parametrize("case", WRONG_FIRST, ids=[c["id"] for c in WRONG_FIRST])
+def test_first_order_where_mxnet_is_wrong(case, np_mode):
+    """MXNet's first derivative is wrong (selu, BatchNorm in predict mode): tapegraph's
+    must match float64 finite differences instead."""
+    inputs = make_inputs(case, "float64")
+    out = run(case, inputs)
+    out.backward()
+    for name in case["inputs"]:
+        np.testing.assert_allclose(inputs[name].grad.asnumpy(), _scalar_fd(case, inputs, name),
+                                   rtol=1e-5, atol=1e-6, err_msg="gradient of " + name)
+
+
+    check_second_order_numerically(case)
+
+
+def check_second_order_numerically(case):
+    names = list(case["inputs"])
+
+    def f(*arrays):
+        return run(case, dict(zip(names, arrays)), record=False)
+    inputs = make_inputs(case, "float64")
+    assert mx.test_utils.gradcheck(f, [inputs[n] for n in names], order=2)
+
+
+# The captured `second_fd` differentiates MXNet's own first derivative numerically, so it
+# is the truth only where that first derivative is right.
+SECOND = [c for c in CASES if "second_fd" in c["fd_check"] and c["id"] not in NOT_PROVIDED
+          and c["fd_check"].get("first") is not False]
+
+
+@pytest.mark.parametrize("case", SECOND, ids=[c["id"] for c in SECOND])
+def test_second_order(case, np_mode):
+    if case["namespace"] == "np":
+        mx.npx.set_np()
+    mxnet_is_right = "error" not in case["second"] and case["fd_check"].get("second") is True
+    inputs = make_inputs(case, None if mxnet_is_right else "float64")
+    names = list(case["inputs"])
+    try:
+        with mx.autograd.record():
+            env = {"mx": mx, **inputs}
+            exec(case["code"], env)
+            grads = mx.autograd.grad(env["out"], [inputs[n] for n in names],
+                                     create_graph=True, retain_graph=True)
+            s = grads[0].sum()
+            for g in grads[1:]:
+                s = s + g.sum()
+        s.backward()
+    except mx.MXNetError as e:
+        # MXNet raises here too: `backward()` of a head that depends on no variable (the
+        # second derivative is identically zero), or sign's _backward_sign.
+        assert "error" in case["second"], "MXNet computes this second order: %s" % e
+        assert case["second"]["error"] in str(e) or "There are no inputs" in str(e) or \
+            "not in a computational graph" in str(e)
+        for name in names:
+            assert not np.any(decode(case["fd_check"]["second_fd"][name]))
+        return
+    for name in names:
+        got = inputs[name].grad.asnumpy()
+        if mxnet_is_right:
+            want = decode(case["second"][name])
+            np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-4, err_msg=name)
+        else:
+            # second_fd is a finite-difference estimate from float32 data: ~1e-3 accurate
+            want = decode(case["fd_check"]["second_fd"][name])
+            np.testing.assert_allclose(got, want, rtol=5e-3, atol=2e-3, err_msg=name)
