@@ -41,10 +41,22 @@ def set_default_pipeline(pipeline) -> List[Any]:
     return previous
 
 
+def _attrs_token(attrs: Dict[str, Any]) -> tuple:
+    """A cheap hashable stand-in for `attrs` in cache keys: the items in insertion order
+    (equal dicts built in another order only cost a cache miss), sorted and frozen only
+    when a value is unhashable."""
+    items = tuple(attrs.items())
+    try:
+        hash(items)
+    except TypeError:
+        return attrs_key(attrs)
+    return items
+
+
 class Collected:
     """The recorded forward graph reachable from some heads, in a canonical order."""
 
-    __slots__ = ("values", "leaves", "nodes", "heads", "key")
+    __slots__ = ("values", "leaves", "nodes", "heads", "key", "index")
 
     def __init__(self, heads: Sequence[TracedValue]):
         index: Dict[TracedValue, int] = {}
@@ -89,7 +101,7 @@ class Collected:
                         break
                 else:
                     stack.pop()
-                    entries.append((node.op, attrs_key(node.attrs) if node.attrs else (),
+                    entries.append((node.op, _attrs_token(node.attrs) if node.attrs else (),
                                     tuple([index[v] for v in ins])))
                     for v in node.outputs:
                         index[v] = len(values)
@@ -100,9 +112,11 @@ class Collected:
         self.nodes = nodes
         self.heads = list(heads)
         self.key = (tuple(entries), tuple(index[h] for h in heads))
+        self.index = index
 
     def index_of(self) -> Dict[TracedValue, int]:
-        return {v: i for i, v in enumerate(self.values)}
+        """Position of each collected value in `values` (do not modify)."""
+        return self.index
 
     def graph(self, name: str = "forward") -> Graph:
         return Graph(name, self.leaves, self.nodes, self.heads)
