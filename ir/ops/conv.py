@@ -133,6 +133,11 @@ _CONV_ATTRS = dict(_WINDOW, num_filter=REQUIRED, num_group=1, no_bias=False, lay
 
 
 def _conv_infer(ins, attrs):
+    want_inputs = 2 if attrs["no_bias"] else 3
+    if len(ins) != want_inputs:
+        raise ShapeError("Convolution: expected %d inputs (data, weight%s; no_bias=%s), got %d"
+                         % (want_inputs, "" if attrs["no_bias"] else ", bias",
+                            attrs["no_bias"], len(ins)))
     data, weight = ins[0], ins[1]
     _check_4d(data, "Convolution")
     f, groups = int(attrs["num_filter"]), int(attrs["num_group"])
@@ -145,9 +150,6 @@ def _conv_infer(ins, attrs):
     if weight.shape != want:
         raise ShapeError("Convolution: weight has shape %s, expected %s"
                          % (fmt_shape(weight.shape), fmt_shape(want)))
-    if len(ins) != (2 if attrs["no_bias"] else 3):
-        raise ShapeError("Convolution: expected %d inputs (no_bias=%s), got %d"
-                         % (2 if attrs["no_bias"] else 3, attrs["no_bias"], len(ins)))
     if not attrs["no_bias"] and ins[2].shape != (f,):
         raise ShapeError("Convolution: bias has shape %s, expected (%d,)"
                          % (fmt_shape(ins[2].shape), f))

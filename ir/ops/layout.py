@@ -58,6 +58,8 @@ def _flatten_vjp(b, n, g):
 
 
 def _stack_infer(ins, attrs):
+    if not ins or len(ins) != int(attrs["num_args"]):
+        raise ShapeError("stack: num_args=%s but %d input(s) given" % (attrs["num_args"], len(ins)))
     first = ins[0]
     for t in ins[1:]:
         if t.shape != first.shape or t.dtype != first.dtype:

@@ -115,6 +115,9 @@ def np_dot(a, b):
 
 
 def _fc_infer(ins, attrs):
+    if len(ins) != (2 if attrs["no_bias"] else 3):
+        raise ShapeError("FullyConnected: expected %d inputs (no_bias=%s), got %d"
+                         % (2 if attrs["no_bias"] else 3, attrs["no_bias"], len(ins)))
     data, weight = ins[0], ins[1]
     nh = int(attrs["num_hidden"])
     if attrs["flatten"]:

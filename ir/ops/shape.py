@@ -256,6 +256,9 @@ def _split_vjp(b, n, g):
 
 
 def _concat_infer(ins, attrs):
+    if not ins or len(ins) != int(attrs["num_args"]):
+        raise ShapeError("Concat: num_args=%s but %d input(s) given"
+                         % (attrs["num_args"], len(ins)))
     first = ins[0]
     dim = int(attrs["dim"])
     if not -first.ndim <= dim < max(first.ndim, 1):
