@@ -1,0 +1,140 @@
+"""Any-order gradients through the user-facing namespaces (mx.nd, mx.np, mx.npx), with
+broadcasting, indexing and custom Functions, checked by `mx.test_utils.gradcheck` (orders
+1 to 3 against float64 finite differences); plus the legacy (1,)-shape rule."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tapegraph as mx
+from tapegraph.passes.manager import PassError
+from tapegraph.test_utils import gradcheck
+
+rng = np.random.RandomState(3)
+A, B = rng.uniform(-1, 1, (2, 3)), rng.uniform(0.5, 1.5, (3,))
+M = rng.uniform(-1, 1, (3, 4))
+
+PROGRAMS = {
+    "broadcast_arith": (lambda a, b: (a * b - a / b) ** 2 + 2 ** a, [A, B]),
+    "maximum_hypot_where": (lambda a, b: mx.nd.hypot(a, b) * mx.nd.maximum(a, b)
+                            + mx.nd.where(a > 0, a * a, b * a), [A, B]),
+    "reductions": (lambda m: mx.nd.norm(m, axis=1) * mx.nd.max(m, axis=1)
+                   + mx.nd.prod(m + 2, axis=1), [M]),
+    "softmax_pick": (lambda m: -mx.nd.pick(mx.nd.log_softmax(m), mx.nd.array([1, 3, 0])), [M]),
+    "layer_norm_fc": (lambda m, w: mx.nd.tanh(mx.nd.FullyConnected(
+        mx.nd.LayerNorm(m, mx.nd.ones(4, dtype="float64"), mx.nd.zeros(4, dtype="float64")),
+        w, num_hidden=2, no_bias=True)), [M, rng.uniform(-1, 1, (2, 4))]),
+    "basic_indexing": (lambda m: m[1:, ::-2] * m[0, 1] + m[-1, 1:3], [M]),
+    "advanced_indexing": (lambda m: m[[0, 2, 2]] ** 2 + m[mx.nd.array([1, 0, 1]), 1:3].sum(),
+                          [M]),
+    "boolean_mask": (lambda m: (m[m._data > 0] ** 3).sum(), [M]),
+    "conv_pool": (lambda x, w: mx.nd.Pooling(mx.nd.Convolution(
+        x, w, kernel=(2, 2), num_filter=2, no_bias=True) ** 2, kernel=(2, 2), pool_type="max"),
+                  [rng.uniform(-1, 1, (1, 1, 4, 4)), rng.uniform(-1, 1, (2, 1, 2, 2))]),
+    "np_matmul_cumsum": (lambda a, m: mx.np.cumsum(mx.np.matmul(a, m) ** 2, axis=1),
+                         [A, M]),
+    "np_stack_concat_take": (lambda m: mx.np.take(mx.np.concatenate(
+        [m, mx.np.stack([m[0], m[1]], axis=0)], axis=0), [1, 4], axis=0) * m[:2], [M]),
+    "npx_nn": (lambda m: mx.npx.softmax(mx.npx.leaky_relu(m, act_type="gelu")), [M]),
+}
+
+
+# The backward pipeline's `fuse` pass fails on these third-order graphs ("grouping created
+# a cycle"; passes/fuse.py). Strict: once fixed, the XPASS says to drop the marker.
+FUSE_CYCLE = {"reductions", "layer_norm_fc", "npx_nn"}
+
+
+def _params():
+    for name in sorted(PROGRAMS):
+        marks = [pytest.mark.xfail(strict=True, raises=PassError,
+                                   reason="fuse pass: grouping created a cycle")] \
+            if name in FUSE_CYCLE else []
+        yield pytest.param(name, marks=marks, id=name)
+
+
+@pytest.mark.parametrize("name", _params())
+def test_third_order_gradients(name):
+    f, inputs = PROGRAMS[name]
+    np_style = name.startswith(("np", "npx"))
+    arrays = [mx.np.array(a, dtype="float64") if np_style else mx.nd.array(a, dtype="float64")
+              for a in inputs]
+    assert gradcheck(f, arrays, order=3)
+
+
+class Cube(mx.autograd.Function):
+    """x**3 with a backward written with tapegraph operators."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return x * x * x
+
+    def backward(self, dy):
+        x, = self.saved_tensors
+        return dy * 3 * x * x
+
+
+def test_custom_function_any_order():
+    assert gradcheck(lambda x: Cube()(mx.nd.sin(x)), [A], order=3)
+
+
+def test_gradcheck_catches_a_wrong_derivative():
+    class Wrong(Cube):
+        def backward(self, dy):
+            x, = self.saved_tensors
+            return dy * 2.9 * x * x
+    with pytest.raises(AssertionError, match="order-1"):
+        gradcheck(lambda x: Wrong()(x), [A], order=1)
+
+
+def test_identically_zero_derivative_is_zeros():
+    x = mx.nd.array(A, dtype="float64")
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.floor(x) + 3 * x
+        g = mx.autograd.grad(y, [x], create_graph=True)[0]
+    np.testing.assert_array_equal(g.asnumpy(), np.full(A.shape, 3.0))
+
+
+def test_nondifferentiable_operator_names_the_ir_line():
+    x = mx.nd.array(A)
+    x.attach_grad()
+    with mx.autograd.record():
+        g = mx.autograd.grad(mx.nd.sign(x) * x, [x], create_graph=True)[0]
+    with pytest.raises(mx.MXNetError, match=r"Operator _backward_sign is non-differentiable "
+                       r"because it didn't register FGradient attribute.*_backward_sign\(%"):
+        g.backward()
+
+
+@pytest.mark.parametrize("expr, shape", [
+    ("mx.nd.sum(x)", (1,)), ("x.sum()", (1,)), ("x.mean()", (1,)), ("mx.nd.max(x)", (1,)),
+    ("mx.nd.norm(x)", (1,)), ("x[1, 2]", (1,)), ("mx.nd.argmax(x)", (1,)),
+    ("mx.nd.sum(x, axis=1)", (2,)),
+])
+def test_legacy_arrays_have_no_zero_dim(expr, shape):
+    x = mx.nd.array(A)
+    assert eval(expr).shape == shape
+
+
+@pytest.mark.parametrize("expr", ["mx.np.sum(x)", "x.sum()", "x[1, 2]", "mx.np.max(x)",
+                                  "mx.np.linalg.norm(x)"])
+def test_np_arrays_keep_zero_dim(expr):
+    x = mx.np.array(A)
+    assert eval(expr).shape == ()
+
+
+def test_float64_stays_float64():
+    x = mx.nd.array(A, dtype="float64")
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.softmax(mx.nd.exp(x) * 2 + x)
+    y.backward()
+    assert y.dtype == np.float64 and x.grad.dtype == np.float64
+
+
+def test_advanced_index_gradient_adds_repeats():
+    x = mx.nd.array(M)
+    x.attach_grad()
+    with mx.autograd.record():
+        y = x[[0, 2, 2]]
+    y.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy(), np.array([[1.0] * 4, [0] * 4, [2] * 4]))
