@@ -82,7 +82,7 @@ def _im2col_infer(ins, attrs):
     return [TensorType.get((t.shape[0], t.shape[1] * k[0] * k[1], oh * ow), t.dtype)]
 
 
-@register("_im2col", _im2col_infer, attrs=dict(_WINDOW, fill="zero"))
+@register("_im2col", _im2col_infer, attrs=dict(_WINDOW, fill="zero"), mxnet="im2col")
 def im2col(x, kernel, stride, dilate, pad, fill):
     """Sliding windows as columns (N, C*kh*kw, OH*OW); padding reads 0 or -inf ('min')."""
     attrs = {"kernel": kernel, "stride": stride, "dilate": dilate, "pad": pad}
@@ -105,7 +105,7 @@ def _col2im_infer(ins, attrs):
     return [TensorType.get(shape, ins[0].dtype)]
 
 
-@register("_col2im", _col2im_infer, attrs=dict(_WINDOW, shape=REQUIRED))
+@register("_col2im", _col2im_infer, attrs=dict(_WINDOW, shape=REQUIRED), mxnet="col2im")
 def col2im(cols, shape, kernel, stride, dilate, pad):
     """The adjoint of _im2col: add each column entry back to its image position."""
     attrs = {"kernel": kernel, "stride": stride, "dilate": dilate, "pad": pad}

@@ -33,7 +33,7 @@ def _y(node):
 
 _unary("negative", np.negative, "np.negative({0})", lambda b, n, g: [neg(b, g[0])],
        mxnet_np="_npi_negative")
-_unary("_copy", np.copy, "{0}", lambda b, n, g: [g[0]], mxnet_np="_npi_copy")
+_unary("_copy", np.copy, "{0}", lambda b, n, g: [g[0]], mxnet_np="_np_copy")
 _unary("exp", np.exp, "np.exp({0})", lambda b, n, g: [mul(b, g[0], _y(n))],
        mxnet_np="_npi_exp")
 _unary("expm1", np.expm1, "np.expm1({0})",
@@ -98,12 +98,12 @@ _unary("_backward_sign", np.zeros_like, "np.zeros_like({0})",
 for _name, _fn in (("floor", np.floor), ("ceil", np.ceil), ("round", np.round),
                    ("trunc", np.trunc), ("fix", np.fix)):
     _unary(_name, _fn, "np.%s({0})" % _fn.__name__, lambda b, n, g: [None],
-           mxnet_np="_npi_" + _name)
+           mxnet_np="_npi_around" if _name == "round" else "_npi_" + _name)
 _unary("zeros_like", np.zeros_like, "np.zeros_like({0})", lambda b, n, g: [None],
-       mxnet_np="_npi_zeros_like")
+       mxnet_np="zeros_like")
 _unary("ones_like", np.ones_like, "np.ones_like({0})", lambda b, n, g: [None],
-       mxnet_np="_npi_ones_like")
-_unary("BlockGrad", np.copy, "{0}", lambda b, n, g: [None], mxnet_np="_npx_stop_gradient")
+       mxnet_np="ones_like")
+_unary("BlockGrad", np.copy, "{0}", lambda b, n, g: [None], mxnet_np="stop_gradient")
 
 # ---------------------------------------------------------------- binary, equal shapes
 

@@ -170,7 +170,7 @@ def _repeat_infer(ins, attrs):
 
 
 @register("repeat", _repeat_infer, attrs={"repeats": REQUIRED, "axis": None},
-          mxnet_np="_npi_repeats")
+          mxnet_np="_np_repeat")
 def repeat(x, repeats, axis):
     """Repeat each element `repeats` times along `axis` (of the flattened array if None)."""
     return np.repeat(x, int(repeats), axis=None if axis is None else int(axis))

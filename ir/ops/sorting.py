@@ -82,7 +82,7 @@ def topk_indices(x, axis, k, is_ascend):
 
 @register("topk", _topk_infer, attrs={"axis": -1, "k": 1, "ret_typ": "indices",
                                       "is_ascend": False, "dtype": "float32"},
-          mxnet_np="_npi_topk")
+          mxnet_np="_npx_topk")
 def topk(x, axis, k, ret_typ, is_ascend, dtype):
     """The k largest (or smallest, with is_ascend) elements along `axis`: their values,
     their indices, or a 0/1 mask of their positions."""

@@ -17,9 +17,9 @@ from . import special
 from ._emit import div, mul, neg, rsub, scale, shift, sub
 
 
-def _unary(name, kernel, fuse, vjp, attrs=None, mxnet_np=None):
-    op = register(name, same_type, elementwise=True, fuse=fuse, attrs=attrs,
-                  mxnet_np=mxnet_np or "_npi_" + name)(kernel)
+def _unary(name, kernel, fuse, vjp, attrs=None, mxnet_np="", mxnet=None):
+    op = register(name, same_type, elementwise=True, fuse=fuse, attrs=attrs, mxnet=mxnet,
+                  mxnet_np=("_npi_" + name) if mxnet_np == "" else mxnet_np)(kernel)
     op.gradient(vjp)
     return op
 
@@ -77,10 +77,10 @@ _unary("softsign", _softsign, "({0} / (1.0 + np.abs({0})))",
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _unary("erf", special.erf, None,
        lambda b, n, g: [mul(b, g[0], scale(b, b.op("exp", neg(b, _sq(b, _x(n)))),
-                                           _TWO_OVER_SQRT_PI))])
+                                           _TWO_OVER_SQRT_PI))], mxnet_np="_npx_erf")
 _unary("erfinv", special.erfinv, None,
        lambda b, n, g: [mul(b, g[0], scale(b, b.op("exp", _sq(b, _y(n))),
-                                           1.0 / _TWO_OVER_SQRT_PI))])
+                                           1.0 / _TWO_OVER_SQRT_PI))], mxnet_np="_npx_erfinv")
 
 
 def _polygamma(x, n):
@@ -90,11 +90,12 @@ def _polygamma(x, n):
 
 _unary("_polygamma", _polygamma, None,
        lambda b, n, g: [mul(b, g[0], b.op("_polygamma", _x(n), n=int(n.attrs["n"]) + 1))],
-       attrs={"n": 0}, mxnet_np="_npi_polygamma")
+       attrs={"n": 0}, mxnet_np=None)
 _unary("gamma", special.gamma, None,
-       lambda b, n, g: [mul(b, g[0], mul(b, _y(n), b.op("_polygamma", _x(n), n=0)))])
+       lambda b, n, g: [mul(b, g[0], mul(b, _y(n), b.op("_polygamma", _x(n), n=0)))],
+       mxnet_np="_npx_gamma")
 _unary("gammaln", special.gammaln, None,
-       lambda b, n, g: [mul(b, g[0], b.op("_polygamma", _x(n), n=0))])
+       lambda b, n, g: [mul(b, g[0], b.op("_polygamma", _x(n), n=0))], mxnet_np="_npx_gammaln")
 _unary("rint", np.rint, "np.rint({0})", lambda b, n, g: [None])
 
 # ---------------------------------------------------------------- piecewise
