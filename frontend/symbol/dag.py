@@ -66,8 +66,12 @@ def topo_order(heads: Sequence[Entry]) -> List[SymNode]:
     return order
 
 
-def dfs_order(heads: Sequence[Entry]) -> List[SymNode]:
-    """Nodes reachable from `heads` in DFS post-order (MXNet's order); detects cycles."""
+def dfs_order(heads: Sequence[Entry], mxnet_view: bool = False) -> List[SymNode]:
+    """Nodes reachable from `heads` in DFS post-order (MXNet's order); detects cycles.
+
+    With `mxnet_view` the walk follows the inputs as written in the file (what MXNet
+    sees), else the inputs the IR is built from (`__tg_args__`)."""
+    inputs_of = (lambda n: n.inputs) if mxnet_view else _dag_inputs
     order: List[SymNode] = []
     done = set()
     for head, _ in heads:
@@ -77,7 +81,7 @@ def dfs_order(heads: Sequence[Entry]) -> List[SymNode]:
         on_stack = {id(head)}
         while stack:
             node, i = stack[-1]
-            ins = _dag_inputs(node)
+            ins = inputs_of(node)
             if i < len(ins):
                 stack[-1] = (node, i + 1)
                 child = ins[i][0]
@@ -103,16 +107,20 @@ def _dag_inputs(node: SymNode) -> Tuple[Entry, ...]:
 
 def aux_variables(order: Sequence[SymNode]) -> List[SymNode]:
     """Variables used as auxiliary states (e.g. BatchNorm's moving statistics)."""
-    aux: List[SymNode] = []
+    found: List[SymNode] = []
     for node in order:
-        if node.is_variable or node.tg.get("op"):
+        if node.is_variable or node.tg.get("op") or "unsupported" in node.tg:
             continue
-        for pos in lookup(node.op).aux:
+        try:
+            aux = lookup(node.op).aux
+        except MXNetError:  # e.g. a `fused` node of a typed graph: no auxiliary states
+            continue
+        for pos in aux:
             if pos < len(node.inputs):
                 var = node.inputs[pos][0]
-                if var.is_variable and var not in aux:
-                    aux.append(var)
-    return aux
+                if var.is_variable and var not in found:
+                    found.append(var)
+    return found
 
 
 def variable_type(node: SymNode, shapes: Dict[str, Any], dtypes: Dict[str, Any]
@@ -174,7 +182,7 @@ def lower(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Optional[Dict[
         start = len(b.nodes)
         try:
             result = _build(b, node, ins)
-        except MXNetError as e:
+        except (MXNetError, ArithmeticError, LookupError, TypeError, ValueError) as e:
             raise MXNetError("node %r (%s): %s" % (node.name, node.op, e)) from None
         result = result if isinstance(result, tuple) else (result,)
         outs[node] = result

@@ -178,6 +178,10 @@ def _export_batchnorm(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
     return export_batchnorm(w, node, name, ins)
 
 
+def _load_lowerings() -> None:
+    from . import lower_gather  # noqa: F401  (registers more LOWERINGS)
+
+
 def _export_node(w: JsonWriter, node: Node, name: str, ins: List[Entry]) -> List[Entry]:
     if node.region is not None:
         return _export_region(w, node, name, ins)
@@ -202,6 +206,7 @@ def _export_region(w: JsonWriter, node: Node, name: str, ins: List[Entry]) -> Li
 def to_document(graph: Graph, names: Optional[NodeNames] = None,
                 np_mode: bool = False) -> Dict[str, Any]:
     """The graph as a JSON-ready dict in MXNet's symbol format."""
+    _load_lowerings()
     names = names or NodeNames(graph)
     w = JsonWriter(graph, names, np_mode)
     for v in graph.inputs:

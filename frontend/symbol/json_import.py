@@ -64,6 +64,8 @@ def parse_document(text: str) -> Tuple[List[Entry], bool]:
     except json.JSONDecodeError as e:
         raise ParseError("symbol JSON: line %d column %d: %s" % (e.lineno, e.colno, e.msg)) \
             from None
+    except RecursionError:
+        raise ParseError("symbol JSON: nested too deeply to be a symbol") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("nodes"), list):
         raise ParseError("symbol JSON: expected an object with a \"nodes\" list")
     raw_nodes = doc["nodes"]
@@ -94,10 +96,12 @@ def parse_document(text: str) -> Tuple[List[Entry], bool]:
             node = SymNode(None, name, attrs, raw=attrs, order=k)
         else:
             try:
-                mapping = lookup(op)
-                converted = mapping.convert_attrs(attrs) if "op" not in tg else {}
-                num_outputs = (_tg_outputs(tg, where) if "op" in tg
-                               else mapping.num_outputs(converted))
+                if "op" in tg:  # tapegraph's own export: the IR node is described exactly
+                    converted, num_outputs = {}, _tg_outputs(tg, where)
+                else:
+                    mapping = lookup(op)
+                    converted = mapping.convert_attrs(attrs)
+                    num_outputs = mapping.num_outputs(converted)
             except MXNetError as e:
                 # Fatal only if the IR needs this node (helpers of a `__tg_op__` node,
                 # such as `_zeros` under `_slice_assign`, are not rebuilt).
@@ -109,6 +113,11 @@ def parse_document(text: str) -> Tuple[List[Entry], bool]:
         pending.append((node, entries, tg.get("args"), where))
     for node, entries, args, where in pending:
         node.inputs = tuple(_resolve(nodes, e, where) for e in entries)
+        if node.op is not None and not node.tg:
+            try:
+                lookup(node.op).check_arity(len(node.inputs))
+            except MXNetError as e:
+                raise _fail(where, str(e)) from None
         node.versions = tuple(_version(e) for e in raw_nodes[node.order].get("inputs", []))
         if args is not None:
             try:

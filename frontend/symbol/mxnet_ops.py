@@ -33,6 +33,17 @@ class OpMapping:
     aux: Tuple[int, ...] = ()                   # input positions that are auxiliary states
     outputs: Optional[Callable[[Dict[str, Any]], int]] = None
     same_attrs: bool = False                    # attrs are `ir_op`'s own: check them
+    arity: Optional[Tuple[int, Optional[int]]] = None  # (min, max) inputs; None: ir_op's
+
+    def check_arity(self, count: int) -> None:
+        """MXNetError unless the operator takes `count` inputs."""
+        low, high = self.arity or (None, None)
+        if self.arity is None and self.ir_op in REGISTRY:
+            n = REGISTRY.get(self.ir_op).num_inputs
+            low, high = (n, n) if n is not None else (1, None)
+        if low is not None and (count < low or (high is not None and count > high)):
+            want = str(low) if low == high else "%d to %s" % (low, high or "any")
+            raise MXNetError("%s takes %s input(s), got %d" % (self.ir_op, want, count))
 
     def convert_attrs(self, raw: Dict[str, str]) -> Dict[str, Any]:
         """MXNet attribute strings -> IR attributes, checked against the IR operator."""
@@ -47,6 +58,8 @@ class OpMapping:
             if name in TUPLE_ATTRS and (value is None or isinstance(value, int)):
                 value = (value,)  # MXNet writes a 1-tuple as a bare number: begin="0"
             attrs[name] = value
+        for key, value in attrs.items():
+            _check_type(key, value, raw)
         if self.same_attrs:
             opdef = REGISTRY.get(self.ir_op)
             unknown = [k for k in attrs if k not in opdef.attrs]
@@ -62,8 +75,31 @@ class OpMapping:
             return self.outputs(attrs)
         if self.ir_op in REGISTRY:
             n = REGISTRY.get(self.ir_op).num_outputs
-            return int(attrs.get(n, 1)) if isinstance(n, str) else n
+            if isinstance(n, str):
+                n = attrs.get(n, 1)
+            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                raise MXNetError("bad number of outputs %r for %s" % (n, self.ir_op))
+            return n
         return 1
+
+
+# Attributes that must be numbers whatever the operator (the text could be anything).
+NUMBER_ATTRS = {"num_hidden", "num_filter", "num_outputs", "num_args", "num_group", "dim",
+                "depth", "input_dim", "output_dim", "scalar", "eps", "momentum", "p",
+                "a_min", "a_max", "slope", "alpha", "on_value", "off_value"}
+BOOL_ATTRS = {"no_bias", "flatten", "keepdims", "exclude", "fix_gamma", "use_global_stats",
+              "squeeze_axis", "transpose_a", "transpose_b", "reverse", "global_pool"}
+
+
+def _check_type(key: str, value: Any, raw: Dict[str, str]) -> None:
+    text = next((t for k, t in raw.items() if k == key), value)
+    if key in NUMBER_ATTRS and (isinstance(value, bool) or
+                                not isinstance(value, (int, float))):
+        raise MXNetError("attribute %s=%r must be a number" % (key, text))
+    if key in BOOL_ATTRS and not isinstance(value, (bool, int)):
+        raise MXNetError("attribute %s=%r must be True or False" % (key, text))
+    if key in TUPLE_ATTRS and not (value is None or isinstance(value, tuple)):
+        raise MXNetError("attribute %s=%r must be a tuple like (2, 3)" % (key, text))
 
 
 def identity(ir_op: str, **options: Any) -> OpMapping:
@@ -87,7 +123,7 @@ def broadcasting(ir_op: str) -> OpMapping:
     """MXNet's `broadcast_*` (and np-mode binary) operators: explicit broadcast, then `ir_op`."""
     def build(b, ins, attrs):
         return b.op(ir_op, *_broadcast_all(b, ins))
-    return OpMapping(ir_op, build)
+    return OpMapping(ir_op, build, arity=(2, 2))
 
 
 def _add_n(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
@@ -129,6 +165,15 @@ def _slice_assign(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     return b.op("elemwise_add", b.op("elemwise_sub", lhs, old), placed)
 
 
+def _col2im(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    cols = ins[0].type.shape
+    kernel = tuple(attrs["kernel"])
+    channels = cols[1] // int(np.prod(kernel))
+    window = {k: tuple(attrs.get(k) or ()) for k in ("stride", "dilate", "pad")}
+    return b.op("_col2im", ins[0], kernel=kernel, shape=(cols[0], channels) +
+                tuple(attrs["output_size"]), **window)
+
+
 def _softmax_output(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     # The forward of SoftmaxOutput is a softmax over the last axis; the label only
     # changes MXNet's hand-written backward.
@@ -149,13 +194,19 @@ _ALIASES = {"_plus": "add", "_add": "add", "_Plus": "add", "_sub": "sub", "_minu
             "_Power": "power", "_maximum": "maximum", "_minimum": "minimum"}
 
 
+# Operators that hold a region or run Python code: no file can describe them.
+_NOT_LOADABLE = {"fused", "_CustomFunction", "_CustomFunctionBackward"}
+
+
 def _table() -> Dict[str, OpMapping]:
     table: Dict[str, OpMapping] = {}
-    for opdef in REGISTRY:
+    loadable = [op for op in REGISTRY if op.num_outputs is not None and not op.callback
+                and op.name not in _NOT_LOADABLE]
+    for opdef in loadable:
         for name in (opdef.mxnet, opdef.mxnet_np):
             if name and name not in table:
                 table[name] = identity(opdef.name)
-    for opdef in REGISTRY:  # an IR name always means the IR operator itself
+    for opdef in loadable:  # an IR name always means the IR operator itself
         table[opdef.name] = identity(opdef.name)
     for short, ir_op in _BINARY.items():
         table["broadcast_" + short] = broadcasting(ir_op)
@@ -165,18 +216,21 @@ def _table() -> Dict[str, OpMapping]:
         table[alias] = broadcasting(_BINARY[short])
     sum_of = {"num_args": "num_args"}
     table.update({
-        "add_n": OpMapping("elemwise_add", _add_n, ignore=tuple(sum_of)),
-        "ElementWiseSum": OpMapping("elemwise_add", _add_n, ignore=tuple(sum_of)),
-        "Flatten": OpMapping("Reshape", _flatten),
-        "flatten": OpMapping("Reshape", _flatten),
+        "add_n": OpMapping("elemwise_add", _add_n, ignore=tuple(sum_of), arity=(1, None)),
+        "ElementWiseSum": OpMapping("elemwise_add", _add_n, ignore=tuple(sum_of),
+                                    arity=(1, None)),
+        "Flatten": OpMapping("Reshape", _flatten, arity=(1, 1)),
+        "flatten": OpMapping("Reshape", _flatten, arity=(1, 1)),
         "_np_reshape": OpMapping("Reshape", _np_reshape, ignore=("order",)),
         "_npx_reshape": OpMapping("Reshape", _np_reshape, ignore=("order", "reverse")),
         "_np_transpose": OpMapping("transpose", _np_transpose),
         "_np_sum": OpMapping("sum", _np_reduce("sum"), ignore=("dtype", "initial")),
         "_npi_mean": OpMapping("mean", _np_reduce("mean"), ignore=("dtype", "initial")),
         "_npi_matmul": identity("_np_dot"),
-        "_slice_assign": OpMapping("_slice_scatter", _slice_assign),
-        "SoftmaxOutput": OpMapping("softmax", _softmax_output,
+        "_slice_assign": OpMapping("_slice_scatter", _slice_assign, arity=(2, 2)),
+        "im2col": identity("_im2col"),
+        "col2im": OpMapping("_col2im", _col2im, arity=(1, 1)),
+        "SoftmaxOutput": OpMapping("softmax", _softmax_output, arity=(1, 2),
                                    ignore=("grad_scale", "ignore_label", "multi_output",
                                            "use_ignore", "preserve_shape", "normalization",
                                            "out_grad", "smooth_alpha")),

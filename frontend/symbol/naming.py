@@ -18,6 +18,7 @@ _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Prefixes that say nothing about what an operator computes.
 _NOISE = ("elemwise_", "broadcast_", "_npi_", "_np_", "_npx_", "_")
+_EXAMPLES = ("cli_demo.py",)  # code in the package written as a user would write it
 _KEEP_PREFIX_FOR = {"to", "like", "axis", "axes"}  # `broadcast_to` stays itself
 
 
@@ -39,7 +40,7 @@ def user_frame(skip_package: bool = True):
         frame = frame.f_back
         while frame is not None and skip_package:
             path = os.path.abspath(frame.f_code.co_filename)
-            if not path.startswith(_PACKAGE_DIR + os.sep):
+            if not path.startswith(_PACKAGE_DIR + os.sep) or path.endswith(_EXAMPLES):
                 break
             frame = frame.f_back
         return frame
@@ -164,32 +165,33 @@ def renamed(graph: Graph, names: Dict[Value, str]) -> Graph:
     `%x`, `%tanh0` instead of `%in0`). Provenance is kept: `meta["vjp_of"]` points to
     the copied forward node, or, when the forward node is not in the graph (a
     residualized backward graph), to a detached copy whose values carry their names.
+    Regions (fused groups) are copied the same way.
     """
     vmap: Dict[Value, Value] = {}
+    nmap: Dict[Node, Node] = {}
 
-    def copy(v: Value) -> Value:
+    def value(v: Value) -> Value:
         new = vmap.get(v)
         if new is None:
             new = vmap[v] = Value(v.type, names.get(v, v.hint))
         return new
 
-    nmap: Dict[Node, Node] = {}
-    inputs = [copy(v) for v in graph.inputs]
-    nodes = []
-    for node in graph.nodes:
-        new = Node(node.op, [copy(v) for v in node.inputs], [copy(v) for v in node.outputs],
-                   node.attrs, node.region, None)
-        nmap[node] = new
-        nodes.append(new)
-    for node, new in zip(graph.nodes, nodes):
-        if node.meta:
-            meta = dict(node.meta)
-            src = meta.get("vjp_of")
-            if src is not None:
-                if src not in nmap:
-                    nmap[src] = Node(src.op, [copy(v) for v in src.inputs],
-                                     [copy(v) for v in src.outputs], src.attrs, src.region,
-                                     None)
-                meta["vjp_of"] = nmap[src]
-            new.meta = meta
-    return Graph(graph.name, inputs, nodes, [copy(v) for v in graph.outputs], dict(graph.meta))
+    def node(n: Node, region: Optional[Graph]) -> Node:
+        new = Node(n.op, [value(v) for v in n.inputs], [value(v) for v in n.outputs],
+                   n.attrs, region, None)
+        nmap[n] = new
+        return new
+
+    def copy(g: Graph) -> Graph:
+        nodes = [node(n, copy(n.region) if n.region is not None else None) for n in g.nodes]
+        for old, new in zip(g.nodes, nodes):
+            if old.meta:
+                meta = dict(old.meta)
+                src = meta.get("vjp_of")
+                if src is not None:
+                    meta["vjp_of"] = nmap[src] if src in nmap else node(src, src.region)
+                new.meta = meta
+        return Graph(g.name, [value(v) for v in g.inputs], nodes,
+                     [value(v) for v in g.outputs], dict(g.meta))
+
+    return copy(graph)

@@ -41,15 +41,27 @@ class Symbol:
         self._heads: Optional[List[Entry]] = list(heads) if heads is not None else None
         self._graph: Optional[Graph] = None
         self._names: Dict[Value, str] = {}
+        self._output_labels: Optional[List[str]] = None
         if graph is not None:
             self._set_graph(graph, names)
 
     # ------------------------------------------------------------ construction
     @classmethod
     def from_graph(cls, graph: Graph, names: Optional[Dict[Value, str]] = None,
-                   np_mode: bool = False) -> "Symbol":
-        """A Symbol of `graph`; `names` (Value -> name) overrides generated names."""
-        return cls(graph, np_mode, names)
+                   np_mode: bool = False, output_labels: Optional[Sequence[str]] = None
+                   ) -> "Symbol":
+        """A Symbol of `graph`; `names` (Value -> name) overrides generated names;
+        `output_labels` describe the outputs in pictures (e.g. `grad x`)."""
+        sym = cls(graph, np_mode, names)
+        sym._output_labels = list(output_labels) if output_labels is not None else None
+        return sym
+
+    def output_labels(self) -> List[str]:
+        """What each output is, for pictures: `grad x` for gradients, else its name."""
+        if self._output_labels is not None:
+            return list(self._output_labels)
+        return [n[:-len("_output")] if n.endswith("_output") else n
+                for n in self.list_outputs()]
 
     def _set_graph(self, graph: Graph, names: Optional[Dict[Value, str]]) -> None:
         all_names = dict(names or {})  # also names values outside `graph` (provenance)
@@ -97,7 +109,7 @@ class Symbol:
         return heads[0][0].name if len(heads) == 1 else None
 
     def _variables(self) -> Tuple[List[SymNode], List[SymNode]]:
-        order = _dag.dfs_order(self._dag())  # MXNet's order: DFS from the heads
+        order = _dag.dfs_order(self._dag(), mxnet_view=True)  # MXNet's order
         aux = _dag.aux_variables(order)
         args = [n for n in order if n.is_variable and n not in aux]
         return args, aux
@@ -113,7 +125,8 @@ class Symbol:
 
     def list_inputs(self) -> List[str]:
         """All variables, in order of first use."""
-        return [n.name for n in _dag.dfs_order(self._dag()) if n.is_variable]
+        return [n.name for n in _dag.dfs_order(self._dag(), mxnet_view=True)
+                if n.is_variable]
 
     def list_outputs(self) -> List[str]:
         """`<name>_output` (or `<name>_output<i>` for multi-output nodes); a variable
@@ -257,7 +270,11 @@ class Symbol:
             if missing:
                 raise MXNetError("gradient: unknown input(s) %s (inputs: %s)" % (missing, names))
             idx = [names.index(w) for w in wrt]
-        return Symbol.from_graph(grad(graph, wrt=idx), dict(self._names), self._np_mode)
+        result = grad(graph, wrt=idx)
+        wrt_names = [graph.inputs[i].hint for i in (idx if idx is not None else [
+            i for i, v in enumerate(graph.inputs) if v.type.dtype.startswith("float")])]
+        return Symbol.from_graph(result, dict(self._names), self._np_mode,
+                                 ["grad " + n for n in wrt_names])
 
     # ------------------------------------------------------------ display
     def __str__(self) -> str:

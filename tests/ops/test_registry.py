@@ -108,3 +108,24 @@ def test_gradient_graphs_execute_with_float64():
     arrays = draw_inputs(sample)
     (_, feed, g), = derive(sample, arrays, 1)
     assert all(np.asarray(r).dtype == np.float64 for r in Plan(g).run(feed))
+
+
+# tapegraph-only operators (adjoints and internals); everything else exports under a name
+# that Apache MXNet 1.9.1 registers.
+TAPEGRAPH_ONLY = {"_CustomFunctionBackward", "_pick_scatter", "_polygamma", "_put_along_axis",
+                  "_slice_scatter", "_take_along_axis", "_take_scatter", "fused"}
+
+
+def test_mxnet_names_are_registered_in_mxnet():
+    import json
+    import os
+    path = os.path.join(os.path.dirname(__file__), "..", "data", "mxnet",
+                        "registered_operators.json")
+    with open(path) as fh:
+        known = set(json.load(fh)["operators"])
+    bad = []
+    for op in REGISTRY:
+        for name in (op.mxnet, op.mxnet_np):
+            if name and name not in known and op.name not in TAPEGRAPH_ONLY:
+                bad.append("%s -> %s" % (op.name, name))
+    assert not bad, "not MXNet 1.9.1 operator names: %s" % ", ".join(bad)

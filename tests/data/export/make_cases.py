@@ -35,6 +35,17 @@ PROGRAMS = {
     "batchnorm_train": ("nd", {"x": (4, 3), "gamma": (3,), "beta": (3,)},
                         "y = mx.nd.BatchNorm(x, gamma, beta, mx.nd.zeros(3), mx.nd.ones(3), "
                         "fix_gamma=False)"),
+    "pick_log_softmax": ("nd", {"x": (3, 4)},
+                         "y = -mx.nd.pick(mx.nd.log_softmax(x), mx.nd.array([0, 2, 3]), "
+                         "axis=1).mean()"),
+    "take_rows": ("nd", {"w": (5, 3)}, "y = (mx.nd.take(w, mx.nd.array([0, 2, 2, 4])) ** 2).sum()"),
+    "conv_pool": ("nd", {"data": (1, 2, 5, 5), "weight": (3, 2, 3, 3), "bias": (3,)},
+                  "c = mx.nd.Convolution(data, weight, bias, kernel=(3, 3), pad=(1, 1), "
+                  "num_filter=3)\n"
+                  "p = mx.nd.Pooling(mx.nd.relu(c), kernel=(3, 3), stride=(2, 2), pad=(1, 1), "
+                  "pool_type='max')\n"
+                  "y = (p * mx.nd.Pooling(c, kernel=(3, 3), stride=(2, 2), pad=(1, 1), "
+                  "pool_type='avg')).sum()"),
     "np_program": ("np", {"a": (2, 3), "b": (3, 2)},
                    "y = mx.np.sum(mx.npx.relu(mx.np.dot(a, b)) * 2 - 1, axis=0)"),
 }

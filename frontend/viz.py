@@ -1,0 +1,255 @@
+"""`mx.viz`: pictures of graphs with graphviz.
+
+- `plot_network(symbol, title, save_format, shape, dtype, node_attrs, hide_weights)` has
+  MXNet 1.9.1's signature, defaults, palette and edge convention (arrows point from an
+  input up to its consumer) and returns a `graphviz.Digraph`; generic operators show
+  their operator as well as their name, and backward nodes are told apart. A symbol
+  holding backward or fused nodes is drawn with `plot_graph` (MXNet crashes there).
+- `plot_graph(symbol_or_graph, ...)` is the forward/backward view of the IR: forward and
+  backward operators in two colour families, inputs and gradients marked, dotted links
+  from each backward node to its forward node, shapes on every edge, fused groups as
+  clusters (see `tapegraph.ir.dot`).
+- `render(dot, path, format)` writes svg/png/pdf with the graphviz `dot` program; when it
+  is missing, the DOT source is still written and the error says how to install it.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, Optional, Sequence
+
+from .ir import Graph, MXNetError
+from .ir.dot import BACKWARD_FILL, to_dot
+
+__all__ = ["GraphvizMissing", "plot_graph", "plot_network", "print_summary", "render",
+           "render_svg"]
+
+INSTALL_HINT = ("install graphviz's `dot` program: `apt-get install graphviz` (Debian/Ubuntu), "
+                "`brew install graphviz` (macOS) or `conda install graphviz`")
+_PALETTE = ("#8dd3c7", "#fb8072", "#ffffb3", "#bebada", "#80b1d3", "#fdb462", "#b3de69",
+            "#fccde5")
+_WEIGHT_SUFFIXES = ("_weight", "_bias", "_beta", "_gamma", "_moving_var", "_moving_mean",
+                    "_running_var", "_running_mean")
+
+
+class GraphvizMissing(MXNetError):
+    """The graphviz `dot` program is not installed (the DOT source was still produced)."""
+
+
+def _graphviz():
+    try:
+        import graphviz
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise MXNetError("the `graphviz` Python package is needed: pip install graphviz") \
+            from None
+    return graphviz
+
+
+def _symbol(obj: Any):
+    from .symbol import Symbol
+    if isinstance(obj, Symbol):
+        return obj
+    if isinstance(obj, Graph):
+        return Symbol.from_graph(obj)
+    raise MXNetError("plot: expected a Symbol or an ir.Graph, got %s" % type(obj).__name__)
+
+
+def _has_backward_or_regions(sym) -> bool:
+    from .ir.dot import is_backward
+    if sym._graph is None:
+        return False
+    return any(is_backward(n) or n.region is not None for n in sym._graph.nodes)
+
+
+def plot_graph(symbol: Any, title: Optional[str] = None, save_format: str = "svg",
+               node_attrs: Optional[Dict[str, str]] = None, show_shapes: bool = True,
+               legend: bool = True, output_labels: Optional[Sequence[str]] = None):
+    """The forward/backward view of a Symbol or Graph, as a `graphviz.Source`."""
+    sym = _symbol(symbol)
+    graph = sym.graph
+    names: Dict[Any, str] = {}
+    nn = sym._node_names()
+    names.update(nn.inputs)
+    names.update(nn.nodes)
+    labels = list(output_labels) if output_labels is not None else sym.output_labels()
+    text = to_dot(graph, title=title or graph.name, names=names, output_labels=labels,
+                  node_attrs=node_attrs, show_shapes=show_shapes, legend=legend)
+    return _graphviz().Source(text, format=save_format)
+
+
+def plot_network(symbol: Any, title: str = "plot", save_format: str = "pdf",
+                 shape: Optional[Dict[str, Any]] = None, dtype: Optional[Dict[str, Any]] = None,
+                 node_attrs: Optional[Dict[str, str]] = None, hide_weights: bool = True):
+    """MXNet's `plot_network`: a `graphviz.Digraph` of the symbol (call `.render()` or
+    `.view()` on it; nothing is written by this call). Backward and fused graphs are drawn
+    with `plot_graph` instead, which returns a `graphviz.Source` with the same methods."""
+    import json
+    sym = _symbol(symbol)
+    if _has_backward_or_regions(sym):
+        return plot_graph(sym, title=title, save_format=save_format, node_attrs=node_attrs)
+    graphviz = _graphviz()
+    doc = json.loads(sym.tojson())
+    nodes = doc["nodes"]
+    shape_dict = _shapes(sym, shape, dtype)
+    attrs_default = {"shape": "box", "fixedsize": "true", "width": "1.3", "height": "0.8034",
+                     "style": "filled"}
+    attrs_default.update(node_attrs or {})
+    dot = graphviz.Digraph(name=title, format=save_format)
+    hidden = set()
+    names = [n["name"] for n in nodes]
+    if len(set(names)) != len(names):
+        import warnings
+        warnings.warn("plot_network: repeated node names; the picture may show cycles")
+    for node in nodes:
+        op, name = node["op"], node["name"]
+        attr = dict(attrs_default)
+        if op == "null":
+            if name.endswith(_WEIGHT_SUFFIXES):
+                if hide_weights:
+                    hidden.add(name)
+                continue
+            attr.update(shape="oval", fillcolor=_PALETTE[0])
+            label = name
+        else:
+            label, attr["fillcolor"] = _op_look(node)
+        dot.node(name=name, label=label, **attr)
+    for node in nodes:
+        if node["op"] == "null":
+            continue
+        for item in node["inputs"]:
+            src = nodes[item[0]]
+            if src["name"] in hidden:
+                continue
+            attr = {"dir": "back", "arrowtail": "open", "label": ""}
+            key = src["name"] if src["op"] == "null" else _output_key(src, item[1], nodes)
+            if key in shape_dict:
+                attr["label"] = shape_dict[key]
+            dot.edge(tail_name=node["name"], head_name=src["name"], **attr)
+    return dot
+
+
+def _output_key(node: Dict[str, Any], index: int, nodes) -> str:
+    return node["name"] + "_output"
+
+
+def _shapes(sym, shape, dtype) -> Dict[str, str]:
+    """Edge labels by output name: MXNet's (batch dim dropped) when `shape` is given,
+    else the full shapes a typed graph knows."""
+    from .symbol import load_json
+    try:
+        mirror = load_json(sym.tojson())
+        internals = mirror.get_internals()
+        _, out_shapes, _ = internals.infer_shape(**(shape or {}))
+        _, out_types, _ = internals.infer_type(**(dtype or {})) if dtype else (None, None, None)
+    except MXNetError:
+        return {}
+    if out_shapes is None:
+        return {}
+    labels = {}
+    for k, (name, s) in enumerate(zip(internals.list_outputs(), out_shapes)):
+        dims = s[1:] if shape else s
+        text = "x".join(str(d) for d in dims)
+        if out_types is not None:
+            text += "(%s)" % out_types[k].__name__
+        labels[name] = text
+    return labels
+
+
+def _op_look(node: Dict[str, Any]):
+    """(label, fill colour) as MXNet draws the operator; generic ops show the op too."""
+    op, name, a = node["op"], node["name"], node.get("attrs", {})
+    if op == "Convolution":
+        kernel = "x".join(a.get("kernel", "()").strip("()[]").replace(" ", "").split(","))
+        stride = "x".join(a.get("stride", "(1,1)").strip("()[]").replace(" ", "").split(","))
+        return "Convolution\n%s/%s, %s" % (kernel, stride, a.get("num_filter")), _PALETTE[1]
+    if op == "FullyConnected":
+        return "FullyConnected\n%s" % a.get("num_hidden"), _PALETTE[1]
+    if op == "BatchNorm":
+        return name, _PALETTE[3]
+    if op in ("Activation", "LeakyReLU"):
+        return "%s\n%s" % (op, a.get("act_type", "leaky")), _PALETTE[2]
+    if op == "Pooling":
+        kernel = "x".join(a.get("kernel", "()").strip("()[]").replace(" ", "").split(","))
+        stride = "x".join(a.get("stride", "(1,1)").strip("()[]").replace(" ", "").split(","))
+        return "Pooling\n%s, %s/%s" % (a.get("pool_type", "max"), kernel, stride), _PALETTE[4]
+    if op in ("Concat", "Flatten", "Reshape"):
+        return name, _PALETTE[5]
+    if op in ("Softmax", "softmax", "SoftmaxOutput", "log_softmax"):
+        return name, _PALETTE[6]
+    from .symbol.naming import op_base_name
+    short = op_base_name(a.get("__tg_op__", op))
+    label = short + (" %s" % a["scalar"] if "scalar" in a else "")
+    if not name.startswith(short):  # a user's name (`hidden`) or a lowering's helper
+        label += "\n" + name
+    fill = BACKWARD_FILL if "__tg_vjp_of__" in a else _PALETTE[7]
+    return label, fill
+
+
+def render(dot, path: str, save_format: Optional[str] = None) -> str:
+    """Write `dot` (a Digraph or Source) to `path` + extension; returns the file written.
+
+    `save_format` "dot" writes the DOT source. Without the graphviz `dot` program the
+    DOT source is written next to `path` and GraphvizMissing says how to install it.
+    """
+    graphviz = _graphviz()
+    fmt = save_format or getattr(dot, "format", None) or "svg"
+    base = path[:-len(fmt) - 1] if path.endswith("." + fmt) else path
+    if fmt in ("dot", "gv"):
+        with open(base + "." + fmt, "w") as f:
+            f.write(dot.source)
+        return base + "." + fmt
+    try:
+        data = dot.pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        with open(base + ".dot", "w") as f:
+            f.write(dot.source)
+        raise GraphvizMissing("cannot render %s: %s. The DOT source was written to %s.dot"
+                              % (fmt, INSTALL_HINT, base)) from None
+    with open(base + "." + fmt, "wb") as f:
+        f.write(data)
+    return base + "." + fmt
+
+
+def render_svg(dot) -> Optional[str]:
+    """SVG text of `dot`, or None when the graphviz `dot` program is missing."""
+    graphviz = _graphviz()
+    try:
+        return dot.pipe(format="svg").decode("utf-8")
+    except graphviz.ExecutableNotFound:
+        return None
+
+
+def print_summary(symbol: Any, shape: Optional[Dict[str, Any]] = None,
+                  line_length: int = 120, positions=(.44, .64, .74, 1.)) -> None:
+    """A Keras-style table of the layers: name (type), output shape, parameters, inputs."""
+    import numpy as np
+    sym = _symbol(symbol)
+    internals = sym.get_internals()
+    _, out_shapes, _ = internals.infer_shape(**(shape or {}))
+    shapes = dict(zip(internals.list_outputs(), out_shapes or []))
+    cols = [int(line_length * p) for p in positions]
+    header = ["Layer (type)", "Output Shape", "Param #", "Previous Layer"]
+
+    def row(fields):
+        line = ""
+        for text, end in zip(fields, cols):
+            line = (line + str(text))[:end].ljust(end)
+        print(line)
+
+    print("_" * line_length)
+    row(header)
+    print("=" * line_length)
+    from .symbol.dag import topo_order
+    total = 0
+    for node in topo_order(sym._dag()):
+        if node.is_variable:
+            continue
+        params = sum(int(np.prod(shapes.get(src.name, ()))) for src, _ in node.inputs
+                     if src.is_variable and src.name.endswith(_WEIGHT_SUFFIXES))
+        total += params
+        prev = ", ".join(src.name for src, _ in node.inputs if not src.name.endswith(
+            _WEIGHT_SUFFIXES))
+        out = shapes.get(node.name + "_output", shapes.get(node.name + "_output0", ""))
+        row(["%s(%s)" % (node.name, node.op), "x".join(map(str, out)), params, prev])
+        print("_" * line_length)
+    print("Total params: %d" % total)
+    print("_" * line_length)
