@@ -24,4 +24,5 @@ from . import autograd  # noqa: F401
 from . import symbol  # noqa: F401
 from . import symbol as sym  # noqa: F401
 from . import engine  # noqa: F401
+from . import viz  # noqa: F401
 from . import test_utils  # noqa: F401

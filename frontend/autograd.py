@@ -170,8 +170,10 @@ def backward_graph(heads, variables, head_grads=None, optimized: bool = True, pi
     values = list(joint.inputs) + [v for n in joint.nodes for v in n.outputs]
     names = graph_names(joint, caller_names(values))
     graph = final if optimized else joint
+    labels = ["grad " + names.get(v._value, "input%d" % i) for i, v in enumerate(variables)]
     return Symbol.from_graph(graph, names,
-                             np_mode=bool(getattr(type(heads[0]), "_bool_comparisons", False)))
+                             np_mode=bool(getattr(type(heads[0]), "_bool_comparisons", False)),
+                             output_labels=labels)
 
 
 def get_symbol(x):

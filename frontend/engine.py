@@ -31,6 +31,19 @@ DEFAULT_PIPELINE = ["dce", "cse", "simplify", "fold", "simplify", "dce", "fuse",
 REPLAY_PIPELINE = ["dce", "cse", "simplify", "fold"]
 
 
+# Observers of every backward that runs (`tapegraph trace` records graphs with this).
+# Each is called as `fn(heads, variables, joint, final, create_graph)` with the joint
+# and final backward graphs bound to the recorded values. Empty list = no cost.
+BACKWARD_OBSERVERS: List[Any] = []
+
+
+def add_backward_observer(fn) -> Any:
+    """Call `fn(heads, variables, joint, final, create_graph)` before each backward runs;
+    returns a function that removes the observer."""
+    BACKWARD_OBSERVERS.append(fn)
+    return lambda: BACKWARD_OBSERVERS.remove(fn) if fn in BACKWARD_OBSERVERS else None
+
+
 def set_default_pipeline(pipeline) -> List[Any]:
     """Set the passes run on every derived backward graph; returns the previous list."""
     global DEFAULT_PIPELINE
@@ -299,6 +312,11 @@ def run_backward(heads, head_grads, variables, retain_graph: bool, create_graph:
     """
     col, wrt, head_data, compiled = _prepare(heads, head_grads, variables, create_graph,
                                              pipeline)
+    if BACKWARD_OBSERVERS:
+        joint = bind_recorded(compiled.joint, compiled, col)
+        final = bind_recorded(compiled.graph, compiled, col)
+        for fn in list(BACKWARD_OBSERVERS):
+            fn(heads, variables, joint, final, create_graph)
     previous_training = STATE.training
     STATE.training = bool(train_mode)
     try:
