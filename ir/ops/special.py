@@ -1,7 +1,8 @@
 """Special functions on NumPy arrays without SciPy: erf, erfinv, gamma, gammaln, polygamma.
 
-Accuracy is close to float64 round-off for the arguments the operators are used on
-(polygamma needs x > 0; the gamma family uses the reflection formula for x < 0).
+Accuracy is close to float64 round-off. polygamma works for any x that is not a
+non-positive integer (it shifts x above 12 with the recurrence, which also holds for
+negative x; the cost grows with |x| for large negative x).
 """
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def gammaln(x: np.ndarray) -> np.ndarray:
 
 
 def polygamma(n: int, x: np.ndarray) -> np.ndarray:
-    """The n-th derivative of digamma (n = 0 is digamma itself), for x > 0.
+    """The n-th derivative of digamma (n = 0 is digamma itself).
 
     Shifts x above 12 with the recurrence, then sums the asymptotic series.
     """

@@ -84,7 +84,7 @@ _unary("erfinv", special.erfinv, None,
 
 
 def _polygamma(x, n):
-    """The n-th derivative of digamma (n = 0: digamma), for x > 0."""
+    """The n-th derivative of digamma (n = 0: digamma)."""
     return special.polygamma(int(n), x)
 
 

@@ -52,7 +52,7 @@ def _params():
         yield pytest.param(name, marks=marks, id=name)
 
 
-@pytest.mark.parametrize("name", _params())
+@pytest.mark.parametrize("name", list(_params()))
 def test_third_order_gradients(name):
     f, inputs = PROGRAMS[name]
     np_style = name.startswith(("np", "npx"))
