@@ -328,7 +328,9 @@ def run_backward(heads, head_grads, variables, retain_graph: bool, create_graph:
             grads = _run_plan(compiled.plan, inputs)
     finally:
         STATE.training = previous_training
-    if not retain_graph:
+    if not retain_graph and not create_graph:
+        # With create_graph the new gradient graph reads the forward values: cutting
+        # them from their graph would silently zero every higher-order term through them.
         col.free()
     if variables is not None:
         return grads
