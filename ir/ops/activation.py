@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from ..errors import ShapeError
-from ..registry import register
+from tapegraph.ir.errors import ShapeError
+from tapegraph.ir.registry import register
 from . import special
 from ._emit import broadcast, mul, reshape, rsub, scale, shift, sum_to
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ShapeError
-from ..registry import REQUIRED, register
+from tapegraph.ir.errors import ShapeError
+from tapegraph.ir.registry import REQUIRED, register
 from .rules import fmt_shape, make_same_shapes, same_type
 from ._emit import div, mul, neg
 

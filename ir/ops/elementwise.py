@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ..registry import REQUIRED, register
+from tapegraph.ir.registry import REQUIRED, register
 from .rules import make_same_shapes, same_type
 from ._emit import add, div, mul, neg, rsub, scale, shift, sub
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ShapeError
-from ..registry import REQUIRED, register
-from ..types import TensorType
+from tapegraph.ir.errors import ShapeError
+from tapegraph.ir.registry import REQUIRED, register
+from tapegraph.ir.types import TensorType
 from .rules import fmt_shape, normalize_axes
 from ._emit import reshape
 

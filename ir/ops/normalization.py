@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ShapeError
-from ..registry import register
+from tapegraph.ir.errors import ShapeError
+from tapegraph.ir.registry import register
 from .rules import fmt_shape
 from ._emit import broadcast, mul, reshape, shift, sub
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ShapeError
-from ..registry import register
-from ..types import TensorType
+from tapegraph.ir.errors import ShapeError
+from tapegraph.ir.registry import register
+from tapegraph.ir.types import TensorType
 from .rules import normalize_axes, reduced_shape
 from ._emit import broadcast, reshape
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import operator
 from typing import Any, Dict, List, Sequence, Tuple
 
-from ..errors import ShapeError
-from ..types import TensorType
+from tapegraph.ir.errors import ShapeError
+from tapegraph.ir.types import TensorType
 
 
 def fmt_shape(shape: Sequence[int]) -> str:

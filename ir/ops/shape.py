@@ -6,9 +6,9 @@ from typing import Sequence, Tuple
 
 import numpy as np
 
-from ..errors import ShapeError
-from ..registry import REQUIRED, register
-from ..types import TensorType
+from tapegraph.ir.errors import ShapeError
+from tapegraph.ir.registry import REQUIRED, register
+from tapegraph.ir.types import TensorType
 from .rules import check_shape_attr, fmt_shape
 from ._emit import reshape, sum_to
 

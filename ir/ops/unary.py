@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ..registry import REQUIRED, register
+from tapegraph.ir.registry import REQUIRED, register
 from .rules import same_type
 from . import special
 from ._emit import div, mul, neg, rsub, scale, shift, sub
