@@ -11,7 +11,7 @@ import numpy as np
 
 from .ir import TensorType
 from .ir.errors import GradReqError, MXNetError
-from ._tape import STATE, VariableValue
+from ._tape import STATE, VariableValue, pause_gc, resume_gc
 from .function import Function
 from . import engine
 
@@ -61,11 +61,15 @@ class _Scope:
             STATE.recording = self._enter_record
         if self._enter_train is not None:
             STATE.training = self._enter_train
+        if self._enter_record:
+            pause_gc()
         return self
 
     def __exit__(self, *exc):
         STATE.recording = self._prev_record
         STATE.training = self._prev_train
+        if self._enter_record:
+            resume_gc()
         return False
 
 

@@ -17,7 +17,7 @@ from .ir.errors import ExecutionError, MXNetError
 from . import passes as _passes_pkg  # noqa: F401  (tapegraph.passes)
 from .passes import PassManager, grad as grad_pass, residualize
 from .runtime import PLAN_CACHE, Plan
-from ._tape import STATE, TracedValue, VariableValue
+from ._tape import STATE, TracedValue, VariableValue, pause_gc, resume_gc
 from .base import NOT_IN_GRAPH
 
 FREED_GRAPH = ("The graph that computed head %d was freed by an earlier backward: pass "
@@ -27,8 +27,10 @@ FREED_GRAPH = ("The graph that computed head %d was freed by an earlier backward
 # `set_default_pipeline` or per call (autograd.backward/grad's `pipeline=`).
 DEFAULT_PIPELINE = ["dce", "cse", "simplify", "fold", "simplify", "dce", "fuse", "plan-memory"]
 # When the backward itself is recorded (create_graph) it is replayed op by op through
-# `invoke`, so only passes that emit ordinary operators apply (no `fused` nodes).
-REPLAY_PIPELINE = ["dce", "cse", "simplify", "fold"]
+# `invoke`: only `dce` applies. Fused nodes cannot be replayed, and simplify/fold would cut
+# the recorded links from a constant gradient (of a linear function) to the variables,
+# which MXNet keeps (a second backward gives zeros, not "not in a graph").
+REPLAY_PIPELINE = ["dce"]
 
 
 # Observers of every backward that runs (`tapegraph trace` records graphs with this).
@@ -66,60 +68,53 @@ def _attrs_token(attrs: Dict[str, Any]) -> tuple:
     return items
 
 
+def _creation_order(node) -> int:
+    return node.outputs[0].seq if node.outputs else -1
+
+
 class Collected:
     """The recorded forward graph reachable from some heads, in a canonical order."""
 
     __slots__ = ("values", "leaves", "nodes", "heads", "key", "index")
 
     def __init__(self, heads: Sequence[TracedValue]):
+        # Reachable nodes, then creation order (TracedValue.seq), which is topological and
+        # canonical: the same program records the same sequence, so the same key.
+        seen = set()
+        stack = [h.node for h in heads if h.node is not None]
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for v in node.inputs:
+                n2 = v.node
+                if n2 is not None and n2 not in seen:
+                    stack.append(n2)
+        nodes: List[Any] = sorted(seen, key=_creation_order)
         index: Dict[TracedValue, int] = {}
         values: List[TracedValue] = []
         leaves: List[TracedValue] = []
-        nodes: List[Any] = []
         entries: List[tuple] = []
-        seen = set()
-
-        def leaf(v):
-            index[v] = len(values)
-            values.append(v)
-            leaves.append(v)
-            entries.append((v.type, v.grad_req if type(v) is VariableValue else None))
-
+        for node in nodes:
+            ins = node.inputs
+            for v in ins:
+                if v not in index:  # not defined by an earlier node: a leaf
+                    index[v] = len(values)
+                    values.append(v)
+                    leaves.append(v)
+                    entries.append((v.type, v.grad_req if type(v) is VariableValue else None))
+            entries.append((node.op, _attrs_token(node.attrs) if node.attrs else (),
+                            tuple([index[v] for v in ins])))
+            for v in node.outputs:
+                index[v] = len(values)
+                values.append(v)
         for h in heads:
-            if h in index:
-                continue
-            if h.node is None:
-                leaf(h)
-                continue
-            if h.node in seen:
-                continue
-            seen.add(h.node)
-            stack = [[h.node, 0]]
-            while stack:
-                top = stack[-1]
-                node, i = top
-                ins = node.inputs
-                while i < len(ins):
-                    v = ins[i]
-                    i += 1
-                    if v in index:
-                        continue
-                    n2 = v.node
-                    if n2 is None:
-                        leaf(v)
-                    elif n2 not in seen:
-                        seen.add(n2)
-                        top[1] = i
-                        stack.append([n2, 0])
-                        break
-                else:
-                    stack.pop()
-                    entries.append((node.op, _attrs_token(node.attrs) if node.attrs else (),
-                                    tuple([index[v] for v in ins])))
-                    for v in node.outputs:
-                        index[v] = len(values)
-                        values.append(v)
-                    nodes.append(node)
+            if h not in index:
+                index[h] = len(values)
+                values.append(h)
+                leaves.append(h)
+                entries.append((h.type, h.grad_req if type(h) is VariableValue else None))
         self.values = values
         self.leaves = leaves
         self.nodes = nodes
@@ -304,6 +299,18 @@ def backward_graphs(heads, variables, head_grads=None, pipeline=None) -> Tuple[G
 
 def run_backward(heads, head_grads, variables, retain_graph: bool, create_graph: bool,
                  train_mode: bool, pipeline=None):
+    """See `_run_backward`; the cyclic collector is paused meanwhile (the recorded graph
+    is walked and freed here, see `_tape.PAUSE_GC_WHILE_RECORDING`)."""
+    pause_gc()
+    try:
+        return _run_backward(heads, head_grads, variables, retain_graph, create_graph,
+                             train_mode, pipeline)
+    finally:
+        resume_gc()
+
+
+def _run_backward(heads, head_grads, variables, retain_graph: bool, create_graph: bool,
+                  train_mode: bool, pipeline=None):
     """Differentiate `heads`. With `variables` None, gradients go into the marked
     variables' buffers (autograd.backward); otherwise they are returned (autograd.grad).
 
