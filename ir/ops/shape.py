@@ -2,6 +2,7 @@
 adjoint _slice_scatter, split (SliceChannel), Concat, Cast."""
 from __future__ import annotations
 
+import math
 from typing import Sequence, Tuple
 
 import numpy as np
@@ -23,7 +24,7 @@ def infer_reshape(src: Sequence[int], target: Sequence[int], reverse: bool = Fal
             raise ShapeError("Reshape: reverse=True cannot be combined with code -4")
         src, target = src[::-1], target[::-1]
     out, i, j, infer_at = [], 0, 0, None
-    total = int(np.prod(src)) if src else 1
+    total = math.prod(src)
     while j < len(target):
         t = target[j]
         if t == 0:
@@ -58,17 +59,17 @@ def infer_reshape(src: Sequence[int], target: Sequence[int], reverse: bool = Fal
             raise ShapeError("Reshape: invalid code %d in shape %s" % (t, fmt_shape(target)))
         j += 1
     if infer_at is not None:
-        known = int(np.prod([d for k, d in enumerate(out) if k != infer_at])) if out else 1
+        known = math.prod(d for k, d in enumerate(out) if k != infer_at)
         if known == 0 or total % known:
             raise ShapeError("Reshape: cannot reshape array of shape %s into %s"
                              % (fmt_shape(src), fmt_shape(target)))
         out[infer_at] = total // known
     if reverse:
         out = out[::-1]
-    if int(np.prod(out)) != total:
+    if math.prod(out) != total:
         raise ShapeError("Reshape: cannot reshape array of shape %s into shape %s (%d elements "
                          "vs %d)" % (fmt_shape(src[::-1] if reverse else src), fmt_shape(
-                             target[::-1] if reverse else target), total, int(np.prod(out))))
+                             target[::-1] if reverse else target), total, math.prod(out)))
     return tuple(out)
 
 
