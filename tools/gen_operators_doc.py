@@ -57,6 +57,11 @@ def render() -> str:
         "the same `grad` pass, so higher orders work too). `zero` marks operators whose",
         "gradient is zero by definition; `none` marks operators without a gradient rule.",
         "",
+        "Adding an operator: declare it once in `ir/ops/` (kernel, shape/dtype rule, a",
+        "gradient rule built only from registered operators, `mxnet=` / `mxnet_np=` export",
+        "names), add an entry with a NumPy reference and a safe input domain to",
+        "`tests/ops/op_samples.py` (the suite fails without one), and rerun this command.",
+        "",
         "| operator | MXNet | MXNet (np) | attributes | verified order | description |",
         "|---|---|---|---|---|---|",
     ]
