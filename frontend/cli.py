@@ -63,6 +63,18 @@ def parse_shapes(items: Optional[List[str]]) -> dict:
     return shapes
 
 
+def picture(sym, title: str, fmt: str):
+    """The forward/backward view of a typed graph; MXNet's look when shapes are unknown."""
+    from tapegraph import viz
+    from tapegraph.ir import MXNetError
+    try:
+        sym.graph
+    except MXNetError:
+        return viz.plot_network(sym, title=title, save_format=fmt,
+                                node_attrs={"fixedsize": "false"})
+    return viz.plot_graph(sym, title=title, save_format=fmt)
+
+
 def emit(sym, fmt: str, out: Optional[str], title: str) -> None:
     """Write `sym` in `fmt` to `out` (stdout for text formats when `out` is None)."""
     from tapegraph import viz
@@ -72,7 +84,7 @@ def emit(sym, fmt: str, out: Optional[str], title: str) -> None:
         elif fmt == "json":
             text = sym.tojson() + "\n"
         else:
-            text = viz.plot_graph(sym, title=title).source
+            text = picture(sym, title, "svg").source
         if out:
             with open(out, "w") as f:
                 f.write(text)
@@ -80,7 +92,7 @@ def emit(sym, fmt: str, out: Optional[str], title: str) -> None:
         else:
             sys.stdout.write(text)
         return
-    dot = viz.plot_graph(sym, title=title, save_format=fmt)
+    dot = picture(sym, title, fmt)
     if out is None:
         if fmt != "svg":
             raise CliError("--format %s needs -o FILE" % fmt)
@@ -117,7 +129,15 @@ def transformed(sym, backward: bool, passes: Optional[str], verify: bool = False
 # ---------------------------------------------------------------- commands
 
 
+def check_pipeline(passes: Optional[str]) -> None:
+    """Reject unknown pass names before loading anything."""
+    if passes:
+        from tapegraph.passes import parse_pipeline
+        parse_pipeline(passes)
+
+
 def cmd_show(args) -> int:
+    check_pipeline(args.passes)
     sym = load_symbol(args.file, parse_shapes(args.shape))
     sym = transformed(sym, args.backward, args.passes)
     emit(sym, args.format, args.output, os.path.basename(args.file))
@@ -125,6 +145,7 @@ def cmd_show(args) -> int:
 
 
 def cmd_opt(args) -> int:
+    check_pipeline(args.passes)
     sym = load_symbol(args.file, parse_shapes(args.shape))
     print_after = "all" if args.print_ir_after_all else (
         "changed" if args.print_ir_after_change else None)
@@ -143,7 +164,20 @@ def cmd_demo(args) -> int:
 
 def cmd_trace(args) -> int:
     from .cli_trace import trace
-    return trace(args.script, args.out, args.args)
+    out, script_args = args.out, []
+    rest = list(args.args)
+    while rest:  # `--out DIR` may follow the script; arguments after `--` are the script's
+        token = rest.pop(0)
+        if token == "--":
+            script_args.extend(rest)
+            break
+        if token == "--out" and rest:
+            out = rest.pop(0)
+        elif token.startswith("--out="):
+            out = token[len("--out="):]
+        else:
+            script_args.append(token)
+    return trace(args.script, out, script_args)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -198,7 +198,7 @@ def render(dot, path: str, save_format: Optional[str] = None) -> str:
             f.write(dot.source)
         return base + "." + fmt
     try:
-        data = dot.pipe(format=fmt)
+        data = dot.pipe(format=fmt, quiet=True)
     except graphviz.ExecutableNotFound:
         with open(base + ".dot", "w") as f:
             f.write(dot.source)
@@ -213,7 +213,7 @@ def render_svg(dot) -> Optional[str]:
     """SVG text of `dot`, or None when the graphviz `dot` program is missing."""
     graphviz = _graphviz()
     try:
-        return dot.pipe(format="svg").decode("utf-8")
+        return dot.pipe(format="svg", quiet=True).decode("utf-8")
     except graphviz.ExecutableNotFound:
         return None
 

@@ -2,8 +2,8 @@
 
 - forward operators are warm boxes, backward operators (`meta["vjp_of"]`, head and zero
   gradients) cool boxes; inputs are ovals, outputs double-bordered;
-- a dotted edge links each backward node to the forward node it came from when that
-  node is in the graph; otherwise the backward node's label names it (`∂ tanh0`);
+- a dotted edge links the forward node to the first backward node derived from it when
+  that node is in the graph; otherwise the backward node's label names it (`∂ tanh0`);
 - edges carry the shape of the value (`3x4`, `f64 3x4` for non-float32);
 - a node holding a region (a `fused` group) is a dashed cluster of its region's nodes.
 
@@ -71,6 +71,8 @@ class _DotWriter:
         self.lines: List[str] = []
         self.ids: Dict[object, str] = {}
         self.producer: Dict[Value, str] = {}
+        self.linked: set = set()
+        self.clusters = 0
 
     def new_id(self, obj: object, prefix: str) -> str:
         ident = "%s%d" % (prefix, len(self.ids))
@@ -115,13 +117,16 @@ class _DotWriter:
                     self.edge(env[v], ident, v, indent)
             for v in node.outputs:
                 env[v] = ident
-            if src is not None and src in in_graph and src in self.ids:
+            if src is not None and src in in_graph and src in self.ids \
+                    and src not in self.linked:
+                self.linked.add(src)  # one link per forward node keeps the picture legible
                 self.edge(self.ids[src], ident, None, indent,
                           {"style": "dotted", "color": "#4a90d9", "constraint": "false",
                            "arrowhead": "none", "tooltip": "vjp of"})
 
     def cluster(self, node: Node, indent: str, env: Dict[Value, str]) -> None:
-        k = len(self.ids)
+        k = self.clusters
+        self.clusters += 1
         self.ids[node] = "cluster_%d" % k
         label = "%s (%d ops)" % (node.op, len(node.region.nodes))
         self.lines.append("%ssubgraph cluster_%d {" % (indent, k))

@@ -9,3 +9,16 @@ from .json_export import ExportError
 
 __all__ = ["ExportError", "Group", "Symbol", "Variable", "load", "load_json",
            "symbol_from_arrays", "var"]
+
+
+def __getattr__(name: str):
+    """`mx.sym.FullyConnected`, `mx.sym.exp`, ...: any operator tapegraph can load."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from .op_functions import make_op_function
+    from ..ir import MXNetError
+    try:
+        return make_op_function(name)
+    except MXNetError:
+        raise AttributeError("module 'tapegraph.symbol' has no attribute %r" % name) from None
+

@@ -175,9 +175,15 @@ def lower(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Optional[Dict[
                 if t is not None:
                     inputs[src] = Value(t, src.name)
                     outs[src] = (inputs[src],)
-        missing = [src.name for src, _ in srcs if src not in outs]
+        missing = [src for src, _ in srcs if src not in outs]
         if missing:
-            break
+            from .param_shapes import RULES
+            blocking = [src.name for pos, (src, _) in enumerate(srcs) if src not in outs
+                        and src.is_variable and (pos == 0 or node.op not in RULES)]
+            raise MXNetError("cannot infer the shapes of this symbol: give the shape of %s"
+                             % ", ".join(repr(m) for m in blocking or
+                                         [v.name for v in missing if v.is_variable]
+                                         or [v.name for v in variables if v not in inputs]))
         ins = [outs[n][i] for n, i in srcs]
         start = len(b.nodes)
         try:
@@ -188,6 +194,9 @@ def lower(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Optional[Dict[
         outs[node] = result
         if len(b.nodes) > start:
             by_name[node.name] = b.nodes[-1]
+        if "head_grad_of" in node.tg and len(b.nodes) > start:
+            b.nodes[-1].meta = dict(b.nodes[-1].meta or {},
+                                    head_grad_of=int(node.tg["head_grad_of"]))
         vjp_of = node.tg.get("vjp_of")
         if vjp_of is not None and vjp_of in by_name and len(b.nodes) > start:
             for built in b.nodes[start:]:

@@ -214,11 +214,15 @@ def to_document(graph: Graph, names: Optional[NodeNames] = None,
     for node in graph.nodes:
         name = names.nodes[node]
         outs = _export_node(w, node, name, [w.entry[v] for v in node.inputs])
-        src = (node.meta or {}).get("vjp_of")
-        if src is not None and src in names.nodes:
-            last = w.nodes[outs[0][0]] if outs else None
-            if last is not None:
-                last.setdefault("attrs", {})["__tg_vjp_of__"] = names.nodes[src]
+        meta = node.meta or {}
+        src = meta.get("vjp_of")
+        last = w.nodes[outs[0][0]] if outs and outs[0][0] >= len(graph.inputs) else None
+        if last is not None and src is not None and src in names.nodes:
+            last.setdefault("attrs", {})["__tg_vjp_of__"] = names.nodes[src]
+        if last is not None and "head_grad_of" in meta:
+            last.setdefault("attrs", {})["__tg_head_grad_of__"] = str(meta["head_grad_of"])
+        if last is not None and "attrs" in last:
+            last["attrs"] = dict(sorted(last["attrs"].items()))
         for v, e in zip(node.outputs, outs):
             w.entry[v] = e
     return w.document()

@@ -16,14 +16,23 @@ import numpy as np
 from ..ir import Graph, MXNetError, Value, print_graph
 from . import dag as _dag
 from .dag import Entry, SymNode
-from .naming import NodeNames, graph_names, op_base_name, renamed
+from .naming import NodeNames, graph_names, renamed
 
 _COUNTERS: Dict[str, int] = {}
 
 
+# The name hints MXNet's Symbol operators use (`x * y` is `_mul0`, `x * 2` `_mulscalar0`).
+_MXNET_HINTS = {"elemwise_add": "_plus", "elemwise_sub": "_minus", "elemwise_mul": "_mul",
+                "elemwise_div": "_div", "_power": "_power", "_plus_scalar": "_plusscalar",
+                "_minus_scalar": "_minusscalar", "_rminus_scalar": "_rminusscalar",
+                "_mul_scalar": "_mulscalar", "_div_scalar": "_divscalar",
+                "_rdiv_scalar": "_rdivscalar", "_power_scalar": "_powerscalar",
+                "_rpower_scalar": "_rpowerscalar"}
+
+
 def auto_name(op: str) -> str:
-    """MXNet-style process-wide auto names for composed nodes: `mul0`, `mul1`, ..."""
-    base = op_base_name(op)
+    """MXNet's process-wide auto names for composed nodes: `_mul0`, `fullyconnected0`."""
+    base = _MXNET_HINTS.get(op, op.lower())
     k = _COUNTERS.get(base, 0)
     _COUNTERS[base] = k + 1
     return "%s%d" % (base, k)
@@ -304,14 +313,13 @@ class Symbol:
 
     # ------------------------------------------------------------ composition
     def _compose(self, op: str, others: Sequence["Symbol"] = (), **attrs: Any) -> "Symbol":
+        from .mxjson import attr_text
         from .mxnet_ops import lookup
         inputs = [self._single()] + [o._single() for o in others]
         mapping = lookup(op)
-        full = attrs
-        if mapping.same_attrs:
-            from ..ir import REGISTRY
-            full = REGISTRY.get(mapping.ir_op).complete_attrs(attrs)
-        node = SymNode(op, auto_name(op), full, inputs, mapping.num_outputs(full))
+        raw = {k: attr_text(v) for k, v in attrs.items()}  # `2` stays "2", as in MXNet
+        full = mapping.convert_attrs(raw)
+        node = SymNode(op, auto_name(op), full, inputs, mapping.num_outputs(full), raw=raw)
         return Symbol(heads=[(node, i) for i in range(node.num_outputs)],
                       np_mode=self._np_mode or any(o._np_mode for o in others))
 
@@ -325,7 +333,7 @@ class Symbol:
         if isinstance(other, Symbol):
             return self._compose(array_op, [other])
         if isinstance(other, numbers.Number):
-            return self._compose(scalar_op, scalar=float(other))
+            return self._compose(scalar_op, scalar=other)
         return NotImplemented
 
     def __add__(self, o): return self._binary(o, "elemwise_add", "_plus_scalar")
