@@ -141,5 +141,12 @@ class Plan:
 
 
 def execute(graph: Graph, inputs: Sequence[np.ndarray]) -> List[np.ndarray]:
-    """Compile and run `graph` once (no caching)."""
+    """Compile and run `graph` once (no caching). Inputs are checked against the graph's
+    input types first (the engine's hot path, `Plan.run`, trusts its callers)."""
+    if len(inputs) == len(graph.inputs):
+        for i, (v, a) in enumerate(zip(graph.inputs, inputs)):
+            shape, dtype = np.shape(a), getattr(a, "dtype", None)
+            if shape != v.type.shape or (dtype is not None and dtype.name != v.type.dtype):
+                raise ExecutionError("graph %s: input %d must be %s, got an array of shape %s "
+                                     "and dtype %s" % (graph.name, i, v.type, shape, dtype))
     return Plan(graph).run(inputs)

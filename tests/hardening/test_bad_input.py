@@ -312,3 +312,18 @@ def test_non_differentiable_error_names_the_node_and_caches_nothing():
     assert "non-differentiable" in str(info.value)
     assert len(PLAN_CACHE) == size
     np.testing.assert_array_equal(x.grad.asnumpy(), [0.0, 0.0])
+
+
+def test_execute_checks_input_types_before_running():
+    from tapegraph.base import ExecutionError
+    from tapegraph.ir import parse
+    from tapegraph.runtime import execute
+    g = parse("graph f(%x: f32[2]) -> (f32[2]) {\n  %0: f32[2] = exp(%x)\n  return (%0)\n}")
+    with pytest.raises(ExecutionError, match=r"input 0 must be f32\[2\], got an array of "
+                                             r"shape \(3,\) and dtype float32"):
+        execute(g, [np.ones(3, np.float32)])
+    with pytest.raises(ExecutionError, match="dtype float64"):
+        execute(g, [np.ones(2)])
+    with pytest.raises(ExecutionError, match="takes 1 inputs, got 0"):
+        execute(g, [])
+    np.testing.assert_allclose(execute(g, [np.zeros(2, np.float32)])[0], [1.0, 1.0])
