@@ -1,4 +1,4 @@
-"""2-D Convolution and Pooling, built on a registered im2col pair.
+"""2-D Convolution, Deconvolution and Pooling, built on a registered im2col pair.
 
 `_im2col` turns (N, C, H, W) into columns (N, C*kh*kw, OH*OW); `_col2im` is its adjoint
 (overlapping windows add up). Each is the other's gradient, so the gradient rules of
@@ -30,7 +30,7 @@ def _pair(value, default, name, opname):
 
 
 def window(attrs, opname):
-    """(kernel, stride, dilate, pad) as pairs of ints."""
+    """(kernel, stride, dilate, pad) as pairs of ints (empty stride/dilate mean 1)."""
     k = _pair(attrs["kernel"], 1, "kernel", opname)
     return (k, _pair(attrs["stride"], 1, "stride", opname),
             _pair(attrs.get("dilate"), 1, "dilate", opname), _pair(attrs["pad"], 0, "pad", opname))
@@ -278,3 +278,88 @@ def _pool_vjp(b, n, g):
         share = broadcast(b, b.op("_div_scalar", g3, scalar=float(cols_shape[1])), cols_shape)
     dflat = b.op("_col2im", share, shape=(nb * c, 1, h, w), **win)
     return [reshape(b, dflat, shape)]
+
+# ---------------------------------------------------------------- Deconvolution
+
+
+_DECONV_ATTRS = dict(_WINDOW, adj=(), target_shape=(), num_filter=REQUIRED, num_group=1,
+                     no_bias=True, layout=None, workspace=512, cudnn_tune=None,
+                     cudnn_off=False)
+
+
+def _deconv_size(hw, attrs):
+    (kh, kw), (sh, sw), (dh, dw), (ph, pw) = window(attrs, "Deconvolution")
+    ah, aw = _pair(attrs["adj"], 0, "adj", "Deconvolution")
+    if ah >= sh or aw >= sw:
+        raise ShapeError("Deconvolution: adj %s must be smaller than stride %s"
+                         % (fmt_shape((ah, aw)), fmt_shape((sh, sw))))
+    oh = (hw[0] - 1) * sh - 2 * ph + dh * (kh - 1) + 1 + ah
+    ow = (hw[1] - 1) * sw - 2 * pw + dw * (kw - 1) + 1 + aw
+    if oh <= 0 or ow <= 0:
+        raise ShapeError("Deconvolution: padding %s is too large for input %s"
+                         % (fmt_shape((ph, pw)), fmt_shape(hw)))
+    return oh, ow
+
+
+def _deconv_infer(ins, attrs):
+    want_inputs = 2 if attrs["no_bias"] else 3
+    if len(ins) != want_inputs:
+        raise ShapeError("Deconvolution: expected %d inputs (no_bias=%s), got %d"
+                         % (want_inputs, attrs["no_bias"], len(ins)))
+    if attrs["target_shape"]:
+        raise ShapeError("Deconvolution: target_shape is not supported; use pad and adj")
+    data, weight = ins[0], ins[1]
+    _check_4d(data, "Deconvolution")
+    f, groups = int(attrs["num_filter"]), int(attrs["num_group"])
+    n, c = data.shape[:2]
+    if groups <= 0 or c % groups or f % groups:
+        raise ShapeError("Deconvolution: num_group=%d must divide channels %d and num_filter %d"
+                         % (groups, c, f))
+    want = (c, f // groups) + window(attrs, "Deconvolution")[0]
+    if weight.shape != want:
+        raise ShapeError("Deconvolution: weight has shape %s, expected %s"
+                         % (fmt_shape(weight.shape), fmt_shape(want)))
+    if not attrs["no_bias"] and ins[2].shape != (f,):
+        raise ShapeError("Deconvolution: bias has shape %s, expected (%d,)"
+                         % (fmt_shape(ins[2].shape), f))
+    return [TensorType.get((n, f) + _deconv_size(data.shape[2:], attrs), data.dtype)]
+
+
+@register("Deconvolution", _deconv_infer, num_inputs=None, attrs=_DECONV_ATTRS,
+          mxnet_np="_npx_deconvolution")
+def deconvolution(data, weight, *bias, kernel, stride, dilate, pad, adj, target_shape,
+                  num_filter, num_group, no_bias, layout, workspace, cudnn_tune, cudnn_off):
+    """2-D transposed convolution (the adjoint of Convolution with the same window):
+    `data` (N, C, H, W), `weight` (C, F/G, kh, kw) -> (N, F, OH, OW)."""
+    attrs = {"kernel": kernel, "stride": stride, "dilate": dilate, "pad": pad, "adj": adj}
+    n, c, h, w = data.shape
+    g = int(num_group)
+    oh, ow = _deconv_size((h, w), attrs)
+    wg = weight.reshape(g, c // g, -1)
+    cols = np.matmul(wg.transpose(0, 2, 1), data.reshape(n, g, c // g, h * w))
+    cols = cols.reshape(n, -1, h * w)
+    out = col2im.kernel(cols, (n, int(num_filter), oh, ow), kernel, stride, dilate, pad)
+    if not no_bias:
+        out = out + bias[0].reshape(1, -1, 1, 1)
+    return np.ascontiguousarray(out)
+
+
+@deconvolution.gradient
+def _deconv_vjp(b, n, g):
+    data, weight = n.inputs[0], n.inputs[1]
+    a = n.attrs
+    nb, c, h, w = data.type.shape
+    f, groups = int(a["num_filter"]), int(a["num_group"])
+    fk = weight.type.size // c  # (F/G) * kh * kw
+    win = {k: a[k] for k in ("kernel", "stride", "dilate", "pad")}
+    gcols = reshape(b, b.op("_im2col", g[0], fill="zero", **win), (nb * groups, fk, h * w))
+    x3 = reshape(b, data, (nb * groups, c // groups, h * w))
+    w3 = reshape(b, broadcast(b, reshape(b, weight, (1, groups, c // groups, fk)),
+                              (nb, groups, c // groups, fk)), (nb * groups, c // groups, fk))
+    dx = reshape(b, b.op("batch_dot", w3, gcols), data.type.shape)
+    dw = b.op("batch_dot", x3, gcols, transpose_b=True)
+    dw = b.op("sum", reshape(b, dw, (nb, c, fk)), axis=(0,))
+    grads = [dx, reshape(b, dw, weight.type.shape)]
+    if not a["no_bias"]:
+        grads.append(b.op("sum", g[0], axis=(0, 2, 3)))
+    return grads

@@ -1,5 +1,5 @@
 """Layout operators: squeeze, Flatten, stack, slice_axis, tile, repeat, reverse (flip),
-SwapAxis. Each gradient is a reshape, a reduction or the operator's own adjoint."""
+SwapAxis, UpSampling (nearest). Each gradient is a reshape, a reduction or the operator's own adjoint."""
 from __future__ import annotations
 
 import numpy as np
@@ -223,3 +223,32 @@ def swap_axis(x, dim1, dim2):
 
 
 swap_axis.gradient(lambda b, n, g: [b.op("SwapAxis", g[0], **n.attrs)])
+
+
+def _upsampling_infer(ins, attrs):
+    if attrs["sample_type"] != "nearest":
+        raise ShapeError("UpSampling: only sample_type='nearest' is supported")
+    if len(ins) != 1 or int(attrs["num_args"]) != 1:
+        raise ShapeError("UpSampling: exactly one input is supported, got %d" % len(ins))
+    t, s = ins[0], int(attrs["scale"])
+    if t.ndim != 4 or s < 1:
+        raise ShapeError("UpSampling: expected a 4-D input and scale >= 1, got %s and %d"
+                         % (fmt_shape(t.shape), s))
+    return [TensorType.get(t.shape[:2] + (t.shape[2] * s, t.shape[3] * s), t.dtype)]
+
+
+@register("UpSampling", _upsampling_infer, num_inputs=None,
+          attrs={"scale": REQUIRED, "sample_type": "nearest", "num_args": 1, "num_filter": 0,
+                 "multi_input_mode": "concat", "workspace": 512})
+def upsampling(x, scale, sample_type, num_args, num_filter, multi_input_mode, workspace):
+    """Nearest-neighbour upsampling of (N, C, H, W) by an integer `scale`."""
+    s = int(scale)
+    return np.repeat(np.repeat(x, s, axis=2), s, axis=3)
+
+
+@upsampling.gradient
+def _upsampling_vjp(b, n, g):
+    nb, c, h, w = n.inputs[0].type.shape
+    s = int(n.attrs["scale"])
+    blocks = reshape(b, g[0], (nb, c, h, s, w, s))
+    return [b.op("sum", blocks, axis=(3, 5))]

@@ -124,6 +124,30 @@ def _conv_ref(data, w, *bias, stride=(1, 1), pad=(0, 0), dilate=(1, 1), groups=1
     return out
 
 
+def _deconv_ref(data, w, *bias, stride=(1, 1), pad=(0, 0), dilate=(1, 1), adj=(0, 0),
+                groups=1):
+    """Direct loops: every input pixel scatters a weighted kernel into the output."""
+    n, c, h, wd = data.shape
+    _, fg, kh, kw = w.shape
+    full_h = (h - 1) * stride[0] + dilate[0] * (kh - 1) + 1 + adj[0]
+    full_w = (wd - 1) * stride[1] + dilate[1] * (kw - 1) + 1 + adj[1]
+    out = np.zeros((n, fg * groups, full_h, full_w))
+    cg = c // groups
+    for ch in range(c):
+        grp = ch // cg
+        for i in range(h):
+            for j in range(wd):
+                for a in range(kh):
+                    for bb in range(kw):
+                        out[:, grp * fg:(grp + 1) * fg, i * stride[0] + a * dilate[0],
+                            j * stride[1] + bb * dilate[1]] += \
+                            data[:, ch, i, j][:, None] * w[ch, :, a, bb][None, :]
+    out = out[:, :, pad[0]:full_h - pad[0], pad[1]:full_w - pad[1]]
+    if bias:
+        out = out + bias[0].reshape(1, -1, 1, 1)
+    return out
+
+
 def _pool_ref(data, k, s, p, kind, include_pad=True):
     n, c, h, w = data.shape
     fill = -np.inf if kind == "max" else 0.0
@@ -348,6 +372,7 @@ SHAPE = [
     S("repeat", [x(2, 3)], lambda v: np.repeat(v, 2, axis=1), repeats=2, axis=1),
     S("repeat", [x(2, 3)], lambda v: np.repeat(v, 3), repeats=3),
     S("reverse", [x(2, 3, 4)], lambda v: v[::-1, :, ::-1], axis=(0, 2)),
+    S("UpSampling", [x(1, 2, 2, 3)], lambda v: v.repeat(2, axis=2).repeat(2, axis=3), scale=2),
     S("SwapAxis", [x(2, 3, 4)], lambda v: v.swapaxes(0, 2), dim1=0, dim2=2),
     S("take", [x(4, 3), Const(IDX)], lambda a, i: a[i.astype(int)]),
     S("take", [x(2, 4), Const(np.array([5.0, -1.0, 1.0]))],
@@ -392,6 +417,12 @@ NN = [
     S("Convolution", [x(1, 4, 5, 5), x(2, 2, 2, 2)],
       lambda d, w: _conv_ref(d, w, dilate=(2, 1), groups=2), kernel=(2, 2), dilate=(2, 1),
       num_filter=2, num_group=2, no_bias=True),
+    S("Deconvolution", [x(2, 2, 3, 3), x(2, 2, 3, 3), x(2)],
+      lambda d, w, b: _deconv_ref(d, w, b, stride=(2, 2), pad=(1, 1), adj=(1, 1)),
+      kernel=(3, 3), stride=(2, 2), pad=(1, 1), adj=(1, 1), num_filter=2, no_bias=False),
+    S("Deconvolution", [x(1, 4, 3, 3), x(4, 1, 2, 2)],
+      lambda d, w: _deconv_ref(d, w, dilate=(2, 1), groups=2), kernel=(2, 2), dilate=(2, 1),
+      num_filter=2, num_group=2),
     S("Pooling", [x(1, 2, 4, 4)], lambda v: _pool_ref(v, (2, 2), (2, 2), (0, 0), "max"),
       kernel=(2, 2), stride=(2, 2), pool_type="max"),
     S("Pooling", [x(1, 2, 4, 4)], lambda v: _pool_ref(v, (3, 3), (1, 1), (1, 1), "avg",

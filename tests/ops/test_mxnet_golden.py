@@ -170,3 +170,22 @@ def test_second_order(case, np_mode):
             # second_fd is a finite-difference estimate from float32 data: ~1e-3 accurate
             want = decode(case["fd_check"]["second_fd"][name])
             np.testing.assert_allclose(got, want, rtol=5e-3, atol=2e-3, err_msg=name)
+
+
+with open(os.path.join(HERE, "..", "data", "mxnet", "deconvolution_golden.json")) as fh:
+    DECONV = json.load(fh)["cases"]
+
+
+@pytest.mark.parametrize("case", DECONV, ids=[str(i) for i in range(len(DECONV))])
+def test_deconvolution_against_mxnet(case):
+    attrs = {k: tuple(v) if isinstance(v, list) else v for k, v in case["attrs"].items()}
+    arrays = [mx.nd.array(case[k], dtype="float64") for k in ("x", "w", "b") if case[k]]
+    for a in arrays:
+        a.attach_grad()
+    with mx.autograd.record():
+        out = mx.nd.Deconvolution(*arrays, **attrs)
+        y = (out * out).sum()
+    y.backward()
+    np.testing.assert_allclose(out.asnumpy(), case["out"], rtol=1e-10, atol=1e-12)
+    for a, k in zip(arrays, ("dx", "dw", "db")):
+        np.testing.assert_allclose(a.grad.asnumpy(), case[k], rtol=1e-10, atol=1e-12)
