@@ -23,7 +23,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..ir import REGISTRY, Graph, Node, Value
+from ..ir import REGISTRY, ExecutionError, Graph, Node, Value
 
 CHUNK = 32768            # elements per chunk: a few f32 buffers of 128 KiB stay in L2
 THREAD_MIN = 1 << 20     # split over threads from this many elements on
@@ -48,6 +48,9 @@ def _pool() -> ThreadPoolExecutor:
         return _POOL
 
 
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 class _Consts:
     """Binds attribute values to names of the generated module (no literal round trip)."""
 
@@ -57,7 +60,12 @@ class _Consts:
 
     def bind(self, value: Any) -> str:
         if isinstance(value, str):
-            return value  # dtype names etc. are spliced into quoted template text
+            # dtype names etc. are spliced into quoted template text: only plain words,
+            # so a graph loaded from untrusted text can never inject code here.
+            if not _WORD.fullmatch(value):
+                raise ExecutionError("fused kernel: attribute value %r is not a plain name"
+                                     % (value[:60],))
+            return value
         key = (type(value), value)
         name = self.names.get(key)
         if name is None:

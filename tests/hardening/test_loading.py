@@ -135,3 +135,29 @@ def test_malformed_ir_text_gives_parse_error_with_position(case_id, text, needle
     with pytest.raises(ParseError) as info:
         parse(text)
     assert needle in str(info.value)
+
+
+def test_running_a_loaded_graph_cannot_inject_code_into_fused_kernels(tmp_path):
+    """Fused kernels are generated Python: a string attribute from untrusted text (here a
+    Cast dtype) must never reach the generated source, even when the graph is run without
+    `verify`."""
+    import numpy as np
+    from tapegraph.base import MXNetError
+    from tapegraph.runtime import execute
+    marker = tmp_path / "pwned"
+    payload = ("float32') + 0*len(str(__import__('os').system('touch %s'))) + ('" % marker)
+    text = ("graph f(%%x: f32[2], %%y: f32[2]) -> (f32[2]) {\n"
+            "  %%0: f32[2] = fused(%%x, %%y) region\n"
+            "      graph region(%%in0: f32[2], %%in1: f32[2]) -> (f32[2]) {\n"
+            "        %%0: f32[2] = Cast(%%in0) {dtype=%r}\n"
+            "        %%1: f32[2] = elemwise_add(%%0, %%in1)\n"
+            "        return (%%1)\n"
+            "      }\n"
+            "  return (%%0)\n"
+            "}" % payload)
+    graph = parse(text)  # parsing accepts it: the attribute is a string literal
+    with pytest.raises(VerifyError):
+        verify(graph)
+    with pytest.raises(MXNetError):
+        execute(graph, [np.ones(2, np.float32), np.ones(2, np.float32)])
+    assert not marker.exists(), "code from a loaded graph was executed"

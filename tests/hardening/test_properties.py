@@ -119,7 +119,7 @@ def _central_difference(fn, datas, eps=1e-6):
     return out
 
 
-@budget(25)
+@budget(80)
 @given(programs(), st.integers(0, 2 ** 32 - 1))
 def test_first_order_gradients_match_finite_differences(steps, seed):
     datas = _inputs(seed)
@@ -129,7 +129,7 @@ def test_first_order_gradients_match_finite_differences(steps, seed):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6, err_msg=str(steps))
 
 
-@budget(12)
+@budget(30)
 @given(programs(max_steps=4), st.integers(0, 2 ** 32 - 1))
 def test_second_order_gradients_match_finite_differences(steps, seed):
     datas = _inputs(seed)
@@ -174,7 +174,7 @@ def _assert_same(before, after, what):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12, err_msg=what)
 
 
-@budget(25)
+@budget(60)
 @given(programs(), st.integers(0, 2 ** 32 - 1), st.sampled_from(["joint", "final"]),
        st.lists(st.sampled_from(RESULT_PRESERVING), min_size=1, max_size=6))
 def test_passes_keep_results_on_random_graphs(steps, seed, which, sequence):
