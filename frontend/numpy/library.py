@@ -134,9 +134,11 @@ def cumsum(a, axis=None, dtype=None, out=None):
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     """Variance over `axis`."""
     a = arr(a)
-    centred = a - FUNCTIONS["mean"](a, axis=axis, keepdims=True)
+    mean = _op("mean", [a], {"axis": _axis(axis), "keepdims": True, "exclude": False})
+    centred = a - mean
     n = a.size if axis is None else int(_onp.prod([a.shape[i] for i in _onp.atleast_1d(axis)]))
-    total = FUNCTIONS["sum"](centred * centred, axis=axis, keepdims=keepdims)
+    total = _op("sum", [centred * centred], {"axis": _axis(axis), "keepdims": bool(keepdims),
+                                             "exclude": False})
     return total / float(n - ddof)
 
 
@@ -256,6 +258,61 @@ def take(a, indices, axis=None, mode="raise", out=None):
         _onp.asarray(indices, dtype=_onp.int64))
     return invoke(get_op("take"), [a, idx], {"axis": int(axis), "mode": mode},
                   out_cls=ndarray)
+
+
+@_export
+def sort(a, axis=-1, kind=None, order=None):
+    """A sorted copy of `a` along `axis` (ascending)."""
+    a = arr(a)
+    if axis is None:
+        a, axis = a.reshape(-1), 0
+    return _op("sort", [a], {"axis": int(axis), "is_ascend": True})
+
+
+@_export
+def argsort(a, axis=-1, kind=None, order=None):
+    """Indices that sort `a` along `axis` (int64)."""
+    a = arr(a)
+    if axis is None:
+        a, axis = a.reshape(-1), 0
+    return _op("argsort", [a], {"axis": int(axis), "is_ascend": True, "dtype": "int64"})
+
+
+@_export
+def diag(v, k=0):
+    """The k-th diagonal of a 2-D array, or a 2-D array with `v` on its k-th diagonal."""
+    from ..ndarray.library import diag as _diag
+    return _diag(arr(v), k=k)
+
+
+@_export
+def trace(a, offset=0):
+    """Sum of the `offset` diagonal of a 2-D array."""
+    return _op("sum", [diag(a, offset)], {"axis": None, "keepdims": False, "exclude": False})
+
+
+@_export
+def outer(a, b):
+    """Outer product of two arrays (flattened first)."""
+    return arr(a).reshape(-1, 1) * arr(b).reshape(1, -1)
+
+
+@_export
+def tensordot(a, b, axes=2):
+    """Sum products over the last `axes` axes of a and the first of b (or explicit lists)."""
+    a, b = arr(a), arr(b)
+    if isinstance(axes, int):
+        ax_a, ax_b = list(range(a.ndim - axes, a.ndim)), list(range(axes))
+    else:
+        ax_a, ax_b = [list(_onp.atleast_1d(x)) for x in axes]
+    ax_a, ax_b = [int(x) % a.ndim for x in ax_a], [int(x) % b.ndim for x in ax_b]
+    keep_a = [i for i in range(a.ndim) if i not in ax_a]
+    keep_b = [i for i in range(b.ndim) if i not in ax_b]
+    k = int(_onp.prod([a.shape[i] for i in ax_a]))
+    a2 = a.transpose(*(keep_a + ax_a)).reshape(-1, k) if a.ndim else a.reshape(1, 1)
+    b2 = b.transpose(*(ax_b + keep_b)).reshape(k, -1) if b.ndim else b.reshape(1, 1)
+    out = _op("_np_dot", [a2, b2])
+    return out.reshape(tuple(a.shape[i] for i in keep_a) + tuple(b.shape[i] for i in keep_b))
 
 
 def norm(x, ord=None, axis=None, keepdims=False):

@@ -40,7 +40,7 @@ def stop_gradient(data):
 
 
 from .nn import (activation, batch_dot, batch_flatten, batch_norm, convolution,  # noqa: E402
-                 dropout, embedding, fully_connected, layer_norm, leaky_relu, log_softmax,
+                 deconvolution, dropout, embedding, topk, fully_connected, layer_norm, leaky_relu, log_softmax,
                  one_hot, pick, pooling, reshape, softmax)
 
 

@@ -87,6 +87,24 @@ def convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=
         "num_group": int(num_group), "no_bias": bool(no_bias)})
 
 
+def deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=(), adj=(),
+                  num_filter=None, num_group=1, no_bias=True, **kw):
+    """2-D transposed convolution."""
+    no_bias = no_bias or bias is None
+    return _op("Deconvolution", [data, weight] + ([] if no_bias else [bias]), {
+        "kernel": tuple(kernel or weight.shape[2:]), "stride": tuple(stride),
+        "dilate": tuple(dilate), "pad": tuple(pad), "adj": tuple(adj),
+        "num_filter": int(num_filter if num_filter is not None
+                          else weight.shape[1] * int(num_group)),
+        "num_group": int(num_group), "no_bias": bool(no_bias)})
+
+
+def topk(data, axis=-1, k=1, ret_typ="indices", is_ascend=False, dtype="float32"):
+    """The k largest (or smallest) elements along `axis`: values, indices or a mask."""
+    return _op("topk", [data], {"axis": int(axis), "k": int(k), "ret_typ": ret_typ,
+                                "is_ascend": bool(is_ascend), "dtype": str(dtype)})
+
+
 def pooling(data, kernel=(), stride=(), pad=(), pool_type="max", global_pool=False,
             count_include_pad=None, **kw):
     """2-D max / avg / sum pooling."""

@@ -36,6 +36,14 @@ PROGRAMS = {
     "np_stack_concat_take": (lambda m: mx.np.take(mx.np.concatenate(
         [m, mx.np.stack([m[0], m[1]], axis=0)], axis=0), [1, 4], axis=0) * m[:2], [M]),
     "npx_nn": (lambda m: mx.npx.softmax(mx.npx.leaky_relu(m, act_type="gelu")), [M]),
+    "np_tensordot_sort_var": (lambda a, m: mx.np.tensordot(mx.np.sort(a, axis=0), m, axes=1)
+                              ** 2 + mx.np.outer(a[0], m[:, 0]).sum()
+                              + mx.np.var(m, axis=0).sum(), [A, M]),
+    "deconv_upsample_diag": (lambda x, w: mx.nd.diag(mx.nd.UpSampling(mx.nd.Deconvolution(
+        x, w, kernel=(2, 2), stride=(2, 2), num_filter=1), scale=2).reshape((8, 8))) ** 2,
+                             [rng.uniform(-1, 1, (1, 2, 2, 2)), rng.uniform(-1, 1, (2, 1, 2, 2))]),
+    "topk_sort": (lambda m: mx.nd.topk(m, k=2, ret_typ="value") * mx.nd.sort(m, axis=1)[:, 1:3],
+                  [M]),
 }
 
 
