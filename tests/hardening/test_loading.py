@@ -161,3 +161,36 @@ def test_running_a_loaded_graph_cannot_inject_code_into_fused_kernels(tmp_path):
     with pytest.raises(MXNetError):
         execute(graph, [np.ones(2, np.float32), np.ones(2, np.float32)])
     assert not marker.exists(), "code from a loaded graph was executed"
+
+
+def test_no_eval_exec_or_pickle_anywhere_in_the_package():
+    """Static check over every module of tapegraph: no eval/exec/compile/__import__ calls
+    and no pickle-like modules, except the fused-kernel code generator, whose source is
+    built from operator templates and plain-word attributes only (see the test above)."""
+    import ast
+    import os
+    allowed = {("runtime/fusion.py", "exec"), ("runtime/fusion.py", "compile")}
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    calls, modules = {"eval", "exec", "compile", "__import__"}, {"pickle", "marshal",
+                                                                  "shelve", "dill", "yaml"}
+    found = []
+    for package in ("ir", "passes", "runtime", "frontend"):
+        for folder, _, files in os.walk(os.path.join(root, package)):
+            for name in files:
+                if not name.endswith(".py"):
+                    continue
+                path = os.path.join(folder, name)
+                rel = os.path.relpath(path, root).replace(os.sep, "/")
+                with open(path, encoding="utf-8") as f:
+                    tree = ast.parse(f.read())
+                for node in ast.walk(tree):
+                    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                            and node.func.id in calls and (rel, node.func.id) not in allowed):
+                        found.append("%s:%d %s()" % (rel, node.lineno, node.func.id))
+                    if isinstance(node, (ast.Import, ast.ImportFrom)):
+                        names = [a.name for a in node.names]
+                        if isinstance(node, ast.ImportFrom) and node.module:
+                            names.append(node.module)
+                        if any(n.split(".")[0] in modules for n in names):
+                            found.append("%s:%d import %s" % (rel, node.lineno, names))
+    assert not found, found
