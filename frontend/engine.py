@@ -201,13 +201,17 @@ def bind_recorded(graph: Graph, compiled: Compiled, col: Collected) -> Graph:
         if src is not None:
             meta = dict(meta, vjp_of=rebind(src))
         new = Node(n.op, [mapping.get(v, v) for v in n.inputs],
-                   [mapping.get(v, v) for v in n.outputs], n.attrs, n.region, meta)
+                   [mapping.get(v, v) for v in n.outputs], n.attrs,
+                   rebind_graph(n.region) if n.region is not None else None, meta)
         rebound[n] = new
         return new
 
-    return Graph(graph.name, [mapping.get(v, v) for v in graph.inputs],
-                 [rebind(n) for n in graph.nodes], [mapping.get(v, v) for v in graph.outputs],
-                 dict(graph.meta))
+    def rebind_graph(g: Graph) -> Graph:  # regions too: their provenance names forward nodes
+        return Graph(g.name, [mapping.get(v, v) for v in g.inputs],
+                     [rebind(n) for n in g.nodes], [mapping.get(v, v) for v in g.outputs],
+                     dict(g.meta))
+
+    return rebind_graph(graph)
 
 
 def _head_arrays(heads, head_grads) -> Tuple[List[str], List[Optional[np.ndarray]]]:

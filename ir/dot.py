@@ -32,7 +32,11 @@ OP_FILLS = {"FullyConnected": "#fb8072", "Convolution": "#fb8072", "BatchNorm": 
 def is_backward(node: Node) -> bool:
     """Whether the gradient pass created `node` (a vjp, a head or a zero gradient)."""
     meta = node.meta
-    return bool(meta) and any(k in meta for k in ("vjp_of", "head_grad_of", "zero_grad_of"))
+    if not meta:
+        return False
+    if any(k in meta for k in ("vjp_of", "head_grad_of", "zero_grad_of")):
+        return True
+    return str(meta.get("origin", "")).startswith("vjp of")  # parsed from IR text
 
 
 def shape_label(v: Value) -> str:
@@ -55,11 +59,19 @@ def _node_label(node: Node, name: Optional[str], forward_name: Optional[str]) ->
     shown = ", ".join("%s=%s" % (k, format_attr(v)) for k, v in list(attrs.items())[:3])
     if shown:
         lines.append(shown if len(shown) <= 40 else shown[:37] + "...")
-    if name:
+    if name and not _says_op(name, node.op):
         lines.append(name)
     if forward_name:
         lines.append("\u2202 " + forward_name)
     return "\n".join(lines)
+
+
+def _says_op(name: str, op: str) -> bool:
+    """Whether a generated name (`div0`, `bwd_mul1`) only repeats the operator."""
+    stem = name.rstrip("0123456789")
+    if stem.startswith("bwd_"):
+        stem = stem[4:]
+    return bool(stem) and op.lower().endswith(stem.lower())
 
 
 class _DotWriter:
@@ -109,6 +121,9 @@ class _DotWriter:
             if src is not None and src not in in_graph:
                 hint = src.outputs[0].hint if src.outputs else None
                 forward_name = self.names.get(src) or hint or src.op
+            origin = str((node.meta or {}).get("origin", ""))
+            if src is None and origin.startswith("vjp of %"):  # reloaded from a file
+                forward_name = origin[len("vjp of %"):].split(" ")[0]
             fill = BACKWARD_FILL if backward else OP_FILLS.get(node.op, FORWARD_FILL)
             self.box(ident, _node_label(node, self.names.get(node), forward_name), fill, indent,
                      extra={"penwidth": "2"} if backward else None)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Dict, Optional
 
 from .graph import Graph, Node, Value
+from .dot import is_backward
 from .printer import Namer
 
 
@@ -37,8 +38,7 @@ def to_networkx(graph: Graph, multigraph: bool = False):
         labels = [namer.output(v) for v in node.outputs]
         g.add_node(ident, kind="op", op=node.op, attrs=dict(node.attrs),
                    label=",".join("%" + name for name in labels),
-                   backward=any(key in meta for key in ("vjp_of", "head_grad_of",
-                                                        "zero_grad_of")),
+                   backward=is_backward(node),
                    vjp_of=ids.get(src) if src is not None else None,
                    shapes=[v.type.shape for v in node.outputs],
                    dtypes=[v.type.dtype for v in node.outputs],

@@ -92,7 +92,7 @@ def format_node(node: Node, namer: Namer, define: bool = True, types: bool = Tru
     return line
 
 
-def _provenance(node: Node, namer: Namer) -> Optional[str]:
+def _provenance(node: Node, namer: Namer, outer: Optional[Namer] = None) -> Optional[str]:
     meta = node.meta
     if not meta:
         return None
@@ -101,8 +101,9 @@ def _provenance(node: Node, namer: Namer) -> Optional[str]:
     src = meta.get("vjp_of")
     if src is None:
         return None
-    if all(v in namer.names or v.hint for v in src.outputs):
-        return "vjp of " + format_node(src, namer, define=False, types=False)
+    for names in (namer, outer):  # a region's node may come from the enclosing graph
+        if names is not None and all(v in names.names or v.hint for v in src.outputs):
+            return "vjp of " + format_node(src, names, define=False, types=False)
     return "vjp of %s" % src.op
 
 
@@ -114,7 +115,7 @@ def print_graph(graph: Graph, indent: str = "", provenance: bool = True) -> str:
 
 
 def _print_into(graph: Graph, indent: str, provenance: bool, lines: List[str],
-                parent: Optional[Namer]) -> None:
+                parent: Optional[Namer], outer: Optional[Namer] = None) -> None:
     namer = Namer(parent) if parent else Namer()
     params = []
     for i, v in enumerate(graph.inputs):
@@ -124,10 +125,10 @@ def _print_into(graph: Graph, indent: str, provenance: bool, lines: List[str],
     inner = indent + "  "
     for node in graph.nodes:
         line = inner + format_node(node, namer)
-        note = _provenance(node, namer) if provenance else None
+        note = _provenance(node, namer, outer) if provenance else None
         if node.region is not None:
             lines.append(line + " region")
-            _print_into(node.region, inner + "    ", provenance, lines, None)
+            _print_into(node.region, inner + "    ", provenance, lines, None, namer)
             if note:
                 lines[-1] += "   # " + note
             continue

@@ -198,9 +198,12 @@ def lower(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Optional[Dict[
             b.nodes[-1].meta = dict(b.nodes[-1].meta or {},
                                     head_grad_of=int(node.tg["head_grad_of"]))
         vjp_of = node.tg.get("vjp_of")
-        if vjp_of is not None and vjp_of in by_name and len(b.nodes) > start:
+        if vjp_of is not None and len(b.nodes) > start:
+            # the forward node itself when it is in this graph, else its name
+            stamp = ({"vjp_of": by_name[vjp_of]} if vjp_of in by_name
+                     else {"origin": "vjp of %" + vjp_of})
             for built in b.nodes[start:]:
-                built.meta = dict(built.meta or {}, vjp_of=by_name[vjp_of])
+                built.meta = dict(built.meta or {}, **stamp)
     missing = [v.name for v in variables if v not in inputs]
     if missing:
         raise MXNetError("cannot infer the shapes of this symbol: give the shape of %s"

@@ -199,8 +199,30 @@ def _export_region(w: JsonWriter, node: Node, name: str, ins: List[Entry]) -> Li
     for k, inner in enumerate(region.nodes):
         outs = _export_node(w, inner, w.helper_name("%s_%s" % (name, inner.op.strip("_"))),
                             [env[v] for v in inner.inputs])
+        _stamp_provenance(w, inner, outs)
         env.update(zip(inner.outputs, outs))
     return [env[v] for v in region.outputs]
+
+
+def _stamp_provenance(w: JsonWriter, node: Node, outs: List[Entry]) -> None:
+    """Record on the node written last for `node` which forward node it differentiates
+    (`__tg_vjp_of__`: its name, or the name of the value it computed when that node is
+    not in the graph) and which head gradient it is (`__tg_head_grad_of__`)."""
+    meta = node.meta or {}
+    if not outs or outs[0][0] < len(w.graph.inputs) or not meta:
+        return
+    last = w.nodes[outs[0][0]]
+    src = meta.get("vjp_of")
+    origin = str(meta.get("origin", ""))
+    if src is not None:
+        label = w.names.nodes.get(src) or (src.outputs[0].hint if src.outputs else None)
+        last.setdefault("attrs", {})["__tg_vjp_of__"] = label or src.op
+    elif origin.startswith("vjp of %") and " " not in origin[len("vjp of %"):]:
+        last.setdefault("attrs", {})["__tg_vjp_of__"] = origin[len("vjp of %"):]
+    if "head_grad_of" in meta:
+        last.setdefault("attrs", {})["__tg_head_grad_of__"] = str(meta["head_grad_of"])
+    if "attrs" in last:
+        last["attrs"] = dict(sorted(last["attrs"].items()))
 
 
 def to_document(graph: Graph, names: Optional[NodeNames] = None,
@@ -214,15 +236,7 @@ def to_document(graph: Graph, names: Optional[NodeNames] = None,
     for node in graph.nodes:
         name = names.nodes[node]
         outs = _export_node(w, node, name, [w.entry[v] for v in node.inputs])
-        meta = node.meta or {}
-        src = meta.get("vjp_of")
-        last = w.nodes[outs[0][0]] if outs and outs[0][0] >= len(graph.inputs) else None
-        if last is not None and src is not None and src in names.nodes:
-            last.setdefault("attrs", {})["__tg_vjp_of__"] = names.nodes[src]
-        if last is not None and "head_grad_of" in meta:
-            last.setdefault("attrs", {})["__tg_head_grad_of__"] = str(meta["head_grad_of"])
-        if last is not None and "attrs" in last:
-            last["attrs"] = dict(sorted(last["attrs"].items()))
+        _stamp_provenance(w, node, outs)
         for v, e in zip(node.outputs, outs):
             w.entry[v] = e
     return w.document()
