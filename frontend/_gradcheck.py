@@ -70,6 +70,7 @@ class _Projection:
         return value, [g.asnumpy() for g in grads]
 
     def value(self, level: int, xs: Sequence[np.ndarray]) -> float:
+        """F_level at xs (without recording when level is 0)."""
         if level == 0:
             variables = [type(x)._wrap(np.array(v)) for x, v in zip(self.xs, xs)]
             outs = _as_list(self.f(*variables))

@@ -14,7 +14,7 @@ from .._tape import invoke
 from . import dispatch
 from .indexing import no_zero_dim
 from .ndarray import NDArray
-from .ops import NAMESPACE, _as_inputs, _finish, _norm, defop
+from .ops import NAMESPACE, _as_inputs, _finish, _norm, defop, reject_unknown_kwargs
 
 UNARY = ("cbrt", "rcbrt", "reciprocal", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
          "arcsinh", "arccosh", "arctanh", "degrees", "radians", "softsign", "erf", "erfinv",
@@ -137,6 +137,7 @@ def add_n(*args, out=None, **kw):
 
 def _reduce(opname):
     def fn(data, axis=None, keepdims=False, exclude=False, out=None, **kw):
+        reject_unknown_kwargs(opname, kw, ("axis", "keepdims", "exclude"))
         result = invoke(get_op(opname), _as_inputs([data]),
                         {"axis": _axis(axis), "keepdims": bool(keepdims),
                          "exclude": bool(exclude)})
@@ -259,7 +260,7 @@ NAMESPACE.update(where=where, add_n=add_n, ElementWiseSum=add_n, norm=norm, clip
 
 # ---------------------------------------------------------------- NDArray methods
 
-def _method(fn, first="data"):
+def _method(fn):
     def method(self, *args, **kwargs):
         return fn(self, *args, **kwargs)
     method.__name__ = fn.__name__

@@ -150,5 +150,8 @@ def _smooth_l1_vjp(b, n, g):
     return [mul(b, g[0], slope)]
 
 
-_unary("smooth_l1", _smooth_l1, None, _smooth_l1_vjp, attrs={"scalar": 1.0},
+_unary("smooth_l1", _smooth_l1,
+       "np.where(np.abs({0}) < 1.0 / ({a[scalar]} * {a[scalar]}), 0.5 * ({a[scalar]} * "
+       "{a[scalar]}) * {0} * {0}, np.abs({0}) - 0.5 / ({a[scalar]} * {a[scalar]}))",
+       _smooth_l1_vjp, attrs={"scalar": 1.0},
        mxnet_np="smooth_l1")
