@@ -7,7 +7,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 import numpy as np
 
 from ..ir import REGISTRY, get_op
-from ..ir.errors import MXNetError
+from ..ir.errors import MXNetError, ShapeError
 from .._tape import STATE, invoke
 from . import dispatch
 from .ndarray import NDArray
@@ -61,6 +61,17 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
             "%s=%r" % (k, v) for k, v in opdef.attrs.items()) or "none")
     NAMESPACE[pyname] = fn
     return fn
+
+
+MXNET_CALL_KEYWORDS = ("name", "ctx", "attr")  # accepted and ignored, as MXNet does
+
+
+def reject_unknown_kwargs(fn_name: str, kwargs, accepted: Sequence[str] = ()) -> None:
+    """MXNet's error for a keyword an operator does not take (e.g. `sum(axes=1)`)."""
+    for key in kwargs:
+        if key not in MXNET_CALL_KEYWORDS:
+            raise ShapeError("Cannot find argument '%s', Possible Arguments: %s (in operator "
+                             "%s)" % (key, ", ".join(accepted) or "none", fn_name))
 
 
 def _norm(v):

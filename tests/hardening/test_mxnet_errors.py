@@ -39,10 +39,7 @@ RESULTS = {
         env["out"].asnumpy(), np.ones((2, 4), np.float32)),
 }
 # Known gaps in other areas, expected to fail until fixed (then remove the entry).
-KNOWN_GAPS = {
-    "unknown_op_kwarg": "mx.nd.sum (frontend/ndarray/library.py) swallows unknown keyword "
-                        "arguments such as axes=1 instead of rejecting them",
-}
+KNOWN_GAPS = {}
 MISSING_API = re.compile(r"module '[\w.]+' has no attribute|object has no attribute")
 
 
