@@ -189,3 +189,18 @@ def test_deconvolution_against_mxnet(case):
     np.testing.assert_allclose(out.asnumpy(), case["out"], rtol=1e-10, atol=1e-12)
     for a, k in zip(arrays, ("dx", "dw", "db")):
         np.testing.assert_allclose(a.grad.asnumpy(), case[k], rtol=1e-10, atol=1e-12)
+
+
+with open(os.path.join(HERE, "..", "data", "mxnet", "forward_golden.json")) as fh:
+    FORWARD = json.load(fh)["cases"]
+
+
+@pytest.mark.parametrize("expr", sorted(FORWARD))
+def test_more_forward_values_against_mxnet(expr):
+    """Shapes, dtypes and values of more mx.nd expressions (attributes, modes, indexing)."""
+    x = mx.nd.array(np.random.RandomState(5).uniform(-1, 1, (3, 4)))
+    got = eval(expr, {"mx": mx, "x": x})
+    want = FORWARD[expr]
+    assert list(got.shape) == want["shape"] and got.asnumpy().dtype.name == want["dtype"]
+    np.testing.assert_allclose(got.asnumpy().ravel(), np.array(want["data"], dtype=np.float64),
+                               rtol=1e-5, atol=1e-6)
