@@ -109,6 +109,7 @@ NAMESPACE["cast"] = NAMESPACE["Cast"]
 
 def dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kw):
     """Matrix product contracting lhs's last axis with rhs's first (after transposes)."""
+    reject_unknown_kwargs("dot", kw, ("transpose_a", "transpose_b"))
     return _finish(invoke(get_op("dot"), _as_inputs([lhs, rhs]),
                           {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b)}),
                    out)
@@ -116,6 +117,7 @@ def dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kw):
 
 def broadcast_to(data, shape, out=None, **kw):
     """Broadcast to `shape` (a 0 in `shape` keeps that dimension)."""
+    reject_unknown_kwargs("broadcast_to", kw, ("shape",))
     shape = tuple(s if s != 0 else d for s, d in zip(shape, data.shape)) \
         if len(shape) == data.ndim else tuple(shape)
     return _finish(invoke(get_op("broadcast_to"), [data], {"shape": shape}), out)
@@ -123,6 +125,7 @@ def broadcast_to(data, shape, out=None, **kw):
 
 def split(data, num_outputs, axis=1, squeeze_axis=False, **kw):
     """Split into `num_outputs` equal arrays along `axis` (a list when more than one)."""
+    reject_unknown_kwargs("split", kw, ("num_outputs", "axis", "squeeze_axis"))
     out = invoke(get_op("SliceChannel"), [data], {"num_outputs": int(num_outputs),
                                                   "axis": int(axis),
                                                   "squeeze_axis": bool(squeeze_axis)})
@@ -131,6 +134,8 @@ def split(data, num_outputs, axis=1, squeeze_axis=False, **kw):
 
 def concat(*data, dim=1, **kw):
     """Join arrays along `dim`."""
+    kw.pop("num_args", None)  # MXNet code passes it; it is len(data)
+    reject_unknown_kwargs("concat", kw, ("dim", "num_args"))
     if not data:
         raise MXNetError("concat: needs at least one array")
     return invoke(get_op("Concat"), _as_inputs(data), {"dim": int(dim), "num_args": len(data)})
@@ -138,6 +143,7 @@ def concat(*data, dim=1, **kw):
 
 def _broadcast_binary(kind):
     def fn(lhs, rhs, out=None, **kw):
+        reject_unknown_kwargs("broadcast_" + kind, kw)
         if not isinstance(lhs, NDArray):
             return _finish(dispatch.binary(kind, rhs, lhs, reflected=True), out)
         return _finish(dispatch.binary(kind, lhs, rhs), out)
@@ -162,6 +168,7 @@ NAMESPACE["broadcast_plus"] = NAMESPACE["broadcast_add"]
 def Dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None, **kw):
     """Zero elements with probability `p` and scale the rest by 1/(1-p) in train mode
     (or always, with mode='always'); the identity otherwise."""
+    reject_unknown_kwargs("Dropout", kw, ("p", "mode", "axes", "cudnn_off"))
     if not 0.0 <= float(p) <= 1.0:
         raise MXNetError("Dropout: p must be in [0, 1], got %r" % (p,))
     if not (STATE.training or mode == "always") or p == 0:
@@ -182,6 +189,8 @@ def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9
               cudnn_off=False, out=None, **kw):
     """Batch normalisation. In train mode it uses the batch statistics and updates
     `moving_mean` / `moving_var` in place; otherwise it uses the moving statistics."""
+    reject_unknown_kwargs("BatchNorm", kw, ("eps", "momentum", "fix_gamma", "use_global_stats",
+                                            "output_mean_var", "axis", "cudnn_off"))
     training = bool(STATE.training)
     attrs = {"eps": float(eps), "momentum": float(momentum), "fix_gamma": bool(fix_gamma),
              "use_global_stats": bool(use_global_stats), "axis": int(axis),

@@ -156,6 +156,12 @@ CASES = [
      ShapeError, ["split", "not divisible", "num_outputs=2", r"\(2, 3\)"]),
     ("sum_axis", lambda W: nd.sum(nd.ones((3, 4)), axis=2), ShapeError, ["sum", "axis 2"]),
     ("unknown_attr", lambda W: nd.exp(W.w, foo=1), ShapeError, ["exp", "'foo'"]),
+    ("unknown_kwarg_sum", lambda W: nd.sum(W.w, axes=0), ShapeError,
+     ["Cannot find argument 'axes'", "axis"]),
+    ("unknown_kwarg_dot", lambda W: nd.dot(nd.ones((2, 3)), nd.ones((3, 2)), transpose_c=True),
+     ShapeError, ["Cannot find argument 'transpose_c'", "transpose_a"]),
+    ("unknown_kwarg_split", lambda W: nd.split(W.w, 3, axes=0), ShapeError,
+     ["Cannot find argument 'axes'"]),
     ("concat_shapes", lambda W: nd.concat(nd.ones((2, 3)), nd.ones((3, 3)), dim=1),
      ShapeError, ["Concat", r"\(2, 3\)", r"\(3, 3\)"]),
     ("concat_nothing", lambda W: nd.concat(), MXNetError, ["at least one"]),
@@ -327,3 +333,10 @@ def test_execute_checks_input_types_before_running():
     with pytest.raises(ExecutionError, match="takes 1 inputs, got 0"):
         execute(g, [])
     np.testing.assert_allclose(execute(g, [np.zeros(2, np.float32)])[0], [1.0, 1.0])
+
+
+def test_mxnet_call_keywords_are_still_accepted():
+    a, b = nd.ones((2, 3)), nd.ones((2, 3))
+    assert nd.concat(a, b, dim=1, num_args=2, name="c").shape == (2, 6)
+    assert nd.sum(a, axis=1, name="s").shape == (2,)
+    assert nd.dot(a, b, transpose_b=True, name="d").shape == (2, 2)
