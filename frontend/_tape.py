@@ -17,6 +17,7 @@ import numpy as np
 
 from .ir import Node, OpDef, TensorType, Value, get_op
 from .ir.errors import MXNetError, ShapeError
+from . import lazy as _lazy
 
 
 class _State(threading.local):
@@ -67,7 +68,7 @@ class TracedValue(Value):
     """An IR value produced while recording: `node` defines it (None for a leaf) and
     `data` is its computed array, kept for the backward pass."""
 
-    __slots__ = ("node", "data", "seq")
+    __slots__ = ("node", "data", "seq", "recipe")
 
     def __init__(self, type: TensorType, node: Optional[Node], data: Optional[np.ndarray],
                  hint: Optional[str] = None):
@@ -76,6 +77,7 @@ class TracedValue(Value):
         self.node = node
         self.data = data
         self.seq = next(_SEQUENCE)  # creation order: sorts recorded nodes topologically
+        self.recipe = None  # a pending value's (op, inputs, attrs) once its graph is freed
 
 
 class VariableValue(TracedValue):
@@ -130,11 +132,21 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
     """
     if len(attrs) != len(opdef.attrs):
         attrs = opdef.complete_attrs(attrs)
+    if opdef.fuse is not None and STATE.recording and inputs:
+        a0 = inputs[0]
+        if type(a0) in _lazy.PENDING_TYPES or (_lazy.LAZY_MIN and
+                                               a0._data.size >= _lazy.LAZY_MIN):
+            deferred = _defer(opdef, inputs, attrs, out_cls)
+            if deferred is not None:
+                return deferred
     datas = [a._data for a in inputs]
     get_type = TensorType.get
     types = opdef.infer([get_type(d.shape, d.dtype) for d in datas], attrs)
+    kernel = opdef.kernel
+    if opdef.fuse is not None and datas and datas[0].size >= PARALLEL_MIN:
+        kernel = _parallel_kernel(opdef, datas, attrs, types) or kernel
     try:
-        result = opdef.kernel(*datas, **attrs)
+        result = kernel(*datas, **attrs)
     except MXNetError:
         raise
     except Exception as e:
@@ -170,6 +182,76 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
         arr._value = None
         outs.append(arr)
     return tuple(outs)
+
+
+# Element-wise operators on arrays at least this large run eagerly through the runtime's
+# generated kernels: chunked and split over both cores (NumPy ufuncs release the GIL).
+PARALLEL_MIN = 1 << 20
+_PARALLEL: Dict[tuple, Any] = {}
+
+
+def _parallel_kernel(opdef: OpDef, datas, attrs, types) -> Any:
+    """A threaded kernel for one large element-wise call, or None when the operator does
+    not qualify (see `passes.fusible`); compiled once per operator, types and attrs."""
+    try:
+        key = (opdef.name, tuple(TensorType.get(d.shape, d.dtype) for d in datas),
+               tuple(attrs.items()))
+        hash(key)
+    except TypeError:
+        return None
+    entry = _PARALLEL.get(key)
+    if entry is None:
+        from .passes import fusible
+        from .runtime import FusedKernel
+        from .ir import Graph
+        ins = [Value(t) for t in key[1]]
+        outs = [Value(t) for t in types]
+        node = Node(opdef.name, ins, outs, attrs)
+        entry = False
+        if fusible(node):
+            region = Graph("region", ins, [node], outs)
+            kernel = FusedKernel(Node("fused", ins, outs, {}, region))
+            entry = lambda *arrays, **_: kernel(*arrays)  # noqa: E731
+        if len(_PARALLEL) > 1024:
+            _PARALLEL.clear()
+        _PARALLEL[key] = entry
+    return entry or None
+
+
+_FUSIBLE: Dict[tuple, bool] = {}
+
+
+def _defer(opdef: OpDef, inputs, attrs, out_cls) -> Any:
+    """Record a fusible element-wise call on large arrays without running it (see
+    tapegraph.lazy); None when the call does not qualify (it then runs eagerly)."""
+    in_values = []
+    for a in inputs:
+        v = a._value
+        if v is None:
+            d = a._data
+            v = TracedValue(TensorType.get(d.shape, d.dtype), None, d)
+        in_values.append(v)
+    in_types = tuple(v.type for v in in_values)
+    try:
+        key = (opdef.name, in_types, tuple(attrs.items()))
+        ok = _FUSIBLE.get(key)
+    except TypeError:
+        return None
+    types = opdef.infer(list(in_types), attrs)
+    if ok is None:
+        from .passes import fusible
+        outs = [Value(t) for t in types]
+        ok = len(types) == 1 and fusible(Node(opdef.name, list(in_values), outs, attrs))
+        _FUSIBLE[key] = ok
+    if not ok:
+        return None
+    out = TracedValue(types[0], None, None)
+    out.node = Node(opdef.name, in_values, [out], attrs)
+    cls = out_cls if out_cls is not None else type(inputs[0])
+    cls = _lazy.lazy_class(getattr(cls, "_eager_class", cls))
+    arr = cls.__new__(cls)
+    arr._value = out
+    return arr
 
 
 def _record(opdef: OpDef, inputs, datas, attrs, types, results, cls, single: bool) -> Any:

@@ -18,6 +18,7 @@ from . import passes as _passes_pkg  # noqa: F401  (tapegraph.passes)
 from .passes import PassManager, grad as grad_pass, residualize
 from .runtime import PLAN_CACHE, Plan
 from ._tape import STATE, TracedValue, VariableValue, pause_gc, resume_gc
+from .lazy import forget_graph, materialize
 from .base import NOT_IN_GRAPH
 
 FREED_GRAPH = ("The graph that computed head %d was freed by an earlier backward: pass "
@@ -104,8 +105,11 @@ class Collected:
                     values.append(v)
                     leaves.append(v)
                     entries.append((v.type, v.grad_req if type(v) is VariableValue else None))
-            entries.append((node.op, _attrs_token(node.attrs) if node.attrs else (),
-                            tuple([index[v] for v in ins])))
+            entry = (node.op, _attrs_token(node.attrs) if node.attrs else (),
+                     tuple([index[v] for v in ins]))
+            if node.outputs and node.outputs[0].data is None:
+                entry += ("pending",)  # recomputed by the backward (see tapegraph.lazy)
+            entries.append(entry)
             for v in node.outputs:
                 index[v] = len(values)
                 values.append(v)
@@ -144,7 +148,7 @@ class Collected:
         """Forget how the values were computed (backward without retain_graph)."""
         for n in self.nodes:
             for v in n.outputs:
-                v.node = None
+                forget_graph(v)  # a pending value keeps its recipe (tapegraph.lazy)
 
 
 class Compiled:
@@ -169,7 +173,9 @@ def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[st
     fwd, stand_ins = col.detached()
     wrt_inputs = [col.leaves.index(col.values[i]) for i in wrt]
     joint = grad_pass(fwd, wrt=wrt_inputs, head_grads=list(head_specs))
-    known = [v for n in fwd.nodes for v in n.outputs]
+    # Forward values that exist become inputs; pending ones (tapegraph.lazy) are
+    # recomputed inside the backward graph, where fusion merges them with its kernels.
+    known = [s for s, v in zip(stand_ins, col.values) if v.data is not None]
     manager = PassManager(pipeline, verify=False)
     final = manager.run(residualize(joint, known=known))
     index = {v: i for i, v in enumerate(stand_ins)}
@@ -378,7 +384,7 @@ def _replay(compiled: Compiled, col: Collected, heads, head_grads) -> List[Any]:
             env[v] = head_grads[i]
         else:
             value = col.values[i]
-            arr = cls._wrap(value.data)
+            arr = cls._wrap(value.data if value.data is not None else materialize(value))
             arr._value = value
             env[v] = arr
     previous = STATE.recording

@@ -10,6 +10,7 @@ import numpy as np
 from ..ir import get_op
 from ..ir.errors import DTypeError, MXNetError
 from .._tape import invoke
+from ..lazy import shape_dtype
 
 # python operator -> (array op, scalar op, reflected scalar op, MXNet broadcast name)
 BINARY = {
@@ -66,12 +67,12 @@ def as_array(x: Any, like) -> Any:
 
 def broadcast_pair(a, b, opname: str):
     """Make `a` and `b` one shape and dtype, inserting broadcast_to / Cast nodes."""
-    sa, sb = a._data.shape, b._data.shape
-    if a._data.dtype != b._data.dtype:
-        dt = np.result_type(a._data.dtype, b._data.dtype)
-        if a._data.dtype != dt:
+    (sa, da), (sb, db) = shape_dtype(a), shape_dtype(b)  # without running pending ops
+    if da != db:
+        dt = np.result_type(da, db)
+        if da != dt:
             a = invoke(_op("Cast"), [a], {"dtype": dt.name})
-        if b._data.dtype != dt:
+        if db != dt:
             b = invoke(_op("Cast"), [b], {"dtype": dt.name})
     if sa == sb:
         return a, b
