@@ -174,6 +174,12 @@ def _col2im(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
                 tuple(attrs["output_size"]), **window)
 
 
+def _dropout(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    # MXNet's Dropout draws its mask inside the operator; evaluated from a file it is the
+    # identity (inference). tapegraph's own exports carry the explicit mask instead.
+    return b.op("_copy", ins[0])
+
+
 def _softmax_output(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     # The forward of SoftmaxOutput is a softmax over the last axis; the label only
     # changes MXNet's hand-written backward.
@@ -235,9 +241,9 @@ def _table() -> Dict[str, OpMapping]:
                                            "use_ignore", "preserve_shape", "normalization",
                                            "out_grad", "smooth_alpha")),
     })
-    for name in ("Dropout",):
-        if name in table:
-            table[name].ignore = ("cudnn_off",)
+    if "Dropout" in table:
+        table["Dropout"] = OpMapping("Dropout", _dropout, arity=(1, 2),
+                                     ignore=("cudnn_off", "p", "mode", "axes"))
     if "BatchNorm" in table:
         table["BatchNorm"].aux = (3, 4)
     if "_copy" in table:

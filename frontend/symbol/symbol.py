@@ -237,6 +237,27 @@ class Symbol:
         cls = self._array_class()
         return [cls._wrap(np.asarray(o)) for o in outs]
 
+    def bind(self, ctx=None, args=None, args_grad=None, grad_req="write", aux_states=None,
+             **kwargs):
+        """An Executor with the given arrays (lists in list_arguments order, or dicts)."""
+        from .executor import Executor
+        return Executor(self, args, args_grad, grad_req, aux_states)
+
+    def simple_bind(self, ctx=None, grad_req="write", **shapes):
+        """An Executor with zero arrays (and gradient buffers) of the inferred shapes."""
+        from .executor import Executor
+        arg_shapes, _, aux_shapes = self.infer_shape(**shapes)
+        if arg_shapes is None:
+            raise MXNetError("simple_bind: cannot infer the shapes from %s" % shapes)
+        cls = self._array_class()
+        args = {n: cls._wrap(np.zeros(s, "float32"))
+                for n, s in zip(self.list_arguments(), arg_shapes)}
+        grads = {n: cls._wrap(np.zeros(s, "float32"))
+                 for n, s in zip(self.list_arguments(), arg_shapes)}
+        aux = {n: cls._wrap(np.zeros(s, "float32"))
+               for n, s in zip(self.list_auxiliary_states(), aux_shapes)}
+        return Executor(self, args, grads if grad_req != "null" else None, grad_req, aux)
+
     def _array_class(self):
         if self._np_mode:
             from ..numpy import ndarray

@@ -134,3 +134,54 @@ def test_symbol_api_code_writes_mxnets_bytes(entry):
     env = {"mx": mx}
     exec(entry["code"], env)  # golden data: small mx.sym programs
     assert env["sym"].tojson() == entry["json"]
+
+
+def test_bind_forward_in_training_mode_matches_mxnet():
+    """BatchNorm recorded in MXNet's train mode, reloaded and bound: forward(is_train=True)
+    uses the batch statistics as MXNet's executor does."""
+    entry = next(e for e in ENTRIES if e["id"] == "batchnorm_train")
+    sym = mx.sym.load_json(entry["json"])
+    args = _bind_args(entry, sym)
+    names = sym.list_arguments()
+    exe = sym.bind(mx.cpu(), args={n: args[n] for n in names},
+                   aux_states={n: args[n] for n in sym.list_auxiliary_states()})
+    out = exe.forward(is_train=True)
+    np.testing.assert_allclose(out[0].asnumpy(), decode(entry["reload_eval"][0]),
+                               rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("entry", [e for e in SYMBOLIC if "eval_train" in e],
+                         ids=lambda e: e["id"])
+def test_symbolic_train_mode_forward_matches_mxnet(entry):
+    sym = mx.sym.load_json(entry["json"])
+    args = {k: decode(v) for k, v in entry["args"].items()}
+    aux = {k: decode(v) for k, v in entry.get("aux_states", {}).items()}
+    out = sym.bind(None, args=args, aux_states=aux).forward(is_train=True)
+    for o, w in zip(out, entry["eval_train"]):
+        np.testing.assert_allclose(o.asnumpy(), decode(w), rtol=1e-4, atol=1e-5)
+
+
+def test_simple_bind_backward_matches_finite_differences():
+    data = mx.sym.var("data")
+    net = mx.sym.sum(mx.sym.Activation(mx.sym.FullyConnected(data, num_hidden=3, name="fc"),
+                                       act_type="tanh"))
+    exe = net.simple_bind(mx.cpu(), data=(2, 4))
+    rs = np.random.RandomState(1)
+    for name, arr in exe.arg_dict.items():
+        arr[:] = rs.uniform(-1, 1, arr.shape).astype("float32")
+    exe.forward(is_train=True)
+    exe.backward()
+    w = exe.arg_dict["fc_weight"].asnumpy().astype("float64")
+    x = exe.arg_dict["data"].asnumpy().astype("float64")
+    b = exe.arg_dict["fc_bias"].asnumpy().astype("float64")
+
+    def f(w):
+        return np.tanh(x @ w.T + b).sum()
+    eps = 1e-5
+    numeric = np.zeros_like(w)
+    for idx in np.ndindex(*w.shape):
+        d = np.zeros_like(w)
+        d[idx] = eps
+        numeric[idx] = (f(w + d) - f(w - d)) / (2 * eps)
+    np.testing.assert_allclose(exe.grad_dict["fc_weight"].asnumpy(), numeric, rtol=1e-3,
+                               atol=1e-4)
