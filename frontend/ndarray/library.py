@@ -164,6 +164,8 @@ def _arg(opname):
     def fn(data, axis=None, keepdims=False, out=None, **kw):
         result = invoke(get_op(opname), _as_inputs([data]),
                         {"axis": None if axis is None else int(axis), "keepdims": bool(keepdims)})
+        if type(result)._zero_dim:  # mx.np arrays: int64 indices, as NumPy
+            result = invoke(get_op("Cast"), [result], {"dtype": "int64"})
         return _finish(no_zero_dim(result), out)
     fn.__name__ = opname
     fn.__doc__ = get_op(opname).doc

@@ -26,7 +26,10 @@ def _arr(x) -> ndarray:
 
 
 def array(object, dtype=None, ctx=None, copy=True) -> ndarray:
-    """An array holding a copy of `object` (float32 unless `dtype` is given)."""
+    """An array holding a copy of `object`. Without `dtype`, NumPy arrays and scalars keep
+    their dtype and Python data becomes float32 (MXNet 1.9.1's `np.array`)."""
+    if dtype is None and isinstance(object, (_onp.ndarray, _onp.generic)):
+        dtype = object.dtype
     return ndarray._wrap(_to_numpy(object, dtype, ndarray))
 
 

@@ -204,3 +204,28 @@ def test_more_forward_values_against_mxnet(expr):
     assert list(got.shape) == want["shape"] and got.asnumpy().dtype.name == want["dtype"]
     np.testing.assert_allclose(got.asnumpy().ravel(), np.array(want["data"], dtype=np.float64),
                                rtol=1e-5, atol=1e-6)
+
+
+with open(os.path.join(HERE, "..", "data", "mxnet", "np_forward_golden.json")) as fh:
+    NP_FORWARD = json.load(fh)["cases"]
+
+
+@pytest.mark.parametrize("expr", sorted(NP_FORWARD))
+def test_np_forward_values_against_mxnet(expr, np_mode):
+    """Shapes, dtypes (int64 indices, NumPy dtype promotion) and values of mx.np / mx.npx."""
+    mx.npx.set_np()
+    x = mx.np.array(np.random.RandomState(5).uniform(-1, 1, (3, 4)), dtype="float32")
+    got = eval(expr, {"mx": mx, "x": x}).asnumpy()
+    want = NP_FORWARD[expr]
+    assert list(got.shape) == want["shape"] and got.dtype.name == want["dtype"]
+    np.testing.assert_allclose(got.ravel(), np.array(want["data"], dtype=np.float64),
+                               rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("source, dtype", [(np.zeros(2), "float64"),
+                                           (np.zeros(2, dtype=np.int32), "int32"),
+                                           (np.float64(3.0), "float64"), ([1, 2], "float32"),
+                                           (3, "float32")])
+def test_np_array_keeps_numpy_dtypes(source, dtype):
+    """MXNet 1.9.1: mx.np.array keeps a NumPy input's dtype; Python data is float32."""
+    assert mx.np.array(source).dtype == np.dtype(dtype)
