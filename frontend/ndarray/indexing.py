@@ -27,11 +27,11 @@ def _index_array(k) -> np.ndarray:
     data = k._data if isinstance(k, NDArray) else np.asarray(k)
     if data.dtype.kind == "f":
         if np.any(data != np.floor(data)):
-            raise IndexError("array index holds non-integer values")
+            raise IndexingError("array index holds non-integer values")
         data = data.astype(np.int64)
     elif data.dtype.kind not in "iub":
-        raise IndexError("arrays used as indices must be of integer or boolean type, got %s"
-                         % data.dtype)
+        raise IndexingError("arrays used as indices must be of integer or boolean type, got "
+                            "%s" % data.dtype)
     return data
 
 
@@ -49,15 +49,15 @@ def advanced_getitem(arr, key):
             size = arr.shape[0]
             if idx.size and (idx.min() < -size or idx.max() >= size):
                 bad = int(idx.max() if idx.max() >= size else idx.min())
-                raise IndexError("index %d is out of bounds for axis 0 with size %d"
-                                 % (bad, size))
+                raise IndexingError("index %d is out of bounds for axis 0 with size %d"
+                                    % (bad, size))
             idx_arr = key[0] if isinstance(key[0], NDArray) else type(arr)._wrap(idx)
             return invoke(get_op("take"), [arr, idx_arr], {"axis": 0, "mode": "wrap"})
     host = tuple(_index_array(k) if _is_advanced(k) else k for k in key)
     try:
         positions = np.arange(arr.size, dtype=np.int64).reshape(arr.shape)[host]
     except IndexError as e:
-        raise IndexError(str(e)) from None
+        raise IndexingError(str(e)) from None
     flat = invoke(get_op("Reshape"), [arr], {"shape": (-1,), "reverse": False})
     out = invoke(get_op("take"), [flat, NDArray._wrap(np.asarray(positions))],
                  {"axis": 0, "mode": "clip"}, out_cls=type(arr))

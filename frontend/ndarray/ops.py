@@ -16,8 +16,14 @@ NAMESPACE: Dict[str, Callable] = {}
 
 
 def _finish(result, out):
+    """`result`, or `result` written into the array `out` (same shape, any dtype)."""
     if out is None:
         return result
+    if not isinstance(out, NDArray):
+        raise MXNetError("out must be an NDArray, got a %s" % type(out).__name__)
+    if out.shape != result.shape:
+        raise ShapeError("out has shape %s but the result has shape %s"
+                         % (out.shape, result.shape))
     out._data[...] = result._data
     return out
 
@@ -176,6 +182,9 @@ def Dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None, **
     from .. import random as _random
     shape = list(data.shape)
     for a in axes or ():
+        if not -len(shape) <= int(a) < len(shape):
+            raise ShapeError("Dropout: axis %d is out of range for a %d-d input"
+                             % (a, len(shape)))
         shape[a] = 1
     keep = _random.generator().random(tuple(shape)) >= p
     scale = 0.0 if p >= 1 else 1.0 / (1.0 - p)
