@@ -52,7 +52,8 @@ def demo(out_dir: str) -> int:
                                                     separator=", ").replace("\n", "\n" + " " * 10))
     os.makedirs(out_dir, exist_ok=True)
     written, missing = [], False
-    pictures = (("forward", viz.plot_network(forward, title="forward")),
+    pictures = (("forward", viz.plot_network(forward, title="forward",
+                                             node_attrs={"fixedsize": "false"})),
                 ("backward", viz.plot_graph(joint, title="backward (from passes.grad)")),
                 ("backward_optimized", viz.plot_graph(optimized, title="backward (optimized)")))
     for name, dot in pictures:

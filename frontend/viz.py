@@ -147,7 +147,7 @@ def _shapes(sym, shape, dtype) -> Dict[str, str]:
     labels = {}
     for k, (name, s) in enumerate(zip(internals.list_outputs(), out_shapes)):
         dims = s[1:] if shape else s
-        text = "x".join(str(d) for d in dims)
+        text = "x".join(str(d) for d in dims) or ("" if shape else "scalar")
         if out_types is not None:
             text += "(%s)" % out_types[k].__name__
         labels[name] = text

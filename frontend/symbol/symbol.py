@@ -265,7 +265,24 @@ class Symbol:
         from ..ndarray import NDArray
         return NDArray
 
-    def tojson(self) -> str:
+    def list_attr(self) -> Dict[str, str]:
+        """The attributes of this symbol's node as text (hidden `__x__` keys included)."""
+        node = self._dag()[0][0]
+        if node.raw:
+            return dict(node.raw)
+        from .mxjson import attr_text
+        return {k: attr_text(v) for k, v in node.attrs.items()} if not node.is_variable else {}
+
+    def attr_dict(self) -> Dict[str, Dict[str, str]]:
+        """Node name -> its attributes as text, for every node with attributes."""
+        out = {}
+        for node in _dag.dfs_order(self._dag(), mxnet_view=True):
+            attrs = Symbol(heads=[(node, 0)]).list_attr()
+            if attrs:
+                out[node.name] = attrs
+        return out
+
+    def tojson(self, remove_amp_cast: bool = True) -> str:
         """MXNet symbol JSON (Apache MXNet 1.9.1 loads it and `eval` gives the same values)."""
         from .json_export import to_json
         if self._graph is None:
@@ -276,7 +293,7 @@ class Symbol:
                 return dag_to_json(self._heads, self._np_mode)
         return to_json(self._graph, self._node_names(), np_mode=self._np_mode)
 
-    def save(self, fname: str) -> None:
+    def save(self, fname: str, remove_amp_cast: bool = True) -> None:
         """Write `tojson()` to `fname` (MXNet's `prefix-symbol.json` convention)."""
         text = self.tojson()
         with open(fname, "w") as f:
