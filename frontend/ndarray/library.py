@@ -114,7 +114,11 @@ def where(condition, x, y, out=None, **kw):
         else cls._wrap(np.full(x.shape, y, dtype=x._data.dtype))
     c = dispatch.as_array(condition, like)
     x, y = dispatch.broadcast_pair(x, y, "where")
-    shape = np.broadcast_shapes(c.shape, x.shape)
+    try:
+        shape = np.broadcast_shapes(c.shape, x.shape)
+    except ValueError:
+        raise MXNetError("where: condition of shape %s does not broadcast with x and y of "
+                         "shape %s" % (c.shape, x.shape)) from None
     if x.shape != shape:
         x, y = [invoke(get_op("broadcast_to"), [v], {"shape": shape}) for v in (x, y)]
     if c.shape != shape:

@@ -146,3 +146,19 @@ def test_advanced_index_gradient_adds_repeats():
         y = x[[0, 2, 2]]
     y.backward()
     np.testing.assert_array_equal(x.grad.asnumpy(), np.array([[1.0] * 4, [0] * 4, [2] * 4]))
+
+
+@pytest.mark.parametrize("expr, message", [
+    ("mx.nd.take(x, mx.nd.array([0]), mode='bogus')", "mode must be one of clip, wrap, raise"),
+    ("mx.nd.pick(x, mx.nd.array([0, 1, 2]))", "index of shape"),
+    ("mx.nd.Convolution(x, x, kernel=(3, 3), num_filter=1)", "expected 3 inputs"),
+    ("mx.nd.topk(x, k=7)", "k=7 must be in"),
+    ("mx.nd.where(mx.nd.ones((4,)), x, x)", "does not broadcast"),
+    ("mx.nd.LeakyReLU(x, act_type='rrelu')", "not supported"),
+    ("mx.nd.Deconvolution(x.reshape((1, 1, 2, 3)), mx.nd.ones((1, 1, 2, 2)), kernel=(2, 2), "
+     "num_filter=1, adj=(1, 1))", "adj"),
+])
+def test_bad_operator_input_names_the_problem(expr, message):
+    x = mx.nd.ones((2, 3))
+    with pytest.raises(mx.MXNetError, match=message):
+        eval(expr)
