@@ -10,7 +10,7 @@ from ..ndarray.creation import arange as _arange, make as _make, to_numpy as _to
 from .ndarray import ndarray
 from . import random  # noqa: F401
 from . import linalg  # noqa: F401
-from .library import FUNCTIONS as _FUNCTIONS
+from .library import FUNCTIONS as _FUNCTIONS, no_extra_keywords
 
 float32, float64, float16 = _onp.float32, _onp.float64, _onp.float16
 int32, int64, int8, uint8, bool_ = _onp.int32, _onp.int64, _onp.int8, _onp.uint8, _onp.bool_
@@ -72,6 +72,7 @@ def _unary(opname):
     opdef = get_op(opname)
 
     def fn(x, out=None, **kw):
+        no_extra_keywords(opname, kw)
         return invoke(opdef, [_arr(x)])
     fn.__name__ = opname
     fn.__doc__ = "Elementwise %s." % opname
@@ -87,6 +88,7 @@ expm1, log1p, log2, log10 = (_unary(n) for n in ("expm1", "log1p", "log2", "log1
 
 def _binary(kind):
     def fn(x1, x2, out=None, **kw):
+        no_extra_keywords(kind, kw)
         if isinstance(x1, ndarray) or not isinstance(x2, ndarray):
             return _dispatch.binary(kind, _arr(x1), x2)
         return _dispatch.binary(kind, x2, x1, reflected=True)
@@ -107,15 +109,19 @@ def _axis(axis):
 
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
-    """Sum of elements over `axis`."""
-    return invoke(get_op("sum"), [_arr(a)], {"axis": _axis(axis), "keepdims": bool(keepdims),
-                                             "exclude": False})
+    """Sum of elements over `axis` (plus `initial`), in `dtype` if given."""
+    result = invoke(get_op("sum"), [_arr(a)], {"axis": _axis(axis), "keepdims": bool(keepdims),
+                                               "exclude": False})
+    if initial is not None:
+        result = result + initial
+    return result if dtype is None else result.astype(dtype)
 
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False):
-    """Mean over `axis`."""
-    return invoke(get_op("mean"), [_arr(a)], {"axis": _axis(axis), "keepdims": bool(keepdims),
-                                              "exclude": False})
+    """Mean over `axis`, in `dtype` if given."""
+    result = invoke(get_op("mean"), [_arr(a)], {"axis": _axis(axis), "keepdims": bool(keepdims),
+                                                "exclude": False})
+    return result if dtype is None else result.astype(dtype)
 
 
 def dot(a, b, out=None):
@@ -158,3 +164,32 @@ def size(a):
 
 
 globals().update(_FUNCTIONS)
+
+
+def _honour_out(fn):
+    """Wrap a function with an `out` parameter so that `out=` is written (shape checked,
+    cast to out's dtype) and returned, instead of being ignored."""
+    import functools
+    from ..ndarray.ops import _finish
+
+    @functools.wraps(fn)
+    def wrapper(*args, out=None, **kwargs):
+        result = fn(*args, **kwargs)
+        return result if out is None else _finish(result, out)
+    return wrapper
+
+
+def _wrap_out_parameters(namespace):
+    import inspect
+    for name, fn in list(namespace.items()):
+        if name.startswith("_") or not inspect.isfunction(fn):
+            continue
+        try:
+            params = inspect.signature(fn).parameters
+        except (TypeError, ValueError):
+            continue
+        if "out" in params:
+            namespace[name] = _honour_out(fn)
+
+
+_wrap_out_parameters(globals())

@@ -36,6 +36,12 @@ def _axis(axis):
     return tuple(int(a) for a in axis) if isinstance(axis, (tuple, list)) else int(axis)
 
 
+def no_extra_keywords(name: str, kw) -> None:
+    """NumPy's TypeError for keywords a function does not take (never silently ignored)."""
+    if kw:
+        raise TypeError("%s() got an unexpected keyword argument %r" % (name, next(iter(kw))))
+
+
 def _export(fn, *names):
     for n in names or (fn.__name__,):
         FUNCTIONS[n] = fn
@@ -44,6 +50,7 @@ def _export(fn, *names):
 
 def _unary(opname, *names):
     def fn(x, out=None, **kw):
+        no_extra_keywords(names[0] if names else opname, kw)
         return _op(opname, [x])
     fn.__name__ = names[0] if names else opname
     fn.__doc__ = get_op(opname).doc or "Elementwise %s." % opname
@@ -62,6 +69,7 @@ _unary("radians", "deg2rad")
 
 def _binary(name, *aliases):
     def fn(x1, x2, out=None, **kw):
+        no_extra_keywords(name, kw)
         if _dispatch.is_scalar(x1) and not _dispatch.is_scalar(x2):
             return _ndlib.binary(name, x1, arr(x2), ndarray)
         return _ndlib.binary(name, arr(x1), x2 if _dispatch.is_scalar(x2) else arr(x2),
@@ -97,6 +105,7 @@ def clip(a, a_min, a_max, out=None):
 
 def _reduce(opname, *names):
     def fn(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+        no_extra_keywords(names[0], kw)
         return _op(opname, [a], {"axis": _axis(axis), "keepdims": bool(keepdims),
                                  "exclude": False})
     fn.__name__ = names[0]

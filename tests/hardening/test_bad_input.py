@@ -346,3 +346,20 @@ def test_mxnet_call_keywords_are_still_accepted():
     assert nd.concat(a, b, dim=1, num_args=2, name="c").shape == (2, 6)
     assert nd.sum(a, axis=1, name="s").shape == (2,)
     assert nd.dot(a, b, transpose_b=True, name="d").shape == (2, 2)
+
+
+def test_np_functions_honour_out_and_reject_unknown_keywords():
+    """mx.np functions used to ignore `out=`, `initial=` and unknown keywords silently."""
+    x = mx.np.array([1.0, 2.0])
+    buf = mx.np.zeros((2,))
+    assert mx.np.exp(x, out=buf) is buf
+    np.testing.assert_allclose(buf.asnumpy(), np.exp([1.0, 2.0]), rtol=1e-6)
+    assert float(mx.np.sum(x, initial=5.0)) == 8.0
+    assert mx.np.sum(x, dtype="float64").dtype == np.float64
+    with pytest.raises(ShapeError, match=r"out has shape \(3,\)"):
+        mx.np.exp(x, out=mx.np.zeros((3,)))
+    np.testing.assert_allclose(buf.asnumpy(), np.exp([1.0, 2.0]), rtol=1e-6)
+    for call in (lambda: mx.np.exp(x, foo=1), lambda: mx.np.maximum(x, x, where=True),
+                 lambda: mx.np.add(x, x, casting="unsafe")):
+        with pytest.raises(TypeError, match="unexpected keyword argument"):
+            call()
