@@ -33,14 +33,16 @@ STATE = _State()
 # The recorded graph is made of Python objects (a node, its values and arrays per op);
 # CPython's cyclic collector would rescan all of them again and again while a long
 # graph is recorded, making recording superlinear (W5: 100,000 ops took 1.8x longer per
-# op than 1,000). While any `record()` scope is open, automatic collection is paused; every
-# GC_EVERY recorded nodes a young-generation collection runs instead, so cyclic garbage
-# made inside a long scope is still reclaimed, and each object is scanned a bounded
-# number of times. Set to False to leave the collector alone.
+# op than 1,000). While any `record()` scope is open, automatic collection is paused;
+# after every GC_EVERY recorded nodes or GC_EVERY_BYTES of recorded results a young-
+# generation collection runs instead, so cyclic garbage made inside a long scope (a graph
+# recorded and dropped without backward) is still reclaimed with bounded memory, and each
+# object is scanned a bounded number of times. Set to False to leave the collector alone.
 PAUSE_GC_WHILE_RECORDING = True
 GC_EVERY = 1 << 16
+GC_EVERY_BYTES = 64 << 20
 _gc_lock = threading.Lock()
-_gc_state = {"depth": 0, "paused": False, "recorded": 0}
+_gc_state = {"depth": 0, "paused": False, "recorded": 0, "bytes": 0}
 
 
 def pause_gc() -> None:
@@ -266,7 +268,9 @@ def _record(opdef: OpDef, inputs, datas, attrs, types, results, cls, single: boo
     node = Node(opdef.name, in_values, out_values, attrs)
     if _gc_state["paused"]:
         _gc_state["recorded"] += 1
-        if _gc_state["recorded"] % GC_EVERY == 0:
+        _gc_state["bytes"] += results[0].nbytes
+        if _gc_state["recorded"] >= GC_EVERY or _gc_state["bytes"] >= GC_EVERY_BYTES:
+            _gc_state["recorded"] = _gc_state["bytes"] = 0
             gc.collect(1)
     outs = []
     for r, v in zip(results, out_values):

@@ -46,10 +46,11 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
     """Group element-wise nodes (see `fusible`) into `fused` nodes holding their region.
 
     Each fusible node joins the groups of all its fusible producers of the same shape and
-    of the groups that already read one of its inputs (siblings), merging them, unless that would create a cycle: a group may not both feed and read
-    a node outside it. Groups of fewer than `min_size` nodes are left alone; a group
-    stops growing at `max_size` nodes (generated functions stay a reasonable size). A
-    group none of whose values is used is dead code and disappears. The region
+    the groups that already read one of its inputs (siblings), merging them, unless
+    that would create a cycle: a group may not both feed and read a node outside it.
+    Groups of fewer than `min_size` nodes are left alone; a group stops growing at
+    `max_size` nodes (generated functions stay a reasonable size). A group none of
+    whose values is used is dead code and disappears. The region
     of a group has the group's external inputs (in order of first use) as inputs and,
     as outputs, the values read outside the group or returned by the graph.
 

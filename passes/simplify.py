@@ -26,8 +26,8 @@ def simplify(graph: Graph) -> Graph:
       (a "ones"/"zeros" value is a `ones_like`/`zeros_like`, possibly reshaped,
       broadcast or transposed: the head gradient `ones_like` multiplied in disappears);
     - `zeros - x` -> `negative(x)`; `x * c`, `x + c`, `x - c`, `c - x` with `c` a uniform
-      constant (see the `fold` pass) -> the scalar form (`_mul_scalar` ...); `x * 1.0`, `x / 1.0`, `x + 0.0`, `x - 0.0`,
-      `x ** 1.0` (scalar forms) -> `x`;
+      constant (see the `fold` pass) -> the scalar form (`_mul_scalar` ...);
+    - `x * 1.0`, `x / 1.0`, `x + 0.0`, `x - 0.0`, `x ** 1.0` (scalar forms) -> `x`;
     - `negative(negative(x))` -> `x`; `transpose(transpose(x))` -> `x` or one transpose;
     - `Reshape`, `broadcast_to` to the input's own type, and `_copy` -> `x`;
       `Reshape(Reshape(x))` -> one `Reshape`;
