@@ -123,3 +123,27 @@ def test_warnings_as_errors_give_a_clear_error_and_lose_nothing():
             y = nd.log(x)
         y.backward()
     np.testing.assert_array_equal(x.grad.asnumpy(), [1.0, np.inf])
+
+
+def test_nan_and_inf_through_deferred_fused_kernels():
+    """Large recorded arrays take the deferred path (tapegraph.lazy: one generated kernel
+    per pending chain, recomputed inside the backward's fused kernel): same values as
+    NumPy, NaN and Inf included."""
+    from tapegraph import lazy
+    n = max(lazy.LAZY_MIN, 1 << 10) if lazy.LAZY_MIN else 1 << 20
+    base = np.resize(SPECIAL, n).astype(np.float32)
+    x = nd.array(base)
+    x.attach_grad()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with mx.autograd.record():
+            y = nd.tanh(x) * nd.exp(x * 0.5) + x * x
+        y.backward()
+        xs = base.astype(np.float64)
+        want_y = np.tanh(xs) * np.exp(xs * 0.5) + xs * xs
+        want_g = ((1 - np.tanh(xs) ** 2) * np.exp(xs * 0.5)
+                  + np.tanh(xs) * 0.5 * np.exp(xs * 0.5) + 2 * xs)
+    np.testing.assert_allclose(y.asnumpy(), want_y.astype(np.float32), rtol=2e-6,
+                               equal_nan=True)
+    np.testing.assert_allclose(x.grad.asnumpy(), want_g.astype(np.float32), rtol=2e-5,
+                               equal_nan=True)

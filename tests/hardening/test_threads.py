@@ -201,3 +201,26 @@ def test_type_interning_gives_one_object_per_type_across_threads():
     _run_threads(worker, 6)
     for column in zip(*results):
         assert all(t is column[0] for t in column)
+
+
+def test_threads_with_deferred_large_arrays():
+    """Large recorded arrays are deferred and run as fused kernels on a shared worker
+    pool: threads doing this at once still get their own, correct gradients."""
+    from tapegraph import lazy
+    n = lazy.LAZY_MIN if lazy.LAZY_MIN else 1 << 20
+    barrier = threading.Barrier(3)
+
+    def worker(i):
+        base = np.linspace(-1.0, 1.0, n, dtype=np.float32) + np.float32(i)
+        x = nd.array(base)
+        x.attach_grad()
+        barrier.wait()
+        for _ in range(3):
+            with mx.autograd.record():
+                y = nd.tanh(x) * x + x * 2.0
+            y.backward()
+            t = np.tanh(base.astype(np.float64))
+            np.testing.assert_allclose(x.grad.asnumpy(), (1 - t * t) * base + t + 2.0,
+                                       rtol=1e-5, atol=1e-5)
+
+    _run_threads(worker, 3)
