@@ -33,6 +33,10 @@ defop("Convolution", "Convolution", ("data", "weight", "bias"))
 defop("Deconvolution", "Deconvolution", ("data", "weight", "bias"))
 defop("Pooling", "Pooling")
 defop("UpSampling", "UpSampling", variadic=True)
+for _name in ("SoftmaxOutput", "LinearRegressionOutput", "LogisticRegressionOutput",
+              "MAERegressionOutput"):
+    defop(_name, _name, ("data", "label"))
+NAMESPACE["Softmax"] = NAMESPACE["SoftmaxOutput"]
 defop("softmax", "softmax")
 defop("log_softmax", "log_softmax")
 defop("one_hot", "one_hot", ("indices",))

@@ -58,6 +58,7 @@ class Sample:
     note: str = ""
     build: Optional[Callable[..., Any]] = None  # inputs -> Graph, for region operators
     stop_gradient: bool = False  # gradient is zero by definition, not the derivative
+    grad_ref: Optional[Callable[..., Any]] = None  # loss layers: the defined first gradient
 
     @property
     def id(self) -> str:
@@ -85,8 +86,10 @@ def frac(*shape) -> In:
               margin=0.08)
 
 
-def S(op, inputs, ref, max_order=3, note="", stop_gradient=False, **attrs) -> Sample:
-    return Sample(op, list(inputs), ref, attrs, max_order, note, stop_gradient=stop_gradient)
+def S(op, inputs, ref, max_order=3, note="", stop_gradient=False, grad_ref=None,
+      **attrs) -> Sample:
+    return Sample(op, list(inputs), ref, attrs, max_order, note, stop_gradient=stop_gradient,
+                  grad_ref=grad_ref)
 
 
 def _sigmoid(v):
@@ -452,12 +455,28 @@ def _fused_graph(inputs):
     return g
 
 
+LABELS = np.array([0.0, 3.0, 1.0])
+LOSS = [  # output layers: the first gradient is the loss gradient MXNet defines
+    S("SoftmaxOutput", [x(3, 4), Const(LABELS)], lambda v, lab: _softmax(v),
+      grad_ref=lambda v, lab: (_softmax(v) - np.eye(4)[lab.astype(int)]) * 2.0 / 3,
+      grad_scale=2.0, normalization="batch"),
+    S("SoftmaxOutput", [x(3, 4), Const(LABELS)], lambda v, lab: _softmax(v),
+      grad_ref=lambda v, lab: (_softmax(v) - np.eye(4)[lab.astype(int)]) * (
+          lab != 3)[:, None] / 2, use_ignore=True, ignore_label=3.0, normalization="valid"),
+    S("LinearRegressionOutput", [x(3, 4), Const(np.ones((3, 4)))], lambda v, lab: v,
+      grad_ref=lambda v, lab: (v - lab) / 4),
+    S("LogisticRegressionOutput", [x(3, 4), Const(np.ones((3, 4)))], lambda v, lab: _sigmoid(v),
+      grad_ref=lambda v, lab: (_sigmoid(v) - lab) * 3.0 / 4, grad_scale=3.0),
+    S("MAERegressionOutput", [nz(3, 4), Const(np.zeros((3, 4)))], lambda v, lab: v,
+      grad_ref=lambda v, lab: np.sign(v - lab) / 4),
+]
+
 REGION = [
     Sample("fused", [x(3, 4), x(3, 4)], lambda a, b: np.sin(a) * b + np.exp(a),
            build=_fused_graph),
 ]
 
-SAMPLES: List[Sample] = UNARY + BINARY + SORT + REDUCE + SHAPE + NN + REGION
+SAMPLES: List[Sample] = UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION
 
 # Differentiable operators that the table does not cover, each with the reason.
 EXEMPT = {

@@ -229,3 +229,29 @@ def test_np_forward_values_against_mxnet(expr, np_mode):
 def test_np_array_keeps_numpy_dtypes(source, dtype):
     """MXNet 1.9.1: mx.np.array keeps a NumPy input's dtype; Python data is float32."""
     assert mx.np.array(source).dtype == np.dtype(dtype)
+
+
+with open(os.path.join(HERE, "..", "data", "mxnet", "loss_layers_golden.json")) as fh:
+    LOSS_LAYERS = json.load(fh)["cases"]
+
+
+@pytest.mark.parametrize("case", LOSS_LAYERS, ids=[
+    "%s-%d" % (c["op"], i) for i, c in enumerate(LOSS_LAYERS)])
+def test_output_layers_against_mxnet(case):
+    """MXNet's loss-layer gradients: the loss gradient, ignoring the head unless out_grad."""
+    x = mx.nd.array(case["x"], dtype="float64")
+    x.attach_grad()
+    with mx.autograd.record():
+        y = getattr(mx.nd, case["op"])(x, mx.nd.array(case["label"], dtype="float64"),
+                                       **case["attrs"])
+    y.backward(mx.nd.array(case["head"], dtype="float64"))
+    # MXNet keeps some intermediates of these layers in float32 even for float64 data
+    np.testing.assert_allclose(y.asnumpy(), case["forward"], rtol=1e-6, atol=1e-9)
+    want = np.array(case["grad"])
+    if case["attrs"].get("out_grad"):
+        # MXNet 1.9.1 multiplies by the softmax output instead of the head gradient here
+        # (imperative mode); tapegraph multiplies by the head gradient, as documented.
+        p, hot = y.asnumpy(), np.eye(y.shape[-1])[np.array(case["label"], dtype=int)]
+        np.testing.assert_allclose(want, (p - hot) * p, rtol=1e-6, atol=1e-9)
+        want = (p - hot) * np.array(case["head"])
+    np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-6, atol=1e-9)
