@@ -363,3 +363,23 @@ def test_np_functions_honour_out_and_reject_unknown_keywords():
                  lambda: mx.np.add(x, x, casting="unsafe")):
         with pytest.raises(TypeError, match="unexpected keyword argument"):
             call()
+
+
+def test_errors_on_deferred_arrays_lose_nothing():
+    """Large recorded arrays are pending (tapegraph.lazy) until read: bad input on them
+    raises the same clear errors and the graph still differentiates."""
+    from tapegraph import lazy
+    n = lazy.LAZY_MIN if lazy.LAZY_MIN else 1 << 20
+    x = nd.array(np.linspace(0, 1, n, dtype=np.float32))
+    x.attach_grad()
+    with mx.autograd.record():
+        y = nd.exp(x) * 2
+        for bad, error in ((lambda: y + nd.ones((5,)), MXNetError),
+                           (lambda: y.reshape((3, -1)), ShapeError),
+                           (lambda: y[n + 3], IndexingError),
+                           (lambda: nd.dot(y, nd.ones((2,))), ShapeError)):
+            with pytest.raises(error):
+                bad()
+        assert mx.autograd.is_recording()
+    y.backward()
+    np.testing.assert_allclose(x.grad.asnumpy(), 2 * np.exp(x.asnumpy()), rtol=1e-5)
