@@ -20,6 +20,7 @@ class World:
     """
 
     def __init__(self):
+        PLAN_CACHE.clear()  # so a legitimate LRU eviction can never look like a loss
         self.w = mx.nd.array([1.0, 2.0, 3.0])
         self.w.attach_grad()
         with mx.autograd.record():
