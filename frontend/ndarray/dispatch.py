@@ -40,6 +40,9 @@ def _op(name):
 
 
 def is_scalar(x: Any) -> bool:
+    t = type(x)
+    if t is float or t is int:  # fast path: isinstance against an ABC costs ~0.3 us
+        return True
     return isinstance(x, (numbers.Number, np.bool_)) and not isinstance(x, complex)
 
 

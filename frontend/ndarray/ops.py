@@ -44,8 +44,14 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
     """Define `mx.nd.<pyname>` calling operator `opname` on the named array arguments;
     other keyword arguments are the operator's attributes."""
     opdef = get_op(opname)
+    n_arrays = len(arg_names)
 
     def fn(*args, out=None, name=None, **kwargs):
+        # Fast path (the common `mx.nd.sin(x)`): exactly the arrays, nothing else.
+        if (not kwargs and out is None and not variadic and len(args) == n_arrays
+                and (isinstance(args[0], NDArray) if n_arrays == 1
+                     else all(isinstance(a, NDArray) for a in args))):
+            return invoke(opdef, args)
         if variadic:
             arrays, rest = list(args), []
         else:
