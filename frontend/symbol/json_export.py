@@ -104,8 +104,15 @@ def _is_comparison(name: str) -> bool:
     return any(w in name for w in ("equal", "greater", "less"))
 
 
+# Attributes MXNet requires even where their value is tapegraph's default.
+ALWAYS_WRITTEN = {"UpSampling": ("num_args", "sample_type")}
+
+
 def _plain_attrs(node: Node, drop=()) -> Dict[str, str]:
-    return {k: attr_text(v) for k, v in printed_attrs(node).items() if k not in drop}
+    attrs = {k: attr_text(v) for k, v in printed_attrs(node).items() if k not in drop}
+    for key in ALWAYS_WRITTEN.get(node.op, ()):
+        attrs.setdefault(key, attr_text(node.attrs[key]))
+    return attrs
 
 
 def _tg_keys(node: Node, args: Optional[List[Entry]] = None) -> Dict[str, str]:

@@ -92,3 +92,47 @@ def _export_col2im(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
     attrs["output_size"] = attr_text(tuple(a["shape"][2:]))
     attrs.update(_tg_keys(node))
     return w.emit("col2im", name, ins, attrs)
+
+
+def _along_axis_indices(w: JsonWriter, name: str, node_idx, idx: Entry, axis: int) -> Entry:
+    """gather_nd indices (ndim, *idx.shape): `idx` on `axis`, a broadcast arange on the
+    other axes (MXNet has no take_along_axis)."""
+    shape = tuple(node_idx.type.shape)
+    rows = []
+    for d, size in enumerate(shape):
+        if d == axis:
+            rows.append(_op(w, name, "Cast", [idx], dtype="float32"))
+            continue
+        line = _op(w, name, "_arange", [], start=0.0, stop=float(size), dtype="float32")
+        keep = tuple(size if k == d else 1 for k in range(len(shape)))
+        line = _op(w, name, "Reshape", [line], shape=keep)
+        rows.append(_op(w, name, "broadcast_to", [line], shape=shape))
+    return _op(w, name, "stack", rows, axis=0, num_args=len(rows))
+
+
+@lowering("_take_along_axis")
+def _export_take_along(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
+    axis = int(node.attrs["axis"]) % len(node.inputs[0].type.shape)
+    indices = _along_axis_indices(w, name, node.inputs[1], ins[1], axis)
+    return w.emit("gather_nd", name, [ins[0], indices], _tg_keys(node, ins))
+
+
+@lowering("_put_along_axis")
+def _export_put_along(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
+    shape = tuple(node.attrs["shape"])
+    axis = int(node.attrs["axis"]) % len(shape)
+    indices = _along_axis_indices(w, name, node.inputs[1], ins[1], axis)
+    # the adjoint of gather_nd: repeated indices add up, as in the IR operator
+    attrs = dict(_tg_keys(node, ins), shape=attr_text(shape))
+    return w.emit("_backward_gather_nd", name, [ins[0], indices], attrs)
+
+
+@lowering("ones_like", "zeros_like")
+def _export_fill_like(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
+    # A constant of the (static) shape: MXNet would otherwise still run the producer of
+    # the input for nothing, and some operators refuse an output nobody reads.
+    t = node.outputs[0].type
+    if not t.shape:  # MXNet's legacy shapes cannot say "0-d": keep the *_like operator
+        return w.emit(node.op, name, ins, {})
+    attrs = dict(_tg_keys(node, ins), shape=attr_text(tuple(t.shape)), dtype=t.dtype)
+    return w.emit("_ones" if node.op == "ones_like" else "_zeros", name, [], attrs)

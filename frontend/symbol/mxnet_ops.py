@@ -55,11 +55,13 @@ class OpMapping:
                 continue
             name = (self.rename or {}).get(key, key)
             value = attr_value(text)
-            if name in TUPLE_ATTRS and (value is None or isinstance(value, int)):
+            if name in TUPLE_ATTRS and (value is None or isinstance(value, int)) \
+                    and (self.ir_op, name) not in SCALAR_ATTRS:
                 value = (value,)  # MXNet writes a 1-tuple as a bare number: begin="0"
             attrs[name] = value
         for key, value in attrs.items():
-            _check_type(key, value, raw)
+            if (self.ir_op, key) not in SCALAR_ATTRS:
+                _check_type(key, value, raw)
         if self.same_attrs:
             opdef = REGISTRY.get(self.ir_op)
             unknown = [k for k in attrs if k not in opdef.attrs]
@@ -83,6 +85,8 @@ class OpMapping:
         return 1
 
 
+# Exceptions: operators whose attribute of that name is a single number.
+SCALAR_ATTRS = {("slice_axis", "begin"), ("slice_axis", "end")}
 # Attributes that must be numbers whatever the operator (the text could be anything).
 NUMBER_ATTRS = {"num_hidden", "num_filter", "num_outputs", "num_args", "num_group", "dim",
                 "depth", "input_dim", "output_dim", "scalar", "eps", "momentum", "p",
@@ -221,7 +225,7 @@ def _table() -> Dict[str, OpMapping]:
     for alias, short in _ALIASES.items():
         table[alias] = broadcasting(_BINARY[short])
     sum_of = {"num_args": "num_args"}
-    table.update({
+    specials = {
         "add_n": OpMapping("elemwise_add", _add_n, ignore=tuple(sum_of), arity=(1, None)),
         "ElementWiseSum": OpMapping("elemwise_add", _add_n, ignore=tuple(sum_of),
                                     arity=(1, None)),
@@ -240,7 +244,10 @@ def _table() -> Dict[str, OpMapping]:
                                    ignore=("grad_scale", "ignore_label", "multi_output",
                                            "use_ignore", "preserve_shape", "normalization",
                                            "out_grad", "smooth_alpha")),
-    })
+    }
+    for name, mapping in specials.items():  # an operator the IR has itself maps to itself
+        if name not in REGISTRY:
+            table[name] = mapping
     if "Dropout" in table:
         table["Dropout"] = OpMapping("Dropout", _dropout, arity=(1, 2),
                                      ignore=("cudnn_off", "p", "mode", "axes"))
