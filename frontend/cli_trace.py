@@ -105,6 +105,10 @@ def trace(script: str, out_dir: str, args: List[str]) -> int:
         runpy.run_path(script, run_name="__main__")
     except SystemExit as e:
         status = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except Exception:  # the script's own error: show it, keep the graphs written so far
+        import traceback
+        traceback.print_exc()
+        status = 1
     finally:
         sys.argv = saved_argv
         remove()
