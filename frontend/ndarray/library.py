@@ -28,6 +28,8 @@ NAMESPACE["flatten"] = NAMESPACE["Flatten"]
 defop("batch_dot", "batch_dot", ("lhs", "rhs"))
 defop("LeakyReLU", "LeakyReLU", ("data", "gamma"))
 defop("LayerNorm", "LayerNorm", ("data", "gamma", "beta"))
+defop("InstanceNorm", "InstanceNorm", ("data", "gamma", "beta"))
+defop("L2Normalization", "L2Normalization")
 defop("Embedding", "Embedding", ("data", "weight"))
 defop("Convolution", "Convolution", ("data", "weight", "bias"))
 defop("Deconvolution", "Deconvolution", ("data", "weight", "bias"))
@@ -128,6 +130,14 @@ def where(condition, x, y, out=None, **kw):
     if c.shape != shape:
         c = invoke(get_op("broadcast_to"), [c], {"shape": shape})
     return _finish(invoke(get_op("where"), [c, x, y], out_cls=cls), out)
+
+
+def softmax_cross_entropy(data, label, out=None, **kw):
+    """Sum over the batch of -log(softmax(data)[i, label[i]]), shape (1,) (MXNet's op)."""
+    logp = invoke(get_op("log_softmax"), _as_inputs([data]), {"axis": -1})
+    picked = invoke(get_op("pick"), [logp, _as_inputs([label])[0]], {"axis": -1})
+    total = invoke(get_op("negative"), [invoke(get_op("sum"), [picked], {})])
+    return _finish(no_zero_dim(total), out)
 
 
 def add_n(*args, out=None, **kw):
@@ -262,7 +272,7 @@ def diag(data, k=0, axis1=0, axis2=1, out=None, **kw):
 
 NAMESPACE["Concat"] = NAMESPACE["concat"]
 NAMESPACE["diag"] = diag
-NAMESPACE.update(where=where, add_n=add_n, ElementWiseSum=add_n, norm=norm, clip=clip,
+NAMESPACE.update(softmax_cross_entropy=softmax_cross_entropy, where=where, add_n=add_n, ElementWiseSum=add_n, norm=norm, clip=clip,
                  stack=stack, flip=flip, reverse=flip, squeeze=squeeze,
                  broadcast_axis=broadcast_axis, broadcast_axes=broadcast_axis,
                  broadcast_like=broadcast_like, reshape_like=reshape_like, slice_like=slice_like)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ShapeError
-from ..registry import register
-from ..types import TensorType
+from tapegraph.ir.errors import ShapeError
+from tapegraph.ir.registry import register
+from tapegraph.ir.types import TensorType
 from .rules import fmt_shape
 from ._emit import broadcast, mul, scale, sub
 

@@ -1,4 +1,5 @@
-"""LayerNorm: normalise over one axis, then scale by gamma and shift by beta."""
+"""Normalisation layers: LayerNorm (one axis), InstanceNorm (spatial axes per sample and
+channel), L2Normalization. Gradients are compositions of registered operators."""
 from __future__ import annotations
 
 import numpy as np
@@ -44,23 +45,109 @@ def layer_norm(x, gamma, beta, axis, eps, output_mean_var):
     return out.astype(x.dtype, copy=False)
 
 
+def standardize_vjp(b, x, g, gamma_shape, gamma, axes, eps):
+    """Gradients of (x - mean) / sqrt(var + eps) * gamma_b (statistics over `axes`;
+    gamma reshaped to `gamma_shape` and broadcast): [dx, dgamma (summed to gamma's
+    layout), xhat]."""
+    shape = x.type.shape
+
+    def mean(v):
+        return broadcast(b, b.op("mean", v, axis=axes, keepdims=True), shape)
+
+    xc = sub(b, x, mean(x))
+    inv = b.op("_power_scalar", shift(b, mean(b.op("square", xc)), float(eps)), scalar=-0.5)
+    xhat = mul(b, xc, inv)
+    dxhat = mul(b, g, broadcast(b, reshape(b, gamma, gamma_shape), shape))
+    inner = sub(b, sub(b, dxhat, mean(dxhat)), mul(b, xhat, mean(mul(b, dxhat, xhat))))
+    return mul(b, inv, inner), xhat
+
+
+def _sum_except(b, v, keep_axis):
+    others = tuple(i for i in range(v.type.ndim) if i != keep_axis)
+    return b.op("sum", v, axis=others) if others else v
+
+
 @layer_norm.gradient
 def _ln_vjp(b, n, g):
     x, gamma, _ = n.inputs
     shape = x.type.shape
     axis = _ln_axis(len(shape), n.attrs["axis"])
-    others = tuple(i for i in range(len(shape)) if i != axis)
+    dx, xhat = standardize_vjp(b, x, g[0], _keep(shape, axis), gamma, (axis,), n.attrs["eps"])
+    return [dx, _sum_except(b, mul(b, g[0], xhat), axis), _sum_except(b, g[0], axis)]
 
-    def mean(v):
-        return broadcast(b, b.op("mean", v, axis=(axis,), keepdims=True), shape)
 
-    xc = sub(b, x, mean(x))
-    inv = b.op("_power_scalar", shift(b, mean(b.op("square", xc)), float(n.attrs["eps"])),
+def _in_infer(ins, attrs):
+    data, gamma, beta = ins
+    if data.ndim < 3:
+        raise ShapeError("InstanceNorm: expected (N, C, spatial...) input, got %s"
+                         % fmt_shape(data.shape))
+    for name, t in (("gamma", gamma), ("beta", beta)):
+        if t.shape != (data.shape[1],):
+            raise ShapeError("InstanceNorm: %s has shape %s, expected (%d,)"
+                             % (name, fmt_shape(t.shape), data.shape[1]))
+    return [data]
+
+
+@register("InstanceNorm", _in_infer, num_inputs=3, attrs={"eps": 1e-3},
+          mxnet_np="InstanceNorm")
+def instance_norm(x, gamma, beta, eps):
+    """Normalise each (sample, channel) over the spatial axes, then scale and shift."""
+    axes = tuple(range(2, x.ndim))
+    keep = _keep(x.shape, 1)
+    mean = x.mean(axis=axes, keepdims=True)
+    var = x.var(axis=axes, keepdims=True)
+    out = (x - mean) / np.sqrt(var + eps) * gamma.reshape(keep) + beta.reshape(keep)
+    return out.astype(x.dtype, copy=False)
+
+
+@instance_norm.gradient
+def _in_vjp(b, n, g):
+    x, gamma, _ = n.inputs
+    shape = x.type.shape
+    axes = tuple(range(2, len(shape)))
+    dx, xhat = standardize_vjp(b, x, g[0], _keep(shape, 1), gamma, axes, n.attrs["eps"])
+    return [dx, _sum_except(b, mul(b, g[0], xhat), 1), _sum_except(b, g[0], 1)]
+
+
+_L2_MODES = {"instance": lambda nd: tuple(range(1, nd)), "channel": lambda nd: (1,),
+             "spatial": lambda nd: tuple(range(2, nd))}
+
+
+def _l2_axes(ndim, mode):
+    if mode not in _L2_MODES:
+        raise ShapeError("L2Normalization: mode must be instance, channel or spatial, got %r"
+                         % (mode,))
+    axes = _L2_MODES[mode](ndim)
+    if not axes or max(axes) >= ndim:
+        raise ShapeError("L2Normalization: mode %r needs more than %d dimensions" % (mode, ndim))
+    return axes
+
+
+def _l2_infer(ins, attrs):
+    _l2_axes(ins[0].ndim, attrs["mode"])
+    return [ins[0]]
+
+
+@register("L2Normalization", _l2_infer, attrs={"eps": 1e-10, "mode": "instance"},
+          mxnet_np="L2Normalization")
+def l2_normalization(x, eps, mode):
+    """x / sqrt(sum(x^2) + eps), the sum over all axes but the first (instance), the
+    channel axis (channel) or the spatial axes (spatial)."""
+    axes = _l2_axes(x.ndim, mode)
+    return (x / np.sqrt((x * x).sum(axis=axes, keepdims=True) + eps)).astype(x.dtype,
+                                                                             copy=False)
+
+
+@l2_normalization.gradient
+def _l2_vjp(b, n, g):
+    x = n.inputs[0]
+    shape = x.type.shape
+    axes = _l2_axes(len(shape), n.attrs["mode"])
+
+    def total(v):
+        return broadcast(b, b.op("sum", v, axis=axes, keepdims=True), shape)
+
+    inv = b.op("_power_scalar", shift(b, total(b.op("square", x)), float(n.attrs["eps"])),
                scalar=-0.5)
-    xhat = mul(b, xc, inv)
-    dxhat = mul(b, g[0], broadcast(b, reshape(b, gamma, _keep(shape, axis)), shape))
-    inner = sub(b, sub(b, dxhat, mean(dxhat)), mul(b, xhat, mean(mul(b, dxhat, xhat))))
-    dx = mul(b, inv, inner)
-    dgamma = b.op("sum", mul(b, g[0], xhat), axis=others) if others else mul(b, g[0], xhat)
-    dbeta = b.op("sum", g[0], axis=others) if others else g[0]
-    return [dx, dgamma, dbeta]
+    y = mul(b, x, inv)
+    return [mul(b, inv, sub(b, g[0], mul(b, y, total(mul(b, g[0], y)))))]

@@ -414,6 +414,13 @@ NN = [
     S("LayerNorm", [x(2, 5), pos(5), x(5)],
       lambda v, g, b: (v - v.mean(-1, keepdims=True)) / np.sqrt(
           v.var(-1, keepdims=True) + 1e-5) * g + b),
+    S("InstanceNorm", [x(2, 3, 2, 2), pos(3), x(3)],
+      lambda v, g, b: (v - v.mean((2, 3), keepdims=True)) / np.sqrt(
+          v.var((2, 3), keepdims=True) + 1e-3) * g.reshape(1, 3, 1, 1) + b.reshape(1, 3, 1, 1)),
+    S("L2Normalization", [x(2, 3, 2)],
+      lambda v: v / np.sqrt((v * v).sum((1, 2), keepdims=True) + 1e-10)),
+    S("L2Normalization", [x(2, 3, 2, 2)],
+      lambda v: v / np.sqrt((v * v).sum(1, keepdims=True) + 0.1), mode="channel", eps=0.1),
     S("Convolution", [x(2, 2, 5, 5), x(3, 2, 3, 3), x(3)],
       lambda d, w, b: _conv_ref(d, w, b, stride=(2, 2), pad=(1, 1)), kernel=(3, 3),
       stride=(2, 2), pad=(1, 1), num_filter=3),

@@ -27,6 +27,11 @@ EXPRS = [
  "mx.nd.Pooling(x.reshape((1, 1, 3, 4)), global_pool=True, pool_type='max', kernel=(1, 1))",
  "mx.nd.Activation(x, act_type='softrelu')", "mx.nd.softsign(x)", "mx.nd.arccosh(x + 2)", "mx.nd.rint(x * 3)",
  "mx.nd.fix(x * 3)", "mx.nd.round(x * 3 + 0.5)", "mx.nd.trunc(x * 3)",
+ "mx.nd.L2Normalization(x)", "mx.nd.L2Normalization(x.reshape((1, 3, 2, 2)), mode='channel')",
+ "mx.nd.L2Normalization(x.reshape((1, 3, 2, 2)), mode='spatial', eps=0.1)",
+ "mx.nd.InstanceNorm(x.reshape((1, 3, 2, 2)), mx.nd.array([1, 2, 3]), mx.nd.array([0, 1, 0]))",
+ "mx.nd.softmax_cross_entropy(x, mx.nd.array([0, 3, 1]))", "mx.nd.SoftmaxOutput(x, mx.nd.array([0, 3, 1]))",
+ "mx.nd.LogisticRegressionOutput(x, mx.nd.zeros((3, 4)))",
 ]
 
 x = mx.nd.array(np.random.RandomState(5).uniform(-1, 1, (3, 4)))
