@@ -38,9 +38,9 @@ def one_node_graph(sample, arrays):
     return b.graph(sample.op.strip("_") or "op", values, outs)
 
 
-def export_case(case_id, graph, feed):
+def export_case(case_id, graph, feed, np_mode=False):
     from tapegraph.symbol import ExportError, Symbol
-    sym = Symbol.from_graph(graph)
+    sym = Symbol.from_graph(graph, np_mode=np_mode)
     try:
         text = sym.tojson()
     except ExportError as e:
@@ -64,6 +64,9 @@ def cases_for(index, sample):
     feed = {v.hint: a for v, a in zip(graph.inputs, arrays)}
     case_id = "%s#%d" % (sample.id, index)
     out = [export_case(case_id + "/forward", graph, feed)]
+    opdef = mx.ir.get_op(sample.op)
+    if opdef.mxnet_np and set(opdef.attrs) <= {"scalar"}:  # exported with its np name
+        out.append(export_case(case_id + "/forward_np", graph, feed, np_mode=True))
     wrt = [i for i, spec in enumerate(sample.inputs) if not isinstance(spec, Const)]
     if wrt and sample.max_order >= 1 and mx.ir.get_op(sample.op).differentiable:
         out.append(export_case(case_id + "/grad", grad(graph, wrt=wrt), feed))
