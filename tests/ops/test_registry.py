@@ -58,12 +58,22 @@ def test_kernel_and_shape_rule(sample):
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-9)
 
 
+@pytest.fixture
+def draws(request):
+    """Input draws per sample: 1 by default, 6 with --long."""
+    return 6 if request.config.getoption("--long") else 1
+
+
 @pytest.mark.parametrize("sample", SAMPLES, ids=IDS)
-def test_gradients_match_finite_differences(sample):
-    arrays = draw_inputs(sample)
+def test_gradients_match_finite_differences(sample, draws):
     wrt = diff_positions(sample)
     if not wrt:
         pytest.skip("no float inputs")  # only one_hot: output depends on indices only
+    for k in range(draws):
+        _check_orders(sample, draw_inputs(sample, salt="" if k == 0 else str(k)), wrt)
+
+
+def _check_orders(sample, arrays, wrt):
     steps = derive(sample, arrays, sample.max_order)
     for order, (s, feed, g) in enumerate(steps, start=1):
         if sample.stop_gradient:
