@@ -81,6 +81,7 @@ class _DotWriter:
         self.node_attrs = node_attrs
         self.show_shapes = show_shapes
         self.lines: List[str] = []
+        self.edges: List[str] = []
         self.ids: Dict[object, str] = {}
         self.producer: Dict[Value, str] = {}
         self.linked: set = set()
@@ -104,8 +105,9 @@ class _DotWriter:
         if v is not None and self.show_shapes:
             attrs["label"] = shape_label(v)
         attrs.update(extra or {})
-        self.lines.append("%s%s -> %s%s" % (indent, src, dst,
-                                            " " + _attrs(attrs) if attrs else ""))
+        # Edges go at the top level: an edge written inside a cluster would pull its
+        # endpoints into that cluster.
+        self.edges.append("  %s -> %s%s" % (src, dst, " " + _attrs(attrs) if attrs else ""))
 
     def body(self, graph: Graph, indent: str, env: Dict[Value, str]) -> None:
         """Nodes and data edges of `graph`; `env` maps values to the DOT ids producing them."""
@@ -199,6 +201,7 @@ def to_dot(graph: Graph, title: Optional[str] = None,
     if graph.outputs:
         w.lines.append("  {rank=max; %s}" % " ".join("out%d" % i
                                                     for i in range(len(graph.outputs))))
+    w.lines.extend(w.edges)
     if legend:
         w.lines.extend(_legend(has_backward))
     w.lines.append("}")
