@@ -130,3 +130,6 @@ def test_dot_of_a_region_graph_is_a_cluster():
     fused = Node("fused", [outer_x], [out], {}, region)
     text = to_dot(Graph("g", [outer_x], [fused], [out]))
     assert "subgraph cluster_0" in text and "fused (2 ops)" in text
+    cluster = text[text.index("subgraph cluster_0"):]
+    cluster = cluster[:cluster.index("\n  }")]
+    assert "->" not in cluster  # an edge inside a cluster would pull its endpoints in
