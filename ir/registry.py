@@ -6,6 +6,7 @@ from registered operators, so the gradient pass applies to its own output.
 """
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 from .errors import MXNetError, ShapeError
@@ -97,7 +98,7 @@ class OpDef:
             raise ShapeError("operator %s takes %d input(s), got %d"
                              % (self.name, self.num_inputs, len(in_types)))
         try:
-            return list(self.infer_fn(list(in_types), attrs))
+            out = list(self.infer_fn(list(in_types), attrs))
         except MXNetError:
             raise
         except (TypeError, ValueError, IndexError, KeyError, ZeroDivisionError,
@@ -106,9 +107,35 @@ class OpDef:
                              "attributes %s (%s: %s)"
                              % (self.name, ", ".join(map(repr, in_types)),
                                 _short_attrs(attrs), type(e).__name__, e)) from e
+        for t in out:
+            if t.nbytes > MAX_RESULT_BYTES:
+                raise ShapeError("operator %s: its output %r needs %s, more than this "
+                                 "machine's %s of memory"
+                                 % (self.name, t, _bytes(t.nbytes), _bytes(MAX_RESULT_BYTES)))
+        return out
 
     def __repr__(self) -> str:
         return "<OpDef %s>" % self.name
+
+
+def _physical_memory() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return 1 << 42
+
+
+# No single result may be larger than the machine's memory: an absurd shape attribute
+# (tile, repeat, one_hot depth...) is refused before any kernel allocates.
+MAX_RESULT_BYTES = _physical_memory()
+
+
+def _bytes(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return "%.1f %s" % (n, unit) if unit != "B" else "%d B" % n
+        n /= 1024.0
+    return "%d B" % n
 
 
 def _short_attrs(attrs: Dict[str, Any]) -> str:

@@ -25,13 +25,17 @@ class TensorType:
     values holds only a handful of type objects.
     """
 
-    __slots__ = ("shape", "dtype", "_key")
+    __slots__ = ("shape", "dtype", "_key", "nbytes")
     _interned: Dict[Tuple[Tuple[int, ...], str], "TensorType"] = {}
 
     def __init__(self, shape: Tuple[int, ...], dtype: str):
         self.shape = shape
         self.dtype = dtype
         self._key = (shape, dtype)
+        size = 1
+        for s in shape:
+            size *= s
+        self.nbytes = size * np.dtype(dtype).itemsize  # computed once per interned type
 
     @classmethod
     def get(cls, shape, dtype) -> "TensorType":
@@ -71,10 +75,6 @@ class TensorType:
         for s in self.shape:
             n *= s
         return n
-
-    @property
-    def nbytes(self) -> int:
-        return self.size * np.dtype(self.dtype).itemsize
 
     def __repr__(self) -> str:
         return format_type(self)

@@ -6,7 +6,9 @@ from typing import Any
 import numpy as np
 
 from ..ir.errors import DTypeError, MXNetError, ShapeError
+from ..ir import TensorType
 from ..ir.ops.rules import check_shape_attr
+from ..ir.registry import MAX_RESULT_BYTES
 
 
 def _check_dtype(dtype):
@@ -75,6 +77,14 @@ def ragged_where(data: Any) -> str:
     return ""
 
 
+def fits_in_memory(t: TensorType, what: str) -> None:
+    """Refuse, before allocating, an array larger than the machine's memory (the OS
+    would hand out the pages lazily and kill the process when they are touched)."""
+    if t.nbytes > MAX_RESULT_BYTES:
+        raise ShapeError("%s: an array %r needs %.1f GiB, more than this machine's %.1f GiB "
+                         "of memory" % (what, t, t.nbytes / 2 ** 30, MAX_RESULT_BYTES / 2 ** 30))
+
+
 def shape_arg(shape) -> tuple:
     if isinstance(shape, (int, np.integer)):
         shape = (int(shape),)
@@ -84,6 +94,7 @@ def shape_arg(shape) -> tuple:
 def make(cls, fill, shape, dtype):
     shape = shape_arg(shape)
     dt = _check_dtype(dtype if dtype is not None else np.float32)
+    fits_in_memory(TensorType.get(shape, dt), "zeros")
     if fill == "empty" or fill == 0:
         return cls._wrap(np.zeros(shape, dtype=dt))
     return cls._wrap(np.full(shape, fill, dtype=dt))
@@ -101,6 +112,7 @@ def arange(cls, start, stop=None, step=1.0, repeat=1, dtype=None):
         raise MXNetError("arange: start, stop and step must be finite numbers, got %r, %r, %r"
                          % (start, stop, step)) from None
     check_shape_attr((count * int(repeat),), "arange")  # before allocating anything
+    fits_in_memory(TensorType.get((count * int(repeat),), dt), "arange")
     data = np.arange(start, stop, step, dtype=dt)
     if repeat != 1:
         data = np.repeat(data, repeat)

@@ -5,12 +5,15 @@ import numpy as np
 
 from .. import random as _random
 from .ndarray import NDArray
-from .creation import shape_arg
+from ..ir import TensorType
+from .creation import _check_dtype, fits_in_memory, shape_arg
 
 
 def _sample(fn, shape, dtype, cls):
     shape = shape_arg(shape if shape is not None else ())
-    return cls._wrap(np.asarray(fn(shape), dtype=np.dtype(dtype or np.float32)))
+    dt = _check_dtype(dtype or np.float32)
+    fits_in_memory(TensorType.get(shape, "float64"), "random")  # NumPy samples in float64
+    return cls._wrap(np.asarray(fn(shape), dtype=dt))
 
 
 def uniform(low=0.0, high=1.0, shape=(1,), dtype=None, ctx=None, out=None, **kw) -> NDArray:

@@ -4,16 +4,19 @@ from __future__ import annotations
 import numpy as np
 
 from .. import random as _random
-from ..ndarray.creation import shape_arg
+from ..ir import TensorType
+from ..ndarray.creation import _check_dtype, fits_in_memory, shape_arg
 from .ndarray import ndarray
 
 
 def _sample(values, dtype) -> ndarray:
-    return ndarray._wrap(np.asarray(values, dtype=np.dtype(dtype or np.float32)))
+    return ndarray._wrap(np.asarray(values, dtype=_check_dtype(dtype or np.float32)))
 
 
 def _shape(size):
-    return () if size is None else shape_arg(size)
+    shape = () if size is None else shape_arg(size)
+    fits_in_memory(TensorType.get(shape, "float64"), "random")  # NumPy samples in float64
+    return shape
 
 
 def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, out=None) -> ndarray:

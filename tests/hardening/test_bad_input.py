@@ -8,8 +8,10 @@ import pytest
 
 import tapegraph as mx
 from tapegraph.base import (DTypeError, GradReqError, IndexingError, MXNetError, ShapeError)
+from tapegraph.ir.registry import MAX_RESULT_BYTES
 
 nd = mx.nd
+RAM_F32 = MAX_RESULT_BYTES // 4  # float32 elements that fill this machine's memory
 
 
 def _recorded(W, fn):
@@ -141,6 +143,20 @@ CASES = [
     ("absurd_arange", lambda W: nd.arange(0, 1e15), ShapeError, ["arange", "too many"]),
     ("absurd_broadcast", lambda W: nd.broadcast_to(W.w[0:1], shape=(10 ** 7, 10 ** 7)),
      ShapeError, ["broadcast_to", "too many"]),
+    ("larger_than_memory", lambda W: nd.zeros((RAM_F32 + 1,)), ShapeError,
+     ["needs", "more than this machine's"]),
+    ("larger_than_memory_np", lambda W: mx.np.ones((2, RAM_F32 // 2 + 1)), ShapeError,
+     ["more than this machine's"]),
+    ("larger_than_memory_random", lambda W: nd.random.uniform(shape=(RAM_F32 // 2 + 1,)),
+     ShapeError, ["random", "more than this machine's"]),
+    ("larger_than_memory_arange", lambda W: nd.arange(0, RAM_F32 + 1), ShapeError,
+     ["arange", "more than this machine's"]),
+    ("absurd_tile", lambda W: nd.tile(W.w, reps=(10 ** 9, 10 ** 9)), ShapeError,
+     ["operator tile", r"f32\[1000000000,3000000000\]", "more than this machine's"]),
+    ("absurd_repeat", lambda W: nd.repeat(W.w, repeats=RAM_F32), ShapeError,
+     ["operator repeat", "more than this machine's"]),
+    ("absurd_one_hot", lambda W: nd.one_hot(nd.array([1.0]), depth=RAM_F32 + 1), ShapeError,
+     ["operator one_hot", "more than this machine's"]),
     ("non_integer_shape", lambda W: nd.zeros((2.5, 3)), ShapeError,
      ["not a tuple of integers"]),
     ("index_oob", lambda W: nd.ones((3, 4))[5], IndexingError,
