@@ -50,6 +50,8 @@ defop("repeat", "repeat")
 defop("SwapAxis", "SwapAxis")
 NAMESPACE["swapaxes"] = NAMESPACE["SwapAxis"]
 defop("squeeze", "squeeze")
+defop("Pad", "Pad")
+NAMESPACE["pad"] = NAMESPACE["Pad"]
 defop("cumsum", "cumsum")
 defop("sort", "sort")
 defop("argsort", "argsort")
@@ -270,7 +272,49 @@ def diag(data, k=0, axis1=0, axis2=1, out=None, **kw):
     raise MXNetError("diag: expected a 1-D or 2-D array, got %d-D" % data.ndim)
 
 
+def gather_nd(data, indices, out=None, **kw):
+    """data[indices[0][j], indices[1][j], ...] for each position j of indices[0]: the first
+    M axes are indexed (M = indices.shape[0]), the rest are kept. Recorded as a `take` on
+    the flattened leading axes, so the gradient adds up repeated positions."""
+    data = _as_inputs([data])[0]
+    idx = np.asarray(indices._data if isinstance(indices, NDArray) else indices)
+    m = idx.shape[0]
+    if m > data.ndim:
+        raise MXNetError("gather_nd: indices index %d axes of a %d-d array" % (m, data.ndim))
+    lead = data.shape[:m]
+    flat_idx = np.ravel_multi_index(tuple(np.asarray(i, dtype=np.int64) for i in idx), lead,
+                                    mode="wrap")
+    flat = invoke(get_op("Reshape"), [data], {"shape": (-1,) + data.shape[m:],
+                                              "reverse": False})
+    return _finish(invoke(get_op("take"), [flat, NDArray._wrap(np.asarray(flat_idx))],
+                          {"axis": 0, "mode": "clip"}, out_cls=type(data)), out)
+
+
+def shape_array(data, out=None, **kw):
+    """The shape as a 1-D int64 array (not recorded: it has no gradient)."""
+    return _finish(type(data)._wrap(np.array(data.shape, dtype=np.int64)), out)
+
+
+def size_array(data, out=None, **kw):
+    """The number of elements as a (1,) int64 array (not recorded)."""
+    return _finish(type(data)._wrap(np.array([data.size], dtype=np.int64)), out)
+
+
+def moments(data, axes=None, keepdims=False, out=None, **kw):
+    """[mean, variance] over `axes` (recorded, differentiable)."""
+    data = _as_inputs([data])[0]
+    attrs = {"axis": _axis(axes), "keepdims": True, "exclude": False}
+    mean = invoke(get_op("mean"), [data], attrs)
+    centred = data - invoke(get_op("broadcast_to"), [mean], {"shape": data.shape})
+    var = invoke(get_op("mean"), [centred * centred], dict(attrs, keepdims=bool(keepdims)))
+    if not keepdims:
+        mean = invoke(get_op("Reshape"), [mean], {"shape": var.shape, "reverse": False})
+    return [mean, var]
+
+
 NAMESPACE["Concat"] = NAMESPACE["concat"]
+NAMESPACE.update(gather_nd=gather_nd, shape_array=shape_array, size_array=size_array,
+                 moments=moments)
 NAMESPACE["diag"] = diag
 NAMESPACE.update(softmax_cross_entropy=softmax_cross_entropy, where=where, add_n=add_n, ElementWiseSum=add_n, norm=norm, clip=clip,
                  stack=stack, flip=flip, reverse=flip, squeeze=squeeze,

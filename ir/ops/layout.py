@@ -1,5 +1,5 @@
 """Layout operators: squeeze, Flatten, stack, slice_axis, tile, repeat, reverse (flip),
-SwapAxis, UpSampling (nearest). Each gradient is a reshape, a reduction or the operator's own adjoint."""
+SwapAxis, UpSampling (nearest), Pad (constant). Each gradient is a reshape, a reduction or the operator's own adjoint."""
 from __future__ import annotations
 
 import numpy as np
@@ -252,3 +252,34 @@ def _upsampling_vjp(b, n, g):
     s = int(n.attrs["scale"])
     blocks = reshape(b, g[0], (nb, c, h, s, w, s))
     return [b.op("sum", blocks, axis=(3, 5))]
+
+
+def _pad_pairs(ndim, pad_width):
+    pw = tuple(int(p) for p in pad_width)
+    if len(pw) != 2 * ndim or any(p < 0 for p in pw):
+        raise ShapeError("Pad: pad_width needs 2 non-negative entries per axis (%d), got %r"
+                         % (2 * ndim, pad_width))
+    return [(pw[2 * i], pw[2 * i + 1]) for i in range(ndim)]
+
+
+def _pad_infer(ins, attrs):
+    t = ins[0]
+    if attrs["mode"] != "constant":
+        raise ShapeError("Pad: only mode='constant' is supported, got %r" % (attrs["mode"],))
+    pairs = _pad_pairs(t.ndim, attrs["pad_width"])
+    return [TensorType.get(tuple(s + a + b for s, (a, b) in zip(t.shape, pairs)), t.dtype)]
+
+
+@register("Pad", _pad_infer, attrs={"mode": "constant", "pad_width": REQUIRED,
+                                    "constant_value": 0.0}, mxnet_np="_npi_pad")
+def pad(x, mode, pad_width, constant_value):
+    """Pad each axis with `constant_value` (pad_width: before/after pairs per axis)."""
+    return np.pad(x, _pad_pairs(x.ndim, pad_width), constant_values=constant_value)
+
+
+@pad.gradient
+def _pad_vjp(b, n, g):
+    shape = n.inputs[0].type.shape
+    pairs = _pad_pairs(len(shape), n.attrs["pad_width"])
+    return [b.op("slice", g[0], begin=tuple(a for a, _ in pairs),
+                 end=tuple(a + s for (a, _), s in zip(pairs, shape)), step=())]

@@ -42,6 +42,10 @@ PROGRAMS = {
     "deconv_upsample_diag": (lambda x, w: mx.nd.diag(mx.nd.UpSampling(mx.nd.Deconvolution(
         x, w, kernel=(2, 2), stride=(2, 2), num_filter=1), scale=2).reshape((8, 8))) ** 2,
                              [rng.uniform(-1, 1, (1, 2, 2, 2)), rng.uniform(-1, 1, (2, 1, 2, 2))]),
+    "gather_nd_pad_moments": (lambda m: mx.nd.gather_nd(mx.nd.pad(
+        m.reshape((1, 1, 3, 4)), mode="constant", pad_width=(0, 0, 0, 0, 1, 0, 0, 1)).reshape(
+            (4, 5)), mx.nd.array([[0, 1, 1], [4, 2, 2]])) * mx.nd.moments(m, axes=(1,))[1],
+                              [M]),
     "topk_sort": (lambda m: mx.nd.topk(m, k=2, ret_typ="value") * mx.nd.sort(m, axis=1)[:, 1:3],
                   [M]),
 }

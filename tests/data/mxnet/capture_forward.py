@@ -32,6 +32,10 @@ EXPRS = [
  "mx.nd.InstanceNorm(x.reshape((1, 3, 2, 2)), mx.nd.array([1, 2, 3]), mx.nd.array([0, 1, 0]))",
  "mx.nd.softmax_cross_entropy(x, mx.nd.array([0, 3, 1]))", "mx.nd.SoftmaxOutput(x, mx.nd.array([0, 3, 1]))",
  "mx.nd.LogisticRegressionOutput(x, mx.nd.zeros((3, 4)))",
+ "mx.nd.pad(x.reshape((1, 1, 3, 4)), mode='constant', pad_width=(0, 0, 0, 0, 1, 2, 2, 1), constant_value=5)",
+ "mx.nd.gather_nd(x, mx.nd.array([[0, 2, 1], [3, 0, 0]]))", "mx.nd.gather_nd(x, mx.nd.array([[2, 0]]))",
+ "mx.nd.shape_array(x)", "mx.nd.size_array(x)", "mx.nd.moments(x, axes=(1,))[1]",
+ "mx.nd.moments(x, axes=(0,), keepdims=True)[0]",
 ]
 
 x = mx.nd.array(np.random.RandomState(5).uniform(-1, 1, (3, 4)))
