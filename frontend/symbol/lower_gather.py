@@ -136,3 +136,38 @@ def _export_fill_like(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
         return w.emit(node.op, name, ins, {})
     attrs = dict(_tg_keys(node, ins), shape=attr_text(tuple(t.shape)), dtype=t.dtype)
     return w.emit("_ones" if node.op == "ones_like" else "_zeros", name, [], attrs)
+
+
+@lowering("Pad")
+def _export_pad(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
+    a = node.attrs
+    shape = list(node.inputs[0].type.shape)
+    widths = [tuple(a["pad_width"][2 * d:2 * d + 2]) for d in range(len(shape))]
+    attrs = {"mode": a["mode"], "pad_width": attr_text(tuple(a["pad_width"])),
+             "constant_value": attr_text(float(a["constant_value"]))}
+    if len(shape) in (4, 5) and not any(widths[0] + widths[1]):
+        return w.emit("Pad", name, ins, attrs)  # what MXNet's Pad supports
+    if a["mode"] != "constant":
+        raise ExportError("node %s: MXNet's Pad pads only the spatial axes of 4-D/5-D data "
+                          "and mode %r has no other lowering" % (name, a["mode"]))
+    # Constant padding anywhere: concatenate constant blocks along each padded axis.
+    dtype = node.outputs[0].type.dtype
+    out = ins[0]
+    padded = [d for d, pair in enumerate(widths) if any(pair)]
+    for d in padded:
+        parts = []
+        for k, width in enumerate(widths[d]):
+            if width:
+                block = tuple(width if i == d else s for i, s in enumerate(shape))
+                parts.append(_op(w, name, "_full", [], shape=block, dtype=dtype,
+                                 value=float(a["constant_value"])))
+            if k == 0:
+                parts.append(out)
+        shape[d] += sum(widths[d])
+        last = d == padded[-1]
+        concat_attrs = {"dim": attr_text(d), "num_args": attr_text(len(parts))}
+        if last:
+            concat_attrs.update(_tg_keys(node, ins))
+            return w.emit("Concat", name, parts, concat_attrs)
+        out = _op(w, name, "Concat", parts, dim=d, num_args=len(parts))
+    return w.emit("_copy", name, [out], _tg_keys(node, ins))  # nothing to pad

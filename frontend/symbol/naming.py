@@ -65,7 +65,7 @@ def caller_names(values: Iterable[Value], frame=None) -> Dict[Value, str]:
     try:
         for scope in (frame.f_locals, frame.f_globals):
             for name, obj in list(scope.items()):
-                if name.startswith("__") or not _IDENT.match(name):
+                if name.startswith("_") or not _IDENT.match(name):  # `_`, `_1`: REPL history
                     continue
                 for v in _recorded_values(obj, by_data):
                     if v in wanted and v not in found:
