@@ -270,7 +270,7 @@ def _pad_infer(ins, attrs):
     return [TensorType.get(tuple(s + a + b for s, (a, b) in zip(t.shape, pairs)), t.dtype)]
 
 
-@register("Pad", _pad_infer, attrs={"mode": "constant", "pad_width": REQUIRED,
+@register("Pad", _pad_infer, attrs={"mode": REQUIRED, "pad_width": REQUIRED,
                                     "constant_value": 0.0}, mxnet_np="_npi_pad")
 def pad(x, mode, pad_width, constant_value):
     """Pad each axis with `constant_value` (pad_width: before/after pairs per axis)."""
