@@ -178,6 +178,21 @@ def _col2im(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
                 tuple(attrs["output_size"]), **window)
 
 
+def _matmul(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    """NumPy's matmul: `dot` up to 2-D, `batch_dot` over equal leading dimensions."""
+    a, c = ins
+    sa, sc = a.type.shape, c.type.shape
+    if len(sa) <= 2 and len(sc) <= 2:
+        return b.op("_np_dot", a, c)
+    if len(sa) != len(sc) or sa[:-2] != sc[:-2]:
+        raise MXNetError("matmul of shapes %s and %s: only equal batch dimensions are "
+                         "supported" % (sa, sc))
+    batch = int(np.prod(sa[:-2]))
+    out = b.op("batch_dot", b.op("Reshape", a, shape=(batch,) + sa[-2:]),
+               b.op("Reshape", c, shape=(batch,) + sc[-2:]))
+    return b.op("Reshape", out, shape=sa[:-1] + sc[-1:])
+
+
 def _dropout(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     # MXNet's Dropout draws its mask inside the operator; evaluated from a file it is the
     # identity (inference). tapegraph's own exports carry the explicit mask instead.
@@ -236,7 +251,7 @@ def _table() -> Dict[str, OpMapping]:
         "_np_transpose": OpMapping("transpose", _np_transpose),
         "_np_sum": OpMapping("sum", _np_reduce("sum"), ignore=("dtype", "initial")),
         "_npi_mean": OpMapping("mean", _np_reduce("mean"), ignore=("dtype", "initial")),
-        "_npi_matmul": identity("_np_dot"),
+        "_npi_matmul": OpMapping("_np_dot", _matmul, arity=(2, 2)),
         "_slice_assign": OpMapping("_slice_scatter", _slice_assign, arity=(2, 2)),
         "im2col": identity("_im2col"),
         "col2im": OpMapping("_col2im", _col2im, arity=(1, 1)),

@@ -80,3 +80,15 @@ def test_export_refuses_python_functions_with_the_node_name():
     assert "_CustomFunction" in str(sym)
     with pytest.raises(mx.sym.ExportError, match="autograd.Function"):
         sym.tojson()
+
+
+def test_np_matmul_loads_as_dot_or_batch_dot():
+    text = doc([{"op": "null", "name": "a", "inputs": []},
+                {"op": "null", "name": "b", "inputs": []},
+                {"op": "_npi_matmul", "name": "m", "inputs": [[0, 0, 0], [1, 0, 0]]}],
+               [[2, 0, 0]], attrs={"mxnet_version": ["int", 10901], "is_np_shape": ["int", 1]})
+    sym = mx.sym.load_json(text)
+    rs = np.random.RandomState(0)
+    for sa, sb in (((3, 4), (4, 5)), ((2, 3, 4), (2, 4, 5))):
+        a, b = rs.rand(*sa).astype("float32"), rs.rand(*sb).astype("float32")
+        np.testing.assert_allclose(sym.eval(a=a, b=b)[0].asnumpy(), a @ b, rtol=1e-5)
