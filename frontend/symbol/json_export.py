@@ -44,7 +44,6 @@ class JsonWriter:
         self.arg_nodes: List[int] = []
         self.row_ptr = [0]
         self.entry: Dict[Value, Entry] = {}
-        self.node_names: Dict[Node, str] = {}
         self.taken = set(names.taken)
 
     def variable(self, v: Value, name: str) -> None:
@@ -115,7 +114,8 @@ def _plain_attrs(node: Node, drop=()) -> Dict[str, str]:
     return attrs
 
 
-def _tg_keys(node: Node, args: Optional[List[Entry]] = None) -> Dict[str, str]:
+def tg_keys(node: Node, args: Optional[List[Entry]] = None) -> Dict[str, str]:
+    """The hidden keys that let `load_json` rebuild `node` exactly (see the module doc)."""
     keys = {"__tg_op__": node.op}
     if node.attrs:
         keys["__tg_attrs__"] = ir_attr_text(node.attrs)
@@ -145,7 +145,7 @@ def _export_slice_scatter(w: JsonWriter, node: Node, name: str, ins: List[Entry]
                    [], {"shape": attr_text(tuple(a["shape"])), "dtype": dtype})
     attrs = {"begin": attr_text(tuple(a["begin"])), "end": attr_text(tuple(a["end"])),
              "step": attr_text(tuple(a["step"]))}
-    attrs.update(_tg_keys(node, ins))
+    attrs.update(tg_keys(node, ins))
     return w.emit("_slice_assign", name, [zeros[0], ins[0]], attrs)
 
 
@@ -158,19 +158,19 @@ def _export_broadcast_to(w: JsonWriter, node: Node, name: str, ins: List[Entry])
     lifted = (1,) * (len(shape) - len(src)) + tuple(src)
     reshaped = w.emit("Reshape", w.helper_name(name + "_reshape"), ins,
                       {"shape": attr_text(lifted)})
-    attrs.update(_tg_keys(node, ins))
+    attrs.update(tg_keys(node, ins))
     return w.emit("broadcast_to", name, reshaped, attrs)
 
 
 @lowering("Dropout")
 def _export_dropout(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
     # The mask is an explicit input (drawn while recording), so the op is x * mask.
-    return w.emit("elemwise_mul", name, ins, _tg_keys(node))
+    return w.emit("elemwise_mul", name, ins, tg_keys(node))
 
 
 @lowering("_backward_sign")
 def _export_backward_sign(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
-    return w.emit("zeros_like", name, ins, _tg_keys(node))
+    return w.emit("zeros_like", name, ins, tg_keys(node))
 
 
 @lowering("_CustomFunction", "_CustomFunctionBackward")

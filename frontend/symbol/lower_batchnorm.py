@@ -14,12 +14,12 @@ _MXNET_BN_ATTRS = ("eps", "momentum", "fix_gamma", "use_global_stats", "axis",
 
 
 def export_batchnorm(w, node: Node, name: str, ins: List[List[int]]) -> List[List[int]]:
-    from .json_export import _tg_keys
+    from .json_export import tg_keys
     a = node.attrs
     if not bn_uses_batch_stats(a):
         attrs: Dict[str, str] = {k: attr_text(a[k]) for k in _MXNET_BN_ATTRS}
         if a["training"]:
-            attrs.update(_tg_keys(node))
+            attrs.update(tg_keys(node))
         return w.emit("BatchNorm", name, ins, attrs, 3)[:1]
     shape = node.inputs[0].type.shape
     axis = int(a["axis"]) % len(shape)
@@ -39,5 +39,5 @@ def export_batchnorm(w, node: Node, name: str, ins: List[List[int]]) -> List[Lis
     out = op("broadcast_mul", [centered, inv])
     if not a["fix_gamma"]:
         out = op("broadcast_mul", [out, op("Reshape", [gamma], shape=keep)])
-    attrs = _tg_keys(node, ins)
+    attrs = tg_keys(node, ins)
     return w.emit("broadcast_add", name, [out, op("Reshape", [beta], shape=keep)], attrs)

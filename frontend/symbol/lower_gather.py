@@ -9,7 +9,7 @@ from typing import Dict, List
 import numpy as np
 
 from ..ir import Node
-from .json_export import ExportError, JsonWriter, _tg_keys, lowering
+from .json_export import ExportError, JsonWriter, tg_keys, lowering
 from .mxjson import attr_text
 
 Entry = List[int]
@@ -41,7 +41,7 @@ def _export_pick_scatter(w: JsonWriter, node: Node, name: str, ins: List[Entry])
         axes = tuple(range(axis)) + (len(shape) - 1,) + tuple(range(axis, len(shape) - 1))
         hot = _op(w, name, "transpose", [hot], axes=axes)
     g = _op(w, name, "Reshape", [ins[0]], shape=shape[:axis] + (1,) + shape[axis + 1:])
-    return w.emit("broadcast_mul", name, [hot, g], _tg_keys(node, ins))
+    return w.emit("broadcast_mul", name, [hot, g], tg_keys(node, ins))
 
 
 @lowering("_take_scatter")
@@ -62,7 +62,7 @@ def _export_take_scatter(w: JsonWriter, node: Node, name: str, ins: List[Entry])
     out = _op(w, name, "transpose", [_op(w, name, "Reshape", [out], shape=(shape[axis], pre,
                                                                           post))],
               axes=(1, 0, 2))
-    return w.emit("Reshape", name, [out], dict(_tg_keys(node, ins), shape=attr_text(shape)))
+    return w.emit("Reshape", name, [out], dict(tg_keys(node, ins), shape=attr_text(shape)))
 
 
 def _window(a) -> Dict[str, str]:
@@ -74,7 +74,7 @@ def _export_im2col(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
     a = node.attrs
     attrs = _window(a)
     if a["fill"] == "zero" or not any(a["pad"]):
-        attrs.update(_tg_keys(node))
+        attrs.update(tg_keys(node))
         return w.emit("im2col", name, ins, attrs)
     # Padding must lose every max: shift the data so its minimum is 1, pad with 0.
     low = _op(w, name, "_minus_scalar", [_op(w, name, "min", [ins[0]], keepdims=True)],
@@ -82,7 +82,7 @@ def _export_im2col(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
     shifted = _op(w, name, "broadcast_sub", [ins[0], low])
     cols = _op(w, name, "im2col", [shifted], **attrs)
     low3 = _op(w, name, "Reshape", [low], shape=(1, 1, 1))  # MXNet broadcasts equal ranks
-    return w.emit("broadcast_add", name, [cols, low3], _tg_keys(node, ins))
+    return w.emit("broadcast_add", name, [cols, low3], tg_keys(node, ins))
 
 
 @lowering("_col2im")
@@ -90,7 +90,7 @@ def _export_col2im(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
     a = node.attrs
     attrs = _window(a)
     attrs["output_size"] = attr_text(tuple(a["shape"][2:]))
-    attrs.update(_tg_keys(node))
+    attrs.update(tg_keys(node))
     return w.emit("col2im", name, ins, attrs)
 
 
@@ -114,7 +114,7 @@ def _along_axis_indices(w: JsonWriter, name: str, node_idx, idx: Entry, axis: in
 def _export_take_along(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
     axis = int(node.attrs["axis"]) % len(node.inputs[0].type.shape)
     indices = _along_axis_indices(w, name, node.inputs[1], ins[1], axis)
-    return w.emit("gather_nd", name, [ins[0], indices], _tg_keys(node, ins))
+    return w.emit("gather_nd", name, [ins[0], indices], tg_keys(node, ins))
 
 
 @lowering("_put_along_axis")
@@ -123,7 +123,7 @@ def _export_put_along(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
     axis = int(node.attrs["axis"]) % len(shape)
     indices = _along_axis_indices(w, name, node.inputs[1], ins[1], axis)
     # the adjoint of gather_nd: repeated indices add up, as in the IR operator
-    attrs = dict(_tg_keys(node, ins), shape=attr_text(shape))
+    attrs = dict(tg_keys(node, ins), shape=attr_text(shape))
     return w.emit("_backward_gather_nd", name, [ins[0], indices], attrs)
 
 
@@ -134,7 +134,7 @@ def _export_fill_like(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
     t = node.outputs[0].type
     if not t.shape:  # MXNet's legacy shapes cannot say "0-d": keep the *_like operator
         return w.emit(node.op, name, ins, {})
-    attrs = dict(_tg_keys(node, ins), shape=attr_text(tuple(t.shape)), dtype=t.dtype)
+    attrs = dict(tg_keys(node, ins), shape=attr_text(tuple(t.shape)), dtype=t.dtype)
     return w.emit("_ones" if node.op == "ones_like" else "_zeros", name, [], attrs)
 
 
@@ -167,7 +167,7 @@ def _export_pad(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
         last = d == padded[-1]
         concat_attrs = {"dim": attr_text(d), "num_args": attr_text(len(parts))}
         if last:
-            concat_attrs.update(_tg_keys(node, ins))
+            concat_attrs.update(tg_keys(node, ins))
             return w.emit("Concat", name, parts, concat_attrs)
         out = _op(w, name, "Concat", parts, dim=d, num_args=len(parts))
-    return w.emit("_copy", name, [out], _tg_keys(node, ins))  # nothing to pad
+    return w.emit("_copy", name, [out], tg_keys(node, ins))  # nothing to pad
