@@ -323,6 +323,16 @@ class Symbol:
         return Symbol.from_graph(result, dict(self._names), self._np_mode,
                                  ["grad " + n for n in wrt_names])
 
+    def to_networkx(self, multigraph: bool = False):
+        """The graph as a networkx DiGraph (see `tapegraph.ir.nx.to_networkx`)."""
+        from ..ir.nx import to_networkx
+        return to_networkx(self.graph, multigraph)
+
+    def to_dot(self, title: Optional[str] = None, **options: Any) -> str:
+        """DOT source of the forward/backward view (see `tapegraph.viz.plot_graph`)."""
+        from ..viz import plot_graph
+        return plot_graph(self, title=title, **options).source
+
     # ------------------------------------------------------------ display
     def __str__(self) -> str:
         try:

@@ -107,6 +107,8 @@ def test_networkx_carries_ops_attrs_shapes_and_provenance():
     import networkx as nx
     assert nx.is_directed_acyclic_graph(g)
     assert g.nodes["in:0"]["label"] == "x"
+    assert sym.to_networkx().number_of_nodes() == g.number_of_nodes()
+    assert sym.to_dot().startswith("digraph")
 
 
 def test_multigraph_keeps_parallel_uses():
