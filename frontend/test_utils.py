@@ -108,13 +108,12 @@ def rand_shape_2d(dim0=10, dim1=10, allow_zero_size=False):
 
 def rand_ndarray(shape, stype="default", density=None, dtype=None, modifier_func=None,
                  shuffle_csr_indices=False, distribution=None, ctx=None):
-    """A random NDArray of `shape` (uniform in [0, 1), float32 unless `dtype`)."""
+    """A random dense NDArray of `shape` (standard normal, as `random_arrays`; float32
+    unless `dtype`)."""
     if stype != "default":
         raise MXNetError("rand_ndarray: only stype='default' (dense) arrays are supported")
-    data = np.random.uniform(0, 1, shape).astype(dtype or np.float32)
-    if modifier_func is not None:
-        data = np.asarray(modifier_func(data), dtype=data.dtype)
-    return NDArray._wrap(data)
+    data = np.asarray(random_arrays(tuple(shape) if not isinstance(shape, int) else (shape,)))
+    return NDArray._wrap(data.astype(dtype or np.float32))
 
 
 def with_seed(seed: Optional[int] = None):
