@@ -95,7 +95,8 @@ class NodeNames:
 
     `value_names` (Value -> preferred name) come first; op nodes not covered get
     `<op base name><counter>`; backward nodes (with `meta["vjp_of"]`) get a `bwd_`
-    prefix. Inputs without a name become `data`, `data1`, ... (constants `const0`).
+    prefix. An input without a name is named after the argument it is for, as MXNet
+    names parameters (`fullyconnected0_weight`, `dropout0_mask`), else `data0`, ...
     """
 
     def __init__(self, graph: Graph, value_names: Optional[Dict[Value, str]] = None,
@@ -105,10 +106,36 @@ class NodeNames:
         self.counters: Dict[str, int] = {}
         self.inputs: Dict[Value, str] = {}
         self.nodes: Dict[Node, str] = {}
+        unnamed = []
         for v in graph.inputs:
             preferred = value_names.get(v) or (v.hint if v.hint and _IDENT.match(v.hint)
                                                else None)
-            self.inputs[v] = self._claim(preferred) if preferred else self.fresh("data")
+            if preferred:
+                self.inputs[v] = self._claim(preferred)
+            else:
+                self.inputs[v] = None  # keeps the order; named below
+                unnamed.append(v)
+        self._name_nodes(graph, value_names)
+        if unnamed:
+            first_use: Dict[Value, Any] = {}
+            wanted = set(unnamed)
+            for node in graph.nodes:
+                for k, v in enumerate(node.inputs):
+                    if v in wanted and v not in first_use:
+                        first_use[v] = (node, k)
+            for v in unnamed:
+                self.inputs[v] = self._argument_name(first_use.get(v))
+
+    def _argument_name(self, use) -> str:
+        from .op_functions import ARG_NAMES
+        if use is not None:
+            node, k = use
+            args = ARG_NAMES.get(node.op, ())
+            if 0 < k < len(args):
+                return self._claim("%s_%s" % (self.nodes[node], args[k]))
+        return self.fresh("data")
+
+    def _name_nodes(self, graph: Graph, value_names: Dict[Value, str]) -> None:
         for node in graph.nodes:
             preferred = None
             for v in node.outputs:

@@ -17,6 +17,7 @@ ARG_NAMES = {
     "FullyConnected": ("data", "weight", "bias"), "Convolution": ("data", "weight", "bias"),
     "BatchNorm": ("data", "gamma", "beta", "moving_mean", "moving_var"),
     "Embedding": ("data", "weight"), "SoftmaxOutput": ("data", "label"),
+    "Dropout": ("data", "mask"),
 }
 PARAMETERS = {"FullyConnected": ("weight", "bias"), "Convolution": ("weight", "bias"),
               "BatchNorm": ("gamma", "beta", "moving_mean", "moving_var"),
