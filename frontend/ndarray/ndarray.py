@@ -328,6 +328,9 @@ class NDArray:
 def _axis(axis):
     if axis is None:
         return None
-    if isinstance(axis, (list, tuple)):
-        return tuple(int(a) for a in axis)
-    return int(axis)
+    try:
+        if isinstance(axis, (list, tuple)):
+            return tuple(operator.index(a) for a in axis)
+        return operator.index(axis)
+    except TypeError:
+        raise ShapeError("axis must be an int or a tuple of ints, got %r" % (axis,)) from None

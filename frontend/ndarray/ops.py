@@ -7,7 +7,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 import numpy as np
 
 from ..ir import REGISTRY, get_op
-from ..ir.errors import MXNetError, ShapeError
+from ..ir.errors import DTypeError, MXNetError, ShapeError
 from .._tape import STATE, invoke
 from . import dispatch
 from .ndarray import NDArray
@@ -29,12 +29,18 @@ def _finish(result, out):
 
 
 def _as_inputs(arrays: Sequence[Any], cls=NDArray) -> List[NDArray]:
+    """The operator's array arguments as NDArrays (numbers and nested lists converted)."""
     out = []
-    for a in arrays:
+    for i, a in enumerate(arrays):
         if not isinstance(a, NDArray):
             if a is None:
                 raise MXNetError("missing input array")
-            a = cls._wrap(np.asarray(a, dtype=np.float32))
+            try:
+                data = np.asarray(a, dtype=np.float32)
+            except (TypeError, ValueError):
+                raise DTypeError("input %d is a %s, not an array of numbers"
+                                 % (i, type(a).__name__)) from None
+            a = cls._wrap(data)
         out.append(a)
     return out
 
