@@ -1,6 +1,7 @@
 """Helpers for the hardening tests: a small "world" of autograd state (gradient buffers,
 a retained graph, cached plans, recording flags) and a check that a failing call left
 all of it exactly as it was."""
+import gc
 import os
 import sys
 
@@ -30,10 +31,12 @@ class World:
         self.cache_before = dict(PLAN_CACHE._entries)
         self.recording = mx.autograd.is_recording()
         self.training = mx.autograd.is_training()
+        self.gc_enabled = gc.isenabled()
 
     def assert_intact(self):
         """Everything is as it was, and the retained graph still differentiates."""
         np.testing.assert_array_equal(self.w.grad.asnumpy(), self.grad_before)
+        assert gc.isenabled() == self.gc_enabled, "the cyclic collector was left paused"
         assert mx.autograd.is_recording() == self.recording
         assert mx.autograd.is_training() == self.training
         after = dict(PLAN_CACHE._entries)

@@ -1,6 +1,7 @@
 """Every bad input named in issue 6 raises a clear exception that names the problem, and
 leaves gradient buffers, recording/training state, cached plans and retained graphs as
 they were. Each case runs twice: outside and inside `autograd.record()`."""
+import gc
 import re
 
 import numpy as np
@@ -253,6 +254,7 @@ def test_bad_input_raises_clearly_and_loses_nothing(world, recording, case_id, f
     with scope:
         world.recording = mx.autograd.is_recording()
         world.training = mx.autograd.is_training()
+        world.gc_enabled = gc.isenabled()
         with pytest.raises(error) as info:
             fn(world)
         message = str(info.value)
@@ -403,3 +405,22 @@ def test_errors_on_deferred_arrays_lose_nothing():
         assert mx.autograd.is_recording()
     y.backward()
     np.testing.assert_allclose(x.grad.asnumpy(), 2 * np.exp(x.asnumpy()), rtol=1e-5)
+
+
+def test_user_error_in_function_backward_during_create_graph_restores_state():
+    class Broken(mx.autograd.Function):
+        def forward(self, x):
+            return x * 2
+
+        def backward(self, dy):
+            raise UserBug("bug in user code")
+
+    x = nd.array([1.0, 2.0])
+    x.attach_grad()
+    enabled = gc.isenabled()
+    with pytest.raises(UserBug):
+        with mx.autograd.record():
+            y = Broken()(x)
+            mx.autograd.grad(y, [x], create_graph=True)
+    assert not mx.autograd.is_recording()
+    assert gc.isenabled() == enabled
