@@ -45,6 +45,32 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
     def tolist(self):
         return self._data.tolist()
 
+    # NumPy-style methods (recorded, differentiable)
+    def flatten(self, order="C"):
+        """A 1-D copy (NumPy's flatten, unlike the legacy 2-D NDArray.flatten)."""
+        return self.reshape(-1)
+
+    def ravel(self, order="C"):
+        """The flattened array."""
+        return self.reshape(-1)
+
+    def dot(self, b):
+        """NumPy's dot product with `b`."""
+        from .library import arr
+        from .._tape import invoke
+        from ..ir import get_op
+        return invoke(get_op("_np_dot"), [self, arr(b)])
+
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+        """Variance over `axis`."""
+        from .library import var
+        return var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+        """Standard deviation over `axis`."""
+        from .library import std
+        return std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
     def as_nd_ndarray(self) -> NDArray:
         return NDArray._wrap(self._data)
 

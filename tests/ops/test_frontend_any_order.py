@@ -166,3 +166,13 @@ def test_bad_operator_input_names_the_problem(expr, message):
     x = mx.nd.ones((2, 3))
     with pytest.raises(mx.MXNetError, match=message):
         eval(expr)
+
+
+def test_np_ndarray_numpy_methods():
+    x = mx.np.array(np.arange(6.0).reshape(2, 3))
+    assert x.flatten().shape == (6,) and x.ravel().shape == (6,)
+    np.testing.assert_allclose(x.var(), np.arange(6.0).var(), rtol=1e-6)
+    np.testing.assert_allclose(x.std(axis=0).asnumpy(), [1.5, 1.5, 1.5], rtol=1e-6)
+    assert x.dot(x.T).shape == (2, 2)
+    assert gradcheck(lambda v: v.var(axis=0) * v.std() + v.dot(v.T).sum(),
+                     [mx.np.array(A)], order=2)
