@@ -135,3 +135,11 @@ def test_dot_of_a_region_graph_is_a_cluster():
     cluster = text[text.index("subgraph cluster_0"):]
     cluster = cluster[:cluster.index("\n  }")]
     assert "->" not in cluster  # an edge inside a cluster would pull its endpoints in
+
+
+def test_print_summary_counts_parameters_like_mxnet(capsys):
+    sym = mx.sym.load(DATA + "/mxnet/symbols/conv_pool_fc-symbol.json")
+    viz.print_summary(sym, shape={"data": (1, 1, 4, 4)})
+    out = capsys.readouterr().out
+    assert "conv(Convolution)" in out and "1x2x4x4" in out
+    assert "Total params: 47" in out  # 2*1*3*3+2 + 3*8+3
