@@ -4,12 +4,13 @@ NDArray methods. Each function records exactly one registered operator (plus exp
 `broadcast_to` / `Cast` nodes from dispatch), named as in MXNet."""
 from __future__ import annotations
 
+import operator
 from typing import Any, Sequence
 
 import numpy as np
 
 from ..ir import get_op
-from ..ir.errors import MXNetError
+from ..ir.errors import MXNetError, ShapeError
 from .._tape import invoke
 from . import dispatch
 from .indexing import no_zero_dim
@@ -65,9 +66,12 @@ def _call(opname: str, arrays: Sequence[Any], attrs: dict, out=None):
 def _axis(axis):
     if axis is None or axis == ():
         return None
-    if isinstance(axis, (list, tuple)):
-        return tuple(int(a) for a in axis)
-    return int(axis)
+    try:
+        if isinstance(axis, (list, tuple)):
+            return tuple(operator.index(a) for a in axis)
+        return operator.index(axis)
+    except TypeError:
+        raise ShapeError("axis must be an int or a tuple of ints, got %r" % (axis,)) from None
 
 
 # ---------------------------------------------------------------- binary, broadcasting
@@ -146,6 +150,7 @@ def add_n(*args, out=None, **kw):
     """The elementwise sum of all arguments (MXNet's ElementWiseSum)."""
     if not args:
         raise MXNetError("add_n: needs at least one array")
+    args = _as_inputs(args)
     total = args[0]
     for a in args[1:]:
         total = invoke(get_op("elemwise_add"), [total, a])
@@ -225,6 +230,7 @@ def broadcast_axis(data, axis=(), size=(), out=None, **kw):
     """Broadcast axes of size 1 to `size` (MXNet's broadcast_axis)."""
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     sizes = (size,) if isinstance(size, int) else tuple(size)
+    data = _as_inputs([data])[0]
     shape = list(data.shape)
     for a, s in zip(axes, sizes):
         shape[a] = int(s)
@@ -233,16 +239,19 @@ def broadcast_axis(data, axis=(), size=(), out=None, **kw):
 
 def broadcast_like(lhs, rhs, out=None, **kw):
     """`lhs` broadcast to the shape of `rhs`."""
+    lhs, rhs = _as_inputs([lhs, rhs])
     return _call("broadcast_to", [lhs], {"shape": tuple(rhs.shape)}, out)
 
 
 def reshape_like(lhs, rhs, out=None, **kw):
     """`lhs` reshaped to the shape of `rhs`."""
+    lhs, rhs = _as_inputs([lhs, rhs])
     return _call("Reshape", [lhs], {"shape": tuple(rhs.shape), "reverse": False}, out)
 
 
 def slice_like(data, shape_like, axes=(), out=None, **kw):
     """`data` cut to the shape of `shape_like` on `axes` (all axes when empty)."""
+    data, shape_like = _as_inputs([data, shape_like])
     axes = tuple(a % data.ndim for a in axes) or tuple(range(shape_like.ndim))
     end = tuple(shape_like.shape[i] if i in axes else None for i in range(data.ndim))
     return _call("slice", [data], {"begin": (0,) * data.ndim, "end": end, "step": ()}, out)
@@ -292,11 +301,13 @@ def gather_nd(data, indices, out=None, **kw):
 
 def shape_array(data, out=None, **kw):
     """The shape as a 1-D int64 array (not recorded: it has no gradient)."""
+    data = _as_inputs([data])[0]
     return _finish(type(data)._wrap(np.array(data.shape, dtype=np.int64)), out)
 
 
 def size_array(data, out=None, **kw):
     """The number of elements as a (1,) int64 array (not recorded)."""
+    data = _as_inputs([data])[0]
     return _finish(type(data)._wrap(np.array([data.size], dtype=np.int64)), out)
 
 

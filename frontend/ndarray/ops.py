@@ -136,6 +136,7 @@ def dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kw):
 def broadcast_to(data, shape, out=None, **kw):
     """Broadcast to `shape` (a 0 in `shape` keeps that dimension)."""
     reject_unknown_kwargs("broadcast_to", kw, ("shape",))
+    data = _as_inputs([data])[0]
     shape = tuple(s if s != 0 else d for s, d in zip(shape, data.shape)) \
         if len(shape) == data.ndim else tuple(shape)
     return _finish(invoke(get_op("broadcast_to"), [data], {"shape": shape}), out)
@@ -187,6 +188,7 @@ def Dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None, **
     """Zero elements with probability `p` and scale the rest by 1/(1-p) in train mode
     (or always, with mode='always'); the identity otherwise."""
     reject_unknown_kwargs("Dropout", kw, ("p", "mode", "axes", "cudnn_off"))
+    data = _as_inputs([data])[0]
     if not 0.0 <= float(p) <= 1.0:
         raise MXNetError("Dropout: p must be in [0, 1], got %r" % (p,))
     if not (STATE.training or mode == "always") or p == 0:
@@ -236,3 +238,4 @@ NAMESPACE.update(dot=dot, broadcast_to=broadcast_to, split=split, concat=concat,
                  Dropout=Dropout, BatchNorm=BatchNorm, waitall=waitall)
 
 from . import library  # noqa: E402,F401  (the rest of the operator library)
+from . import compose  # noqa: E402,F401  (functions composed of registered operators)

@@ -7,7 +7,7 @@ from typing import Any, Dict, Sequence
 import numpy as _onp
 
 from ..ir import get_op
-from ..ir.errors import MXNetError
+from ..ir.errors import MXNetError, ShapeError
 from .._tape import invoke
 from ..ndarray import dispatch as _dispatch
 from ..ndarray import library as _ndlib
@@ -311,9 +311,17 @@ def tensordot(a, b, axes=2):
     """Sum products over the last `axes` axes of a and the first of b (or explicit lists)."""
     a, b = arr(a), arr(b)
     if isinstance(axes, int):
+        if not 0 <= axes <= min(a.ndim, b.ndim):
+            raise ShapeError("tensordot: axes=%d, but the inputs have %d and %d dimensions"
+                             % (axes, a.ndim, b.ndim))
         ax_a, ax_b = list(range(a.ndim - axes, a.ndim)), list(range(axes))
     else:
         ax_a, ax_b = [list(_onp.atleast_1d(x)) for x in axes]
+    for axs, t in ((ax_a, a), (ax_b, b)):
+        for x in axs:
+            if not -t.ndim <= int(x) < t.ndim:
+                raise ShapeError("tensordot: axis %d is out of range for a %d-d input"
+                                 % (int(x), t.ndim))
     ax_a, ax_b = [int(x) % a.ndim for x in ax_a], [int(x) % b.ndim for x in ax_b]
     keep_a = [i for i in range(a.ndim) if i not in ax_a]
     keep_b = [i for i in range(b.ndim) if i not in ax_b]
