@@ -45,7 +45,8 @@ def load_symbol(path: str, shapes: Optional[dict] = None):
         sym = mx.sym.load_json(text)
         if shapes:
             from tapegraph.symbol.dag import lower
-            graph, names = lower(sym._dag(), shapes, name=sym.name or "symbol")
+            graph, names = lower(sym._dag(), shapes, name=sym.name or "symbol",
+                                 extra_inputs=sym._unused_inputs)
             return mx.sym.Symbol.from_graph(graph, names, np_mode=sym._np_mode)
         return sym
     return mx.sym.Symbol.from_graph(parse(text))

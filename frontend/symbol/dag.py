@@ -144,10 +144,13 @@ def variable_type(node: SymNode, shapes: Dict[str, Any], dtypes: Dict[str, Any]
 
 
 def lower(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Optional[Dict[str, Any]] = None,
-          name: str = "symbol") -> Tuple[Graph, Dict[Value, str]]:
+          name: str = "symbol", extra_inputs: Sequence[SymNode] = ()
+          ) -> Tuple[Graph, Dict[Value, str]]:
     """The typed IR graph of a symbol, and the names of its values (for export).
 
-    Graph inputs are the variables (auxiliary states included) in `topo_order`. A
+    Graph inputs are the variables (auxiliary states included) in `topo_order`, plus
+    `extra_inputs` (variables a file lists that no output uses: a graph's signature
+    may have unused parameters), by position in the file. A
     variable without a known shape gets one from the operator using it where MXNet
     infers parameter shapes (FullyConnected's weight from the data, ...). Raises
     MXNetError naming the variables whose shapes stay unknown, or the node whose
@@ -157,6 +160,11 @@ def lower(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Optional[Dict[
     dtypes = dtypes or {}
     order = topo_order(heads)
     variables = [n for n in order if n.is_variable]
+    extra = [n for n in extra_inputs if n not in variables]
+    if extra:
+        variables += extra
+        if all(n.order is not None for n in variables):
+            variables.sort(key=lambda n: n.order)
     inputs: Dict[SymNode, Value] = {}
     for var in variables:
         t = variable_type(var, shapes, dtypes)

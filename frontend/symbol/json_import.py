@@ -55,8 +55,8 @@ def _node_attrs(raw: Dict[str, Any], where: str) -> Dict[str, str]:
     return attrs
 
 
-def parse_document(text: str) -> Tuple[List[Entry], bool]:
-    """JSON text -> (heads as SymNode entries, np_mode)."""
+def parse_document(text: str) -> Tuple[List[Entry], bool, List[SymNode]]:
+    """JSON text -> (heads as SymNode entries, np_mode, variables no head uses)."""
     if not isinstance(text, str):
         raise ParseError("symbol JSON must be text, got %s" % type(text).__name__)
     try:
@@ -148,7 +148,9 @@ def parse_document(text: str) -> Tuple[List[Entry], bool]:
     attrs = doc.get("attrs") or {}
     np_flag = attrs.get("is_np_shape") if isinstance(attrs, dict) else None
     np_mode = isinstance(np_flag, list) and len(np_flag) == 2 and bool(np_flag[1])
-    return heads, np_mode
+    reachable = set(map(id, needed))
+    unused = [n for n in nodes if n.is_variable and id(n) not in reachable]
+    return heads, np_mode, unused
 
 
 def _declared_outputs(raw_nodes: List[Any], k: int) -> int:

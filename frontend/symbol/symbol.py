@@ -51,6 +51,7 @@ class Symbol:
         self._graph: Optional[Graph] = None
         self._names: Dict[Value, str] = {}
         self._output_labels: Optional[List[str]] = None
+        self._unused_inputs: List[SymNode] = []  # a loaded file's parameters no output uses
         if graph is not None:
             self._set_graph(graph, names)
 
@@ -88,7 +89,8 @@ class Symbol:
     def graph(self) -> Graph:
         """The typed IR graph (for a loaded symbol: shapes from `__shape__` attributes)."""
         if self._graph is None:
-            graph, names = _dag.lower(self._heads, {}, name="symbol")
+            graph, names = _dag.lower(self._heads, {}, name="symbol",
+                                      extra_inputs=self._unused_inputs)
             self._set_graph(graph, names)
         return self._graph
 
@@ -99,7 +101,8 @@ class Symbol:
                     all(k in types and np.dtype(d).name == types[k].dtype
                         for k, d in (dtypes or {}).items()):
                 return self._graph
-        graph, _ = _dag.lower(self._dag(), shapes, dtypes or {}, name="symbol")
+        graph, _ = _dag.lower(self._dag(), shapes, dtypes or {}, name="symbol",
+                              extra_inputs=self._unused_inputs)
         return graph
 
     def _dag(self) -> List[Entry]:
@@ -436,8 +439,10 @@ def Group(symbols: Sequence[Symbol]) -> Symbol:
 def load_json(json_str: str) -> Symbol:
     """A Symbol from MXNet symbol JSON text (never executes anything)."""
     from .json_import import parse_document
-    heads, np_mode = parse_document(json_str)
-    return Symbol(heads=heads, np_mode=np_mode)
+    heads, np_mode, unused = parse_document(json_str)
+    sym = Symbol(heads=heads, np_mode=np_mode)
+    sym._unused_inputs = unused
+    return sym
 
 
 def load(fname: str) -> Symbol:
