@@ -238,3 +238,4 @@ NAMESPACE.update(dot=dot, broadcast_to=broadcast_to, split=split, concat=concat,
                  Dropout=Dropout, BatchNorm=BatchNorm, waitall=waitall)
 
 from . import library  # noqa: E402,F401  (the rest of the operator library)
+from . import compose  # noqa: E402,F401  (functions composed of registered operators)

@@ -46,6 +46,13 @@ PROGRAMS = {
         m.reshape((1, 1, 3, 4)), mode="constant", pad_width=(0, 0, 0, 0, 1, 0, 0, 1)).reshape(
             (4, 5)), mx.nd.array([[0, 1, 1], [4, 2, 2]])) * mx.nd.moments(m, axes=(1,))[1],
                               [M]),
+    "sequence_ops": (lambda m: mx.nd.SequenceLast(mx.nd.SequenceReverse(mx.nd.SequenceMask(
+        m.reshape((3, 2, 2)), mx.nd.array([1, 3]), use_sequence_length=True, value=0.5),
+        mx.nd.array([2, 3]), use_sequence_length=True), mx.nd.array([3, 2]),
+        use_sequence_length=True) ** 3, [M]),
+    "softmin_depth_moveaxis_gemm": (lambda m: mx.nd.linalg_gemm2(mx.nd.moveaxis(
+        mx.nd.depth_to_space(mx.nd.softmin(m).reshape((1, 4, 3, 1)), 2), 1, 3).reshape((6, 2)),
+        m[:2], alpha=0.5), [M]),
     "topk_sort": (lambda m: mx.nd.topk(m, k=2, ret_typ="value") * mx.nd.sort(m, axis=1)[:, 1:3],
                   [M]),
 }

@@ -36,6 +36,17 @@ EXPRS = [
  "mx.nd.gather_nd(x, mx.nd.array([[0, 2, 1], [3, 0, 0]]))", "mx.nd.gather_nd(x, mx.nd.array([[2, 0]]))",
  "mx.nd.shape_array(x)", "mx.nd.size_array(x)", "mx.nd.moments(x, axes=(1,))[1]",
  "mx.nd.moments(x, axes=(0,), keepdims=True)[0]",
+ "mx.nd.SequenceMask(x.reshape((3, 2, 2)), mx.nd.array([1, 3]), use_sequence_length=True, value=-1)",
+ "mx.nd.SequenceMask(x.reshape((2, 3, 2)), mx.nd.array([1, 3]), use_sequence_length=True, axis=1)",
+ "mx.nd.SequenceLast(x.reshape((3, 2, 2)), mx.nd.array([1, 3]), use_sequence_length=True)",
+ "mx.nd.SequenceLast(x.reshape((2, 3, 2)), mx.nd.array([2, 1]), use_sequence_length=True, axis=1)",
+ "mx.nd.SequenceLast(x)", "mx.nd.SequenceReverse(x.reshape((3, 2, 2)), mx.nd.array([2, 3]), use_sequence_length=True)",
+ "mx.nd.SequenceReverse(x)", "mx.nd.softmin(x, axis=0)", "mx.nd.depth_to_space(x.reshape((1, 4, 3, 1)), 2)",
+ "mx.nd.space_to_depth(x.reshape((1, 1, 2, 6)), 2)", "mx.nd.moveaxis(x.reshape((3, 2, 2)), 0, 2)",
+ "mx.nd.linalg_gemm2(x, x, transpose_b=True, alpha=2.0)",
+ "mx.nd.linalg_gemm2(x.reshape((2, 3, 2)), x.reshape((2, 3, 2)), transpose_a=True)",
+ "mx.nd.argmax_channel(x)", "mx.nd.logical_and(x > 0, x < 0.5)", "mx.nd.logical_not(x > 0)",
+ "mx.nd.eye(3, 4, 1)", "mx.nd.linspace(0, 1, 5)", "mx.nd.modulo(x, 0.3)", "mx.nd.max_axis(x, axis=1)",
 ]
 
 x = mx.nd.array(np.random.RandomState(5).uniform(-1, 1, (3, 4)))

@@ -1,0 +1,217 @@
+"""`mx.nd` functions that are compositions of registered operators (so they record those
+operators and differentiate to any order): sequence masking and reversal, softmin,
+depth/space rearrangements, moveaxis, gemm2, plus aliases and non-differentiable
+helpers (logical operators, eye, linspace)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ir import get_op
+from ..ir.errors import MXNetError
+from .._tape import invoke
+from .indexing import no_zero_dim
+from .ndarray import NDArray
+from .ops import NAMESPACE, _as_inputs, _finish
+
+
+def _op(name, arrays, attrs=None, out_cls=None):
+    return invoke(get_op(name), list(arrays), attrs or {}, out_cls=out_cls)
+
+
+def _host(a) -> np.ndarray:
+    return a._data if isinstance(a, NDArray) else np.asarray(a)
+
+
+def _lengths(data, sequence_length, use_sequence_length, axis):
+    steps, batch = data.shape[axis], data.shape[1 - axis]
+    if not use_sequence_length or sequence_length is None:
+        return np.full(batch, steps, dtype=np.int64)
+    lengths = _host(sequence_length).astype(np.int64).reshape(-1)
+    if lengths.shape != (batch,):
+        raise MXNetError("sequence_length has %d entries for a batch of %d"
+                         % (lengths.size, batch))
+    return np.clip(lengths, 0, steps)
+
+
+def _check_axis(data, axis, name):
+    if axis not in (0, 1) or data.ndim < 2:
+        raise MXNetError("%s: axis must be 0 or 1 of an array with at least 2 dimensions"
+                         % name)
+
+
+def SequenceMask(data, sequence_length=None, use_sequence_length=False, value=0.0, axis=0,
+                 out=None, **kw):
+    """Set positions at or beyond each sequence's length (time on `axis`, batch on the
+    other of the first two axes) to `value`; the gradient flows to the kept positions."""
+    data = _as_inputs([data])[0]
+    _check_axis(data, axis, "SequenceMask")
+    lengths = _lengths(data, sequence_length, use_sequence_length, axis)
+    steps = np.arange(data.shape[axis])
+    keep = steps[:, None] < lengths[None, :] if axis == 0 else lengths[:, None] > steps[None, :]
+    keep = np.broadcast_to(keep.reshape(keep.shape + (1,) * (data.ndim - 2)), data.shape)
+    cond = type(data)._wrap(keep.astype(data._data.dtype))
+    fill = type(data)._wrap(np.full(data.shape, value, dtype=data._data.dtype))
+    return _finish(_op("where", [cond, data, fill], out_cls=type(data)), out)
+
+
+def _gather(data, positions):
+    """data.flatten()[positions] recorded as Reshape + take (gradient: _take_scatter)."""
+    flat = _op("Reshape", [data], {"shape": (-1,), "reverse": False})
+    return _op("take", [flat, NDArray._wrap(positions.astype(np.int64))],
+               {"axis": 0, "mode": "clip"}, out_cls=type(data))
+
+
+def SequenceLast(data, sequence_length=None, use_sequence_length=False, axis=0, out=None,
+                 **kw):
+    """The last valid step of each sequence: shape of `data` without the time axis."""
+    data = _as_inputs([data])[0]
+    _check_axis(data, axis, "SequenceLast")
+    lengths = _lengths(data, sequence_length, use_sequence_length, axis)
+    index = np.arange(data.size).reshape(data.shape)
+    batch = np.arange(data.shape[1 - axis])
+    last = np.maximum(lengths - 1, 0)
+    picked = index[last, batch] if axis == 0 else index[batch, last]
+    return _finish(_gather(data, picked), out)
+
+
+def SequenceReverse(data, sequence_length=None, use_sequence_length=False, axis=0, out=None,
+                    **kw):
+    """Reverse the first `length` steps of each sequence (time on axis 0); later steps
+    stay where they are."""
+    data = _as_inputs([data])[0]
+    if axis != 0:
+        raise MXNetError("SequenceReverse: only axis=0 is supported")
+    _check_axis(data, axis, "SequenceReverse")
+    lengths = _lengths(data, sequence_length, use_sequence_length, 0)
+    steps = np.arange(data.shape[0])[:, None]
+    source = np.where(steps < lengths[None, :], lengths[None, :] - 1 - steps, steps)
+    index = np.arange(data.size).reshape(data.shape)
+    positions = index[source, np.arange(data.shape[1])[None, :]]
+    return _finish(_gather(data, positions), out)
+
+
+def softmin(data, axis=-1, temperature=None, out=None, **kw):
+    """softmax(-x): small values get large weights."""
+    data = _as_inputs([data])[0]
+    neg = _op("negative", [data])
+    return _finish(_op("softmax", [neg], {"axis": int(axis), "temperature": temperature}), out)
+
+
+def depth_to_space(data, block_size, out=None, **kw):
+    """(N, C*b*b, H, W) -> (N, C, H*b, W*b), as MXNet (DCR order)."""
+    data = _as_inputs([data])[0]
+    n, c, h, w = data.shape
+    b = int(block_size)
+    if c % (b * b):
+        raise MXNetError("depth_to_space: channels %d are not divisible by %d" % (c, b * b))
+    x = data.reshape((n, b, b, c // (b * b), h, w))
+    x = _op("transpose", [x], {"axes": (0, 3, 4, 1, 5, 2)})
+    return _finish(x.reshape((n, c // (b * b), h * b, w * b)), out)
+
+
+def space_to_depth(data, block_size, out=None, **kw):
+    """(N, C, H*b, W*b) -> (N, C*b*b, H, W), the inverse of depth_to_space."""
+    data = _as_inputs([data])[0]
+    n, c, h, w = data.shape
+    b = int(block_size)
+    if h % b or w % b:
+        raise MXNetError("space_to_depth: spatial size %s is not divisible by %d" % ((h, w), b))
+    x = data.reshape((n, c, h // b, b, w // b, b))
+    x = _op("transpose", [x], {"axes": (0, 3, 5, 1, 2, 4)})
+    return _finish(x.reshape((n, c * b * b, h // b, w // b)), out)
+
+
+def moveaxis(data, source, destination, out=None, **kw):
+    """Move axis `source` to position `destination`."""
+    data = _as_inputs([data])[0]
+    order = list(range(data.ndim))
+    src = int(source) % data.ndim
+    order.remove(src)
+    order.insert(int(destination) % data.ndim, src)
+    return _finish(_op("transpose", [data], {"axes": tuple(order)}), out)
+
+
+def linalg_gemm2(A, B, transpose_a=False, transpose_b=False, alpha=1.0, axis=-2, out=None,
+                 **kw):
+    """alpha * op(A) . op(B) for matrices or batches of matrices (last two axes)."""
+    a, b = _as_inputs([A, B])
+    if a.ndim == 2:
+        res = _op("dot", [a, b], {"transpose_a": bool(transpose_a),
+                                  "transpose_b": bool(transpose_b)})
+    else:
+        lead = a.shape[:-2]
+        a3 = a.reshape((-1,) + a.shape[-2:])
+        b3 = b.reshape((-1,) + b.shape[-2:])
+        res = _op("batch_dot", [a3, b3], {"transpose_a": bool(transpose_a),
+                                          "transpose_b": bool(transpose_b)})
+        res = res.reshape(lead + res.shape[-2:])
+    if alpha != 1.0:
+        res = _op("_mul_scalar", [res], {"scalar": float(alpha)})
+    return _finish(res, out)
+
+
+def argmax_channel(data, out=None, **kw):
+    """argmax over the last axis (MXNet's argmax_channel)."""
+    data = _as_inputs([data])[0]
+    return _finish(_op("argmax", [data], {"axis": -1, "keepdims": False}), out)
+
+
+def _logical(fn, name):
+    def f(lhs, rhs, out=None, **kw):
+        like = lhs if isinstance(lhs, NDArray) else rhs
+        res = fn(_host(lhs) != 0, _host(rhs) != 0).astype(like._data.dtype)
+        return _finish(type(like)._wrap(res), out)
+    f.__name__ = name
+    f.__doc__ = "Elementwise logical %s as 0/1 in the input dtype (not differentiable)." % (
+        name.split("_")[-1])
+    return f
+
+
+def logical_not(data, out=None, **kw):
+    """Elementwise logical not as 0/1 in the input dtype (not differentiable)."""
+    return _finish(type(data)._wrap((_host(data) == 0).astype(data._data.dtype)), out)
+
+
+def eye(N, M=0, k=0, ctx=None, dtype=None, **kw) -> NDArray:
+    """An N x M (M=N when 0) array with ones on diagonal k."""
+    return NDArray._wrap(np.eye(int(N), int(M) or None, int(k), dtype=dtype or np.float32))
+
+
+def linspace(start, stop, num, endpoint=True, ctx=None, dtype=None, **kw) -> NDArray:
+    """`num` evenly spaced values from start to stop."""
+    return NDArray._wrap(np.linspace(start, stop, int(num), endpoint=endpoint,
+                                     dtype=dtype or np.float32))
+
+
+def nansum(data, axis=None, keepdims=False, exclude=False, out=None, **kw):
+    """Sum treating NaN as zero (the gradient is zero at NaN positions)."""
+    data = _as_inputs([data])[0]
+    ok = type(data)._wrap((~np.isnan(data._data)).astype(data._data.dtype))
+    clean = _op("where", [ok, data, _op("zeros_like", [data])], out_cls=type(data))
+    res = _op("sum", [clean], {"axis": axis, "keepdims": bool(keepdims), "exclude": exclude})
+    return _finish(no_zero_dim(res), out)
+
+
+def _alias(target: str) -> Any:
+    return NAMESPACE[target]
+
+
+NAMESPACE.update(
+    SequenceMask=SequenceMask, SequenceLast=SequenceLast, SequenceReverse=SequenceReverse,
+    softmin=softmin, depth_to_space=depth_to_space, space_to_depth=space_to_depth,
+    moveaxis=moveaxis, linalg_gemm2=linalg_gemm2, argmax_channel=argmax_channel,
+    logical_and=_logical(np.logical_and, "logical_and"),
+    logical_or=_logical(np.logical_or, "logical_or"),
+    logical_xor=_logical(np.logical_xor, "logical_xor"), logical_not=logical_not,
+    eye=eye, linspace=linspace, nansum=nansum,
+    equal=_alias("broadcast_equal"), not_equal=_alias("broadcast_not_equal"),
+    greater=_alias("broadcast_greater"), greater_equal=_alias("broadcast_greater_equal"),
+    lesser=_alias("broadcast_lesser"), lesser_equal=_alias("broadcast_lesser_equal"),
+    modulo=_alias("mod"), true_divide=_alias("divide"), max_axis=_alias("max"),
+    min_axis=_alias("min"),
+)
+NAMESPACE["broadcast_logical_and"] = NAMESPACE["logical_and"]
+NAMESPACE["broadcast_logical_or"] = NAMESPACE["logical_or"]
+NAMESPACE["broadcast_logical_xor"] = NAMESPACE["logical_xor"]
