@@ -1,0 +1,71 @@
+"""Every public function of `mx.nd` and `mx.np`, called with wrong arguments (strings,
+None, mismatched shapes, empty and 0-d arrays, negative or absurd numbers, bad
+keywords), fails only with the documented kinds of error — an `MXNetError`, or the
+`TypeError`/`ValueError`/`IndexError` Python and NumPy use for such calls — never with an
+AttributeError, KeyError, ZeroDivisionError, RecursionError or a crash, and leaves the
+recording state and the cyclic collector as they were."""
+import gc
+import inspect
+import warnings
+
+import pytest
+
+import tapegraph as mx
+from tapegraph.base import MXNetError
+
+ALLOWED = (MXNetError, TypeError, ValueError, IndexError)
+SKIP = {"waitall", "save", "load", "array", "NDArray", "ndarray", "seed", "set_np",
+        "reset_np", "is_np_array", "is_np_shape",
+        "invoke", "get_op"}  # internals visible in mx.np (imported names), not its API
+
+
+def _arguments(ns):
+    ones = ns.ones
+    yield lambda: [ones((2, 3)), "junk"]
+    yield lambda: [ones((2, 3)), None]
+    yield lambda: ["junk"]
+    yield lambda: [ones((2, 3)), ones((4, 5)), ones((7,))]
+    yield lambda: [ones((0,))]
+    yield lambda: [ones(())]
+    yield lambda: [ones((2, 3)), -1]
+    yield lambda: [ones((2, 3)), 10 ** 12]
+
+
+KEYWORDS = [{}, {"axis": 7}, {"axis": "x"}, {"shape": (-2, 3)}, {"dtype": "foo"}]
+
+
+def _functions(module):
+    for name in sorted(dir(module)):
+        fn = getattr(module, name)
+        if (name.startswith("_") or name in SKIP or not callable(fn) or inspect.isclass(fn)
+                or inspect.ismodule(fn)):
+            continue
+        yield name, fn
+
+
+@pytest.mark.parametrize("namespace", ["nd", "np"])
+def test_wrong_arguments_raise_only_documented_errors(namespace):
+    module = getattr(mx, namespace)
+    problems = []
+    enabled = gc.isenabled()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for recording in (False, True):
+            for name, fn in _functions(module):
+                for make in _arguments(module):
+                    for kw in KEYWORDS:
+                        scope = mx.autograd.record() if recording else mx.autograd.pause()
+                        with scope:
+                            try:
+                                fn(*make(), **kw)
+                            except ALLOWED:
+                                pass
+                            except Exception as e:  # noqa: BLE001  (that is the finding)
+                                problems.append("%s.%s(%s): %s: %s" % (
+                                    namespace, name, kw, type(e).__name__, str(e)[:80]))
+                            if mx.autograd.is_recording() != recording:
+                                problems.append("%s.%s changed the recording state"
+                                                % (namespace, name))
+                        assert gc.isenabled() == enabled, "%s.%s left gc paused" % (
+                            namespace, name)
+    assert not problems, "\n".join(sorted(set(problems))[:40])
