@@ -160,9 +160,13 @@ def argmax_channel(data, out=None, **kw):
 
 def _logical(fn, name):
     def f(lhs, rhs, out=None, **kw):
-        like = lhs if isinstance(lhs, NDArray) else rhs
-        res = fn(_host(lhs) != 0, _host(rhs) != 0).astype(like._data.dtype)
-        return _finish(type(like)._wrap(res), out)
+        lhs, rhs = _as_inputs([lhs, rhs])
+        try:
+            res = fn(lhs._data != 0, rhs._data != 0).astype(lhs._data.dtype)
+        except ValueError:
+            raise MXNetError("%s: shapes %s and %s do not broadcast"
+                             % (name, lhs.shape, rhs.shape)) from None
+        return _finish(type(lhs)._wrap(res), out)
     f.__name__ = name
     f.__doc__ = "Elementwise logical %s as 0/1 in the input dtype (not differentiable)." % (
         name.split("_")[-1])
@@ -171,7 +175,8 @@ def _logical(fn, name):
 
 def logical_not(data, out=None, **kw):
     """Elementwise logical not as 0/1 in the input dtype (not differentiable)."""
-    return _finish(type(data)._wrap((_host(data) == 0).astype(data._data.dtype)), out)
+    data = _as_inputs([data])[0]
+    return _finish(type(data)._wrap((data._data == 0).astype(data._data.dtype)), out)
 
 
 def eye(N, M=0, k=0, ctx=None, dtype=None, **kw) -> NDArray:
