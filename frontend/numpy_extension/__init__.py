@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..ir import get_op
 from .._tape import invoke
+from ..numpy.library import arr as _arr
 
 _NP_MODE = {"on": False}
 
@@ -26,17 +27,17 @@ is_np_shape = is_np_array
 
 def relu(data):
     """max(x, 0)."""
-    return invoke(get_op("relu"), [data])
+    return invoke(get_op("relu"), [_arr(data)])
 
 
 def sigmoid(data):
     """1 / (1 + exp(-x))."""
-    return invoke(get_op("sigmoid"), [data])
+    return invoke(get_op("sigmoid"), [_arr(data)])
 
 
 def stop_gradient(data):
     """The identity, with zero gradient."""
-    return invoke(get_op("BlockGrad"), [data])
+    return invoke(get_op("BlockGrad"), [_arr(data)])
 
 
 from .nn import (activation, batch_dot, batch_flatten, batch_norm, convolution,  # noqa: E402

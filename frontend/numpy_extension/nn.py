@@ -27,6 +27,7 @@ def log_softmax(data, axis=-1, length=None, temperature=None, use_length=False, 
 
 def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatten=True, **kw):
     """x . weight^T + bias."""
+    weight = arr(weight)
     no_bias = no_bias or bias is None
     return _op("FullyConnected", [x, weight] + ([] if no_bias else [bias]),
                {"num_hidden": int(num_hidden if num_hidden is not None else weight.shape[0]),
@@ -64,6 +65,7 @@ def one_hot(data, depth, on_value=1.0, off_value=0.0, dtype="float32"):
 
 def embedding(data, weight, input_dim=None, output_dim=None, dtype="float32", **kw):
     """Rows of `weight` chosen by `data`."""
+    weight = arr(weight)
     return _op("Embedding", [data, weight], {
         "input_dim": int(input_dim if input_dim is not None else weight.shape[0]),
         "output_dim": int(output_dim if output_dim is not None else weight.shape[1]),
@@ -79,6 +81,7 @@ def layer_norm(data, gamma, beta, axis=-1, eps=1e-5, output_mean_var=False):
 def convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=(),
                 num_filter=None, num_group=1, no_bias=False, **kw):
     """2-D convolution."""
+    weight = arr(weight)
     no_bias = no_bias or bias is None
     return _op("Convolution", [data, weight] + ([] if no_bias else [bias]), {
         "kernel": tuple(kernel or weight.shape[2:]), "stride": tuple(stride),
@@ -90,6 +93,7 @@ def convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=
 def deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=(), adj=(),
                   num_filter=None, num_group=1, no_bias=True, **kw):
     """2-D transposed convolution."""
+    weight = arr(weight)
     no_bias = no_bias or bias is None
     return _op("Deconvolution", [data, weight] + ([] if no_bias else [bias]), {
         "kernel": tuple(kernel or weight.shape[2:]), "stride": tuple(stride),
