@@ -28,10 +28,10 @@ FREED_GRAPH = ("The graph that computed head %d was freed by an earlier backward
 # `set_default_pipeline` or per call (autograd.backward/grad's `pipeline=`).
 DEFAULT_PIPELINE = ["dce", "cse", "simplify", "fold", "simplify", "dce", "fuse", "plan-memory"]
 # When the backward itself is recorded (create_graph) it is replayed op by op through
-# `invoke`: only `dce` applies. Fused nodes cannot be replayed, and simplify/fold would cut
-# the recorded links from a constant gradient (of a linear function) to the variables,
-# which MXNet keeps (a second backward gives zeros, not "not in a graph").
-REPLAY_PIPELINE = ["dce"]
+# `invoke`, so fused nodes cannot appear, and `fold` would cut the recorded links from a
+# constant gradient (of a linear function) to the variables, which MXNet keeps (a second
+# backward gives zeros, not "not in a graph"). cse and simplify keep those links.
+REPLAY_PIPELINE = ["dce", "cse", "simplify", "dce"]
 
 
 # Observers of every backward that runs (`tapegraph trace` records graphs with this).

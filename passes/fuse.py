@@ -111,7 +111,67 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
         deps[node] = up
         for v in node.outputs:
             producer[v] = node
-    return _build(graph, group_of, groups, min_size)
+    try:
+        return _build(graph, group_of, groups, min_size)
+    except _CycleError:
+        # The incremental test above misses some paths through groups that grew after
+        # being read; regroup with the conservative rule, which cannot form a cycle.
+        group_of, groups = _conservative_groups(graph, max_size)
+        return _build(graph, group_of, groups, min_size)
+
+
+class _CycleError(AssertionError):
+    pass
+
+
+def _conservative_groups(graph: Graph, max_size: int):
+    """Producer-chain groups that stop growing once any node outside reads them, so a
+    group's ancestry is final whenever something depends on it; a node joins a group
+    only if it does not also reach that group through another producer."""
+    groups = _Groups()
+    group_of: Dict[Node, int] = {}
+    producer: Dict[Value, Node] = {}
+    ancestry: Dict[int, Set[int]] = {}   # group -> groups it depends on
+    node_deps: Dict[Node, frozenset] = {}  # ungrouped node -> groups it depends on
+    frozen: Set[int] = set()
+    size: Dict[int, int] = {}
+
+    def reach(p: Node) -> Set[int]:
+        g = group_of.get(p)
+        return ancestry[g] | {g} if g is not None else set(node_deps[p])
+
+    for node in graph.nodes:
+        prods = [producer[v] for v in node.inputs if v in producer]
+        target = None
+        if fusible(node):
+            shape = node.outputs[0].type.shape
+            for p in prods:
+                g = group_of.get(p)
+                if (g is None or g in frozen or size[g] >= max_size
+                        or p.outputs[0].type.shape != shape):
+                    continue
+                if all(g not in reach(q) for q in prods if group_of.get(q) != g):
+                    target = g
+                    break
+            if target is None:
+                target = groups.new()
+                ancestry[target], size[target] = set(), 0
+        up: Set[int] = set()
+        for p in prods:
+            up |= reach(p)
+        if target is not None:
+            group_of[node] = target
+            size[target] += 1
+            ancestry[target] |= up - {target}
+        else:
+            node_deps[node] = frozenset(up)
+        for p in prods:
+            g = group_of.get(p)
+            if g is not None and g != target:
+                frozen.add(g)
+        for v in node.outputs:
+            producer[v] = node
+    return group_of, groups
 
 
 def _build(graph: Graph, group_of: Dict[Node, int], groups: _Groups, min_size: int) -> Graph:
@@ -193,5 +253,5 @@ def _toposort(items: List[Node], order: Dict[Node, int]) -> List[Node]:
             if indegree[r] == 0:
                 heapq.heappush(heap, (order[r], 0, r))
     if len(out) != len(items):
-        raise AssertionError("fuse: grouping created a cycle")
+        raise _CycleError("fuse: grouping created a cycle")
     return out

@@ -249,9 +249,6 @@ graph g(%a: f32[2,3], %b: f32[2,3], %c: f32[2,3], %d: f32[2,3]) -> (f32[2,3], f3
 }"""
 
 
-@pytest.mark.xfail(strict=True, reason="passes/fuse.py: 'grouping created a cycle' on this "
-                   "backward graph (found by the property tests with --long; a user program "
-                   "with two broadcast rows makes it); remove the mark when fixed")
 def test_fuse_on_a_graph_that_made_a_cycle():
     from tapegraph.ir import parse
     graph = parse(FUSE_CYCLE)
