@@ -93,6 +93,7 @@ def parse_document(text: str) -> Tuple[List[Entry], bool, List[SymNode]]:
         if op == "null":
             if entries:
                 raise _fail(where, "a variable cannot have inputs")
+            _check_variable_attrs(attrs, where)
             node = SymNode(None, name, attrs, raw=attrs, order=k)
         else:
             try:
@@ -151,6 +152,23 @@ def parse_document(text: str) -> Tuple[List[Entry], bool, List[SymNode]]:
     reachable = set(map(id, needed))
     unused = [n for n in nodes if n.is_variable and id(n) not in reachable]
     return heads, np_mode, unused
+
+
+def _check_variable_attrs(attrs: Dict[str, str], where: str) -> None:
+    """`__dtype__` must be a known type code and `__shape__` a tuple of ints."""
+    from .mxjson import CODE_DTYPES, attr_value
+    code = attrs.get("__dtype__")
+    if code is not None and (not code.strip().lstrip("-").isdigit()
+                             or int(code) not in CODE_DTYPES):
+        raise _fail(where, "__dtype__=%r is not an MXNet type code (0 float32, 1 float64, "
+                           "...)" % code)
+    shape = attrs.get("__shape__")
+    if shape is not None:
+        value = attr_value(shape)
+        value = (value,) if isinstance(value, int) and not isinstance(value, bool) else value
+        if not isinstance(value, tuple) or not all(
+                isinstance(d, int) and not isinstance(d, bool) and d >= -1 for d in value):
+            raise _fail(where, "__shape__=%r is not a shape like (2, 3)" % shape)
 
 
 def _declared_outputs(raw_nodes: List[Any], k: int) -> int:
