@@ -163,8 +163,12 @@ def _machine(doc):
     removed = doc["env"]["unset_for_workers"]
     return [
         "- Date: %s; mode: %s; timings are medians of 3 runs, each repeating the "
-        "step for at least %s." % (doc["date"], "quick" if doc["config"]["quick"] else "full",
-                                   "0.05 s" if doc["config"]["quick"] else "0.5 s"),
+        "step for at least %s%s." % (
+            doc["date"], "quick" if doc["config"]["quick"] else "full",
+            "0.05 s" if doc["config"]["quick"] else "0.5 s",
+            "; every framework ran in %d interleaved rounds and each workload keeps its "
+            "fastest round" % doc["config"]["rounds"]
+            if doc["config"].get("rounds", 1) > 1 else ""),
         "- CPU: %s, %s cores; %s; Python %s (peers)." % (
             m["cpu"], m["cores"], m["platform"], rs.get("numpy", {}).get("python", "?")),
         "- numpy %s, BLAS: %s." % (info.get("numpy", "?"), blas),
