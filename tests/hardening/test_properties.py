@@ -7,21 +7,19 @@
   the values of random forward+backward graphs unchanged, never mutate their input, and
   produce graphs the verifier accepts.
 
-Budgets are small by default; `pytest --long` multiplies them. Examples that hit the
-known `fuse` cycle bug (pinned by a strict xfail below) are rejected, not failed.
+Budgets are small by default; `pytest --long` multiplies them. (The long run found a
+cycle created by `fuse`; it is pinned below by `test_fuse_on_a_graph_that_made_a_cycle`.)
 """
-import contextlib
-
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 from hardening_support import budget
 
 import tapegraph as mx
 from tapegraph import engine
 from tapegraph.ir import parse, print_graph, verify
-from tapegraph.passes import PASSES, PassError, PassManager
+from tapegraph.passes import PASSES, PassManager
 from tapegraph.runtime import execute
 
 nd = mx.nd
@@ -58,22 +56,6 @@ BINARY = {
                                          num_hidden=3),
     "elemwise": lambda a, b: nd.elemwise_mul(a, nd.elemwise_add(b, a)),
 }
-
-
-def _known_fuse_cycle(error: BaseException) -> bool:
-    """The fuse bug pinned by `test_fuse_on_a_graph_that_made_a_cycle` (strict xfail):
-    examples that hit it are skipped here so the property keeps checking everything
-    else; once fuse is fixed this never matches."""
-    return "grouping created a cycle" in str(error)
-
-
-@contextlib.contextmanager
-def _skipping_known_fuse_cycle():
-    try:
-        yield
-    except (AssertionError, PassError) as e:
-        assume(not _known_fuse_cycle(e))
-        raise
 
 
 @st.composite
@@ -142,8 +124,7 @@ def _central_difference(fn, datas, eps=1e-6):
 @given(programs(), st.integers(0, 2 ** 32 - 1))
 def test_first_order_gradients_match_finite_differences(steps, seed):
     datas = _inputs(seed)
-    with _skipping_known_fuse_cycle():
-        got = _first_order(steps, datas)
+    got = _first_order(steps, datas)
     want = _central_difference(lambda ds: _value(steps, ds), datas)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6, err_msg=str(steps))
@@ -154,19 +135,17 @@ def test_first_order_gradients_match_finite_differences(steps, seed):
 def test_second_order_gradients_match_finite_differences(steps, seed):
     datas = _inputs(seed)
     weights = [np.random.default_rng(seed + 1).uniform(-1, 1, SHAPE) for _ in range(2)]
-    with _skipping_known_fuse_cycle():
-        arrays, grads = _first_order(steps, datas, create_graph=True)
-        with mx.autograd.record():
-            s = sum(((g * nd.array(w, dtype="float64")).sum() for g, w in zip(grads, weights)),
-                    nd.zeros((1,), dtype="float64"))
-        s.backward()
+    arrays, grads = _first_order(steps, datas, create_graph=True)
+    with mx.autograd.record():
+        s = sum(((g * nd.array(w, dtype="float64")).sum() for g, w in zip(grads, weights)),
+                nd.zeros((1,), dtype="float64"))
+    s.backward()
     got = [a.grad.asnumpy() for a in arrays]
 
     def weighted_gradient(ds):
         return float(sum((g * w).sum() for g, w in zip(_first_order(steps, ds), weights)))
 
-    with _skipping_known_fuse_cycle():
-        want = _central_difference(weighted_gradient, datas, eps=1e-5)
+    want = _central_difference(weighted_gradient, datas, eps=1e-5)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5, err_msg=str(steps))
 
@@ -200,8 +179,7 @@ def _assert_same(before, after, what):
 @given(programs(), st.integers(0, 2 ** 32 - 1), st.sampled_from(["joint", "final"]),
        st.lists(st.sampled_from(RESULT_PRESERVING), min_size=1, max_size=6))
 def test_passes_keep_results_on_random_graphs(steps, seed, which, sequence):
-    with _skipping_known_fuse_cycle():
-        _check_passes(steps, seed, which, sequence)
+    _check_passes(steps, seed, which, sequence)
 
 
 def _check_passes(steps, seed, which, sequence):
