@@ -40,8 +40,10 @@ def stop_gradient(data):
     return invoke(get_op("BlockGrad"), [_arr(data)])
 
 
-from .nn import (activation, batch_dot, batch_flatten, batch_norm, convolution,  # noqa: E402
-                 deconvolution, dropout, embedding, topk, fully_connected, layer_norm, leaky_relu, log_softmax,
+from .nn import (activation, arange_like, batch_dot, batch_flatten, batch_norm,  # noqa: E402
+                 cast, convolution, deconvolution, dropout, embedding, erf, erfinv, gamma,
+                 gammaln, gather_nd, nonzero, reshape_like, sequence_mask, shape_array, slice,
+                 smooth_l1, topk, fully_connected, layer_norm, leaky_relu, log_softmax,
                  one_hot, pick, pooling, reshape, softmax)
 
 

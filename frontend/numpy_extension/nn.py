@@ -140,3 +140,70 @@ def batch_norm(x, gamma, beta, running_mean, running_var, eps=1e-3, momentum=0.9
     return _nd.BatchNorm(arr(x), gamma, beta, running_mean, running_var, eps=eps,
                          momentum=momentum, fix_gamma=fix_gamma,
                          use_global_stats=use_global_stats, axis=axis)
+
+
+def _unary(opname):
+    def fn(data):
+        return _op(opname, [data], {})
+    fn.__name__ = opname
+    fn.__doc__ = "Elementwise %s." % opname
+    return fn
+
+
+erf, erfinv, gamma, gammaln = (_unary(n) for n in ("erf", "erfinv", "gamma", "gammaln"))
+
+
+def smooth_l1(data, scalar=1.0):
+    """Smooth L1: quadratic within 1/scalar^2 of zero, linear outside."""
+    return _op("smooth_l1", [data], {"scalar": float(scalar)})
+
+
+def cast(data, dtype):
+    """`data` converted to `dtype` (recorded)."""
+    import numpy as _onp
+    return _op("Cast", [data], {"dtype": _onp.dtype(dtype).name})
+
+
+def slice(data, begin, end, step=()):  # noqa: A001  (MXNet's name)
+    """data[begin:end:step] per axis (None keeps a bound)."""
+    return _op("slice", [data], {"begin": tuple(begin), "end": tuple(end),
+                                 "step": tuple(step or ())})
+
+
+def reshape_like(lhs, rhs):
+    """`lhs` reshaped to the shape of `rhs`."""
+    return _op("Reshape", [lhs], {"shape": tuple(rhs.shape), "reverse": False})
+
+
+def gather_nd(data, indices):
+    """data at the index tuples in the columns of `indices` (first axis: one per data axis)."""
+    from ..ndarray.compose import NAMESPACE
+    return NAMESPACE["gather_nd"](arr(data), indices)
+
+
+def sequence_mask(data, sequence_length=None, use_sequence_length=False, value=0.0, axis=0):
+    """Mask steps beyond each sequence's length with `value`."""
+    from ..ndarray.compose import SequenceMask
+    return SequenceMask(arr(data), sequence_length, use_sequence_length, value, axis)
+
+
+def shape_array(data):
+    """The shape as a 1-D int64 array."""
+    import numpy as _onp
+    return ndarray._wrap(_onp.array(arr(data).shape, dtype=_onp.int64))
+
+
+def arange_like(data, start=0.0, step=1.0, repeat=1, axis=None):
+    """start, start+step, ... shaped like `data` (or along `axis`)."""
+    import numpy as _onp
+    data = arr(data)
+    n = data.size if axis is None else data.shape[int(axis)]
+    values = _onp.repeat(start + step * _onp.arange(-(-n // int(repeat))), int(repeat))[:n]
+    values = values.astype(data._data.dtype)
+    return ndarray._wrap(values.reshape(data.shape) if axis is None else values)
+
+
+def nonzero(a):
+    """Indices of non-zero elements as an (N, ndim) int64 array."""
+    import numpy as _onp
+    return ndarray._wrap(_onp.argwhere(arr(a)._data).astype(_onp.int64))

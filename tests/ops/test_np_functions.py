@@ -60,3 +60,18 @@ def test_creation_and_predicates():
     assert np.allclose(np.array(A), A)
     rows, cols = np.nonzero(np.array(A) > 0)
     assert (rows.asnumpy() == onp.nonzero(A > 0)[0]).all()
+
+
+def test_npx_extras_match_mxnet():
+    """Values captured from MXNet 1.9.1 in np mode (small enough to state inline)."""
+    x = np.array(onp.arange(12).reshape(3, 4), dtype="float32")
+    assert mx.npx.arange_like(x, axis=1, start=1, step=2).asnumpy().tolist() == [1, 3, 5, 7]
+    assert mx.npx.arange_like(x, repeat=5).asnumpy().tolist() == [[0, 0, 0, 0], [0, 1, 1, 1],
+                                                                  [1, 1, 2, 2]]
+    assert mx.npx.nonzero(x > 5).shape == (6, 2)
+    assert mx.npx.shape_array(x).asnumpy().tolist() == [3, 4]
+    assert mx.npx.gather_nd(x, np.array([[0, 2], [1, 3]])).asnumpy().tolist() == [1, 11]
+    masked = mx.npx.sequence_mask(x, np.array([1, 2, 3, 0]), use_sequence_length=True)
+    assert masked.asnumpy().tolist() == [[0, 1, 2, 0], [0, 5, 6, 0], [0, 0, 10, 0]]
+    assert gradcheck(lambda v: mx.npx.erf(v) * mx.npx.smooth_l1(v, 2.0) + mx.npx.slice(
+        v, (0, 1), (2, 3)).sum(), [np.array(A)], order=3)
