@@ -202,7 +202,8 @@ def lower(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Optional[Dict[
         outs[node] = result
         if len(b.nodes) > start:
             by_name[node.name] = b.nodes[-1]
-        if "head_grad_of" in node.tg and len(b.nodes) > start:
+        if "head_grad_of" in node.tg and len(b.nodes) > start \
+                and str(node.tg["head_grad_of"]).isdecimal():
             b.nodes[-1].meta = dict(b.nodes[-1].meta or {},
                                     head_grad_of=int(node.tg["head_grad_of"]))
         vjp_of = node.tg.get("vjp_of")

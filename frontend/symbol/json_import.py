@@ -9,6 +9,7 @@ input entries, a missing `mxnet_version`.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Dict, List, Tuple
 
 from ..ir import REGISTRY, MXNetError, ParseError
@@ -158,7 +159,7 @@ def _check_variable_attrs(attrs: Dict[str, str], where: str) -> None:
     """`__dtype__` must be a known type code and `__shape__` a tuple of ints."""
     from .mxjson import CODE_DTYPES, attr_value
     code = attrs.get("__dtype__")
-    if code is not None and (not code.strip().lstrip("-").isdigit()
+    if code is not None and (not re.match(r"^\s*-?[0-9]+\s*$", code)
                              or int(code) not in CODE_DTYPES):
         raise _fail(where, "__dtype__=%r is not an MXNet type code (0 float32, 1 float64, "
                            "...)" % code)
@@ -197,4 +198,9 @@ def _tg_outputs(tg: Dict[str, Any], where: str) -> int:
     opdef = REGISTRY.get(op)
     attrs = opdef.complete_attrs(parse_attrs(tg.get("attrs", "{}"), 0))
     n = opdef.num_outputs
-    return int(attrs[n]) if isinstance(n, str) else n
+    if not isinstance(n, str):
+        return n
+    try:
+        return int(attrs[n])
+    except (TypeError, ValueError):
+        raise _fail(where, "%s=%r is not a number of outputs" % (n, attrs[n])) from None
