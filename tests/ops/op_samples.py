@@ -16,6 +16,9 @@ import numpy as np
 
 from tapegraph.ir.ops import special
 
+from op_refs import (_bisect_erfinv, _bn_ref, _col2im_ref, _conv_ref, _deconv_ref,  # noqa: F401
+                     _im2col_ref, _pool_ref, _put_ref, _scatter)
+
 
 @dataclass
 class In:
@@ -105,110 +108,6 @@ def _softmax(v, axis=-1, t=1.0):
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def _conv_ref(data, w, *bias, stride=(1, 1), pad=(0, 0), dilate=(1, 1), groups=1):
-    """Direct loops: an independent definition of MXNet's Convolution."""
-    n, c, h, wd = data.shape
-    f, cg, kh, kw = w.shape
-    xp = np.pad(data, ((0, 0), (0, 0), (pad[0], pad[0]), (pad[1], pad[1])))
-    oh = (h + 2 * pad[0] - dilate[0] * (kh - 1) - 1) // stride[0] + 1
-    ow = (wd + 2 * pad[1] - dilate[1] * (kw - 1) - 1) // stride[1] + 1
-    out = np.zeros((n, f, oh, ow))
-    fg = f // groups
-    for o in range(f):
-        grp = o // fg
-        for i in range(oh):
-            for j in range(ow):
-                patch = xp[:, grp * cg:(grp + 1) * cg,
-                           i * stride[0]:i * stride[0] + dilate[0] * (kh - 1) + 1:dilate[0],
-                           j * stride[1]:j * stride[1] + dilate[1] * (kw - 1) + 1:dilate[1]]
-                out[:, o, i, j] = (patch * w[o]).sum(axis=(1, 2, 3))
-    if bias:
-        out += bias[0].reshape(1, -1, 1, 1)
-    return out
-
-
-def _deconv_ref(data, w, *bias, stride=(1, 1), pad=(0, 0), dilate=(1, 1), adj=(0, 0),
-                groups=1):
-    """Direct loops: every input pixel scatters a weighted kernel into the output."""
-    n, c, h, wd = data.shape
-    _, fg, kh, kw = w.shape
-    full_h = (h - 1) * stride[0] + dilate[0] * (kh - 1) + 1 + adj[0]
-    full_w = (wd - 1) * stride[1] + dilate[1] * (kw - 1) + 1 + adj[1]
-    out = np.zeros((n, fg * groups, full_h, full_w))
-    cg = c // groups
-    for ch in range(c):
-        grp = ch // cg
-        for i in range(h):
-            for j in range(wd):
-                for a in range(kh):
-                    for bb in range(kw):
-                        out[:, grp * fg:(grp + 1) * fg, i * stride[0] + a * dilate[0],
-                            j * stride[1] + bb * dilate[1]] += \
-                            data[:, ch, i, j][:, None] * w[ch, :, a, bb][None, :]
-    out = out[:, :, pad[0]:full_h - pad[0], pad[1]:full_w - pad[1]]
-    if bias:
-        out = out + bias[0].reshape(1, -1, 1, 1)
-    return out
-
-
-def _pool_ref(data, k, s, p, kind, include_pad=True):
-    n, c, h, w = data.shape
-    fill = -np.inf if kind == "max" else 0.0
-    xp = np.pad(data, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])), constant_values=fill)
-    ones = np.pad(np.ones((h, w)), ((p[0], p[0]), (p[1], p[1])))
-    oh, ow = (h + 2 * p[0] - k[0]) // s[0] + 1, (w + 2 * p[1] - k[1]) // s[1] + 1
-    out = np.zeros((n, c, oh, ow))
-    for i in range(oh):
-        for j in range(ow):
-            win = xp[:, :, i * s[0]:i * s[0] + k[0], j * s[1]:j * s[1] + k[1]]
-            if kind == "max":
-                out[:, :, i, j] = win.max(axis=(2, 3))
-            elif kind == "sum":
-                out[:, :, i, j] = win.sum(axis=(2, 3))
-            else:
-                cnt = k[0] * k[1] if include_pad else ones[i * s[0]:i * s[0] + k[0],
-                                                           j * s[1]:j * s[1] + k[1]].sum()
-                out[:, :, i, j] = win.sum(axis=(2, 3)) / cnt
-    return out
-
-
-def _bn_ref(v, g, b, mm, mv, training, eps=1e-3, fix_gamma=True):
-    red = (0, 2, 3) if v.ndim == 4 else (0,)
-    keep = (1, -1) + (1,) * (v.ndim - 2)
-    m, var = (v.mean(axis=red), v.var(axis=red)) if training else (mm, mv)
-    gg = np.ones_like(g) if fix_gamma else g
-    return (v - m.reshape(keep)) / np.sqrt(var.reshape(keep) + eps) * gg.reshape(keep) + \
-        b.reshape(keep)
-
-
-def _im2col_ref(v, k, s, p):
-    n, c, h, w = v.shape
-    xp = np.pad(v, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])))
-    oh, ow = (h + 2 * p[0] - k[0]) // s[0] + 1, (w + 2 * p[1] - k[1]) // s[1] + 1
-    out = np.zeros((n, c, k[0], k[1], oh, ow))
-    for i in range(oh):
-        for j in range(ow):
-            out[:, :, :, :, i, j] = xp[:, :, i * s[0]:i * s[0] + k[0], j * s[1]:j * s[1] + k[1]]
-    return out.reshape(n, c * k[0] * k[1], oh * ow)
-
-
-def _col2im_ref(cols, shape, k, s, p):
-    """The transpose of _im2col_ref, by brute force over unit vectors (small shapes)."""
-    size = int(np.prod(shape))
-    mat = np.stack([_im2col_ref(np.eye(size)[i].reshape(shape), k, s, p).ravel()
-                    for i in range(size)])
-    return (mat @ cols.ravel()).reshape(shape)
-
-
-def _scatter(shape, idx, g, axis):
-    out = np.zeros(shape)
-    moved = np.moveaxis(out, axis, 0)
-    gm = np.moveaxis(g.reshape(shape[:axis] + idx.shape + shape[axis + 1:]), axis, 0)
-    for pos, i in enumerate(idx.reshape(-1)):
-        moved[int(i)] += gm.reshape((idx.size,) + moved.shape[1:])[pos]
-    return out
-
-
 IDX = np.array([[2.0, 0.0], [1.0, 2.0]])
 UNARY = [
     S("negative", [x(3, 4)], np.negative), S("_copy", [x(3, 4)], np.copy),
@@ -266,14 +165,6 @@ UNARY = [
 ]
 
 
-def _bisect_erfinv(y):
-    lo, hi = -6.0, 6.0
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if math.erf(mid) < y else (lo, mid)
-    return (lo + hi) / 2
-
-
 BINARY = [
     S("elemwise_add", [x(3, 4), x(3, 4)], np.add),
     S("elemwise_sub", [x(3, 4), x(3, 4)], np.subtract),
@@ -319,14 +210,6 @@ SORT = [
     S("_put_along_axis", [x(3, 2), Const(np.array([[0.0, 3], [1, 1], [2, 0]]))],
       lambda g, i: _put_ref(g, i), shape=(3, 4), axis=1),
 ]
-
-
-def _put_ref(g, idx):
-    out = np.zeros((3, 4))
-    for r in range(3):
-        for c in range(2):
-            out[r, int(idx[r, c])] += g[r, c]
-    return out
 
 
 REDUCE = [
@@ -450,7 +333,6 @@ NN = [
     S("_col2im", [x(1, 8, 4)], lambda c: _col2im_ref(c, (1, 2, 3, 3), (2, 2), (1, 1), (0, 0)),
       shape=(1, 2, 3, 3), kernel=(2, 2)),
 ]
-
 
 
 def _fused_graph(inputs):
