@@ -62,6 +62,10 @@ def render() -> str:
         "names), add an entry with a NumPy reference and a safe input domain to",
         "`tests/ops/op_samples.py` (the suite fails without one), and rerun this command.",
         "",
+        "Checking your own code: `mx.test_utils.gradcheck(f, inputs, order=3)` compares the",
+        "derivatives of orders 1..3 of any function built from these operators (custom",
+        "`autograd.Function`s included) with central finite differences in float64.",
+        "",
         "| operator | MXNet | MXNet (np) | attributes | verified order | description |",
         "|---|---|---|---|---|---|",
     ]
