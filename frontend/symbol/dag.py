@@ -54,14 +54,15 @@ class SymNode:
         return "<SymNode %s %s>" % (self.op or "null", self.name)
 
 
-def topo_order(heads: Sequence[Entry]) -> List[SymNode]:
+def topo_order(heads: Sequence[Entry], mxnet_view: bool = False) -> List[SymNode]:
     """Nodes reachable from `heads`, inputs before users: in the order of the file or
     graph they came from when that order is topological (so a round trip keeps the
-    graph exactly), else in DFS post-order as MXNet does."""
-    order = dfs_order(heads)
+    graph exactly), else in DFS post-order as MXNet does. `mxnet_view`: see dfs_order."""
+    order = dfs_order(heads, mxnet_view)
+    inputs_of = (lambda n: n.inputs) if mxnet_view else _dag_inputs
     if all(n.order is not None for n in order):
         by_position = sorted(order, key=lambda n: n.order)
-        if all(src.order < n.order for n in by_position for src, _ in _dag_inputs(n)):
+        if all(src.order < n.order for n in by_position for src, _ in inputs_of(n)):
             return by_position
     return order
 

@@ -57,7 +57,7 @@ def _op_name(node: SymNode) -> str:
 
 def dag_to_json(heads: Sequence[Entry], np_mode: bool = False) -> str:
     """MXNet JSON of the DAG, without lowering (no types are needed)."""
-    order = topo_order(heads)
+    order = topo_order(heads, mxnet_view=True)  # every node the file's inputs mention
     index = {id(n): k for k, n in enumerate(order)}
     nodes: List[Dict[str, Any]] = []
     row_ptr = [0]
@@ -84,7 +84,7 @@ def debug_str(heads: Sequence[Entry]) -> str:
     lines = ["Symbol Outputs:"]
     for k, (n, i) in enumerate(heads):
         lines.append("\toutput[%d]=%s(%d)" % (k, n.name, i))
-    for n in topo_order(heads):
+    for n in topo_order(heads, mxnet_view=True):
         if n.is_variable:
             lines.append("Variable:" + n.name)
             continue

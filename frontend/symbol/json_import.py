@@ -192,10 +192,14 @@ def _resolve(nodes: List[SymNode], entry: Tuple[int, int], where: str) -> Entry:
 
 def _tg_outputs(tg: Dict[str, Any], where: str) -> int:
     """Outputs of the IR operator named by `__tg_op__` (its attributes checked here)."""
+    from .mxnet_ops import NOT_LOADABLE
     op = tg["op"]
     if op not in REGISTRY:
         raise _fail(where, "__tg_op__ names unknown operator %r" % op)
     opdef = REGISTRY.get(op)
+    if op in NOT_LOADABLE or opdef.callback or opdef.num_outputs is None:
+        raise _fail(where, "__tg_op__ names %s, which no file can describe (it holds a "
+                           "region or runs Python code)" % op)
     attrs = opdef.complete_attrs(parse_attrs(tg.get("attrs", "{}"), 0))
     n = opdef.num_outputs
     if not isinstance(n, str):

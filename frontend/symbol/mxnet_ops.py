@@ -220,13 +220,13 @@ _ALIASES = {"_plus": "add", "_add": "add", "_Plus": "add", "_sub": "sub", "_minu
 
 
 # Operators that hold a region or run Python code: no file can describe them.
-_NOT_LOADABLE = {"fused", "_CustomFunction", "_CustomFunctionBackward"}
+NOT_LOADABLE = {"fused", "_CustomFunction", "_CustomFunctionBackward"}
 
 
 def _table() -> Dict[str, OpMapping]:
     table: Dict[str, OpMapping] = {}
     loadable = [op for op in REGISTRY if op.num_outputs is not None and not op.callback
-                and op.name not in _NOT_LOADABLE]
+                and op.name not in NOT_LOADABLE]
     for opdef in loadable:
         for name in (opdef.mxnet, opdef.mxnet_np):
             if name and name not in table:
