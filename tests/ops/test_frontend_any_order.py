@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph.passes.manager import PassError
 from tapegraph.test_utils import gradcheck
 
 rng = np.random.RandomState(3)
@@ -58,20 +57,7 @@ PROGRAMS = {
 }
 
 
-# The backward pipeline's `fuse` pass fails on these third-order graphs ("grouping created
-# a cycle"; passes/fuse.py). Only that PassError is excused: a wrong derivative still fails.
-FUSE_CYCLE = {"reductions", "layer_norm_fc", "npx_nn", "gather_nd_pad_moments"}
-
-
-def _params():
-    for name in sorted(PROGRAMS):
-        marks = [pytest.mark.xfail(strict=False, raises=PassError,
-                                   reason="fuse pass: grouping created a cycle")] \
-            if name in FUSE_CYCLE else []
-        yield pytest.param(name, marks=marks, id=name)
-
-
-@pytest.mark.parametrize("name", list(_params()))
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_third_order_gradients(name):
     f, inputs = PROGRAMS[name]
     np_style = name.startswith(("np", "npx"))
