@@ -169,3 +169,16 @@ def test_np_ndarray_numpy_methods():
     assert x.dot(x.T).shape == (2, 2)
     assert gradcheck(lambda v: v.var(axis=0) * v.std() + v.dot(v.T).sum(),
                      [mx.np.array(A)], order=2)
+
+
+@pytest.mark.parametrize("expr", ["x * 2", "mx.nd.reshape(x, shape=(2, 1))", "mx.nd.floor(x)",
+                                  "mx.nd.sum(x)", "x[1:]"])
+def test_identically_zero_second_derivative_is_zeros(expr):
+    x = mx.nd.array([1.0, 2.0])
+    x.attach_grad()
+    with mx.autograd.record():
+        y = eval(expr)
+        g = mx.autograd.grad(y, [x], create_graph=True)[0]
+        s = g.sum()
+    second = mx.autograd.grad(s, [x])[0]
+    np.testing.assert_array_equal(second.asnumpy(), [0.0, 0.0])
