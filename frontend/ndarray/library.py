@@ -81,6 +81,7 @@ BINARY = {  # name -> (array op, scalar op, reflected scalar op)
     "minimum": ("_minimum", "_minimum_scalar", "_minimum_scalar"),
     "hypot": ("_hypot", "_hypot_scalar", "_hypot_scalar"),
     "mod": ("_mod", "_mod_scalar", "_rmod_scalar"),
+    "arctan2": ("_arctan2", "_arctan2_scalar", "_rarctan2_scalar"),
 }
 
 

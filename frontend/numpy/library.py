@@ -83,6 +83,7 @@ _binary("maximum", "fmax")
 _binary("minimum", "fmin")
 _binary("hypot")
 _binary("mod", "remainder")
+_binary("arctan2")
 
 
 @_export

@@ -1,5 +1,5 @@
-"""More binary operators on equal shapes: maximum, minimum, hypot, mod (and their scalar
-forms) and `where`. The frontend broadcasts explicitly before calling them."""
+"""More binary operators on equal shapes: maximum, minimum, hypot, mod, arctan2 (and their
+scalar forms) and `where`. The frontend broadcasts explicitly before calling them."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,16 +10,16 @@ from .rules import fmt_shape, make_same_shapes, same_type
 from ._emit import div, mul, neg
 
 
-def _binary(name, kernel, fuse, vjp, mxnet_np):
+def _binary(name, kernel, fuse, vjp, mxnet_np, mxnet=None):
     op = register(name, make_same_shapes(name), num_inputs=2, elementwise=True, fuse=fuse,
-                  mxnet_np=mxnet_np)(kernel)
+                  mxnet=mxnet, mxnet_np=mxnet_np)(kernel)
     op.gradient(vjp)
     return op
 
 
-def _scalar(name, kernel, fuse, vjp, mxnet_np):
+def _scalar(name, kernel, fuse, vjp, mxnet_np, mxnet=None):
     op = register(name, same_type, attrs={"scalar": REQUIRED}, elementwise=True, fuse=fuse,
-                  mxnet_np=mxnet_np)(kernel)
+                  mxnet=mxnet, mxnet_np=mxnet_np)(kernel)
     op.gradient(vjp)
     return op
 
@@ -55,6 +55,17 @@ _binary("_hypot", np.hypot, "np.hypot({0}, {1})", _hypot_vjp, "_npi_hypot")
 _binary("_mod", np.mod, "np.mod({0}, {1})", _mod_vjp, "_npi_mod")
 
 
+def _arctan2_vjp(b, n, g):
+    y, x = n.inputs
+    r2 = b.op("elemwise_add", b.op("square", y), b.op("square", x))
+    return [mul(b, g[0], div(b, x, r2)), neg(b, mul(b, g[0], div(b, y, r2)))]
+
+
+# MXNet 1.9.1 has arctan2 only as _npi_* operators: both export modes use those names.
+_binary("_arctan2", np.arctan2, "np.arctan2({0}, {1})", _arctan2_vjp, "_npi_arctan2",
+        mxnet="_npi_arctan2")
+
+
 def _cast(x, s):
     return s if x.dtype.kind == "f" else x.dtype.type(s)
 
@@ -74,6 +85,24 @@ _scalar("_minimum_scalar", lambda x, scalar: np.minimum(x, _cast(x, scalar)),
 _scalar("_hypot_scalar", lambda x, scalar: np.hypot(x, _cast(x, scalar)),
         "np.hypot({0}, {a[scalar]})",
         lambda b, n, g: [mul(b, g[0], div(b, n.inputs[0], n.outputs[0]))], "_npi_hypot_scalar")
+def _arctan2_scalar_vjp(b, n, g):
+    y, s = n.inputs[0], float(_s(n))
+    r2 = b.op("_plus_scalar", b.op("square", y), scalar=s * s)
+    return [mul(b, g[0], b.op("_rdiv_scalar", r2, scalar=s))]
+
+
+def _rarctan2_scalar_vjp(b, n, g):
+    x, s = n.inputs[0], float(_s(n))
+    r2 = b.op("_plus_scalar", b.op("square", x), scalar=s * s)
+    return [neg(b, mul(b, g[0], b.op("_rdiv_scalar", r2, scalar=s)))]
+
+
+_scalar("_arctan2_scalar", lambda x, scalar: np.arctan2(x, _cast(x, scalar)),
+        "np.arctan2({0}, {a[scalar]})", _arctan2_scalar_vjp, "_npi_arctan2_scalar",
+        mxnet="_npi_arctan2_scalar")
+_scalar("_rarctan2_scalar", lambda x, scalar: np.arctan2(_cast(x, scalar), x),
+        "np.arctan2({a[scalar]}, {0})", _rarctan2_scalar_vjp, "_npi_rarctan2_scalar",
+        mxnet="_npi_rarctan2_scalar")
 _scalar("_mod_scalar", lambda x, scalar: np.mod(x, _cast(x, scalar)), "np.mod({0}, {a[scalar]})",
         lambda b, n, g: [g[0]], "_npi_mod_scalar")
 _scalar("_rmod_scalar", lambda x, scalar: np.mod(_cast(x, scalar), x), "np.mod({a[scalar]}, {0})",
