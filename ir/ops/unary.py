@@ -18,6 +18,8 @@ from ._emit import div, mul, neg, rsub, scale, shift, sub
 
 
 def _unary(name, kernel, fuse, vjp, attrs=None, mxnet_np="", mxnet=None):
+    """Register an elementwise unary operator; `mxnet_np` defaults to "_npi_<name>"
+    (pass None for operators MXNet does not have in np mode)."""
     op = register(name, same_type, elementwise=True, fuse=fuse, attrs=attrs, mxnet=mxnet,
                   mxnet_np=("_npi_" + name) if mxnet_np == "" else mxnet_np)(kernel)
     op.gradient(vjp)
