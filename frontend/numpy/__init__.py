@@ -12,6 +12,7 @@ from . import random  # noqa: F401
 from . import linalg  # noqa: F401
 from .library import FUNCTIONS as _FUNCTIONS, no_extra_keywords
 from . import compose as _compose  # noqa: F401,E402  (adds to FUNCTIONS)
+from . import einsum as _einsum  # noqa: F401,E402  (adds to FUNCTIONS)
 
 float32, float64, float16 = _onp.float32, _onp.float64, _onp.float16
 int32, int64, int8, uint8, bool_ = _onp.int32, _onp.int64, _onp.int8, _onp.uint8, _onp.bool_
