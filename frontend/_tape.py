@@ -45,6 +45,20 @@ _gc_lock = threading.Lock()
 _gc_state = {"depth": 0, "paused": False, "recorded": 0, "bytes": 0}
 
 
+def _count_recorded(nbytes: int) -> None:
+    """While collection is paused: collect every GC_EVERY recorded operators (young
+    generations) or GC_EVERY_BYTES of recorded results (all generations: each young
+    collection promotes the live graph to the oldest generation, and once dropped its
+    cycles are only reclaimed there; a young-only collection leaked ~2 MiB per trigger)."""
+    state = _gc_state
+    state["recorded"] += 1
+    state["bytes"] += nbytes
+    if state["recorded"] >= GC_EVERY or state["bytes"] >= GC_EVERY_BYTES:
+        full = state["bytes"] >= GC_EVERY_BYTES
+        state["recorded"] = state["bytes"] = 0
+        gc.collect(2 if full else 1)
+
+
 def pause_gc() -> None:
     """Called when a recording scope opens (see PAUSE_GC_WHILE_RECORDING)."""
     with _gc_lock:
@@ -249,6 +263,8 @@ def _defer(opdef: OpDef, inputs, attrs, out_cls) -> Any:
         return None
     out = TracedValue(types[0], None, None)
     out.node = Node(opdef.name, in_values, [out], attrs)
+    if _gc_state["paused"]:
+        _count_recorded(types[0].nbytes)  # materialised later, but counts toward memory
     cls = out_cls if out_cls is not None else type(inputs[0])
     cls = _lazy.lazy_class(getattr(cls, "_eager_class", cls))
     arr = cls.__new__(cls)
@@ -267,15 +283,7 @@ def _record(opdef: OpDef, inputs, datas, attrs, types, results, cls, single: boo
     out_values = [TracedValue(t, None, r) for t, r in zip(types, results)]
     node = Node(opdef.name, in_values, out_values, attrs)
     if _gc_state["paused"]:
-        _gc_state["recorded"] += 1
-        _gc_state["bytes"] += results[0].nbytes
-        if _gc_state["recorded"] >= GC_EVERY or _gc_state["bytes"] >= GC_EVERY_BYTES:
-            # Full collection on the bytes trigger: each young collection promotes the
-            # live graph to the oldest generation, and once dropped its cycles are only
-            # reclaimed there (a young-only collection leaked ~2 MiB per trigger).
-            full = _gc_state["bytes"] >= GC_EVERY_BYTES
-            _gc_state["recorded"] = _gc_state["bytes"] = 0
-            gc.collect(2 if full else 1)
+        _count_recorded(results[0].nbytes)
     outs = []
     for r, v in zip(results, out_values):
         v.node = node
