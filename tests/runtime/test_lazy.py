@@ -76,3 +76,17 @@ def test_a_pending_head_differentiates_and_higher_order_works(small_lazy):
     xx = x.asnumpy().astype(np.float64)
     np.testing.assert_allclose(x.grad.asnumpy(), 2 * np.cos(xx) - xx * np.sin(xx), rtol=1e-5)
     np.testing.assert_allclose(g.asnumpy(), np.sin(xx) + xx * np.cos(xx), rtol=1e-5)
+
+
+def test_large_eager_element_wise_calls_run_through_generated_kernels(monkeypatch):
+    from tapegraph import _tape
+    monkeypatch.setattr(_tape, "PARALLEL_MIN", 4)
+    monkeypatch.setattr(lazy, "LAZY_MIN", 0)
+    _tape._PARALLEL.clear()
+    xs = np.linspace(-3, 3, 50).astype(np.float32)
+    x = mx.nd.array(xs)
+    y = mx.nd.tanh(x) * 2.0 + x
+    np.testing.assert_allclose(y.asnumpy(), np.tanh(xs) * 2.0 + xs, rtol=1e-6)
+    assert any(entry for entry in _tape._PARALLEL.values())  # the kernels were used
+    with pytest.raises(Exception):  # bad input still fails before running anything
+        mx.nd.elemwise_add(x, mx.nd.array(np.ones(3, np.float32)))
