@@ -59,6 +59,11 @@ def array_split(ary, indices_or_sections, axis=0):
     size = ary.shape[axis]
     if isinstance(indices_or_sections, int):
         k = indices_or_sections
+        if k <= 0:
+            raise ValueError("array_split: number of sections must be larger than 0, got %d" % k)
+        if k > max(size, 1 << 16):
+            raise ValueError("array_split: %d sections of an axis of size %d would make %d "
+                             "arrays, most of them empty" % (k, size, k))
         cuts = _onp.cumsum([0] + [size // k + (1 if i < size % k else 0) for i in range(k)])
     else:
         cuts = [0] + [int(i) for i in indices_or_sections] + [size]
