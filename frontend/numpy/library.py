@@ -18,11 +18,14 @@ FUNCTIONS: Dict[str, Any] = {}
 
 
 def arr(x) -> ndarray:
-    """`x` as an `mx.np.ndarray` (array-likes are converted, float32 by default)."""
+    """`x` as an `mx.np.ndarray` (array-likes are converted, float32 by default). A legacy
+    `mx.nd.NDArray` is refused, as MXNet does (it would silently leave the graph)."""
     if isinstance(x, ndarray):
         return x
     if hasattr(x, "_data"):
-        return ndarray._wrap(x._data)
+        raise TypeError("this is a numpy operator which can only accept MXNet numpy ndarrays, "
+                        "while received a legacy ndarray: call as_np_ndarray() upon the legacy "
+                        "ndarray to convert it to an MXNet numpy ndarray")
     return ndarray._wrap(_to_numpy(x, None, ndarray))
 
 

@@ -72,7 +72,25 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
         return std(self, axis=axis, ddof=ddof, keepdims=keepdims)
 
     def as_nd_ndarray(self) -> NDArray:
-        return NDArray._wrap(self._data)
+        """The same data (and the same place in a recorded graph) as a legacy NDArray."""
+        return _view(NDArray, self)
 
     def as_np_ndarray(self):
         return self
+
+
+def _view(cls, arr):
+    """`arr` seen as class `cls`: same buffer and same traced value, so gradients flow
+    through the conversion (MXNet's as_np_ndarray / as_nd_ndarray share memory)."""
+    out = cls.__new__(cls)
+    out._data = arr._data
+    out._value = arr._value
+    return out
+
+
+def _as_np_ndarray(self):
+    """The same data (and the same place in a recorded graph) as an mx.np.ndarray."""
+    return _view(ndarray, self)
+
+
+NDArray.as_np_ndarray = _as_np_ndarray

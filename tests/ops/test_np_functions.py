@@ -75,3 +75,15 @@ def test_npx_extras_match_mxnet():
     assert masked.asnumpy().tolist() == [[0, 1, 2, 0], [0, 5, 6, 0], [0, 0, 10, 0]]
     assert gradcheck(lambda v: mx.npx.erf(v) * mx.npx.smooth_l1(v, 2.0) + mx.npx.slice(
         v, (0, 1), (2, 3)).sum(), [np.array(A)], order=3)
+
+
+def test_legacy_arrays_are_refused_by_np_functions_and_convert_with_views():
+    x = mx.nd.array([1.0, 2.0])
+    with pytest.raises(TypeError, match="as_np_ndarray"):
+        np.exp(x)
+    x.attach_grad()
+    with mx.autograd.record():
+        y = np.exp(x.as_np_ndarray()).as_nd_ndarray() * 2
+    y.backward()
+    assert type(y) is mx.nd.NDArray
+    onp.testing.assert_allclose(x.grad.asnumpy(), 2 * onp.exp([1.0, 2.0]), rtol=1e-6)
