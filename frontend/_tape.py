@@ -126,6 +126,12 @@ def _conform(opdef: OpDef, t: TensorType, r: np.ndarray) -> np.ndarray:
 
 
 _EMPTY: Dict[str, Any] = {}
+# Output types by (operator, input types, attributes): shape rules are pure functions of
+# those, and re-running them was a large part of recording an operator. Only successful
+# inferences are kept (errors are raised afresh); bounded by clearing when full.
+_INFERRED: Dict[tuple, Any] = {}
+_INFERRED_MAX = 8192
+_UNCACHED_INFER = frozenset(["_CustomFunction", "_CustomFunctionBackward"])
 # np.dtype -> name: `dtype.name` is computed in Python by NumPy and costs ~1.5 us.
 _DTYPE_NAMES: Dict[Any, str] = {}
 
@@ -157,7 +163,18 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
                 return deferred
     datas = [a._data for a in inputs]
     get_type = TensorType.get
-    types = opdef.infer([get_type(d.shape, d.dtype) for d in datas], attrs)
+    in_types = tuple([get_type(d.shape, d.dtype) for d in datas])
+    try:
+        key = (opdef, in_types, tuple(attrs.items())) if attrs else (opdef, in_types)
+        types = _INFERRED.get(key)
+    except TypeError:  # an unhashable attribute: infer every time
+        key = types = None
+    if types is None:
+        types = opdef.infer(list(in_types), attrs)
+        if key is not None and opdef.name not in _UNCACHED_INFER:
+            if len(_INFERRED) >= _INFERRED_MAX:
+                _INFERRED.clear()
+            _INFERRED[key] = types
     kernel = opdef.kernel
     if opdef.fuse is not None and datas and datas[0].size >= PARALLEL_MIN:
         kernel = _parallel_kernel(opdef, datas, attrs, types) or kernel

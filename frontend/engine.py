@@ -19,6 +19,7 @@ from .passes import PassManager, grad as grad_pass, residualize
 from .runtime import PLAN_CACHE, Plan
 from ._tape import STATE, TracedValue, VariableValue, pause_gc, resume_gc
 from .lazy import forget_graph, materialize
+from .replay import Replay
 from .base import NOT_IN_GRAPH
 
 FREED_GRAPH = ("The graph that computed head %d was freed by an earlier backward: pass "
@@ -375,25 +376,24 @@ def _run_plan(plan, inputs):
 
 
 def _replay(compiled: Compiled, col: Collected, heads, head_grads) -> List[Any]:
-    """Run the backward graph through `invoke` with recording on, so it is traced."""
-    from .function import replay_node
+    """Run the backward graph with recording on, so it is traced (see tapegraph.replay:
+    the same nodes `invoke` would record, without per-operator inference)."""
     cls = type(heads[0])
-    env: Dict[Any, Any] = {}
-    for v, (kind, i) in zip(compiled.graph.inputs, compiled.sources):
+    inputs = []
+    for kind, i in compiled.sources:
         if kind == "h":
-            env[v] = head_grads[i]
+            inputs.append(head_grads[i])
         else:
             value = col.values[i]
             arr = cls._wrap(value.data if value.data is not None else materialize(value))
             arr._value = value
-            env[v] = arr
+            inputs.append(arr)
+    replay = compiled.plan
+    if replay is None:  # built on first use and cached with the compiled graph
+        replay = compiled.plan = Replay(compiled.graph)
     previous = STATE.recording
     STATE.recording = True
     try:
-        for node in compiled.graph.nodes:
-            outs = replay_node(node, [env[v] for v in node.inputs], cls)
-            for v, o in zip(node.outputs, outs):
-                env[v] = o
+        return replay(inputs, cls)
     finally:
         STATE.recording = previous
-    return [env[v] for v in compiled.graph.outputs]

@@ -1,0 +1,129 @@
+"""Recording a compiled backward graph (`create_graph=True`) without going through `invoke`.
+
+The backward graph's types and attributes are already known and checked, so replaying it
+needs neither shape rules nor attribute completion per operator: a `Replay` is built once
+per compiled graph (and cached with it) as a flat list of steps, and running it calls each
+kernel and appends one ordinary `Node` per operator to the recorded graph, exactly the
+node `invoke` would have recorded (same op, completed attributes, inferred types). A node
+is recorded only when one of its inputs is recorded, as `invoke` does; an
+`autograd.Function`'s backward runs through the general path (it is user code).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Sequence
+
+import numpy as np
+
+from .ir import Graph, Node, get_op
+from ._tape import TracedValue, _count_recorded, _gc_state
+
+
+class Replay:
+    """`Replay(graph)(inputs, cls)`: run `graph` on NDArrays `inputs` (in the order of
+    `graph.inputs`), recording it; returns the NDArrays of `graph.outputs`."""
+
+    __slots__ = ("steps", "num_slots", "input_slots", "output_slots")
+
+    def __init__(self, graph: Graph):
+        slot: Dict[Any, int] = {}
+        for v in graph.inputs:
+            slot.setdefault(v, len(slot))
+        steps = []
+        for n in graph.nodes:
+            ins = tuple(slot[v] for v in n.inputs)
+            for v in n.outputs:
+                slot[v] = len(slot)
+            outs = tuple(slot[v] for v in n.outputs)
+            if n.op == "_CustomFunctionBackward":
+                steps.append((None, n, ins, outs, None, None))
+                continue
+            opdef = get_op(n.op)
+            attrs = n.attrs
+            if len(attrs) != len(opdef.attrs):
+                attrs = opdef.complete_attrs(attrs)
+            types = tuple(v.type for v in n.outputs)
+            dtypes = tuple(np.dtype(t.dtype) for t in types)
+            steps.append((opdef.kernel, n.op, ins, outs, (attrs, types), dtypes))
+        self.steps = steps
+        self.num_slots = len(slot)
+        self.input_slots = tuple(slot[v] for v in graph.inputs)
+        self.output_slots = tuple(slot[v] for v in graph.outputs)
+
+    def __call__(self, inputs: Sequence[Any], cls) -> List[Any]:
+        datas: List[Any] = [None] * self.num_slots
+        values: List[Any] = [None] * self.num_slots
+        arrays: List[Any] = [None] * self.num_slots  # NDArrays given or made, by slot
+        for s, a in zip(self.input_slots, inputs):
+            datas[s] = a._data
+            values[s] = a._value
+            arrays[s] = a
+        count = _gc_state["paused"]
+        for kernel, op, ins, outs, meta, dtypes in self.steps:
+            if kernel is None:
+                self._custom(op, ins, outs, datas, values, arrays, cls)
+                continue
+            attrs, types = meta
+            args = [datas[i] for i in ins]
+            result = kernel(*args, **attrs)
+            results = (result,) if len(outs) == 1 else tuple(result)
+            recorded = False
+            for i in ins:
+                if values[i] is not None:
+                    recorded = True
+                    break
+            in_values = None
+            if recorded:
+                in_values = []
+                for i in ins:
+                    v = values[i]
+                    if v is None:
+                        d = datas[i]
+                        v = values[i] = TracedValue(_type_of(d), None, d)
+                    in_values.append(v)
+            out_values = []
+            for s, r, t, dt in zip(outs, results, types, dtypes):
+                if type(r) is not np.ndarray:
+                    r = np.asarray(r)
+                if r.dtype is not dt and r.dtype != dt:
+                    r = r.astype(dt)
+                datas[s] = r
+                if recorded:
+                    v = TracedValue(t, None, r)
+                    values[s] = v
+                    out_values.append(v)
+            if recorded:
+                node = Node(op, in_values, out_values, attrs)
+                for v in out_values:
+                    v.node = node
+                if count:
+                    _count_recorded(out_values[0].data.nbytes)
+        out = []
+        for s in self.output_slots:
+            a = arrays[s]
+            if a is None:
+                a = cls.__new__(cls)
+                a._data = datas[s]
+                a._value = values[s]
+            out.append(a)
+        return out
+
+    @staticmethod
+    def _custom(node, ins, outs, datas, values, arrays, cls) -> None:
+        from .function import replay_node
+        args = []
+        for i in ins:
+            a = arrays[i]
+            if a is None:
+                a = arrays[i] = cls.__new__(cls)
+                a._data = datas[i]
+                a._value = values[i]
+            args.append(a)
+        for s, o in zip(outs, replay_node(node, args, cls)):
+            arrays[s] = o
+            datas[s] = o._data
+            values[s] = o._value
+
+
+def _type_of(data: np.ndarray):
+    from .ir import TensorType
+    return TensorType.get(data.shape, data.dtype)
