@@ -128,7 +128,13 @@ def take_along_axis(arr_, indices, axis):
 def diff(a, n=1, axis=-1):
     """n-th discrete difference along `axis`."""
     a = arr(a)
-    for _ in range(int(n)):
+    n = int(n)
+    if n < 0:
+        raise ValueError("diff: order must be non-negative but got %d" % n)
+    if a.ndim == 0:
+        raise ValueError("diff requires input that is at least one dimensional")
+    # After `size` differences the axis is empty; further ones change nothing.
+    for _ in range(min(n, a.shape[axis])):
         size = a.shape[axis]
         hi = _op("slice_axis", [a], {"axis": int(axis), "begin": 1, "end": size})
         lo = _op("slice_axis", [a], {"axis": int(axis), "begin": 0, "end": size - 1})
