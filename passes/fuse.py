@@ -108,6 +108,8 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
             for v in node.inputs:
                 readers[v] = target
             up = up | {target}
+        if len(up) > 8:  # merged groups leave stale ids behind: keep the sets small
+            up = frozenset(map(groups.find, up))
         deps[node] = up
         for v in node.outputs:
             producer[v] = node
