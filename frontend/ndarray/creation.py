@@ -24,16 +24,16 @@ def _check_dtype(dtype):
 
 
 def to_numpy(data: Any, dtype: Any, cls) -> np.ndarray:
-    """Convert user data to a fresh NumPy array; float32 unless `dtype` says otherwise
-    (NumPy input keeps its own dtype, except float64 which becomes float32 when no
-    dtype is given, as MXNet does for Python data)."""
+    """Convert user data to a fresh NumPy array, with MXNet 1.9.1's dtype rules: `dtype`
+    when given; else an NDArray's own dtype; else float32 — except that `mx.np` keeps a
+    NumPy array's dtype (`mx.nd.array` of any NumPy array is float32)."""
     from .ndarray import NDArray
     if isinstance(data, NDArray):
         src = data._data
         return np.array(src, dtype=_check_dtype(dtype) if dtype is not None else src.dtype)
     if dtype is not None:
         dt = _check_dtype(dtype)
-    elif isinstance(data, np.ndarray) and data.dtype.kind in "iub" and not cls._np_float_default:
+    elif isinstance(data, np.ndarray) and cls._keeps_numpy_dtype:
         dt = data.dtype
     else:
         dt = np.dtype(np.float32)

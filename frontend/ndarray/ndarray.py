@@ -30,7 +30,7 @@ class NDArray:
 
     __slots__ = ("_data", "_value", "__weakref__")
     _bool_comparisons = False  # legacy comparisons return 0/1 in the input dtype
-    _np_float_default = False  # NumPy integer input keeps its dtype
+    _keeps_numpy_dtype = False  # mx.nd.array(numpy array) is float32, as in MXNet
     _zero_dim = False  # no 0-d results: full reductions and x[i, j] have shape (1,)
     __array_priority__ = 1000.0
 

@@ -12,7 +12,7 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
 
     __slots__ = ()
     _bool_comparisons = True
-    _np_float_default = True
+    _keeps_numpy_dtype = True  # mx.np.array(numpy array) keeps its dtype
     _zero_dim = True
 
     @property
