@@ -156,11 +156,15 @@ class Compiled:
     """A derived backward graph ready to run: `plan`, and for each graph input where its
     data comes from: `("v", i)` the i-th collected value, `("h", j)` the j-th head grad."""
 
-    __slots__ = ("joint", "graph", "plan", "sources", "history", "values")
+    __slots__ = ("joint", "graph", "plan", "sources", "history", "values", "cacheable")
 
     def __init__(self, joint: Graph, graph: Graph, sources, history, build_plan: bool,
                  values: Sequence[Value] = ()):
         self.values = tuple(values)  # the collected values' data-free stand-ins, in order
+        # A graph with an autograd.Function holds that instance (and its saved tensors) in
+        # its attributes, and its key names the instance: no later step can hit it, so
+        # the plan cache does not keep it (it would pin the tensors until evicted).
+        self.cacheable = not any(n.op == "_CustomFunction" for n in joint.nodes)
         self.joint = joint
         self.graph = graph
         self.sources = sources

@@ -30,6 +30,8 @@ class PlanCache:
                 return entry
             self.misses += 1
         entry = build()  # outside the lock: compiling may take a while
+        if not getattr(entry, "cacheable", True):
+            return entry  # the builder says no later lookup can use it
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)

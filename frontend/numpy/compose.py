@@ -223,6 +223,9 @@ def copy(a):
 def around(a, decimals=0):
     """Round to `decimals` decimals (zero gradient)."""
     if decimals:
+        if not -300 <= int(decimals) <= 300:
+            raise ValueError("around: decimals=%d is out of range for floating point numbers"
+                             % int(decimals))
         s = 10.0 ** int(decimals)
         return _op("round", [arr(a) * s]) / s
     return _op("round", [a])

@@ -79,6 +79,9 @@ def _contract(a, ta: str, b, tb: str, keep: set) -> Tuple[object, str]:
 @_export
 def einsum(subscripts: str, *operands, out=None, optimize=False):
     """Einstein summation, e.g. `einsum('bij,bjk->bik', a, b)` (no diagonals or '...')."""
+    if not isinstance(subscripts, str):
+        raise TypeError("einsum: subscripts must be a string like 'ij,jk->ik', got a %s"
+                        % type(subscripts).__name__)
     xs = [arr(o) for o in operands]
     terms, target = _parse(subscripts, len(xs))
     for x, t in zip(xs, terms):

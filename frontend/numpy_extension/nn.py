@@ -172,6 +172,7 @@ def slice(data, begin, end, step=()):  # noqa: A001  (MXNet's name)
 
 def reshape_like(lhs, rhs):
     """`lhs` reshaped to the shape of `rhs`."""
+    rhs = arr(rhs)
     return _op("Reshape", [lhs], {"shape": tuple(rhs.shape), "reverse": False})
 
 

@@ -103,6 +103,36 @@ def test_graph_retained_by_create_graph_is_reclaimed_by_the_collector():
     assert ref() is None
 
 
+def test_function_saved_tensors_are_not_pinned_by_the_plan_cache():
+    """An autograd.Function instance (with its saved tensors) is an attribute of its graph
+    and part of the cache key, so no later step can reuse that plan: it must not be kept."""
+    class Square(mx.autograd.Function):
+        def forward(self, x):
+            y = x * x
+            self.save_for_backward(x)
+            return y
+
+        def backward(self, dy):
+            x, = self.saved_tensors
+            return dy * 2 * x
+
+    PLAN_CACHE.clear()
+    refs = []
+    for _ in range(3):
+        x = nd.array(np.linspace(0, 1, 1000).astype(np.float32))
+        x.attach_grad()
+        with mx.autograd.record():
+            f = Square()
+            z = f(x).sum()
+        refs.append(weakref.ref(f.saved_tensors[0]._data))
+        z.backward()
+        np.testing.assert_allclose(x.grad.asnumpy(), 2 * x.asnumpy(), rtol=1e-6)
+        del f, z, x
+    gc.collect()
+    assert all(r() is None for r in refs), "the plan cache keeps Function instances alive"
+    assert len(PLAN_CACHE) == 0
+
+
 def test_dropped_graph_without_backward_is_reclaimed_by_the_collector():
     """A graph recorded and never differentiated holds a value<->node cycle: Python's
     cyclic collector reclaims it (documented in docs/errors.md and performance.md)."""
