@@ -4,17 +4,16 @@ NDArray methods. Each function records exactly one registered operator (plus exp
 `broadcast_to` / `Cast` nodes from dispatch), named as in MXNet."""
 from __future__ import annotations
 
-import operator
 from typing import Any, Sequence
 
 import numpy as np
 
 from ..ir import get_op
-from ..ir.errors import MXNetError, ShapeError
+from ..ir.errors import MXNetError
 from .._tape import invoke
 from . import dispatch
 from .indexing import no_zero_dim
-from .ndarray import NDArray
+from .ndarray import NDArray, _axis as normalize_axis
 from .ops import NAMESPACE, _as_inputs, _finish, _norm, defop, reject_unknown_kwargs
 
 UNARY = ("cbrt", "rcbrt", "reciprocal", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
@@ -64,14 +63,7 @@ def _call(opname: str, arrays: Sequence[Any], attrs: dict, out=None):
 
 
 def _axis(axis):
-    if axis is None or axis == ():
-        return None
-    try:
-        if isinstance(axis, (list, tuple)):
-            return tuple(operator.index(a) for a in axis)
-        return operator.index(axis)
-    except TypeError:
-        raise ShapeError("axis must be an int or a tuple of ints, got %r" % (axis,)) from None
+    return None if axis == () else normalize_axis(axis)
 
 
 # ---------------------------------------------------------------- binary, broadcasting

@@ -4,6 +4,16 @@ from __future__ import annotations
 from typing import Sequence
 
 
+def input0(node):
+    """The first input of `node` (the `x` of most gradient rules)."""
+    return node.inputs[0]
+
+
+def output0(node):
+    """The first output of `node` (the `y` of rules that reuse the forward result)."""
+    return node.outputs[0]
+
+
 def mul(b, x, y):
     return b.op("elemwise_mul", x, y)
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from tapegraph.ir.registry import REQUIRED, register
 from .rules import make_same_shapes, same_type
-from ._emit import add, div, mul, neg, rsub, scale, shift, sub
+from ._emit import add, div, input0, mul, neg, output0, rsub, scale, shift, sub
 
 # ---------------------------------------------------------------- unary
 
@@ -23,12 +23,7 @@ def _unary(name, kernel, fuse, vjp=None, **options):
     return op
 
 
-def _x(node):
-    return node.inputs[0]
-
-
-def _y(node):
-    return node.outputs[0]
+_x, _y = input0, output0
 
 
 _unary("negative", np.negative, "np.negative({0})", lambda b, n, g: [neg(b, g[0])],

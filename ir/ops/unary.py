@@ -14,7 +14,7 @@ import numpy as np
 from tapegraph.ir.registry import REQUIRED, register
 from .rules import same_type
 from . import special
-from ._emit import div, mul, neg, rsub, scale, shift, sub
+from ._emit import div, input0, mul, neg, output0, rsub, scale, shift, sub
 
 
 def _unary(name, kernel, fuse, vjp, attrs=None, mxnet_np="", mxnet=None):
@@ -26,12 +26,7 @@ def _unary(name, kernel, fuse, vjp, attrs=None, mxnet_np="", mxnet=None):
     return op
 
 
-def _x(node):
-    return node.inputs[0]
-
-
-def _y(node):
-    return node.outputs[0]
+_x, _y = input0, output0
 
 
 def _sq(b, v):
