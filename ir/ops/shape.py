@@ -82,6 +82,8 @@ def _reshape_infer(ins, attrs):
           mxnet_np="_np_reshape")
 def reshape_(x, shape, reverse):
     """Reshape with MXNet's special codes (0, -1, -2, -3, -4)."""
+    if min(shape, default=1) > 0:  # a concrete shape (the common case): nothing to resolve
+        return x.reshape(shape)
     return np.reshape(x, infer_reshape(x.shape, shape, reverse))
 
 
