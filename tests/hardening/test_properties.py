@@ -205,39 +205,6 @@ def _check_passes(steps, seed, which, sequence):
         assert reparsed == g and print_graph(reparsed) == print_graph(g)
 
 
-FUSE_CYCLE = """\
-graph g(%a: f32[2,3], %b: f32[2,3], %c: f32[2,3], %d: f32[2,3]) -> (f32[2,3], f32[2,3]) {
-  %0: f32[2,3] = _mul_scalar(%b) {scalar=0.5}
-  %1: f32[2,3] = _mul_scalar(%c) {scalar=0.5}
-  %2: f32[2,3] = _plus_scalar(%1) {scalar=0.2}
-  %3: f32[1,3] = sum(%0) {axis=(0,), keepdims=True}
-  %4: f32[2,3] = _slice_scatter(%3) {shape=(2, 3), begin=(0, 0), end=(1, 3), step=(1, 1)}
-  %5: f32[2,3] = elemwise_add(%2, %4)
-  %6: f32[2,3] = _mul_scalar(%a) {scalar=0.4}
-  %7: f32[2,3] = _mul_scalar(%d) {scalar=0.4}
-  %8: f32[2,3] = _plus_scalar(%7) {scalar=2.1}
-  %9: f32[1,3] = sum(%6) {axis=(0,), keepdims=True}
-  %10: f32[2,3] = _slice_scatter(%9) {shape=(2, 3), begin=(0, 0), end=(1, 3), step=(1, 1)}
-  %11: f32[2,3] = elemwise_add(%8, %10)
-  %12: f32[2,3] = _mul_scalar(%b) {scalar=0.3}
-  %13: f32[2,3] = _mul_scalar(%a) {scalar=0.3}
-  %14: f32[2,3] = elemwise_add(%11, %12)
-  %15: f32[2,3] = elemwise_add(%5, %13)
-  return (%14, %15)
-}"""
-
-
-def test_fuse_on_a_graph_that_made_a_cycle():
-    from tapegraph.ir import parse
-    graph = parse(FUSE_CYCLE)
-    rng = np.random.default_rng(0)
-    args = [rng.standard_normal((2, 3)).astype(np.float32) for _ in range(4)]
-    fused = PASSES["fuse"](graph)
-    verify(fused)
-    for got, want in zip(execute(fused, args), execute(graph, args)):
-        np.testing.assert_allclose(got, want, rtol=1e-6)
-
-
 def test_second_order_with_retain_graph_false_keeps_the_forward_graph():
     """Regression: grad(create_graph=True, retain_graph=False) used to cut the forward
     values out of the new gradient graph, so d2/dx2 of x/(x+1) lost most of its terms."""
