@@ -46,6 +46,29 @@ def w5_ops(n):
     return [W5_CYCLE[i % len(W5_CYCLE)] for i in range(n)]
 
 
+def w1_apply(op, x, namespace):
+    """One W1 op on `x`: Python operators for mul/add, `namespace.<op>` for the rest."""
+    if op == "mul":
+        return x * W1_MUL
+    if op == "add":
+        return x + W1_ADD
+    return getattr(namespace, op)(x)
+
+
+def w5_chain(x, n):
+    """The W5 chain of n cheap ops, written with Python operators (any framework)."""
+    for op in w5_ops(n):
+        if op == "mul":
+            x = x * W5_C
+        elif op == "mulinv":
+            x = x * (1 / W5_C)
+        elif op == "add":
+            x = x + 0.01
+        else:
+            x = x - 0.01
+    return x
+
+
 def make_data(wid, dtype=np.float32):
     """Deterministic inputs for a workload (dict of NumPy arrays)."""
     rng = np.random.RandomState(1234 + int(wid[1]))

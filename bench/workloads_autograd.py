@@ -15,11 +15,7 @@ except Exception as e:  # pragma: no cover - reported as n/a
 
 
 def _apply(op, x):
-    if op == "mul":
-        return x * common.W1_MUL
-    if op == "add":
-        return x + common.W1_ADD
-    return getattr(anp, op)(x)
+    return common.w1_apply(op, x, anp)
 
 
 def _w1(x):
@@ -43,16 +39,7 @@ def _w3(x):
 
 
 def _chain(x, n):
-    for op in common.w5_ops(n):
-        if op == "mul":
-            x = x * common.W5_C
-        elif op == "mulinv":
-            x = x * (1 / common.W5_C)
-        elif op == "add":
-            x = x + 0.01
-        else:
-            x = x - 0.01
-    return anp.sum(x)
+    return anp.sum(common.w5_chain(x, n))
 
 
 def build(wid, data, n=None):

@@ -21,11 +21,7 @@ except Exception as e:  # pragma: no cover - reported as n/a
 
 
 def _apply(op, x):
-    if op == "mul":
-        return x * common.W1_MUL
-    if op == "add":
-        return x + common.W1_ADD
-    return getattr(jnp, op)(x)
+    return common.w1_apply(op, x, jnp)
 
 
 def _w1(x):
@@ -52,16 +48,7 @@ def _w4(A, w, v):
 
 
 def _chain(x, n):
-    for op in common.w5_ops(n):
-        if op == "mul":
-            x = x * common.W5_C
-        elif op == "mulinv":
-            x = x * (1 / common.W5_C)
-        elif op == "add":
-            x = x + 0.01
-        else:
-            x = x - 0.01
-    return jnp.sum(x)
+    return jnp.sum(common.w5_chain(x, n))
 
 
 def _ready(gs):

@@ -33,24 +33,11 @@ def _arr(a, grad=False):
 
 
 def _apply(op, x):
-    if op == "mul":
-        return x * common.W1_MUL
-    if op == "add":
-        return x + common.W1_ADD
-    return getattr(mx.nd, op)(x)
+    return common.w1_apply(op, x, mx.nd)
 
 
 def _chain(x, n):
-    for op in common.w5_ops(n):
-        if op == "mul":
-            x = x * common.W5_C
-        elif op == "mulinv":
-            x = x * (1 / common.W5_C)
-        elif op == "add":
-            x = x + 0.01
-        else:
-            x = x - 0.01
-    return x
+    return common.w5_chain(x, n)
 
 
 def _mlp_loss(ps, x, lab):
