@@ -66,11 +66,6 @@ def _mean_vjp(b, n, g):
     return [_expand_back(b, ga, shape, n.attrs, "mean")]
 
 
-def _keep_broadcast(b, v, x_shape, attrs, opname):
-    """A reduced value `v` in keepdims form, broadcast back to `x_shape`."""
-    return _expand_back(b, v, x_shape, attrs, opname)
-
-
 @register("prod", _reduce_infer("prod"), attrs=_REDUCE_ATTRS, mxnet_np="_np_prod")
 def prod(x, axis, keepdims, exclude):
     """Product over `axis` (all axes when None)."""
@@ -83,7 +78,7 @@ def _prod_vjp(b, n, g):
     x = n.inputs[0]
     shape = x.type.shape
     gy = b.op("elemwise_mul", g[0], n.outputs[0])
-    return [b.op("elemwise_div", _keep_broadcast(b, gy, shape, n.attrs, "prod"), x)]
+    return [b.op("elemwise_div", _expand_back(b, gy, shape, n.attrs, "prod"), x)]
 
 
 def _extreme(name, fn):
@@ -97,8 +92,8 @@ def _extreme(name, fn):
     def _vjp(b, n, g):
         x = n.inputs[0]
         shape = x.type.shape
-        hit = b.op("_equal", x, _keep_broadcast(b, n.outputs[0], shape, n.attrs, name))
-        return [b.op("elemwise_mul", _keep_broadcast(b, g[0], shape, n.attrs, name), hit)]
+        hit = b.op("_equal", x, _expand_back(b, n.outputs[0], shape, n.attrs, name))
+        return [b.op("elemwise_mul", _expand_back(b, g[0], shape, n.attrs, name), hit)]
     return kernel
 
 
@@ -127,12 +122,12 @@ def norm(x, ord, axis, out_dtype, keepdims):
 def _norm_vjp(b, n, g):
     x = n.inputs[0]
     shape, attrs = x.type.shape, dict(n.attrs, exclude=False)
-    gb = _keep_broadcast(b, g[0], shape, attrs, "norm")
+    gb = _expand_back(b, g[0], shape, attrs, "norm")
     if int(n.attrs["ord"]) == 1:
         sign = b.op("elemwise_sub", b.op("_greater_scalar", x, scalar=0.0),
                     b.op("_lesser_scalar", x, scalar=0.0))
         return [b.op("elemwise_mul", gb, sign)]
-    yb = _keep_broadcast(b, n.outputs[0], shape, attrs, "norm")
+    yb = _expand_back(b, n.outputs[0], shape, attrs, "norm")
     return [b.op("elemwise_mul", gb, b.op("elemwise_div", x, yb))]
 
 
