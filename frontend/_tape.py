@@ -202,7 +202,8 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
     if STATE.recording:
         for a in inputs:
             if a._value is not None:
-                return _record(opdef, inputs, datas, attrs, types, results, cls, single)
+                return _record(opdef, inputs, datas, in_types, attrs, types, results, cls,
+                               single)
     if single:
         arr = cls.__new__(cls)
         arr._data = results[0]
@@ -289,13 +290,14 @@ def _defer(opdef: OpDef, inputs, attrs, out_cls) -> Any:
     return arr
 
 
-def _record(opdef: OpDef, inputs, datas, attrs, types, results, cls, single: bool) -> Any:
+def _record(opdef: OpDef, inputs, datas, in_types, attrs, types, results, cls,
+            single: bool) -> Any:
     """Append the node of one operator call to the graph and wrap its results."""
     in_values = []
-    for a, d in zip(inputs, datas):
+    for a, d, t in zip(inputs, datas, in_types):
         v = a._value
         if v is None:
-            v = TracedValue(TensorType.get(d.shape, d.dtype), None, d)
+            v = TracedValue(t, None, d)
         in_values.append(v)
     out_values = [TracedValue(t, None, r) for t, r in zip(types, results)]
     node = Node(opdef.name, in_values, out_values, attrs)
