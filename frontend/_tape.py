@@ -282,7 +282,7 @@ def _defer(opdef: OpDef, inputs, attrs, out_cls) -> Any:
     out = TracedValue(types[0], None, None)
     out.node = Node(opdef.name, in_values, [out], attrs)
     if _gc_state["paused"]:
-        _count_recorded(types[0].nbytes)  # materialised later, but counts toward memory
+        _count_recorded(0)  # holds no array: a full collection would free nothing here
     cls = out_cls if out_cls is not None else type(inputs[0])
     cls = _lazy.lazy_class(getattr(cls, "_eager_class", cls))
     arr = cls.__new__(cls)
