@@ -154,29 +154,35 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
     """
     if len(attrs) != len(opdef.attrs):
         attrs = opdef.complete_attrs(attrs)
-    if opdef.fuse is not None and STATE.recording and inputs:
-        a0 = inputs[0]
-        if type(a0) in _lazy.PENDING_TYPES or (_lazy.LAZY_MIN and
-                                               a0._data.size >= _lazy.LAZY_MIN):
-            deferred = _defer(opdef, inputs, attrs, out_cls)
-            if deferred is not None:
-                return deferred
-    datas = [a._data for a in inputs]
-    get_type = TensorType.get
-    in_types = tuple([get_type(d.shape, d.dtype) for d in datas])
+    # Input types: a traced array's value already has its interned type.
+    traced = False
+    in_types = []
+    for a in inputs:
+        v = a._value
+        if v is None:
+            d = a._data
+            in_types.append(TensorType.get(d.shape, d.dtype))
+        else:
+            traced = True
+            in_types.append(v.type)
+    in_types = tuple(in_types)
+    recording = STATE.recording
+    if recording and opdef.fuse is not None and inputs and (
+            type(inputs[0]) in _lazy.PENDING_TYPES
+            or (_lazy.LAZY_MIN and in_types[0].size >= _lazy.LAZY_MIN)):
+        deferred = _defer(opdef, inputs, attrs, out_cls)
+        if deferred is not None:
+            return deferred
     try:
         key = (opdef, in_types, tuple(attrs.items())) if attrs else (opdef, in_types)
         types = _INFERRED.get(key)
     except TypeError:  # an unhashable attribute: infer every time
         key = types = None
     if types is None:
-        types = opdef.infer(list(in_types), attrs)
-        if key is not None and opdef.name not in _UNCACHED_INFER:
-            if len(_INFERRED) >= _INFERRED_MAX:
-                _INFERRED.clear()
-            _INFERRED[key] = types
+        types = _infer(opdef, in_types, attrs, key)
+    datas = [a._data for a in inputs]
     kernel = opdef.kernel
-    if opdef.fuse is not None and datas and datas[0].size >= PARALLEL_MIN:
+    if opdef.fuse is not None and datas and in_types[0].size >= PARALLEL_MIN:
         kernel = _parallel_kernel(opdef, datas, attrs, types) or kernel
     try:
         result = kernel(*datas, **attrs)
@@ -186,29 +192,61 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
         raise MXNetError("operator %s failed on inputs of shapes %s: %s: %s" % (
             opdef.name, ", ".join(str(d.shape) for d in datas), type(e).__name__, e)) from e
     cls = out_cls if out_cls is not None else type(inputs[0])
-    single = len(types) == 1
-    if single:
-        r = result if type(result) is np.ndarray else np.asarray(result)
-        t = types[0]
-        if r.shape != t.shape or (_DTYPE_NAMES.get(r.dtype) or dtype_name(r.dtype)) != t.dtype:
-            r = _conform(opdef, t, r)
-        results = (r,)
-    else:
-        results = tuple(_as_array(r) for r in result)
-        for t, r in zip(types, results):
-            if r.shape != t.shape or dtype_name(r.dtype) != t.dtype:
-                results = tuple(_conform(opdef, t2, r2) for t2, r2 in zip(types, results))
-                break
-    if STATE.recording:
-        for a in inputs:
-            if a._value is not None:
-                return _record(opdef, inputs, datas, in_types, attrs, types, results, cls,
-                               single)
-    if single:
-        arr = cls.__new__(cls)
-        arr._data = results[0]
+    if len(types) != 1:
+        return _multiple(opdef, inputs, datas, attrs, types, result, cls,
+                         recording and traced)
+    t = types[0]
+    r = result if type(result) is np.ndarray else np.asarray(result)
+    if r.shape != t.shape or (_DTYPE_NAMES.get(r.dtype) or dtype_name(r.dtype)) != t.dtype:
+        r = _conform(opdef, t, r)
+    arr = cls.__new__(cls)
+    arr._data = r
+    if not (recording and traced):
         arr._value = None
         return arr
+    # Record: one node, its output value, and leaf values for untraced inputs.
+    out = _new_traced(TracedValue)
+    out.type = t
+    out.hint = out.recipe = None
+    out.data = r
+    out.seq = next(_SEQUENCE)
+    in_values = []
+    for a, it in zip(inputs, in_types):
+        v = a._value
+        if v is None:
+            v = TracedValue(it, None, a._data)
+        in_values.append(v)
+    out.node = Node(opdef.name, in_values, (out,), attrs)
+    arr._value = out
+    if _gc_state["paused"]:
+        _count_recorded(r.nbytes)
+    return arr
+
+
+_new_traced = object.__new__
+
+
+def _infer(opdef: OpDef, in_types: tuple, attrs: Dict[str, Any], key) -> Any:
+    """Run the shape rule; remember successful inferences under `key` (None: uncachable)."""
+    types = opdef.infer(list(in_types), attrs)
+    if key is not None and opdef.name not in _UNCACHED_INFER:
+        if len(_INFERRED) >= _INFERRED_MAX:
+            _INFERRED.clear()
+        _INFERRED[key] = types
+    return types
+
+
+def _multiple(opdef: OpDef, inputs, datas, attrs, types, result, cls, record: bool) -> Any:
+    """Finish a multi-output operator call: conform, wrap and (if `record`) record."""
+    results = tuple(_as_array(r) for r in result)
+    for t, r in zip(types, results):
+        if r.shape != t.shape or dtype_name(r.dtype) != t.dtype:
+            results = tuple(_conform(opdef, t2, r2) for t2, r2 in zip(types, results))
+            break
+    if record:
+        in_types = [a._value.type if a._value is not None else type_of(d)
+                    for a, d in zip(inputs, datas)]
+        return _record(opdef, inputs, datas, in_types, attrs, types, results, cls, False)
     outs = []
     for r in results:
         arr = cls.__new__(cls)

@@ -25,7 +25,7 @@ class TensorType:
     values holds only a handful of type objects.
     """
 
-    __slots__ = ("shape", "dtype", "_key", "nbytes")
+    __slots__ = ("shape", "dtype", "_key", "nbytes", "size")
     _interned: Dict[Tuple[Tuple[int, ...], str], "TensorType"] = {}
 
     def __init__(self, shape: Tuple[int, ...], dtype: str):
@@ -35,7 +35,8 @@ class TensorType:
         size = 1
         for s in shape:
             size *= s
-        self.nbytes = size * np.dtype(dtype).itemsize  # computed once per interned type
+        self.size = size  # element count and bytes: computed once per interned type
+        self.nbytes = size * np.dtype(dtype).itemsize
 
     @classmethod
     def get(cls, shape, dtype) -> "TensorType":
@@ -68,13 +69,6 @@ class TensorType:
     @property
     def ndim(self) -> int:
         return len(self.shape)
-
-    @property
-    def size(self) -> int:
-        n = 1
-        for s in self.shape:
-            n *= s
-        return n
 
     def __repr__(self) -> str:
         return format_type(self)
