@@ -10,7 +10,7 @@ import numpy as np
 from ..ir import get_op
 from ..ir.errors import DTypeError, MXNetError
 from .._tape import invoke
-from ..lazy import shape_dtype
+from ..lazy import PENDING_TYPES, shape_dtype
 
 # python operator -> (array op, scalar op, reflected scalar op, MXNet broadcast name)
 BINARY = {
@@ -89,6 +89,30 @@ def broadcast_pair(a, b, opname: str):
     if sb != shape:
         b = invoke(_op("broadcast_to"), [b], {"shape": shape})
     return a, b
+
+
+def operator(kind: str, reflected: bool = False):
+    """The method implementing Python operator `kind` (`__mul__` is `operator("mul")`):
+    `binary` with the common cases (a Python number; an array of the same class, shape
+    and dtype) taken without the general broadcasting and casting logic."""
+    array_op, scalar_op, rscalar_op, _ = BINARY[kind]
+    scalar = _op(rscalar_op if reflected else scalar_op)
+    same = _op(array_op)
+    if kind in COMPARISONS:
+        return lambda self, other: binary(kind, self, other, reflected)
+
+    def method(self, other):
+        t = type(other)
+        if t is float or t is int:
+            return invoke(scalar, (self,), {"scalar": float(other)})
+        if t is type(self) and not reflected and t not in PENDING_TYPES:
+            a, b = self._data, other._data  # (reading a pending array's data would run it)
+            if a.shape == b.shape and a.dtype == b.dtype:
+                return invoke(same, (self, other))
+        return binary(kind, self, other, reflected)
+
+    method.__name__ = "__%s%s__" % ("r" if reflected else "", kind)
+    return method
 
 
 def binary(kind: str, lhs, rhs, reflected: bool = False):
