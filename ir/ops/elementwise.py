@@ -147,10 +147,23 @@ def _s(n):
     return n.attrs["scalar"]
 
 
+_SCALARS: dict = {}
+
+
 def _cast_scalar(x, s):
-    """The scalar operand: a Python float keeps a float array's dtype (NumPy's weak
-    scalars); other dtypes take the scalar in their own type, as MXNet does."""
-    return s if x.dtype.kind == "f" else x.dtype.type(s)
+    """The scalar operand as a 0-d array of `x`'s dtype: a float array takes the value in
+    its own precision (what NumPy does with a Python float, but without its ~0.5 us
+    weak-scalar path), other dtypes take the scalar in their own type, as MXNet does."""
+    dtype = x.dtype
+    key = (dtype, s)
+    c = _SCALARS.get(key)
+    if c is None:
+        with np.errstate(over="ignore"):
+            c = np.array(s if dtype.kind == "f" else dtype.type(s), dtype=dtype)
+        if len(_SCALARS) >= 4096:
+            _SCALARS.clear()
+        _SCALARS[key] = c
+    return c
 
 
 _scalar("_plus_scalar", lambda x, scalar: x + _cast_scalar(x, scalar), "({0} + {a[scalar]})",
