@@ -180,7 +180,7 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
         key = types = None
     if types is None:
         types = _infer(opdef, in_types, attrs, key)
-    datas = [a._data for a in inputs]
+    datas = [inputs[0]._data] if len(inputs) == 1 else [a._data for a in inputs]
     kernel = opdef.kernel
     if opdef.fuse is not None and datas and in_types[0].size >= PARALLEL_MIN:
         kernel = _parallel_kernel(opdef, datas, attrs, types) or kernel
@@ -210,20 +210,31 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
     out.hint = out.recipe = None
     out.data = r
     out.seq = next(_SEQUENCE)
-    in_values = []
-    for a, it in zip(inputs, in_types):
-        v = a._value
-        if v is None:
-            v = TracedValue(it, None, a._data)
-        in_values.append(v)
-    out.node = Node(opdef.name, in_values, (out,), attrs)
+    if len(inputs) == 1:
+        v = inputs[0]._value  # traced, as recording goes
+        in_values = (v,)
+    else:
+        in_values = []
+        for a, it in zip(inputs, in_types):
+            v = a._value
+            if v is None:
+                v = TracedValue(it, None, a._data)
+            in_values.append(v)
+        in_values = tuple(in_values)
+    node = _new_node(Node)
+    node.op = opdef.name
+    node.inputs = in_values
+    node.outputs = (out,)
+    node.attrs = attrs
+    node.region = node.meta = None
+    out.node = node
     arr._value = out
     if _gc_state["paused"]:
         _count_recorded(r.nbytes)
     return arr
 
 
-_new_traced = object.__new__
+_new_traced = _new_node = object.__new__  # then set every slot: faster than __init__
 
 
 def _infer(opdef: OpDef, in_types: tuple, attrs: Dict[str, Any], key) -> Any:
