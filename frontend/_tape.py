@@ -167,9 +167,10 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
             in_types.append(v.type)
     in_types = tuple(in_types)
     recording = STATE.recording
-    if recording and opdef.fuse is not None and inputs and (
-            type(inputs[0]) in _lazy.PENDING_TYPES
-            or (_lazy.LAZY_MIN and in_types[0].size >= _lazy.LAZY_MIN)):
+    if recording and inputs and (
+            type(inputs[0]) in _lazy.PENDING_TYPES  # element-wise, or a reduction of it
+            or (opdef.fuse is not None and _lazy.LAZY_MIN
+                and in_types[0].size >= _lazy.LAZY_MIN)):
         deferred = _defer(opdef, inputs, attrs, out_cls)
         if deferred is not None:
             return deferred
@@ -180,12 +181,21 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
         key = types = None
     if types is None:
         types = _infer(opdef, in_types, attrs, key)
-    datas = [inputs[0]._data] if len(inputs) == 1 else [a._data for a in inputs]
     kernel = opdef.kernel
-    if opdef.fuse is not None and datas and in_types[0].size >= PARALLEL_MIN:
-        kernel = _parallel_kernel(opdef, datas, attrs, types) or kernel
+    if len(inputs) == 1:
+        d0 = inputs[0]._data
+        datas = [d0]
+        if opdef.fuse is not None and in_types[0].size >= PARALLEL_MIN:
+            kernel = _parallel_kernel(opdef, datas, attrs, types) or kernel
+    else:
+        datas = [a._data for a in inputs]
+        if opdef.fuse is not None and datas and in_types[0].size >= PARALLEL_MIN:
+            kernel = _parallel_kernel(opdef, datas, attrs, types) or kernel
     try:
-        result = kernel(*datas, **attrs)
+        if len(datas) == 1:
+            result = kernel(d0, **attrs) if attrs else kernel(d0)
+        else:
+            result = kernel(*datas, **attrs)
     except MXNetError:
         raise
     except Exception as e:
@@ -305,8 +315,9 @@ _FUSIBLE: Dict[tuple, bool] = {}
 
 
 def _defer(opdef: OpDef, inputs, attrs, out_cls) -> Any:
-    """Record a fusible element-wise call on large arrays without running it (see
-    tapegraph.lazy); None when the call does not qualify (it then runs eagerly)."""
+    """Record a fusible element-wise call on large arrays, or a full reduction of a pending
+    array, without running it (see tapegraph.lazy); None when the call does not qualify
+    (it then runs eagerly)."""
     in_values = []
     for a in inputs:
         v = a._value
@@ -320,13 +331,16 @@ def _defer(opdef: OpDef, inputs, attrs, out_cls) -> Any:
         ok = _FUSIBLE.get(key)
     except TypeError:
         return None
+    if ok is False:
+        return None
     types = opdef.infer(list(in_types), attrs)
     if ok is None:
-        from .passes import fusible
-        outs = [Value(t) for t in types]
-        ok = len(types) == 1 and fusible(Node(opdef.name, list(in_values), outs, attrs))
+        from .passes import full_reduction, fusible, scalar_reshape
+        node = Node(opdef.name, list(in_values), [Value(t) for t in types], attrs)
+        ok = len(types) == 1 and (fusible(node) or full_reduction(node)
+                                  or scalar_reshape(node))
         _FUSIBLE[key] = ok
-    if not ok:
+    if not ok or not _lazy.can_defer(opdef.name, in_values):
         return None
     out = TracedValue(types[0], None, None)
     out.node = Node(opdef.name, in_values, [out], attrs)

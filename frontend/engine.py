@@ -18,7 +18,7 @@ from . import passes as _passes_pkg  # noqa: F401  (tapegraph.passes)
 from .passes import PassManager, grad as grad_pass, residualize
 from .runtime import PLAN_CACHE, Plan
 from ._tape import STATE, TracedValue, VariableValue, pause_gc, resume_gc
-from .lazy import forget_graph, materialize
+from .lazy import EPILOGUE_OPS, forget_graph, materialize, shape_dtype
 from .replay import Replay
 from .base import NOT_IN_GRAPH
 
@@ -156,7 +156,8 @@ class Compiled:
     """A derived backward graph ready to run: `plan`, and for each graph input where its
     data comes from: `("v", i)` the i-th collected value, `("h", j)` the j-th head grad."""
 
-    __slots__ = ("joint", "graph", "plan", "sources", "history", "values", "cacheable")
+    __slots__ = ("joint", "graph", "plan", "sources", "history", "values", "cacheable",
+                 "computed_heads")
 
     def __init__(self, joint: Graph, graph: Graph, sources, history, build_plan: bool,
                  values: Sequence[Value] = ()):
@@ -170,11 +171,19 @@ class Compiled:
         self.sources = sources
         self.history = history
         self.plan = Plan(graph) if build_plan else None
+        # Heads whose values the graph also returns, after the gradients (see below).
+        self.computed_heads: Tuple[int, ...] = ()
 
 
 def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[str],
                      pipeline: Sequence[Any], build_plan: bool = True) -> Compiled:
-    """Run the gradient pass and the pipeline on the collected graph."""
+    """Run the gradient pass and the pipeline on the collected graph.
+
+    A head that is a pending reduction (tapegraph.lazy: the loss of a chain on large
+    arrays, never computed yet) is also an output of the graph, after the gradients: the
+    fused kernel that recomputes the chain for the gradient adds it up in passing (a
+    reduction epilogue), so reading the loss after backward computes nothing again.
+    `Compiled.computed_heads` lists those heads."""
     fwd, stand_ins = col.detached()
     wrt_inputs = [col.leaves.index(col.values[i]) for i in wrt]
     joint = grad_pass(fwd, wrt=wrt_inputs, head_grads=list(head_specs))
@@ -182,7 +191,15 @@ def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[st
     # recomputed inside the backward graph, where fusion merges them with its kernels.
     known = [s for s, v in zip(stand_ins, col.values) if v.data is not None]
     manager = PassManager(pipeline, verify=False)
-    final = manager.run(residualize(joint, known=known))
+    residual = residualize(joint, known=known)
+    computed = ()
+    if build_plan:
+        computed = tuple(j for j, h in enumerate(col.heads)
+                         if h.data is None and h.node is not None and h.node.op in EPILOGUE_OPS)
+        residual = Graph(residual.name, residual.inputs, residual.nodes,
+                         list(residual.outputs) + [fwd.outputs[j] for j in computed],
+                         dict(residual.meta))
+    final = manager.run(residual)
     index = {v: i for i, v in enumerate(stand_ins)}
     n_leaves = len(col.leaves)
     n_heads = joint.meta.get("num_head_inputs", 0)
@@ -195,7 +212,9 @@ def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[st
             sources.append(("h", head_inputs[v]))
         else:
             sources.append(("v", index[v]))
-    return Compiled(joint, final, tuple(sources), manager.history, build_plan, stand_ins)
+    compiled = Compiled(joint, final, tuple(sources), manager.history, build_plan, stand_ins)
+    compiled.computed_heads = computed
+    return compiled
 
 
 def bind_recorded(graph: Graph, compiled: Compiled, col: Collected) -> Graph:
@@ -241,7 +260,7 @@ def _head_arrays(heads, head_grads) -> Tuple[List[str], List[Optional[np.ndarray
             data = g._data
         else:
             try:
-                data = np.asarray(g, dtype=h._data.dtype)
+                data = np.asarray(g, dtype=shape_dtype(h)[1])
             except (TypeError, ValueError) as e:
                 raise MXNetError("backward: head gradient %d (a %s) is not an array of numbers: "
                                  "%s" % (i, type(g).__name__, e)) from None
@@ -249,7 +268,8 @@ def _head_arrays(heads, head_grads) -> Tuple[List[str], List[Optional[np.ndarray
             raise MXNetError("backward: head gradient %d has shape %s but head %d has shape %s"
                              % (i, data.shape, i, h.shape))
         specs.append("input")
-        arrays.append(data if data.dtype == h._data.dtype else data.astype(h._data.dtype))
+        dtype = shape_dtype(h)[1]  # a pending head stays pending (tapegraph.lazy)
+        arrays.append(data if data.dtype == dtype else data.astype(dtype))
     return specs, arrays
 
 
@@ -259,7 +279,7 @@ def _prepare(heads, head_grads, variables, create_graph: bool, pipeline):
         raise MXNetError("backward: no heads given (pass the arrays to differentiate)")
     head_values = []
     for i, h in enumerate(heads):
-        if not hasattr(h, "_data"):
+        if not hasattr(type(h), "_data"):  # (an instance's would compute a pending head)
             raise MXNetError("backward: head %d is a %s, not an NDArray"
                              % (i, type(h).__name__))
         v = h._value
@@ -350,6 +370,11 @@ def _run_backward(heads, head_grads, variables, retain_graph: bool, create_graph
             grads = _run_plan(compiled.plan, inputs)
     finally:
         STATE.training = previous_training
+    if compiled.computed_heads:  # pending heads the kernel computed in passing
+        n = len(grads) - len(compiled.computed_heads)
+        for j, data in zip(compiled.computed_heads, grads[n:]):
+            col.heads[j].data = data
+        grads = grads[:n]
     if not retain_graph and not create_graph:
         # With create_graph the new gradient graph reads the forward values: cutting
         # them from their graph would silently zero every higher-order term through them.

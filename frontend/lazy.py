@@ -8,9 +8,15 @@ kernel (tapegraph.runtime.fusion), touching memory once instead of once per oper
 A backward pass does better still: pending forward values it needs are recomputed inside
 its own fused kernel (see engine.compile_backward), so most are never stored at all.
 
+A full reduction (`sum` / `mean` over every axis) of a pending array is pending too: its
+kernel adds up each chunk's partial sum (a reduction epilogue), so the reduced array is
+never written to memory, and a backward whose head it is computes it in passing (see
+engine.compile_backward). Nothing element-wise is deferred after a reduction.
+
 Pending arrays are instances of a subclass of their array class whose `_data` property
 shadows the base class's slot; materialising stores the array in the slot and turns the
-object back into its base class, so nothing else ever sees the difference.
+object back into its base class, so nothing else ever sees the difference. Their shape,
+size and ndim are known without computing anything.
 """
 from __future__ import annotations
 
@@ -27,6 +33,10 @@ LAZY_MIN = int(os.environ.get("TAPEGRAPH_LAZY_MIN", 1 << 20))
 _CLASSES: Dict[type, type] = {}
 PENDING_TYPES: set = set()  # the pending classes, for a cheap `type(x) in` test
 _KERNELS: Dict[tuple, Any] = {}
+# Deferred on pending arrays (see can_defer); as in tapegraph.passes.fuse.
+REDUCTIONS = frozenset(["sum", "mean"])
+RESHAPES = frozenset(["Reshape", "expand_dims"])
+EPILOGUE_OPS = REDUCTIONS | RESHAPES
 
 
 def lazy_class(cls: type) -> type:
@@ -46,12 +56,49 @@ def lazy_class(cls: type) -> type:
             object.__setattr__(self, "__class__", cls)
 
         lazy = type(cls.__name__, (cls,), {"__slots__": (), "_data": property(get, set_),
-                                           "_eager_class": cls,
+                                           "shape": property(_shape), "size": property(_size),
+                                           "ndim": property(_ndim),
+                                           "wait_to_read": _wait_to_read, "_eager_class": cls,
                                            "__module__": cls.__module__,
                                            "__qualname__": cls.__qualname__})
         _CLASSES[cls] = lazy
         PENDING_TYPES.add(lazy)
     return lazy
+
+
+def _shape(arr) -> tuple:
+    """Shape of a pending array (known from its type, nothing is computed)."""
+    return arr._value.type.shape
+
+
+def _size(arr) -> int:
+    return arr._value.type.size
+
+
+def _ndim(arr) -> int:
+    return len(arr._value.type.shape)
+
+
+def _wait_to_read(arr) -> None:
+    """Compute the pending array now (MXNet's wait_to_read waits for its computation)."""
+    arr._data
+
+
+def can_defer(op: str, in_values) -> bool:
+    """Whether a call of `op`, which can join a fused region, on these recorded values is
+    deferred: a reduction only of a pending element-wise value, a (scalar) reshape only of
+    a pending reduction, and no element-wise operator reads a pending reduction (the
+    kernel of a region may only end with reductions)."""
+    if op in EPILOGUE_OPS:
+        v = in_values[0]
+        if v.data is not None:
+            return False
+        of_reduction = producer(v).op in EPILOGUE_OPS
+        return of_reduction if op in RESHAPES else not of_reduction
+    for v in in_values:
+        if v.data is None and producer(v).op in EPILOGUE_OPS:
+            return False
+    return True
 
 
 def shape_dtype(arr) -> tuple:

@@ -11,10 +11,10 @@ from .cse import cse
 from .fold import fold
 from .simplify import simplify
 from .fused_op import FUSED
-from .fuse import fuse, fusible
+from .fuse import full_reduction, fuse, fusible, scalar_reshape
 from .plan_memory import MemoryPlan, plan_memory
 
 __all__ = ["FUSED", "MemoryPlan", "PASSES", "PassError", "PassManager", "PassRecord", "cse",
-           "dce", "fold", "fuse", "fusible", "get_pass", "grad", "non_differentiable_error",
-           "parse_pipeline", "plan_memory", "register_pass", "residualize", "run_passes",
-           "simplify"]
+           "dce", "fold", "full_reduction", "fuse", "fusible", "get_pass", "grad",
+           "non_differentiable_error", "parse_pipeline", "plan_memory", "register_pass",
+           "residualize", "run_passes", "scalar_reshape", "simplify"]

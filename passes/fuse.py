@@ -22,6 +22,38 @@ def fusible(node: Node) -> bool:
     return all(v.type.shape == out.shape and is_float(v.type.dtype) for v in node.inputs)
 
 
+REDUCTIONS = frozenset(["sum", "mean"])  # those runtime.fusion can end a region with
+RESHAPES = frozenset(["Reshape", "expand_dims"])  # of a reduction's one element
+_EPILOGUE_OPS = REDUCTIONS | RESHAPES
+
+
+def full_reduction(node: Node) -> bool:
+    """A `sum` or `mean` over every axis of one floating-point value: it can end a fused
+    region (a reduction epilogue), each chunk adding its partial sum."""
+    if node.op not in REDUCTIONS or node.region is not None or len(node.outputs) != 1:
+        return False
+    x, out = node.inputs[0].type, node.outputs[0].type
+    return is_float(x.dtype) and out.dtype == x.dtype and out.size == 1 and x.size > 0
+
+
+def scalar_reshape(node: Node) -> bool:
+    """A reshape of a one-element floating-point value (MXNet's legacy arrays turn the
+    0-d result of a full reduction into shape (1,)): free in a reduction epilogue."""
+    if (node.op not in RESHAPES or node.region is not None or len(node.inputs) != 1
+            or len(node.outputs) != 1):
+        return False
+    x, out = node.inputs[0].type, node.outputs[0].type
+    return is_float(x.dtype) and out.dtype == x.dtype and x.size == 1 and out.size == 1
+
+
+def epilogue_of(node: Node, producer: Node, producer_is_epilogue: bool) -> bool:
+    """Whether `node` can end the fused region computing its input (made by `producer`):
+    a full reduction of an element-wise value, or a scalar reshape of a reduction."""
+    if producer_is_epilogue:
+        return scalar_reshape(node)
+    return full_reduction(node) and producer.outputs[0].type.size > 1
+
+
 class _Groups:
     """Union-find over group ids, with the groups each value depends on."""
 
@@ -54,6 +86,10 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
     of a group has the group's external inputs (in order of first use) as inputs and,
     as outputs, the values read outside the group or returned by the graph.
 
+    A full reduction (see `full_reduction`) of a value computed in a group joins that group
+    as its epilogue, so the reduced array is never stored; no node of a group reads the
+    result of the group's own reduction.
+
     Guarantees: the result computes the same values (the region holds the very same
     nodes); it is in topological order, original order kept where dependencies allow;
     no cycle is created; outputs are the same Value objects. `graph` itself is returned
@@ -69,6 +105,8 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
     # For each group: groups reaching it through nodes outside it (would close a cycle).
     blocked: Dict[int, Set[int]] = {}
     empty: frozenset = frozenset()
+    epilogues: Set[Node] = set()  # reductions that joined their input's group
+    used = {v for n in graph.nodes for v in n.inputs}.union(graph.outputs)
     for node in graph.nodes:
         prods = [producer[v] for v in node.inputs if v in producer]
         up = empty
@@ -78,8 +116,8 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
                 up = d if not up else up | d
         if fusible(node):
             shape = node.outputs[0].type.shape
-            cands = {groups.find(group_of[p]) for p in prods
-                     if p in group_of and p.outputs[0].type.shape == shape}
+            cands = {groups.find(group_of[p]) for p in prods if p in group_of
+                     and p not in epilogues and p.outputs[0].type.shape == shape}
             # Siblings: groups already reading one of our inputs (horizontal fusion).
             cands.update(groups.find(readers[v]) for v in node.inputs
                          if v in readers and v.type.shape == shape)
@@ -87,6 +125,7 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
             for p in prods:
                 pg = groups.find(group_of[p]) if p in group_of else None
                 outside.update(r for r in map(groups.find, deps[p]) if r != pg)
+            outside.update(groups.find(group_of[p]) for p in prods if p in epilogues)
             ok = {g for g in cands if g not in outside and size[g] < max_size}
             ok = {g for g in ok
                   if not ({groups.find(b) for b in blocked.get(g, ())} & ok)}
@@ -108,11 +147,21 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
             for v in node.inputs:
                 readers[v] = target
             up = up | {target}
+        elif (node.op in _EPILOGUE_OPS and node.inputs[0] in producer
+              and node.outputs[0] in used):
+            p = producer[node.inputs[0]]
+            if p in group_of and epilogue_of(node, p, p in epilogues):
+                target = groups.find(group_of[p])
+                if size[target] < max_size:
+                    size[target] += 1
+                    group_of[node] = target
+                    epilogues.add(node)
         if len(up) > 8:  # merged groups leave stale ids behind: keep the sets small
             up = frozenset(map(groups.find, up))
         deps[node] = up
         for v in node.outputs:
             producer[v] = node
+    _detach_read_epilogues(graph, group_of, groups, epilogues)
     try:
         return _build(graph, group_of, groups, min_size)
     except _CycleError:
@@ -120,6 +169,26 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
         # being read; regroup with the conservative rule, which cannot form a cycle.
         group_of, groups = _conservative_groups(graph, max_size)
         return _build(graph, group_of, groups, min_size)
+
+
+def _detach_read_epilogues(graph: Graph, group_of: Dict[Node, int], groups: _Groups,
+                           epilogues: Set[Node]) -> None:
+    """Take out of its group every epilogue whose result a member of that group reads
+    (groups merged after it joined); it then runs on its own, after the group."""
+    if not epilogues:
+        return
+    made_by = {n.outputs[0]: n for n in epilogues}
+    for node in graph.nodes:
+        for v in node.inputs:
+            red = made_by.get(v)
+            if (red is not None and node in group_of and red in group_of
+                    and node not in epilogues
+                    and groups.find(group_of[node]) == groups.find(group_of[red])):
+                del group_of[red]
+    for node in graph.nodes:  # a reshape leaves with the reduction it reshapes
+        src = made_by.get(node.inputs[0]) if node in epilogues else None
+        if src is not None and src not in group_of:
+            group_of.pop(node, None)
 
 
 class _CycleError(AssertionError):

@@ -12,9 +12,16 @@ Two functions are generated per region:
 `FusedKernel.__call__` runs `small` for small arrays and otherwise walks the arrays in
 chunks of `CHUNK` elements, splitting the range over two threads when it is large
 (NumPy's ufunc loops release the GIL). `FusedKernel.source` is the generated text.
+
+A region may end in full reductions (`sum` / `mean` over every axis, see
+`REDUCTIONS`): a reduction epilogue. Each chunk then adds its partial sum (NumPy's
+pairwise sum of the chunk, in the array's dtype) to a float64 accumulator of its thread,
+so the reduced array itself is never written to memory; the result has the dtype the
+eager operator gives. No node of the region may read a reduction's result.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -35,6 +42,12 @@ _BINARY = re.compile(r"^\(\{0\} ([-+*/]) \{1\}\)$")
 _SCALAR_R = re.compile(r"^\(\{0\} ([-+*/]) \{a\[(\w+)\]\}\)$")
 _SCALAR_L = re.compile(r"^\(\{a\[(\w+)\]\} ([-+*/]) \{0\}\)$")
 _POWER = re.compile(r"^np\.power\(\{0\}, \{a\[(\w+)\]\}\)$")
+
+# Reductions a region may end in (over all axes; the fuse pass and tapegraph.lazy check),
+# and the reshapes of their one-element result that may follow them.
+REDUCTIONS = frozenset(["sum", "mean"])
+RESHAPES = frozenset(["Reshape", "expand_dims"])
+EPILOGUE_OPS = REDUCTIONS | RESHAPES
 
 _POOL: Optional[ThreadPoolExecutor] = None
 _POOL_LOCK = threading.Lock()
@@ -125,10 +138,13 @@ class FusedKernel:
         region: Graph = node.region
         self.node = node
         self.out_types = [v.type for v in region.outputs]
-        self.size = self.out_types[0].size if self.out_types else 0
+        self.size = _iteration_size(region)
         consts = _Consts()
         self.small_source = _small_source(region, consts)
-        self.chunk_source, self.scratch_dtypes = _chunk_source(region, consts)
+        (self.chunk_source, self.scratch_dtypes, self.accumulators,
+         self.reduced_outputs) = _chunk_source(region, consts, self.size)
+        reduced = {i for i, _ in self.reduced_outputs}
+        self.array_outputs = [i for i in range(len(self.out_types)) if i not in reduced]
         self.source = self.small_source + "\n\n" + self.chunk_source
         namespace = dict(consts.env)
         exec(compile(self.source, "<fused %s>" % _label(region), "exec"), namespace)
@@ -140,23 +156,48 @@ class FusedKernel:
         if n <= CHUNK and out is None:
             return self._small(*arrays)
         flat_in = [a.reshape(-1) for a in arrays]
-        outs = list(out) if out is not None else [
-            np.empty(t.shape, t.dtype) for t in self.out_types]
-        flat_out = [o.reshape(-1) for o in outs]
+        outs: List[Any] = list(out) if out is not None else [None] * len(self.out_types)
+        flat_out: List[Any] = [None] * len(outs)
+        for i in self.array_outputs:
+            if outs[i] is None:
+                t = self.out_types[i]
+                outs[i] = np.empty(t.shape, t.dtype)
+            flat_out[i] = outs[i].reshape(-1)
         if n >= THREAD_MIN and THREADS > 1:
             mid = ((n // 2) // CHUNK) * CHUNK
             job = _pool().submit(self._range, mid, n, flat_in, flat_out)
-            self._range(0, mid, flat_in, flat_out)
-            job.result()
+            try:
+                totals = self._range(0, mid, flat_in, flat_out)
+            finally:
+                other = job.result()  # never leave the other thread writing
+            totals = [a + b for a, b in zip(totals, other)]
         else:
-            self._range(0, n, flat_in, flat_out)
+            totals = self._range(0, n, flat_in, flat_out)
+        totals = [t / n if op == "mean" else t for op, t in zip(self.accumulators, totals)]
+        for i, j in self.reduced_outputs:
+            t = self.out_types[i]
+            value = np.full(t.shape, totals[j], t.dtype)
+            if outs[i] is not None:
+                outs[i][...] = value
+            else:
+                outs[i] = value
         return outs[0] if len(outs) == 1 else tuple(outs)
 
-    def _range(self, lo: int, hi: int, flat_in, flat_out) -> None:
+    def _range(self, lo: int, hi: int, flat_in, flat_out) -> List[Any]:
+        """Run the chunks of `[lo, hi)`; the partial sums of its reductions (float64)."""
         scratch = [np.empty(min(CHUNK, hi - lo), d) for d in self.scratch_dtypes]
+        totals = [np.float64(0.0)] * len(self.accumulators)
         chunk = self._chunk
         for start in range(lo, hi, CHUNK):
-            chunk(start, min(start + CHUNK, hi), flat_in, flat_out, scratch)
+            chunk(start, min(start + CHUNK, hi), flat_in, flat_out, scratch, totals)
+        return totals
+
+
+def _iteration_size(region: Graph) -> int:
+    """Elements one index walks: the size of the region's element-wise values."""
+    sizes = [v.type.size for v in region.inputs]
+    sizes += [v.type.size for n in region.nodes for v in n.outputs]
+    return max(sizes) if sizes else 0
 
 
 def _label(region: Graph) -> str:
@@ -171,7 +212,11 @@ def _small_source(region: Graph, consts: _Consts) -> str:
         params.append(names[v])
     lines = ["def small(%s):" % ", ".join(params)]
     for k, node in enumerate(region.nodes):
-        expr = _expr(node, [names[v] for v in node.inputs], consts)
+        if node.op in EPILOGUE_OPS:  # the eager kernel itself: the very same result
+            kernel = functools.partial(REGISTRY.get(node.op).kernel, **node.attrs)
+            expr = "%s(%s)" % (consts.bind(kernel), names[node.inputs[0]])
+        else:
+            expr = _expr(node, [names[v] for v in node.inputs], consts)
         if expr == names[node.inputs[0]] if node.inputs else False:
             names[node.outputs[0]] = expr
             continue
@@ -184,30 +229,54 @@ def _small_source(region: Graph, consts: _Consts) -> str:
     return "\n".join(lines)
 
 
-def _chunk_source(region: Graph, consts: _Consts) -> Tuple[str, List[str]]:
-    """The chunk function, and the dtypes of the scratch buffers it needs."""
+def _chunk_source(region: Graph, consts: _Consts, size: int
+                  ) -> Tuple[str, List[str], List[str], List[Tuple[int, int]]]:
+    """The chunk function; the dtypes of the scratch buffers it needs; the reduction op of
+    each accumulator `A[j]`; and the outputs made from them as (output position, j)."""
     last_use: Dict[Value, int] = {}
     for k, node in enumerate(region.nodes):
         for v in node.inputs:
             last_use[v] = k
     out_index = {v: i for i, v in enumerate(region.outputs)}
+    reduced: Dict[Value, int] = {}  # epilogue value -> its accumulator
     where: Dict[Value, str] = {}
-    head = ["def chunk(lo, hi, I, O, S):", "    m = hi - lo"]
+    head = ["def chunk(lo, hi, I, O, S, A):", "    m = hi - lo"]
     for i, v in enumerate(region.inputs):
         where[v] = "i%d" % i
         head.append("    i%d = I[%d][lo:hi]" % (i, i))
-    for i in range(len(region.outputs)):
-        head.append("    o%d = O[%d][lo:hi]" % (i, i))
+    scalars = set()  # values of reductions and their reshapes
+    for node in region.nodes:
+        if node.op in REDUCTIONS or (node.op in RESHAPES and node.inputs[0] in scalars):
+            scalars.add(node.outputs[0])
+    for v, i in out_index.items():
+        if v not in scalars:
+            head.append("    o%d = O[%d][lo:hi]" % (i, i))
     body: List[str] = []
     scratch_dtypes: List[str] = []
+    accumulators: List[str] = []
     free: Dict[str, List[int]] = {}
     owner: Dict[Value, int] = {}
     for k, node in enumerate(region.nodes):
-        args = [where[v] for v in node.inputs]
         out = node.outputs[0]
+        if node.op in RESHAPES and node.inputs[0] in reduced:
+            reduced[out] = reduced[node.inputs[0]]  # one element: nothing to do
+            continue
+        if any(v in reduced for v in node.inputs):
+            raise ExecutionError("fused kernel: %s reads the result of a reduction of its "
+                                 "own region (a reduction may only end a region)" % node.op)
+        args = [where[v] for v in node.inputs]
         dying = {v: None for v in node.inputs if last_use.get(v) == k and v in owner}
         for v in dying:  # in-place: an element-wise op may write over an input it ends
             free.setdefault(v.type.dtype, []).append(owner.pop(v))
+        if node.op in REDUCTIONS:
+            if node.inputs[0].type.size != size or out.type.size != 1:
+                raise ExecutionError("fused kernel: %s of %s to %s is not a full reduction of "
+                                     "the region's %d elements"
+                                     % (node.op, node.inputs[0].type, out.type, size))
+            body.append("    A[%d] += np.add.reduce(%s)" % (len(accumulators), args[0]))
+            reduced[out] = len(accumulators)
+            accumulators.append(node.op)
+            continue
         if out in out_index:
             dest = "o%d" % out_index[out]
         else:
@@ -225,11 +294,12 @@ def _chunk_source(region: Graph, consts: _Consts) -> Tuple[str, List[str]]:
         body.extend("    " + s for s in stmts)
         where[out] = dest
     for v, i in out_index.items():
-        if where[v] != "o%d" % i:  # an output that is a region input
+        if v not in reduced and where[v] != "o%d" % i:  # an output that is a region input
             body.append("    o%d[...] = %s" % (i, where[v]))
     head.extend("    s%d = S[%d][:m]" % (k, k) for k in range(len(scratch_dtypes)))
     lines = head + body
-    return "\n".join(lines), scratch_dtypes
+    results = [(i, reduced[v]) for v, i in out_index.items() if v in reduced]
+    return "\n".join(lines), scratch_dtypes, accumulators, results
 
 
 def fused_source(node: Node) -> str:

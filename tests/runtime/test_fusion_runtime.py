@@ -59,7 +59,7 @@ def test_source_uses_out_buffers_and_can_be_printed():
     node = fuse(_graph(16)).nodes[0]
     src = fused_source(node)
     assert src.startswith("def small(x0, x1):")
-    assert "def chunk(lo, hi, I, O, S):" in src
+    assert "def chunk(lo, hi, I, O, S, A):" in src
     assert "np.sin(i0, out=" in src and "np.square(" in src
     assert FusedKernel(node).source == src
 

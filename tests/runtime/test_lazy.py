@@ -25,7 +25,9 @@ def test_pending_arrays_compute_on_first_read_and_look_eager(small_lazy):
         y = _f(x)
         assert type(y) in lazy.PENDING_TYPES and type(y).__name__ == "NDArray"
         assert y._value.data is None  # nothing computed yet
-        assert y.shape == (16,)  # reading the shape runs the pending chain once
+        assert (y.shape, y.size, y.ndim) == ((16,), 16, 1)  # known without computing
+        assert y._value.data is None
+        y.wait_to_read()  # reading the data runs the pending chain once
     assert type(y) is mx.nd.NDArray and y._value.data is not None
     with autograd.pause():
         want = _f(mx.nd.array(xs)).asnumpy()

@@ -1,0 +1,246 @@
+"""Reduction epilogues (W3): a full `sum`/`mean` of a pending chain is pending itself and
+runs as the last step of the chain's fused kernel (per-chunk partial sums), and the
+backward of such a head is one fused kernel that also returns the head's value."""
+import numpy as np
+import pytest
+
+import tapegraph as mx
+from tapegraph import autograd, engine, lazy
+from tapegraph.ir import parse, print_graph, verify
+from tapegraph.passes import fuse, run_passes
+from tapegraph.runtime import FusedKernel, Plan, execute, fusion
+
+
+@pytest.fixture
+def small_lazy(monkeypatch):
+    monkeypatch.setattr(lazy, "LAZY_MIN", 8)
+
+
+@pytest.fixture(params=["small", "chunked", "threaded"])
+def kernel_path(request, monkeypatch):
+    """The three ways a fused kernel runs: straight-line, chunks, chunks on two threads."""
+    if request.param != "small":
+        monkeypatch.setattr(fusion, "CHUNK", 64)
+        monkeypatch.setattr(fusion, "THREAD_MIN", 256 if request.param == "threaded" else 1 << 40)
+        monkeypatch.setattr(fusion, "THREADS", 2)
+    return request.param
+
+
+def _f(x):
+    return mx.nd.sin(x) * mx.nd.exp(-x ** 2) + mx.nd.tanh(x) * 0.5 + x ** 3
+
+
+def _f64(x):
+    return np.sin(x) * np.exp(-x ** 2) + np.tanh(x) * 0.5 + x ** 3
+
+
+def _grad64(x):
+    e = np.exp(-x ** 2)
+    return np.cos(x) * e - 2 * x * np.sin(x) * e + 0.5 * (1 - np.tanh(x) ** 2) + 3 * x ** 2
+
+
+XS = np.linspace(-1.5, 2, 1000).astype(np.float32)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean"])
+def test_a_pending_reduction_equals_the_eager_one_and_stores_no_chain(small_lazy, kernel_path,
+                                                                      reduce):
+    x = mx.nd.array(XS)
+    with autograd.record():
+        y = _f(x)
+        s = getattr(mx.nd, reduce)(y)
+        assert type(s) in lazy.PENDING_TYPES and s.shape == (1,)
+        assert s._value.data is None and s._value.node.op == "Reshape"  # (1,) of a 0-d sum
+    got = s.asnumpy()
+    assert y._value.data is None  # the chain's values were never written to memory
+    with autograd.pause():
+        want = getattr(mx.nd, reduce)(_f(mx.nd.array(XS))).asnumpy()
+    assert got.dtype == np.float32 and got.shape == (1,)
+    np.testing.assert_allclose(got, want, rtol=2e-6)
+    exact = getattr(np, reduce)(_f64(XS.astype(np.float64)))
+    np.testing.assert_allclose(got, [exact], rtol=2e-6)
+
+
+def test_mx_np_reductions_of_pending_arrays_are_0d(small_lazy, kernel_path):
+    x = mx.np.array(XS)
+    with autograd.record():
+        s = mx.np.sum(mx.np.sin(x) * x)
+        m = mx.np.mean(mx.np.sin(x) * x)
+        assert type(s) in lazy.PENDING_TYPES and s.shape == () and s.ndim == 0
+    want = np.sin(XS.astype(np.float64)) * XS
+    np.testing.assert_allclose(float(s), want.sum(), rtol=2e-6)
+    np.testing.assert_allclose(float(m), want.mean(), rtol=2e-6)
+
+
+def test_element_wise_ops_on_a_pending_reduction_run_eagerly(small_lazy):
+    x = mx.nd.array(XS)
+    with autograd.record():
+        s = mx.nd.sum(mx.nd.sin(x))
+        t = s * 2 + 1  # reads s: it is computed, t is an ordinary array
+        assert type(t) not in lazy.PENDING_TYPES and s._value.data is not None
+        u = mx.nd.sum(s)  # a reduction of a reduction is not deferred either
+        assert type(u) not in lazy.PENDING_TYPES
+    np.testing.assert_allclose(t.asnumpy(), 2 * np.sin(XS).sum() + 1, rtol=1e-5)
+
+
+def test_backward_of_a_pending_loss_is_one_kernel_that_also_computes_the_loss(small_lazy,
+                                                                             kernel_path):
+    x = mx.nd.array(XS)
+    x.attach_grad()
+    with autograd.record():
+        s = mx.nd.sum(_f(x))
+    compiled = engine.compile_for([s], [x])
+    assert [n.op for n in compiled.graph.nodes] == ["fused"]
+    assert compiled.computed_heads == (0,)
+    region = compiled.graph.nodes[0].region
+    ops = [n.op for n in region.nodes]
+    assert ops.count("sum") == 1 and ops.count("Reshape") == 1  # the epilogue
+    assert [n.op for n in region.nodes].count("sin") == 1  # shared by value and gradient
+    assert [v.type.shape for v in compiled.graph.outputs] == [(1000,), (1,)]
+    s.backward()
+    assert s._value.data is not None  # the loss came with the gradient
+    x64 = XS.astype(np.float64)
+    np.testing.assert_allclose(s.asnumpy(), [_f64(x64).sum()], rtol=2e-6)
+    np.testing.assert_allclose(x.grad.asnumpy(), _grad64(x64), rtol=1e-5, atol=1e-5)
+    assert type(s) is mx.nd.NDArray
+
+
+def test_a_loss_read_before_backward_is_not_recomputed_by_it(small_lazy, kernel_path):
+    x = mx.nd.array(XS)
+    x.attach_grad()
+    with autograd.record():
+        s = mx.nd.sum(_f(x))
+    value = s.asscalar()
+    compiled = engine.compile_for([s], [x])
+    assert compiled.computed_heads == () and len(compiled.graph.outputs) == 1
+    s.backward()
+    assert s.asscalar() == value
+    np.testing.assert_allclose(x.grad.asnumpy(), _grad64(XS.astype(np.float64)),
+                               rtol=1e-5, atol=1e-5)
+
+
+def test_pending_loss_with_head_gradient_and_retain_graph(small_lazy):
+    x = mx.nd.array(XS)
+    x.attach_grad(grad_req="add")
+    with autograd.record():
+        s = mx.nd.mean(_f(x))
+    s.backward(mx.nd.array([2.0]), retain_graph=True)
+    s.backward(mx.nd.array([1.0]))
+    want = 3.0 * _grad64(XS.astype(np.float64)) / XS.size
+    np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(s.asnumpy(), [_f64(XS.astype(np.float64)).mean()], rtol=2e-6)
+
+
+def test_a_training_loop_on_a_pending_loss_compiles_once(small_lazy):
+    x = mx.nd.array(XS)
+    x.attach_grad()
+    losses, plans = [], set()
+    for _ in range(3):
+        with autograd.record():
+            loss = mx.nd.sum(_f(x))
+        plans.add(id(engine.compile_for([loss], [x])))
+        loss.backward()
+        losses.append(loss.asscalar())
+        with autograd.pause():
+            x -= 1e-4 * x.grad
+    assert len(plans) == 1
+    assert losses[0] > losses[1] > losses[2]
+
+
+EPILOGUE = """graph f(%x: f32[1000]) -> (f32[1], f32[1000]) {
+  %0: f32[1000] = sin(%x)
+  %1: f32[1000] = square(%x)
+  %2: f32[1000] = elemwise_mul(%0, %1)
+  %3: f32[] = sum(%2)
+  %4: f32[1] = Reshape(%3) {shape=(1,)}
+  %5: f32[1000] = broadcast_to(%4) {shape=(1000,)}
+  %6: f32[1000] = elemwise_mul(%0, %5)
+  %7: f32[1000] = tanh(%6)
+  return (%4, %7)
+}"""
+
+EPILOGUE_FUSED = """graph f(%x: f32[1000]) -> (f32[1], f32[1000]) {
+  %0: f32[1000], %1: f32[1] = fused(%x) region
+      graph region(%x: f32[1000]) -> (f32[1000], f32[1]) {
+        %0: f32[1000] = sin(%x)
+        %1: f32[1000] = square(%x)
+        %2: f32[1000] = elemwise_mul(%0, %1)
+        %3: f32[] = sum(%2)
+        %4: f32[1] = Reshape(%3) {shape=(1,)}
+        return (%0, %4)
+      }
+  %2: f32[1000] = broadcast_to(%1) {shape=(1000,)}
+  %3: f32[1000] = fused(%0, %2) region
+      graph region(%in0: f32[1000], %in1: f32[1000]) -> (f32[1000]) {
+        %0: f32[1000] = elemwise_mul(%in0, %in1)
+        %1: f32[1000] = tanh(%0)
+        return (%1)
+      }
+  return (%1, %3)
+}"""
+
+
+def test_fuse_ends_a_group_with_its_reduction_and_reshape(kernel_path):
+    g = parse(EPILOGUE)
+    fused = verify(fuse(g))
+    assert print_graph(fused) == EPILOGUE_FUSED  # the sum cannot join the group reading it
+    assert parse(print_graph(fused)) == fused
+    x = np.linspace(-0.5, 1, 1000).astype(np.float32)
+    for got, want in zip(Plan(fused).run([x]), execute(g, [x])):
+        np.testing.assert_allclose(got, want, rtol=2e-5)
+
+
+def test_a_reduction_whose_result_its_own_group_reads_stays_outside():
+    g = parse("""graph f(%x: f32[1]) -> (f32[1]) {
+  %0: f32[1] = sin(%x)
+  %1: f32[1] = sum(%0) {axis=0, keepdims=True}
+  %2: f32[1] = elemwise_mul(%0, %1)
+  return (%2)
+}""")
+    fused = verify(fuse(g))
+    for n in fused.nodes:
+        if n.op == "fused":
+            assert "sum" not in [m.op for m in n.region.nodes]
+    x = np.array([0.5], np.float32)
+    np.testing.assert_allclose(Plan(fused).run([x])[0], np.sin(x) ** 2, rtol=1e-6)
+
+
+def test_the_generated_kernel_accumulates_partial_sums(kernel_path):
+    node = fuse(parse(EPILOGUE)).nodes[0]
+    kernel = FusedKernel(node)
+    assert "A[0] += np.add.reduce(" in kernel.chunk_source
+    x = np.linspace(-0.5, 1, 1000).astype(np.float32)
+    values, total = kernel(x)
+    assert total.dtype == np.float32 and total.shape == (1,)
+    np.testing.assert_allclose(total, [np.sum(np.sin(x) * x * x, dtype=np.float64)], rtol=1e-6)
+    np.testing.assert_array_equal(values, np.sin(x))
+
+
+def test_reductions_keep_results_on_random_graphs(request):
+    budget = 120 if request.config.getoption("--long") else 20
+    rng = np.random.RandomState(11)
+    ops = [("sin", 1), ("tanh", 1), ("square", 1), ("elemwise_add", 2), ("elemwise_mul", 2)]
+    for _ in range(budget):
+        lines, names, outs = [], ["%x", "%y"], []
+        for k in range(rng.randint(3, 12)):
+            r = rng.rand()
+            if r < 0.2:
+                a = names[rng.randint(len(names))]
+                lines.append("  %%s%d: f64[] = sum(%s)" % (k, a))
+                lines.append("  %%%d: f64[6] = broadcast_to(%%s%d) {shape=(6,)}" % (k, k))
+                outs.append("%%s%d" % k)
+            else:
+                op, arity = ops[rng.randint(len(ops))]
+                args = ", ".join(names[rng.randint(len(names))] for _ in range(arity))
+                lines.append("  %%%d: f64[6] = %s(%s)" % (k, op, args))
+            names.append("%%%d" % k)
+        outs = outs[-1:] + [names[-1]]
+        types = ["f64[]" if o.startswith("%s") else "f64[6]" for o in outs]
+        head = "graph r(%%x: f64[6], %%y: f64[6]) -> (%s) {" % ", ".join(types)
+        g = parse("\n".join([head] + lines + ["  return (%s)" % ", ".join(outs), "}"]))
+        args = [rng.uniform(-0.5, 0.5, 6) for _ in g.inputs]
+        want = execute(g, args)
+        for pipeline in ("fuse", "cse,simplify,dce,fuse,plan-memory"):
+            got = run_passes(g, pipeline, verify=True)
+            for a, b in zip(Plan(got).run(args), want):
+                np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
