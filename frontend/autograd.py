@@ -163,12 +163,17 @@ def backward_graph(heads, variables, head_grads=None, optimized: bool = True, pi
 
     With `optimized=False` it is the joint graph straight from the gradient pass (the
     forward nodes followed by the backward nodes); otherwise the graph the runtime runs
-    (forward values as inputs, after the pipeline). Nothing is executed or freed.
+    (forward values as inputs, after the pipeline). Gradients recorded with
+    `create_graph=True` appear as their operators (the `inline` pass). Nothing is
+    executed or freed.
     """
+    from .passes import inline
     from .symbol.naming import caller_names, graph_names
     from .symbol.symbol import Symbol
     heads, variables = _as_list(heads), _as_list(variables)
     joint, final = engine.backward_graphs(heads, variables, head_grads, pipeline)
+    # Recorded gradient computations (create_graph) are shown as their operators.
+    joint, final = inline(joint), inline(final)
     # Name every value of the joint graph (user variables first), so the optimized graph's
     # residual inputs read as the forward values they stand for.
     values = list(joint.inputs) + [v for n in joint.nodes for v in n.outputs]

@@ -12,14 +12,14 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .ir import Graph, Node, Value, attrs_key
+from .ir import Graph, Node, TensorType, Value, attrs_key
 from .ir.errors import ExecutionError, MXNetError
 from . import passes as _passes_pkg  # noqa: F401  (tapegraph.passes)
 from .passes import PassManager, grad as grad_pass, residualize
 from .runtime import PLAN_CACHE, Plan
 from ._tape import STATE, TracedValue, VariableValue, pause_gc, resume_gc
 from .lazy import EPILOGUE_OPS, forget_graph, materialize, shape_dtype
-from .replay import Replay
+from .replay import RegionRecorder, Replay
 from .base import NOT_IN_GRAPH
 
 FREED_GRAPH = ("The graph that computed head %d was freed by an earlier backward: pass "
@@ -28,11 +28,14 @@ FREED_GRAPH = ("The graph that computed head %d was freed by an earlier backward
 # The pipeline applied after `grad` + `residualize`. Users can change it globally with
 # `set_default_pipeline` or per call (autograd.backward/grad's `pipeline=`).
 DEFAULT_PIPELINE = ["dce", "cse", "simplify", "fold", "simplify", "dce", "fuse", "plan-memory"]
-# When the backward itself is recorded (create_graph) it is replayed op by op through
-# `invoke`, so fused nodes cannot appear, and `fold` would cut the recorded links from a
-# constant gradient (of a linear function) to the variables, which MXNet keeps (a second
-# backward gives zeros, not "not in a graph"). cse and simplify keep those links.
+# When the backward itself is recorded (create_graph) it becomes the region of one
+# `_grad_region` node (tapegraph.replay.RegionRecorder): the region is what users see as
+# the recorded gradient computation once inlined (get_symbol), so it keeps operator-level
+# nodes (no fusion) and `fold` is not run (it would turn a constant gradient into a
+# constant, dropping the operators MXNet records). Of the pipeline, only these passes
+# shape the region; RUN_PASSES then compile it for execution.
 REPLAY_PIPELINE = ["dce", "cse", "simplify", "dce"]
+RUN_PASSES = ("fuse", "plan-memory")
 
 
 # Observers of every backward that runs (`tapegraph trace` records graphs with this).
@@ -108,6 +111,8 @@ class Collected:
                     entries.append((v.type, v.grad_req if type(v) is VariableValue else None))
             entry = (node.op, _attrs_token(node.attrs) if node.attrs else (),
                      tuple([index[v] for v in ins]))
+            if node.region is not None:  # compared structurally (identity first)
+                entry += (node.region,)
             if node.outputs and node.outputs[0].data is None:
                 entry += ("pending",)  # recomputed by the backward (see tapegraph.lazy)
             entries.append(entry)
@@ -311,12 +316,51 @@ def _prepare(heads, head_grads, variables, create_graph: bool, pipeline):
             wrt.append(index[v])
     pipeline = list(DEFAULT_PIPELINE if pipeline is None else (
         pipeline.split(",") if isinstance(pipeline, str) else pipeline))
-    if create_graph:
-        pipeline = [p for p in pipeline if p in REPLAY_PIPELINE]
     key = (col.key, tuple(wrt), tuple(specs), create_graph, tuple(map(str, pipeline)))
-    compiled = PLAN_CACHE.get_or_build(
-        key, lambda: compile_backward(col, wrt, specs, pipeline, build_plan=not create_graph))
+    if create_graph:
+        compiled = PLAN_CACHE.get_or_build(
+            key, lambda: compile_recorded_backward(col, wrt, specs, pipeline))
+    else:
+        compiled = PLAN_CACHE.get_or_build(
+            key, lambda: compile_backward(col, wrt, specs, pipeline))
     return col, wrt, head_data, compiled
+
+
+def compile_recorded_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[str],
+                              pipeline: Sequence[Any]) -> Compiled:
+    """The backward for `create_graph=True`: its graph (the passes of REPLAY_PIPELINE
+    found in `pipeline`) becomes a recorded `_grad_region`, run by a plan compiled with
+    the RUN_PASSES found in `pipeline`. A backward that calls user code (an
+    `autograd.Function`) is replayed operator by operator instead."""
+    region_passes = [p for p in pipeline if p in REPLAY_PIPELINE]
+    compiled = compile_backward(col, wrt, head_specs, region_passes, build_plan=False)
+    _drop_unused_inputs(compiled, wrt)
+    region = compiled.graph
+    if any(n.op == "_CustomFunctionBackward" for n in region.nodes):
+        compiled.plan = Replay(region)
+    else:
+        run_passes = [p for p in pipeline if p in RUN_PASSES]
+        compiled.plan = RegionRecorder(region, Plan(PassManager(run_passes, verify=False)
+                                                    .run(region)))
+    return compiled
+
+
+def _drop_unused_inputs(compiled: Compiled, wrt: Sequence[int]) -> None:
+    """Keep as inputs of the recorded region only what it reads, and the variables it
+    differentiates with respect to: a gradient is a function of those (a constant one
+    too, so a later backward through it gives zeros, as in MXNet), and the recorded graph
+    does not reach back into forward values it does not use."""
+    graph = compiled.graph
+    used = set(graph.outputs)
+    for n in graph.nodes:
+        used.update(n.inputs)
+    keep = [i for i, (v, src) in enumerate(zip(graph.inputs, compiled.sources))
+            if v in used or (src[0] == "v" and src[1] in wrt)]
+    if len(keep) == len(graph.inputs):
+        return
+    compiled.graph = Graph(graph.name, [graph.inputs[i] for i in keep], graph.nodes,
+                           graph.outputs, dict(graph.meta))
+    compiled.sources = tuple(compiled.sources[i] for i in keep)
 
 
 def compile_for(heads, variables, head_grads=None, pipeline=None) -> Compiled:
@@ -363,7 +407,7 @@ def _run_backward(heads, head_grads, variables, retain_graph: bool, create_graph
     STATE.training = bool(train_mode)
     try:
         if create_graph:
-            grads = _replay(compiled, col, heads, head_grads)
+            grads = _record(compiled, col, heads, head_grads, head_data)
         else:
             inputs = [col.values[i].data if kind == "v" else head_data[i]
                       for kind, i in compiled.sources]
@@ -404,9 +448,39 @@ def _run_plan(plan, inputs):
         raise
 
 
+def _record(compiled: Compiled, col: Collected, heads, head_grads, head_data) -> List[Any]:
+    """Run the backward graph and record it (one `_grad_region` node, or op by op when it
+    calls user code); returns the gradient NDArrays."""
+    recorder = compiled.plan
+    if type(recorder) is not RegionRecorder:
+        return _replay(compiled, col, heads, head_grads)
+    values = col.values
+    in_values, datas = [], []
+    for kind, i in compiled.sources:
+        if kind == "v":
+            value = values[i]
+            data = value.data
+            if data is None:
+                data = materialize(value)
+        else:
+            data = head_data[i]
+            value = getattr(head_grads[i], "_value", None)
+            if value is None or value.data is not data:  # not recorded, or converted
+                value = TracedValue(TensorType.get(data.shape, data.dtype), None, data)
+        in_values.append(value)
+        datas.append(data)
+    try:
+        return recorder(in_values, datas, type(heads[0]))
+    except ExecutionError as e:
+        cause = e.__cause__
+        if cause is not None and getattr(cause, "_tg_user_code", False):
+            raise cause from None
+        raise
+
+
 def _replay(compiled: Compiled, col: Collected, heads, head_grads) -> List[Any]:
-    """Run the backward graph with recording on, so it is traced (see tapegraph.replay:
-    the same nodes `invoke` would record, without per-operator inference)."""
+    """Run the backward graph with recording on, so it is traced operator by operator
+    (see tapegraph.replay: the nodes `invoke` would record, without per-op inference)."""
     cls = type(heads[0])
     inputs = []
     for kind, i in compiled.sources:
@@ -418,8 +492,6 @@ def _replay(compiled: Compiled, col: Collected, heads, head_grads) -> List[Any]:
             arr._value = value
             inputs.append(arr)
     replay = compiled.plan
-    if replay is None:  # built on first use and cached with the compiled graph
-        replay = compiled.plan = Replay(compiled.graph)
     previous = STATE.recording
     STATE.recording = True
     try:

@@ -1,10 +1,16 @@
 """Recording a compiled backward graph (`create_graph=True`) without going through `invoke`.
 
-The backward graph's types and attributes are already known and checked, so replaying it
-needs neither shape rules nor attribute completion per operator: a `Replay` is built once
-per compiled graph (and cached with it) as a flat list of steps, and running it calls each
-kernel and appends one ordinary `Node` per operator to the recorded graph, exactly the
-node `invoke` would have recorded (same op, completed attributes, inferred types). A node
+`RegionRecorder` (the default) runs the backward graph's compiled plan once and records
+ONE `_grad_region` node holding that graph as its region (see
+tapegraph.passes.grad_region): a later backward differentiates the region like any other
+operator, and the recorded graph stays small. `Replay` is used when the backward calls
+user code (an `autograd.Function`'s backward, which must itself run recorded).
+
+For `Replay`, the backward graph's types and attributes are already known and checked,
+so replaying it needs neither shape rules nor attribute completion per operator: it is
+built once per compiled graph (and cached with it) as a flat list of steps, and running
+it calls each kernel and appends one ordinary `Node` per operator to the recorded graph,
+exactly the node `invoke` would have recorded (same op, completed attributes, inferred types). A node
 is recorded only when one of its inputs is recorded, as `invoke` does; an
 `autograd.Function`'s backward runs through the general path (it is user code).
 """
@@ -15,7 +21,44 @@ from typing import Any, Dict, List, Sequence
 import numpy as np
 
 from .ir import Graph, Node, get_op
+from .passes.grad_region import GRAD_REGION
 from ._tape import TracedValue, _count_recorded, _gc_state
+
+_NO_ATTRS: Dict[str, Any] = {}
+
+
+class RegionRecorder:
+    """`RegionRecorder(region, plan)(in_values, datas, cls)`: run `plan` (the compiled
+    form of `region`) on `datas`, record one `_grad_region` node reading `in_values`
+    (the recorded values those arrays belong to) and return the output NDArrays."""
+
+    __slots__ = ("region", "plan", "out_types", "out_dtypes")
+
+    def __init__(self, region: Graph, plan):
+        self.region = region
+        self.plan = plan
+        self.out_types = tuple(v.type for v in region.outputs)
+        self.out_dtypes = tuple(np.dtype(t.dtype) for t in self.out_types)
+
+    def __call__(self, in_values: Sequence[TracedValue], datas: Sequence[np.ndarray],
+                 cls) -> List[Any]:
+        results = self.plan.run(datas)
+        out_values = []
+        for r, t, dt in zip(results, self.out_types, self.out_dtypes):
+            if r.dtype is not dt and r.dtype != dt:
+                r = r.astype(dt)
+            out_values.append(TracedValue(t, None, r))
+        node = Node(GRAD_REGION, in_values, out_values, _NO_ATTRS, self.region)
+        out = []
+        for v in out_values:
+            v.node = node
+            a = cls.__new__(cls)
+            a._data = v.data
+            a._value = v
+            out.append(a)
+        if _gc_state["paused"]:
+            _count_recorded(sum(v.data.nbytes for v in out_values))
+        return out
 
 
 class Replay:

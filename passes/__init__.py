@@ -11,10 +11,13 @@ from .cse import cse
 from .fold import fold
 from .simplify import simplify
 from .fused_op import FUSED
+from .grad_region import GRAD_REGION_OP
+from .inline import inline
 from .fuse import full_reduction, fuse, fusible, scalar_reshape
 from .plan_memory import MemoryPlan, plan_memory
 
-__all__ = ["FUSED", "MemoryPlan", "PASSES", "PassError", "PassManager", "PassRecord", "cse",
-           "dce", "fold", "full_reduction", "fuse", "fusible", "get_pass", "grad",
+__all__ = ["FUSED", "GRAD_REGION_OP", "MemoryPlan", "PASSES", "PassError", "PassManager",
+           "PassRecord", "cse", "dce", "fold", "full_reduction", "fuse", "fusible", "get_pass",
+           "grad", "inline",
            "non_differentiable_error", "parse_pipeline", "plan_memory", "register_pass",
            "residualize", "run_passes", "scalar_reshape", "simplify"]

@@ -98,6 +98,9 @@ def grad(graph: Graph, wrt: Optional[Sequence[int]] = None, head_grads: HeadSpec
         if opdef.vjp is None:
             raise non_differentiable_error(graph, node)
         b.meta = {"vjp_of": node}
+        # Which inputs need a cotangent: a rule may skip the others (a region's rule
+        # must not differentiate parts of its body that no wanted gradient reaches).
+        b.needed = tuple(v in needs for v in node.inputs)
         if len(cts) > 1:
             cts = [c if c is not None else b.op("zeros_like", v) for v, c in zip(node.outputs, cts)]
         in_cts = opdef.vjp(b, node, cts)

@@ -5,8 +5,10 @@ Imports only tapegraph.ir.
 from .plan import LOWERINGS, Plan, bind_kernel, execute
 from .cache import PLAN_CACHE, PlanCache, plan_cache_stats
 from .fusion import FusedKernel, fused_source
+from .regions import lower_region
 
 LOWERINGS["fused"] = FusedKernel
+LOWERINGS["_grad_region"] = lower_region
 
 __all__ = ["LOWERINGS", "PLAN_CACHE", "FusedKernel", "Plan", "PlanCache", "bind_kernel",
            "execute", "fused_source", "plan_cache_stats"]

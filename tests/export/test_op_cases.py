@@ -20,6 +20,7 @@ VERIFIED_OPS = set().union(*[c["mxnet"]["ops"] for c in EXPORTED])
 NOT_EXPORTABLE = {
     "_polygamma": "MXNet has no polygamma/digamma operator (gradients of gamma, gammaln)",
     "fused": "exported as the operators of its region",
+    "_grad_region": "exported as the operators of its region (the inline pass)",
     "_CustomFunction": "runs Python code", "_CustomFunctionBackward": "runs Python code",
 }
 

@@ -350,6 +350,25 @@ def _fused_graph(inputs):
     return g
 
 
+def _grad_region_graph(inputs):
+    """One `_grad_region` node (as autograd.grad(create_graph=True) records) whose region
+    is the gradient of sum(tanh(dot(A, w)) * w) with respect to w: dot, a reduction and
+    reshapes inside, so differentiating it again crosses more than element-wise rules."""
+    from tapegraph.ir import Builder, Graph, Node, Value
+    from tapegraph.passes import get_pass
+    b = Builder()
+    av, wv = [Value(v.type) for v in inputs]
+    out = b.op("sum", b.op("elemwise_mul", b.op("tanh", b.op("dot", av, wv)), wv))
+    region = get_pass("dce")(get_pass("grad")(Graph("f", [av, wv], b.nodes, [out]), wrt=[1]))
+    result = Value(region.outputs[0].type)
+    return Graph("f", inputs, [Node("_grad_region", inputs, [result], {}, region)], [result])
+
+
+def _grad_region_ref(a, w):
+    t = np.tanh(a @ w)
+    return a.T @ ((1 - t * t) * w) + t
+
+
 LABELS = np.array([0.0, 3.0, 1.0])
 LOSS = [  # output layers: the first gradient is the loss gradient MXNet defines
     S("SoftmaxOutput", [x(3, 4), Const(LABELS)], lambda v, lab: _softmax(v),
@@ -369,6 +388,7 @@ LOSS = [  # output layers: the first gradient is the loss gradient MXNet defines
 REGION = [
     Sample("fused", [x(3, 4), x(3, 4)], lambda a, b: np.sin(a) * b + np.exp(a),
            build=_fused_graph),
+    Sample("_grad_region", [x(3, 3), x(3)], _grad_region_ref, build=_grad_region_graph),
 ]
 
 SAMPLES: List[Sample] = UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION

@@ -1,12 +1,13 @@
-"""create_graph replays the compiled backward graph through `tapegraph.replay`: the
-recorded nodes are the ones `invoke` records, the second order is right, and a steady
-Hessian-vector loop hits the plan cache for both backwards."""
+"""create_graph records the compiled backward graph as one `_grad_region` node
+(`tapegraph.replay`): inlined, it is the graph `invoke` records op by op, the second order
+is right, and a steady Hessian-vector loop hits the plan cache for both backwards."""
 import numpy as np
 
 import tapegraph as mx
 from tapegraph import engine, runtime
 from tapegraph._tape import STATE
 from tapegraph.function import replay_node
+from tapegraph.passes import inline
 
 
 def _hvp(A, w, v):
@@ -37,14 +38,13 @@ def test_hessian_vector_product_matches_closed_form():
     np.testing.assert_allclose(wm.grad.asnumpy(), hv, rtol=1e-4, atol=1e-5)
 
 
-def _recorded_ops(head):
-    col = engine.Collected([head._value])
-    return [(n.op, tuple(sorted(n.attrs.items())), tuple(v.type for v in n.outputs))
-            for n in col.nodes]
+def _recorded(head, inline_regions=True):
+    graph = engine.Collected([head._value]).graph()
+    return inline(graph) if inline_regions else graph
 
 
-def _replay_by_invoke(compiled, col, heads, head_grads):
-    """The previous implementation: every backward node through `invoke`."""
+def _replay_by_invoke(compiled, col, heads, head_grads, head_data=None):
+    """The reference: every backward node through `invoke`, recorded one by one."""
     cls = type(heads[0])
     env = {}
     for v, (kind, i) in zip(compiled.graph.inputs, compiled.sources):
@@ -65,20 +65,23 @@ def _replay_by_invoke(compiled, col, heads, head_grads):
     return [env[v] for v in compiled.graph.outputs]
 
 
-def test_replay_records_the_nodes_invoke_records(monkeypatch):
+def test_create_graph_records_one_region_equal_to_the_op_by_op_recording(monkeypatch):
     A, w, v = _data(seed=1)
     results = []
-    for replay in (engine._replay, _replay_by_invoke):
-        monkeypatch.setattr(engine, "_replay", replay)
+    for record in (engine._record, _replay_by_invoke):
+        monkeypatch.setattr(engine, "_record", record)
         Am, wm, vm = mx.nd.array(A), mx.nd.array(w), mx.nd.array(v)
         wm.attach_grad()
         with mx.autograd.record():
             f = mx.nd.sum(mx.nd.tanh(mx.nd.dot(Am, wm)) * mx.nd.sin(wm))
             g = mx.autograd.grad(f, [wm], create_graph=True, retain_graph=True)[0]
-        results.append((_recorded_ops(g), g.asnumpy()))
-    assert results[0][0] == results[1][0]
-    assert results[0][0]  # the gradient is recorded, not a constant
-    np.testing.assert_array_equal(results[0][1], results[1][1])
+        results.append((_recorded(g, inline_regions=False), _recorded(g), g.asnumpy()))
+    (raw, inlined, value), (ref_raw, ref, ref_value) = results
+    assert [n.op for n in raw.nodes].count("_grad_region") == 1
+    assert "_grad_region" not in [n.op for n in ref_raw.nodes]
+    assert len(raw.nodes) < len(ref_raw.nodes)
+    assert inlined == ref  # structurally: the same operators, attributes and wiring
+    np.testing.assert_array_equal(value, ref_value)
 
 
 def test_steady_hessian_vector_loop_hits_the_cache():

@@ -1,0 +1,131 @@
+"""create_graph records the gradient computation as one `_grad_region` node: values of
+every order, what users see (get_symbol, exports), the Function fallback, cache keys."""
+import numpy as np
+import pytest
+
+import tapegraph as mx
+from tapegraph import engine
+from tapegraph._tape import TracedValue, VariableValue
+from tapegraph.ir import Graph, Node, TensorType, Value, parse
+
+
+def _ops(head):
+    return [n.op for n in engine.Collected([head._value]).nodes]
+
+
+def test_third_order_through_recorded_regions():
+    xs = np.array([0.3, -0.7, 1.1], dtype=np.float32)
+    x = mx.nd.array(xs)
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.sum(mx.nd.sin(x) * x)
+        g1 = mx.autograd.grad(y, [x], create_graph=True)[0]  # sin + x cos
+        g2 = mx.autograd.grad(mx.nd.sum(g1), [x], create_graph=True)[0]  # 2cos - x sin
+        assert _ops(g1) == ["sin", "_grad_region"]  # reads x and sin(x)
+        assert _ops(g2) == ["_grad_region"]  # 2cos(x) - x sin(x) reads x alone
+        z = mx.nd.sum(g2 * g2)
+    z.backward()
+    t = xs.astype(np.float64)
+    d2 = 2 * np.cos(t) - t * np.sin(t)
+    d3 = -3 * np.sin(t) - t * np.cos(t)
+    np.testing.assert_allclose(g1.asnumpy(), np.sin(t) + t * np.cos(t), rtol=1e-5)
+    np.testing.assert_allclose(g2.asnumpy(), d2, rtol=1e-5)
+    np.testing.assert_allclose(x.grad.asnumpy(), 2 * d2 * d3, rtol=1e-4)
+
+
+def test_gradient_of_a_recorded_head_gradient_flows_to_it():
+    x = mx.nd.array([1.0, 2.0])
+    u = mx.nd.array([3.0, -1.0])
+    x.attach_grad()
+    u.attach_grad()
+    with mx.autograd.record():
+        y = x * x
+        hg = u * 2
+        g = mx.autograd.grad(y, [x], head_grads=hg, create_graph=True)[0]  # 2x * 2u
+        z = mx.nd.sum(g)
+    z.backward()
+    np.testing.assert_allclose(g.asnumpy(), [12.0, -8.0])
+    np.testing.assert_allclose(x.grad.asnumpy(), [12.0, -4.0])
+    np.testing.assert_allclose(u.grad.asnumpy(), [4.0, 8.0])
+
+
+def test_constant_gradient_alone_still_reaches_the_variable():
+    x = mx.nd.array([1.0, 2.0, 3.0])
+    x.attach_grad()
+    with mx.autograd.record():
+        g = mx.autograd.grad(mx.nd.sum(x * 3.0), [x], create_graph=True)[0]
+        z = mx.nd.sum(g)
+    z.backward()  # MXNet: zeros, not "not in a computational graph"
+    np.testing.assert_array_equal(x.grad.asnumpy(), [0, 0, 0])
+
+
+def test_users_see_operators_not_regions():
+    x = mx.nd.array([0.5, 1.5])
+    x.attach_grad()
+    with mx.autograd.record():
+        g = mx.autograd.grad(mx.nd.sum(mx.nd.exp(x) * x), [x], create_graph=True)[0]
+        z = mx.nd.sum(g * g)
+    sym = mx.autograd.get_symbol(z)
+    ops = [n.op for n in sym._graph.nodes]
+    assert "_grad_region" not in ops and "exp" in ops and ops.count("elemwise_mul") >= 2
+    assert "_grad_region" not in sym.tojson()
+    for optimized in (False, True):
+        graph = mx.autograd.backward_graph(z, [x], optimized=optimized)._graph
+        assert "_grad_region" not in [n.op for n in graph.nodes]
+    np.testing.assert_allclose(sym.eval(x=x)[0].asnumpy(), z.asnumpy(), rtol=1e-6)
+
+
+class _Cube(mx.autograd.Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return x * x * x
+
+    def backward(self, dy):
+        x, = self.saved_tensors
+        return dy * 3 * x * x
+
+
+def test_function_backward_is_replayed_op_by_op_so_its_own_ops_are_recorded():
+    x = mx.nd.array([1.0, -2.0])
+    x.attach_grad()
+    with mx.autograd.record():
+        g = mx.autograd.grad(mx.nd.sum(_Cube()(x)), [x], create_graph=True)[0]
+        assert "_grad_region" not in _ops(g)
+        z = mx.nd.sum(g)
+    z.backward()
+    np.testing.assert_allclose(g.asnumpy(), [3.0, 12.0])
+    np.testing.assert_allclose(x.grad.asnumpy(), [6.0, -12.0])
+
+
+def test_nondifferentiable_op_inside_a_region_names_it():
+    x = mx.nd.array([1.5, -0.5])
+    x.attach_grad()
+    with mx.autograd.record():
+        g = mx.autograd.grad(mx.nd.sign(x), [x], create_graph=True)[0]
+    with pytest.raises(mx.base.MXNetError, match="_backward_sign is non-differentiable"):
+        g.backward()
+
+
+def _region(text):
+    return parse(text)
+
+
+def _recorded(region):
+    """A hand-built recorded graph: x -> _grad_region{region} -> out."""
+    t = TensorType.get((3,), "float32")
+    x = VariableValue(t, np.ones(3, np.float32), mx.nd.zeros(3), "write")
+    out = TracedValue(t, None, np.ones(3, np.float32))
+    out.node = Node("_grad_region", [x], [out], {}, region)
+    return out
+
+
+SIN = "graph r(%a: f32[3]) -> (f32[3]) {\n  %0: f32[3] = sin(%a)\n  return (%0)\n}"
+COS = "graph r(%a: f32[3]) -> (f32[3]) {\n  %0: f32[3] = cos(%a)\n  return (%0)\n}"
+
+
+def test_cache_key_tells_regions_apart_structurally():
+    sin1, sin2, cos = _region(SIN), _region(SIN), _region(COS)
+    key = lambda r: engine.Collected([_recorded(r)]).key  # noqa: E731
+    assert key(sin1) == key(sin2)  # distinct objects, same structure: one plan
+    assert key(sin1) != key(cos)
+    assert hash(key(sin1)) == hash(key(sin2))
