@@ -88,9 +88,33 @@ def dot(a, b, transpose_a, transpose_b):
     return _dot_kernel(a, b, transpose_a, transpose_b, legacy=True)
 
 
+def _dot_vjp_direct(b, n, g):
+    """Gradients of a matrix (or matrix-vector) product as single dots: the transposes
+    become flags, so no transpose or reshape node is emitted; None where this form does
+    not apply (the caller then uses the general rule for that operand)."""
+    va, vb = n.inputs
+    ta, tb = n.attrs.get("transpose_a", False), n.attrs.get("transpose_b", False)
+    da = db = None
+    if va.type.ndim == 2 and vb.type.ndim == 2:
+        # C = op(A) op(B): dA = g op(B)^T (transposed back when ta); likewise dB.
+        da = (b.op("dot", vb, g[0], transpose_a=tb, transpose_b=True) if ta
+              else b.op("dot", g[0], vb, transpose_a=False, transpose_b=not tb))
+        db = (b.op("dot", g[0], va, transpose_a=True, transpose_b=ta) if tb
+              else b.op("dot", va, g[0], transpose_a=not ta))
+    elif va.type.ndim == 2 and vb.type.ndim == 1:  # C = op(A) b: db = op(A)^T g
+        db = b.op("dot", va, g[0], transpose_a=not ta)
+    elif va.type.ndim == 1 and vb.type.ndim == 2:  # C = a op(B): da = op(B) g
+        da = b.op("dot", vb, g[0], transpose_a=tb)
+    return da, db
+
+
 @dot.gradient
 def _dot_vjp(b, n, g):
-    return _dot_vjp_common(b, n, g, "dot", None)
+    da, db = _dot_vjp_direct(b, n, g)
+    if da is not None and db is not None:
+        return [da, db]
+    general = _dot_vjp_common(b, n, g, "dot", None)
+    return [da if da is not None else general[0], db if db is not None else general[1]]
 
 
 def _np_dot_vjp(b, n, g):

@@ -287,6 +287,13 @@ MEAN3, VAR3 = np.array([0.1, -0.2, 0.3]), np.array([1.5, 0.5, 2.0])  # moving st
 NN = [
     S("dot", [x(3, 4), x(4, 2)], np.dot),
     S("dot", [x(4, 3), x(2, 4)], lambda a, b: a.T @ b.T, transpose_a=True, transpose_b=True),
+    S("dot", [x(4, 3), x(4, 2)], lambda a, b: a.T @ b, transpose_a=True),
+    S("dot", [x(3, 4), x(2, 4)], lambda a, b: a @ b.T, transpose_b=True),
+    S("dot", [x(3, 4), x(4)], np.dot),
+    S("dot", [x(4, 3), x(4)], lambda a, b: a.T @ b, transpose_a=True),
+    S("dot", [x(4), x(4, 3)], np.dot),
+    S("dot", [x(4), x(3, 4)], lambda a, b: a @ b.T, transpose_b=True),
+    S("dot", [x(4), x(4)], lambda a, b: np.dot(a, b).reshape(1)),
     S("_np_dot", [x(3, 4), x(4)], np.dot),
     S("batch_dot", [x(2, 3, 4), x(2, 4, 2)], np.matmul),
     S("batch_dot", [x(2, 4, 3), x(2, 2, 4)],
