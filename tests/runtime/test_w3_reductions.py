@@ -244,3 +244,35 @@ def test_reductions_keep_results_on_random_graphs(request):
             got = run_passes(g, pipeline, verify=True)
             for a, b in zip(Plan(got).run(args), want):
                 np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+def test_the_backward_kernel_computes_each_value_once(small_lazy):
+    x = mx.nd.array(XS)
+    x.attach_grad()
+    with autograd.record():
+        s = mx.nd.sum(_f(x))
+    src = FusedKernel(engine.compile_for([s], [x]).graph.nodes[0]).chunk_source
+    for fn in ("sin", "cos", "exp", "tanh"):
+        assert src.count("np.%s(" % fn) == 1, fn
+    assert src.count("np.square(i0") == 1  # x**2 and x**3 share it
+    assert src.count("np.add.reduce(") == 1
+
+
+def test_codegen_merges_repeated_products_but_keeps_returned_values_in_place(kernel_path):
+    g = parse("""graph f(%x: f32[100], %y: f32[100]) -> (f32[100], f32[100]) {
+  %0: f32[100] = elemwise_mul(%x, %y)
+  %1: f32[100] = sin(%0)
+  %2: f32[100] = elemwise_mul(%x, %y)
+  %3: f32[100] = elemwise_add(%1, %2)
+  %4: f32[100] = _power_scalar(%x) {scalar=3.0}
+  %5: f32[100] = elemwise_mul(%3, %4)
+  return (%5, %2)
+}""")
+    node = fuse(g).nodes[0]
+    src = FusedKernel(node).chunk_source
+    # %2 repeats %0 but is returned: it is still written where the region writes it.
+    assert src.count("np.multiply(i0, i1") == 2
+    assert "np.power" not in src and src.count("np.square(i0") == 1
+    x, y = np.linspace(0.1, 1, 100, dtype=np.float32), np.linspace(1, 2, 100, dtype=np.float32)
+    for got, want in zip(Plan(fuse(g)).run([x, y]), execute(g, [x, y])):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
