@@ -10,8 +10,8 @@ For `Replay`, the backward graph's types and attributes are already known and ch
 so replaying it needs neither shape rules nor attribute completion per operator: it is
 built once per compiled graph (and cached with it) as a flat list of steps, and running
 it calls each kernel and appends one ordinary `Node` per operator to the recorded graph,
-exactly the node `invoke` would have recorded (same op, completed attributes, inferred types). A node
-is recorded only when one of its inputs is recorded, as `invoke` does; an
+exactly the node `invoke` would have recorded (same op, completed attributes, inferred
+types). A node is recorded only when one of its inputs is recorded, as `invoke` does; an
 `autograd.Function`'s backward runs through the general path (it is user code).
 """
 from __future__ import annotations
