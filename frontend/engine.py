@@ -12,13 +12,14 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .ir import Graph, Node, TensorType, Value, attrs_key
+from .ir import Graph, Node, TensorType, Value
 from .ir.errors import ExecutionError, MXNetError
 from . import passes as _passes_pkg  # noqa: F401  (tapegraph.passes)
 from .passes import PassManager, grad as grad_pass, residualize
 from .runtime import PLAN_CACHE, Plan
 from ._tape import STATE, TracedValue, VariableValue, pause_gc, resume_gc
-from .lazy import EPILOGUE_OPS, forget_graph, materialize, shape_dtype
+from .lazy import EPILOGUE_OPS, materialize, shape_dtype
+from .collect import Collected
 from .replay import RegionRecorder, Replay
 from .base import NOT_IN_GRAPH
 
@@ -59,102 +60,6 @@ def set_default_pipeline(pipeline) -> List[Any]:
     parse_pipeline(pipeline)  # validate before changing anything
     DEFAULT_PIPELINE = pipeline.split(",") if isinstance(pipeline, str) else list(pipeline)
     return previous
-
-
-def _attrs_token(attrs: Dict[str, Any]) -> tuple:
-    """A cheap hashable stand-in for `attrs` in cache keys: the items in insertion order
-    (equal dicts built in another order only cost a cache miss), sorted and frozen only
-    when a value is unhashable."""
-    items = tuple(attrs.items())
-    try:
-        hash(items)
-    except TypeError:
-        return attrs_key(attrs)
-    return items
-
-
-def _creation_order(node) -> int:
-    return node.outputs[0].seq if node.outputs else -1
-
-
-class Collected:
-    """The recorded forward graph reachable from some heads, in a canonical order."""
-
-    __slots__ = ("values", "leaves", "nodes", "heads", "key", "index")
-
-    def __init__(self, heads: Sequence[TracedValue]):
-        # Reachable nodes, then creation order (TracedValue.seq), which is topological and
-        # canonical: the same program records the same sequence, so the same key.
-        seen = set()
-        stack = [h.node for h in heads if h.node is not None]
-        while stack:
-            node = stack.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            for v in node.inputs:
-                n2 = v.node
-                if n2 is not None and n2 not in seen:
-                    stack.append(n2)
-        nodes: List[Any] = sorted(seen, key=_creation_order)
-        index: Dict[TracedValue, int] = {}
-        values: List[TracedValue] = []
-        leaves: List[TracedValue] = []
-        entries: List[tuple] = []
-        for node in nodes:
-            ins = node.inputs
-            for v in ins:
-                if v not in index:  # not defined by an earlier node: a leaf
-                    index[v] = len(values)
-                    values.append(v)
-                    leaves.append(v)
-                    entries.append((v.type, v.grad_req if type(v) is VariableValue else None))
-            entry = (node.op, _attrs_token(node.attrs) if node.attrs else (),
-                     tuple([index[v] for v in ins]))
-            if node.region is not None:  # compared structurally (identity first)
-                entry += (node.region,)
-            if node.outputs and node.outputs[0].data is None:
-                entry += ("pending",)  # recomputed by the backward (see tapegraph.lazy)
-            entries.append(entry)
-            for v in node.outputs:
-                index[v] = len(values)
-                values.append(v)
-        for h in heads:
-            if h not in index:
-                index[h] = len(values)
-                values.append(h)
-                leaves.append(h)
-                entries.append((h.type, h.grad_req if type(h) is VariableValue else None))
-        self.values = values
-        self.leaves = leaves
-        self.nodes = nodes
-        self.heads = list(heads)
-        self.key = (tuple(entries), tuple(index[h] for h in heads))
-        self.index = index
-
-    def index_of(self) -> Dict[TracedValue, int]:
-        """Position of each collected value in `values` (do not modify)."""
-        return self.index
-
-    def graph(self, name: str = "forward") -> Graph:
-        return Graph(name, self.leaves, self.nodes, self.heads)
-
-    def detached(self) -> Tuple[Graph, List[Value]]:
-        """The forward graph over fresh `Value`s that hold no data, and those values in
-        the order of `self.values`. Cached graphs are built from this copy, so the plan
-        cache never keeps the arrays of the iteration that compiled it alive."""
-        clone = {v: Value(v.type, v.hint) for v in self.values}
-        nodes = [Node(n.op, [clone[v] for v in n.inputs], [clone[v] for v in n.outputs],
-                      n.attrs, n.region, n.meta) for n in self.nodes]
-        graph = Graph("forward", [clone[v] for v in self.leaves], nodes,
-                      [clone[h] for h in self.heads])
-        return graph, [clone[v] for v in self.values]
-
-    def free(self) -> None:
-        """Forget how the values were computed (backward without retain_graph)."""
-        for n in self.nodes:
-            for v in n.outputs:
-                forget_graph(v)  # a pending value keeps its recipe (tapegraph.lazy)
 
 
 class Compiled:

@@ -1,0 +1,125 @@
+"""Collecting the recorded graph behind some heads, with its structural cache key.
+
+This runs on every `backward()`, so it is written for speed: one walk over the nodes
+reachable from the heads, one pass in creation order that numbers the values and builds
+the key. Nothing here depends on how many operators were recorded before or elsewhere.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Sequence, Tuple
+
+from .ir import Graph, Node, Value, attrs_key
+from ._tape import TracedValue, VariableValue
+from .lazy import forget_graph
+
+
+class Collected:
+    """The recorded forward graph reachable from `heads`, in a canonical order.
+
+    `nodes` are in creation order (TracedValue.seq), which is topological and canonical:
+    the same program records the same sequence, hence the same `key`. `values` lists
+    every value (leaves where first used, then each node's outputs), `index` maps a
+    value to its position there, and `key` identifies the graph's structure: operators,
+    attributes, wiring, leaf types and grad_req, and which values are still pending.
+    """
+
+    __slots__ = ("values", "leaves", "nodes", "heads", "key", "index")
+
+    def __init__(self, heads: Sequence[TracedValue]):
+        order: Dict[Node, int] = {}
+        stack = [h.node for h in heads if h.node is not None]
+        pop, push = stack.pop, stack.append
+        while stack:
+            node = pop()
+            if node in order:
+                continue
+            outs = node.outputs
+            order[node] = outs[0].seq if outs else -1
+            for v in node.inputs:
+                n2 = v.node
+                if n2 is not None and n2 not in order:
+                    push(n2)
+        nodes: List[Node] = sorted(order, key=order.__getitem__)
+        index: Dict[TracedValue, int] = {}
+        position = index.__getitem__
+        values: List[TracedValue] = []
+        leaves: List[TracedValue] = []
+        entries: List[tuple] = []
+        for node in nodes:
+            ins = node.inputs
+            for v in ins:
+                if v not in index:  # not defined by an earlier node: a leaf
+                    index[v] = len(values)
+                    values.append(v)
+                    leaves.append(v)
+                    entries.append((v.type, v.grad_req if type(v) is VariableValue else None))
+            attrs = node.attrs
+            entry = (node.op, tuple(attrs.items()) if attrs else (), tuple(map(position, ins)))
+            if node.region is not None:  # compared structurally (identity first)
+                entry += (node.region,)
+            outs = node.outputs
+            if outs and outs[0].data is None:
+                entry += ("pending",)  # recomputed by the backward (see tapegraph.lazy)
+            entries.append(entry)
+            for v in outs:
+                index[v] = len(values)
+                values.append(v)
+        for h in heads:
+            if h not in index:
+                index[h] = len(values)
+                values.append(h)
+                leaves.append(h)
+                entries.append((h.type, h.grad_req if type(h) is VariableValue else None))
+        key = (tuple(entries), tuple(map(position, heads)))
+        try:
+            hash(key)
+        except TypeError:  # an unhashable attribute value: freeze the attributes
+            key = (tuple(_frozen(e, n) for e, n in zip(entries, _entry_nodes(nodes, entries))),
+                   key[1])
+        self.values = values
+        self.leaves = leaves
+        self.nodes = nodes
+        self.heads = list(heads)
+        self.key = key
+        self.index = index
+
+    def index_of(self) -> Dict[TracedValue, int]:
+        """Position of each collected value in `values` (do not modify)."""
+        return self.index
+
+    def graph(self, name: str = "forward") -> Graph:
+        return Graph(name, self.leaves, self.nodes, self.heads)
+
+    def detached(self) -> Tuple[Graph, List[Value]]:
+        """The forward graph over fresh `Value`s that hold no data, and those values in
+        the order of `self.values`. Cached graphs are built from this copy, so the plan
+        cache never keeps the arrays of the iteration that compiled it alive."""
+        clone = {v: Value(v.type, v.hint) for v in self.values}
+        nodes = [Node(n.op, [clone[v] for v in n.inputs], [clone[v] for v in n.outputs],
+                      n.attrs, n.region, n.meta) for n in self.nodes]
+        graph = Graph("forward", [clone[v] for v in self.leaves], nodes,
+                      [clone[h] for h in self.heads])
+        return graph, [clone[v] for v in self.values]
+
+    def free(self) -> None:
+        """Forget how the values were computed (backward without retain_graph). A pending
+        value keeps its recipe (see tapegraph.lazy.forget_graph) so it can still run."""
+        for n in self.nodes:
+            for v in n.outputs:
+                if v.data is None:
+                    forget_graph(v)
+                else:
+                    v.node = None
+
+
+def _entry_nodes(nodes: Sequence[Node], entries: Sequence[tuple]) -> List[Any]:
+    """For each entry, its node (None for a leaf entry): nodes' entries start with the
+    operator name, leaves' with a type."""
+    it = iter(nodes)
+    return [next(it) if isinstance(e[0], str) else None for e in entries]
+
+
+def _frozen(entry: tuple, node: Any) -> tuple:
+    if node is None or not node.attrs:
+        return entry
+    return (entry[0], attrs_key(node.attrs)) + entry[2:]
