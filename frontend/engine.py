@@ -155,9 +155,9 @@ def bind_recorded(graph: Graph, compiled: Compiled, col: Collected) -> Graph:
 
 
 def _head_arrays(heads, head_grads) -> Tuple[List[str], List[Optional[np.ndarray]]]:
+    if head_grads is None:  # the common case: ones for every head
+        return ["ones"] * len(heads), [None] * len(heads)
     specs, arrays = [], []
-    if head_grads is None:
-        head_grads = [None] * len(heads)
     if len(head_grads) != len(heads):
         raise MXNetError("backward: got %d head gradients for %d heads"
                          % (len(head_grads), len(heads)))
@@ -219,9 +219,17 @@ def _prepare(heads, head_grads, variables, create_graph: bool, pipeline):
                 raise MXNetError("Cannot differentiate with respect to the %d-th variable: it is "
                                  "not used in the computation of the heads." % (i + 1))
             wrt.append(index[v])
-    pipeline = list(DEFAULT_PIPELINE if pipeline is None else (
-        pipeline.split(",") if isinstance(pipeline, str) else pipeline))
-    key = (col.key, tuple(wrt), tuple(specs), create_graph, tuple(map(str, pipeline)))
+    if pipeline is None:
+        pipeline = DEFAULT_PIPELINE
+    elif isinstance(pipeline, str):
+        pipeline = pipeline.split(",")
+    passes = tuple(pipeline)
+    try:
+        hash(passes)
+    except TypeError:  # an entry with options: (name, {...})
+        passes = tuple(map(str, passes))
+    key = (col.key, tuple(wrt), tuple(specs), create_graph, passes)
+    pipeline = list(pipeline)
     if create_graph:
         compiled = PLAN_CACHE.get_or_build(
             key, lambda: compile_recorded_backward(col, wrt, specs, pipeline))

@@ -44,10 +44,12 @@ class RegionRecorder:
                  cls) -> List[Any]:
         results = self.plan.run(datas)
         out_values = []
+        nbytes = 0
         for r, t, dt in zip(results, self.out_types, self.out_dtypes):
             if r.dtype is not dt and r.dtype != dt:
                 r = r.astype(dt)
             out_values.append(TracedValue(t, None, r))
+            nbytes += r.nbytes
         node = Node(GRAD_REGION, in_values, out_values, _NO_ATTRS, self.region)
         out = []
         for v in out_values:
@@ -57,7 +59,7 @@ class RegionRecorder:
             a._value = v
             out.append(a)
         if _gc_state["paused"]:
-            _count_recorded(sum(v.data.nbytes for v in out_values))
+            _count_recorded(nbytes)
         return out
 
 
