@@ -324,7 +324,8 @@ def _run_backward(heads, head_grads, variables, retain_graph: bool, create_graph
         else:
             inputs = [col.values[i].data if kind == "v" else head_data[i]
                       for kind, i in compiled.sources]
-            grads = _run_plan(compiled.plan, inputs)
+            into = _grad_buffers(compiled, col, wrt, inputs) if variables is None else None
+            grads = _run_plan(compiled.plan, inputs, into)
     finally:
         STATE.training = previous_training
     if compiled.computed_heads:  # pending heads the kernel computed in passing
@@ -343,17 +344,45 @@ def _run_backward(heads, head_grads, variables, retain_graph: bool, create_graph
         buf = var.grad._data
         if var.grad_req == "add":
             buf += g
-        else:
+        elif g is not buf:  # (the plan wrote it there, see _grad_buffers)
             np.copyto(buf, g, casting="unsafe")
         var.fresh = True
     return None
 
 
-def _run_plan(plan, inputs):
-    """Run `plan`; an exception raised by user code (a Function's backward) reaches the
-    caller as itself, not wrapped, with a note saying where it was raised."""
+# Gradients of at least this many elements are written straight into their buffers.
+INTO_MIN = 1 << 16
+
+
+def _grad_buffers(compiled: Compiled, col: Collected, wrt, inputs) -> Optional[list]:
+    """Per output of the plan, the gradient buffer its kernel may write into (saving a
+    copy of the gradient): for large gradients with grad_req 'write' whose buffer has
+    exactly the gradient's type and shares no memory with an input of the plan. None if
+    there is none, or if the plan runs user code (a failure after the write would leave
+    the buffer changed)."""
+    into: List[Optional[np.ndarray]] = []
+    for i, v in zip(wrt, compiled.graph.outputs):
+        var = col.values[i]
+        buf = None
+        if var.grad_req == "write" and v.type.size >= INTO_MIN:
+            b = var.grad._data
+            if (b.shape == v.type.shape and b.dtype.name == v.type.dtype
+                    and b.flags.c_contiguous and b.flags.writeable
+                    and not any(np.may_share_memory(b, a) for a in inputs)):
+                buf = b
+        into.append(buf)
+    if all(b is None for b in into) or any(
+            n.op.startswith("_Custom") for n in compiled.graph.nodes):
+        return None
+    return into
+
+
+def _run_plan(plan, inputs, into=None):
+    """Run `plan` (see Plan.run for `into`); an exception raised by user code (a
+    Function's backward) reaches the caller as itself, not wrapped, with a note saying
+    where it was raised."""
     try:
-        return plan.run(inputs)
+        return plan.run(inputs) if into is None else plan.run(inputs, into)
     except ExecutionError as e:
         cause = e.__cause__
         if cause is not None and getattr(cause, "_tg_user_code", False):

@@ -151,7 +151,11 @@ def _ufunc_call(node: Node, args: Sequence[str], out: str, consts: _Consts
 
 
 class FusedKernel:
-    """The compiled form of one `fused` node; call it with the node's input arrays."""
+    """The compiled form of one `fused` node; call it with the node's input arrays, and
+    optionally `out=`, one array (or None: allocate) per output to write the results into
+    (ignored up to one chunk of elements, where the straight-line code runs)."""
+
+    takes_out = True  # Plan.run(into=...) may bind output buffers
 
     def __init__(self, node: Node):
         region: Graph = node.region

@@ -79,15 +79,21 @@ class Plan:
         self.memory_plan = memory_plan
         self.inplace_hits = 0
 
-    def run(self, inputs: Sequence[np.ndarray]) -> List[np.ndarray]:
-        """Execute with `inputs` in the order of `graph.inputs`."""
+    def run(self, inputs: Sequence[np.ndarray],
+            into: Optional[Sequence[Optional[np.ndarray]]] = None) -> List[np.ndarray]:
+        """Execute with `inputs` in the order of `graph.inputs`.
+
+        `into` may give, per graph output, an array the step computing that output writes
+        it into (a kernel taking `out=`, such as a fused kernel, without donations), e.g.
+        a gradient buffer; check the returned arrays: other outputs are fresh arrays."""
         if len(inputs) != len(self.input_slots):
             raise ExecutionError("plan of graph %s takes %d inputs, got %d"
                                  % (self.graph.name, len(self.input_slots), len(inputs)))
         env: List = [None] * self.num_slots
         for s, a in zip(self.input_slots, inputs):
             env[s] = a
-        for fn, ins, outs, frees, k, donate in self.steps:
+        for fn, ins, outs, frees, k, donate in (self.steps if into is None
+                                                 else self._steps_into(into)):
             try:
                 args = [env[i] for i in ins]
                 if donate is None:
@@ -106,6 +112,17 @@ class Plan:
             for s in frees:
                 env[s] = None
         return [env[s] for s in self.output_slots]
+
+    def _steps_into(self, into: Sequence[Optional[np.ndarray]]) -> List[Step]:
+        """`steps`, with the kernels computing an output given in `into` bound to it."""
+        dest = {s: a for s, a in zip(self.output_slots, into) if a is not None}
+        steps = list(self.steps)
+        for j, (fn, ins, outs, frees, k, donate) in enumerate(steps):
+            if donate is None and getattr(fn, "takes_out", False) and any(
+                    s in dest for s in outs):
+                bound = functools.partial(fn, out=[dest.get(s) for s in outs])
+                steps[j] = (bound, ins, outs, frees, k, donate)
+        return steps
 
     def _buffers(self, env: List, ins, outs, donate, args) -> Optional[list]:
         """Output buffers for a step with donations: the donated input arrays that only
