@@ -36,11 +36,16 @@ def _expand_back(b, g, x_shape, attrs, opname):
     return broadcast(b, g, x_shape)
 
 
+_add_reduce = np.add.reduce  # what np.sum calls, without its Python-level dispatch
+
+
 @register("sum", _reduce_infer("sum"), attrs=_REDUCE_ATTRS, mxnet_np="_np_sum")
 def sum_(x, axis, keepdims, exclude):
     """Sum over `axis` (all axes when None)."""
+    if axis is None and not exclude:  # the common full reduction (a loss)
+        return np.asarray(_add_reduce(x, axis=None, keepdims=keepdims))
     axes = reduce_axes(x.shape, {"axis": axis, "exclude": exclude}, "sum")
-    return np.asarray(np.sum(x, axis=axes, keepdims=keepdims))
+    return np.asarray(_add_reduce(x, axis=axes, keepdims=keepdims))
 
 
 @sum_.gradient
