@@ -276,3 +276,37 @@ def test_codegen_merges_repeated_products_but_keeps_returned_values_in_place(ker
     x, y = np.linspace(0.1, 1, 100, dtype=np.float32), np.linspace(1, 2, 100, dtype=np.float32)
     for got, want in zip(Plan(fuse(g)).run([x, y]), execute(g, [x, y])):
         np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_second_order_through_a_pending_loss(small_lazy):
+    x = mx.nd.array(XS)
+    x.attach_grad()
+    with autograd.record():
+        s = mx.nd.sum(mx.nd.sin(x) * x)
+        g = autograd.grad(s, [x], create_graph=True)[0]
+        z = mx.nd.sum(g * g)
+    z.backward()
+    x64 = XS.astype(np.float64)
+    first = np.sin(x64) + x64 * np.cos(x64)
+    want = 2 * first * (2 * np.cos(x64) - x64 * np.sin(x64))
+    np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(s.asnumpy(), [(np.sin(x64) * x64).sum()], rtol=2e-6)
+
+
+def test_two_pending_losses_of_one_chain_come_out_of_one_backward(small_lazy, kernel_path):
+    x = mx.nd.array(XS)
+    x.attach_grad()
+    with autograd.record():
+        y = mx.nd.sin(x) * x
+        a, b = mx.nd.sum(y), mx.nd.mean(y * 2)
+    compiled = engine.compile_for([a, b], [x])
+    assert compiled.computed_heads == (0, 1)
+    assert [n.op for n in compiled.graph.nodes] == ["fused"]
+    autograd.backward([a, b])
+    x64 = XS.astype(np.float64)
+    y64 = np.sin(x64) * x64
+    assert a._value.data is not None and b._value.data is not None
+    np.testing.assert_allclose(a.asnumpy(), [y64.sum()], rtol=2e-6)
+    np.testing.assert_allclose(b.asnumpy(), [2 * y64.mean()], rtol=2e-6)
+    want = (1 + 2.0 / XS.size) * (np.sin(x64) + x64 * np.cos(x64))
+    np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-5, atol=1e-6)
