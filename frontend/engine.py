@@ -17,7 +17,7 @@ from .ir.errors import ExecutionError, MXNetError
 from . import passes as _passes_pkg  # noqa: F401  (tapegraph.passes)
 from .passes import PassManager, grad as grad_pass, residualize
 from .runtime import PLAN_CACHE, Plan
-from ._tape import STATE, TracedValue, VariableValue, pause_gc, resume_gc
+from ._tape import STATE, TracedValue, VariableValue, _gc_state, pause_gc, resume_gc
 from .lazy import EPILOGUE_OPS, materialize, shape_dtype
 from .collect import Collected
 from .replay import RegionRecorder, Replay
@@ -292,7 +292,11 @@ def backward_graphs(heads, variables, head_grads=None, pipeline=None) -> Tuple[G
 def run_backward(heads, head_grads, variables, retain_graph: bool, create_graph: bool,
                  train_mode: bool, pipeline=None):
     """See `_run_backward`; the cyclic collector is paused meanwhile (the recorded graph
-    is walked and freed here, see `_tape.PAUSE_GC_WHILE_RECORDING`)."""
+    is walked and freed here, see `_tape.PAUSE_GC_WHILE_RECORDING`), unless an open
+    `record()` scope already paused it."""
+    if _gc_state["paused"]:
+        return _run_backward(heads, head_grads, variables, retain_graph, create_graph,
+                             train_mode, pipeline)
     pause_gc()
     try:
         return _run_backward(heads, head_grads, variables, retain_graph, create_graph,
