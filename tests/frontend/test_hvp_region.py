@@ -129,3 +129,41 @@ def test_cache_key_tells_regions_apart_structurally():
     assert key(sin1) == key(sin2)  # distinct objects, same structure: one plan
     assert key(sin1) != key(cos)
     assert hash(key(sin1)) == hash(key(sin2))
+
+
+def test_plain_head_gradients_float64_and_np_arrays():
+    x = mx.nd.array(np.array([1.0, 2.0]), dtype="float64")
+    x.attach_grad()
+    with mx.autograd.record():
+        y = x * x * x
+        g = mx.autograd.grad(y, [x], head_grads=np.array([1.0, -1.0]), create_graph=True)[0]
+        z = mx.nd.sum(g)
+    assert g.dtype == np.float64 and _ops(g)[-1] == "_grad_region"
+    z.backward()
+    np.testing.assert_allclose(g.asnumpy(), [3.0, -12.0])
+    np.testing.assert_allclose(x.grad.asnumpy(), [6.0, -12.0])
+    mx.npx.set_np()
+    try:
+        a = mx.np.array([0.5, 1.5])
+        a.attach_grad()
+        with mx.autograd.record():
+            ga = mx.autograd.grad(mx.np.sum(mx.np.exp(a)), [a], create_graph=True)[0]
+            s = (ga * ga).sum()
+        s.backward()
+        assert isinstance(ga, mx.np.ndarray)
+        np.testing.assert_allclose(a.grad.asnumpy(), 2 * np.exp(2 * np.array([0.5, 1.5])),
+                                   rtol=1e-5)
+    finally:
+        mx.npx.reset_np()
+
+
+def test_a_failing_region_leaves_the_graph_and_buffers_as_they_were():
+    x = mx.nd.array([1.0, 2.0])
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.sum(x * x)
+    before = engine.Collected([y._value]).key
+    with pytest.raises(mx.base.MXNetError):
+        mx.autograd.grad(y, [x], head_grads=[np.ones(3)], create_graph=True)
+    assert engine.Collected([y._value]).key == before
+    np.testing.assert_array_equal(x.grad.asnumpy(), [0, 0])
