@@ -5,23 +5,26 @@ Two functions are generated per region:
 
 - `small(*inputs)`: the region as straight-line NumPy expressions (for arrays that fit
   in cache, where Python overhead dominates);
-- `chunk(lo, hi, inputs, outputs, scratch)`: one slice `[lo:hi)` of the flattened
+- `chunk(lo, hi, inputs, outputs, scratch, sums)`: one slice `[lo:hi)` of the flattened
   arrays, every operator writing into a cache-sized scratch buffer with `out=` (reused
   as soon as a value dies), so a chain of N operators touches main memory about once.
 
 `FusedKernel.__call__` runs `small` for small arrays and otherwise walks the arrays in
-chunks of `CHUNK` elements, splitting the range over two threads when it is large
-(NumPy's ufunc loops release the GIL). `FusedKernel.source` is the generated text.
+chunks of `CHUNK` elements; when they are large, two threads take chunks from a shared
+counter (NumPy's ufunc loops release the GIL; a thread that starts late takes fewer).
+`FusedKernel.source` is the generated text.
 
 A region may end in full reductions (`sum` / `mean` over every axis, see
-`REDUCTIONS`): a reduction epilogue. Each chunk then adds its partial sum (NumPy's
-pairwise sum of the chunk, in the array's dtype) to a float64 accumulator of its thread,
-so the reduced array itself is never written to memory; the result has the dtype the
-eager operator gives. No node of the region may read a reduction's result.
+`REDUCTIONS`): a reduction epilogue. Each chunk stores its partial sum (NumPy's pairwise
+sum of the chunk, in the array's dtype) and the partial sums are added in chunk order in
+float64, so the reduced array itself is never written to memory and the result does not
+depend on how the chunks were shared out; it has the dtype the eager operator gives. No
+node of the region may read a reduction's result.
 """
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import threading
@@ -189,34 +192,44 @@ class FusedKernel:
                 t = self.out_types[i]
                 outs[i] = np.empty(t.shape, t.dtype)
             flat_out[i] = outs[i].reshape(-1)
+        size = CHUNK
+        partials: List[Any] = [None] * (-(-n // size))  # per chunk: its reductions' sums
+        chunks = itertools.count()  # shared by the threads: next() is atomic under the GIL
         if n >= THREAD_MIN and THREADS > 1:
-            mid = ((n // 2) // CHUNK) * CHUNK
-            job = _pool().submit(self._range, mid, n, flat_in, flat_out)
+            job = _pool().submit(self._run, chunks, size, n, flat_in, flat_out, partials)
             try:
-                totals = self._range(0, mid, flat_in, flat_out)
+                self._run(chunks, size, n, flat_in, flat_out, partials)
             finally:
-                other = job.result()  # never leave the other thread writing
-            totals = [a + b for a, b in zip(totals, other)]
+                job.result()  # never leave the other thread writing
         else:
-            totals = self._range(0, n, flat_in, flat_out)
-        totals = [t / n if op == "mean" else t for op, t in zip(self.accumulators, totals)]
+            self._run(chunks, size, n, flat_in, flat_out, partials)
         for i, j in self.reduced_outputs:
+            total = np.float64(0.0)
+            for sums in partials:  # in chunk order: the same result however chunks ran
+                total += sums[j]
+            if self.accumulators[j] == "mean":
+                total /= n
             t = self.out_types[i]
-            value = np.full(t.shape, totals[j], t.dtype)
+            value = np.full(t.shape, total, t.dtype)
             if outs[i] is not None:
                 outs[i][...] = value
             else:
                 outs[i] = value
         return outs[0] if len(outs) == 1 else tuple(outs)
 
-    def _range(self, lo: int, hi: int, flat_in, flat_out) -> List[Any]:
-        """Run the chunks of `[lo, hi)`; the partial sums of its reductions (float64)."""
-        scratch = [np.empty(min(CHUNK, hi - lo), d) for d in self.scratch_dtypes]
-        totals = [np.float64(0.0)] * len(self.accumulators)
+    def _run(self, chunks, size: int, n: int, flat_in, flat_out, partials: List[Any]) -> None:
+        """Run chunks taken from the shared counter `chunks` until none is left, so a
+        thread that starts late or runs slowly simply takes fewer of them."""
+        scratch = [np.empty(min(size, n), d) for d in self.scratch_dtypes]
         chunk = self._chunk
-        for start in range(lo, hi, CHUNK):
-            chunk(start, min(start + CHUNK, hi), flat_in, flat_out, scratch, totals)
-        return totals
+        n_acc = len(self.accumulators)
+        for k in chunks:
+            lo = k * size
+            if lo >= n:
+                break
+            sums = [None] * n_acc
+            chunk(lo, min(lo + size, n), flat_in, flat_out, scratch, sums)
+            partials[k] = sums
 
 
 def _iteration_size(region: Graph) -> int:
@@ -337,7 +350,7 @@ def _chunk_source(region: Graph, consts: _Consts, size: int
                 raise ExecutionError("fused kernel: %s of %s to %s is not a full reduction of "
                                      "the region's %d elements"
                                      % (node.op, node.inputs[0].type, out.type, size))
-            body.append("    A[%d] += np.add.reduce(%s)" % (len(accumulators), args[0]))
+            body.append("    A[%d] = np.add.reduce(%s)" % (len(accumulators), args[0]))
             reduced[out] = len(accumulators)
             accumulators.append(node.op)
             continue
