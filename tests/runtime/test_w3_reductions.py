@@ -310,3 +310,15 @@ def test_two_pending_losses_of_one_chain_come_out_of_one_backward(small_lazy, ke
     np.testing.assert_allclose(b.asnumpy(), [2 * y64.mean()], rtol=2e-6)
     want = (1 + 2.0 / XS.size) * (np.sin(x64) + x64 * np.cos(x64))
     np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_reduction_does_not_depend_on_how_chunks_are_shared_out(monkeypatch):
+    monkeypatch.setattr(fusion, "CHUNK", 64)
+    monkeypatch.setattr(fusion, "THREAD_MIN", 256)
+    kernel = FusedKernel(fuse(parse(EPILOGUE)).nodes[0])
+    x = np.random.RandomState(1).randn(1000).astype(np.float32)
+    results = []
+    for threads in (1, 2, 2, 1):
+        monkeypatch.setattr(fusion, "THREADS", threads)
+        results.append(kernel(x)[1])
+    assert all(r.tobytes() == results[0].tobytes() for r in results)
