@@ -1,4 +1,5 @@
-"""Element-wise fusion: maximal groups of element-wise nodes become one `fused` node."""
+"""Element-wise fusion: maximal groups of element-wise nodes, possibly ended by full
+reductions of their values (reduction epilogues), become one `fused` node."""
 from __future__ import annotations
 
 import heapq
