@@ -11,7 +11,7 @@ import numpy as np
 
 from .ir import TensorType
 from .ir.errors import GradReqError, MXNetError
-from ._tape import STATE, VariableValue, pause_gc, resume_gc
+from ._tape import STATE, VariableValue, new_tape, pause_gc, resume_gc
 from .function import Function
 from . import engine
 
@@ -23,6 +23,8 @@ __all__ = ["Function", "backward", "get_symbol", "grad", "is_recording", "is_tra
 def set_recording(is_recording: bool) -> bool:
     """Turn recording on or off; returns the previous state."""
     previous = STATE.recording
+    if is_recording and not previous:
+        new_tape()
     STATE.recording = bool(is_recording)
     return previous
 
@@ -62,6 +64,8 @@ class _Scope:
         if self._enter_train is not None:
             STATE.training = self._enter_train
         if self._enter_record:
+            if not self._prev_record:
+                new_tape()  # an outermost recording scope: operators go on a fresh tape
             pause_gc()
         return self
 

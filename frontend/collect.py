@@ -6,10 +6,10 @@ the key. Nothing here depends on how many operators were recorded before or else
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .ir import Graph, Node, Value, attrs_key
-from ._tape import TracedValue, VariableValue
+from ._tape import STATE, Tape, TracedValue, VariableValue
 from .lazy import forget_graph
 
 
@@ -54,7 +54,7 @@ class Collected:
                     leaves.append(v)
                     entries.append((v.type, v.grad_req if type(v) is VariableValue else None))
             attrs = node.attrs
-            entry = (node.op, tuple(attrs.items()) if attrs else (), tuple(map(position, ins)))
+            entry = (node.op, tuple(attrs.items()) if attrs else (), *map(position, ins))
             if node.region is not None:  # compared structurally (identity first)
                 entry += (node.region,)
             outs = node.outputs
@@ -110,6 +110,9 @@ class Collected:
                     forget_graph(v)
                 else:
                     v.node = None
+                tape = v.tape
+                if tape is not None:
+                    _retire(tape)
 
 
 def _entry_nodes(nodes: Sequence[Node], entries: Sequence[tuple]) -> List[Any]:
@@ -123,3 +126,110 @@ def _frozen(entry: tuple, node: Any) -> tuple:
     if node is None or not node.attrs:
         return entry
     return (entry[0], attrs_key(node.attrs)) + entry[2:]
+
+
+def collect(heads: Sequence[TracedValue]) -> Collected:
+    """The graph behind `heads`: read off this thread's tape when the tape is exactly that
+    graph (the common `loss.backward()`: no walk, the key was built while recording),
+    otherwise found by walking back from the heads. Both give the same key."""
+    tape = heads[0].tape
+    if tape is not None and tape.clean:
+        col = TapeCollected.from_tape(tape, heads)
+        if col is not None:
+            return col
+    return Collected(heads)
+
+
+class TapeCollected(Collected):
+    """A `Collected` read off a Tape (see `collect`); `index` is computed on demand."""
+
+    __slots__ = ("tape", "_positions")
+
+    @classmethod
+    def from_tape(cls, tape: Tape, heads: Sequence[TracedValue]) -> "Optional[TapeCollected]":
+        """The tape's graph if `heads` are exactly its unconsumed outputs, else None."""
+        positions = []
+        for h in heads:
+            if h.tape is not tape:
+                return None
+            positions.append(h.pos)
+        if tape.open != set(positions):
+            return None
+        values = tape.values[:]
+        entries = tape.entries[:]
+        leaves = []
+        for slot, p in tape.leaf_slots:
+            v = values[p]
+            entries[slot] = (v.type, v.grad_req if type(v) is VariableValue else None)
+            leaves.append(v)
+        key = (tuple(entries), tuple(positions))
+        try:
+            hash(key)
+        except TypeError:  # (attributes were checked when taped; a leaf type cannot fail)
+            return None
+        col = cls.__new__(cls)
+        col.values = values
+        col.leaves = leaves
+        col.nodes = tape.nodes[:]
+        col.heads = list(heads)
+        col.key = key
+        col.index = None
+        col.tape = tape
+        col._positions = None
+        return col
+
+    def index_of(self) -> "Dict[TracedValue, int] | _Positions":
+        if self._positions is None:
+            self._positions = _Positions(self)
+        return self._positions
+
+    def free(self) -> None:
+        """As `Collected.free`; the tape then retires (its nodes no longer compute)."""
+        for n in self.nodes:
+            for v in n.outputs:
+                v.node = None  # (taped values are never pending)
+        _retire(self.tape)
+
+
+class _Positions:
+    """`value -> position` in a TapeCollected's values, from the positions the tape gave
+    them (it holds the tape and values, not the TapeCollected: no reference cycle)."""
+
+    __slots__ = ("tape", "values", "table")
+
+    def __init__(self, col: TapeCollected):
+        self.tape = col.tape
+        self.values = col.values
+        self.table: Optional[Dict[TracedValue, int]] = None
+
+    def get(self, v: Any) -> Optional[int]:
+        values = self.values
+        if getattr(v, "tape", None) is self.tape:
+            p = v.pos
+        else:
+            p = self.tape.leaves.get(v)
+            if p is None and not self.tape.clean:  # retired since: look it up
+                if self.table is None:
+                    self.table = {u: i for i, u in enumerate(values)}
+                return self.table.get(v)
+        if p is not None and p < len(values) and values[p] is v:
+            return p
+        return None
+
+    def __contains__(self, v: Any) -> bool:
+        return self.get(v) is not None
+
+    def __getitem__(self, v: Any) -> int:
+        p = self.get(v)
+        if p is None:
+            raise KeyError(v)
+        return p
+
+
+def _retire(tape: Tape) -> None:
+    """A backward freed nodes of `tape`: it no longer describes a graph."""
+    if tape.clean:
+        tape.retire()
+    ref = STATE.tape
+    if ref is not None and ref() is tape:
+        STATE.tape = None

@@ -19,7 +19,7 @@ from .passes import PassManager, grad as grad_pass, residualize
 from .runtime import PLAN_CACHE, Plan
 from ._tape import STATE, TracedValue, VariableValue, _gc_state, pause_gc, resume_gc
 from .lazy import EPILOGUE_OPS, materialize, shape_dtype
-from .collect import Collected
+from .collect import Collected, collect
 from .replay import RegionRecorder, Replay
 from .base import NOT_IN_GRAPH
 
@@ -199,7 +199,7 @@ def _prepare(heads, head_grads, variables, create_graph: bool, pipeline):
             raise MXNetError(NOT_IN_GRAPH)
         head_values.append(v)
     specs, head_data = _head_arrays(heads, head_grads)
-    col = Collected(head_values)
+    col = collect(head_values)
     index = col.index_of()
     if variables is None:
         wrt = [index[v] for v in col.leaves if type(v) is VariableValue and v.grad_req != "null"]
