@@ -11,6 +11,7 @@ import numpy as np
 from ..ir import get_op
 from ..ir.errors import MXNetError
 from .._tape import invoke
+from ..lazy import shape_dtype
 from . import dispatch
 from .indexing import no_zero_dim
 from .ndarray import NDArray, _axis as normalize_axis
@@ -153,12 +154,19 @@ def add_n(*args, out=None, **kw):
 # ---------------------------------------------------------------- reductions
 
 
+_WHOLE_VECTOR = (None, 0, -1, (0,), (-1,))
+
+
 def _reduce(opname):
     def fn(data, axis=None, keepdims=False, exclude=False, out=None, **kw):
         reject_unknown_kwargs(opname, kw, ("axis", "keepdims", "exclude"))
-        result = invoke(get_op(opname), _as_inputs([data]),
-                        {"axis": _axis(axis), "keepdims": bool(keepdims),
-                         "exclude": bool(exclude)})
+        inputs = _as_inputs([data])
+        axis, keepdims = _axis(axis), bool(keepdims)
+        if (not keepdims and not exclude and axis in _WHOLE_VECTOR
+                and len(shape_dtype(inputs[0])[0]) == 1 and not type(inputs[0])._zero_dim):
+            keepdims = True  # a vector's total in MXNet's legacy shape (1,): one node
+        result = invoke(get_op(opname), inputs,
+                        {"axis": axis, "keepdims": keepdims, "exclude": bool(exclude)})
         return _finish(no_zero_dim(result), out)
     fn.__name__ = opname
     fn.__doc__ = get_op(opname).doc
