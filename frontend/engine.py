@@ -18,7 +18,7 @@ from . import passes as _passes_pkg  # noqa: F401  (tapegraph.passes)
 from .passes import PassManager, grad as grad_pass, residualize
 from .runtime import PLAN_CACHE, Plan
 from ._tape import STATE, TracedValue, VariableValue, _gc_state, pause_gc, resume_gc
-from .lazy import EPILOGUE_OPS, materialize, shape_dtype
+from .lazy import materialize, phase, shape_dtype
 from .collect import Collected, collect
 from .replay import RegionRecorder, Replay
 from .base import NOT_IN_GRAPH
@@ -105,7 +105,7 @@ def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[st
     computed = ()
     if build_plan:
         computed = tuple(j for j, h in enumerate(col.heads)
-                         if h.data is None and h.node is not None and h.node.op in EPILOGUE_OPS)
+                         if h.node is not None and phase(h) == "scalar")
         residual = Graph(residual.name, residual.inputs, residual.nodes,
                          list(residual.outputs) + [fwd.outputs[j] for j in computed],
                          dict(residual.meta))

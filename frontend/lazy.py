@@ -11,7 +11,8 @@ its own fused kernel (see engine.compile_backward), so most are never stored at 
 A full reduction (`sum` / `mean` over every axis) of a pending array is pending too: its
 kernel adds up each chunk's partial sum (a reduction epilogue), so the reduced array is
 never written to memory, and a backward whose head it is computes it in passing (see
-engine.compile_backward). Nothing element-wise is deferred after a reduction.
+engine.compile_backward). So are one-input operators of its result (`sum(y) / n`, the
+reshape to MXNet's shape (1,)): a scalar tail, computed once after the chunks.
 
 Pending arrays are instances of a subclass of their array class whose `_data` property
 shadows the base class's slot; materialising stores the array in the slot and turns the
@@ -36,7 +37,6 @@ _KERNELS: Dict[tuple, Any] = {}
 # Deferred on pending arrays (see can_defer); as in tapegraph.passes.fuse.
 REDUCTIONS = frozenset(["sum", "mean"])
 RESHAPES = frozenset(["Reshape", "expand_dims"])
-EPILOGUE_OPS = REDUCTIONS | RESHAPES
 
 
 def lazy_class(cls: type) -> type:
@@ -84,21 +84,37 @@ def _wait_to_read(arr) -> None:
     arr._data
 
 
+_TAIL_MAX = 64  # operators after a reduction that `phase` follows back
+
+
+def phase(value) -> Any:
+    """For a pending value: "scalar" if it is computed after a reduction of its chain (the
+    reduction's result, or a one-input operator of such a value: a scalar tail), "array"
+    if per element, "unknown" if the tail is longer than `_TAIL_MAX`; None if computed."""
+    if value.data is not None:
+        return None
+    for _ in range(_TAIL_MAX):
+        node = producer(value)
+        if node.op in REDUCTIONS:
+            return "scalar"
+        if value.type.size != 1 or len(node.inputs) != 1 or node.inputs[0].data is not None:
+            return "array"
+        value = node.inputs[0]
+    return "unknown"
+
+
 def can_defer(op: str, in_values) -> bool:
     """Whether a call of `op`, which can join a fused region, on these recorded values is
-    deferred: a reduction only of a pending element-wise value, a (scalar) reshape only of
-    a pending reduction, and no element-wise operator reads a pending reduction (the
-    kernel of a region may only end with reductions)."""
-    if op in EPILOGUE_OPS:
-        v = in_values[0]
-        if v.data is not None:
-            return False
-        of_reduction = producer(v).op in EPILOGUE_OPS
-        return of_reduction if op in RESHAPES else not of_reduction
-    for v in in_values:
-        if v.data is None and producer(v).op in EPILOGUE_OPS:
-            return False
-    return True
+    deferred: a reduction only of a pending per-element value; a reshape or any other
+    one-input operator of a pending reduction result (a scalar tail); and otherwise no
+    operator reading a pending reduction result (a fused kernel computes a region's
+    reductions after all its per-element values)."""
+    phases = {phase(v) for v in in_values}
+    if op in REDUCTIONS:
+        return phases == {"array"}
+    if "scalar" in phases:
+        return len(in_values) == 1
+    return op not in RESHAPES and "unknown" not in phases
 
 
 def shape_dtype(arr) -> tuple:

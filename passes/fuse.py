@@ -25,7 +25,6 @@ def fusible(node: Node) -> bool:
 
 REDUCTIONS = frozenset(["sum", "mean"])  # those runtime.fusion can end a region with
 RESHAPES = frozenset(["Reshape", "expand_dims"])  # of a reduction's one element
-_EPILOGUE_OPS = REDUCTIONS | RESHAPES
 
 
 def full_reduction(node: Node) -> bool:
@@ -48,10 +47,12 @@ def scalar_reshape(node: Node) -> bool:
 
 
 def epilogue_of(node: Node, producer: Node, producer_is_epilogue: bool) -> bool:
-    """Whether `node` can end the fused region computing its input (made by `producer`):
-    a full reduction of an element-wise value, or a scalar reshape of a reduction."""
+    """Whether `node` can end the fused region computing its one input (made by
+    `producer`): a full reduction of an element-wise value, or, of a reduction's result
+    (or a value computed from it), a scalar reshape or a one-input element-wise operator
+    (a scalar tail, computed once after the chunk loop: `sum(...) / n`)."""
     if producer_is_epilogue:
-        return scalar_reshape(node)
+        return scalar_reshape(node) or (fusible(node) and node.outputs[0].type.size == 1)
     return full_reduction(node) and producer.outputs[0].type.size > 1
 
 
@@ -88,8 +89,8 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
     as outputs, the values read outside the group or returned by the graph.
 
     A full reduction (see `full_reduction`) of a value computed in a group joins that group
-    as its epilogue, so the reduced array is never stored; no node of a group reads the
-    result of the group's own reduction.
+    as its epilogue, so the reduced array is never stored, and so do one-input operators of
+    its result (see `epilogue_of`); no other node of a group reads such a value.
 
     Guarantees: the result computes the same values (the region holds the very same
     nodes); it is in topological order, original order kept where dependencies allow;
@@ -106,7 +107,7 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
     # For each group: groups reaching it through nodes outside it (would close a cycle).
     blocked: Dict[int, Set[int]] = {}
     empty: frozenset = frozenset()
-    epilogues: Set[Node] = set()  # reductions that joined their input's group
+    epilogues: Set[Node] = set()  # reductions that joined their input's group, and tails
     used = {v for n in graph.nodes for v in n.inputs}.union(graph.outputs)
     for node in graph.nodes:
         prods = [producer[v] for v in node.inputs if v in producer]
@@ -115,7 +116,14 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
             d = deps[p]
             if d and d is not up:
                 up = d if not up else up | d
-        if fusible(node):
+        src = prods[0] if len(prods) == 1 and len(node.inputs) == 1 else None
+        if (src in epilogues and node.outputs[0] in used and epilogue_of(node, src, True)
+                and size[groups.find(group_of[src])] < max_size):
+            target = groups.find(group_of[src])  # a scalar tail: after the chunk loop
+            size[target] += 1
+            group_of[node] = target
+            epilogues.add(node)
+        elif fusible(node):
             shape = node.outputs[0].type.shape
             cands = {groups.find(group_of[p]) for p in prods if p in group_of
                      and p not in epilogues and p.outputs[0].type.shape == shape}
@@ -148,15 +156,13 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
             for v in node.inputs:
                 readers[v] = target
             up = up | {target}
-        elif (node.op in _EPILOGUE_OPS and node.inputs[0] in producer
-              and node.outputs[0] in used):
-            p = producer[node.inputs[0]]
-            if p in group_of and epilogue_of(node, p, p in epilogues):
-                target = groups.find(group_of[p])
-                if size[target] < max_size:
-                    size[target] += 1
-                    group_of[node] = target
-                    epilogues.add(node)
+        elif (src is not None and src in group_of and node.outputs[0] in used
+              and epilogue_of(node, src, False)
+              and size[groups.find(group_of[src])] < max_size):
+            target = groups.find(group_of[src])  # a reduction epilogue
+            size[target] += 1
+            group_of[node] = target
+            epilogues.add(node)
         if len(up) > 8:  # merged groups leave stale ids behind: keep the sets small
             up = frozenset(map(groups.find, up))
         deps[node] = up

@@ -29,7 +29,7 @@ import os
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 import numpy as np
 
@@ -48,11 +48,8 @@ _SCALAR_R = re.compile(r"^\(\{0\} ([-+*/]) \{a\[(\w+)\]\}\)$")
 _SCALAR_L = re.compile(r"^\(\{a\[(\w+)\]\} ([-+*/]) \{0\}\)$")
 _POWER = re.compile(r"^np\.power\(\{0\}, \{a\[(\w+)\]\}\)$")
 
-# Reductions a region may end in (over all axes; the fuse pass and tapegraph.lazy check),
-# and the reshapes of their one-element result that may follow them.
+# Reductions a region may end in (over all axes; the fuse pass and tapegraph.lazy check).
 REDUCTIONS = frozenset(["sum", "mean"])
-RESHAPES = frozenset(["Reshape", "expand_dims"])
-EPILOGUE_OPS = REDUCTIONS | RESHAPES
 
 _POOL: Optional[ThreadPoolExecutor] = None
 _POOL_LOCK = threading.Lock()
@@ -170,10 +167,11 @@ class FusedKernel:
         consts = _Consts()
         code = _canonical(region)
         self.small_source = _small_source(code, consts)
-        (self.chunk_source, self.scratch_dtypes, self.accumulators,
-         self.reduced_outputs) = _chunk_source(code, consts, self.size)
-        reduced = {i for i, _ in self.reduced_outputs}
-        self.array_outputs = [i for i in range(len(self.out_types)) if i not in reduced]
+        (self.chunk_source, self.scratch_dtypes, self.accumulators, self.tail,
+         self.scalar_outputs) = _chunk_source(code, consts, self.size)
+        self._tail_kernels = [_eager(n) for n in self.tail]
+        scalar = {i for i, _ in self.scalar_outputs}
+        self.array_outputs = [i for i in range(len(self.out_types)) if i not in scalar]
         self.source = self.small_source + "\n\n" + self.chunk_source
         namespace = dict(consts.env)
         exec(compile(self.source, "<fused %s>" % _label(region), "exec"), namespace)
@@ -203,18 +201,23 @@ class FusedKernel:
                 job.result()  # never leave the other thread writing
         else:
             self._run(chunks, size, n, flat_in, flat_out, partials)
-        for i, j in self.reduced_outputs:
+        scalars: Dict[Value, np.ndarray] = {}
+        for j, (op, v) in enumerate(self.accumulators):
             total = np.float64(0.0)
             for sums in partials:  # in chunk order: the same result however chunks ran
                 total += sums[j]
-            if self.accumulators[j] == "mean":
+            if op == "mean":
                 total /= n
-            t = self.out_types[i]
-            value = np.full(t.shape, total, t.dtype)
+            scalars[v] = np.full(v.type.shape, total, v.type.dtype)
+        for node, kernel in zip(self.tail, self._tail_kernels):
+            t = node.outputs[0].type
+            r = kernel(*[scalars[v] for v in node.inputs])
+            scalars[node.outputs[0]] = np.asarray(r, dtype=t.dtype).reshape(t.shape)
+        for i, v in self.scalar_outputs:
             if outs[i] is not None:
-                outs[i][...] = value
+                outs[i][...] = scalars[v]
             else:
-                outs[i] = value
+                outs[i] = scalars[v].copy()  # (one value may be several outputs)
         return outs[0] if len(outs) == 1 else tuple(outs)
 
     def _run(self, chunks, size: int, n: int, flat_in, flat_out, partials: List[Any]) -> None:
@@ -253,8 +256,8 @@ def _canonical(region: Graph) -> Graph:
 
     def emit(op: str, inputs: Sequence[Value], attrs: Dict[str, Any], out: Value) -> Value:
         key = (op, attrs_key(attrs), tuple(inputs))
-        if op in REDUCTIONS or op in RESHAPES:
-            key = (id(out),)  # each epilogue keeps its own accumulator and output
+        if op in REDUCTIONS:
+            key = (id(out),)  # each reduction keeps its own accumulator
         found = seen.get(key)
         if found is not None and out not in returned:
             return found
@@ -289,9 +292,9 @@ def _small_source(region: Graph, consts: _Consts) -> str:
         params.append(names[v])
     lines = ["def small(%s):" % ", ".join(params)]
     for k, node in enumerate(region.nodes):
-        if node.op in EPILOGUE_OPS:  # the eager kernel itself: the very same result
-            kernel = functools.partial(REGISTRY.get(node.op).kernel, **node.attrs)
-            expr = "%s(%s)" % (consts.bind(kernel), names[node.inputs[0]])
+        if REGISTRY.get(node.op).fuse is None:  # a reduction or a reshape: eager kernel
+            expr = "%s(%s)" % (consts.bind(_eager(node)),
+                               ", ".join(names[v] for v in node.inputs))
         else:
             expr = _expr(node, [names[v] for v in node.inputs], consts)
         if expr == names[node.inputs[0]] if node.inputs else False:
@@ -306,41 +309,53 @@ def _small_source(region: Graph, consts: _Consts) -> str:
     return "\n".join(lines)
 
 
-def _chunk_source(region: Graph, consts: _Consts, size: int
-                  ) -> Tuple[str, List[str], List[str], List[Tuple[int, int]]]:
-    """The chunk function; the dtypes of the scratch buffers it needs; the reduction op of
-    each accumulator `A[j]`; and the outputs made from them as (output position, j)."""
+def _eager(node: Node) -> Callable:
+    """The node's eager kernel with its attributes bound (what an eager call computes)."""
+    return functools.partial(REGISTRY.get(node.op).kernel, **node.attrs)
+
+
+def _scalar_phase(region: Graph) -> Set[Value]:
+    """Values computed after the chunk loop: results of reductions, and of nodes all of
+    whose inputs are such values (a scalar tail: reshapes, `loss / n`, ...)."""
+    scalars: Set[Value] = set()
+    for node in region.nodes:
+        if node.op in REDUCTIONS or (node.inputs and all(v in scalars for v in node.inputs)):
+            scalars.add(node.outputs[0])
+    return scalars
+
+
+def _chunk_source(region: Graph, consts: _Consts, size: int):
+    """The chunk function; the dtypes of the scratch buffers it needs; per accumulator
+    `A[j]`, its reduction op and value; the scalar tail (nodes computed once, after the
+    chunks, by their eager kernels); and the outputs it makes as (position, value)."""
     last_use: Dict[Value, int] = {}
     for k, node in enumerate(region.nodes):
         for v in node.inputs:
             last_use[v] = k
     out_index = {v: i for i, v in enumerate(region.outputs)}
-    reduced: Dict[Value, int] = {}  # epilogue value -> its accumulator
+    scalars = _scalar_phase(region)
     where: Dict[Value, str] = {}
     head = ["def chunk(lo, hi, I, O, S, A):", "    m = hi - lo"]
     for i, v in enumerate(region.inputs):
         where[v] = "i%d" % i
         head.append("    i%d = I[%d][lo:hi]" % (i, i))
-    scalars = set()  # values of reductions and their reshapes
-    for node in region.nodes:
-        if node.op in REDUCTIONS or (node.op in RESHAPES and node.inputs[0] in scalars):
-            scalars.add(node.outputs[0])
     for v, i in out_index.items():
         if v not in scalars:
             head.append("    o%d = O[%d][lo:hi]" % (i, i))
     body: List[str] = []
     scratch_dtypes: List[str] = []
-    accumulators: List[str] = []
+    accumulators: List[Tuple[str, Value]] = []
+    tail: List[Node] = []
     free: Dict[str, List[int]] = {}
     owner: Dict[Value, int] = {}
     for k, node in enumerate(region.nodes):
         out = node.outputs[0]
-        if node.op in RESHAPES and node.inputs[0] in reduced:
-            reduced[out] = reduced[node.inputs[0]]  # one element: nothing to do
+        if out in scalars and node.op not in REDUCTIONS:
+            tail.append(node)
             continue
-        if any(v in reduced for v in node.inputs):
+        if any(v in scalars for v in node.inputs):
             raise ExecutionError("fused kernel: %s reads the result of a reduction of its "
-                                 "own region (a reduction may only end a region)" % node.op)
+                                 "region together with per-element values" % node.op)
         args = [where[v] for v in node.inputs]
         dying = {v: None for v in node.inputs if last_use.get(v) == k and v in owner}
         for v in dying:  # in-place: an element-wise op may write over an input it ends
@@ -351,8 +366,7 @@ def _chunk_source(region: Graph, consts: _Consts, size: int
                                      "the region's %d elements"
                                      % (node.op, node.inputs[0].type, out.type, size))
             body.append("    A[%d] = np.add.reduce(%s)" % (len(accumulators), args[0]))
-            reduced[out] = len(accumulators)
-            accumulators.append(node.op)
+            accumulators.append((node.op, out))
             continue
         if out in out_index:
             dest = "o%d" % out_index[out]
@@ -371,12 +385,11 @@ def _chunk_source(region: Graph, consts: _Consts, size: int
         body.extend("    " + s for s in stmts)
         where[out] = dest
     for v, i in out_index.items():
-        if v not in reduced and where[v] != "o%d" % i:  # an output that is a region input
+        if v not in scalars and where[v] != "o%d" % i:  # an output that is a region input
             body.append("    o%d[...] = %s" % (i, where[v]))
     head.extend("    s%d = S[%d][:m]" % (k, k) for k in range(len(scratch_dtypes)))
-    lines = head + body
-    results = [(i, reduced[v]) for v, i in out_index.items() if v in reduced]
-    return "\n".join(lines), scratch_dtypes, accumulators, results
+    scalar_outputs = [(i, v) for v, i in out_index.items() if v in scalars]
+    return "\n".join(head + body), scratch_dtypes, accumulators, tail, scalar_outputs
 
 
 def fused_source(node: Node) -> str:

@@ -72,15 +72,30 @@ def test_mx_np_reductions_of_pending_arrays_are_0d(small_lazy, kernel_path):
     np.testing.assert_allclose(float(m), want.mean(), rtol=2e-6)
 
 
-def test_element_wise_ops_on_a_pending_reduction_run_eagerly(small_lazy):
+def test_one_input_ops_of_a_pending_reduction_are_its_scalar_tail(small_lazy, kernel_path):
     x = mx.nd.array(XS)
     with autograd.record():
         s = mx.nd.sum(mx.nd.sin(x))
-        t = s * 2 + 1  # reads s: it is computed, t is an ordinary array
+        t = mx.nd.sqrt(s * 2 + 1) / XS.size  # one-input operators: pending, no chain stored
+        assert type(t) in lazy.PENDING_TYPES and lazy.phase(t._value) == "scalar"
+    want = np.sqrt(2 * np.sin(XS.astype(np.float64)).sum() + 1) / XS.size
+    np.testing.assert_allclose(t.asnumpy(), [want], rtol=2e-6)
+    assert s._value.data is None  # the tail's kernel did not store the sum either
+
+
+def test_ops_mixing_a_pending_reduction_with_other_values_run_eagerly(small_lazy):
+    x = mx.nd.array(XS)
+    with autograd.record():
+        s = mx.nd.sum(mx.nd.sin(x))
+        t = s + s  # two inputs: the sum is computed, t is an ordinary array
         assert type(t) not in lazy.PENDING_TYPES and s._value.data is not None
         u = mx.nd.sum(s)  # a reduction of a reduction is not deferred either
         assert type(u) not in lazy.PENDING_TYPES
-    np.testing.assert_allclose(t.asnumpy(), 2 * np.sin(XS).sum() + 1, rtol=1e-5)
+        y = mx.nd.sin(x)
+        z = y * mx.nd.broadcast_to(mx.nd.sum(y), y.shape)  # the broadcast reads the sum
+    np.testing.assert_allclose(t.asnumpy(), 2 * np.sin(XS).sum(), rtol=1e-5)
+    s64 = np.sin(XS.astype(np.float64))
+    np.testing.assert_allclose(z.asnumpy(), s64 * s64.sum(), rtol=1e-5)
 
 
 def test_backward_of_a_pending_loss_is_one_kernel_that_also_computes_the_loss(small_lazy,
@@ -322,3 +337,40 @@ def test_a_reduction_does_not_depend_on_how_chunks_are_shared_out(monkeypatch):
         monkeypatch.setattr(fusion, "THREADS", threads)
         results.append(kernel(x)[1])
     assert all(r.tobytes() == results[0].tobytes() for r in results)
+
+
+@pytest.mark.parametrize("shape", [(1000,), (40, 25)])
+def test_a_scaled_loss_is_one_backward_kernel_that_returns_it(small_lazy, kernel_path, shape):
+    x = mx.nd.array(XS.reshape(shape))
+    x.attach_grad()
+    with autograd.record():
+        loss = mx.nd.sum(_f(x)) / XS.size * 4.0  # on 2-D: sum, Reshape to (1,), two scalings
+    compiled = engine.compile_for([loss], [x])
+    assert [n.op for n in compiled.graph.nodes] == ["fused"]
+    assert compiled.computed_heads == (0,)
+    loss.backward()
+    assert loss._value.data is not None
+    x64 = XS.astype(np.float64)
+    np.testing.assert_allclose(loss.asnumpy(), [_f64(x64).sum() / XS.size * 4], rtol=2e-6)
+    np.testing.assert_allclose(x.grad.asnumpy().reshape(-1), _grad64(x64) * 4 / XS.size,
+                               rtol=1e-5, atol=1e-8)
+
+
+def test_fuse_takes_one_input_ops_of_a_reduction_into_the_group(kernel_path):
+    g = parse("""graph f(%x: f32[1000]) -> (f32[1], f32[1]) {
+  %0: f32[1000] = sin(%x)
+  %1: f32[] = sum(%0)
+  %2: f32[1] = Reshape(%1) {shape=(1,)}
+  %3: f32[1] = _div_scalar(%2) {scalar=1000.0}
+  %4: f32[1] = sqrt(%3)
+  %5: f32[1] = elemwise_add(%3, %4)
+  return (%5, %3)
+}""")
+    fused = verify(fuse(g))
+    region = fused.nodes[0].region
+    # The two-input add reads two tail values: it runs after the group, not in it.
+    assert [n.op for n in region.nodes] == ["sin", "sum", "Reshape", "_div_scalar", "sqrt"]
+    assert [n.op for n in fused.nodes] == ["fused", "elemwise_add"]
+    x = np.linspace(-0.5, 1, 1000).astype(np.float32)
+    for got, want in zip(Plan(fused).run([x]), execute(g, [x])):
+        np.testing.assert_allclose(got, want, rtol=2e-6)
