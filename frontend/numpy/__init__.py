@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as _onp
 
-from ..ir import get_op
-from .._tape import invoke
+from ..ir import get_op as _get_op
+from .._tape import invoke as _invoke
 from ..ndarray import dispatch as _dispatch
 from ..ndarray.creation import arange as _arange, make as _make, to_numpy as _to_numpy
 from .ndarray import ndarray
@@ -63,19 +63,19 @@ def arange(start, stop=None, step=1, dtype=None, ctx=None) -> ndarray:
 
 
 def zeros_like(a, dtype=None) -> ndarray:
-    return invoke(get_op("zeros_like"), [_arr(a)])
+    return _invoke(_get_op("zeros_like"), [_arr(a)])
 
 
 def ones_like(a, dtype=None) -> ndarray:
-    return invoke(get_op("ones_like"), [_arr(a)])
+    return _invoke(_get_op("ones_like"), [_arr(a)])
 
 
 def _unary(opname):
-    opdef = get_op(opname)
+    opdef = _get_op(opname)
 
     def fn(x, out=None, **kw):
         no_extra_keywords(opname, kw)
-        return invoke(opdef, [_arr(x)])
+        return _invoke(opdef, [_arr(x)])
     fn.__name__ = opname
     fn.__doc__ = "Elementwise %s." % opname
     return fn
@@ -112,8 +112,8 @@ def _axis(axis):
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
     """Sum of elements over `axis` (plus `initial`), in `dtype` if given."""
-    result = invoke(get_op("sum"), [_arr(a)], {"axis": _axis(axis), "keepdims": bool(keepdims),
-                                               "exclude": False})
+    result = _invoke(_get_op("sum"), [_arr(a)],
+                     {"axis": _axis(axis), "keepdims": bool(keepdims), "exclude": False})
     if initial is not None:
         result = result + initial
     return result if dtype is None else result.astype(dtype)
@@ -121,15 +121,15 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False):
     """Mean over `axis`, in `dtype` if given."""
-    result = invoke(get_op("mean"), [_arr(a)], {"axis": _axis(axis), "keepdims": bool(keepdims),
-                                                "exclude": False})
+    result = _invoke(_get_op("mean"), [_arr(a)],
+                     {"axis": _axis(axis), "keepdims": bool(keepdims), "exclude": False})
     return result if dtype is None else result.astype(dtype)
 
 
 def dot(a, b, out=None):
     """NumPy's dot (vector . vector gives a 0-d array)."""
     a, b = _arr(a), _arr(b)
-    return invoke(get_op("_np_dot"), [a, b])
+    return _invoke(_get_op("_np_dot"), [a, b])
 
 
 def reshape(a, newshape, order="C"):

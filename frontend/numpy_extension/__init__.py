@@ -1,8 +1,8 @@
 """`mx.npx`: NumPy-extension switches and neural-network operators for `mx.np` arrays."""
 from __future__ import annotations
 
-from ..ir import get_op
-from .._tape import invoke
+from ..ir import get_op as _get_op
+from .._tape import invoke as _invoke
 from ..numpy.library import arr as _arr
 
 _NP_MODE = {"on": False}
@@ -27,17 +27,17 @@ is_np_shape = is_np_array
 
 def relu(data):
     """max(x, 0)."""
-    return invoke(get_op("relu"), [_arr(data)])
+    return _invoke(_get_op("relu"), [_arr(data)])
 
 
 def sigmoid(data):
     """1 / (1 + exp(-x))."""
-    return invoke(get_op("sigmoid"), [_arr(data)])
+    return _invoke(_get_op("sigmoid"), [_arr(data)])
 
 
 def stop_gradient(data):
     """The identity, with zero gradient."""
-    return invoke(get_op("BlockGrad"), [_arr(data)])
+    return _invoke(_get_op("BlockGrad"), [_arr(data)])
 
 
 from .nn import (activation, arange_like, batch_dot, batch_flatten, batch_norm,  # noqa: E402

@@ -31,3 +31,9 @@ def test_linalg_norm_and_test_utils():
                  "rand_ndarray", "rand_shape_nd", "random_arrays", "default_context",
                  "with_seed", "environment", "discard_stderr", "gradcheck"):
         assert callable(getattr(mx.test_utils, name)), name
+
+
+@pytest.mark.parametrize("namespace", ["nd", "np", "npx"])
+def test_no_internal_helpers_leak_into_the_user_namespaces(namespace):
+    module = getattr(mx, namespace)
+    assert [n for n in ("invoke", "get_op", "invoke_by_name", "STATE") if hasattr(module, n)] == []
