@@ -231,34 +231,38 @@ def test_the_generated_kernel_accumulates_partial_sums(kernel_path):
     np.testing.assert_array_equal(values, np.sin(x))
 
 
-def test_reductions_keep_results_on_random_graphs(request):
+def test_reductions_keep_results_on_random_graphs(request, kernel_path):
     budget = 120 if request.config.getoption("--long") else 20
     rng = np.random.RandomState(11)
     ops = [("sin", 1), ("tanh", 1), ("square", 1), ("elemwise_add", 2), ("elemwise_mul", 2)]
+    epilogues = 0
     for _ in range(budget):
         lines, names, outs = [], ["%x", "%y"], []
         for k in range(rng.randint(3, 12)):
-            r = rng.rand()
-            if r < 0.2:
+            if rng.rand() < 0.25:  # a sum, a scalar tail, and its broadcast back
                 a = names[rng.randint(len(names))]
                 lines.append("  %%s%d: f64[] = sum(%s)" % (k, a))
-                lines.append("  %%%d: f64[6] = broadcast_to(%%s%d) {shape=(6,)}" % (k, k))
-                outs.append("%%s%d" % k)
+                lines.append("  %%t%d: f64[] = _mul_scalar(%%s%d) {scalar=0.5}" % (k, k))
+                lines.append("  %%%d: f64[200] = broadcast_to(%%t%d) {shape=(200,)}" % (k, k))
+                outs.append("%%t%d" % k)
             else:
                 op, arity = ops[rng.randint(len(ops))]
                 args = ", ".join(names[rng.randint(len(names))] for _ in range(arity))
-                lines.append("  %%%d: f64[6] = %s(%s)" % (k, op, args))
+                lines.append("  %%%d: f64[200] = %s(%s)" % (k, op, args))
             names.append("%%%d" % k)
         outs = outs[-1:] + [names[-1]]
-        types = ["f64[]" if o.startswith("%s") else "f64[6]" for o in outs]
-        head = "graph r(%%x: f64[6], %%y: f64[6]) -> (%s) {" % ", ".join(types)
+        types = ["f64[]" if o.startswith("%t") else "f64[200]" for o in outs]
+        head = "graph r(%%x: f64[200], %%y: f64[200]) -> (%s) {" % ", ".join(types)
         g = parse("\n".join([head] + lines + ["  return (%s)" % ", ".join(outs), "}"]))
-        args = [rng.uniform(-0.5, 0.5, 6) for _ in g.inputs]
+        args = [rng.uniform(-0.5, 0.5, 200) for _ in g.inputs]
         want = execute(g, args)
         for pipeline in ("fuse", "cse,simplify,dce,fuse,plan-memory"):
             got = run_passes(g, pipeline, verify=True)
+            epilogues += sum(m.op == "sum" for n in got.nodes if n.op == "fused"
+                             for m in n.region.nodes)
             for a, b in zip(Plan(got).run(args), want):
                 np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    assert epilogues >= 5  # the cases do exercise reductions inside fused kernels
 
 
 def test_the_backward_kernel_computes_each_value_once(small_lazy):
