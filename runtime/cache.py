@@ -17,28 +17,48 @@ class PlanCache:
         self.capacity = capacity
         self._entries: "OrderedDict[Hashable, Any]" = OrderedDict()
         self._lock = threading.Lock()
+        self._building: Dict[Hashable, Any] = {}  # key -> (builder thread, Event)
         self.hits = 0
         self.misses = 0
         self.evictions = 0
 
     def get_or_build(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return entry
-            self.misses += 1
-        entry = build()  # outside the lock: compiling may take a while
-        if not getattr(entry, "cacheable", True):
-            return entry  # the builder says no later lookup can use it
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.capacity:
-                self._entries.popitem(last=False)
-                self.evictions += 1
-        return entry
+        """The entry for `key`, built by `build()` on a miss. Threads missing the same key
+        at once compile it once: the others wait for that build (and count a hit)."""
+        while True:
+            with self._lock:
+                entry = self._entries.get(key)
+                if entry is not None:
+                    self._entries.move_to_end(key)
+                    self.hits += 1
+                    return entry
+                flight = self._building.get(key)
+                if flight is None or flight[0] == threading.get_ident():
+                    self.misses += 1
+                    flight = (threading.get_ident(), threading.Event())
+                    self._building.setdefault(key, flight)
+                    break
+            # Another thread is compiling this key: wait, then look again (if its build
+            # failed or was not cacheable, this thread builds in turn).
+            flight[1].wait()
+        return self._build(key, build, flight)
+
+    def _build(self, key: Hashable, build: Callable[[], Any], flight: tuple) -> Any:
+        try:
+            entry = build()  # outside the lock: compiling may take a while
+            if getattr(entry, "cacheable", True):  # else no later lookup can use it
+                with self._lock:
+                    self._entries[key] = entry
+                    self._entries.move_to_end(key)
+                    while len(self._entries) > self.capacity:
+                        self._entries.popitem(last=False)
+                        self.evictions += 1
+            return entry
+        finally:
+            with self._lock:
+                if self._building.get(key) is flight:
+                    del self._building[key]
+            flight[1].set()
 
     def clear(self) -> None:
         with self._lock:

@@ -224,3 +224,55 @@ def test_threads_with_deferred_large_arrays():
                                        rtol=1e-5, atol=1e-5)
 
     _run_threads(worker, 3)
+
+
+def test_threads_missing_the_same_key_compile_it_once():
+    cache = PlanCache(capacity=8)
+    started = threading.Event()
+    builds = []
+
+    def slow_build():
+        builds.append(threading.get_ident())
+        started.set()
+        threading.Event().wait(0.05)  # long enough for the others to miss too
+        return ("plan",)
+
+    results = []
+
+    def worker(i):
+        if i:
+            started.wait(5)
+        results.append(cache.get_or_build("k", slow_build))
+
+    _run_threads(worker, 4)
+    assert len(builds) == 1 and results == [("plan",)] * 4
+    stats = cache.stats()
+    assert stats["misses"] == 1 and stats["hits"] == 3
+
+
+def test_a_failed_build_lets_a_waiting_thread_build_again():
+    cache = PlanCache(capacity=8)
+    started = threading.Event()
+    attempts = []
+
+    def build():
+        attempts.append(1)
+        if len(attempts) == 1:
+            started.set()
+            threading.Event().wait(0.05)
+            raise ValueError("first build fails")
+        return ("plan",)
+
+    outcomes = []
+
+    def worker(i):
+        if i:
+            started.wait(5)
+        try:
+            outcomes.append(cache.get_or_build("k", build))
+        except ValueError as e:
+            outcomes.append(str(e))
+
+    _run_threads(worker, 2)
+    assert sorted(map(str, outcomes)) == ["('plan',)", "first build fails"]
+    assert len(attempts) == 2 and len(cache) == 1
