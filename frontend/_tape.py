@@ -124,7 +124,10 @@ def tape_node(tape: Tape, node: Node, in_values: Sequence[Any]) -> None:
             _ATTR_ITEMS.clear()
     else:
         items = ()
-    tape.entries.append((node.op, items, *positions))
+    if node.region is None:
+        tape.entries.append((node.op, items, *positions))
+    else:  # a recorded gradient (create_graph): its region is part of the key, as in the walk
+        tape.entries.append((node.op, items, *positions, node.region))
     tape.nodes.append(node)
     for out in node.outputs:
         p = len(values)

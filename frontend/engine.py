@@ -247,7 +247,7 @@ def compile_recorded_backward(col: Collected, wrt: Sequence[int], head_specs: Se
     `autograd.Function`) is replayed operator by operator instead."""
     region_passes = [p for p in pipeline if p in REPLAY_PIPELINE]
     compiled = compile_backward(col, wrt, head_specs, region_passes, build_plan=False)
-    _drop_unused_inputs(compiled, wrt)
+    _drop_unused_inputs(compiled, col, wrt)
     region = compiled.graph
     if any(n.op == "_CustomFunctionBackward" for n in region.nodes):
         compiled.plan = Replay(region)
@@ -258,17 +258,22 @@ def compile_recorded_backward(col: Collected, wrt: Sequence[int], head_specs: Se
     return compiled
 
 
-def _drop_unused_inputs(compiled: Compiled, wrt: Sequence[int]) -> None:
-    """Keep as inputs of the recorded region only what it reads, and the variables it
-    differentiates with respect to: a gradient is a function of those (a constant one
-    too, so a later backward through it gives zeros, as in MXNet), and the recorded graph
-    does not reach back into forward values it does not use."""
+def _drop_unused_inputs(compiled: Compiled, col: Collected, wrt: Sequence[int]) -> None:
+    """Keep as inputs of the recorded region only what it reads, the variables it
+    differentiates with respect to and the heads it differentiates: a gradient is a
+    function of those (a constant one too, so a later backward through it gives zeros, as
+    in MXNet), and the recorded graph does not reach back into other forward values. (A
+    head as input also keeps the recorded graph one piece: every node recorded so far is
+    an ancestor of what follows, so the tape describes it, see tapegraph.collect.)"""
     graph = compiled.graph
     used = set(graph.outputs)
     for n in graph.nodes:
         used.update(n.inputs)
+    keep_values = set(wrt)
+    index = col.index_of()
+    keep_values.update(index[h] for h in col.heads)
     keep = [i for i, (v, src) in enumerate(zip(graph.inputs, compiled.sources))
-            if v in used or (src[0] == "v" and src[1] in wrt)]
+            if v in used or (src[0] == "v" and src[1] in keep_values)]
     if len(keep) == len(graph.inputs):
         return
     compiled.graph = Graph(graph.name, [graph.inputs[i] for i in keep], graph.nodes,

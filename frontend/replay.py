@@ -22,7 +22,7 @@ import numpy as np
 
 from .ir import Graph, Node, get_op
 from .passes.grad_region import GRAD_REGION
-from ._tape import TracedValue, _count_recorded, _gc_state
+from ._tape import TracedValue, _count_recorded, _gc_state, current_tape, tape_node
 
 _NO_ATTRS: Dict[str, Any] = {}
 
@@ -51,6 +51,9 @@ class RegionRecorder:
             out_values.append(TracedValue(t, None, r))
             nbytes += r.nbytes
         node = Node(GRAD_REGION, in_values, out_values, _NO_ATTRS, self.region)
+        tape = current_tape()
+        if tape.clean:
+            tape_node(tape, node, in_values)
         out = []
         for v in out_values:
             v.node = node

@@ -456,7 +456,7 @@ def symbol_from_arrays(arrays: Sequence[Any], frame=None) -> Symbol:
     """The Symbol of the recorded graph producing `arrays`; leaves and results are named
     after the caller's variables that hold them (else `data0`, `tanh0`, ...)."""
     from ..engine import Collected
-    from ..passes import inline
+    from ..passes import dce, inline
     from .naming import caller_names
     values = []
     for a in arrays:
@@ -466,8 +466,12 @@ def symbol_from_arrays(arrays: Sequence[Any], frame=None) -> Symbol:
                              "turn on recording?")
         values.append(v)
     col = Collected(values)
-    # Recorded gradient computations (create_graph) are shown as their operators.
-    graph = inline(col.graph("recorded"))
+    # Recorded gradient computations (create_graph) are shown as their operators; what
+    # only they read (the head they differentiated) is not part of the result.
+    recorded = col.graph("recorded")
+    graph = inline(recorded)
+    if graph is not recorded:
+        graph = dce(graph)
     wanted = list(graph.inputs) + [v for n in graph.nodes for v in n.outputs]
     names = caller_names(wanted, frame)
     np_mode = bool(getattr(type(arrays[0]), "_bool_comparisons", False))

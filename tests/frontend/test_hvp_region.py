@@ -21,8 +21,9 @@ def test_third_order_through_recorded_regions():
         y = mx.nd.sum(mx.nd.sin(x) * x)
         g1 = mx.autograd.grad(y, [x], create_graph=True)[0]  # sin + x cos
         g2 = mx.autograd.grad(mx.nd.sum(g1), [x], create_graph=True)[0]  # 2cos - x sin
-        assert _ops(g1) == ["sin", "_grad_region"]  # reads x and sin(x)
-        assert _ops(g2) == ["_grad_region"]  # 2cos(x) - x sin(x) reads x alone
+        # a region reads what it uses (x, sin(x)) and the head it differentiates
+        assert _ops(g1) == ["sin", "elemwise_mul", "sum", "_grad_region"]
+        assert _ops(g2)[-3:] == ["_grad_region", "sum", "_grad_region"]
         z = mx.nd.sum(g2 * g2)
     z.backward()
     t = xs.astype(np.float64)
@@ -167,3 +168,30 @@ def test_a_failing_region_leaves_the_graph_and_buffers_as_they_were():
         mx.autograd.grad(y, [x], head_grads=[np.ones(3)], create_graph=True)
     assert engine.Collected([y._value]).key == before
     np.testing.assert_array_equal(x.grad.asnumpy(), [0, 0])
+
+
+def _hvp_program(pipeline):
+    x = mx.nd.array([0.5, 1.0, 2.0])
+    x.attach_grad()
+    v = mx.nd.array([1.0, -1.0, 0.5])
+    with mx.autograd.record():
+        f = mx.nd.sum(mx.nd.sin(x) * mx.nd.sin(x))
+        g = mx.autograd.grad(f, [x], create_graph=True, pipeline=pipeline)[0]
+        z = mx.nd.sum(g * v)
+    return x, z
+
+
+def test_the_tape_describes_a_recorded_region_and_keys_it_like_the_walk():
+    from tapegraph.collect import TapeCollected, collect
+    (xa, za), (xb, zb) = _hvp_program(None), _hvp_program(["dce"])
+    ca, cb = collect([za._value]), collect([zb._value])
+    assert type(ca) is TapeCollected and type(cb) is TapeCollected  # no walk
+    region_a, region_b = [[n.region for n in c.nodes if n.region is not None][0]
+                          for c in (ca, cb)]
+    assert region_a != region_b  # the same forward, two different recorded backwards...
+    assert ca.key != cb.key  # ...never share a plan
+    assert ca.key == engine.Collected([za._value]).key
+    assert cb.key == engine.Collected([zb._value]).key
+    za.backward()
+    zb.backward()
+    np.testing.assert_allclose(xa.grad.asnumpy(), xb.grad.asnumpy(), rtol=1e-6)
