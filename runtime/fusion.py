@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import os
 import re
 import threading
@@ -52,14 +53,18 @@ _POWER = re.compile(r"^np\.power\(\{0\}, \{a\[(\w+)\]\}\)$")
 REDUCTIONS = frozenset(["sum", "mean"])
 
 _POOL: Optional[ThreadPoolExecutor] = None
+_POOL_PID = 0
 _POOL_LOCK = threading.Lock()
 
 
 def _pool() -> ThreadPoolExecutor:
-    global _POOL
+    """The worker threads, made on first use and again in a forked child (a fork keeps the
+    pool object but not its threads: a job submitted there would never run)."""
+    global _POOL, _POOL_PID
     with _POOL_LOCK:
-        if _POOL is None:
+        if _POOL is None or _POOL_PID != os.getpid():
             _POOL = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="tg-fused")
+            _POOL_PID = os.getpid()
         return _POOL
 
 
@@ -81,7 +86,7 @@ class _Consts:
                 raise ExecutionError("fused kernel: attribute value %r is not a plain name"
                                      % (value[:60],))
             return value
-        key = (type(value), value)
+        key = (type(value), value, _sign(value))
         name = self.names.get(key)
         if name is None:
             name = "c%d" % len(self.names)
@@ -95,7 +100,7 @@ class _Consts:
         spends converting a Python float on every call."""
         if type(value) is not float or np.dtype(dtype).kind != "f":
             return self.bind(value)
-        key = (np.ndarray, (dtype, value))
+        key = (np.ndarray, (dtype, value, _sign(value)))
         name = self.names.get(key)
         if name is None:
             name = "c%d" % len(self.names)
@@ -103,6 +108,11 @@ class _Consts:
             with np.errstate(over="ignore"):
                 self.env[name] = np.array(value, dtype=dtype)
         return name
+
+
+def _sign(value: Any) -> Any:
+    """Tells -0.0 from 0.0 in constant keys (they compare equal but compute differently)."""
+    return math.copysign(1.0, value) if type(value) is float else None
 
 
 def _expr(node: Node, args: Sequence[str], consts: _Consts) -> str:

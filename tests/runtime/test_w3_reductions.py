@@ -1,6 +1,10 @@
 """Reduction epilogues (W3): a full `sum`/`mean` of a pending chain is pending itself and
 runs as the last step of the chain's fused kernel (per-chunk partial sums), and the
 backward of such a head is one fused kernel that also returns the head's value."""
+import os
+import signal
+import time
+
 import numpy as np
 import pytest
 
@@ -378,3 +382,31 @@ def test_fuse_takes_one_input_ops_of_a_reduction_into_the_group(kernel_path):
     x = np.linspace(-0.5, 1, 1000).astype(np.float32)
     for got, want in zip(Plan(fused).run([x]), execute(g, [x])):
         np.testing.assert_allclose(got, want, rtol=2e-6)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_runs_threaded_kernels(monkeypatch):
+    monkeypatch.setattr(fusion, "CHUNK", 64)
+    monkeypatch.setattr(fusion, "THREAD_MIN", 256)
+    monkeypatch.setattr(fusion, "THREADS", 2)
+    kernel = FusedKernel(fuse(parse(EPILOGUE)).nodes[0])
+    x = np.linspace(-0.5, 1, 1000).astype(np.float32)
+    want = kernel(x)[1]  # the parent's pool now exists
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child)
+        try:
+            os.write(write, kernel(x)[1].tobytes())
+        finally:
+            os._exit(0)
+    os.close(write)
+    deadline = time.monotonic() + 30
+    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("the forked child's kernel never finished (a dead thread pool)")
+        time.sleep(0.01)
+    got = os.read(read, 64)
+    os.close(read)
+    assert got == want.tobytes()
