@@ -94,17 +94,25 @@ def broadcast_pair(a, b, opname: str):
 def operator(kind: str, reflected: bool = False):
     """The method implementing Python operator `kind` (`__mul__` is `operator("mul")`):
     `binary` with the common cases (a Python number; an array of the same class, shape
-    and dtype) taken without the general broadcasting and casting logic."""
+    and dtype) taken without the general broadcasting and casting logic. Recorded nodes
+    with the same scalar share one attribute dict (nodes' attributes are immutable)."""
     array_op, scalar_op, rscalar_op, _ = BINARY[kind]
     scalar = _op(rscalar_op if reflected else scalar_op)
     same = _op(array_op)
     if kind in COMPARISONS:
         return lambda self, other: binary(kind, self, other, reflected)
 
+    attrs_of: dict = {}  # scalar -> its attribute dict, shared by the nodes it records
+
     def method(self, other):
         t = type(other)
         if t is float or t is int:
-            return invoke(scalar, (self,), {"scalar": float(other)})
+            attrs = attrs_of.get(other)
+            if attrs is None:
+                attrs = {"scalar": float(other)}
+                if other and len(attrs_of) < 4096:  # (not 0: -0.0 == 0.0 as a key)
+                    attrs_of[other] = attrs
+            return invoke(scalar, (self,), attrs)
         if t is type(self) and not reflected and t not in PENDING_TYPES:
             a, b = self._data, other._data  # (reading a pending array's data would run it)
             if a.shape == b.shape and a.dtype == b.dtype:

@@ -160,9 +160,10 @@ def _cast_scalar(x, s):
     if c is None:
         with np.errstate(over="ignore"):
             c = np.array(s if dtype.kind == "f" else dtype.type(s), dtype=dtype)
-        if len(_SCALARS) >= 4096:
-            _SCALARS.clear()
-        _SCALARS[key] = c
+        if s:  # (not zero: -0.0 == 0.0 as a key, and their signs matter)
+            if len(_SCALARS) >= 4096:
+                _SCALARS.clear()
+            _SCALARS[key] = c
     return c
 
 
