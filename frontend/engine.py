@@ -215,10 +215,11 @@ def _prepare(heads, head_grads, variables, create_graph: bool, pipeline):
             if type(v) is not VariableValue:
                 raise MXNetError("Cannot differentiate with respect to the %d-th variable "
                                  "because it does not require gradient." % (i + 1))
-            if v not in index:
+            position = index.get(v)
+            if position is None:
                 raise MXNetError("Cannot differentiate with respect to the %d-th variable: it is "
                                  "not used in the computation of the heads." % (i + 1))
-            wrt.append(index[v])
+            wrt.append(position)
     if pipeline is None:
         pipeline = DEFAULT_PIPELINE
     elif isinstance(pipeline, str):
