@@ -2,13 +2,13 @@
 the single entry point through which every operator runs.
 
 `invoke` runs the operator's kernel eagerly (MXNet semantics: values exist at once)
-and, while recording, appends one IR node whose inputs are the traced values of its
-arguments. There is no separate tape list: a node is reachable from the values it
-defined, so a graph dies with the arrays that reference it.
+and, while recording, creates one IR node whose inputs are the traced values of its
+arguments and appends it to the thread's `Tape`, which builds the graph's structural key
+as it goes. A node is reachable from the values it defined, so a graph dies with the
+arrays that reference it (the thread holds its tape weakly).
 """
 from __future__ import annotations
 
-import gc
 import itertools
 import threading
 import weakref
@@ -19,6 +19,7 @@ import numpy as np
 from .ir import Node, OpDef, TensorType, Value, get_op
 from .ir.errors import MXNetError, ShapeError
 from . import lazy as _lazy
+from .gc_pause import _count_recorded, _gc_state, pause_gc, resume_gc  # noqa: F401
 
 
 class _State(threading.local):
@@ -145,53 +146,6 @@ def _off_tape(node: Node) -> None:
 
 
 STATE = _State()
-
-# The recorded graph is made of Python objects (a node, its values and arrays per op);
-# CPython's cyclic collector would rescan all of them again and again while a long
-# graph is recorded, making recording superlinear (W5: 100,000 ops took 1.8x longer per
-# op than 1,000). While any `record()` scope is open, automatic collection is paused;
-# after every GC_EVERY recorded nodes or GC_EVERY_BYTES of recorded results a young-
-# generation collection runs instead, so cyclic garbage made inside a long scope (a graph
-# recorded and dropped without backward) is still reclaimed with bounded memory, and each
-# object is scanned a bounded number of times. Set to False to leave the collector alone.
-PAUSE_GC_WHILE_RECORDING = True
-GC_EVERY = 1 << 16
-GC_EVERY_BYTES = 64 << 20
-_gc_lock = threading.Lock()
-_gc_state = {"depth": 0, "paused": False, "recorded": 0, "bytes": 0}
-
-
-def _count_recorded(nbytes: int) -> None:
-    """While collection is paused: collect every GC_EVERY recorded operators (young
-    generations) or GC_EVERY_BYTES of recorded results (all generations: each young
-    collection promotes the live graph to the oldest generation, and once dropped its
-    cycles are only reclaimed there; a young-only collection leaked ~2 MiB per trigger)."""
-    state = _gc_state
-    state["recorded"] += 1
-    state["bytes"] += nbytes
-    if state["recorded"] >= GC_EVERY or state["bytes"] >= GC_EVERY_BYTES:
-        full = state["bytes"] >= GC_EVERY_BYTES
-        state["recorded"] = state["bytes"] = 0
-        gc.collect(2 if full else 1)
-
-
-def pause_gc() -> None:
-    """Called when a recording scope opens (see PAUSE_GC_WHILE_RECORDING)."""
-    with _gc_lock:
-        _gc_state["depth"] += 1
-        if _gc_state["depth"] == 1 and PAUSE_GC_WHILE_RECORDING and gc.isenabled():
-            gc.disable()
-            _gc_state["paused"] = True
-
-
-def resume_gc() -> None:
-    """Called when a recording scope closes: re-enables the collector if we paused it."""
-    with _gc_lock:
-        _gc_state["depth"] = max(0, _gc_state["depth"] - 1)
-        if _gc_state["depth"] == 0 and _gc_state["paused"]:
-            _gc_state["paused"] = False
-            gc.enable()
-
 
 _SEQUENCE = itertools.count()
 
