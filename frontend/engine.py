@@ -67,7 +67,7 @@ class Compiled:
     data comes from: `("v", i)` the i-th collected value, `("h", j)` the j-th head grad."""
 
     __slots__ = ("joint", "graph", "plan", "sources", "history", "values", "cacheable",
-                 "computed_heads")
+                 "computed_heads", "into_outputs")
 
     def __init__(self, joint: Graph, graph: Graph, sources, history, build_plan: bool,
                  values: Sequence[Value] = ()):
@@ -83,6 +83,8 @@ class Compiled:
         self.plan = Plan(graph) if build_plan else None
         # Heads whose values the graph also returns, after the gradients (see below).
         self.computed_heads: Tuple[int, ...] = ()
+        # Gradient outputs a fused kernel computes: they may go straight into their buffers.
+        self.into_outputs: Tuple[int, ...] = ()
 
 
 def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[str],
@@ -124,6 +126,11 @@ def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[st
             sources.append(("v", index[v]))
     compiled = Compiled(joint, final, tuple(sources), manager.history, build_plan, stand_ins)
     compiled.computed_heads = computed
+    if build_plan and not any(n.op.startswith("_Custom") for n in final.nodes):
+        made_by = {v: n.op for n in final.nodes for v in n.outputs}
+        grads = final.outputs[:len(final.outputs) - len(computed)]
+        compiled.into_outputs = tuple(k for k, v in enumerate(grads) if made_by.get(v) == "fused"
+                                      and v.type.size >= INTO_MIN)
     return compiled
 
 
@@ -365,26 +372,24 @@ INTO_MIN = 1 << 16
 
 
 def _grad_buffers(compiled: Compiled, col: Collected, wrt, inputs) -> Optional[list]:
-    """Per output of the plan, the gradient buffer its kernel may write into (saving a
-    copy of the gradient): for large gradients with grad_req 'write' whose buffer has
-    exactly the gradient's type and shares no memory with an input of the plan. None if
-    there is none, or if the plan runs user code (a failure after the write would leave
-    the buffer changed)."""
-    into: List[Optional[np.ndarray]] = []
-    for i, v in zip(wrt, compiled.graph.outputs):
-        var = col.values[i]
-        buf = None
-        if var.grad_req == "write" and v.type.size >= INTO_MIN:
-            b = var.grad._data
-            if (b.shape == v.type.shape and b.dtype.name == v.type.dtype
-                    and b.flags.c_contiguous and b.flags.writeable
-                    and not any(np.may_share_memory(b, a) for a in inputs)):
-                buf = b
-        into.append(buf)
-    if all(b is None for b in into) or any(
-            n.op.startswith("_Custom") for n in compiled.graph.nodes):
+    """Per gradient output of the plan, the gradient buffer its fused kernel may write into
+    (saving a copy of the gradient): for large gradients with grad_req 'write' whose buffer
+    has exactly the gradient's type and shares no memory with an input of the plan. None
+    if there is none. Never for a plan running user code (`Compiled.into_outputs` is
+    empty): a failure after the write would leave the buffer changed."""
+    if not compiled.into_outputs:
         return None
-    return into
+    into: List[Optional[np.ndarray]] = [None] * len(wrt)
+    outputs = compiled.graph.outputs
+    for k in compiled.into_outputs:
+        var = col.values[wrt[k]]
+        if var.grad_req != "write":
+            continue
+        b, t = var.grad._data, outputs[k].type
+        if (b.shape == t.shape and b.dtype.name == t.dtype and b.flags.c_contiguous
+                and b.flags.writeable and not any(np.may_share_memory(b, a) for a in inputs)):
+            into[k] = b
+    return into if any(b is not None for b in into) else None
 
 
 def _run_plan(plan, inputs, into=None):

@@ -17,6 +17,9 @@ def large_from_small(monkeypatch):
     monkeypatch.setattr(engine, "INTO_MIN", 8)
     monkeypatch.setattr(fusion, "CHUNK", 64)
     monkeypatch.setattr(fusion, "THREAD_MIN", 256)
+    engine.PLAN_CACHE.clear()  # plans compiled under the default INTO_MIN would not write
+    yield
+    engine.PLAN_CACHE.clear()
 
 
 @pytest.fixture
