@@ -29,6 +29,7 @@ class _State(threading.local):
         self.recording = False
         self.training = False
         self.tape = None  # a weak reference to this thread's Tape (the values keep it alive)
+        self.functions: list = []  # Function instances bound by the running backward
 
 
 class Tape:

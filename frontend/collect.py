@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from .ir import Graph, Node, Value, attrs_key
 from ._tape import STATE, Tape, TracedValue, VariableValue
 from .lazy import forget_graph
+from .function import FunctionSlot, function_key
 
 
 class Collected:
@@ -54,6 +55,8 @@ class Collected:
                     leaves.append(v)
                     entries.append((v.type, v.grad_req if type(v) is VariableValue else None))
             attrs = node.attrs
+            if node.op == "_CustomFunction":  # the instance is bound when the plan runs
+                attrs = dict(attrs, function=function_key(attrs["function"]))
             entry = (node.op, tuple(attrs.items()) if attrs else (), *map(position, ins))
             if node.region is not None:  # compared structurally (identity first)
                 entry += (node.region,)
@@ -95,11 +98,23 @@ class Collected:
         the order of `self.values`. Cached graphs are built from this copy, so the plan
         cache never keeps the arrays of the iteration that compiled it alive."""
         clone = {v: Value(v.type, v.hint) for v in self.values}
-        nodes = [Node(n.op, [clone[v] for v in n.inputs], [clone[v] for v in n.outputs],
-                      n.attrs, n.region, n.meta) for n in self.nodes]
+        functions = 0
+        nodes = []
+        for n in self.nodes:
+            attrs = n.attrs
+            if n.op == "_CustomFunction":  # see function.FunctionSlot
+                attrs = dict(attrs, function=FunctionSlot(functions, attrs["function"]))
+                functions += 1
+            nodes.append(Node(n.op, [clone[v] for v in n.inputs],
+                              [clone[v] for v in n.outputs], attrs, n.region, n.meta))
         graph = Graph("forward", [clone[v] for v in self.leaves], nodes,
                       [clone[h] for h in self.heads])
         return graph, [clone[v] for v in self.values]
+
+    def functions(self) -> List[Any]:
+        """The autograd.Function instances called in the graph, in order: what the
+        `FunctionSlot`s of its compiled graphs stand for."""
+        return [n.attrs["function"] for n in self.nodes if n.op == "_CustomFunction"]
 
     def free(self) -> None:
         """Forget how the values were computed (backward without retain_graph). A pending

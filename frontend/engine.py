@@ -67,15 +67,16 @@ class Compiled:
     data comes from: `("v", i)` the i-th collected value, `("h", j)` the j-th head grad."""
 
     __slots__ = ("joint", "graph", "plan", "sources", "history", "values", "cacheable",
-                 "computed_heads", "into_outputs")
+                 "computed_heads", "functions", "into_outputs")
 
     def __init__(self, joint: Graph, graph: Graph, sources, history, build_plan: bool,
                  values: Sequence[Value] = ()):
         self.values = tuple(values)  # the collected values' data-free stand-ins, in order
-        # A graph with an autograd.Function holds that instance (and its saved tensors) in
-        # its attributes, and its key names the instance: no later step can hit it, so
-        # the plan cache does not keep it (it would pin the tensors until evicted).
-        self.cacheable = not any(n.op == "_CustomFunction" for n in joint.nodes)
+        # A graph calling autograd.Functions holds FunctionSlots where the recorded graph
+        # held the instances; each run binds its own (tapegraph.function.bound), so it is
+        # cached like any other and pins no instance nor the tensors they saved.
+        self.cacheable = True
+        self.functions = any(n.op == "_CustomFunction" for n in joint.nodes)
         self.joint = joint
         self.graph = graph
         self.sources = sources
@@ -333,8 +334,10 @@ def _run_backward(heads, head_grads, variables, retain_graph: bool, create_graph
         final = bind_recorded(compiled.graph, compiled, col)
         for fn in list(BACKWARD_OBSERVERS):
             fn(heads, variables, joint, final, create_graph)
-    previous_training = STATE.training
+    previous_training, previous_functions = STATE.training, STATE.functions
     STATE.training = bool(train_mode)
+    if compiled.functions:
+        STATE.functions = col.functions()
     try:
         if create_graph:
             grads = _record(compiled, col, heads, head_grads, head_data)
@@ -345,6 +348,7 @@ def _run_backward(heads, head_grads, variables, retain_graph: bool, create_graph
             grads = _run_plan(compiled.plan, inputs, into)
     finally:
         STATE.training = previous_training
+        STATE.functions = previous_functions
     if compiled.computed_heads:  # pending heads the kernel computed in passing
         n = len(grads) - len(compiled.computed_heads)
         for j, data in zip(compiled.computed_heads, grads[n:]):

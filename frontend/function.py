@@ -16,8 +16,63 @@ from .ir.errors import MXNetError
 from ._tape import STATE, TracedValue, invoke
 
 
+class FunctionSlot:
+    """Stands for the `k`-th Function instance of a recorded graph in compiled (cached)
+    graphs: the plan then serves every step, each binding its own instances at run time
+    (see `bound`), and the cache pins no instance nor the tensors it saved."""
+
+    __slots__ = ("index", "cls", "_tg_in_types", "_tg_out_types", "_tg_cls")
+
+    def __init__(self, index: int, function: "Function"):
+        self.index = index
+        self.cls = type(function)
+        self._tg_in_types = list(function._tg_in_types)
+        self._tg_out_types = list(function._tg_out_types)
+        self._tg_cls = getattr(function, "_tg_cls", None)
+
+    @property
+    def tg_label(self) -> str:
+        """How printed graphs show the slot: the Function's class and its position."""
+        return "%s #%d" % (self.cls.__name__, self.index)
+
+    def __repr__(self) -> str:
+        return "<%s>" % self.tg_label
+
+
+def function_key(function: "Function") -> tuple:
+    """What a compiled graph depends on of a Function instance: its class and types."""
+    return (FunctionSlot, type(function), tuple(function._tg_in_types),
+            tuple(function._tg_out_types))
+
+
+class bound:
+    """`with bound(instances):` compiled graphs run in this block call `instances[k]`
+    where they hold `FunctionSlot(k)` (this thread; blocks nest)."""
+
+    __slots__ = ("instances", "previous")
+
+    def __init__(self, instances: Sequence["Function"]):
+        self.instances = list(instances)
+
+    def __enter__(self):
+        self.previous = STATE.functions
+        STATE.functions = self.instances
+        return self
+
+    def __exit__(self, *exc):
+        STATE.functions = self.previous
+        return False
+
+
+def _resolve(function):
+    """The instance a FunctionSlot stands for in the running backward."""
+    if type(function) is FunctionSlot:
+        return STATE.functions[function.index]
+    return function
+
+
 def _fn_label(fn) -> str:
-    return type(fn).__name__
+    return fn.cls.__name__ if type(fn) is FunctionSlot else type(fn).__name__
 
 
 def _forward_infer(ins, attrs):
@@ -27,6 +82,7 @@ def _forward_infer(ins, attrs):
 def _forward_kernel(*arrays, function, num_outputs):
     """Re-run the user's forward on NumPy data (used when a graph is re-executed)."""
     from .ndarray import NDArray
+    function = _resolve(function)
     outs = function.forward(*[NDArray._wrap(a) for a in arrays])
     outs = outs if isinstance(outs, (list, tuple)) else (outs,)
     res = tuple(o._data for o in outs)
@@ -67,6 +123,7 @@ def mark_user_error(e: BaseException, note: str) -> None:
 def _backward_kernel(*cotangents, function, num_inputs):
     """Call the user's backward on NumPy cotangents with recording paused."""
     from .ndarray import NDArray
+    function = _resolve(function)
     cls = getattr(function, "_tg_cls", NDArray)
     previous = STATE.recording
     STATE.recording = False
@@ -169,7 +226,7 @@ class Function:
 def replay_node(node: Node, inputs: Sequence[Any], cls) -> List[Any]:
     """Execute `node` on NDArrays through `invoke` (recording), for create_graph."""
     if node.op == "_CustomFunctionBackward":
-        fn = node.attrs["function"]
+        fn = _resolve(node.attrs["function"])
         grads = _check_grads(fn, fn.backward(*inputs))
         return grads
     out = invoke(get_op(node.op), list(inputs), node.attrs, out_cls=cls)

@@ -104,8 +104,8 @@ def test_graph_retained_by_create_graph_is_reclaimed_by_the_collector():
 
 
 def test_function_saved_tensors_are_not_pinned_by_the_plan_cache():
-    """An autograd.Function instance (with its saved tensors) is an attribute of its graph
-    and part of the cache key, so no later step can reuse that plan: it must not be kept."""
+    """A graph calling an autograd.Function is compiled once and cached (a new instance
+    each step binds to the same plan), and the cache keeps no instance nor saved tensor."""
     class Square(mx.autograd.Function):
         def forward(self, x):
             y = x * x
@@ -130,7 +130,8 @@ def test_function_saved_tensors_are_not_pinned_by_the_plan_cache():
         del f, z, x
     gc.collect()
     assert all(r() is None for r in refs), "the plan cache keeps Function instances alive"
-    assert len(PLAN_CACHE) == 0
+    stats = PLAN_CACHE.stats()
+    assert (stats["size"], stats["misses"], stats["hits"]) == (1, 1, 2)
 
 
 def test_dropped_graph_without_backward_is_reclaimed_by_the_collector():
