@@ -168,6 +168,9 @@ class Builder:
         self.registry = registry if registry is not None else REGISTRY
         self.nodes: List[Node] = []
         self.meta: Optional[Dict[str, Any]] = None
+        # Set by the gradient pass before calling a rule: per input of the node, whether
+        # its cotangent is wanted (a rule may skip the others; see passes.grad_region).
+        self.needed: Optional[Tuple[bool, ...]] = None
 
     def op(self, name: str, *inputs: Value, **attrs: Any):
         """Append `name(*inputs) {attrs}`; return its output Value (or tuple of Values)."""
