@@ -54,7 +54,7 @@ class Tape:
     """
 
     __slots__ = ("values", "entries", "nodes", "leaves", "leaf_slots", "open", "clean",
-                 "__weakref__")
+                 "owner", "__weakref__")
 
     def __init__(self):
         self.values: List[Any] = []
@@ -64,6 +64,7 @@ class Tape:
         self.leaf_slots: List[tuple] = []  # (entry slot, position) of each leaf, in order
         self.open: set = set()
         self.clean = True
+        self.owner = threading.get_ident()  # only this thread appends, and reads it off
 
     def retire(self) -> None:
         """Stop describing a graph: the fallback (a walk from the heads) takes over."""

@@ -6,6 +6,7 @@ the key. Nothing here depends on how many operators were recorded before or else
 """
 from __future__ import annotations
 
+from threading import get_ident
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .ir import Graph, Node, Value, attrs_key
@@ -162,7 +163,10 @@ class TapeCollected(Collected):
 
     @classmethod
     def from_tape(cls, tape: Tape, heads: Sequence[TracedValue]) -> "Optional[TapeCollected]":
-        """The tape's graph if `heads` are exactly its unconsumed outputs, else None."""
+        """The tape's graph if `heads` are exactly its unconsumed outputs, else None (also
+        for a backward on another thread than the one recording: it may be appending)."""
+        if tape.owner != get_ident():
+            return None
         positions = []
         for h in heads:
             if h.tape is not tape:

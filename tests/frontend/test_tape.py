@@ -155,3 +155,16 @@ def test_the_tape_retires_past_its_size_limit(monkeypatch):
     assert type(collect([y._value])) is Collected
     y.backward()
     np.testing.assert_allclose(a.grad.asnumpy(), np.ones(4))
+
+
+def test_a_backward_on_another_thread_walks():
+    import threading
+    a = _var(10)
+    with autograd.record():
+        y = nd.sum(nd.exp(a))
+    assert isinstance(collect([y._value]), TapeCollected)
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(type(collect([y._value]))))
+    t.start()
+    t.join()
+    assert seen == [Collected]
