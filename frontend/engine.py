@@ -363,9 +363,11 @@ def _run_backward(heads, head_grads, variables, retain_graph: bool, create_graph
     for i, g in zip(wrt, grads):
         var = col.values[i]
         buf = var.grad._data
-        if var.grad_req == "add":
+        if g is buf:  # the plan's kernel wrote or added it there (see _grad_buffers)
+            pass
+        elif var.grad_req == "add":
             buf += g
-        elif g is not buf:  # (the plan wrote it there, see _grad_buffers)
+        else:
             np.copyto(buf, g, casting="unsafe")
         var.fresh = True
     return None
@@ -375,33 +377,34 @@ def _run_backward(heads, head_grads, variables, retain_graph: bool, create_graph
 INTO_MIN = 1 << 16
 
 
-def _grad_buffers(compiled: Compiled, col: Collected, wrt, inputs) -> Optional[list]:
-    """Per gradient output of the plan, the gradient buffer its fused kernel may write into
-    (saving a copy of the gradient): for large gradients with grad_req 'write' whose buffer
-    has exactly the gradient's type and shares no memory with an input of the plan. None
-    if there is none. Never for a plan running user code (`Compiled.into_outputs` is
-    empty): a failure after the write would leave the buffer changed."""
+def _grad_buffers(compiled: Compiled, col: Collected, wrt, inputs) -> Optional[tuple]:
+    """`(into, add)` for Plan.run: per gradient output of the plan, the gradient buffer its
+    fused kernel may write into ('write') or add to ('add'), saving a pass over memory and
+    an allocation: for large gradients whose buffer has exactly the gradient's type and
+    shares no memory with an input of the plan. None if there is none. Never for a plan
+    running user code (`Compiled.into_outputs` is empty): a failure after the write would
+    leave the buffer changed."""
     if not compiled.into_outputs:
         return None
     into: List[Optional[np.ndarray]] = [None] * len(wrt)
+    add = [False] * len(wrt)
     outputs = compiled.graph.outputs
     for k in compiled.into_outputs:
         var = col.values[wrt[k]]
-        if var.grad_req != "write":
-            continue
         b, t = var.grad._data, outputs[k].type
         if (b.shape == t.shape and b.dtype.name == t.dtype and b.flags.c_contiguous
                 and b.flags.writeable and not any(np.may_share_memory(b, a) for a in inputs)):
             into[k] = b
-    return into if any(b is not None for b in into) else None
+            add[k] = var.grad_req == "add"
+    return (into, add) if any(b is not None for b in into) else None
 
 
 def _run_plan(plan, inputs, into=None):
-    """Run `plan` (see Plan.run for `into`); an exception raised by user code (a
-    Function's backward) reaches the caller as itself, not wrapped, with a note saying
-    where it was raised."""
+    """Run `plan` (`into`: None or Plan.run's `into` and `add`); an exception raised by
+    user code (a Function's backward) reaches the caller as itself, not wrapped, with a
+    note saying where it was raised."""
     try:
-        return plan.run(inputs) if into is None else plan.run(inputs, into)
+        return plan.run(inputs) if into is None else plan.run(inputs, *into)
     except ExecutionError as e:
         cause = e.__cause__
         if cause is not None and getattr(cause, "_tg_user_code", False):

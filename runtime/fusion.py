@@ -164,8 +164,9 @@ def _ufunc_call(node: Node, args: Sequence[str], out: str, consts: _Consts
 
 class FusedKernel:
     """The compiled form of one `fused` node; call it with the node's input arrays, and
-    optionally `out=`, one array (or None: allocate) per output to write the results into
-    (ignored up to one chunk of elements, where the straight-line code runs)."""
+    optionally `out=`, one array (or None: allocate) per output to write the results into,
+    and `add=`, one flag per output whose result is added to its `out` array instead
+    (both ignored up to one chunk of elements, where the straight-line code runs)."""
 
     takes_out = True  # Plan.run(into=...) may bind output buffers
 
@@ -175,10 +176,11 @@ class FusedKernel:
         self.out_types = [v.type for v in region.outputs]
         self.size = _iteration_size(region)
         consts = _Consts()
-        code = _canonical(region)
+        code = self._code = _canonical(region)
         self.small_source = _small_source(code, consts)
         (self.chunk_source, self.scratch_dtypes, self.accumulators, self.tail,
          self.scalar_outputs) = _chunk_source(code, consts, self.size)
+        self._adding: Dict[frozenset, Tuple[Callable, List[str]]] = {}
         self._tail_kernels = [_eager(n) for n in self.tail]
         scalar = {i for i, _ in self.scalar_outputs}
         self.array_outputs = [i for i in range(len(self.out_types)) if i not in scalar]
@@ -188,10 +190,13 @@ class FusedKernel:
         self._small = namespace["small"]
         self._chunk = namespace["chunk"]
 
-    def __call__(self, *arrays: np.ndarray, out: Optional[Sequence[np.ndarray]] = None):
+    def __call__(self, *arrays: np.ndarray, out: Optional[Sequence[np.ndarray]] = None,
+                 add: Optional[Sequence[bool]] = None):
         n = self.size
         if n <= CHUNK:  # straight-line code; a donated buffer saves nothing this small
             return self._small(*arrays)
+        added = frozenset(i for i, flag in enumerate(add) if flag) if add else frozenset()
+        chunk, scratch_dtypes = self._variant(added)
         flat_in = [a.reshape(-1) for a in arrays]
         outs: List[Any] = list(out) if out is not None else [None] * len(self.out_types)
         flat_out: List[Any] = [None] * len(outs)
@@ -203,14 +208,15 @@ class FusedKernel:
         size = CHUNK
         partials: List[Any] = [None] * (-(-n // size))  # per chunk: its reductions' sums
         chunks = itertools.count()  # shared by the threads: next() is atomic under the GIL
+        work = (chunk, scratch_dtypes, chunks, size, n, flat_in, flat_out, partials)
         if n >= THREAD_MIN and THREADS > 1:
-            job = _pool().submit(self._run, chunks, size, n, flat_in, flat_out, partials)
+            job = _pool().submit(self._run, *work)
             try:
-                self._run(chunks, size, n, flat_in, flat_out, partials)
+                self._run(*work)
             finally:
                 job.result()  # never leave the other thread writing
         else:
-            self._run(chunks, size, n, flat_in, flat_out, partials)
+            self._run(*work)
         scalars: Dict[Value, np.ndarray] = {}
         for j, (op, v) in enumerate(self.accumulators):
             total = np.float64(0.0)
@@ -224,17 +230,34 @@ class FusedKernel:
             r = kernel(*[scalars[v] for v in node.inputs])
             scalars[node.outputs[0]] = np.asarray(r, dtype=t.dtype).reshape(t.shape)
         for i, v in self.scalar_outputs:
-            if outs[i] is not None:
+            if i in added:
+                outs[i] += scalars[v]
+            elif outs[i] is not None:
                 outs[i][...] = scalars[v]
             else:
                 outs[i] = scalars[v].copy()  # (one value may be several outputs)
         return outs[0] if len(outs) == 1 else tuple(outs)
 
-    def _run(self, chunks, size: int, n: int, flat_in, flat_out, partials: List[Any]) -> None:
+    def _variant(self, added: frozenset) -> Tuple[Callable, List[str]]:
+        """The chunk function (and its scratch dtypes) adding outputs `added` to their
+        buffers instead of writing them; generated on first use."""
+        if not added:
+            return self._chunk, self.scratch_dtypes
+        found = self._adding.get(added)
+        if found is None:
+            consts = _Consts()
+            source, dtypes = _chunk_source(self._code, consts, self.size, added)[:2]
+            namespace = dict(consts.env)
+            exec(compile(source, "<fused %s, adding>" % _label(self.node.region), "exec"),
+                 namespace)
+            found = self._adding[added] = (namespace["chunk"], dtypes)
+        return found
+
+    def _run(self, chunk: Callable, scratch_dtypes: List[str], chunks, size: int, n: int,
+             flat_in, flat_out, partials: List[Any]) -> None:
         """Run chunks taken from the shared counter `chunks` until none is left, so a
         thread that starts late or runs slowly simply takes fewer of them."""
-        scratch = [np.empty(min(size, n), d) for d in self.scratch_dtypes]
-        chunk = self._chunk
+        scratch = [np.empty(min(size, n), d) for d in scratch_dtypes]
         n_acc = len(self.accumulators)
         for k in chunks:
             lo = k * size
@@ -334,10 +357,11 @@ def _scalar_phase(region: Graph) -> Set[Value]:
     return scalars
 
 
-def _chunk_source(region: Graph, consts: _Consts, size: int):
+def _chunk_source(region: Graph, consts: _Consts, size: int, added: frozenset = frozenset()):
     """The chunk function; the dtypes of the scratch buffers it needs; per accumulator
     `A[j]`, its reduction op and value; the scalar tail (nodes computed once, after the
-    chunks, by their eager kernels); and the outputs it makes as (position, value)."""
+    chunks, by their eager kernels); and the outputs it makes as (position, value).
+    Outputs at the positions in `added` are added to their buffers."""
     last_use: Dict[Value, int] = {}
     for k, node in enumerate(region.nodes):
         for v in node.inputs:
@@ -378,7 +402,7 @@ def _chunk_source(region: Graph, consts: _Consts, size: int):
             body.append("    A[%d] = np.add.reduce(%s)" % (len(accumulators), args[0]))
             accumulators.append((node.op, out))
             continue
-        if out in out_index:
+        if out in out_index and out_index[out] not in added:
             dest = "o%d" % out_index[out]
         else:
             pool = free.setdefault(out.type.dtype, [])
@@ -394,8 +418,15 @@ def _chunk_source(region: Graph, consts: _Consts, size: int):
             stmts = ["np.copyto(%s, %s, casting='unsafe')" % (dest, _expr(node, args, consts))]
         body.extend("    " + s for s in stmts)
         where[out] = dest
+        if out in out_index and out_index[out] in added:
+            body.append("    np.add(o%d, %s, out=o%d)" % (out_index[out], dest, out_index[out]))
     for v, i in out_index.items():
-        if v not in scalars and where[v] != "o%d" % i:  # an output that is a region input
+        if v in scalars or where[v] == "o%d" % i:
+            continue
+        if i in added:
+            if v in region.inputs:
+                body.append("    np.add(o%d, %s, out=o%d)" % (i, where[v], i))
+        else:  # an output that is a region input
             body.append("    o%d[...] = %s" % (i, where[v]))
     head.extend("    s%d = S[%d][:m]" % (k, k) for k in range(len(scratch_dtypes)))
     scalar_outputs = [(i, v) for v, i in out_index.items() if v in scalars]

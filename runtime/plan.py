@@ -80,12 +80,14 @@ class Plan:
         self.inplace_hits = 0
 
     def run(self, inputs: Sequence[np.ndarray],
-            into: Optional[Sequence[Optional[np.ndarray]]] = None) -> List[np.ndarray]:
+            into: Optional[Sequence[Optional[np.ndarray]]] = None,
+            add: Sequence[bool] = ()) -> List[np.ndarray]:
         """Execute with `inputs` in the order of `graph.inputs`.
 
         `into` may give, per graph output, an array the step computing that output writes
         it into (a kernel taking `out=`, such as a fused kernel, without donations), e.g.
-        a gradient buffer; check the returned arrays: other outputs are fresh arrays."""
+        a gradient buffer; or adds it to, for the outputs whose `add` flag is true. Check
+        the returned arrays: an output returned as its `into` array was written there."""
         if len(inputs) != len(self.input_slots):
             raise ExecutionError("plan of graph %s takes %d inputs, got %d"
                                  % (self.graph.name, len(self.input_slots), len(inputs)))
@@ -93,7 +95,7 @@ class Plan:
         for s, a in zip(self.input_slots, inputs):
             env[s] = a
         for fn, ins, outs, frees, k, donate in (self.steps if into is None
-                                                 else self._steps_into(into)):
+                                                 else self._steps_into(into, add)):
             try:
                 args = [env[i] for i in ins]
                 if donate is None:
@@ -113,14 +115,18 @@ class Plan:
                 env[s] = None
         return [env[s] for s in self.output_slots]
 
-    def _steps_into(self, into: Sequence[Optional[np.ndarray]]) -> List[Step]:
+    def _steps_into(self, into: Sequence[Optional[np.ndarray]], add: Sequence[bool]
+                    ) -> List[Step]:
         """`steps`, with the kernels computing an output given in `into` bound to it."""
         dest = {s: a for s, a in zip(self.output_slots, into) if a is not None}
+        adding = {s for s, flag in zip(self.output_slots, add) if flag and s in dest}
         steps = list(self.steps)
         for j, (fn, ins, outs, frees, k, donate) in enumerate(steps):
             if donate is None and getattr(fn, "takes_out", False) and any(
                     s in dest for s in outs):
                 bound = functools.partial(fn, out=[dest.get(s) for s in outs])
+                if any(s in adding for s in outs):
+                    bound = functools.partial(bound, add=[s in adding for s in outs])
                 steps[j] = (bound, ins, outs, frees, k, donate)
         return steps
 
