@@ -93,9 +93,11 @@ def current_tape() -> Tape:
     return tape
 
 
-def tape_node(tape: Tape, node: Node, in_values: Sequence[Any]) -> None:
+def tape_node(tape: Tape, node: Node, in_values: Sequence[Any],
+              key_attrs: Optional[Dict[str, Any]] = None) -> None:
     """Append `node` (whose outputs are new values) to `tape`, or retire it when the node
-    cannot be described by the tape alone."""
+    cannot be described by the tape alone. `key_attrs` replaces the node's attributes in
+    the key (an autograd.Function node is keyed by its class and types, not instance)."""
     positions = []
     values = tape.values
     for v in in_values:
@@ -114,7 +116,7 @@ def tape_node(tape: Tape, node: Node, in_values: Sequence[Any]) -> None:
             _off_tape(node)
             return
         positions.append(p)
-    attrs = node.attrs
+    attrs = node.attrs if key_attrs is None else key_attrs
     if attrs:
         items = tuple(attrs.items())
         try:

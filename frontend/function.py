@@ -13,7 +13,7 @@ import numpy as np
 
 from .ir import Node, REGISTRY, OpDef, TensorType, get_op
 from .ir.errors import MXNetError
-from ._tape import STATE, TracedValue, invoke
+from ._tape import STATE, TracedValue, current_tape, invoke, tape_node
 
 
 class FunctionSlot:
@@ -214,6 +214,10 @@ class Function:
         out_values = [TracedValue(t, None, o._data) for t, o in zip(self._tg_out_types, outs)]
         node = Node("_CustomFunction", in_values, out_values,
                     {"function": self, "num_outputs": len(outs)})
+        tape = current_tape()
+        if tape.clean:  # keyed as the walk keys it (collect.Collected)
+            tape_node(tape, node, in_values,
+                      {"function": function_key(self), "num_outputs": len(outs)})
         wrapped = []
         for v, o in zip(out_values, outs):
             v.node = node

@@ -98,3 +98,19 @@ def test_a_failing_backward_leaves_the_binding_and_buffers_alone():
         raise AssertionError("the user's exception did not propagate")
     assert STATE.functions == []
     np.testing.assert_array_equal(x.grad.asnumpy(), np.full(3, 9.0))
+
+
+def test_function_nodes_go_on_the_tape_with_the_walk_key():
+    from tapegraph.collect import Collected, TapeCollected, collect
+    keys = []
+    for k in (2.0, 3.0):
+        x = _x()
+        with mx.autograd.record():
+            y = nd.sum(Square()(Scale(k)(x)) * 2.0)
+        col = collect([y._value])
+        assert isinstance(col, TapeCollected)
+        assert col.key == Collected([y._value]).key
+        keys.append(col.key)
+        y.backward()
+        np.testing.assert_allclose(x.grad.asnumpy(), 4 * k * k * x.asnumpy(), rtol=1e-6)
+    assert keys[0] == keys[1]  # new instances, same compiled graph
