@@ -206,7 +206,7 @@ class NDArray:
 
     def backward(self, out_grad=None, retain_graph: bool = False, train_mode: bool = True):
         """Differentiate this array's graph, writing gradients into the marked variables."""
-        from .. import autograd
+        autograd = _AUTOGRAD or _load_autograd()
         autograd.backward([self], None if out_grad is None else [out_grad],
                           retain_graph=retain_graph, train_mode=train_mode)
 
@@ -323,6 +323,16 @@ class NDArray:
                     d is not None and d.__class__ is object for d in opdef.attrs.values()):
                 return lambda **attrs: invoke(opdef, [self], attrs)
         raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
+
+
+_AUTOGRAD = None  # tapegraph.autograd, imported on first use (it imports this module)
+
+
+def _load_autograd():
+    global _AUTOGRAD
+    from .. import autograd
+    _AUTOGRAD = autograd
+    return autograd
 
 
 def _axis(axis):
