@@ -26,6 +26,27 @@ def clean_autograd_state():
     mx.autograd.set_training(False)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def tape_agrees_with_the_walk():
+    """Throughout the suite, every graph read off a tape is checked against a walk from
+    the same heads: same key, values, leaves and nodes (the tape is only a shortcut)."""
+    from tapegraph.collect import Collected, TapeCollected
+    original = TapeCollected.from_tape.__func__
+
+    def checked(cls, tape, heads):
+        col = original(cls, tape, heads)
+        if col is not None:
+            walk = Collected(heads)
+            assert col.key == walk.key, "tape key differs from the walk's"
+            assert (col.values, col.leaves, col.nodes) == (walk.values, walk.leaves,
+                                                           walk.nodes)
+        return col
+
+    TapeCollected.from_tape = classmethod(checked)
+    yield
+    TapeCollected.from_tape = classmethod(original)
+
+
 @pytest.fixture
 def update_golden(request):
     return request.config.getoption("--update-golden")
