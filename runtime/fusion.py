@@ -175,6 +175,9 @@ class FusedKernel:
         self.node = node
         self.out_types = [v.type for v in region.outputs]
         self.size = _iteration_size(region)
+        # Whether results go into `out=` buffers: up to one chunk, the straight-line code
+        # returns fresh arrays (a Plan then allocates no buffers for it to ignore).
+        self.writes_out = self.size > CHUNK
         consts = _Consts()
         code = self._code = _canonical(region)
         self.small_source = _small_source(code, consts)

@@ -72,7 +72,10 @@ class Plan:
         steps: List[Step] = []
         for k, n in enumerate(graph.nodes):
             donate = donations.get(n)
-            steps.append((bind_kernel(n), tuple(slot[v] for v in n.inputs),
+            kernel = bind_kernel(n)
+            if donate and not getattr(kernel, "writes_out", True):
+                donate = None  # it would not write into the donated buffers
+            steps.append((kernel, tuple(slot[v] for v in n.inputs),
                           tuple(slot[v] for v in n.outputs), tuple(frees.get(k, ())), k,
                           tuple(donate) if donate else None))
         self.steps = steps

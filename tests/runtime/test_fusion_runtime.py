@@ -92,3 +92,22 @@ def test_small_kernels_run_straight_line_code_even_when_given_out_buffers(monkey
     got = kernel(x, x, out=[np.empty(7, np.float32), np.empty(7, np.float32)])
     for a, b in zip(got, want):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("n", [16, fusion.CHUNK + 16])
+def test_plans_donate_buffers_only_to_kernels_that_write_into_them(n):
+    g = run_passes(parse("""graph f(%x: f32[N]) -> (f32[N]) {
+  %0: f32[N] = sin(%x)
+  %1: f32[] = sum(%0)
+  %2: f32[N] = broadcast_to(%1) {shape=(N,)}
+  %3: f32[N] = elemwise_mul(%0, %2)
+  %4: f32[N] = tanh(%3)
+  return (%4)
+}""".replace("N", str(n))), "fuse,plan-memory")
+    assert g.meta["memory_plan"].donations  # the pass offers the dying buffer...
+    plan = Plan(g)
+    donating = [step for step in plan.steps if step[5] is not None]
+    assert len(donating) == (1 if n > fusion.CHUNK else 0)  # ...a small kernel ignores it
+    x = np.linspace(0, 1, n).astype(np.float32)
+    s = np.sin(x)
+    np.testing.assert_allclose(plan.run([x])[0], np.tanh(s * s.sum()), rtol=1e-5)
