@@ -158,14 +158,17 @@ _WHOLE_VECTOR = (None, 0, -1, (0,), (-1,))
 
 
 def _reduce(opname):
+    opdef = get_op(opname)
+
     def fn(data, axis=None, keepdims=False, exclude=False, out=None, **kw):
-        reject_unknown_kwargs(opname, kw, ("axis", "keepdims", "exclude"))
+        if kw:
+            reject_unknown_kwargs(opname, kw, ("axis", "keepdims", "exclude"))
         inputs = _as_inputs([data])
         axis, keepdims = _axis(axis), bool(keepdims)
         if (not keepdims and not exclude and axis in _WHOLE_VECTOR
                 and len(shape_dtype(inputs[0])[0]) == 1 and not type(inputs[0])._zero_dim):
             keepdims = True  # a vector's total in MXNet's legacy shape (1,): one node
-        result = invoke(get_op(opname), inputs,
+        result = invoke(opdef, inputs,
                         {"axis": axis, "keepdims": keepdims, "exclude": bool(exclude)})
         return _finish(no_zero_dim(result), out)
     fn.__name__ = opname
