@@ -1,4 +1,4 @@
-"""The recording machinery: thread-local autograd state, traced values, and `invoke`,
+"""The recording machinery: traced values, and `invoke`,
 the single entry point through which every operator runs.
 
 `invoke` runs the operator's kernel eagerly (MXNet semantics: values exist at once)
@@ -10,9 +10,7 @@ arrays that reference it (the thread holds its tape weakly).
 from __future__ import annotations
 
 import itertools
-import threading
-import weakref
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 import numpy as np
 
@@ -20,136 +18,10 @@ from .ir import Node, OpDef, TensorType, Value, get_op
 from .ir.errors import MXNetError, ShapeError
 from . import lazy as _lazy
 from .gc_pause import _count_recorded, _gc_state, pause_gc, resume_gc  # noqa: F401
+from . import tape as _tapemod
+from .tape import (STATE, Tape, _ATTR_ITEMS, current_tape, new_tape,  # noqa: F401
+                   tape_node)
 
-
-class _State(threading.local):
-    """Per-thread recording and training flags (MXNet keeps them per thread too)."""
-
-    def __init__(self):
-        self.recording = False
-        self.training = False
-        self.tape = None  # a weak reference to this thread's Tape (the values keep it alive)
-        self.functions: list = []  # Function instances bound by the running backward
-
-
-class Tape:
-    """The operators one thread recorded since its outermost `record()` scope opened, in
-    order, with the structural key of the graph they form built as they are appended.
-
-    Each recorded value gets a position: leaves where first used (`leaves` maps them),
-    then each node's outputs (`value.pos`, with `value.tape` this tape). `entries` is the cache key in the making:
-    one entry per node, `(op, attribute items, *input positions)`, and one placeholder per
-    leaf (a leaf's type and grad_req are read at backward time: grad_req may change).
-    `open` holds the positions of node outputs no later node consumed: when it is exactly
-    the heads of a backward, every node on the tape is an ancestor of a head, so the tape
-    IS the graph to differentiate and its key needs no walk (see tapegraph.collect).
-
-    A tape goes `clean = False` (and is then ignored) when it cannot describe a graph by
-    itself: a recorded input was computed by a node not on it (another scope, thread or
-    recorder), a backward freed some of its nodes, an attribute is unhashable, or it grew
-    past TAPE_MAX values (it is then emptied, so it pins no memory).
-
-    The thread refers to its tape weakly: the tape lives as long as values on it do, so a
-    graph dropped without a backward is reclaimed (by the cyclic collector) as before.
-    """
-
-    __slots__ = ("values", "entries", "nodes", "leaves", "leaf_slots", "open", "clean",
-                 "owner", "__weakref__")
-
-    def __init__(self):
-        self.values: List[Any] = []
-        self.entries: List[Any] = []
-        self.nodes: List[Node] = []
-        self.leaves: Dict[Any, int] = {}  # leaf value -> position
-        self.leaf_slots: List[tuple] = []  # (entry slot, position) of each leaf, in order
-        self.open: set = set()
-        self.clean = True
-        self.owner = threading.get_ident()  # only this thread appends, and reads it off
-
-    def retire(self) -> None:
-        """Stop describing a graph: the fallback (a walk from the heads) takes over."""
-        self.clean = False
-        self.values, self.entries, self.nodes, self.leaf_slots = [], [], [], []
-        self.leaves = {}
-        self.open = set()
-
-
-TAPE_MAX = 1 << 17  # values on one tape before it retires (bounds what a tape pins)
-_ATTR_ITEMS: Dict[Any, tuple] = {}  # interned attribute items: entries share them
-
-
-def new_tape() -> None:
-    """Start a fresh tape for this thread (an outermost recording scope opens)."""
-    STATE.tape = None
-
-
-def current_tape() -> Tape:
-    """This thread's tape (a new one if it has none)."""
-    ref = STATE.tape
-    tape = ref() if ref is not None else None
-    if tape is None:
-        tape = Tape()
-        STATE.tape = weakref.ref(tape)
-    return tape
-
-
-def tape_node(tape: Tape, node: Node, in_values: Sequence[Any],
-              key_attrs: Optional[Dict[str, Any]] = None) -> None:
-    """Append `node` (whose outputs are new values) to `tape`, or retire it when the node
-    cannot be described by the tape alone. `key_attrs` replaces the node's attributes in
-    the key (an autograd.Function node is keyed by its class and types, not instance)."""
-    positions = []
-    values = tape.values
-    for v in in_values:
-        if v.tape is tape:
-            p = v.pos
-            tape.open.discard(p)
-        elif v.node is None:  # a leaf (it does not refer to the tape: it would pin it)
-            p = tape.leaves.get(v)
-            if p is None:  # first used here
-                p = tape.leaves[v] = len(values)
-                values.append(v)
-                tape.leaf_slots.append((len(tape.entries), p))
-                tape.entries.append(None)
-        else:  # computed off this tape
-            tape.retire()
-            _off_tape(node)
-            return
-        positions.append(p)
-    attrs = node.attrs if key_attrs is None else key_attrs
-    if attrs:
-        items = tuple(attrs.items())
-        try:
-            items = _ATTR_ITEMS.setdefault(items, items)
-        except TypeError:  # unhashable: only the walk can freeze it
-            tape.retire()
-            _off_tape(node)
-            return
-        if len(_ATTR_ITEMS) > 65536:
-            _ATTR_ITEMS.clear()
-    else:
-        items = ()
-    if node.region is None:
-        tape.entries.append((node.op, items, *positions))
-    else:  # a recorded gradient (create_graph): its region is part of the key, as in the walk
-        tape.entries.append((node.op, items, *positions, node.region))
-    tape.nodes.append(node)
-    for out in node.outputs:
-        p = len(values)
-        values.append(out)
-        out.tape = tape
-        out.pos = p
-        tape.open.add(p)
-    if len(values) > TAPE_MAX:
-        tape.retire()
-
-
-def _off_tape(node: Node) -> None:
-    for out in node.outputs:
-        out.tape = None
-
-
-STATE = _State()
 
 _SEQUENCE = itertools.count()
 
@@ -229,6 +101,13 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
     """
     if len(attrs) != len(opdef.attrs):
         attrs = opdef.complete_attrs(attrs)
+    if len(inputs) == 1:
+        a0 = inputs[0]
+        v0 = a0._value
+        if v0 is not None and type(a0) not in _lazy.PENDING_TYPES:
+            t0 = v0.type
+            if t0.size < PARALLEL_MIN and not (_lazy.LAZY_MIN and t0.size >= _lazy.LAZY_MIN):
+                return _invoke_traced1(opdef, a0, v0, t0, attrs, out_cls)
     # Input types: a traced array's value already has its interned type.
     traced = False
     in_types = []
@@ -328,6 +207,82 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
 
 
 _new_traced = _new_node = object.__new__  # then set every slot: faster than __init__
+
+
+def _invoke_traced1(opdef: OpDef, a0, v0, t0: TensorType, attrs: Dict[str, Any],
+                    out_cls: Any) -> Any:
+    """`invoke` for the commonest call: one traced input, not large (so neither deferred
+    nor split over threads), one output. Same behaviour, fewer steps; the tape append
+    is inlined for an input already on the tape."""
+    try:
+        key = (opdef, t0, tuple(attrs.items())) if attrs else (opdef, t0)
+        types = _INFERRED.get(key)
+    except TypeError:
+        key = types = None
+    if types is None:
+        types = _infer(opdef, (t0,), attrs, key)
+    d0 = a0._data
+    try:
+        result = opdef.kernel(d0, **attrs) if attrs else opdef.kernel(d0)
+    except MXNetError:
+        raise
+    except Exception as e:
+        raise MXNetError("operator %s failed on inputs of shapes %s: %s: %s" % (
+            opdef.name, d0.shape, type(e).__name__, e)) from e
+    cls = out_cls if out_cls is not None else type(a0)
+    if len(types) != 1:
+        return _multiple(opdef, (a0,), [d0], attrs, types, result, cls, STATE.recording)
+    t = types[0]
+    r = result if type(result) is np.ndarray else np.asarray(result)
+    if r.shape != t.shape or (_DTYPE_NAMES.get(r.dtype) or dtype_name(r.dtype)) != t.dtype:
+        r = _conform(opdef, t, r)
+    arr = cls.__new__(cls)
+    arr._data = r
+    if not STATE.recording:
+        arr._value = None
+        return arr
+    out = _new_traced(TracedValue)
+    out.type = t
+    out.hint = out.recipe = None
+    out.data = r
+    out.seq = next(_SEQUENCE)
+    node = _new_node(Node)
+    node.op = opdef.name
+    node.inputs = in_values = (v0,)
+    node.outputs = (out,)
+    node.attrs = attrs
+    node.region = node.meta = None
+    out.node = node
+    arr._value = out
+    ref = STATE.tape
+    tape = ref() if ref is not None else None
+    if tape is None:
+        tape = current_tape()
+    if not tape.clean:
+        out.tape = None
+    elif v0.tape is tape and (not attrs or key is not None):
+        if attrs:
+            items = key[2]
+            items = _ATTR_ITEMS.setdefault(items, items)  # (bounded by tape_node)
+        else:
+            items = ()
+        p = v0.pos
+        tape.open.discard(p)
+        values = tape.values
+        q = len(values)
+        tape.entries.append((node.op, items, p))
+        tape.nodes.append(node)
+        values.append(out)
+        out.tape = tape
+        out.pos = q
+        tape.open.add(q)
+        if q >= _tapemod.TAPE_MAX:
+            tape.retire()
+    else:
+        tape_node(tape, node, in_values)
+    if _gc_state["paused"]:
+        _count_recorded(r.nbytes)
+    return arr
 
 
 def _infer(opdef: OpDef, in_types: tuple, attrs: Dict[str, Any], key) -> Any:

@@ -143,8 +143,8 @@ def test_a_dropped_graph_is_still_reclaimed_by_the_collector():
 
 
 def test_the_tape_retires_past_its_size_limit(monkeypatch):
-    from tapegraph import _tape
-    monkeypatch.setattr(_tape, "TAPE_MAX", 50)
+    from tapegraph import tape as tape_module
+    monkeypatch.setattr(tape_module, "TAPE_MAX", 50)
     a = _var(9)
     with autograd.record():
         y = a
