@@ -85,7 +85,14 @@ def _dot_vjp_common(b, n, g, opname, extra):
           num_inputs=2)
 def dot(a, b, transpose_a, transpose_b):
     """MXNet's dot: contracts the last axis of a with the first of b (after transposes)."""
-    return _dot_kernel(a, b, transpose_a, transpose_b, legacy=True)
+    if transpose_a:
+        a = a.T
+    if transpose_b:
+        b = b.T
+    na, nb = a.ndim, b.ndim
+    if 0 < na <= 2 and 0 < nb <= 2 and na + nb > 2:  # matrix (or matrix-vector) product
+        return np.dot(a, b)
+    return _dot_kernel(a, b, legacy=True)
 
 
 def _dot_vjp_direct(b, n, g):
