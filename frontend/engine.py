@@ -263,9 +263,26 @@ def compile_recorded_backward(col: Collected, wrt: Sequence[int], head_specs: Se
         compiled.plan = Replay(region)
     else:
         run_passes = [p for p in pipeline if p in RUN_PASSES]
-        compiled.plan = RegionRecorder(region, Plan(PassManager(run_passes, verify=False)
-                                                    .run(region)))
+        compiled.plan = RegionRecorder(_canonical_region(region),
+                                       Plan(PassManager(run_passes, verify=False).run(region)))
     return compiled
+
+
+# One Graph object per region structure: recorded regions are part of cache keys, and
+# keys compare a region by identity first. Without this, a region compiled again (after
+# a plan-cache eviction) would be compared structurally, from scratch, on every lookup.
+_REGIONS: Dict[tuple, Graph] = {}
+_REGIONS_MAX = 4096
+
+
+def _canonical_region(region: Graph) -> Graph:
+    key = region.structure()
+    found = _REGIONS.get(key)
+    if found is None:
+        if len(_REGIONS) >= _REGIONS_MAX:
+            _REGIONS.clear()
+        found = _REGIONS[key] = region
+    return found
 
 
 def _drop_unused_inputs(compiled: Compiled, col: Collected, wrt: Sequence[int]) -> None:

@@ -195,3 +195,14 @@ def test_the_tape_describes_a_recorded_region_and_keys_it_like_the_walk():
     za.backward()
     zb.backward()
     np.testing.assert_allclose(xa.grad.asnumpy(), xb.grad.asnumpy(), rtol=1e-6)
+
+
+def test_a_region_compiled_again_is_the_same_object():
+    from tapegraph.runtime import PLAN_CACHE
+    regions = []
+    for _ in range(2):
+        PLAN_CACHE.clear()  # (as after an eviction: everything compiles again)
+        x, z = _hvp_program(None)
+        regions.append([n.region for n in engine.Collected([z._value]).nodes
+                        if n.region is not None][0])
+    assert regions[0] is regions[1]  # so cache keys holding it compare by identity
