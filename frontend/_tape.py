@@ -153,8 +153,7 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
     except MXNetError:
         raise
     except Exception as e:
-        raise MXNetError("operator %s failed on inputs of shapes %s: %s: %s" % (
-            opdef.name, ", ".join(str(d.shape) for d in datas), type(e).__name__, e)) from e
+        raise _failed(opdef, datas, e) from e
     cls = out_cls if out_cls is not None else type(inputs[0])
     if len(types) != 1:
         return _multiple(opdef, inputs, datas, attrs, types, result, cls,
@@ -209,6 +208,12 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
 _new_traced = _new_node = object.__new__  # then set every slot: faster than __init__
 
 
+def _failed(opdef: OpDef, datas, e: Exception) -> MXNetError:
+    """The error for a kernel that raised something other than an MXNetError."""
+    return MXNetError("operator %s failed on inputs of shapes %s: %s: %s" % (
+        opdef.name, ", ".join(str(d.shape) for d in datas), type(e).__name__, e))
+
+
 def _invoke_traced1(opdef: OpDef, a0, v0, t0: TensorType, attrs: Dict[str, Any],
                     out_cls: Any) -> Any:
     """`invoke` for the commonest call: one traced input, not large (so neither deferred
@@ -227,8 +232,7 @@ def _invoke_traced1(opdef: OpDef, a0, v0, t0: TensorType, attrs: Dict[str, Any],
     except MXNetError:
         raise
     except Exception as e:
-        raise MXNetError("operator %s failed on inputs of shapes %s: %s: %s" % (
-            opdef.name, d0.shape, type(e).__name__, e)) from e
+        raise _failed(opdef, [d0], e) from e
     cls = out_cls if out_cls is not None else type(a0)
     if len(types) != 1:
         return _multiple(opdef, (a0,), [d0], attrs, types, result, cls, STATE.recording)
