@@ -103,11 +103,15 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
         attrs = opdef.complete_attrs(attrs)
     if len(inputs) == 1:
         a0 = inputs[0]
-        v0 = a0._value
-        if v0 is not None and type(a0) not in _lazy.PENDING_TYPES:
-            t0 = v0.type
+        if type(a0) not in _lazy.PENDING_TYPES:
+            v0 = a0._value
+            if v0 is not None:
+                t0 = v0.type
+            else:
+                d0 = a0._data
+                t0 = TensorType.get(d0.shape, d0.dtype)
             if t0.size < PARALLEL_MIN and not (_lazy.LAZY_MIN and t0.size >= _lazy.LAZY_MIN):
-                return _invoke_traced1(opdef, a0, v0, t0, attrs, out_cls)
+                return _invoke1(opdef, a0, v0, t0, attrs, out_cls)
     # Input types: a traced array's value already has its interned type.
     traced = False
     in_types = []
@@ -136,20 +140,11 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
     if types is None:
         types = _infer(opdef, in_types, attrs, key)
     kernel = opdef.kernel
-    if len(inputs) == 1:
-        d0 = inputs[0]._data
-        datas = [d0]
-        if opdef.fuse is not None and in_types[0].size >= PARALLEL_MIN:
-            kernel = _parallel_kernel(opdef, datas, attrs, types) or kernel
-    else:
-        datas = [a._data for a in inputs]
-        if opdef.fuse is not None and datas and in_types[0].size >= PARALLEL_MIN:
-            kernel = _parallel_kernel(opdef, datas, attrs, types) or kernel
+    datas = [a._data for a in inputs]
+    if opdef.fuse is not None and datas and in_types[0].size >= PARALLEL_MIN:
+        kernel = _parallel_kernel(opdef, datas, attrs, types) or kernel
     try:
-        if len(datas) == 1:
-            result = kernel(d0, **attrs) if attrs else kernel(d0)
-        else:
-            result = kernel(*datas, **attrs)
+        result = kernel(*datas, **attrs)
     except MXNetError:
         raise
     except Exception as e:
@@ -173,17 +168,13 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
     out.hint = out.recipe = None
     out.data = r
     out.seq = next(_SEQUENCE)
-    if len(inputs) == 1:
-        v = inputs[0]._value  # traced, as recording goes
-        in_values = (v,)
-    else:
-        in_values = []
-        for a, it in zip(inputs, in_types):
-            v = a._value
-            if v is None:
-                v = TracedValue(it, None, a._data)
-            in_values.append(v)
-        in_values = tuple(in_values)
+    in_values = []
+    for a, it in zip(inputs, in_types):
+        v = a._value
+        if v is None:
+            v = TracedValue(it, None, a._data)
+        in_values.append(v)
+    in_values = tuple(in_values)
     node = _new_node(Node)
     node.op = opdef.name
     node.inputs = in_values
@@ -214,11 +205,11 @@ def _failed(opdef: OpDef, datas, e: Exception) -> MXNetError:
         opdef.name, ", ".join(str(d.shape) for d in datas), type(e).__name__, e))
 
 
-def _invoke_traced1(opdef: OpDef, a0, v0, t0: TensorType, attrs: Dict[str, Any],
-                    out_cls: Any) -> Any:
-    """`invoke` for the commonest call: one traced input, not large (so neither deferred
-    nor split over threads), one output. Same behaviour, fewer steps; the tape append
-    is inlined for an input already on the tape."""
+def _invoke1(opdef: OpDef, a0, v0, t0: TensorType, attrs: Dict[str, Any],
+             out_cls: Any) -> Any:
+    """`invoke` for the commonest call: one input (`v0` its traced value or None), not
+    large (so neither deferred nor split over threads). Same behaviour, fewer steps; the
+    tape append is inlined for a single-output node whose input is on the tape."""
     try:
         key = (opdef, t0, tuple(attrs.items())) if attrs else (opdef, t0)
         types = _INFERRED.get(key)
@@ -235,14 +226,15 @@ def _invoke_traced1(opdef: OpDef, a0, v0, t0: TensorType, attrs: Dict[str, Any],
         raise _failed(opdef, [d0], e) from e
     cls = out_cls if out_cls is not None else type(a0)
     if len(types) != 1:
-        return _multiple(opdef, (a0,), [d0], attrs, types, result, cls, STATE.recording)
+        return _multiple(opdef, (a0,), [d0], attrs, types, result, cls,
+                         v0 is not None and STATE.recording)
     t = types[0]
     r = result if type(result) is np.ndarray else np.asarray(result)
     if r.shape != t.shape or (_DTYPE_NAMES.get(r.dtype) or dtype_name(r.dtype)) != t.dtype:
         r = _conform(opdef, t, r)
     arr = cls.__new__(cls)
     arr._data = r
-    if not STATE.recording:
+    if v0 is None or not STATE.recording:
         arr._value = None
         return arr
     out = _new_traced(TracedValue)
