@@ -233,19 +233,18 @@ def _prepare(heads, head_grads, variables, create_graph: bool, pipeline):
         pipeline = DEFAULT_PIPELINE
     elif isinstance(pipeline, str):
         pipeline = pipeline.split(",")
-    passes = tuple(pipeline)
+    steps = passes = tuple(pipeline)
     try:
         hash(passes)
     except TypeError:  # an entry with options: (name, {...})
         passes = tuple(map(str, passes))
     key = (col.key, tuple(wrt), tuple(specs), create_graph, passes)
-    pipeline = list(pipeline)
     if create_graph:
         compiled = PLAN_CACHE.get_or_build(
-            key, lambda: compile_recorded_backward(col, wrt, specs, pipeline))
+            key, lambda: compile_recorded_backward(col, wrt, specs, list(steps)))
     else:
         compiled = PLAN_CACHE.get_or_build(
-            key, lambda: compile_backward(col, wrt, specs, pipeline))
+            key, lambda: compile_backward(col, wrt, specs, list(steps)))
     return col, wrt, head_data, compiled
 
 
