@@ -50,6 +50,8 @@ class _Scope:
     """Sets recording and/or training for a `with` block and restores both on exit, even
     when the block raises."""
 
+    __slots__ = ("_enter_record", "_enter_train", "_prev_record", "_prev_train")
+
     def __init__(self, is_record: Optional[bool], train_mode: Optional[bool]):
         self._enter_record = is_record
         self._enter_train = train_mode
@@ -57,21 +59,24 @@ class _Scope:
         self._prev_train = None
 
     def __enter__(self):
-        self._prev_record = STATE.recording
-        self._prev_train = STATE.training
-        if self._enter_record is not None:
-            STATE.recording = self._enter_record
+        state = STATE
+        self._prev_record = previous = state.recording
+        self._prev_train = state.training
+        record = self._enter_record
+        if record is not None:
+            state.recording = record
         if self._enter_train is not None:
-            STATE.training = self._enter_train
-        if self._enter_record:
-            if not self._prev_record:
+            state.training = self._enter_train
+        if record:
+            if not previous:
                 new_tape()  # an outermost recording scope: operators go on a fresh tape
             pause_gc()
         return self
 
     def __exit__(self, *exc):
-        STATE.recording = self._prev_record
-        STATE.training = self._prev_train
+        state = STATE
+        state.recording = self._prev_record
+        state.training = self._prev_train
         if self._enter_record:
             resume_gc()
         return False
