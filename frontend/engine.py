@@ -436,6 +436,14 @@ def _record(compiled: Compiled, col: Collected, heads, head_grads, head_data) ->
     if type(recorder) is not RegionRecorder:
         return _replay(compiled, col, heads, head_grads)
     values = col.values
+    if not head_grads:  # every input is a recorded value (the common case)
+        in_values = [values[i] for _, i in compiled.sources]
+        datas = [v.data for v in in_values]
+        for data in datas:
+            if data is None:  # pending (tapegraph.lazy): the general path computes it
+                break
+        else:
+            return recorder(in_values, datas, type(heads[0]))
     in_values, datas = [], []
     for kind, i in compiled.sources:
         if kind == "v":
