@@ -43,6 +43,21 @@ class RegionRecorder:
     def __call__(self, in_values: Sequence[TracedValue], datas: Sequence[np.ndarray],
                  cls) -> List[Any]:
         results = self.plan.run(datas)
+        if len(results) == 1:  # one gradient: the common case, without the loops below
+            r, dt = results[0], self.out_dtypes[0]
+            if r.dtype is not dt and r.dtype != dt:
+                r = r.astype(dt)
+            v = TracedValue(self.out_types[0], None, r)
+            v.node = node = Node(GRAD_REGION, in_values, (v,), _NO_ATTRS, self.region)
+            tape = current_tape()
+            if tape.clean:
+                tape_node(tape, node, in_values)
+            a = cls.__new__(cls)
+            a._data = r
+            a._value = v
+            if _gc_state["paused"]:
+                _count_recorded(r.nbytes)
+            return [a]
         out_values = []
         nbytes = 0
         for r, t, dt in zip(results, self.out_types, self.out_dtypes):

@@ -206,3 +206,19 @@ def test_a_region_compiled_again_is_the_same_object():
         regions.append([n.region for n in engine.Collected([z._value]).nodes
                         if n.region is not None][0])
     assert regions[0] is regions[1]  # so cache keys holding it compare by identity
+
+
+def test_one_region_records_the_gradients_of_several_variables():
+    x = mx.nd.array([0.5, -1.0])
+    y = mx.nd.array([2.0, 0.25])
+    x.attach_grad()
+    y.attach_grad()
+    with mx.autograd.record():
+        gx, gy = mx.autograd.grad(mx.nd.sum(x * x * y), [x, y], create_graph=True)
+        assert gx._value.node is gy._value.node and gx._value.node.op == "_grad_region"
+        z = mx.nd.sum(gx * gy)  # 2xy * x^2 = 2 x^3 y
+    z.backward()
+    xs, ys = np.array([0.5, -1.0]), np.array([2.0, 0.25])
+    np.testing.assert_allclose(gx.asnumpy(), 2 * xs * ys, rtol=1e-6)
+    np.testing.assert_allclose(x.grad.asnumpy(), 6 * xs ** 2 * ys, rtol=1e-6)
+    np.testing.assert_allclose(y.grad.asnumpy(), 2 * xs ** 3, rtol=1e-6)
