@@ -25,9 +25,10 @@ class Tape:
     order, with the structural key of the graph they form built as they are appended.
 
     Each recorded value gets a position: leaves where first used (`leaves` maps them),
-    then each node's outputs (`value.pos`, with `value.tape` this tape). `entries` is the cache key in the making:
-    one entry per node, `(op, attribute items, *input positions)`, and one placeholder per
-    leaf (a leaf's type and grad_req are read at backward time: grad_req may change).
+    then each node's outputs (`value.pos`, with `value.tape` this tape). `entries` is the
+    cache key in the making: one entry per node, `(op, attribute items, *input
+    positions)`, and one placeholder per leaf (a leaf's type and grad_req are read at
+    backward time: grad_req may change).
     `open` holds the positions of node outputs no later node consumed: when it is exactly
     the heads of a backward, every node on the tape is an ancestor of a head, so the tape
     IS the graph to differentiate and its key needs no walk (see tapegraph.collect).

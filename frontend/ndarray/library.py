@@ -332,7 +332,8 @@ NAMESPACE.update(gather_nd=gather_nd, shape_array=shape_array, size_array=size_a
                  moments=moments)
 NAMESPACE["diag"] = diag
 NAMESPACE.update(softmax_cross_entropy=softmax_cross_entropy, where=where, add_n=add_n,
-                 ElementWiseSum=add_n, norm=norm, clip=clip, stack=stack, flip=flip, reverse=flip, squeeze=squeeze,
+                 ElementWiseSum=add_n, norm=norm, clip=clip, stack=stack, flip=flip,
+                 reverse=flip, squeeze=squeeze,
                  broadcast_axis=broadcast_axis, broadcast_axes=broadcast_axis,
                  broadcast_like=broadcast_like, reshape_like=reshape_like, slice_like=slice_like)
 

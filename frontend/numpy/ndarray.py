@@ -22,7 +22,8 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
     def __repr__(self) -> str:
         data = self._data
         body = _onp.array2string(data, separator=", ", prefix="array(")
-        if data.dtype in (_onp.float32, _onp.bool_) or data.size == 0 and data.dtype == _onp.float32:
+        if (data.dtype in (_onp.float32, _onp.bool_)
+                or data.size == 0 and data.dtype == _onp.float32):
             return "array(%s)" % body
         return "array(%s, dtype=%s)" % (body, data.dtype.name)
 
