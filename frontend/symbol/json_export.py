@@ -18,6 +18,7 @@ from typing import Any, Callable, Dict, List, Optional
 from ..ir import REGISTRY, Graph, MXNetError, Node, Value
 from ..ir.printer import format_attr, printed_attrs
 from .mxnet_operators import MXNET_OPERATORS
+from .mxnet_ops import LEGACY_TOTALS
 from .mxjson import DTYPE_CODES, MXNET_VERSION, attr_text, dumps
 from .naming import NodeNames
 
@@ -195,8 +196,10 @@ def _export_node(w: JsonWriter, node: Node, name: str, ins: List[Entry]) -> List
     lower = LOWERINGS.get(node.op)
     if lower is not None:
         return lower(w, node, name, ins)
-    return w.emit(mxnet_name(node, w.np_mode), name, ins, _plain_attrs(node),
-                  len(node.outputs))
+    attrs = _plain_attrs(node)
+    if node.op in LEGACY_TOTALS and not w.np_mode and node.outputs[0].type.shape == ():
+        attrs.update(tg_keys(node))  # MXNet's legacy op gives (1,); tapegraph's IR gives ()
+    return w.emit(mxnet_name(node, w.np_mode), name, ins, attrs, len(node.outputs))
 
 
 def _export_region(w: JsonWriter, node: Node, name: str, ins: List[Entry]) -> List[Entry]:

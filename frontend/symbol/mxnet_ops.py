@@ -8,7 +8,7 @@ names; the table adds MXNet's broadcasting operators, aliases and a few rewrites
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace as _replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -270,7 +270,25 @@ def _table() -> Dict[str, OpMapping]:
         table["BatchNorm"].aux = (3, 4)
     if "_copy" in table:
         table["_copy"].ignore = ("scalar",)
+    for name in LEGACY_TOTALS:  # MXNet's legacy arrays have no 0-d form
+        if name in table:
+            table[name] = _legacy_total(table[name])
     return table
+
+
+# Legacy operators whose reduction over every axis MXNet gives shape (1,), not ().
+LEGACY_TOTALS = ("sum", "mean", "prod", "max", "min", "nansum", "nanprod", "norm",
+                 "argmax", "argmin", "sum_axis")
+
+
+def _legacy_total(mapping: OpMapping) -> OpMapping:
+    """`mapping`, with a 0-d result reshaped to (1,) as MXNet's legacy operator gives it."""
+    inner = mapping.build
+
+    def build(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+        out = inner(b, ins, attrs)
+        return b.op("Reshape", out, shape=(1,)) if out.type.shape == () else out
+    return _replace(mapping, build=build)
 
 
 _CACHE: Dict[int, Dict[str, OpMapping]] = {}
