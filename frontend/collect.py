@@ -13,6 +13,7 @@ from .ir import Graph, Node, Value, attrs_key
 from ._tape import STATE, Tape, TracedValue, VariableValue
 from .lazy import forget_graph
 from .function import FunctionSlot, function_key
+from .gc_pause import _count_freed
 
 
 class Collected:
@@ -120,15 +121,18 @@ class Collected:
     def free(self) -> None:
         """Forget how the values were computed (backward without retain_graph). A pending
         value keeps its recipe (see tapegraph.lazy.forget_graph) so it can still run."""
+        nbytes = 0
         for n in self.nodes:
             for v in n.outputs:
                 if v.data is None:
                     forget_graph(v)
                 else:
                     v.node = None
+                    nbytes += v.type.nbytes
                 tape = v.tape
                 if tape is not None:
                     _retire(tape)
+        _count_freed(len(self.nodes), nbytes)
 
 
 def _entry_nodes(nodes: Sequence[Node], entries: Sequence[tuple]) -> List[Any]:
@@ -204,10 +208,13 @@ class TapeCollected(Collected):
 
     def free(self) -> None:
         """As `Collected.free`; the tape then retires (its nodes no longer compute)."""
+        nbytes = 0
         for n in self.nodes:
             for v in n.outputs:
                 v.node = None  # (taped values are never pending)
+                nbytes += v.type.nbytes
         _retire(self.tape)
+        _count_freed(len(self.nodes), nbytes)
 
 
 class _Positions:
