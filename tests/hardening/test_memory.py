@@ -166,6 +166,27 @@ def test_graphs_dropped_without_backward_keep_memory_bounded():
         rss_mib() - start)
 
 
+def test_a_training_loop_forces_no_collection(monkeypatch):
+    """Graphs freed by their backward are no garbage: however much they recorded, they
+    must not trigger the forced collections meant for dropped graphs (which they did,
+    a full collection per 64 MiB recorded); dropped graphs still do."""
+    from tapegraph import gc_pause
+    monkeypatch.setattr(gc_pause, "GC_EVERY_BYTES", 1 << 20)
+    x = nd.array(np.random.default_rng(0).random((64, 1024)).astype(np.float32))
+    x.attach_grad()
+    forced = []
+    monkeypatch.setattr(gc_pause.gc, "collect", lambda generation=2: forced.append(generation))
+    for _ in range(40):  # 40 steps x ~0.5 MiB recorded
+        with mx.autograd.record():
+            loss = (nd.exp(x) * 2).sum()
+        loss.backward()
+    assert forced == []
+    for _ in range(40):
+        with mx.autograd.record():
+            (nd.exp(x) * 2).sum()  # dropped without backward
+    assert forced and set(forced) == {2}
+
+
 def test_plan_cache_is_lru_bounded():
     cache = PlanCache(capacity=3)
     for k in "abc":
