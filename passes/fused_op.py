@@ -19,38 +19,50 @@ def _infer(ins, attrs):
                      "fused nodes are built by the fuse pass, not by Builder.op")
 
 
-def _vjp(b, node: Node, cts: List[Optional[Value]]) -> List[Optional[Value]]:
-    """Differentiate the region and inline the result: the region's forward nodes are
-    recomputed where the backward needs intermediate values (the fused node only kept its
-    outputs), then DCE drops whatever the backward does not use."""
+def region_vjp(b, node: Node, cts: List[Optional[Value]]) -> List[Optional[Value]]:
+    """The gradient rule of every operator holding a region (`fused`, `_grad_region`):
+    differentiate the region with respect to the inputs the caller needs (`b.needed`,
+    set by the gradient pass; all floating-point inputs when absent) and inline the
+    result. The region's forward nodes are recomputed where the backward needs an
+    intermediate value (the node only kept its outputs); DCE drops what is not used."""
     from .grad import grad
     region = node.region
-    wrt = [i for i, v in enumerate(region.inputs) if is_float(v.type.dtype)]
-    specs = ["input" if c is not None else "zero" for c in cts]
+    needed = getattr(b, "needed", None)
+    wrt = [i for i, v in enumerate(region.inputs) if is_float(v.type.dtype)
+           and (needed is None or needed[i])]
     if not wrt or all(c is None for c in cts):
         return [None] * len(node.inputs)
+    specs = ["input" if c is not None else "zero" for c in cts]
     g = grad(region, wrt=wrt, head_grads=specs)
     env: Dict[Value, Value] = dict(zip(region.inputs, node.inputs))
-    heads = [c for c in cts if c is not None]
-    env.update(zip(g.inputs[len(region.inputs):], heads))
-    outer_of_output = {v: o for v, o in zip(region.outputs, node.outputs)}
+    env.update(zip(g.inputs[len(region.inputs):], [c for c in cts if c is not None]))
+    outer_of_output: Dict[Value, Value] = {}
+    for v, o in zip(region.outputs, node.outputs):
+        outer_of_output.setdefault(v, o)
     for n in g.nodes:
+        if n.meta and "zero_grad_of" in n.meta:
+            continue
         if n.outputs and all(v in outer_of_output for v in n.outputs):
-            for v in n.outputs:
+            for v in n.outputs:  # the node already computed these
                 env[v] = outer_of_output[v]
             continue
         outs = tuple(Value(v.type) for v in n.outputs)
         b.add(Node(n.op, tuple(env[v] for v in n.inputs), outs, n.attrs, n.region,
                    dict(b.meta) if b.meta else None))
         env.update(zip(n.outputs, outs))
+    # A gradient no cotangent reaches is a symbolic zero, not a zeros_like node: a
+    # materialised zero would still be multiplied through later rules (0 * inf = nan).
+    zero = {n.outputs[0] for n in g.nodes[len(region.nodes):]
+            if n.meta and "zero_grad_of" in n.meta}
     result: List[Optional[Value]] = [None] * len(node.inputs)
     for i, gv in zip(wrt, g.outputs):
-        result[i] = env[gv]
+        if gv not in zero:
+            result[i] = env[gv]
     return result
 
 
 FUSED = REGISTRY.add(OpDef("fused", _kernel, _infer, num_inputs=None, num_outputs=None,
-                           vjp=_vjp, doc="A group of element-wise operators (see `region`)."))
+                           vjp=region_vjp, doc="A group of element-wise operators (see `region`)."))
 
 
 def region_of(node: Node) -> Graph:

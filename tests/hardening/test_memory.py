@@ -172,6 +172,8 @@ def test_a_training_loop_forces_no_collection(monkeypatch):
     a full collection per 64 MiB recorded); dropped graphs still do."""
     from tapegraph import gc_pause
     monkeypatch.setattr(gc_pause, "GC_EVERY_BYTES", 1 << 20)
+    monkeypatch.setitem(gc_pause._gc_state, "bytes", 0)  # (what earlier tests dropped)
+    monkeypatch.setitem(gc_pause._gc_state, "recorded", 0)
     x = nd.array(np.random.default_rng(0).random((64, 1024)).astype(np.float32))
     x.attach_grad()
     forced = []
