@@ -85,7 +85,8 @@ class Compiled:
         self.plan = Plan(graph) if build_plan else None
         # Heads whose values the graph also returns, after the gradients (see below).
         self.computed_heads: Tuple[int, ...] = ()
-        # Gradient outputs a fused kernel computes: they may go straight into their buffers.
+        # Gradient outputs a fused or dot kernel computes: they may go straight into their
+        # buffers (kernels taking `out=`).
         self.into_outputs: Tuple[int, ...] = ()
 
 
@@ -131,7 +132,8 @@ def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[st
     if build_plan and not any(n.op.startswith("_Custom") for n in final.nodes):
         made_by = {v: n.op for n in final.nodes for v in n.outputs}
         grads = final.outputs[:len(final.outputs) - len(computed)]
-        compiled.into_outputs = tuple(k for k, v in enumerate(grads) if made_by.get(v) == "fused"
+        compiled.into_outputs = tuple(k for k, v in enumerate(grads)
+                                      if made_by.get(v) in ("fused", "dot")
                                       and v.type.size >= INTO_MIN)
     return compiled
 
@@ -396,8 +398,8 @@ INTO_MIN = 1 << 16
 
 def _grad_buffers(compiled: Compiled, col: Collected, wrt, inputs) -> Optional[tuple]:
     """`(into, add)` for Plan.run: per gradient output of the plan, the gradient buffer its
-    fused kernel may write into ('write') or add to ('add'), saving a pass over memory and
-    an allocation: for large gradients whose buffer has exactly the gradient's type and
+    fused or dot kernel may write into ('write') or add to ('add'), saving a pass over
+    memory and an allocation: for large gradients whose buffer has exactly the gradient's type and
     shares no memory with an input of the plan. None if there is none. Never for a plan
     running user code (`Compiled.into_outputs` is empty): a failure after the write would
     leave the buffer changed."""

@@ -26,6 +26,37 @@ _OWN_REFS = 4
 LOWERINGS: Dict[str, Callable] = {}
 
 
+class MatrixProduct:
+    """The kernel of a `dot` node that may write its result into a given buffer (as
+    fused kernels do): a weight gradient then goes straight into its gradient buffer
+    (Plan.run(into=)), saving a copy and an allocation of the whole matrix per step."""
+
+    takes_out = True  # Plan.run(into=...) may bind output buffers
+
+    def __init__(self, node):
+        self.kernel = REGISTRY.get(node.op).kernel
+        self.attrs = dict(node.attrs)
+        ta, tb = self.attrs["transpose_a"], self.attrs["transpose_b"]
+        a, b = (v.type for v in node.inputs)
+        self.matrices = a.ndim == 2 and b.ndim == 2  # np.dot(out=) computes exactly that
+        self.transposes = (ta, tb)
+
+    def __call__(self, a: np.ndarray, b: np.ndarray, out=None, add=None) -> np.ndarray:
+        buf = out[0] if out is not None else None
+        if buf is None or not self.matrices:
+            return self.kernel(a, b, **self.attrs)
+        ta, tb = self.transposes
+        a, b = (a.T if ta else a), (b.T if tb else b)
+        if add and add[0]:
+            buf += np.dot(a, b)
+        else:
+            np.dot(a, b, out=buf)
+        return buf
+
+
+LOWERINGS["dot"] = MatrixProduct
+
+
 def bind_kernel(node) -> Callable:
     """A callable running `node` on arrays: its lowering, or its kernel with attrs bound."""
     lower = LOWERINGS.get(node.op)
