@@ -17,10 +17,9 @@ import numpy as np
 from .ir import Node, OpDef, TensorType, Value, get_op
 from .ir.errors import MXNetError, ShapeError
 from . import lazy as _lazy
-from .gc_pause import _count_recorded, _gc_state, pause_gc, resume_gc  # noqa: F401
+from .gc_pause import _count_recorded, _gc_state
 from . import tape as _tapemod
-from .tape import (STATE, Tape, _ATTR_ITEMS, current_tape, new_tape,  # noqa: F401
-                   tape_node)
+from .tape import STATE, _ATTR_ITEMS, current_tape, tape_node
 
 
 _SEQUENCE = itertools.count()
@@ -188,7 +187,7 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
     if tape is None:
         tape = current_tape()
     if tape.clean:
-        tape_node(tape, node, in_values)
+        tape_node(tape, node, in_values, key[2] if key is not None and attrs else None)
     else:
         out.tape = None
     if _gc_state["paused"]:
@@ -275,7 +274,7 @@ def _invoke1(opdef: OpDef, a0, v0, t0: TensorType, attrs: Dict[str, Any],
         if q >= _tapemod.TAPE_MAX:
             tape.retire()
     else:
-        tape_node(tape, node, in_values)
+        tape_node(tape, node, in_values, key[2] if key is not None and attrs else None)
     if _gc_state["paused"]:
         _count_recorded(r.nbytes)
     return arr

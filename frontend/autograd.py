@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Sequence, Union
 
-import numpy as np
-
 from .ir import TensorType
 from .ir.errors import GradReqError, MXNetError
-from ._tape import STATE, VariableValue, new_tape, pause_gc, resume_gc
+from ._tape import STATE, VariableValue
+from .gc_pause import pause_gc, resume_gc
+from .tape import new_tape
 from .function import Function
 from . import engine
 

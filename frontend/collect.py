@@ -10,7 +10,8 @@ from threading import get_ident
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .ir import Graph, Node, Value, attrs_key
-from ._tape import STATE, Tape, TracedValue, VariableValue
+from ._tape import TracedValue, VariableValue
+from .tape import STATE, Tape
 from .lazy import forget_graph
 from .function import FunctionSlot, function_key
 from .gc_pause import _count_freed
@@ -122,6 +123,7 @@ class Collected:
         """Forget how the values were computed (backward without retain_graph). A pending
         value keeps its recipe (see tapegraph.lazy.forget_graph) so it can still run."""
         nbytes = 0
+        tapes = set()
         for n in self.nodes:
             for v in n.outputs:
                 if v.data is None:
@@ -129,9 +131,10 @@ class Collected:
                 else:
                     v.node = None
                     nbytes += v.type.nbytes
-                tape = v.tape
-                if tape is not None:
-                    _retire(tape)
+                tapes.add(v.tape)
+        for tape in tapes:
+            if tape is not None:
+                _retire(tape)
         _count_freed(len(self.nodes), nbytes)
 
 

@@ -13,7 +13,8 @@ import numpy as np
 
 from .ir import Node, REGISTRY, OpDef, TensorType, get_op
 from .ir.errors import MXNetError
-from ._tape import STATE, TracedValue, current_tape, invoke, tape_node
+from ._tape import STATE, TracedValue, invoke
+from .tape import current_tape, tape_node
 
 
 class FunctionSlot:
@@ -217,7 +218,7 @@ class Function:
         tape = current_tape()
         if tape.clean:  # keyed as the walk keys it (collect.Collected)
             tape_node(tape, node, in_values,
-                      {"function": function_key(self), "num_outputs": len(outs)})
+                      (("function", function_key(self)), ("num_outputs", len(outs))))
         wrapped = []
         for v, o in zip(out_values, outs):
             v.node = node

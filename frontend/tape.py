@@ -83,10 +83,11 @@ def current_tape() -> Tape:
 
 
 def tape_node(tape: Tape, node: Node, in_values: Sequence[Any],
-              key_attrs: Optional[Dict[str, Any]] = None) -> None:
+              items: Optional[tuple] = None) -> None:
     """Append `node` (whose outputs are new values) to `tape`, or retire it when the node
-    cannot be described by the tape alone. `key_attrs` replaces the node's attributes in
-    the key (an autograd.Function node is keyed by its class and types, not instance)."""
+    cannot be described by the tape alone. `items`: the key's attribute items when the
+    caller has them (`invoke` built them for its own cache), or when they differ from the
+    node's (an autograd.Function node is keyed by its class and types, not instance)."""
     positions = []
     values = tape.values
     for v in in_values:
@@ -105,9 +106,9 @@ def tape_node(tape: Tape, node: Node, in_values: Sequence[Any],
             _off_tape(node)
             return
         positions.append(p)
-    attrs = node.attrs if key_attrs is None else key_attrs
-    if attrs:
-        items = tuple(attrs.items())
+    if items is None:
+        items = tuple(node.attrs.items()) if node.attrs else ()
+    if items:
         try:
             items = _ATTR_ITEMS.setdefault(items, items)
         except TypeError:  # unhashable: only the walk can freeze it
@@ -116,8 +117,6 @@ def tape_node(tape: Tape, node: Node, in_values: Sequence[Any],
             return
         if len(_ATTR_ITEMS) > 65536:
             _ATTR_ITEMS.clear()
-    else:
-        items = ()
     if node.region is None:
         tape.entries.append((node.op, items, *positions))
     else:  # a recorded gradient (create_graph): its region is part of the key, as in the walk

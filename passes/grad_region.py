@@ -15,9 +15,7 @@ operator-level graph (`get_symbol`, exports, pictures).
 """
 from __future__ import annotations
 
-from typing import List, Optional
-
-from ..ir import REGISTRY, Node, OpDef, ShapeError, Value
+from ..ir import REGISTRY, OpDef, ShapeError
 from ..ir.errors import MXNetError
 from .fused_op import region_vjp
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from tapegraph.ir.registry import REQUIRED, register
 from .rules import make_same_shapes, same_type
-from ._emit import add, div, input0, mul, neg, output0, rsub, scale, shift, sub
+from ._emit import div, input0, mul, neg, output0, rsub, scale, shift, sub
 
 # ---------------------------------------------------------------- unary
 
