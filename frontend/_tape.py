@@ -111,6 +111,17 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
                 t0 = TensorType.get(d0.shape, d0.dtype)
             if t0.size < PARALLEL_MIN and not (_lazy.LAZY_MIN and t0.size >= _lazy.LAZY_MIN):
                 return _invoke1(opdef, a0, v0, t0, attrs, out_cls)
+    elif len(inputs) == 2:
+        a0, a1 = inputs
+        if type(a0) not in _lazy.PENDING_TYPES and type(a1) not in _lazy.PENDING_TYPES:
+            v0 = a0._value
+            if v0 is not None:
+                t0 = v0.type
+            else:
+                d0 = a0._data
+                t0 = TensorType.get(d0.shape, d0.dtype)
+            if t0.size < PARALLEL_MIN and not (_lazy.LAZY_MIN and t0.size >= _lazy.LAZY_MIN):
+                return _invoke2(opdef, a0, a1, v0, t0, attrs, out_cls)
     # Input types: a traced array's value already has its interned type.
     traced = False
     in_types = []
@@ -275,6 +286,75 @@ def _invoke1(opdef: OpDef, a0, v0, t0: TensorType, attrs: Dict[str, Any],
             tape.retire()
     else:
         tape_node(tape, node, in_values, key[2] if key is not None and attrs else None)
+    if _gc_state["paused"]:
+        _count_recorded(r.nbytes)
+    return arr
+
+
+def _invoke2(opdef: OpDef, a0, a1, v0, t0: TensorType, attrs: Dict[str, Any],
+             out_cls: Any) -> Any:
+    """`invoke` for two inputs that are neither pending nor large (the binary operators,
+    `dot`): same behaviour as the general path, without its per-input loops."""
+    v1 = a1._value
+    if v1 is not None:
+        t1 = v1.type
+    else:
+        d1 = a1._data
+        t1 = TensorType.get(d1.shape, d1.dtype)
+    in_types = (t0, t1)
+    try:
+        key = (opdef, in_types, tuple(attrs.items())) if attrs else (opdef, in_types)
+        types = _INFERRED.get(key)
+    except TypeError:
+        key = types = None
+    if types is None:
+        types = _infer(opdef, in_types, attrs, key)
+    d0, d1 = a0._data, a1._data
+    try:
+        result = opdef.kernel(d0, d1, **attrs) if attrs else opdef.kernel(d0, d1)
+    except MXNetError:
+        raise
+    except Exception as e:
+        raise _failed(opdef, [d0, d1], e) from e
+    cls = out_cls if out_cls is not None else type(a0)
+    traced = v0 is not None or v1 is not None
+    if len(types) != 1:
+        return _multiple(opdef, (a0, a1), [d0, d1], attrs, types, result, cls,
+                         traced and STATE.recording)
+    t = types[0]
+    r = result if type(result) is np.ndarray else np.asarray(result)
+    if r.shape != t.shape or (_DTYPE_NAMES.get(r.dtype) or dtype_name(r.dtype)) != t.dtype:
+        r = _conform(opdef, t, r)
+    arr = cls.__new__(cls)
+    arr._data = r
+    if not traced or not STATE.recording:
+        arr._value = None
+        return arr
+    if v0 is None:
+        v0 = TracedValue(t0, None, d0)
+    if v1 is None:
+        v1 = TracedValue(t1, None, d1)
+    out = _new_traced(TracedValue)
+    out.type = t
+    out.hint = out.recipe = None
+    out.data = r
+    out.seq = next(_SEQUENCE)
+    node = _new_node(Node)
+    node.op = opdef.name
+    node.inputs = in_values = (v0, v1)
+    node.outputs = (out,)
+    node.attrs = attrs
+    node.region = node.meta = None
+    out.node = node
+    arr._value = out
+    ref = STATE.tape
+    tape = ref() if ref is not None else None
+    if tape is None:
+        tape = current_tape()
+    if tape.clean:
+        tape_node(tape, node, in_values, key[2] if key is not None and attrs else None)
+    else:
+        out.tape = None
     if _gc_state["paused"]:
         _count_recorded(r.nbytes)
     return arr

@@ -188,11 +188,8 @@ class TapeCollected(Collected):
             v = values[p]
             entries[slot] = (v.type, v.grad_req if type(v) is VariableValue else None)
             leaves.append(v)
+        # (hashable: attributes were checked when taped, leaf types and grad_reqs are)
         key = (tuple(entries), tuple(positions))
-        try:
-            hash(key)
-        except TypeError:  # (attributes were checked when taped; a leaf type cannot fail)
-            return None
         col = cls.__new__(cls)
         col.values = values
         col.leaves = leaves

@@ -166,9 +166,9 @@ def bind_recorded(graph: Graph, compiled: Compiled, col: Collected) -> Graph:
     return rebind_graph(graph)
 
 
-def _head_arrays(heads, head_grads) -> Tuple[List[str], List[Optional[np.ndarray]]]:
+def _head_arrays(heads, head_grads) -> Tuple[Tuple[str, ...], List[Optional[np.ndarray]]]:
     if head_grads is None:  # the common case: ones for every head
-        return ["ones"] * len(heads), [None] * len(heads)
+        return ("ones",) * len(heads), [None] * len(heads)
     specs, arrays = [], []
     if len(head_grads) != len(heads):
         raise MXNetError("backward: got %d head gradients for %d heads"
@@ -192,7 +192,7 @@ def _head_arrays(heads, head_grads) -> Tuple[List[str], List[Optional[np.ndarray
         specs.append("input")
         dtype = shape_dtype(h)[1]  # a pending head stays pending (tapegraph.lazy)
         arrays.append(data if data.dtype == dtype else data.astype(dtype))
-    return specs, arrays
+    return tuple(specs), arrays
 
 
 def _prepare(heads, head_grads, variables, create_graph: bool, pipeline):
@@ -241,7 +241,7 @@ def _prepare(heads, head_grads, variables, create_graph: bool, pipeline):
         hash(passes)
     except TypeError:  # an entry with options: (name, {...})
         passes = tuple(map(str, passes))
-    key = (col.key, tuple(wrt), tuple(specs), create_graph, passes)
+    key = (col.key, tuple(wrt), specs, create_graph, passes)
     if create_graph:
         compiled = PLAN_CACHE.get_or_build(
             key, lambda: compile_recorded_backward(col, wrt, specs, list(steps)))

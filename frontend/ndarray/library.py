@@ -11,7 +11,7 @@ import numpy as np
 from ..ir import get_op
 from ..ir.errors import MXNetError
 from .._tape import invoke
-from ..lazy import shape_dtype
+from ..lazy import PENDING_TYPES, shape_dtype
 from . import dispatch
 from .indexing import no_zero_dim
 from .ndarray import NDArray, _axis as normalize_axis
@@ -157,10 +157,20 @@ def add_n(*args, out=None, **kw):
 _WHOLE_VECTOR = (None, 0, -1, (0,), (-1,))
 
 
+_TOTAL = {"axis": None, "keepdims": False, "exclude": False}
+_TOTAL_KEEPDIMS = {"axis": None, "keepdims": True, "exclude": False}
+
+
 def _reduce(opname):
     opdef = get_op(opname)
 
     def fn(data, axis=None, keepdims=False, exclude=False, out=None, **kw):
+        if (axis is None and keepdims is False and exclude is False and out is None and not kw
+                and isinstance(data, NDArray) and type(data) not in PENDING_TYPES):
+            # Fast path, the common total `mx.nd.sum(x)`: attribute dicts shared by the nodes.
+            if data._data.ndim == 1 and not type(data)._zero_dim:
+                return invoke(opdef, (data,), _TOTAL_KEEPDIMS)  # MXNet's (1,): one node
+            return no_zero_dim(invoke(opdef, (data,), _TOTAL))
         if kw:
             reject_unknown_kwargs(opname, kw, ("axis", "keepdims", "exclude"))
         inputs = _as_inputs([data])

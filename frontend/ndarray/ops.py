@@ -125,8 +125,15 @@ NAMESPACE["reshape"] = NAMESPACE["Reshape"]
 NAMESPACE["cast"] = NAMESPACE["Cast"]
 
 
+_DOT = get_op("dot")
+_DOT_ATTRS = {(ta, tb): {"transpose_a": ta, "transpose_b": tb}  # shared by recorded nodes
+              for ta in (False, True) for tb in (False, True)}
+
+
 def dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kw):
     """Matrix product contracting lhs's last axis with rhs's first (after transposes)."""
+    if not kw and out is None and isinstance(lhs, NDArray) and isinstance(rhs, NDArray):
+        return invoke(_DOT, (lhs, rhs), _DOT_ATTRS[bool(transpose_a), bool(transpose_b)])
     reject_unknown_kwargs("dot", kw, ("transpose_a", "transpose_b"))
     return _finish(invoke(get_op("dot"), _as_inputs([lhs, rhs]),
                           {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b)}),
