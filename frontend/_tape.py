@@ -1,5 +1,5 @@
-"""The recording machinery: traced values, and `invoke`,
-the single entry point through which every operator runs.
+"""The recording machinery: `invoke`, the single entry point through which every
+operator runs (traced values are in tapegraph.values).
 
 `invoke` runs the operator's kernel eagerly (MXNet semantics: values exist at once)
 and, while recording, creates one IR node whose inputs are the traced values of its
@@ -9,54 +9,18 @@ arrays that reference it (the thread holds its tape weakly).
 """
 from __future__ import annotations
 
-import itertools
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, Sequence
 
 import numpy as np
 
-from .ir import Node, OpDef, TensorType, Value, get_op
-from .ir.errors import MXNetError, ShapeError
+from .ir import Node, OpDef, TensorType, get_op
+from .ir.errors import MXNetError
 from . import lazy as _lazy
 from .gc_pause import _count_recorded, _gc_state
+from .large_ops import defer as _defer, parallel_kernel as _parallel_kernel
 from . import tape as _tapemod
 from .tape import STATE, _ATTR_ITEMS, current_tape, tape_node
-
-
-_SEQUENCE = itertools.count()
-
-
-class TracedValue(Value):
-    """An IR value produced while recording: `node` defines it (None for a leaf) and
-    `data` is its computed array, kept for the backward pass."""
-
-    __slots__ = ("node", "data", "seq", "recipe", "tape", "pos")
-
-    def __init__(self, type: TensorType, node: Optional[Node], data: Optional[np.ndarray],
-                 hint: Optional[str] = None):
-        self.type = type
-        self.hint = hint
-        self.node = node
-        self.data = data
-        self.seq = next(_SEQUENCE)  # creation order: sorts recorded nodes topologically
-        self.recipe = None  # a pending value's (op, inputs, attrs) once its graph is freed
-        self.tape = None  # the Tape this value has position `pos` on, if any
-
-
-class VariableValue(TracedValue):
-    """A leaf that wants a gradient: `grad` (the buffer NDArray), `grad_req`
-    ('write', 'add' or 'null'), and `fresh` (MXNet's `_fresh_grad`)."""
-
-    __slots__ = ("grad", "grad_req", "fresh")
-
-    def __init__(self, type: TensorType, data: np.ndarray, grad, grad_req: str):
-        TracedValue.__init__(self, type, None, data)
-        self.grad = grad
-        self.grad_req = grad_req
-        self.fresh = False
-
-
-def type_of(data: np.ndarray) -> TensorType:
-    return TensorType.get(data.shape, data.dtype)
+from .values import _SEQUENCE, TracedValue, type_of
 
 
 def _as_array(r) -> np.ndarray:
@@ -393,79 +357,6 @@ def _multiple(opdef: OpDef, inputs, datas, attrs, types, result, cls, record: bo
 # Element-wise operators on arrays at least this large run eagerly through the runtime's
 # generated kernels: chunked and split over both cores (NumPy ufuncs release the GIL).
 PARALLEL_MIN = 1 << 20
-_PARALLEL: Dict[tuple, Any] = {}
-
-
-def _parallel_kernel(opdef: OpDef, datas, attrs, types) -> Any:
-    """A threaded kernel for one large element-wise call, or None when the operator does
-    not qualify (see `passes.fusible`); compiled once per operator, types and attrs."""
-    try:
-        key = (opdef.name, tuple(TensorType.get(d.shape, d.dtype) for d in datas),
-               tuple(attrs.items()))
-        hash(key)
-    except TypeError:
-        return None
-    entry = _PARALLEL.get(key)
-    if entry is None:
-        from .passes import fusible
-        from .runtime import FusedKernel
-        from .ir import Graph
-        ins = [Value(t) for t in key[1]]
-        outs = [Value(t) for t in types]
-        node = Node(opdef.name, ins, outs, attrs)
-        entry = False
-        if fusible(node):
-            region = Graph("region", ins, [node], outs)
-            kernel = FusedKernel(Node("fused", ins, outs, {}, region))
-            entry = lambda *arrays, **_: kernel(*arrays)  # noqa: E731
-        if len(_PARALLEL) > 1024:
-            _PARALLEL.clear()
-        _PARALLEL[key] = entry
-    return entry or None
-
-
-_FUSIBLE: Dict[tuple, bool] = {}
-
-
-def _defer(opdef: OpDef, inputs, attrs, out_cls) -> Any:
-    """Record a fusible element-wise call on large arrays, or a full reduction of a pending
-    array, without running it (see tapegraph.lazy); None when the call does not qualify
-    (it then runs eagerly)."""
-    in_values = []
-    for a in inputs:
-        v = a._value
-        if v is None:
-            d = a._data
-            v = TracedValue(TensorType.get(d.shape, d.dtype), None, d)
-        in_values.append(v)
-    in_types = tuple(v.type for v in in_values)
-    try:
-        key = (opdef.name, in_types, tuple(attrs.items()))
-        ok = _FUSIBLE.get(key)
-    except TypeError:
-        return None
-    if ok is False:
-        return None
-    types = opdef.infer(list(in_types), attrs)
-    if ok is None:
-        from .passes import full_reduction, fusible, scalar_reshape
-        node = Node(opdef.name, list(in_values), [Value(t) for t in types], attrs)
-        ok = len(types) == 1 and (fusible(node) or full_reduction(node)
-                                  or scalar_reshape(node))
-        _FUSIBLE[key] = ok
-    if not ok or not _lazy.can_defer(opdef.name, in_values):
-        return None
-    out = TracedValue(types[0], None, None)
-    out.node = Node(opdef.name, in_values, [out], attrs)
-    if _gc_state["paused"]:
-        _count_recorded(0)  # holds no array: a full collection would free nothing here
-    cls = out_cls if out_cls is not None else type(inputs[0])
-    cls = _lazy.lazy_class(getattr(cls, "_eager_class", cls))
-    arr = cls.__new__(cls)
-    arr._value = out
-    return arr
-
-
 def _record(opdef: OpDef, inputs, datas, in_types, attrs, types, results, cls,
             single: bool) -> Any:
     """Append the node of one operator call to the graph and wrap its results."""
@@ -498,5 +389,4 @@ def invoke_by_name(name: str, inputs: Sequence[Any], attrs: Dict[str, Any] = _EM
     return invoke(get_op(name), inputs, attrs, out_cls)
 
 
-__all__ = ["STATE", "ShapeError", "TracedValue", "VariableValue", "invoke", "invoke_by_name",
-           "type_of"]
+__all__ = ["invoke", "invoke_by_name"]

@@ -9,7 +9,8 @@ from typing import Any, List, Optional, Sequence, Union
 
 from .ir import TensorType
 from .ir.errors import GradReqError, MXNetError
-from ._tape import STATE, VariableValue
+from .tape import STATE
+from .values import VariableValue
 from .gc_pause import pause_gc, resume_gc
 from .tape import new_tape
 from .function import Function

@@ -10,7 +10,7 @@ from threading import get_ident
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .ir import Graph, Node, Value, attrs_key
-from ._tape import TracedValue, VariableValue
+from .values import TracedValue, VariableValue
 from .tape import STATE, Tape
 from .lazy import forget_graph
 from .function import FunctionSlot, function_key

@@ -17,7 +17,8 @@ from .ir.errors import ExecutionError, MXNetError
 from . import passes as _passes_pkg  # noqa: F401  (tapegraph.passes)
 from .passes import PassManager, grad as grad_pass, residualize
 from .runtime import PLAN_CACHE, Plan
-from ._tape import STATE, TracedValue, VariableValue
+from .tape import STATE
+from .values import TracedValue, VariableValue
 from .gc_pause import _gc_state, pause_gc, resume_gc
 from .lazy import materialize, phase, shape_dtype
 from .collect import Collected, collect

@@ -13,7 +13,9 @@ import numpy as np
 
 from .ir import Node, REGISTRY, OpDef, TensorType, get_op
 from .ir.errors import MXNetError
-from ._tape import STATE, TracedValue, invoke
+from ._tape import invoke
+from .tape import STATE
+from .values import TracedValue
 from .tape import current_tape, tape_node
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from .ir import Graph, Node, get_op
 from .passes.grad_region import GRAD_REGION
-from ._tape import TracedValue
+from .values import TracedValue
 from .gc_pause import _count_recorded, _gc_state
 from .tape import current_tape, tape_node
 

@@ -9,7 +9,9 @@ import numpy as np
 from ..context import Context, cpu
 from ..ir import TensorType, get_op
 from ..ir.errors import GradReqError, MXNetError, ShapeError
-from .._tape import STATE, VariableValue, invoke
+from .._tape import invoke
+from ..tape import STATE
+from ..values import VariableValue
 from . import dispatch
 from .indexing import getitem, no_zero_dim, setitem
 

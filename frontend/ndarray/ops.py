@@ -2,13 +2,14 @@
 that need frontend logic (broadcasting, Dropout's mask, BatchNorm's moving statistics)."""
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Sequence
 
 import numpy as np
 
-from ..ir import REGISTRY, get_op
+from ..ir import get_op
 from ..ir.errors import DTypeError, MXNetError, ShapeError
-from .._tape import STATE, invoke
+from .._tape import invoke
+from ..tape import STATE
 from . import dispatch
 from .ndarray import NDArray
 

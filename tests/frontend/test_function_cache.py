@@ -80,7 +80,7 @@ def test_second_order_through_a_function_across_cached_steps():
 
 
 def test_a_failing_backward_leaves_the_binding_and_buffers_alone():
-    from tapegraph._tape import STATE
+    from tapegraph.tape import STATE
 
     class Broken(Scale):
         def backward(self, dy):

@@ -5,7 +5,7 @@ import pytest
 
 import tapegraph as mx
 from tapegraph import engine
-from tapegraph._tape import TracedValue, VariableValue
+from tapegraph.values import TracedValue, VariableValue
 from tapegraph.ir import Graph, Node, TensorType, Value, parse
 
 

@@ -5,7 +5,7 @@ import numpy as np
 
 import tapegraph as mx
 from tapegraph import engine, runtime
-from tapegraph._tape import STATE
+from tapegraph.tape import STATE
 from tapegraph.function import replay_node
 from tapegraph.passes import dce, inline
 
