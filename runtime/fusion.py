@@ -192,6 +192,9 @@ class FusedKernel:
         exec(compile(self.source, "<fused %s>" % _label(region), "exec"), namespace)
         self._small = namespace["small"]
         self._chunk = namespace["chunk"]
+        # Up to one chunk, calls without `out=` run the straight-line code: a plan calls
+        # it directly (runtime.plan.direct_kernel).
+        self.direct = self._small if self.size <= CHUNK else None
 
     def __call__(self, *arrays: np.ndarray, out: Optional[Sequence[np.ndarray]] = None,
                  add: Optional[Sequence[bool]] = None):

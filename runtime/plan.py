@@ -48,6 +48,12 @@ class MatrixProduct:
         a, b = (v.type for v in node.inputs)
         self.matrices = a.ndim == 2 and b.ndim == 2  # np.dot(out=) computes exactly that
         self.transposes = (ta, tb)
+        # Called without `out=`, a matrix (or matrix-vector) product is one np.dot: the
+        # generated plan code calls `direct` instead (see `direct_kernel`).
+        self.direct = None
+        if 0 < a.ndim <= 2 and 0 < b.ndim <= 2 and a.ndim + b.ndim > 2:
+            self.direct = (np.dot if not (ta or tb) else
+                           _transposed_dot(ta and a.ndim == 2, tb and b.ndim == 2))
 
     def __call__(self, a: np.ndarray, b: np.ndarray, out=None, add=None) -> np.ndarray:
         buf = out[0] if out is not None else None
@@ -63,6 +69,23 @@ class MatrixProduct:
 
 
 LOWERINGS["dot"] = MatrixProduct
+
+
+def _transposed_dot(ta: bool, tb: bool) -> Callable:
+    if ta and tb:
+        return lambda a, b: np.dot(a.T, b.T)
+    if ta:
+        return lambda a, b: np.dot(a.T, b)
+    if tb:
+        return lambda a, b: np.dot(a, b.T)
+    return np.dot
+
+
+def direct_kernel(fn: Callable) -> Callable:
+    """What a plan step calls when it binds no output buffer: the kernel's `direct`
+    form when it has one (a fused kernel's straight-line code, a product's np.dot),
+    saving the dispatch of `__call__`; else the kernel itself."""
+    return getattr(fn, "direct", None) or fn
 
 
 def bind_kernel(node) -> Callable:
@@ -184,7 +207,7 @@ class Plan:
                      "getrefcount": sys.getrefcount, "OWN_REFS": _local_refs(),
                      "node_error": _node_error, "arity_error": _arity_error}
         for fn, ins, outs, frees, k, donate in self.steps:
-            namespace["k%d" % k] = fn
+            namespace["k%d" % k] = fn if donate is not None else direct_kernel(fn)
             if donate is not None:
                 namespace["d%d" % k] = _donor([self._out_types[s] for s in outs], self._hits)
         self._fn = _define(source, "<plan>", namespace)["run"]
@@ -203,6 +226,8 @@ class Plan:
                 fn = functools.partial(fn, out=[dest.get(s) for s in outs])
                 if any(s in adding for s in outs):
                     fn = functools.partial(fn, add=[s in adding for s in outs])
+            else:
+                fn = direct_kernel(fn)
             kernels.append(fn)
         return kernels
 

@@ -358,3 +358,24 @@ def test_the_generated_source_can_be_printed_and_holds_no_graph_text(tmp_path):
         with pytest.raises(ExecutionError):
             plan.run([np.ones(2, np.float32)])
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("shapes", [((3, 4), (4, 5)), ((3, 4), (4,)), ((4,), (4, 5)),
+                                    ((4, 4), (4, 4))])
+@pytest.mark.parametrize("ta", [False, True])
+@pytest.mark.parametrize("tb", [False, True])
+def test_a_products_direct_form_computes_what_its_kernel_does(shapes, ta, tb):
+    from tapegraph.ir import Node, TensorType, Value, get_op
+    from tapegraph.runtime.plan import MatrixProduct, direct_kernel
+    sa, sb = shapes
+    rng = np.random.RandomState(0)
+    a = rng.rand(*(sa[::-1] if ta else sa)).astype(np.float32)
+    b = rng.rand(*(sb[::-1] if tb else sb)).astype(np.float32)
+    attrs = {"transpose_a": ta, "transpose_b": tb}
+    ins = [Value(TensorType.get(a.shape, "float32")), Value(TensorType.get(b.shape, "float32"))]
+    out = get_op("dot").infer([v.type for v in ins], attrs)[0]
+    product = MatrixProduct(Node("dot", ins, [Value(out)], attrs))
+    expected = product(a, b)
+    assert direct_kernel(product) is not product  # (all of these are plain products)
+    np.testing.assert_array_equal(direct_kernel(product)(a, b), expected)
+    np.testing.assert_allclose(expected, np.dot(a.T if ta else a, b.T if tb else b), rtol=1e-6)
