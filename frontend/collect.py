@@ -93,6 +93,11 @@ class Collected:
         """Position of each collected value in `values` (do not modify)."""
         return self.index
 
+    def leaf_positions(self) -> List[int]:
+        """Position in `values` of each leaf, in the order of `leaves`."""
+        index = self.index
+        return [index[v] for v in self.leaves]
+
     def graph(self, name: str = "forward") -> Graph:
         return Graph(name, self.leaves, self.nodes, self.heads)
 
@@ -166,7 +171,7 @@ def collect(heads: Sequence[TracedValue]) -> Collected:
 class TapeCollected(Collected):
     """A `Collected` read off a Tape (see `collect`); `index` is computed on demand."""
 
-    __slots__ = ("tape", "_positions")
+    __slots__ = ("tape", "_positions", "_leaf_positions")
 
     @classmethod
     def from_tape(cls, tape: Tape, heads: Sequence[TracedValue]) -> "Optional[TapeCollected]":
@@ -184,10 +189,12 @@ class TapeCollected(Collected):
         values = tape.values[:]
         entries = tape.entries[:]
         leaves = []
+        leaf_positions = []
         for slot, p in tape.leaf_slots:
             v = values[p]
             entries[slot] = (v.type, v.grad_req if type(v) is VariableValue else None)
             leaves.append(v)
+            leaf_positions.append(p)
         # (hashable: attributes were checked when taped, leaf types and grad_reqs are)
         key = (tuple(entries), tuple(positions))
         col = cls.__new__(cls)
@@ -199,7 +206,11 @@ class TapeCollected(Collected):
         col.index = None
         col.tape = tape
         col._positions = None
+        col._leaf_positions = leaf_positions
         return col
+
+    def leaf_positions(self) -> List[int]:
+        return self._leaf_positions
 
     def index_of(self) -> "Dict[TracedValue, int] | _Positions":
         if self._positions is None:

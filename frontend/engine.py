@@ -213,15 +213,16 @@ def _prepare(heads, head_grads, variables, create_graph: bool, pipeline):
         head_values.append(v)
     specs, head_data = _head_arrays(heads, head_grads)
     col = collect(head_values)
-    index = col.index_of()
     if variables is None:
-        wrt = [index[v] for v in col.leaves if type(v) is VariableValue and v.grad_req != "null"]
+        wrt = [p for v, p in zip(col.leaves, col.leaf_positions())
+               if type(v) is VariableValue and v.grad_req != "null"]
         if not wrt:
             if any(type(v) is VariableValue for v in col.leaves):
                 raise MXNetError("Check failed: xs.size() > 0 (0 vs. 0) : There are no inputs "
                                  "in computation graph that require gradients.")
             raise MXNetError(NOT_IN_GRAPH)
     else:
+        index = col.index_of()
         wrt = []
         for i, var in enumerate(variables):
             v = getattr(var, "_value", None)

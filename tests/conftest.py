@@ -29,7 +29,8 @@ def clean_autograd_state():
 @pytest.fixture(autouse=True, scope="session")
 def tape_agrees_with_the_walk():
     """Throughout the suite, every graph read off a tape is checked against a walk from
-    the same heads: same key, values, leaves and nodes (the tape is only a shortcut)."""
+    the same heads: same key, values, leaves (and their positions) and nodes (the tape is
+    only a shortcut)."""
     from tapegraph.collect import Collected, TapeCollected
     original = TapeCollected.from_tape.__func__
 
@@ -40,6 +41,7 @@ def tape_agrees_with_the_walk():
             assert col.key == walk.key, "tape key differs from the walk's"
             assert (col.values, col.leaves, col.nodes) == (walk.values, walk.leaves,
                                                            walk.nodes)
+            assert col.leaf_positions() == walk.leaf_positions()
         return col
 
     TapeCollected.from_tape = classmethod(checked)
