@@ -179,34 +179,36 @@ class TapeCollected(Collected):
         for a backward on another thread than the one recording: it may be appending)."""
         if tape.owner != get_ident():
             return None
-        positions = []
-        for h in heads:
-            if h.tape is not tape:
+        open_ends = tape.open
+        if len(heads) == 1:  # (the common case, without building a set)
+            h = heads[0]
+            if h.tape is not tape or len(open_ends) != 1 or h.pos not in open_ends:
                 return None
-            positions.append(h.pos)
-        if tape.open != set(positions):
-            return None
-        values = tape.values[:]
+            positions = (h.pos,)
+        else:
+            positions = []
+            for h in heads:
+                if h.tape is not tape:
+                    return None
+                positions.append(h.pos)
+            if open_ends != set(positions):
+                return None
+            positions = tuple(positions)
         entries = tape.entries[:]
-        leaves = []
-        leaf_positions = []
-        for slot, p in tape.leaf_slots:
-            v = values[p]
-            entries[slot] = (v.type, v.grad_req if type(v) is VariableValue else None)
-            leaves.append(v)
-            leaf_positions.append(p)
+        for slot, v in tape.variable_slots:  # the grad_req of now (see Tape)
+            entries[slot] = (v.type, v.grad_req)
         # (hashable: attributes were checked when taped, leaf types and grad_reqs are)
-        key = (tuple(entries), tuple(positions))
+        key = (tuple(entries), positions)
         col = cls.__new__(cls)
-        col.values = values
-        col.leaves = leaves
+        col.values = tape.values[:]
+        col.leaves = list(tape.leaves)  # (in first-use order, as the walk finds them)
         col.nodes = tape.nodes[:]
         col.heads = list(heads)
         col.key = key
         col.index = None
         col.tape = tape
         col._positions = None
-        col._leaf_positions = leaf_positions
+        col._leaf_positions = list(tape.leaves.values())
         return col
 
     def leaf_positions(self) -> List[int]:

@@ -366,7 +366,8 @@ def _run_backward(heads, head_grads, variables, retain_graph: bool, create_graph
         else:
             inputs = [col.values[i].data if kind == "v" else head_data[i]
                       for kind, i in compiled.sources]
-            into = _grad_buffers(compiled, col, wrt, inputs) if variables is None else None
+            into = (_grad_buffers(compiled, col, wrt, inputs)
+                    if variables is None and compiled.into_outputs else None)
             grads = _run_plan(compiled.plan, inputs, into)
     finally:
         STATE.training = previous_training

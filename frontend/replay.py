@@ -22,11 +22,12 @@ import numpy as np
 
 from .ir import Graph, Node, get_op
 from .passes.grad_region import GRAD_REGION
-from .values import TracedValue
+from .values import _SEQUENCE, TracedValue
 from .gc_pause import _count_recorded, _gc_state
 from .tape import current_tape, tape_node
 
 _NO_ATTRS: Dict[str, Any] = {}
+_new = object.__new__
 
 
 class RegionRecorder:
@@ -49,8 +50,18 @@ class RegionRecorder:
             r, dt = results[0], self.out_dtypes[0]
             if r.dtype is not dt and r.dtype != dt:
                 r = r.astype(dt)
-            v = TracedValue(self.out_types[0], None, r)
-            v.node = node = Node(GRAD_REGION, in_values, (v,), _NO_ATTRS, self.region)
+            v = _new(TracedValue)  # (every slot set: cheaper than the constructors)
+            v.type = self.out_types[0]
+            v.hint = v.recipe = v.tape = None
+            v.data = r
+            v.seq = next(_SEQUENCE)
+            v.node = node = _new(Node)
+            node.op = GRAD_REGION
+            node.inputs = tuple(in_values)
+            node.outputs = (v,)
+            node.attrs = _NO_ATTRS
+            node.region = self.region
+            node.meta = None
             tape = current_tape()
             if tape.clean:
                 tape_node(tape, node, in_values)

@@ -8,6 +8,7 @@ import weakref
 from typing import Any, Dict, List, Optional, Sequence
 
 from .ir import Node
+from .values import TracedValue
 
 
 class _State(threading.local):
@@ -24,11 +25,12 @@ class Tape:
     """The operators one thread recorded since its outermost `record()` scope opened, in
     order, with the structural key of the graph they form built as they are appended.
 
-    Each recorded value gets a position: leaves where first used (`leaves` maps them),
-    then each node's outputs (`value.pos`, with `value.tape` this tape). `entries` is the
-    cache key in the making: one entry per node, `(op, attribute items, *input
-    positions)`, and one placeholder per leaf (a leaf's type and grad_req are read at
-    backward time: grad_req may change).
+    Each recorded value gets a position: leaves where first used (`leaves` maps them to
+    it, in that order), then each node's outputs (`value.pos`, with `value.tape` this
+    tape). `entries` is the cache key in the making: one entry per node, `(op, attribute
+    items, *input positions)`, and one per leaf, `(type, grad_req)`; a variable's entry
+    is a placeholder filled at backward time (its grad_req may change), so
+    `variable_slots` lists `(entry slot, value)` for those.
     `open` holds the positions of node outputs no later node consumed: when it is exactly
     the heads of a backward, every node on the tape is an ancestor of a head, so the tape
     IS the graph to differentiate and its key needs no walk (see tapegraph.collect).
@@ -42,7 +44,7 @@ class Tape:
     graph dropped without a backward is reclaimed (by the cyclic collector) as before.
     """
 
-    __slots__ = ("values", "entries", "nodes", "leaves", "leaf_slots", "open", "clean",
+    __slots__ = ("values", "entries", "nodes", "leaves", "variable_slots", "open", "clean",
                  "owner", "__weakref__")
 
     def __init__(self):
@@ -50,7 +52,7 @@ class Tape:
         self.entries: List[Any] = []
         self.nodes: List[Node] = []
         self.leaves: Dict[Any, int] = {}  # leaf value -> position
-        self.leaf_slots: List[tuple] = []  # (entry slot, position) of each leaf, in order
+        self.variable_slots: List[tuple] = []  # (entry slot, value) of each variable leaf
         self.open: set = set()
         self.clean = True
         self.owner = threading.get_ident()  # only this thread appends, and reads it off
@@ -58,7 +60,7 @@ class Tape:
     def retire(self) -> None:
         """Stop describing a graph: the fallback (a walk from the heads) takes over."""
         self.clean = False
-        self.values, self.entries, self.nodes, self.leaf_slots = [], [], [], []
+        self.values, self.entries, self.nodes, self.variable_slots = [], [], [], []
         self.leaves = {}
         self.open = set()
 
@@ -99,8 +101,11 @@ def tape_node(tape: Tape, node: Node, in_values: Sequence[Any],
             if p is None:  # first used here
                 p = tape.leaves[v] = len(values)
                 values.append(v)
-                tape.leaf_slots.append((len(tape.entries), p))
-                tape.entries.append(None)
+                if type(v) is TracedValue:  # a constant: its entry is final
+                    tape.entries.append((v.type, None))
+                else:  # a variable: see Tape
+                    tape.variable_slots.append((len(tape.entries), v))
+                    tape.entries.append(None)
         else:  # computed off this tape
             tape.retire()
             _off_tape(node)
