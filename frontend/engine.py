@@ -329,8 +329,9 @@ def run_backward(heads, head_grads, variables, retain_graph: bool, create_graph:
                  train_mode: bool, pipeline=None):
     """See `_run_backward`; the cyclic collector is paused meanwhile (the recorded graph
     is walked and freed here, see `_tape.PAUSE_GC_WHILE_RECORDING`), unless an open
-    `record()` scope already paused it."""
-    if _gc_state["paused"]:
+    `record()` scope already paused it, or the heads' graph is a small tape (read off,
+    not walked: there is nothing for a collection to slow down)."""
+    if _gc_state["paused"] or _small_tape(heads):
         return _run_backward(heads, head_grads, variables, retain_graph, create_graph,
                              train_mode, pipeline)
     pause_gc()
@@ -339,6 +340,15 @@ def run_backward(heads, head_grads, variables, retain_graph: bool, create_graph:
                              train_mode, pipeline)
     finally:
         resume_gc()
+
+
+SMALL_TAPE = 1 << 12  # values
+
+
+def _small_tape(heads) -> bool:
+    value = getattr(heads[0], "_value", None) if heads else None
+    tape = getattr(value, "tape", None)
+    return tape is not None and tape.clean and len(tape.values) < SMALL_TAPE
 
 
 def _run_backward(heads, head_grads, variables, retain_graph: bool, create_graph: bool,

@@ -263,3 +263,33 @@ def test_large_training_loop_memory_figure(capsys):
         print("\nmemory: 784-512-512-10 MLP, batch 128, 2000 steps: RSS %.1f MiB after "
               "warm-up, %.1f MiB at the end (%+.1f MiB)" % (start, end, end - start))
     assert end - start < 8.0
+
+
+def test_backward_pauses_the_collector_only_for_graphs_that_are_not_small_tapes():
+    """The cyclic collector is paused during a backward that walks or frees a large
+    graph; a small graph read off its tape does not need it (saves two locked calls)."""
+    if not gc.isenabled():
+        pytest.skip("the collector is disabled in this process")
+    from tapegraph import engine
+    seen = []
+
+    class Probe(mx.autograd.Function):
+        def forward(self, x):
+            return x * 1
+
+        def backward(self, dy):
+            seen.append(gc.isenabled())
+            return dy
+
+    x = mx.nd.array([1.0, 2.0])
+    x.attach_grad()
+    for length in (1, engine.SMALL_TAPE):
+        with mx.autograd.record():
+            y = x
+            for _ in range(length):
+                y = y * 1.0
+            s = Probe()(y).sum()
+        s.backward()
+        np.testing.assert_array_equal(x.grad.asnumpy(), [1.0, 1.0])
+    assert seen == [True, False]
+    assert gc.isenabled()
