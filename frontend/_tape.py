@@ -137,18 +137,28 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
         arr._value = None
         return arr
     # Record: one node, its output value, and leaf values for untraced inputs.
-    out = _new_traced(TracedValue)
-    out.type = t
-    out.hint = out.recipe = None
-    out.data = r
-    out.seq = next(_SEQUENCE)
     in_values = []
     for a, it in zip(inputs, in_types):
         v = a._value
         if v is None:
             v = TracedValue(it, None, a._data)
         in_values.append(v)
-    in_values = tuple(in_values)
+    _record1(opdef, tuple(in_values), t, r, attrs, key, arr)
+    return arr
+
+
+_new_traced = _new_node = object.__new__  # then set every slot: faster than __init__
+
+
+def _record1(opdef: OpDef, in_values: tuple, t: TensorType, r: np.ndarray,
+             attrs: Dict[str, Any], key, arr) -> None:
+    """Record the node of a single-output call on `in_values` (its result `r`, of type
+    `t`, wrapped in `arr`) and tape it (`key`: the inference key, None if unhashable)."""
+    out = _new_traced(TracedValue)
+    out.type = t
+    out.hint = out.recipe = None
+    out.data = r
+    out.seq = next(_SEQUENCE)
     node = _new_node(Node)
     node.op = opdef.name
     node.inputs = in_values
@@ -167,10 +177,6 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
         out.tape = None
     if _gc_state["paused"]:
         _count_recorded(r.nbytes)
-    return arr
-
-
-_new_traced = _new_node = object.__new__  # then set every slot: faster than __init__
 
 
 def _failed(opdef: OpDef, datas, e: Exception) -> MXNetError:
@@ -298,29 +304,7 @@ def _invoke2(opdef: OpDef, a0, a1, v0, t0: TensorType, attrs: Dict[str, Any],
         v0 = TracedValue(t0, None, d0)
     if v1 is None:
         v1 = TracedValue(t1, None, d1)
-    out = _new_traced(TracedValue)
-    out.type = t
-    out.hint = out.recipe = None
-    out.data = r
-    out.seq = next(_SEQUENCE)
-    node = _new_node(Node)
-    node.op = opdef.name
-    node.inputs = in_values = (v0, v1)
-    node.outputs = (out,)
-    node.attrs = attrs
-    node.region = node.meta = None
-    out.node = node
-    arr._value = out
-    ref = STATE.tape
-    tape = ref() if ref is not None else None
-    if tape is None:
-        tape = current_tape()
-    if tape.clean:
-        tape_node(tape, node, in_values, key[2] if key is not None and attrs else None)
-    else:
-        out.tape = None
-    if _gc_state["paused"]:
-        _count_recorded(r.nbytes)
+    _record1(opdef, (v0, v1), t, r, attrs, key, arr)
     return arr
 
 
