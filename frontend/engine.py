@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .ir import Graph, Node, TensorType, Value
+from .ir import Graph, Node, Value
 from .ir.errors import ExecutionError, MXNetError
 from . import passes as _passes_pkg  # noqa: F401  (tapegraph.passes)
 from .passes import PassManager, grad as grad_pass, residualize
@@ -20,9 +20,9 @@ from .runtime import PLAN_CACHE, Plan
 from .tape import STATE
 from .values import TracedValue, VariableValue
 from .gc_pause import _gc_state, pause_gc, resume_gc
-from .lazy import materialize, phase, shape_dtype
+from .lazy import phase, shape_dtype
 from .collect import Collected, collect
-from .replay import RegionRecorder, Replay
+from .replay import RegionRecorder, Replay, record_gradients as _record
 from .base import NOT_IN_GRAPH
 
 FREED_GRAPH = ("The graph that computed head %d was freed by an earlier backward: pass "
@@ -443,63 +443,3 @@ def _run_plan(plan, inputs, into=None):
         if cause is not None and getattr(cause, "_tg_user_code", False):
             raise cause from None
         raise
-
-
-def _record(compiled: Compiled, col: Collected, heads, head_grads, head_data) -> List[Any]:
-    """Run the backward graph and record it (one `_grad_region` node, or op by op when it
-    calls user code); returns the gradient NDArrays."""
-    recorder = compiled.plan
-    if type(recorder) is not RegionRecorder:
-        return _replay(compiled, col, heads, head_grads)
-    values = col.values
-    if not head_grads:  # every input is a recorded value (the common case)
-        in_values = [values[i] for _, i in compiled.sources]
-        datas = [v.data for v in in_values]
-        for data in datas:
-            if data is None:  # pending (tapegraph.lazy): the general path computes it
-                break
-        else:
-            return recorder(in_values, datas, type(heads[0]))
-    in_values, datas = [], []
-    for kind, i in compiled.sources:
-        if kind == "v":
-            value = values[i]
-            data = value.data
-            if data is None:
-                data = materialize(value)
-        else:
-            data = head_data[i]
-            value = getattr(head_grads[i], "_value", None)
-            if value is None or value.data is not data:  # not recorded, or converted
-                value = TracedValue(TensorType.get(data.shape, data.dtype), None, data)
-        in_values.append(value)
-        datas.append(data)
-    try:
-        return recorder(in_values, datas, type(heads[0]))
-    except ExecutionError as e:
-        cause = e.__cause__
-        if cause is not None and getattr(cause, "_tg_user_code", False):
-            raise cause from None
-        raise
-
-
-def _replay(compiled: Compiled, col: Collected, heads, head_grads) -> List[Any]:
-    """Run the backward graph with recording on, so it is traced operator by operator
-    (see tapegraph.replay: the nodes `invoke` would record, without per-op inference)."""
-    cls = type(heads[0])
-    inputs = []
-    for kind, i in compiled.sources:
-        if kind == "h":
-            inputs.append(head_grads[i])
-        else:
-            value = col.values[i]
-            arr = cls._wrap(value.data if value.data is not None else materialize(value))
-            arr._value = value
-            inputs.append(arr)
-    replay = compiled.plan
-    previous = STATE.recording
-    STATE.recording = True
-    try:
-        return replay(inputs, cls)
-    finally:
-        STATE.recording = previous

@@ -1,4 +1,5 @@
-"""Recording a compiled backward graph (`create_graph=True`) without going through `invoke`.
+"""Recording a compiled backward graph (`create_graph=True`) without going through `invoke`:
+`record_gradients` (called by the engine) picks one of the two recorders below.
 
 `RegionRecorder` (the default) runs the backward graph's compiled plan once and records
 ONE `_grad_region` node holding that graph as its region (see
@@ -20,11 +21,13 @@ from typing import Any, Dict, List, Sequence
 
 import numpy as np
 
-from .ir import Graph, Node, get_op
+from .ir import Graph, Node, TensorType, get_op
+from .ir.errors import ExecutionError
+from .lazy import materialize
 from .passes.grad_region import GRAD_REGION
 from .values import _SEQUENCE, TracedValue
 from .gc_pause import _count_recorded, _gc_state
-from .tape import current_tape, tape_node
+from .tape import STATE, current_tape, tape_node
 
 _NO_ATTRS: Dict[str, Any] = {}
 _new = object.__new__
@@ -203,3 +206,64 @@ class Replay:
 def _type_of(data: np.ndarray):
     from .ir import TensorType
     return TensorType.get(data.shape, data.dtype)
+
+
+def record_gradients(compiled: Any, col: Any, heads, head_grads, head_data) -> List[Any]:
+    """Run the backward `compiled` for `autograd.grad(create_graph=True)` and record it
+    (one `_grad_region` node, or op by op when it calls user code) on the values of the
+    collected graph `col`; returns the gradient NDArrays."""
+    recorder = compiled.plan
+    if type(recorder) is not RegionRecorder:
+        return replay_gradients(compiled, col, heads, head_grads)
+    values = col.values
+    if not head_grads:  # every input is a recorded value (the common case)
+        in_values = [values[i] for _, i in compiled.sources]
+        datas = [v.data for v in in_values]
+        for data in datas:
+            if data is None:  # pending (tapegraph.lazy): the general path computes it
+                break
+        else:
+            return recorder(in_values, datas, type(heads[0]))
+    in_values, datas = [], []
+    for kind, i in compiled.sources:
+        if kind == "v":
+            value = values[i]
+            data = value.data
+            if data is None:
+                data = materialize(value)
+        else:
+            data = head_data[i]
+            value = getattr(head_grads[i], "_value", None)
+            if value is None or value.data is not data:  # not recorded, or converted
+                value = TracedValue(TensorType.get(data.shape, data.dtype), None, data)
+        in_values.append(value)
+        datas.append(data)
+    try:
+        return recorder(in_values, datas, type(heads[0]))
+    except ExecutionError as e:
+        cause = e.__cause__
+        if cause is not None and getattr(cause, "_tg_user_code", False):
+            raise cause from None
+        raise
+
+
+def replay_gradients(compiled: Any, col: Any, heads, head_grads) -> List[Any]:
+    """Run the backward graph with recording on, so it is traced operator by operator
+    (the nodes `invoke` would record, without per-op inference: see `Replay`)."""
+    cls = type(heads[0])
+    inputs = []
+    for kind, i in compiled.sources:
+        if kind == "h":
+            inputs.append(head_grads[i])
+        else:
+            value = col.values[i]
+            arr = cls._wrap(value.data if value.data is not None else materialize(value))
+            arr._value = value
+            inputs.append(arr)
+    replay = compiled.plan
+    previous = STATE.recording
+    STATE.recording = True
+    try:
+        return replay(inputs, cls)
+    finally:
+        STATE.recording = previous
