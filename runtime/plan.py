@@ -21,9 +21,9 @@ from ..ir.printer import Namer
 
 Step = Tuple[Callable, Tuple[int, ...], Tuple[int, ...], Tuple[int, ...], int, Optional[tuple]]
 
-# A donated buffer is written in place only if nothing but the plan holds it: the
-# environment list, the argument list, a local name and getrefcount's own argument.
-_OWN_REFS = 4
+# A donated buffer is written in place only if nothing but the plan holds it. The count
+# `getrefcount` then gives is measured, not assumed (`_interpreter_refs`, `_local_refs`):
+# CPython versions differ in which references they count.
 # In generated code a slot is a local variable; the count it gives when nothing else
 # holds the array is measured once (`_local_refs`; CPython versions differ).
 _CANDIDATE = "%s if getrefcount(%s) <= OWN_REFS else None"
@@ -286,7 +286,8 @@ class Plan:
             if pos is not None:
                 cand = env[ins[pos]]
                 if (type(cand) is np.ndarray and cand.flags.owndata and cand.flags.writeable
-                        and cand.flags.c_contiguous and sys.getrefcount(cand) <= _OWN_REFS):
+                        and cand.flags.c_contiguous
+                        and sys.getrefcount(cand) <= _interpreter_refs()):
                     a = cand
                     reused += 1
             if a is None:
@@ -383,6 +384,26 @@ def _donor(types: List, hits: List[int]) -> Callable:
                 out.append(np.empty(t.shape, t.dtype))
         return out
     return buffers
+
+
+def _refs_seen(env: List, ins, args) -> int:
+    """What `Plan._buffers` sees for `env[ins[0]]`, an array held by `env` and `args`
+    (the interpreter's slot list and the step's argument list): same access, same count."""
+    cand = env[ins[0]]
+    return sys.getrefcount(cand)
+
+
+@functools.lru_cache(maxsize=None)
+def _interpreter_refs() -> int:
+    """The count `Plan._buffers` sees for a buffer only the interpreter holds; 0 (never
+    write in place) unless one more holder is then seen."""
+    env = [np.ndarray(1)]
+    args = [env[0]]
+    own = _refs_seen(env, (0,), args)
+    held = env[0]  # a user's reference
+    seen = _refs_seen(env, (0,), args)
+    del held
+    return own if seen > own else 0
 
 
 @functools.lru_cache(maxsize=None)

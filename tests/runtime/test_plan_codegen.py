@@ -379,3 +379,15 @@ def test_a_products_direct_form_computes_what_its_kernel_does(shapes, ta, tb):
     assert direct_kernel(product) is not product  # (all of these are plain products)
     np.testing.assert_array_equal(direct_kernel(product)(a, b), expected)
     np.testing.assert_allclose(expected, np.dot(a.T if ta else a, b.T if tb else b), rtol=1e-6)
+
+
+def test_the_interpreters_reference_threshold_is_measured_and_tells_a_held_buffer():
+    from tapegraph.runtime.plan import _interpreter_refs, _refs_seen
+    own = _interpreter_refs()
+    assert own > 0  # this CPython lets the interpreter write in place
+    env = [np.ones(3)]
+    args = [env[0]]
+    assert _refs_seen(env, (0,), args) == own
+    user = env[0]
+    assert _refs_seen(env, (0,), args) > own  # a user's reference forbids the reuse
+    del user
