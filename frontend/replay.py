@@ -22,7 +22,6 @@ from typing import Any, Dict, List, Sequence
 import numpy as np
 
 from .ir import Graph, Node, TensorType, get_op
-from .ir.errors import ExecutionError
 from .lazy import materialize
 from .passes.grad_region import GRAD_REGION
 from .values import _SEQUENCE, TracedValue
@@ -238,13 +237,7 @@ def record_gradients(compiled: Any, col: Any, heads, head_grads, head_data) -> L
                 value = TracedValue(TensorType.get(data.shape, data.dtype), None, data)
         in_values.append(value)
         datas.append(data)
-    try:
-        return recorder(in_values, datas, type(heads[0]))
-    except ExecutionError as e:
-        cause = e.__cause__
-        if cause is not None and getattr(cause, "_tg_user_code", False):
-            raise cause from None
-        raise
+    return recorder(in_values, datas, type(heads[0]))  # (no user code: see Replay)
 
 
 def replay_gradients(compiled: Any, col: Any, heads, head_grads) -> List[Any]:

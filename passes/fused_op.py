@@ -9,14 +9,21 @@ from ..ir import REGISTRY, Graph, Node, OpDef, ShapeError, Value, is_float
 from ..ir.errors import MXNetError
 
 
-def _kernel(*arrays, **attrs):
-    raise MXNetError("a fused node runs through tapegraph.runtime (its region is compiled "
-                     "by runtime.fusion); it has no stand-alone kernel")
+def region_operator(name: str, compiled: str, made_by: str, doc: str) -> OpDef:
+    """Register an operator holding a region (`fused`, `_grad_region`): it has no kernel
+    nor shape rule of its own (the runtime compiles its region, `compiled` says how; its
+    types are the region's; `made_by` says what creates such nodes) and its gradient
+    rule is `region_vjp`."""
+    def kernel(*arrays, **attrs):
+        raise MXNetError("a %s node runs through tapegraph.runtime (its region is compiled "
+                         "%s); it has no stand-alone kernel" % (name, compiled))
 
+    def infer(ins, attrs):
+        raise ShapeError("%s: the output types of a %s node are those of its region; %s, "
+                         "not by Builder.op" % (name, name, made_by))
 
-def _infer(ins, attrs):
-    raise ShapeError("fused: the output types of a fused node are those of its region; "
-                     "fused nodes are built by the fuse pass, not by Builder.op")
+    return REGISTRY.add(OpDef(name, kernel, infer, num_inputs=None, num_outputs=None,
+                              vjp=region_vjp, doc=doc))
 
 
 def region_vjp(b, node: Node, cts: List[Optional[Value]]) -> List[Optional[Value]]:
@@ -61,8 +68,8 @@ def region_vjp(b, node: Node, cts: List[Optional[Value]]) -> List[Optional[Value
     return result
 
 
-FUSED = REGISTRY.add(OpDef("fused", _kernel, _infer, num_inputs=None, num_outputs=None,
-                           vjp=region_vjp, doc="A group of element-wise operators (see `region`)."))
+FUSED = region_operator("fused", "by runtime.fusion", "fused nodes are built by the fuse pass",
+                        "A group of element-wise operators (see `region`).")
 
 
 def region_of(node: Node) -> Graph:

@@ -15,24 +15,10 @@ operator-level graph (`get_symbol`, exports, pictures).
 """
 from __future__ import annotations
 
-from ..ir import REGISTRY, OpDef, ShapeError
-from ..ir.errors import MXNetError
-from .fused_op import region_vjp
+from .fused_op import region_operator
 
 GRAD_REGION = "_grad_region"
 
-
-def _kernel(*arrays, **attrs):
-    raise MXNetError("a _grad_region node runs through tapegraph.runtime (its region is "
-                     "compiled to a plan); it has no stand-alone kernel")
-
-
-def _infer(ins, attrs):
-    raise ShapeError("_grad_region: the output types are those of its region; these nodes "
-                     "are recorded by autograd.grad(create_graph=True), not by Builder.op")
-
-
-GRAD_REGION_OP = REGISTRY.add(OpDef(
-    GRAD_REGION, _kernel, _infer, num_inputs=None, num_outputs=None, vjp=region_vjp,
-    doc="A gradient computation recorded by autograd.grad(create_graph=True) "
-        "(see `region`)."))
+GRAD_REGION_OP = region_operator(
+    GRAD_REGION, "to a plan", "these nodes are recorded by autograd.grad(create_graph=True)",
+    "A gradient computation recorded by autograd.grad(create_graph=True) (see `region`).")

@@ -52,8 +52,7 @@ class MatrixProduct:
         # generated plan code calls `direct` instead (see `direct_kernel`).
         self.direct = None
         if 0 < a.ndim <= 2 and 0 < b.ndim <= 2 and a.ndim + b.ndim > 2:
-            self.direct = (np.dot if not (ta or tb) else
-                           _transposed_dot(ta and a.ndim == 2, tb and b.ndim == 2))
+            self.direct = _transposed_dot(ta and a.ndim == 2, tb and b.ndim == 2)
 
     def __call__(self, a: np.ndarray, b: np.ndarray, out=None, add=None) -> np.ndarray:
         buf = out[0] if out is not None else None
@@ -72,6 +71,7 @@ LOWERINGS["dot"] = MatrixProduct
 
 
 def _transposed_dot(ta: bool, tb: bool) -> Callable:
+    """np.dot of the operands transposed as flagged (np.dot itself when neither is)."""
     if ta and tb:
         return lambda a, b: np.dot(a.T, b.T)
     if ta:
@@ -217,19 +217,18 @@ class Plan:
                       ) -> List[Callable]:
         """The kernels of `_into_steps` for the generated function, bound as in
         `_steps_into`."""
-        dest = {s: a for s, a in zip(self.output_slots, into) if a is not None}
-        adding = {s for s, flag in zip(self.output_slots, add) if flag and s in dest}
+        dest, adding = self._destinations(into, add)
         kernels = []
         for j in self._into_steps:
             fn, ins, outs = self.steps[j][:3]
-            if any(s in dest for s in outs):
-                fn = functools.partial(fn, out=[dest.get(s) for s in outs])
-                if any(s in adding for s in outs):
-                    fn = functools.partial(fn, add=[s in adding for s in outs])
-            else:
-                fn = direct_kernel(fn)
-            kernels.append(fn)
+            kernels.append(_bound_into(fn, outs, dest, adding) or direct_kernel(fn))
         return kernels
+
+    def _destinations(self, into: Sequence[Optional[np.ndarray]], add: Sequence[bool]):
+        """`(slot -> array to write into, slots whose array is added to)` for `run`."""
+        dest = {s: a for s, a in zip(self.output_slots, into) if a is not None}
+        adding = {s for s, flag in zip(self.output_slots, add) if flag and s in dest}
+        return dest, adding
 
     def _interpret(self, inputs: Sequence[np.ndarray],
                    into: Optional[Sequence[Optional[np.ndarray]]] = None,
@@ -264,16 +263,13 @@ class Plan:
     def _steps_into(self, into: Sequence[Optional[np.ndarray]], add: Sequence[bool]
                     ) -> List[Step]:
         """`steps`, with the kernels computing an output given in `into` bound to it."""
-        dest = {s: a for s, a in zip(self.output_slots, into) if a is not None}
-        adding = {s for s, flag in zip(self.output_slots, add) if flag and s in dest}
+        dest, adding = self._destinations(into, add)
         steps = list(self.steps)
         for j, (fn, ins, outs, frees, k, donate) in enumerate(steps):
-            if donate is None and getattr(fn, "takes_out", False) and any(
-                    s in dest for s in outs):
-                bound = functools.partial(fn, out=[dest.get(s) for s in outs])
-                if any(s in adding for s in outs):
-                    bound = functools.partial(bound, add=[s in adding for s in outs])
-                steps[j] = (bound, ins, outs, frees, k, donate)
+            if donate is None and getattr(fn, "takes_out", False):
+                bound = _bound_into(fn, outs, dest, adding)
+                if bound is not None:
+                    steps[j] = (bound, ins, outs, frees, k, donate)
         return steps
 
     def _buffers(self, env: List, ins, outs, donate, args) -> Optional[list]:
@@ -299,6 +295,17 @@ class Plan:
 
     def _error(self, k: int, e: Exception) -> ExecutionError:
         return _node_error(self.graph, k, e)
+
+
+def _bound_into(fn: Callable, outs, dest: Dict[int, np.ndarray], adding) -> Optional[Callable]:
+    """Kernel `fn` (taking `out=`, `add=`) bound to write, or add, the outputs `dest` gives
+    an array for; None when it computes none of them."""
+    if not any(s in dest for s in outs):
+        return None
+    fn = functools.partial(fn, out=[dest.get(s) for s in outs])
+    if any(s in adding for s in outs):
+        fn = functools.partial(fn, add=[s in adding for s in outs])
+    return fn
 
 
 def _node_error(graph: Graph, k: int, e: Exception) -> ExecutionError:

@@ -136,9 +136,8 @@ def dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kw):
     if not kw and out is None and isinstance(lhs, NDArray) and isinstance(rhs, NDArray):
         return invoke(_DOT, (lhs, rhs), _DOT_ATTRS[bool(transpose_a), bool(transpose_b)])
     reject_unknown_kwargs("dot", kw, ("transpose_a", "transpose_b"))
-    return _finish(invoke(get_op("dot"), _as_inputs([lhs, rhs]),
-                          {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b)}),
-                   out)
+    return _finish(invoke(_DOT, _as_inputs([lhs, rhs]),
+                          _DOT_ATTRS[bool(transpose_a), bool(transpose_b)]), out)
 
 
 def broadcast_to(data, shape, out=None, **kw):
