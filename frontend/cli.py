@@ -7,6 +7,9 @@
     tapegraph opt FILE --passes LIST [--print-ir-after-all] [--verify] [-o OUT]
     tapegraph trace SCRIPT.py [--out DIR] [-- ARGS]   run an MXNet script on tapegraph and
                                                write every graph it differentiates
+    tapegraph explore SCRIPT.py|FILE [--passes P] [-o OUT.html] [--serve] [-- ARGS]
+                                               one HTML page stepping through the forward
+                                               graph, its gradient and every pass
 
 FILE is MXNet symbol JSON (`*-symbol.json`) or tapegraph IR text. Messages go to stderr,
 results to stdout or `-o`; errors are one line and exit with status 1.
@@ -181,6 +184,11 @@ def cmd_trace(args) -> int:
     return trace(args.script, out, script_args)
 
 
+def cmd_explore(args) -> int:
+    from .cli_explore import explore_command
+    return explore_command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tapegraph", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -216,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="tapegraph-trace", help="folder for the graphs")
     p.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script")
     p.set_defaults(run=cmd_trace)
+    from .cli_explore import add_parser as add_explore
+    add_explore(sub).set_defaults(run=cmd_explore)
     return parser
 
 
