@@ -124,6 +124,8 @@ UNARY = [
     S("round", [frac(3, 4)], np.round), S("trunc", [frac(3, 4)], np.trunc),
     S("fix", [frac(3, 4)], np.fix), S("rint", [frac(3, 4)], np.rint),
     S("zeros_like", [x(3, 4)], np.zeros_like), S("ones_like", [x(3, 4)], np.ones_like),
+    S("_full", [], lambda: np.full((2, 3), -0.25), shape=(2, 3), value=-0.25,
+      dtype="float64"),
     S("BlockGrad", [x(3, 4)], np.copy, stop_gradient=True),
     S("cbrt", [pos(3, 4)], np.cbrt), S("rcbrt", [pos(3, 4)], lambda v: v ** (-1 / 3)),
     S("reciprocal", [pos(3, 4)], lambda v: 1 / v), S("tan", [x(3, 4)], np.tan),
@@ -313,6 +315,11 @@ NN = [
     S("InstanceNorm", [x(2, 3, 2, 2), pos(3), x(3)],
       lambda v, g, b: (v - v.mean((2, 3), keepdims=True)) / np.sqrt(
           v.var((2, 3), keepdims=True) + 1e-3) * g.reshape(1, 3, 1, 1) + b.reshape(1, 3, 1, 1)),
+    S("GroupNorm", [x(2, 4, 3), pos(2), x(2)],
+      lambda v, g, b: (((v.reshape(2, 2, -1) - v.reshape(2, 2, -1).mean(-1, keepdims=True))
+                        / np.sqrt(v.reshape(2, 2, -1).var(-1, keepdims=True) + 1e-3)
+                        * g.reshape(1, 2, 1) + b.reshape(1, 2, 1)).reshape(2, 4, 3)),
+      num_groups=2, eps=1e-3),
     S("L2Normalization", [x(2, 3, 2)],
       lambda v: v / np.sqrt((v * v).sum((1, 2), keepdims=True) + 1e-10)),
     S("L2Normalization", [x(2, 3, 2, 2)],
