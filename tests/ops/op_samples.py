@@ -124,6 +124,8 @@ UNARY = [
     S("round", [frac(3, 4)], np.round), S("trunc", [frac(3, 4)], np.trunc),
     S("fix", [frac(3, 4)], np.fix), S("rint", [frac(3, 4)], np.rint),
     S("zeros_like", [x(3, 4)], np.zeros_like), S("ones_like", [x(3, 4)], np.ones_like),
+    S("_full", [], lambda: np.full((2, 3), -0.25), shape=(2, 3), value=-0.25,
+      dtype="float64"),
     S("BlockGrad", [x(3, 4)], np.copy, stop_gradient=True),
     S("cbrt", [pos(3, 4)], np.cbrt), S("rcbrt", [pos(3, 4)], lambda v: v ** (-1 / 3)),
     S("reciprocal", [pos(3, 4)], lambda v: 1 / v), S("tan", [x(3, 4)], np.tan),
