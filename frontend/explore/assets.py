@@ -65,7 +65,7 @@ SCRIPT = r"""
     }
     var b = el("button", "step");
     b.type = "button";
-    b.id = "step-" + i;
+    b.id = "tg-step-" + i;
     b.dataset.index = i;
     b.appendChild(el("span", "name", (i + 1) + ". " + s.title));
     b.appendChild(el("span", "meta", s.nodes + " nodes" + (s.seconds !== null ?

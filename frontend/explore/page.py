@@ -101,9 +101,14 @@ def step_data(exp: Exploration, index: int, pictures: bool = True) -> Dict[str, 
         "added": len(step.diff.added), "removed": len(step.diff.removed),
         "changed": len(step.diff.changed),
         "rows": [[r.status, r.node, r.text] for r in step.rows],
-        "info": info, "links": [[t, i] for t, i in step.links],
+        "info": info, "links": [[t, i] for t, i in _program_links(exp, step)],
         "svg": step_svg(step, names, statuses, value_ids) if pictures else None,
     }
+
+
+def _program_links(exp: Exploration, step: Step):
+    """A higher-order program's links (found on its forward step) apply to all its steps."""
+    return [link for s in exp.steps if s.program == step.program for link in s.links]
 
 
 def _walk(step: Step):
