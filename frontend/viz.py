@@ -5,6 +5,8 @@
   input up to its consumer) and returns a `graphviz.Digraph`; generic operators show
   their operator as well as their name, and backward nodes are told apart. A symbol
   holding backward or fused nodes is drawn with `plot_graph` (MXNet crashes there).
+  Only the IR's nodes are drawn (not the helper nodes an export adds, nor inputs no
+  output depends on), and a box is widened where its label would not fit.
 - `plot_graph(symbol_or_graph, ...)` is the forward/backward view of the IR: forward and
   backward operators in two colour families, inputs and gradients marked, dotted links
   from each backward node to its forward node, shapes on every edge, fused groups as
