@@ -10,6 +10,8 @@ from .residualize import residualize
 from .cse import cse
 from .fold import fold
 from .simplify import simplify
+from .prune_inputs import prune_inputs
+from .patterns import Pat, RuleSet, rewrite
 from .fused_op import FUSED
 from .grad_region import GRAD_REGION_OP
 from .inline import inline
@@ -17,7 +19,7 @@ from .fuse import full_reduction, fuse, fusible, scalar_reshape
 from .plan_memory import MemoryPlan, plan_memory
 
 __all__ = ["FUSED", "GRAD_REGION_OP", "MemoryPlan", "PASSES", "PassError", "PassManager",
-           "PassRecord", "cse", "dce", "fold", "full_reduction", "fuse", "fusible", "get_pass",
+           "Pat", "PassRecord", "RuleSet", "cse", "dce", "fold", "full_reduction", "fuse", "fusible", "get_pass",
            "grad", "inline",
-           "non_differentiable_error", "parse_pipeline", "plan_memory", "register_pass",
-           "residualize", "run_passes", "scalar_reshape", "simplify"]
+           "non_differentiable_error", "parse_pipeline", "plan_memory", "prune_inputs", "register_pass",
+           "residualize", "rewrite", "run_passes", "scalar_reshape", "simplify"]

@@ -1,33 +1,144 @@
-"""Algebraic simplification: identities that remove work without changing any result."""
+"""Algebraic simplification: identities that remove work, as a table of rewrite rules."""
 from __future__ import annotations
 
-from typing import Dict, Optional, Tuple
+import math
+from typing import Optional, Tuple
+
+import numpy as np
 
 from ..ir import Graph, Node, Value
 from ..ir.ops.reduce import reduce_axes
-from .constants import uniform_value
+from ..ir.types import is_float
 from .manager import register_pass
-from .rewrite import Rewriter
+from .patterns import C, Match, Pat, RuleSet, X, rewrite
 
 _NEUTRAL_SCALAR = {"_mul_scalar": 1.0, "_div_scalar": 1.0, "_plus_scalar": 0.0,
                    "_minus_scalar": 0.0, "_power_scalar": 1.0}
+
+RULES = RuleSet("simplify")
+"""The rules `simplify` applies, in order. Add one with
+`RULES.add(Pat("negative", Pat("negative", X)), lambda m: m.x)`."""
 
 
 def _perm(ndim: int, axes) -> Tuple[int, ...]:
     return tuple(int(a) % ndim for a in axes) if axes else tuple(range(ndim))[::-1]
 
 
+def _exact_product(m: Match, a: float, b: float) -> Optional[float]:
+    """a*b when (x*a)*b == x*(a*b) for every x (one factor a power of two, the product
+    finite and representable in the output dtype), else None."""
+    dtype = m.out.type.dtype
+    if not is_float(dtype) or not (_power_of_two(a) or _power_of_two(b)):
+        return None
+    with np.errstate(all="ignore"):
+        product = np.asarray(a, dtype) * np.asarray(b, dtype)
+    if not np.isfinite(product) or float(product) != a * b:
+        return None
+    return float(product)
+
+
+def _power_of_two(k: float) -> bool:
+    if k == 0.0 or not math.isfinite(k):
+        return False
+    return math.frexp(abs(k))[0] == 0.5
+
+
+def _scale(m: Match, x: Value, k: float):
+    return m.x if k == 1.0 and x.type is m.out.type else m.node("_mul_scalar", x, scalar=k)
+
+
+# x * 1, x / 1, x + 0, x - 0, x ** 1 (scalar forms)
+RULES.add(Pat(tuple(_NEUTRAL_SCALAR), X, scalar="k"),
+          lambda m: m.x if (float(m.k) == _NEUTRAL_SCALAR[m.root.op]
+                            and m.x.type is m.out.type) else None, "neutral scalar")
+# products, sums and differences with a uniform constant
+RULES.add(Pat("elemwise_mul", X, C), lambda m: m.x if m.c == 1.0 else
+          m.node("_mul_scalar", m.x, scalar=m.c), "x * c")
+RULES.add(Pat("elemwise_mul", C, X), lambda m: m.x if m.c == 1.0 else
+          m.node("_mul_scalar", m.x, scalar=m.c), "c * x")
+RULES.add(Pat("elemwise_add", X, C), lambda m: m.x if m.c == 0.0 else
+          m.node("_plus_scalar", m.x, scalar=m.c), "x + c")
+RULES.add(Pat("elemwise_add", C, X), lambda m: m.x if m.c == 0.0 else
+          m.node("_plus_scalar", m.x, scalar=m.c), "c + x")
+RULES.add(Pat("elemwise_sub", X, C), lambda m: m.x if m.c == 0.0 else
+          m.node("_minus_scalar", m.x, scalar=m.c), "x - c")
+RULES.add(Pat("elemwise_sub", C, X), lambda m: m.node("negative", m.x) if m.c == 0.0 else
+          m.node("_rminus_scalar", m.x, scalar=m.c), "c - x")
+# division by a constant: a scalar division, a multiplication where that is exact
+RULES.add(Pat("elemwise_div", X, C), lambda m: m.x if m.c == 1.0 else
+          m.node("_div_scalar", m.x, scalar=m.c), "x / c")
+RULES.add(Pat("_div_scalar", X, scalar="k"),
+          lambda m: m.node("_mul_scalar", m.x, scalar=1.0 / m.k)
+          if _power_of_two(m.k) and _exact_product(m, 1.0, 1.0 / m.k) is not None
+          else None, "x / 2^k")
+# scalar chains: (x * a) * b -> x * (a*b), negations folded into the factor
+RULES.add(Pat("_mul_scalar", Pat("_mul_scalar", X, scalar="a"), scalar="b"),
+          lambda m: (lambda k: None if k is None else _scale(m, m.x, k))(
+              _exact_product(m, m.a, m.b)), "(x * a) * b")
+RULES.add(Pat("_mul_scalar", Pat("negative", X), scalar="a"),
+          lambda m: _scale(m, m.x, -m.a), "(-x) * a")
+RULES.add(Pat("negative", Pat("_mul_scalar", X, scalar="a")),
+          lambda m: _scale(m, m.x, -m.a), "-(x * a)")
+RULES.add(Pat("negative", Pat("negative", X)), lambda m: m.x, "--x")
+RULES.add(Pat("_copy", X), lambda m: m.x, "copy")
+# shape operators
+RULES.add(Pat(("Reshape", "broadcast_to"), X),
+          lambda m: m.x if m.x.type is m.out.type else None, "reshape to own type")
+RULES.add(Pat("Reshape", Pat("Reshape", X)),
+          lambda m: m.x if m.x.type is m.out.type else
+          m.node("Reshape", m.x, shape=m.out.type.shape, reverse=False), "reshape of reshape")
+
+
+def _transposes(m: Match):
+    ndim = m.x.type.ndim
+    first, second = _perm(ndim, m.inner), _perm(ndim, m.outer)
+    composed = tuple(first[i] for i in second)
+    if composed == tuple(range(ndim)):
+        return m.x
+    return m.node("transpose", m.x, axes=composed)
+
+
+RULES.add(Pat("transpose", Pat("transpose", X, axes="inner"), axes="outer"), _transposes,
+          "transpose of transpose")
+
+
+def _reduce_size_one(m: Match):
+    shape = m.x.type.shape
+    if not all(shape[a] == 1 for a in reduce_axes(shape, m.root.attrs, m.root.op)):
+        return None
+    if m.x.type is m.out.type:
+        return m.x
+    return m.node("Reshape", m.x, shape=m.out.type.shape, reverse=False)
+
+
+def _sum_of_broadcast(m: Match):
+    src, shape = m.x, m.b.type.shape
+    axes = reduce_axes(shape, m.root.attrs, "sum")
+    if src.type is not m.out.type or len(src.type.shape) != len(shape) or not all(
+            (src.type.shape[i] == 1) == (i in axes) or shape[i] == 1
+            for i in range(len(shape))):
+        return None
+    return m.node("_mul_scalar", src, scalar=float(m.b.type.size // max(src.type.size, 1)))
+
+
+RULES.add(Pat(("sum", "mean"), X), _reduce_size_one, "reduction over size-1 axes")
+RULES.add(Pat("sum", Pat("broadcast_to", X, name="b")), _sum_of_broadcast,
+          "sum of broadcast")
+
 @register_pass("simplify")
 def simplify(graph: Graph) -> Graph:
-    """Apply exact algebraic identities, each replacing a node by an existing value or a
-    cheaper node:
+    """Apply the exact algebraic identities of the rule table `RULES`, each replacing a
+    node by an existing value or a cheaper node:
 
     - `x * ones`, `ones * x`, `x / ones`, `x + zeros`, `zeros + x`, `x - zeros` -> `x`
-      (a "ones"/"zeros" value is a `ones_like`/`zeros_like`, possibly reshaped,
-      broadcast or transposed: the head gradient `ones_like` multiplied in disappears);
-    - `zeros - x` -> `negative(x)`; `x * c`, `x + c`, `x - c`, `c - x` with `c` a uniform
-      constant (see the `fold` pass) -> the scalar form (`_mul_scalar` ...);
+      (a "ones"/"zeros" value is a uniform constant: `_full`, `ones_like`/`zeros_like`,
+      possibly reshaped, broadcast or transposed; the head gradient multiplied in
+      disappears); `zeros - x` -> `negative(x)`; `x * c`, `x + c`, `x - c`, `c - x`,
+      `x / c` with `c` a uniform constant -> the scalar form (`_mul_scalar` ...);
     - `x * 1.0`, `x / 1.0`, `x + 0.0`, `x - 0.0`, `x ** 1.0` (scalar forms) -> `x`;
+      `x / 2^k` -> `x * 2^-k`; scalar chains merge: `(x * 2) * 0.125` -> `x * 0.25`,
+      `-(x * a)` and `(-x) * a` -> `x * -a` (merged only when exact: one factor is a
+      power of two);
     - `negative(negative(x))` -> `x`; `transpose(transpose(x))` -> `x` or one transpose;
     - `Reshape`, `broadcast_to` to the input's own type, and `_copy` -> `x`;
       `Reshape(Reshape(x))` -> one `Reshape`;
@@ -35,30 +146,15 @@ def simplify(graph: Graph) -> Graph:
       `sum(broadcast_to(x))` back to x's shape -> `x * count`.
 
     Guarantees: results are bit-identical except that `sum` of a broadcast becomes one
-    multiplication; a graph output is never turned into an alias of a graph input (a
-    `_copy` is kept in that case). Runs to a fixed point in one forward walk, because
-    every rule looks only at already-simplified producers.
+    multiplication and that a merged scalar chain may avoid an overflow or underflow its
+    intermediate had; a graph output is never turned into an alias of a graph input (a
+    `_copy` is kept in that case). Runs to a fixed point in one forward walk, because every
+    rule looks only at already-simplified producers.
     """
-    rw = Rewriter(graph)
-    consts: Dict[Value, float] = {}
-    producer: Dict[Value, Node] = {}
-    inputs = set(graph.inputs)
-    for node in graph.nodes:
-        ins = tuple(rw.get(v) for v in node.inputs)
-        new = _rule(node, ins, consts, producer, rw)
-        if isinstance(new, Value):
-            rw.replace(node.outputs[0], new)
-            continue
-        kept = rw.add(new) if new is not None else rw.emit(node, ins)
-        for v in kept.outputs:
-            producer[v] = kept
-        c = uniform_value(kept, consts)
-        if c is not None:
-            consts[kept.outputs[0]] = c
-    result = rw.result()
+    result = rewrite(graph, RULES)
     if result is graph:
         return graph
-    return _unalias_outputs(graph, result, inputs)
+    return _unalias_outputs(graph, result, set(graph.inputs))
 
 
 def _unalias_outputs(old: Graph, new: Graph, inputs) -> Graph:
@@ -72,86 +168,3 @@ def _unalias_outputs(old: Graph, new: Graph, inputs) -> Graph:
             now = copy.outputs[0]
         outs.append(now)
     return Graph(new.name, new.inputs, nodes, outs, dict(new.meta))
-
-
-def _rule(node: Node, ins, consts, producer, rw) -> "Optional[object]":
-    """A replacement Value, a replacement Node, or None to keep `node`."""
-    op, out = node.op, node.outputs[0] if node.outputs else None
-    if out is None or len(node.outputs) != 1:
-        return None
-    c = [consts.get(v) for v in ins]
-    if op == "elemwise_mul":
-        if c[1] == 1.0:
-            return ins[0]
-        if c[0] == 1.0:
-            return ins[1]
-        if c[0] is not None or c[1] is not None:
-            x, k = (ins[0], c[1]) if c[1] is not None else (ins[1], c[0])
-            return Node("_mul_scalar", (x,), (out,), {"scalar": k}, None, node.meta)
-    elif op in ("elemwise_add", "elemwise_sub"):
-        if c[1] == 0.0:
-            return ins[0]
-        if c[0] == 0.0:
-            return ins[1] if op == "elemwise_add" else Node("negative", (ins[1],), (out,), {},
-                                                             None, node.meta)
-        if c[1] is not None:
-            return Node("_plus_scalar" if op == "elemwise_add" else "_minus_scalar", (ins[0],),
-                        (out,), {"scalar": c[1]}, None, node.meta)
-        if c[0] is not None:
-            return Node("_plus_scalar" if op == "elemwise_add" else "_rminus_scalar",
-                        (ins[1],), (out,), {"scalar": c[0]}, None, node.meta)
-    elif op == "elemwise_div":
-        if c[1] == 1.0:
-            return ins[0]
-    elif op in _NEUTRAL_SCALAR:
-        if float(node.attrs["scalar"]) == _NEUTRAL_SCALAR[op] and ins[0].type is out.type:
-            return ins[0]
-    elif op == "negative":
-        p = producer.get(ins[0])
-        if p is not None and p.op == "negative":
-            return p.inputs[0]
-    elif op == "_copy":
-        return ins[0]
-    elif op in ("Reshape", "broadcast_to"):
-        if ins[0].type is out.type:
-            return ins[0]
-        p = producer.get(ins[0])
-        if op == "Reshape" and p is not None and p.op == "Reshape":
-            if p.inputs[0].type is out.type:
-                return p.inputs[0]
-            return Node("Reshape", (p.inputs[0],), (out,), {"shape": out.type.shape,
-                                                            "reverse": False}, None, node.meta)
-    elif op == "transpose":
-        p = producer.get(ins[0])
-        if p is not None and p.op == "transpose":
-            x = p.inputs[0]
-            first = _perm(x.type.ndim, p.attrs["axes"])
-            second = _perm(x.type.ndim, node.attrs["axes"])
-            composed = tuple(first[i] for i in second)
-            if composed == tuple(range(x.type.ndim)):
-                return x
-            return Node("transpose", (x,), (out,), {"axes": composed}, None, node.meta)
-    elif op in ("sum", "mean"):
-        return _reduce_rule(node, ins, producer, out)
-    return None
-
-
-def _reduce_rule(node: Node, ins, producer, out) -> "Optional[object]":
-    x = ins[0]
-    shape = x.type.shape
-    axes = reduce_axes(shape, node.attrs, node.op)
-    if all(shape[a] == 1 for a in axes):
-        if x.type is out.type:
-            return x
-        return Node("Reshape", (x,), (out,), {"shape": out.type.shape, "reverse": False},
-                    None, node.meta)
-    p = producer.get(x)
-    if node.op == "sum" and p is not None and p.op == "broadcast_to":
-        src = p.inputs[0]
-        if src.type is out.type and len(src.type.shape) == len(shape) and all(
-                (src.type.shape[i] == 1) == (i in axes) or shape[i] == 1
-                for i in range(len(shape))):
-            count = x.type.size // max(src.type.size, 1)
-            return Node("_mul_scalar", (src,), (out,), {"scalar": float(count)}, None,
-                        node.meta)
-    return None

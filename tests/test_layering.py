@@ -41,6 +41,7 @@ FRONTEND = {
     "viz": {"ir", "symbol", "symbol.api", "symbol.graph"},
     "autograd": _API | {"passes", "ndarray", "symbol.api", "symbol.graph"},
     "engine": {"autodiff"},
+    "explore": {"ir", "passes", "engine", "symbol", "symbol.graph"},
     "test_utils": _API | {"ndarray", "autograd"},
     "cli": None,  # the command line may use anything
     "": None,  # tapegraph/__init__.py: the lazy table of public names
@@ -65,9 +66,14 @@ LOCAL_IMPORTS = {
         "the generator defined here",
     ("symbol.api.symbol", "viz"):
         "Symbol's drawing methods are viz's, which draws Symbols",
+    ("explore.sources", "cli.commands"):
+        "the explorer reads graph files as the CLI does, whose `explore` runs the explorer",
+    ("explore.sources", "cli.trace"):
+        "the explorer runs scripts as `tapegraph trace` does, beside which it is a subcommand",
     ("cli.commands", "*"): "each subcommand loads only what it runs",
     ("cli.demo", "*"): "the demo is written as user code (`import tapegraph as mx`)",
     ("cli.trace", "*"): "each subcommand loads only what it runs",
+    ("cli.explore", "*"): "each subcommand loads only what it runs",
 }
 
 

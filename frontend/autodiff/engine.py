@@ -30,8 +30,8 @@ FREED_GRAPH = ("The graph that computed head %d was freed by an earlier backward
 
 # The pipeline applied after `grad` + `residualize`. Users can change it globally with
 # `set_default_pipeline` or per call (autograd.backward/grad's `pipeline=`).
-DEFAULT_PIPELINE = ["dce", "cse", "simplify", "fold", "simplify", "cse", "dce", "fuse",
-                    "plan-memory"]
+DEFAULT_PIPELINE = ["dce", "cse", "simplify", "fold", "simplify", "cse", "dce", "prune-inputs",
+                    "fuse", "plan-memory"]
 # When the backward itself is recorded (create_graph) it becomes the region of one
 # `_grad_region` node (tapegraph.autodiff.replay.RegionRecorder): the region is what users see as
 # the recorded gradient computation once inlined (get_symbol), so it keeps operator-level

@@ -4,11 +4,15 @@
                                                IR, the backward IR before and after the passes,
                                                the gradients; write pictures to DIR
     tapegraph show FILE [--backward] [--passes P] [--format text|json|dot|svg|png|pdf] [-o OUT]
-    tapegraph opt FILE --passes LIST [--print-ir-after-all] [--verify] [-o OUT]
+    tapegraph opt FILE --passes LIST [--load-pass M.py] [--print-ir-after-all] [--verify]
+                  [-o OUT]                     LIST: dce,cse or grad{wrt=[1]},simplify
     tapegraph trace SCRIPT.py [--out DIR] [-- ARGS]   run an MXNet script on tapegraph and
                                                write every graph it differentiates
+    tapegraph explore SCRIPT.py|FILE [--passes P] [-o OUT.html] [--serve] [-- ARGS]
+                                               one HTML page stepping through the forward
+                                               graph, its gradient and every pass
 
-FILE is MXNet symbol JSON (`*-symbol.json`) or tapegraph IR text. Messages go to stderr,
+FILE is MXNet symbol JSON (`*-symbol.json`) or tapegraph IR text, `-` for standard input. Messages go to stderr,
 results to stdout or `-o`; errors are one line and exit with status 1.
 """
 from __future__ import annotations
@@ -32,24 +36,57 @@ def info(message: str) -> None:
 # ---------------------------------------------------------------- loading and writing
 
 
-def load_symbol(path: str, shapes: Optional[dict] = None):
-    """A Symbol from MXNet JSON or IR text (chosen by content, not by extension)."""
-    import tapegraph as mx
-    from tapegraph.ir import parse
+def read_input(path: str) -> str:
+    """The text of `path`, or of standard input when `path` is `-`."""
+    if path == "-":
+        return sys.stdin.read()
     try:
         with open(path) as f:
-            text = f.read()
+            return f.read()
     except OSError as e:
         raise CliError("cannot read %s: %s" % (path, e.strerror or e)) from None
+
+
+def load_symbol(path: str, shapes: Optional[dict] = None):
+    """A Symbol from MXNet JSON or IR text (chosen by content, not by extension), read
+    from `path` or standard input (`-`). Malformed input is reported as a parse error
+    naming the file, before any pass runs."""
+    import tapegraph as mx
+    from tapegraph.ir import MXNetError, parse, verify
+    text = read_input(path)
+    where = "<stdin>" if path == "-" else path
     if text.lstrip().startswith("{"):
-        sym = mx.sym.load_json(text)
+        try:
+            sym = mx.sym.load_json(text)
+        except MXNetError as e:
+            raise CliError("parse error in %s: %s" % (where, e)) from None
         if shapes:
             from tapegraph.symbol.graph.dag import lower
             graph, names = lower(sym._dag(), shapes, name=sym.name or "symbol",
                                  extra_inputs=sym._unused_inputs)
             return mx.sym.Symbol.from_graph(graph, names, np_mode=sym._np_mode)
         return sym
-    return mx.sym.Symbol.from_graph(parse(text))
+    try:
+        graph = verify(parse(text))
+    except MXNetError as e:
+        raise CliError("parse error in %s: %s" % (where, e)) from None
+    return mx.sym.Symbol.from_graph(graph)
+
+
+def load_pass_files(paths: Optional[List[str]]) -> None:
+    """Import each Python file (`--load-pass`), so the passes it registers with
+    `tapegraph.passes.register_pass` can be named in `--passes`."""
+    import importlib.util
+    for i, path in enumerate(paths or []):
+        name = "tapegraph_user_passes_%d" % i
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None or not os.path.isfile(path):
+            raise CliError("--load-pass %s: not a Python file" % path)
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+        except Exception as e:
+            raise CliError("--load-pass %s failed: %s: %s" % (path, type(e).__name__, e)) from None
 
 
 def parse_shapes(items: Optional[List[str]]) -> dict:
@@ -138,6 +175,7 @@ def check_pipeline(passes: Optional[str]) -> None:
 
 
 def cmd_show(args) -> int:
+    load_pass_files(args.load_pass)
     check_pipeline(args.passes)
     sym = load_symbol(args.file, parse_shapes(args.shape))
     sym = transformed(sym, args.backward, args.passes)
@@ -146,6 +184,7 @@ def cmd_show(args) -> int:
 
 
 def cmd_opt(args) -> int:
+    load_pass_files(args.load_pass)
     check_pipeline(args.passes)
     sym = load_symbol(args.file, parse_shapes(args.shape))
     print_after = "all" if args.print_ir_after_all else (
@@ -181,6 +220,11 @@ def cmd_trace(args) -> int:
     return trace(args.script, out, script_args)
 
 
+def cmd_explore(args) -> int:
+    from .explore import explore_command
+    return explore_command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tapegraph", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -191,12 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_demo)
 
     def common(p):
-        p.add_argument("file", help="MXNet symbol JSON or tapegraph IR text")
+        p.add_argument("file", help="MXNet symbol JSON or tapegraph IR text (- for stdin)")
         p.add_argument("--backward", action="store_true",
                        help="differentiate the graph (gradients of its outputs)")
         p.add_argument("--shape", action="append", metavar="NAME=D1,D2",
                        help="input shape for MXNet JSON without __shape__ (repeatable)")
         p.add_argument("-o", "--output", help="write here instead of stdout")
+        p.add_argument("--load-pass", action="append", metavar="MODULE.py",
+                       help="import a Python file that registers passes (repeatable)")
 
     p = sub.add_parser("show", help="print, export or draw a graph")
     common(p)
@@ -205,7 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_show)
     p = sub.add_parser("opt", help="run passes over a graph (like mlir-opt)")
     common(p)
-    p.add_argument("--passes", required=True, help="comma-separated pipeline")
+    p.add_argument("--passes", required=True,
+                   help="comma-separated pipeline; options in braces: grad{wrt=[1]},dce")
     p.add_argument("--print-ir-after-all", action="store_true")
     p.add_argument("--print-ir-after-change", action="store_true")
     p.add_argument("--verify", action="store_true", help="verify the IR after every pass")
@@ -216,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="tapegraph-trace", help="folder for the graphs")
     p.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script")
     p.set_defaults(run=cmd_trace)
+    from .explore import add_parser as add_explore
+    add_explore(sub).set_defaults(run=cmd_explore)
     return parser
 
 

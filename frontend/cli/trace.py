@@ -61,9 +61,11 @@ class GraphWriter:
         labels = ["grad " + names.get(getattr(v, "_value", None), "input%d" % i)
                   for i, v in enumerate(wrt)] or None
         prefix = os.path.join(self.out_dir, "%03d_" % self.count)
+        from tapegraph.passes import inline
         for kind, graph, out_labels in (("forward", forward, None),
                                         ("backward", joint, labels),
                                         ("backward_optimized", final, labels)):
+            graph = inline(graph)  # users see recorded gradients as their operators
             sym = Symbol.from_graph(graph, names, np_mode, out_labels
                                     if out_labels and len(out_labels) == len(graph.outputs)
                                     else None)

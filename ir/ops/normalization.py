@@ -1,5 +1,5 @@
 """Normalisation layers: LayerNorm (one axis), InstanceNorm (spatial axes per sample and
-channel), L2Normalization. Gradients are compositions of registered operators."""
+channel), GroupNorm (channel groups per sample), L2Normalization. Gradients are compositions of registered operators."""
 from __future__ import annotations
 
 import numpy as np
@@ -107,6 +107,49 @@ def _in_vjp(b, n, g):
     axes = tuple(range(2, len(shape)))
     dx, xhat = standardize_vjp(b, x, g[0], _keep(shape, 1), gamma, axes, n.attrs["eps"])
     return [dx, _sum_except(b, mul(b, g[0], xhat), 1), _sum_except(b, g[0], 1)]
+
+
+def _gn_infer(ins, attrs):
+    data, gamma, beta = ins
+    groups = int(attrs["num_groups"])
+    if data.ndim < 2 or groups <= 0 or data.shape[1] % groups:
+        raise ShapeError("GroupNorm: num_groups=%d must divide the channels of a (N, C, ...) "
+                         "input, got shape %s" % (groups, fmt_shape(data.shape)))
+    for name, t in (("gamma", gamma), ("beta", beta)):
+        if t.shape != (groups,):
+            raise ShapeError("GroupNorm: %s has shape %s, expected (%d,) (one per group)"
+                             % (name, fmt_shape(t.shape), groups))
+    if attrs["output_mean_var"]:
+        raise ShapeError("GroupNorm: output_mean_var=True is not supported")
+    return [data]
+
+
+@register("GroupNorm", _gn_infer, num_inputs=3,
+          attrs={"num_groups": 1, "eps": 1e-5, "output_mean_var": False},
+          mxnet_np="GroupNorm")
+def group_norm(x, gamma, beta, num_groups, eps, output_mean_var):
+    """Normalise each group of channels of a sample, then scale and shift per group.
+
+    Statistics cover the group's channels and the spatial axes; as in MXNet 1.9.1, gamma
+    and beta hold one value per group."""
+    groups = int(num_groups)
+    xs = x.reshape(x.shape[0], groups, -1)
+    mean = xs.mean(axis=2, keepdims=True)
+    var = xs.var(axis=2, keepdims=True)
+    out = (xs - mean) / np.sqrt(var + eps) * gamma.reshape(1, groups, 1) \
+        + beta.reshape(1, groups, 1)
+    return out.reshape(x.shape).astype(x.dtype, copy=False)
+
+
+@group_norm.gradient
+def _gn_vjp(b, n, g):
+    x, gamma, _ = n.inputs
+    groups = int(n.attrs["num_groups"])
+    shape3 = (x.type.shape[0], groups, x.type.size // (x.type.shape[0] * groups))
+    x3, g3 = reshape(b, x, shape3), reshape(b, g[0], shape3)
+    dx, xhat = standardize_vjp(b, x3, g3, (1, groups, 1), gamma, (2,), n.attrs["eps"])
+    return [reshape(b, dx, x.type.shape), _sum_except(b, mul(b, g3, xhat), 1),
+            _sum_except(b, g3, 1)]
 
 
 _L2_MODES = {"instance": lambda nd: tuple(range(1, nd)), "channel": lambda nd: (1,),

@@ -243,7 +243,7 @@ def split(x, num_outputs, axis, squeeze_axis):
     parts = np.split(x, num_outputs, axis=axis)
     if squeeze_axis:
         parts = [np.squeeze(p, axis=axis) for p in parts]
-    return tuple(parts)
+    return tuple(parts) if len(parts) > 1 else parts[0]  # one output is one array
 
 
 @split.gradient

@@ -80,13 +80,11 @@ graph f(%x: f32[3]) -> (f32[3]) {
   return (%3)
 }""", """\
 graph f(%x: f32[3]) -> (f32[3]) {
-  %0: f32[3] = ones_like(%x)
-  %1: f32[3] = zeros_like(%x)
-  %2: f32[3] = _plus_scalar(%1) {scalar=2.0}
-  %3: f32[3] = zeros_like(%x)
-  %4: f32[3] = _plus_scalar(%3) {scalar=3.0}
-  %5: f32[3] = elemwise_mul(%x, %4)
-  return (%5)
+  %0: f32[3] = _full() {shape=(3,), value=1.0}
+  %1: f32[3] = _full() {shape=(3,), value=2.0}
+  %2: f32[3] = _full() {shape=(3,), value=3.0}
+  %3: f32[3] = elemwise_mul(%x, %2)
+  return (%3)
 }""")
 
 CASES["fuse"] = (fuse, """\
