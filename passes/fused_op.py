@@ -7,6 +7,7 @@ from typing import Dict, List, Optional
 
 from ..ir import REGISTRY, Graph, Node, OpDef, ShapeError, Value, is_float
 from ..ir.errors import MXNetError
+from .grad import grad
 
 
 def region_operator(name: str, compiled: str, made_by: str, doc: str) -> OpDef:
@@ -32,7 +33,6 @@ def region_vjp(b, node: Node, cts: List[Optional[Value]]) -> List[Optional[Value
     set by the gradient pass; all floating-point inputs when absent) and inline the
     result. The region's forward nodes are recomputed where the backward needs an
     intermediate value (the node only kept its outputs); DCE drops what is not used."""
-    from .grad import grad
     region = node.region
     needed = getattr(b, "needed", None)
     wrt = [i for i, v in enumerate(region.inputs) if is_float(v.type.dtype)

@@ -16,6 +16,8 @@ from .model import Exploration, Step
 from .page import page_data, render_page
 from .serve import make_server, serve
 from .sources import from_file, from_graph, from_script
+from ..ir import Graph
+from ..symbol import Symbol
 
 __all__ = ["Exploration", "Step", "explore", "exploration", "from_file", "from_graph",
            "from_script", "make_server", "page_data", "render_page", "serve"]
@@ -25,8 +27,6 @@ def exploration(source: Any, passes: Optional[Sequence[Any]] = None, backward: b
                 args: Sequence[str] = ()) -> Exploration:
     """The exploration of `source`: a script path (`.py`), a graph file path, an
     `ir.Graph` or a `Symbol`."""
-    from ..ir import Graph
-    from ..symbol import Symbol
     if isinstance(source, Symbol):
         graph = source.graph
         return from_graph(graph, passes, backward, source.name or graph.name,

@@ -11,6 +11,7 @@ from ..ir.dot import render_svg, to_dot
 from .assets import SCRIPT, STYLE
 from .model import Exploration, Step
 from .sources import NodeNames
+from ..ir.diff import walk
 
 HIGHLIGHT = {"added": {"color": "#d62728", "penwidth": "3"},
              "changed": {"color": "#ff7f0e", "penwidth": "3"},
@@ -112,7 +113,6 @@ def _program_links(exp: Exploration, step: Step):
 
 
 def _walk(step: Step):
-    from ..ir.diff import walk
     return walk(step.graph)
 
 

@@ -12,7 +12,7 @@ from .model import Exploration
 
 # Internals the explorer builds on, imported in one place (see HELPERS: issue 11 moves them).
 from .. import engine as _engine
-from ..symbol.naming import NodeNames, caller_names, graph_names  # noqa: F401
+from ..symbol.graph.naming import NodeNames, caller_names, graph_names  # noqa: F401
 
 
 def default_pipeline() -> List[Any]:
@@ -42,7 +42,7 @@ def from_graph(graph: Graph, pipeline: Optional[Sequence[Any]] = None, backward:
 def from_file(path: str, pipeline: Optional[Sequence[Any]] = None, backward: bool = True,
               shapes: Optional[dict] = None) -> Exploration:
     """The exploration of the graph in `path` (MXNet symbol JSON or IR text)."""
-    from ..cli import load_symbol
+    from ..cli.commands import load_symbol
     sym = load_symbol(path, shapes)
     graph = sym.graph
     names = {v: v.hint for v in graph.inputs if v.hint}
@@ -102,8 +102,8 @@ def from_script(script: str, args: Sequence[str] = (),
                 pipeline: Optional[Sequence[Any]] = None) -> Exploration:
     """Run `script` (an MXNet script, `mxnet` resolved to tapegraph) and explore every
     distinct backward it runs. The script's own errors are reported on stderr."""
-    from ..cli import CliError
-    from ..cli_trace import alias_mxnet
+    from ..cli.commands import CliError
+    from ..cli.trace import alias_mxnet
     if not os.path.isfile(script):
         raise CliError("no such script: %s" % script)
     exp = Exploration(os.path.basename(script))
