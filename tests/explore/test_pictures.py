@@ -67,7 +67,7 @@ def test_print_summary_counts_parameters_of_networks_written_with_dot(capsys):
     viz.print_summary(net, shape={"data": (4, 3), "w1": (3, 5), "b1": (5,)})
     out = capsys.readouterr().out
     assert "Total params: 20" in out                     # 3*5 weights + 5 biases
-    assert re.search(r"dot0\(dot\)\s+4x5\s+15\s+data\b", out)
+    assert re.search(r"dot\d+\(dot\)\s+4x5\s+15\s+data\b", out)
     x = mx.nd.array([[1, 2, 3]])
     w, b = mx.nd.ones((3, 2)), mx.nd.zeros((2,))
     w.attach_grad()
