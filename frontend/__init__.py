@@ -4,25 +4,45 @@
 `mx.autograd`, `mx.sym`, `mx.cpu()`. Recorded operations are traced into
 `tapegraph.ir` graphs; gradients are derived by `tapegraph.passes` and executed by
 `tapegraph.runtime`.
+
+The names below are loaded on first use (PEP 562), so `import tapegraph.ir` (or
+`passes`, `runtime`) loads the compiler core without the frontend.
 """
 from __future__ import annotations
 
+import importlib
+from typing import Any, Dict, Tuple
+
 __version__ = "0.1.0"
 
-from . import ir, passes, runtime  # noqa: F401
-from . import base  # noqa: F401
-from .base import MXNetError  # noqa: F401
-from .context import Context, cpu, gpu, current_context, num_gpus  # noqa: F401
-from . import random  # noqa: F401
-from . import ndarray  # noqa: F401
-from . import ndarray as nd  # noqa: F401
-from . import numpy  # noqa: F401
-from . import numpy as np  # noqa: F401
-from . import numpy_extension  # noqa: F401
-from . import numpy_extension as npx  # noqa: F401
-from . import autograd  # noqa: F401
-from . import symbol  # noqa: F401
-from . import symbol as sym  # noqa: F401
-from . import engine  # noqa: F401
-from . import viz  # noqa: F401
-from . import test_utils  # noqa: F401
+# public name -> (module under tapegraph, attribute of it or None for the module itself)
+_PUBLIC: Dict[str, Tuple[str, Any]] = {
+    "ir": ("ir", None), "passes": ("passes", None), "runtime": ("runtime", None),
+    "base": ("base", None), "MXNetError": ("base", "MXNetError"),
+    "context": ("context", None), "Context": ("context", "Context"), "cpu": ("context", "cpu"),
+    "gpu": ("context", "gpu"), "current_context": ("context", "current_context"),
+    "num_gpus": ("context", "num_gpus"),
+    "random": ("random", None),
+    "ndarray": ("ndarray", None), "nd": ("ndarray", None),
+    "numpy": ("numpy", None), "np": ("numpy", None),
+    "numpy_extension": ("numpy_extension", None), "npx": ("numpy_extension", None),
+    "autograd": ("autograd", None),
+    "symbol": ("symbol", None), "sym": ("symbol", None),
+    "engine": ("engine", None), "viz": ("viz", None), "test_utils": ("test_utils", None),
+}
+
+
+def __getattr__(name: str) -> Any:
+    entry = _PUBLIC.get(name)
+    if entry is None:
+        raise AttributeError("module 'tapegraph' has no attribute %r" % name)
+    module, attr = entry
+    value = importlib.import_module("." + module, __name__)
+    if attr is not None:
+        value = getattr(value, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_PUBLIC))

@@ -9,12 +9,16 @@ from typing import Any, List, Optional, Sequence, Union
 
 from .ir import TensorType
 from .ir.errors import GradReqError, MXNetError
-from .tape import STATE
-from .values import VariableValue
-from .gc_pause import pause_gc, resume_gc
-from .tape import new_tape
-from .function import Function
-from . import engine
+from .trace.tape import STATE, new_tape
+from .trace.values import VariableValue
+from .accel.gc_pause import pause_gc, resume_gc
+from .autodiff.function import Function
+from .autodiff import engine
+from .ndarray import NDArray
+from .ndarray.ndarray import bad_grad_req
+from .passes import inline
+from .symbol.graph.naming import caller_names, graph_names
+from .symbol.api.symbol import Symbol, symbol_from_arrays
 
 __all__ = ["Function", "backward", "get_symbol", "grad", "is_recording", "is_training",
            "backward_graph", "mark_variables", "pause", "predict_mode", "record", "set_recording",
@@ -111,7 +115,6 @@ def _as_list(x) -> List[Any]:
 
 def mark_variables(variables, gradients, grad_reqs: Union[str, Sequence[str]] = "write") -> None:
     """Mark arrays as variables whose gradients go into `gradients` (buffers used in place)."""
-    from .ndarray import NDArray
     variables, gradients = _as_list(variables), _as_list(gradients)
     if len(variables) != len(gradients):
         raise MXNetError("mark_variables: %d variables but %d gradient buffers"
@@ -124,7 +127,6 @@ def mark_variables(variables, gradients, grad_reqs: Union[str, Sequence[str]] = 
         if not isinstance(v, NDArray) or not isinstance(g, NDArray):
             raise MXNetError("mark_variables: entry %d is not a pair of NDArrays" % i)
         if r not in ("write", "add", "null"):
-            from .ndarray.ndarray import bad_grad_req
             raise GradReqError("mark_variables: entry %d: %s" % (i, bad_grad_req(r)))
         if v.shape != g.shape:
             raise MXNetError("mark_variables: variable %d has shape %s but its gradient buffer "
@@ -177,9 +179,6 @@ def backward_graph(heads, variables, head_grads=None, optimized: bool = True, pi
     `create_graph=True` appear as their operators (the `inline` pass). Nothing is
     executed or freed.
     """
-    from .passes import inline
-    from .symbol.naming import caller_names, graph_names
-    from .symbol.symbol import Symbol
     heads, variables = _as_list(heads), _as_list(variables)
     joint, final = engine.backward_graphs(heads, variables, head_grads, pipeline)
     # Recorded gradient computations (create_graph) are shown as their operators.
@@ -197,5 +196,4 @@ def backward_graph(heads, variables, head_grads=None, optimized: bool = True, pi
 
 def get_symbol(x):
     """The recorded computation that produced `x`, as a Symbol."""
-    from .symbol.symbol import symbol_from_arrays
     return symbol_from_arrays(_as_list(x))

@@ -18,7 +18,10 @@ import os
 from typing import Any, Dict, Optional, Sequence
 
 from .ir import Graph, MXNetError
-from .ir.dot import BACKWARD_FILL, to_dot
+from .ir.dot import BACKWARD_FILL, to_dot, is_backward
+from .symbol import Symbol, load_json
+from .symbol.graph.naming import op_base_name
+from .symbol.graph.dag import topo_order
 
 __all__ = ["GraphvizMissing", "plot_graph", "plot_network", "print_summary", "render",
            "render_svg"]
@@ -45,7 +48,6 @@ def _graphviz():
 
 
 def _symbol(obj: Any):
-    from .symbol import Symbol
     if isinstance(obj, Symbol):
         return obj
     if isinstance(obj, Graph):
@@ -54,7 +56,6 @@ def _symbol(obj: Any):
 
 
 def _has_backward_or_regions(sym) -> bool:
-    from .ir.dot import is_backward
     if sym._graph is None:
         return False
     return any(is_backward(n) or n.region is not None for n in sym._graph.nodes)
@@ -134,7 +135,6 @@ def _output_key(node: Dict[str, Any], index: int, nodes) -> str:
 def _shapes(sym, shape, dtype) -> Dict[str, str]:
     """Edge labels by output name: MXNet's (batch dim dropped) when `shape` is given,
     else the full shapes a typed graph knows."""
-    from .symbol import load_json
     try:
         mirror = load_json(sym.tojson())
         internals = mirror.get_internals()
@@ -175,7 +175,6 @@ def _op_look(node: Dict[str, Any]):
         return name, _PALETTE[5]
     if op in ("Softmax", "softmax", "SoftmaxOutput", "log_softmax"):
         return name, _PALETTE[6]
-    from .symbol.naming import op_base_name
     short = op_base_name(a.get("__tg_op__", op))
     label = short + (" %s" % a["scalar"] if "scalar" in a else "")
     if not name.startswith(short):  # a user's name (`hidden`) or a lowering's helper
@@ -238,7 +237,6 @@ def print_summary(symbol: Any, shape: Optional[Dict[str, Any]] = None,
     print("_" * line_length)
     row(header)
     print("=" * line_length)
-    from .symbol.dag import topo_order
     total = 0
     for node in topo_order(sym._dag()):
         if node.is_variable:

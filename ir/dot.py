@@ -5,14 +5,18 @@
 - a dotted edge links the forward node to the first backward node derived from it when
   that node is in the graph; otherwise the backward node's label names it (`∂ tanh0`);
 - edges carry the shape of the value (`3x4`, `f64 3x4` for non-float32);
-- a node holding a region (a `fused` group) is a dashed cluster of its region's nodes.
+- a node holding a region (a `fused` group) is a dashed cluster of its region's nodes;
+- inputs no node reads and no output returns are not drawn as loose ovals: the title
+  names them (`unused: w`);
+- `decorate(node_or_input_value)` may add DOT attributes (an `id`, a highlight) to the
+  box of a node, a region's cluster or an input.
 
 Produces text only; rendering needs the graphviz `dot` program (see tapegraph.viz).
 Iterative, ordered, deterministic.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from .graph import Graph, Node, Value
 from .printer import format_attr, printed_attrs
@@ -27,6 +31,9 @@ OP_FILLS = {"FullyConnected": "#fb8072", "Convolution": "#fb8072", "BatchNorm": 
             "Activation": "#ffffb3", "LeakyReLU": "#ffffb3", "Pooling": "#80b1d3",
             "Concat": "#fdb462", "Flatten": "#fdb462", "Reshape": "#fdb462",
             "softmax": "#b3de69", "SoftmaxOutput": "#b3de69"}
+
+
+Decorate = Callable[[object], Optional[Dict[str, str]]]
 
 
 def is_backward(node: Node) -> bool:
@@ -76,8 +83,9 @@ def _says_op(name: str, op: str) -> bool:
 
 class _DotWriter:
     def __init__(self, names: Dict[object, str], node_attrs: Dict[str, str],
-                 show_shapes: bool):
+                 show_shapes: bool, decorate: Optional[Decorate] = None):
         self.names = names
+        self.decorate = decorate
         self.node_attrs = node_attrs
         self.show_shapes = show_shapes
         self.lines: List[str] = []
@@ -93,10 +101,12 @@ class _DotWriter:
         return ident
 
     def box(self, ident: str, label: str, fill: str, indent: str, shape: str = "box",
-            extra: Optional[Dict[str, str]] = None) -> None:
+            extra: Optional[Dict[str, str]] = None, obj: object = None) -> None:
         attrs = {"label": label, "shape": shape, "style": "filled", "fillcolor": fill}
         attrs.update(self.node_attrs)
         attrs.update(extra or {})
+        if obj is not None and self.decorate is not None:
+            attrs.update(self.decorate(obj) or {})
         self.lines.append("%s%s %s" % (indent, ident, _attrs(attrs)))
 
     def edge(self, src: str, dst: str, v: Optional[Value], indent: str,
@@ -128,7 +138,7 @@ class _DotWriter:
                 forward_name = origin[len("vjp of %"):].split(" ")[0]
             fill = BACKWARD_FILL if backward else OP_FILLS.get(node.op, FORWARD_FILL)
             self.box(ident, _node_label(node, self.names.get(node), forward_name), fill, indent,
-                     extra={"penwidth": "2"} if backward else None)
+                     extra={"penwidth": "2"} if backward else None, obj=node)
             for v in node.inputs:
                 if v in env:
                     self.edge(env[v], ident, v, indent)
@@ -150,6 +160,8 @@ class _DotWriter:
         inner = indent + "  "
         self.lines.append('%slabel=%s style="dashed,rounded" color="#888888"'
                           % (inner, _quote(label)))
+        for key, value in ((self.decorate(node) or {}) if self.decorate else {}).items():
+            self.lines.append("%s%s=%s" % (inner, key, _quote(value)))
         region = node.region
         inner_env: Dict[Value, str] = {}
         for outer, v in zip(node.inputs, region.inputs):
@@ -166,27 +178,39 @@ def to_dot(graph: Graph, title: Optional[str] = None,
            names: Optional[Dict[object, str]] = None,
            output_labels: Optional[Sequence[str]] = None,
            node_attrs: Optional[Dict[str, str]] = None, show_shapes: bool = True,
-           rankdir: str = "BT", legend: bool = True) -> str:
+           rankdir: str = "BT", legend: bool = True,
+           decorate: Optional[Decorate] = None) -> str:
     """DOT source for `graph`. `names` maps Values (inputs) and Nodes to display names;
-    `output_labels` labels the outputs (e.g. `grad x`)."""
+    `output_labels` labels the outputs (e.g. `grad x`); `decorate` adds DOT attributes
+    per node, region cluster or input value."""
     names = dict(names or {})
     for v in graph.inputs:
         if v not in names and v.hint:
             names[v] = v.hint
-    w = _DotWriter(names, dict(node_attrs or {}), show_shapes)
+    w = _DotWriter(names, dict(node_attrs or {}), show_shapes, decorate)
+    used = set(graph.outputs)
+    for n in graph.nodes:
+        used.update(n.inputs)
+    unused = [names.get(v, "in%d" % i) for i, v in enumerate(graph.inputs) if v not in used]
+    heading = title or graph.name
+    if unused:
+        shown = ", ".join(unused[:6]) + (", ..." if len(unused) > 6 else "")
+        heading += "\n(unused: %s)" % shown
     w.lines.append("digraph %s {" % _quote(title or graph.name))
     w.lines.append('  graph [rankdir=%s fontname="Helvetica" label=%s labelloc=t]'
-                   % (rankdir, _quote(title or graph.name)))
+                   % (rankdir, _quote(heading)))
     w.lines.append('  node [fontname="Helvetica" fontsize=11]')
     w.lines.append('  edge [fontname="Helvetica" fontsize=9 color="#555555"]')
     env: Dict[Value, str] = {}
     for i, v in enumerate(graph.inputs):
+        if v not in used:
+            continue
         ident = w.new_id(v, "in")
         w.box(ident, "%s\n%s" % (names.get(v, "in%d" % i), shape_label(v)), INPUT_FILL, "  ",
-              shape="oval")
+              shape="oval", obj=v)
         env[v] = ident
-    if graph.inputs:
-        w.lines.append("  {rank=min; %s}" % " ".join(env[v] for v in graph.inputs))
+    if env:
+        w.lines.append("  {rank=min; %s}" % " ".join(env.values()))
     w.body(graph, "  ", env)
     has_backward = any(is_backward(n) for n in _all_nodes(graph))
     labels = list(output_labels or [])
@@ -233,3 +257,21 @@ def _legend(has_backward: bool) -> List[str]:
         lines.append("    legend%d -> legend%d [style=invis]" % (k, k + 1))
     lines.append("  }")
     return lines
+
+
+def render_svg(dot: str, timeout: float = 60.0) -> Optional[str]:
+    """SVG text of DOT source `dot` (without the XML prolog), or None when graphviz's
+    `dot` program is not installed. Runs `dot -Tsvg` in a subprocess."""
+    import shutil
+    import subprocess
+    exe = shutil.which("dot")
+    if exe is None:
+        return None
+    done = subprocess.run([exe, "-Tsvg"], input=dot.encode("utf-8"), capture_output=True,
+                          timeout=timeout, check=False)
+    if done.returncode != 0:
+        raise RuntimeError("graphviz dot failed: %s" % done.stderr.decode("utf-8", "replace")
+                           .strip())
+    svg = done.stdout.decode("utf-8")
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg

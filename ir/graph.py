@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .types import TensorType
+from .registry import REGISTRY
 
 EMPTY_ATTRS: Dict[str, Any] = {}
 
@@ -164,7 +165,6 @@ class Builder:
     """
 
     def __init__(self, registry=None):
-        from .registry import REGISTRY
         self.registry = registry if registry is not None else REGISTRY
         self.nodes: List[Node] = []
         self.meta: Optional[Dict[str, Any]] = None

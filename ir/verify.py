@@ -6,6 +6,7 @@ from typing import Set
 from .errors import MXNetError, VerifyError
 from .graph import Graph, Value
 from .registry import REGISTRY
+from .printer import Namer, format_node
 
 
 def verify(graph: Graph, check_types: bool = True) -> Graph:
@@ -16,7 +17,6 @@ def verify(graph: Graph, check_types: bool = True) -> Graph:
     recorded output types are what the operator's shape rule infers (`check_types`);
     graph outputs are defined; regions satisfy the same rules on their own.
     """
-    from .printer import Namer, format_node
     defined: Set[Value] = set()
     namer = Namer()
     for i, v in enumerate(graph.inputs):

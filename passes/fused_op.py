@@ -7,6 +7,7 @@ from typing import Dict, List, Optional
 
 from ..ir import REGISTRY, Graph, Node, OpDef, ShapeError, Value, is_float
 from ..ir.errors import MXNetError
+from .grad import grad
 
 
 def region_operator(name: str, compiled: str, made_by: str, doc: str) -> OpDef:
@@ -32,7 +33,6 @@ def region_vjp(b, node: Node, cts: List[Optional[Value]]) -> List[Optional[Value
     set by the gradient pass; all floating-point inputs when absent) and inline the
     result. The region's forward nodes are recomputed where the backward needs an
     intermediate value (the node only kept its outputs); DCE drops what is not used."""
-    from .grad import grad
     region = node.region
     needed = getattr(b, "needed", None)
     wrt = [i for i, v in enumerate(region.inputs) if is_float(v.type.dtype)
@@ -43,10 +43,11 @@ def region_vjp(b, node: Node, cts: List[Optional[Value]]) -> List[Optional[Value
     g = grad(region, wrt=wrt, head_grads=specs)
     env: Dict[Value, Value] = dict(zip(region.inputs, node.inputs))
     env.update(zip(g.inputs[len(region.inputs):], [c for c in cts if c is not None]))
+    first = len(region.nodes)  # g's nodes from here on differentiate the region's steps
     outer_of_output: Dict[Value, Value] = {}
     for v, o in zip(region.outputs, node.outputs):
         outer_of_output.setdefault(v, o)
-    for n in g.nodes:
+    for k, n in enumerate(g.nodes):
         if n.meta and "zero_grad_of" in n.meta:
             continue
         if n.outputs and all(v in outer_of_output for v in n.outputs):
@@ -55,7 +56,7 @@ def region_vjp(b, node: Node, cts: List[Optional[Value]]) -> List[Optional[Value
             continue
         outs = tuple(Value(v.type) for v in n.outputs)
         b.add(Node(n.op, tuple(env[v] for v in n.inputs), outs, n.attrs, n.region,
-                   dict(b.meta) if b.meta else None))
+                   _provenance(b.meta, n, node, k >= first)))
         env.update(zip(n.outputs, outs))
     # A gradient no cotangent reaches is a symbolic zero, not a zeros_like node: a
     # materialised zero would still be multiplied through later rules (0 * inf = nan).
@@ -66,6 +67,20 @@ def region_vjp(b, node: Node, cts: List[Optional[Value]]) -> List[Optional[Value
         if gv not in zero:
             result[i] = env[gv]
     return result
+
+
+def _provenance(meta, inner: Node, region_node: Node, derived: bool):
+    """A node the region's gradient adds names the step of the region it differentiates
+    (`vjp_of`: for a recorded first-order gradient, the first-order step), and the region
+    node (`region_of`); a recomputed step of the region keeps its own provenance."""
+    if not meta:
+        return None
+    stamp = dict(meta)
+    step = inner.meta.get("vjp_of") if inner.meta and derived else None
+    if step is not None:
+        stamp["vjp_of"] = step
+        stamp["region_of"] = region_node
+    return stamp
 
 
 FUSED = region_operator("fused", "by runtime.fusion", "fused nodes are built by the fuse pass",

@@ -93,6 +93,8 @@ class PassManager:
                                 ) from e
             elapsed = time.perf_counter() - start
             changed = new is not graph
+            if changed:
+                stamp_created(graph, new, name)
             self.history.append(PassRecord(name, elapsed, changed, new))
             if self.print_after == "all" or (self.print_after == "changed" and changed):
                 out = self.stream or sys.stderr
@@ -107,6 +109,24 @@ class PassManager:
         return "\n".join("%-14s %8.3f ms  %-9s %d nodes"
                          % (r.name, r.seconds * 1e3, "changed" if r.changed else "unchanged",
                             len(r.graph.nodes)) for r in self.history)
+
+
+def stamp_created(before: Graph, after: Graph, name: str) -> None:
+    """Mark the nodes `name` created with `meta["pass"] = name` (provenance for viewers).
+
+    A node is created when it defines no value `before` defined, or holds a region
+    `before` did not hold there (a `fused` group). Nodes a pass kept or rewrote in place
+    (same output values) are not stamped, nor are the copies inside a new region. The
+    node gets a fresh meta dict (metas are shared between copies); meta takes no part in
+    structural keys, so plan caching is unaffected.
+    """
+    producer = {v: n for n in before.nodes for v in n.outputs}
+    for node in after.nodes:
+        old = producer.get(node.outputs[0]) if node.outputs else None
+        if old is node or (old is not None and (node.region is None
+                                                or node.region is old.region)):
+            continue
+        node.meta = dict(node.meta or {}, **{"pass": name})
 
 
 def parse_pipeline(pipeline: Union[str, Sequence[Any]]) -> List[Tuple[str, Dict[str, Any]]]:

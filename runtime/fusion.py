@@ -49,7 +49,7 @@ _SCALAR_R = re.compile(r"^\(\{0\} ([-+*/]) \{a\[(\w+)\]\}\)$")
 _SCALAR_L = re.compile(r"^\(\{a\[(\w+)\]\} ([-+*/]) \{0\}\)$")
 _POWER = re.compile(r"^np\.power\(\{0\}, \{a\[(\w+)\]\}\)$")
 
-# Reductions a region may end in (over all axes; the fuse pass and tapegraph.lazy check).
+# Reductions a region may end in (over all axes; the fuse pass and tapegraph.accel.lazy check).
 REDUCTIONS = frozenset(["sum", "mean"])
 
 _POOL: Optional[ThreadPoolExecutor] = None

@@ -31,7 +31,7 @@ def tape_agrees_with_the_walk():
     """Throughout the suite, every graph read off a tape is checked against a walk from
     the same heads: same key, values, leaves (and their positions) and nodes (the tape is
     only a shortcut)."""
-    from tapegraph.collect import Collected, TapeCollected
+    from tapegraph.trace.collect import Collected, TapeCollected
     original = TapeCollected.from_tape.__func__
 
     def checked(cls, tape, heads):

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..ir import get_op
 from ..ir.errors import MXNetError
-from .._tape import invoke
+from ..trace.invoke import invoke
 from .indexing import no_zero_dim
 from .ndarray import NDArray
 from .ops import NAMESPACE, _as_inputs, _finish

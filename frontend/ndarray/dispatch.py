@@ -9,8 +9,8 @@ import numpy as np
 
 from ..ir import get_op
 from ..ir.errors import DTypeError, MXNetError
-from .._tape import invoke
-from ..lazy import PENDING_TYPES, shape_dtype
+from ..trace.invoke import invoke
+from ..accel.lazy import PENDING_TYPES, shape_dtype
 
 # python operator -> (array op, scalar op, reflected scalar op, MXNet broadcast name)
 BINARY = {

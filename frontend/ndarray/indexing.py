@@ -10,7 +10,7 @@ import numpy as np
 
 from ..ir import get_op
 from ..ir.errors import IndexingError, MXNetError, ShapeError
-from .._tape import invoke
+from ..trace.invoke import invoke
 
 
 

@@ -10,8 +10,8 @@ import numpy as np
 
 from ..ir import get_op
 from ..ir.errors import MXNetError
-from .._tape import invoke
-from ..lazy import PENDING_TYPES, shape_dtype
+from ..trace.invoke import invoke
+from ..accel.lazy import PENDING_TYPES, shape_dtype
 from . import dispatch
 from .indexing import no_zero_dim
 from .ndarray import NDArray, _axis as normalize_axis

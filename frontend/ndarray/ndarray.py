@@ -7,13 +7,15 @@ from typing import Any, Optional, Tuple
 import numpy as np
 
 from ..context import Context, cpu
-from ..ir import TensorType, get_op
+from ..ir import TensorType, get_op, REGISTRY
 from ..ir.errors import GradReqError, MXNetError, ShapeError
-from .._tape import invoke
-from ..tape import STATE
-from ..values import VariableValue
+from ..trace.invoke import invoke
+from ..trace.tape import STATE
+from ..trace.values import VariableValue
+from ..autodiff.engine import run_backward
 from . import dispatch
 from .indexing import getitem, no_zero_dim, setitem
+from .creation import to_numpy, _check_dtype
 
 GRAD_REQS = ("write", "add", "null")
 
@@ -45,7 +47,6 @@ class NDArray:
         return arr
 
     def __init__(self, data: Any = None, ctx: Optional[Context] = None, dtype: Any = None):
-        from .creation import to_numpy
         self._data = to_numpy(data if data is not None else [], dtype, type(self))
         self._value = None
 
@@ -100,7 +101,6 @@ class NDArray:
 
     def astype(self, dtype, copy: bool = True):
         """This array converted to `dtype` (recorded, so gradients flow back)."""
-        from .creation import _check_dtype
         dtype = _check_dtype(dtype)
         if not copy and self._data.dtype == dtype:
             return self
@@ -208,9 +208,8 @@ class NDArray:
 
     def backward(self, out_grad=None, retain_graph: bool = False, train_mode: bool = True):
         """Differentiate this array's graph, writing gradients into the marked variables."""
-        autograd = _AUTOGRAD or _load_autograd()
-        autograd.backward([self], None if out_grad is None else [out_grad],
-                          retain_graph=retain_graph, train_mode=train_mode)
+        run_backward([self], None if out_grad is None else [out_grad], None, retain_graph,
+                     False, train_mode, None)
 
     # ------------------------------------------------------------ indexing
     def __getitem__(self, key):
@@ -318,23 +317,12 @@ class NDArray:
 
     def __getattr__(self, name):
         # Unary math as methods: x.exp(), x.sqrt(), x.relu(), ...
-        from ..ir import REGISTRY
         if not name.startswith("_") and name in REGISTRY:
             opdef = REGISTRY.get(name)
             if opdef.num_inputs == 1 and not any(
                     d is not None and d.__class__ is object for d in opdef.attrs.values()):
                 return lambda **attrs: invoke(opdef, [self], attrs)
         raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
-
-
-_AUTOGRAD = None  # tapegraph.autograd, imported on first use (it imports this module)
-
-
-def _load_autograd():
-    global _AUTOGRAD
-    from .. import autograd
-    _AUTOGRAD = autograd
-    return autograd
 
 
 def _axis(axis):

@@ -8,10 +8,11 @@ import numpy as np
 
 from ..ir import get_op
 from ..ir.errors import DTypeError, MXNetError, ShapeError
-from .._tape import invoke
-from ..tape import STATE
+from ..trace.invoke import invoke
+from ..trace.tape import STATE
 from . import dispatch
 from .ndarray import NDArray
+from .. import random as _random
 
 NAMESPACE: Dict[str, Callable] = {}
 
@@ -200,7 +201,6 @@ def Dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None, **
         raise MXNetError("Dropout: p must be in [0, 1], got %r" % (p,))
     if not (STATE.training or mode == "always") or p == 0:
         return _finish(invoke(get_op("_copy"), [data]), out)
-    from .. import random as _random
     shape = list(data.shape)
     for a in axes or ():
         if not -len(shape) <= int(a) < len(shape):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as _onp
 
 from ..ir import get_op as _get_op
-from .._tape import invoke as _invoke
+from ..trace.invoke import invoke as _invoke
 from ..ndarray import dispatch as _dispatch
 from ..ndarray.creation import arange as _arange, make as _make, to_numpy as _to_numpy
 from .ndarray import ndarray
@@ -13,6 +13,7 @@ from . import linalg  # noqa: F401
 from .library import FUNCTIONS as _FUNCTIONS, no_extra_keywords
 from . import compose as _compose  # noqa: F401,E402  (adds to FUNCTIONS)
 from . import einsum as _einsum  # noqa: F401,E402  (adds to FUNCTIONS)
+from ..ndarray.ops import _finish
 
 float32, float64, float16 = _onp.float32, _onp.float64, _onp.float16
 int32, int64, int8, uint8, bool_ = _onp.int32, _onp.int64, _onp.int8, _onp.uint8, _onp.bool_
@@ -172,7 +173,6 @@ def _honour_out(fn):
     """Wrap a function with an `out` parameter so that `out=` is written (shape checked,
     cast to out's dtype) and returned, instead of being ignored."""
     import functools
-    from ..ndarray.ops import _finish
 
     @functools.wraps(fn)
     def wrapper(*args, out=None, **kwargs):

@@ -8,7 +8,7 @@ import numpy as _onp
 
 from ..ir import get_op
 from ..ir.errors import MXNetError
-from .._tape import invoke
+from ..trace.invoke import invoke
 from .library import FUNCTIONS, _export, _op, arr, concatenate, expand_dims, split
 from .ndarray import ndarray
 

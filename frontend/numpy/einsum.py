@@ -14,7 +14,7 @@ import numpy as _onp
 
 from ..ir import get_op
 from ..ir.errors import MXNetError
-from .._tape import invoke
+from ..trace.invoke import invoke
 from .library import _export, arr
 from .ndarray import ndarray
 

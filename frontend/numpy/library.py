@@ -8,11 +8,11 @@ import numpy as _onp
 
 from ..ir import get_op
 from ..ir.errors import MXNetError, ShapeError
-from .._tape import invoke
-from ..ndarray import dispatch as _dispatch
-from ..ndarray import library as _ndlib
+from ..trace.invoke import invoke
+from ..ndarray import dispatch as _dispatch, library as _ndlib
 from ..ndarray.creation import to_numpy as _to_numpy
 from .ndarray import ndarray
+from ..ndarray.library import diag as _diag
 
 FUNCTIONS: Dict[str, Any] = {}
 
@@ -294,7 +294,6 @@ def argsort(a, axis=-1, kind=None, order=None):
 @_export
 def diag(v, k=0):
     """The k-th diagonal of a 2-D array, or a 2-D array with `v` on its k-th diagonal."""
-    from ..ndarray.library import diag as _diag
     return _diag(arr(v), k=k)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as _onp
 
 from ..ndarray.ndarray import NDArray
+from ..trace.invoke import invoke
+from ..ir import get_op
 
 
 class ndarray(NDArray):  # noqa: N801  (MXNet's name)
@@ -58,8 +60,6 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
     def dot(self, b):
         """NumPy's dot product with `b`."""
         from .library import arr
-        from .._tape import invoke
-        from ..ir import get_op
         return invoke(get_op("_np_dot"), [self, arr(b)])
 
     def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..ir import get_op as _get_op
-from .._tape import invoke as _invoke
+from ..trace.invoke import invoke as _invoke
 from ..numpy.library import arr as _arr
 
 _NP_MODE = {"on": False}
@@ -40,11 +40,11 @@ def stop_gradient(data):
     return _invoke(_get_op("BlockGrad"), [_arr(data)])
 
 
-from .nn import (activation, arange_like, batch_dot, batch_flatten, batch_norm,  # noqa: E402
-                 cast, convolution, deconvolution, dropout, embedding, erf, erfinv, gamma,
-                 gammaln, gather_nd, nonzero, reshape_like, sequence_mask, shape_array, slice,
-                 smooth_l1, topk, fully_connected, layer_norm, leaky_relu, log_softmax,
-                 one_hot, pick, pooling, reshape, softmax)
+from .nn import (activation, arange_like, batch_dot, batch_flatten, batch_norm, cast, convolution,
+                 deconvolution, dropout, embedding, erf, erfinv, gamma, gammaln, gather_nd,
+                 nonzero, reshape_like, sequence_mask, shape_array, slice, smooth_l1, topk,
+                 fully_connected, layer_norm, leaky_relu, log_softmax, one_hot, pick, pooling,
+                 reshape, softmax)
 
 
 def waitall() -> None:

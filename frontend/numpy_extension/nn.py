@@ -3,10 +3,11 @@ operators as `mx.nd`, returning `mx.np.ndarray`s."""
 from __future__ import annotations
 
 from ..ir import get_op
-from .._tape import invoke
+from ..trace.invoke import invoke
 from ..ndarray import ops as _nd
 from ..numpy.library import arr
 from ..numpy.ndarray import ndarray
+from ..ndarray.compose import NAMESPACE, SequenceMask
 
 
 def _op(name, arrays, attrs):
@@ -178,13 +179,11 @@ def reshape_like(lhs, rhs):
 
 def gather_nd(data, indices):
     """data at the index tuples in the columns of `indices` (first axis: one per data axis)."""
-    from ..ndarray.compose import NAMESPACE
     return NAMESPACE["gather_nd"](arr(data), indices)
 
 
 def sequence_mask(data, sequence_length=None, use_sequence_length=False, value=0.0, axis=0):
     """Mask steps beyond each sequence's length with `value`."""
-    from ..ndarray.compose import SequenceMask
     return SequenceMask(arr(data), sequence_length, use_sequence_length, value, axis)
 
 

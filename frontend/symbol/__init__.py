@@ -4,8 +4,10 @@
 it loads and evaluates. `autograd.get_symbol` and `autograd.backward_graph` return
 Symbols of recorded forward and derived backward graphs.
 """
-from .symbol import Group, Symbol, Variable, load, load_json, symbol_from_arrays, var
-from .json_export import ExportError
+from .api.symbol import Group, Symbol, Variable, load, load_json, symbol_from_arrays, var
+from .formats.json_export import ExportError
+from .api.op_functions import make_op_function
+from ..ir import MXNetError
 
 __all__ = ["ExportError", "Group", "Symbol", "Variable", "load", "load_json",
            "symbol_from_arrays", "var"]
@@ -15,8 +17,6 @@ def __getattr__(name: str):
     """`mx.sym.FullyConnected`, `mx.sym.exp`, ...: any operator tapegraph can load."""
     if name.startswith("__"):
         raise AttributeError(name)
-    from .op_functions import make_op_function
-    from ..ir import MXNetError
     try:
         return make_op_function(name)
     except MXNetError:

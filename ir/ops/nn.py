@@ -8,7 +8,7 @@ from tapegraph.ir.errors import ShapeError
 from tapegraph.ir.registry import REQUIRED, register
 from tapegraph.ir.types import TensorType
 from .rules import fmt_shape
-from ._emit import broadcast, mul, reshape, rsub, scale, shift, sub
+from ._emit import broadcast, mul, reshape, rsub, scale, shift, sub, sum_to
 
 # ---------------------------------------------------------------- dot
 
@@ -128,7 +128,6 @@ def _np_dot_vjp(b, n, g):
     va, vb = n.inputs
     if va.type.ndim == 0 or vb.type.ndim == 0:
         ga = mul(b, g[0], broadcast(b, vb, g[0].type.shape)) if vb.type.ndim == 0 else None
-        from ._emit import sum_to
         if va.type.ndim == 0:
             return [sum_to(b, mul(b, g[0], vb), ()), mul(b, g[0], broadcast(b, va, vb.type.shape))]
         return [mul(b, g[0], broadcast(b, vb, va.type.shape)), sum_to(b, mul(b, g[0], va), ())]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph.symbol.mxnet_operators import MXNET_OPERATORS
+from tapegraph.symbol.graph.mxnet_operators import MXNET_OPERATORS
 
 from .conftest import DATA, decode, load_data
 

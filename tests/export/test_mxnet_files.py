@@ -129,7 +129,7 @@ BUILDABLE = [e for e in SYMBOLIC if "mx.init" not in e["code"]]
 def test_symbol_api_code_writes_mxnets_bytes(entry):
     """The mx.sym programs of the golden file, run on tapegraph in a fresh name scope,
     produce exactly the JSON MXNet wrote (names, attribute text, layout)."""
-    from tapegraph.symbol import symbol as symbol_module
+    from tapegraph.symbol.api import symbol as symbol_module
     symbol_module._COUNTERS.clear()  # MXNet's names come from a fresh process
     env = {"mx": mx}
     exec(entry["code"], env)  # golden data: small mx.sym programs

@@ -1,8 +1,8 @@
-"""The structural key of a recorded graph (tapegraph.collect): equal programs share it,
+"""The structural key of a recorded graph (tapegraph.trace.collect): equal programs share it,
 and anything that changes the compiled backward changes it."""
 import numpy as np
 import tapegraph as mx
-from tapegraph.collect import Collected
+from tapegraph.trace.collect import Collected
 
 
 def _variables(n=2, shape=(3,)):
@@ -72,7 +72,7 @@ def test_unreachable_recorded_nodes_are_not_collected():
 
 
 def test_an_unhashable_attribute_still_gives_a_usable_key():
-    from tapegraph._tape import invoke_by_name
+    from tapegraph.trace.invoke import invoke_by_name
     a = mx.nd.array(np.arange(4, dtype=np.float32).reshape(2, 2))
     a.attach_grad()
     w = mx.nd.array(np.array([[1, 2], [3, 4]], dtype=np.float32))

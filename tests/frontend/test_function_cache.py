@@ -80,7 +80,7 @@ def test_second_order_through_a_function_across_cached_steps():
 
 
 def test_a_failing_backward_leaves_the_binding_and_buffers_alone():
-    from tapegraph.tape import STATE
+    from tapegraph.trace.tape import STATE
 
     class Broken(Scale):
         def backward(self, dy):
@@ -101,7 +101,7 @@ def test_a_failing_backward_leaves_the_binding_and_buffers_alone():
 
 
 def test_function_nodes_go_on_the_tape_with_the_walk_key():
-    from tapegraph.collect import Collected, TapeCollected, collect
+    from tapegraph.trace.collect import Collected, TapeCollected, collect
     keys = []
     for k in (2.0, 3.0):
         x = _x()

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph import engine
-from tapegraph.values import TracedValue, VariableValue
+from tapegraph.autodiff import engine
+from tapegraph.trace.values import TracedValue, VariableValue
 from tapegraph.ir import Graph, Node, TensorType, Value, parse
 
 
@@ -182,7 +182,7 @@ def _hvp_program(pipeline):
 
 
 def test_the_tape_describes_a_recorded_region_and_keys_it_like_the_walk():
-    from tapegraph.collect import TapeCollected, collect
+    from tapegraph.trace.collect import TapeCollected, collect
     (xa, za), (xb, zb) = _hvp_program(None), _hvp_program(["dce"])
     ca, cb = collect([za._value]), collect([zb._value])
     assert type(ca) is TapeCollected and type(cb) is TapeCollected  # no walk

@@ -1,11 +1,12 @@
-"""`invoke` has fast paths for one and two small inputs (tapegraph._tape); they must
+"""`invoke` has fast paths for one and two small inputs (tapegraph.trace.invoke); they must
 record exactly what the general path records and fail the same way."""
 import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph import _tape, autograd
-from tapegraph.collect import Collected
+from tapegraph.trace import invoke as _tape
+from tapegraph import autograd
+from tapegraph.trace.collect import Collected
 from tapegraph.ir import get_op
 from tapegraph.ir.errors import MXNetError
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph import engine
+from tapegraph.autodiff import engine
 
 
 def _ops(arr):

@@ -1,4 +1,4 @@
-"""The tape (tapegraph._tape.Tape): the structural key built while recording equals the
+"""The tape (tapegraph.trace.tape.Tape): the structural key built while recording equals the
 key a walk from the heads computes, and whenever the tape is not exactly the graph of
 the heads the walk is used, so results never depend on which path ran."""
 import gc
@@ -9,7 +9,7 @@ import pytest
 
 import tapegraph as mx
 from tapegraph import autograd
-from tapegraph.collect import Collected, TapeCollected, collect
+from tapegraph.trace.collect import Collected, TapeCollected, collect
 
 nd = mx.nd
 
@@ -143,7 +143,7 @@ def test_a_dropped_graph_is_still_reclaimed_by_the_collector():
 
 
 def test_the_tape_retires_past_its_size_limit(monkeypatch):
-    from tapegraph import tape as tape_module
+    from tapegraph.trace import tape as tape_module
     monkeypatch.setattr(tape_module, "TAPE_MAX", 50)
     a = _var(9)
     with autograd.record():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph.base import (DTypeError, GradReqError, IndexingError, MXNetError, ShapeError)
+from tapegraph.base import DTypeError, GradReqError, IndexingError, MXNetError, ShapeError
 from tapegraph.ir.registry import MAX_RESULT_BYTES
 
 nd = mx.nd
@@ -388,9 +388,9 @@ def test_np_functions_honour_out_and_reject_unknown_keywords():
 
 
 def test_errors_on_deferred_arrays_lose_nothing():
-    """Large recorded arrays are pending (tapegraph.lazy) until read: bad input on them
+    """Large recorded arrays are pending (tapegraph.accel.lazy) until read: bad input on them
     raises the same clear errors and the graph still differentiates."""
-    from tapegraph import lazy
+    from tapegraph.accel import lazy
     n = lazy.LAZY_MIN if lazy.LAZY_MIN else 1 << 20
     x = nd.array(np.linspace(0, 1, n, dtype=np.float32))
     x.attach_grad()

@@ -170,7 +170,7 @@ def test_a_training_loop_forces_no_collection(monkeypatch):
     """Graphs freed by their backward are no garbage: however much they recorded, they
     must not trigger the forced collections meant for dropped graphs (which they did,
     a full collection per 64 MiB recorded); dropped graphs still do."""
-    from tapegraph import gc_pause
+    from tapegraph.accel import gc_pause
     monkeypatch.setattr(gc_pause, "GC_EVERY_BYTES", 1 << 20)
     monkeypatch.setitem(gc_pause._gc_state, "bytes", 0)  # (what earlier tests dropped)
     monkeypatch.setitem(gc_pause._gc_state, "recorded", 0)
@@ -270,7 +270,7 @@ def test_backward_pauses_the_collector_only_for_graphs_that_are_not_small_tapes(
     graph; a small graph read off its tape does not need it (saves two locked calls)."""
     if not gc.isenabled():
         pytest.skip("the collector is disabled in this process")
-    from tapegraph import engine
+    from tapegraph.autodiff import engine
     seen = []
 
     class Probe(mx.autograd.Function):

@@ -126,10 +126,10 @@ def test_warnings_as_errors_give_a_clear_error_and_lose_nothing():
 
 
 def test_nan_and_inf_through_deferred_fused_kernels():
-    """Large recorded arrays take the deferred path (tapegraph.lazy: one generated kernel
+    """Large recorded arrays take the deferred path (tapegraph.accel.lazy: one generated kernel
     per pending chain, recomputed inside the backward's fused kernel): same values as
     NumPy, NaN and Inf included."""
-    from tapegraph import lazy
+    from tapegraph.accel import lazy
     n = max(lazy.LAZY_MIN, 1 << 10) if lazy.LAZY_MIN else 1 << 20
     base = np.resize(SPECIAL, n).astype(np.float32)
     x = nd.array(base)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hardening_support import budget
 
 import tapegraph as mx
-from tapegraph import engine
+from tapegraph.autodiff import engine
 from tapegraph.ir import parse, print_graph, verify
 from tapegraph.passes import PASSES, PassManager
 from tapegraph.runtime import execute

@@ -206,7 +206,7 @@ def test_type_interning_gives_one_object_per_type_across_threads():
 def test_threads_with_deferred_large_arrays():
     """Large recorded arrays are deferred and run as fused kernels on a shared worker
     pool: threads doing this at once still get their own, correct gradients."""
-    from tapegraph import lazy
+    from tapegraph.accel import lazy
     n = lazy.LAZY_MIN if lazy.LAZY_MIN else 1 << 20
     barrier = threading.Barrier(3)
 

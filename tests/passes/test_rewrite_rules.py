@@ -129,7 +129,7 @@ def test_gradient_of_negative_mean_is_one_constant_node():
 
 
 def test_demo_backward_has_no_kernel_that_only_builds_a_constant(tmp_path, capsys):
-    from tapegraph.cli_demo import demo
+    from tapegraph.cli.demo import demo
     assert demo(str(tmp_path)) == 0
     text = capsys.readouterr().out
     optimized = text.split("# backward IR after the default pipeline")[1].split("# gradients")[0]

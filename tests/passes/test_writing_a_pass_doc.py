@@ -3,7 +3,7 @@ they build (the user pass, its golden test, the pipeline change) is checked."""
 import os
 import re
 
-from tapegraph import engine
+from tapegraph.autodiff import engine
 from tapegraph.passes import PASSES
 
 DOC = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "writing-a-pass.md")

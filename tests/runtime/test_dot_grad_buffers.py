@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph import engine
+from tapegraph.autodiff import engine
 from tapegraph.runtime import Plan
 
 RNG = np.random.default_rng(7)

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph import autograd, engine
+from tapegraph import autograd
+from tapegraph.autodiff import engine
 from tapegraph.passes import PASSES, register_pass
 from tapegraph.runtime import PLAN_CACHE, plan_cache_stats
 from tapegraph.runtime import fusion

@@ -1,11 +1,13 @@
-"""Deferred element-wise operations (tapegraph.lazy): large element-wise results recorded
+"""Deferred element-wise operations (tapegraph.accel.lazy): large element-wise results recorded
 under autograd are computed on first read by one fused kernel, and the backward pass
 recomputes pending forward values inside its own kernel. Behaviour never changes."""
 import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph import autograd, engine, large_ops, lazy
+from tapegraph import autograd
+from tapegraph.autodiff import engine
+from tapegraph.accel import large_ops, lazy
 
 
 @pytest.fixture
@@ -81,7 +83,7 @@ def test_a_pending_head_differentiates_and_higher_order_works(small_lazy):
 
 
 def test_large_eager_element_wise_calls_run_through_generated_kernels(monkeypatch):
-    from tapegraph import _tape
+    from tapegraph.trace import invoke as _tape
     monkeypatch.setattr(_tape, "PARALLEL_MIN", 4)
     monkeypatch.setattr(lazy, "LAZY_MIN", 0)
     large_ops._PARALLEL.clear()

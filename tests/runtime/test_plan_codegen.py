@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph import engine
+from tapegraph.autodiff import engine
 from tapegraph.ir import ExecutionError, Graph, parse
 from tapegraph.passes import run_passes
 from tapegraph.runtime import Plan, execute

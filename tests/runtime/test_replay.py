@@ -1,12 +1,13 @@
 """create_graph records the compiled backward graph as one `_grad_region` node
-(`tapegraph.replay`): inlined, it is the graph `invoke` records op by op, the second order
+(`tapegraph.autodiff.replay`): inlined, it is the graph `invoke` records op by op, the second order
 is right, and a steady Hessian-vector loop hits the plan cache for both backwards."""
 import numpy as np
 
 import tapegraph as mx
-from tapegraph import engine, runtime
-from tapegraph.tape import STATE
-from tapegraph.function import replay_node
+from tapegraph.autodiff import engine
+from tapegraph import runtime
+from tapegraph.trace.tape import STATE
+from tapegraph.autodiff.function import replay_node
 from tapegraph.passes import dce, inline
 
 

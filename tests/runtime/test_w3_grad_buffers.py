@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph import autograd, engine, lazy
+from tapegraph import autograd
+from tapegraph.autodiff import engine
+from tapegraph.accel import lazy
 from tapegraph.runtime import Plan, fusion
 
 XS = np.linspace(-1.5, 2, 1000).astype(np.float32)

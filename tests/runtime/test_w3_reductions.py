@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph import autograd, engine, lazy
+from tapegraph import autograd
+from tapegraph.autodiff import engine
+from tapegraph.accel import lazy
 from tapegraph.ir import parse, print_graph, verify
 from tapegraph.passes import fuse, run_passes
 from tapegraph.runtime import FusedKernel, Plan, execute, fusion

@@ -13,8 +13,9 @@ import zlib
 import numpy as np
 
 import tapegraph as mx
-from tapegraph import autograd, engine
-from tapegraph.symbol.naming import caller_names, graph_names
+from tapegraph import autograd
+from tapegraph.autodiff import engine
+from tapegraph.symbol.graph.naming import caller_names, graph_names
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

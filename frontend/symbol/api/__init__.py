@@ -1,0 +1,1 @@
+"""The Symbol API: `Symbol` (`symbol`) and `mx.sym.<Operator>` functions (`op_functions`)."""

@@ -1,0 +1,78 @@
+"""`mx.sym.<Operator>(...)`: build symbol nodes by MXNet operator name.
+
+`mx.sym.FullyConnected(data, num_hidden=8, name="fc1")` creates the missing parameter
+variables (`fc1_weight`, `fc1_bias`) as MXNet does; inputs may be given by position or
+by MXNet's argument names; attributes are written as MXNet writes them.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from ...ir import MXNetError
+from ..graph.dag import SymNode
+from ..graph.mxjson import attr_text
+from ..graph.mxnet_ops import ARG_NAMES, lookup
+from .symbol import Symbol, auto_name, var
+
+PARAMETERS = {"FullyConnected": ("weight", "bias"), "Convolution": ("weight", "bias"),
+              "BatchNorm": ("gamma", "beta", "moving_mean", "moving_var"),
+              "Embedding": ("weight",), "SoftmaxOutput": ("label",)}
+
+INITS = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
+
+
+# Lower-case spellings of `mx.sym` functions that create a differently named operator.
+ALIASES = {"split": "SliceChannel", "reshape": "Reshape", "concat": "Concat",
+           "flatten": "Flatten", "Variable": None}
+
+
+def make_op_function(called: str):
+    """The function `mx.sym.<op>` (MXNetError at once if tapegraph cannot load `op`)."""
+    op = ALIASES.get(called) or called
+    mapping = lookup(op)
+
+    def build(*args: Any, name: Optional[str] = None, attr: Optional[Dict[str, str]] = None,
+              **kwargs: Any) -> Symbol:
+        arg_names = ARG_NAMES.get(op, ())
+        inputs: Dict[str, Symbol] = {}
+        positional: List[Symbol] = []
+        for a in args:
+            if not isinstance(a, Symbol):
+                raise MXNetError("%s: positional arguments must be Symbols, got %s"
+                                 % (op, type(a).__name__))
+            positional.append(a)
+        for key in list(kwargs):
+            if isinstance(kwargs[key], Symbol):
+                inputs[key] = kwargs.pop(key)
+        node_name = name or auto_name(called)
+        raw = {k: attr_text(v) for k, v in kwargs.items()}
+        if arg_names:
+            ordered = list(positional) + [None] * (len(arg_names) - len(positional))
+            for k, arg in enumerate(arg_names):
+                if arg in inputs:
+                    ordered[k] = inputs.pop(arg)
+            skip = {"bias"} if str(raw.get("no_bias", "False")) == "True" else set()
+            for k, arg in enumerate(arg_names):
+                if ordered[k] is None and arg in PARAMETERS.get(op, ()) and arg not in skip:
+                    # MXNet copies the operator's attributes onto its parameters
+                    extra = dict(raw)
+                    if arg in INITS:
+                        extra["__init__"] = INITS[arg]
+                    ordered[k] = var("%s_%s" % (node_name, arg), attr=extra)
+            positional = [s for s in ordered if s is not None]
+        if inputs:
+            positional += list(inputs.values())
+        try:
+            converted = mapping.convert_attrs(raw)
+            mapping.check_arity(len(positional))
+        except MXNetError as e:
+            raise MXNetError("%s: %s" % (op, e)) from None
+        entries = [s._single() for s in positional]
+        node = SymNode(op, node_name, converted, entries, mapping.num_outputs(converted),
+                       raw=dict(raw, **(attr or {})))
+        np_mode = any(s._np_mode for s in positional)
+        return Symbol(heads=[(node, i) for i in range(node.num_outputs)], np_mode=np_mode)
+
+    build.__name__ = op
+    build.__doc__ = "MXNet operator %s as a Symbol (imports to IR %s)." % (op, mapping.ir_op)
+    return build

@@ -1,0 +1,471 @@
+"""`Symbol`: a graph seen through MXNet's Symbol API.
+
+A Symbol is either backed by a typed IR graph (recorded with `autograd.get_symbol`, a
+backward graph from `autograd.backward_graph`, a parsed IR text file) or by an untyped
+`SymNode` DAG (loaded MXNet JSON, `sym.var`, arithmetic on symbols); the DAG becomes a
+typed graph as soon as the input shapes are known (`infer_shape`, `eval`, or
+`__shape__` attributes).
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ...ir import Graph, MXNetError, Value, print_graph
+from ..graph import dag as _dag
+from ..graph.dag import Entry, SymNode
+from ..graph.naming import NodeNames, graph_names, renamed, caller_names
+from ..graph.mxjson import attr_text, DTYPE_CODES
+from ...runtime import Plan
+from ..execute.executor import Executor
+from ...numpy import ndarray
+from ...ndarray import NDArray
+from ..formats.json_export import to_json
+from ..formats.dag_export import dag_to_json, debug_str
+from ...passes import grad, dce, inline
+from ...ir.nx import to_networkx
+from ..graph.mxnet_ops import lookup
+from ..formats.json_import import parse_document
+from ...trace.collect import Collected
+
+_COUNTERS: Dict[str, int] = {}
+
+
+# The name hints MXNet's Symbol operators use (`x * y` is `_mul0`, `x * 2` `_mulscalar0`).
+_MXNET_HINTS = {"elemwise_add": "_plus", "elemwise_sub": "_minus", "elemwise_mul": "_mul",
+                "elemwise_div": "_div", "_power": "_power", "_plus_scalar": "_plusscalar",
+                "_minus_scalar": "_minusscalar", "_rminus_scalar": "_rminusscalar",
+                "_mul_scalar": "_mulscalar", "_div_scalar": "_divscalar",
+                "_rdiv_scalar": "_rdivscalar", "_power_scalar": "_powerscalar",
+                "_rpower_scalar": "_rpowerscalar"}
+
+
+def auto_name(op: str) -> str:
+    """MXNet's process-wide auto names for composed nodes: `_mul0`, `fullyconnected0`."""
+    base = _MXNET_HINTS.get(op, op.lower())
+    k = _COUNTERS.get(base, 0)
+    _COUNTERS[base] = k + 1
+    return "%s%d" % (base, k)
+
+
+class Symbol:
+    """A symbolic graph with MXNet's Symbol methods; `print(sym)` shows the IR text."""
+
+    def __init__(self, graph: Optional[Graph] = None, np_mode: bool = False,
+                 names: Optional[Dict[Value, str]] = None,
+                 heads: Optional[Sequence[Entry]] = None):
+        if (graph is None) == (heads is None):
+            raise MXNetError("Symbol needs exactly one of a graph or DAG heads")
+        self._np_mode = np_mode
+        self._heads: Optional[List[Entry]] = list(heads) if heads is not None else None
+        self._graph: Optional[Graph] = None
+        self._names: Dict[Value, str] = {}
+        self._output_labels: Optional[List[str]] = None
+        self._unused_inputs: List[SymNode] = []  # a loaded file's parameters no output uses
+        if graph is not None:
+            self._set_graph(graph, names)
+
+    # ------------------------------------------------------------ construction
+    @classmethod
+    def from_graph(cls, graph: Graph, names: Optional[Dict[Value, str]] = None,
+                   np_mode: bool = False, output_labels: Optional[Sequence[str]] = None
+                   ) -> "Symbol":
+        """A Symbol of `graph`; `names` (Value -> name) overrides generated names;
+        `output_labels` describe the outputs in pictures (e.g. `grad x`)."""
+        sym = cls(graph, np_mode, names)
+        sym._output_labels = list(output_labels) if output_labels is not None else None
+        return sym
+
+    def output_labels(self) -> List[str]:
+        """What each output is, for pictures: `grad x` for gradients, else its name."""
+        if self._output_labels is not None:
+            return list(self._output_labels)
+        return [n[:-len("_output")] if n.endswith("_output") else n
+                for n in self.list_outputs()]
+
+    def _set_graph(self, graph: Graph, names: Optional[Dict[Value, str]]) -> None:
+        all_names = dict(names or {})  # also names values outside `graph` (provenance)
+        all_names.update(graph_names(graph, names))
+        self._graph = renamed(graph, all_names)
+        self._names = {}
+        for v in self._graph.inputs:
+            self._names[v] = v.hint
+        for n in self._graph.nodes:
+            for v in n.outputs:
+                if v.hint:
+                    self._names[v] = v.hint
+
+    @property
+    def graph(self) -> Graph:
+        """The typed IR graph (for a loaded symbol: shapes from `__shape__` attributes)."""
+        if self._graph is None:
+            graph, names = _dag.lower(self._heads, {}, name="symbol",
+                                      extra_inputs=self._unused_inputs)
+            self._set_graph(graph, names)
+        return self._graph
+
+    def _typed(self, shapes: Dict[str, Any], dtypes: Optional[Dict[str, Any]] = None) -> Graph:
+        if self._graph is not None:
+            types = {v.hint: v.type for v in self._graph.inputs}
+            if all(k in types and tuple(s) == types[k].shape for k, s in shapes.items()) and \
+                    all(k in types and np.dtype(d).name == types[k].dtype
+                        for k, d in (dtypes or {}).items()):
+                return self._graph
+        graph, _ = _dag.lower(self._dag(), shapes, dtypes or {}, name="symbol",
+                              extra_inputs=self._unused_inputs)
+        return graph
+
+    def _dag(self) -> List[Entry]:
+        if self._heads is None:
+            self._heads, _ = _dag.from_graph(self._graph, self._names)
+        return self._heads
+
+    def _node_names(self) -> NodeNames:
+        return NodeNames(self.graph, self._names)
+
+    # ------------------------------------------------------------ MXNet Symbol API
+    @property
+    def name(self) -> Optional[str]:
+        """The name of a single-output symbol's node (None for a group)."""
+        heads = self._dag()
+        return heads[0][0].name if len(heads) == 1 else None
+
+    def _variables(self) -> Tuple[List[SymNode], List[SymNode]]:
+        order = _dag.dfs_order(self._dag(), mxnet_view=True)  # MXNet's order
+        aux = _dag.aux_variables(order)
+        args = [n for n in order if n.is_variable and n not in aux]
+        return args, aux
+
+    def list_arguments(self) -> List[str]:
+        """Names of the free inputs (not auxiliary states) in order of first use, as MXNet
+        orders them (depth-first from the outputs)."""
+        return [n.name for n in self._variables()[0]]
+
+    def list_auxiliary_states(self) -> List[str]:
+        """Names of the auxiliary states (e.g. BatchNorm moving statistics)."""
+        return [n.name for n in self._variables()[1]]
+
+    def list_inputs(self) -> List[str]:
+        """All variables, in order of first use."""
+        return [n.name for n in _dag.dfs_order(self._dag(), mxnet_view=True)
+                if n.is_variable]
+
+    def list_outputs(self) -> List[str]:
+        """`<name>_output` (or `<name>_output<i>` for multi-output nodes); a variable
+        output keeps its own name."""
+        out = []
+        for node, i in self._dag():
+            if node.is_variable:
+                out.append(node.name)
+            elif node.num_outputs == 1:
+                out.append(node.name + "_output")
+            else:
+                out.append("%s_output%d" % (node.name, i))
+        return out
+
+    def __len__(self) -> int:
+        return len(self._dag())
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __getitem__(self, index) -> "Symbol":
+        heads = self._dag()
+        if isinstance(index, str):
+            names = self.list_outputs()
+            if index not in names:
+                raise MXNetError("cannot find output %r (outputs: %s)" % (index, names))
+            index = names.index(index)
+        if not -len(heads) <= index < len(heads):
+            raise IndexError("symbol has %d outputs, index %d" % (len(heads), index))
+        return Symbol(heads=[heads[index]], np_mode=self._np_mode)
+
+    def get_internals(self) -> "Symbol":
+        """A group of every node output (variables included), in topological order."""
+        entries: List[Entry] = []
+        for node in _dag.topo_order(self._dag()):
+            entries.extend((node, i) for i in range(node.num_outputs))
+        return Symbol(heads=entries, np_mode=self._np_mode)
+
+    def get_children(self) -> Optional["Symbol"]:
+        """The inputs of a single-output symbol's node, as a group (None for variables)."""
+        heads = self._dag()
+        node = heads[0][0]
+        if node.is_variable:
+            return None
+        return Symbol(heads=list(node.inputs), np_mode=self._np_mode)
+
+    def attr(self, key: str) -> Optional[str]:
+        """An attribute of this symbol's node as text (MXNet's `Symbol.attr`)."""
+        node = self._dag()[0][0]
+        if key in node.raw:
+            return node.raw[key]
+        value = node.attrs.get(key) if not node.is_variable else None
+        return None if value is None else attr_text(value)
+
+    def infer_shape(self, *args, **kwargs):
+        """(argument shapes, output shapes, auxiliary shapes) given input shapes, by
+        position (list_arguments order) or by name; (None, None, None) when some input
+        shape is unknown, as in MXNet."""
+        shapes = self._by_name(args, kwargs)
+        try:
+            graph = self._typed(shapes)
+        except MXNetError as e:
+            if "give the shape" in str(e):
+                return None, None, None
+            raise
+        return self._io_attrs(graph, lambda t: t.shape)
+
+    def infer_type(self, *args, **kwargs):
+        """(argument dtypes, output dtypes, auxiliary dtypes) as NumPy dtypes."""
+        dtypes = {k: np.dtype(v).name for k, v in self._by_name(args, kwargs).items()}
+        graph = self._typed({}, dtypes)
+        return self._io_attrs(graph, lambda t: np.dtype(t.dtype).type)
+
+    def _by_name(self, args, kwargs) -> Dict[str, Any]:
+        named = dict(zip(self.list_arguments(), args))
+        named.update(kwargs)
+        return named
+
+    def _io_attrs(self, graph: Graph, get):
+        by_name = {v.hint: v.type for v in graph.inputs}
+        args = [get(by_name[n]) for n in self.list_arguments()]
+        aux = [get(by_name[n]) for n in self.list_auxiliary_states()]
+        return args, [get(v.type) for v in graph.outputs], aux
+
+    def eval(self, ctx=None, **kwargs) -> List[Any]:
+        """Evaluate with the inputs given by name (NDArrays or NumPy arrays); returns a list
+        of NDArrays, one per output."""
+        arrays = {k: np.asarray(v.asnumpy() if hasattr(v, "asnumpy") else v)
+                  for k, v in kwargs.items()}
+        shapes = {k: a.shape for k, a in arrays.items()}
+        dtypes = {k: a.dtype.name for k, a in arrays.items()}
+        graph = self._typed(shapes, dtypes)
+        missing = [v.hint for v in graph.inputs if v.hint not in arrays]
+        if missing:
+            raise MXNetError("eval: no value given for input(s) %s" % ", ".join(missing))
+        outs = Plan(graph).run([arrays[v.hint] for v in graph.inputs])
+        cls = self._array_class()
+        return [cls._wrap(np.asarray(o)) for o in outs]
+
+    def bind(self, ctx=None, args=None, args_grad=None, grad_req="write", aux_states=None,
+             **kwargs):
+        """An Executor with the given arrays (lists in list_arguments order, or dicts)."""
+        return Executor(self, args, args_grad, grad_req, aux_states)
+
+    def simple_bind(self, ctx=None, grad_req="write", **shapes):
+        """An Executor with zero arrays (and gradient buffers) of the inferred shapes."""
+        arg_shapes, _, aux_shapes = self.infer_shape(**shapes)
+        if arg_shapes is None:
+            raise MXNetError("simple_bind: cannot infer the shapes from %s" % shapes)
+        cls = self._array_class()
+        args = {n: cls._wrap(np.zeros(s, "float32"))
+                for n, s in zip(self.list_arguments(), arg_shapes)}
+        grads = {n: cls._wrap(np.zeros(s, "float32"))
+                 for n, s in zip(self.list_arguments(), arg_shapes)}
+        aux = {n: cls._wrap(np.zeros(s, "float32"))
+               for n, s in zip(self.list_auxiliary_states(), aux_shapes)}
+        return Executor(self, args, grads if grad_req != "null" else None, grad_req, aux)
+
+    def _array_class(self):
+        if self._np_mode:
+            return ndarray
+        return NDArray
+
+    def list_attr(self) -> Dict[str, str]:
+        """The attributes of this symbol's node as text (hidden `__x__` keys included)."""
+        node = self._dag()[0][0]
+        if node.raw:
+            return dict(node.raw)
+        return {k: attr_text(v) for k, v in node.attrs.items()} if not node.is_variable else {}
+
+    def attr_dict(self) -> Dict[str, Dict[str, str]]:
+        """Node name -> its attributes as text, for every node with attributes."""
+        out = {}
+        for node in _dag.dfs_order(self._dag(), mxnet_view=True):
+            attrs = Symbol(heads=[(node, 0)]).list_attr()
+            if attrs:
+                out[node.name] = attrs
+        return out
+
+    def tojson(self, remove_amp_cast: bool = True) -> str:
+        """MXNet symbol JSON (Apache MXNet 1.9.1 loads it and `eval` gives the same values)."""
+        if self._graph is None:
+            try:
+                self.graph
+            except MXNetError:
+                return dag_to_json(self._heads, self._np_mode)
+        return to_json(self._graph, self._node_names(), np_mode=self._np_mode)
+
+    def save(self, fname: str, remove_amp_cast: bool = True) -> None:
+        """Write `tojson()` to `fname` (MXNet's `prefix-symbol.json` convention)."""
+        text = self.tojson()
+        with open(fname, "w") as f:
+            f.write(text)
+
+    def debug_str(self) -> str:
+        """MXNet's `debug_str` text: outputs, then one block per variable and node."""
+        return debug_str(self._dag())
+
+    def gradient(self, wrt: Optional[Sequence[str]] = None) -> "Symbol":
+        """The Symbol of the gradient of the (summed) outputs w.r.t. the inputs named in
+        `wrt` (default: all floating-point inputs), derived by `passes.grad`."""
+        graph = self.graph
+        if wrt is None:
+            idx = None
+        else:
+            names = [v.hint for v in graph.inputs]
+            missing = [w for w in wrt if w not in names]
+            if missing:
+                raise MXNetError("gradient: unknown input(s) %s (inputs: %s)" % (missing, names))
+            idx = [names.index(w) for w in wrt]
+        result = grad(graph, wrt=idx)
+        wrt_names = [graph.inputs[i].hint for i in (idx if idx is not None else [
+            i for i, v in enumerate(graph.inputs) if v.type.dtype.startswith("float")])]
+        return Symbol.from_graph(result, dict(self._names), self._np_mode,
+                                 ["grad " + n for n in wrt_names])
+
+    def to_networkx(self, multigraph: bool = False):
+        """The graph as a networkx DiGraph (see `tapegraph.ir.nx.to_networkx`)."""
+        return to_networkx(self.graph, multigraph)
+
+    def to_dot(self, title: Optional[str] = None, **options: Any) -> str:
+        """DOT source of the forward/backward view (see `tapegraph.viz.plot_graph`)."""
+        from ...viz import plot_graph
+        return plot_graph(self, title=title, **options).source
+
+    # ------------------------------------------------------------ display
+    def __str__(self) -> str:
+        try:
+            return print_graph(self.graph)
+        except MXNetError:
+            return self.debug_str()
+
+    def __repr__(self) -> str:
+        outs = self.list_outputs()
+        if len(outs) == 1:
+            return "<Symbol %s>" % self.name
+        return "<Symbol group [%s]>" % ", ".join(outs)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from ...viz import plot_network, render_svg
+        dot = plot_network(self, title=self.name or "symbol")
+        bundle = {"text/plain": repr(self)}
+        svg = render_svg(dot)
+        if svg is not None:
+            bundle["image/svg+xml"] = svg
+        return bundle
+
+    def _repr_svg_(self) -> Optional[str]:
+        from ...viz import plot_network, render_svg
+        return render_svg(plot_network(self, title=self.name or "symbol"))
+
+    # ------------------------------------------------------------ composition
+    def _compose(self, op: str, others: Sequence["Symbol"] = (), **attrs: Any) -> "Symbol":
+        inputs = [self._single()] + [o._single() for o in others]
+        mapping = lookup(op)
+        raw = {k: attr_text(v) for k, v in attrs.items()}  # `2` stays "2", as in MXNet
+        full = mapping.convert_attrs(raw)
+        node = SymNode(op, auto_name(op), full, inputs, mapping.num_outputs(full), raw=raw)
+        return Symbol(heads=[(node, i) for i in range(node.num_outputs)],
+                      np_mode=self._np_mode or any(o._np_mode for o in others))
+
+    def _single(self) -> Entry:
+        heads = self._dag()
+        if len(heads) != 1:
+            raise MXNetError("cannot compose a group of %d symbols; pick one output" % len(heads))
+        return heads[0]
+
+    def _binary(self, other, array_op: str, scalar_op: str) -> "Symbol":
+        if isinstance(other, Symbol):
+            return self._compose(array_op, [other])
+        if isinstance(other, numbers.Number):
+            return self._compose(scalar_op, scalar=other)
+        return NotImplemented
+
+    def __add__(self, o): return self._binary(o, "elemwise_add", "_plus_scalar")
+    def __radd__(self, o): return self._binary(o, "elemwise_add", "_plus_scalar")
+    def __sub__(self, o): return self._binary(o, "elemwise_sub", "_minus_scalar")
+    def __rsub__(self, o): return self._binary(o, "elemwise_sub", "_rminus_scalar")
+    def __mul__(self, o): return self._binary(o, "elemwise_mul", "_mul_scalar")
+    def __rmul__(self, o): return self._binary(o, "elemwise_mul", "_mul_scalar")
+    def __truediv__(self, o): return self._binary(o, "elemwise_div", "_div_scalar")
+    def __rtruediv__(self, o): return self._binary(o, "elemwise_div", "_rdiv_scalar")
+    def __pow__(self, o): return self._binary(o, "_power", "_power_scalar")
+    def __rpow__(self, o): return self._binary(o, "_power", "_rpower_scalar")
+
+    def __neg__(self):
+        return self._compose("_mul_scalar", scalar=-1.0)
+
+
+def var(name: str, attr: Optional[Dict[str, str]] = None, shape=None, dtype=None,
+        lr_mult: Optional[float] = None, wd_mult: Optional[float] = None, init=None,
+        **kwargs) -> Symbol:
+    """A variable (MXNet's `sym.var` / `sym.Variable`); shape and dtype are optional."""
+    if not isinstance(name, str) or not name:
+        raise MXNetError("var: name must be a non-empty string")
+    raw: Dict[str, str] = dict(attr or {})
+    if shape is not None:
+        raw["__shape__"] = attr_text(tuple(shape))
+    if dtype is not None:
+        raw["__dtype__"] = str(DTYPE_CODES[np.dtype(dtype).name])
+    if lr_mult is not None:
+        raw["__lr_mult__"] = str(float(lr_mult))
+    if wd_mult is not None:
+        raw["__wd_mult__"] = str(float(wd_mult))
+    if init is not None:
+        raw["__init__"] = init if isinstance(init, str) else init.dumps()
+    for k, v in kwargs.items():
+        raw["__%s__" % k] = str(v)
+    return Symbol(heads=[(SymNode(None, name, raw, raw=raw), 0)])
+
+
+Variable = var
+
+
+def Group(symbols: Sequence[Symbol]) -> Symbol:
+    """One symbol whose outputs are the outputs of `symbols`, in order."""
+    heads: List[Entry] = []
+    for s in symbols:
+        heads.extend(s._dag())
+    return Symbol(heads=heads, np_mode=any(s._np_mode for s in symbols))
+
+
+def load_json(json_str: str) -> Symbol:
+    """A Symbol from MXNet symbol JSON text (never executes anything)."""
+    heads, np_mode, unused = parse_document(json_str)
+    sym = Symbol(heads=heads, np_mode=np_mode)
+    sym._unused_inputs = unused
+    return sym
+
+
+def load(fname: str) -> Symbol:
+    """A Symbol from an MXNet symbol JSON file (`prefix-symbol.json`)."""
+    with open(fname) as f:
+        text = f.read()
+    return load_json(text)
+
+
+def symbol_from_arrays(arrays: Sequence[Any], frame=None) -> Symbol:
+    """The Symbol of the recorded graph producing `arrays`; leaves and results are named
+    after the caller's variables that hold them (else `data0`, `tanh0`, ...)."""
+    values = []
+    for a in arrays:
+        v = getattr(a, "_value", None)
+        if v is None or v.node is None:
+            raise MXNetError("NDArray is not part of a computation graph. Did you forget to "
+                             "turn on recording?")
+        values.append(v)
+    col = Collected(values)
+    # Recorded gradient computations (create_graph) are shown as their operators; what
+    # only they read (the head they differentiated) is not part of the result.
+    recorded = col.graph("recorded")
+    graph = inline(recorded)
+    if graph is not recorded:
+        graph = dce(graph)
+    wanted = list(graph.inputs) + [v for n in graph.nodes for v in n.outputs]
+    names = caller_names(wanted, frame)
+    np_mode = bool(getattr(type(arrays[0]), "_bool_comparisons", False))
+    return Symbol.from_graph(graph, names, np_mode)

@@ -1,0 +1,1 @@
+"""Running a Symbol: MXNet's Executor (`bind`, `simple_bind`, forward, backward)."""

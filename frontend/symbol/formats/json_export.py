@@ -1,0 +1,136 @@
+"""Export a Graph to MXNet 1.9.1 symbol JSON that Apache MXNet loads and evaluates.
+
+Every IR operator is written as registered MXNet operators: most map one to one (the
+OpDef's `mxnet` / `mxnet_np` name); the few MXNet lacks are lowered by the table
+`LOWERINGS` (e.g. `_slice_scatter` becomes `_slice_assign` on `_zeros`). When a lowering
+loses IR information, the main MXNet node carries hidden `__tg_*__` keys (MXNet accepts
+`__name__` keys on any node) from which `load_json` rebuilds the exact IR node:
+
+- `__tg_op__`: the IR operator; `__tg_attrs__`: its attributes in IR text syntax;
+- `__tg_args__`: the IR inputs as `[[node, output], ...]` when they are not the node's
+  own inputs; `__tg_vjp_of__`: for backward nodes, the name of their forward node.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from ...ir import Graph, Node, Value
+from ..graph.mxnet_ops import LEGACY_TOTALS
+from ..graph.mxjson import attr_text, dumps
+from ..graph.naming import NodeNames
+from . import lower_gather  # noqa: F401  (registers the gather lowerings in LOWERINGS)
+from .json_writer import (LOWERINGS, Entry, ExportError, JsonWriter, lowering, mxnet_name,
+                          _plain_attrs, tg_keys)
+from .lower_batchnorm import export_batchnorm
+
+@lowering("_slice_scatter")
+def _export_slice_scatter(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
+    a = node.attrs
+    dtype = node.outputs[0].type.dtype
+    zeros = w.emit("_zeros", w.helper_name(name + "_zeros"),
+                   [], {"shape": attr_text(tuple(a["shape"])), "dtype": dtype})
+    attrs = {"begin": attr_text(tuple(a["begin"])), "end": attr_text(tuple(a["end"])),
+             "step": attr_text(tuple(a["step"]))}
+    attrs.update(tg_keys(node, ins))
+    return w.emit("_slice_assign", name, [zeros[0], ins[0]], attrs)
+
+
+@lowering("broadcast_to")
+def _export_broadcast_to(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
+    src, shape = node.inputs[0].type.shape, tuple(node.attrs["shape"])
+    attrs = {"shape": attr_text(shape)}
+    if len(src) == len(shape):
+        return w.emit("broadcast_to", name, ins, attrs)
+    lifted = (1,) * (len(shape) - len(src)) + tuple(src)
+    reshaped = w.emit("Reshape", w.helper_name(name + "_reshape"), ins,
+                      {"shape": attr_text(lifted)})
+    attrs.update(tg_keys(node, ins))
+    return w.emit("broadcast_to", name, reshaped, attrs)
+
+
+@lowering("Dropout")
+def _export_dropout(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
+    # The mask is an explicit input (drawn while recording), so the op is x * mask.
+    return w.emit("elemwise_mul", name, ins, tg_keys(node))
+
+
+@lowering("_backward_sign")
+def _export_backward_sign(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
+    return w.emit("zeros_like", name, ins, tg_keys(node))
+
+
+@lowering("_CustomFunction", "_CustomFunctionBackward")
+def _export_custom(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
+    raise ExportError("cannot export node %s (%s): it runs Python code of an "
+                      "autograd.Function, which MXNet symbol JSON cannot hold" % (name, node.op))
+
+
+@lowering("BatchNorm")
+def _export_batchnorm(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
+    return export_batchnorm(w, node, name, ins)
+
+
+def _export_node(w: JsonWriter, node: Node, name: str, ins: List[Entry]) -> List[Entry]:
+    if node.region is not None:
+        return _export_region(w, node, name, ins)
+    lower = LOWERINGS.get(node.op)
+    if lower is not None:
+        return lower(w, node, name, ins)
+    attrs = _plain_attrs(node)
+    if node.op in LEGACY_TOTALS and not w.np_mode and node.outputs[0].type.shape == ():
+        attrs.update(tg_keys(node))  # MXNet's legacy op gives (1,); tapegraph's IR gives ()
+    return w.emit(mxnet_name(node, w.np_mode), name, ins, attrs, len(node.outputs))
+
+
+def _export_region(w: JsonWriter, node: Node, name: str, ins: List[Entry]) -> List[Entry]:
+    """A node holding a region (a `fused` group) is written as its region's nodes."""
+    region = node.region
+    env: Dict[Value, Entry] = dict(zip(region.inputs, ins))
+    for k, inner in enumerate(region.nodes):
+        outs = _export_node(w, inner, w.helper_name("%s_%s" % (name, inner.op.strip("_"))),
+                            [env[v] for v in inner.inputs])
+        _stamp_provenance(w, inner, outs)
+        env.update(zip(inner.outputs, outs))
+    return [env[v] for v in region.outputs]
+
+
+def _stamp_provenance(w: JsonWriter, node: Node, outs: List[Entry]) -> None:
+    """Record on the node written last for `node` which forward node it differentiates
+    (`__tg_vjp_of__`: its name, or the name of the value it computed when that node is
+    not in the graph) and which head gradient it is (`__tg_head_grad_of__`)."""
+    meta = node.meta or {}
+    if not outs or outs[0][0] < len(w.graph.inputs) or not meta:
+        return
+    last = w.nodes[outs[0][0]]
+    src = meta.get("vjp_of")
+    origin = str(meta.get("origin", ""))
+    if src is not None:
+        label = w.names.nodes.get(src) or (src.outputs[0].hint if src.outputs else None)
+        last.setdefault("attrs", {})["__tg_vjp_of__"] = label or src.op
+    elif origin.startswith("vjp of %") and " " not in origin[len("vjp of %"):]:
+        last.setdefault("attrs", {})["__tg_vjp_of__"] = origin[len("vjp of %"):]
+    if "head_grad_of" in meta:
+        last.setdefault("attrs", {})["__tg_head_grad_of__"] = str(meta["head_grad_of"])
+    if "attrs" in last:
+        last["attrs"] = dict(sorted(last["attrs"].items()))
+
+
+def to_document(graph: Graph, names: Optional[NodeNames] = None,
+                np_mode: bool = False) -> Dict[str, Any]:
+    """The graph as a JSON-ready dict in MXNet's symbol format."""
+    names = names or NodeNames(graph)
+    w = JsonWriter(graph, names, np_mode)
+    for v in graph.inputs:
+        w.variable(v, names.inputs[v])
+    for node in graph.nodes:
+        name = names.nodes[node]
+        outs = _export_node(w, node, name, [w.entry[v] for v in node.inputs])
+        _stamp_provenance(w, node, outs)
+        for v, e in zip(node.outputs, outs):
+            w.entry[v] = e
+    return w.document()
+
+
+def to_json(graph: Graph, names: Optional[NodeNames] = None, np_mode: bool = False) -> str:
+    """The graph as MXNet symbol JSON text (Apache MXNet 1.9.1 loads and evaluates it)."""
+    return dumps(to_document(graph, names, np_mode))

@@ -1,0 +1,329 @@
+"""How MXNet operator names become IR: one table, `MAPPINGS`, consulted by the loader.
+
+An entry says, for one MXNet operator name, which inputs are auxiliary states, how many
+outputs it has, how its attribute text becomes IR attributes (checked when a file is
+loaded, so errors carry the node's position) and how it is built once input types are
+known. Every registered IR operator maps to itself, and so do its `mxnet` / `mxnet_np`
+names; the table adds MXNet's broadcasting operators, aliases and a few rewrites.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace as _replace
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ...ir import REGISTRY, Builder, MXNetError, TensorType, Value
+from .mxjson import attr_value
+
+# MXNet's argument names, for keyword inputs and automatic parameter variables.
+ARG_NAMES = {
+    "FullyConnected": ("data", "weight", "bias"), "Convolution": ("data", "weight", "bias"),
+    "BatchNorm": ("data", "gamma", "beta", "moving_mean", "moving_var"),
+    "Embedding": ("data", "weight"), "SoftmaxOutput": ("data", "label"),
+    "Dropout": ("data", "mask"),
+}
+
+Build = Callable[[Builder, List[Value], Dict[str, Any]], Any]
+# Attributes that are tuples in the IR even when MXNet writes one number.
+TUPLE_ATTRS = {"begin", "end", "step", "shape", "axes", "kernel", "stride", "pad", "dilate",
+               "newshape"}
+
+
+@dataclass
+class OpMapping:
+    """How to import one MXNet operator (see the module docstring)."""
+
+    ir_op: str                                  # main IR operator (for docs and errors)
+    build: Build                                # (builder, inputs, attrs) -> Value(s)
+    rename: Optional[Dict[str, str]] = None     # MXNet attr name -> IR attr name
+    ignore: Tuple[str, ...] = ()                # MXNet attrs with no IR meaning
+    aux: Tuple[int, ...] = ()                   # input positions that are auxiliary states
+    outputs: Optional[Callable[[Dict[str, Any]], int]] = None
+    same_attrs: bool = False                    # attrs are `ir_op`'s own: check them
+    arity: Optional[Tuple[int, Optional[int]]] = None  # (min, max) inputs; None: ir_op's
+
+    def check_arity(self, count: int) -> None:
+        """MXNetError unless the operator takes `count` inputs."""
+        low, high = self.arity or (None, None)
+        if self.arity is None and self.ir_op in REGISTRY:
+            n = REGISTRY.get(self.ir_op).num_inputs
+            low, high = (n, n) if n is not None else (1, None)
+        if low is not None and (count < low or (high is not None and count > high)):
+            want = str(low) if low == high else "%d to %s" % (low, high or "any")
+            raise MXNetError("%s takes %s input(s), got %d" % (self.ir_op, want, count))
+
+    def convert_attrs(self, raw: Dict[str, str]) -> Dict[str, Any]:
+        """MXNet attribute strings -> IR attributes, checked against the IR operator."""
+        attrs: Dict[str, Any] = {}
+        for key, text in raw.items():
+            if key.startswith("__") and key.endswith("__"):
+                continue
+            if key in self.ignore:
+                continue
+            name = (self.rename or {}).get(key, key)
+            value = attr_value(text)
+            if name in TUPLE_ATTRS and (value is None or isinstance(value, int)) \
+                    and (self.ir_op, name) not in SCALAR_ATTRS:
+                value = (value,)  # MXNet writes a 1-tuple as a bare number: begin="0"
+            attrs[name] = value
+        for key, value in attrs.items():
+            if (self.ir_op, key) not in SCALAR_ATTRS:
+                _check_type(key, value, raw)
+        if self.same_attrs:
+            opdef = REGISTRY.get(self.ir_op)
+            unknown = [k for k in attrs if k not in opdef.attrs]
+            if unknown:
+                raise MXNetError("unknown attribute(s) %s for %s (it takes: %s)"
+                                 % (", ".join(unknown), self.ir_op,
+                                    ", ".join(opdef.attrs) or "none"))
+            attrs = opdef.complete_attrs(attrs)
+        return attrs
+
+    def num_outputs(self, attrs: Dict[str, Any]) -> int:
+        if self.outputs is not None:
+            return self.outputs(attrs)
+        if self.ir_op in REGISTRY:
+            n = REGISTRY.get(self.ir_op).num_outputs
+            if isinstance(n, str):
+                n = attrs.get(n, 1)
+            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                raise MXNetError("bad number of outputs %r for %s" % (n, self.ir_op))
+            return n
+        return 1
+
+
+# Exceptions: operators whose attribute of that name is a single number.
+SCALAR_ATTRS = {("slice_axis", "begin"), ("slice_axis", "end")}
+# Attributes that must be numbers whatever the operator (the text could be anything).
+NUMBER_ATTRS = {"num_hidden", "num_filter", "num_outputs", "num_args", "num_group", "dim",
+                "depth", "input_dim", "output_dim", "scalar", "eps", "momentum", "p",
+                "a_min", "a_max", "slope", "alpha", "on_value", "off_value"}
+BOOL_ATTRS = {"no_bias", "flatten", "keepdims", "exclude", "fix_gamma", "use_global_stats",
+              "squeeze_axis", "transpose_a", "transpose_b", "reverse", "global_pool"}
+
+
+def _check_type(key: str, value: Any, raw: Dict[str, str]) -> None:
+    text = next((t for k, t in raw.items() if k == key), value)
+    if key in NUMBER_ATTRS and (isinstance(value, bool) or
+                                not isinstance(value, (int, float))):
+        raise MXNetError("attribute %s=%r must be a number" % (key, text))
+    if key in BOOL_ATTRS and not isinstance(value, (bool, int)):
+        raise MXNetError("attribute %s=%r must be True or False" % (key, text))
+    if key in TUPLE_ATTRS and not (value is None or isinstance(value, tuple)):
+        raise MXNetError("attribute %s=%r must be a tuple like (2, 3)" % (key, text))
+
+
+def identity(ir_op: str, **options: Any) -> OpMapping:
+    """The IR operator `ir_op` with the same inputs and attributes."""
+    def build(b, ins, attrs):
+        return b.op(ir_op, *ins, **attrs)
+    return OpMapping(ir_op, build, same_attrs=True, **options)
+
+
+def _broadcast_all(b: Builder, ins: List[Value]) -> List[Value]:
+    """Explicit `broadcast_to` nodes so every input has the common (NumPy) shape."""
+    try:
+        shape = tuple(np.broadcast_shapes(*[v.type.shape for v in ins]))
+    except ValueError:
+        raise MXNetError("operands could not be broadcast together with shapes %s"
+                         % " ".join(str(v.type.shape) for v in ins)) from None
+    return [v if v.type.shape == shape else b.op("broadcast_to", v, shape=shape) for v in ins]
+
+
+def broadcasting(ir_op: str) -> OpMapping:
+    """MXNet's `broadcast_*` (and np-mode binary) operators: explicit broadcast, then `ir_op`."""
+    def build(b, ins, attrs):
+        return b.op(ir_op, *_broadcast_all(b, ins))
+    return OpMapping(ir_op, build, arity=(2, 2))
+
+
+def _add_n(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    total = ins[0]
+    for v in ins[1:]:
+        total = b.op("elemwise_add", total, v)
+    return total
+
+
+def _flatten(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    shape = ins[0].type.shape
+    rest = int(np.prod(shape[1:])) if len(shape) > 1 else 1
+    return b.op("Reshape", ins[0], shape=(shape[0] if shape else 1, rest))
+
+
+def _np_reshape(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    shape = attrs.get("newshape", attrs.get("shape"))
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return b.op("Reshape", ins[0], shape=shape)
+
+
+def _np_transpose(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    axes = attrs.get("axes")
+    return b.op("transpose", ins[0], axes=() if axes is None else tuple(axes))
+
+
+def _np_reduce(op: str) -> Build:
+    def build(b, ins, attrs):
+        return b.op(op, ins[0], axis=attrs.get("axis"), keepdims=bool(attrs.get("keepdims")))
+    return build
+
+
+def _slice_assign(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    """lhs with lhs[begin:end:step] replaced by rhs, from registered operators."""
+    lhs, rhs = ins
+    where = dict(begin=attrs["begin"], end=attrs["end"], step=attrs.get("step", ()))
+    placed = b.op("_slice_scatter", rhs, shape=lhs.type.shape, **where)
+    old = b.op("_slice_scatter", b.op("slice", lhs, **where), shape=lhs.type.shape, **where)
+    return b.op("elemwise_add", b.op("elemwise_sub", lhs, old), placed)
+
+
+def _col2im(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    cols = ins[0].type.shape
+    kernel = tuple(attrs["kernel"])
+    channels = cols[1] // int(np.prod(kernel))
+    window = {k: tuple(attrs.get(k) or ()) for k in ("stride", "dilate", "pad")}
+    return b.op("_col2im", ins[0], kernel=kernel, shape=(cols[0], channels) +
+                tuple(attrs["output_size"]), **window)
+
+
+def _matmul(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    """NumPy's matmul: `dot` up to 2-D, `batch_dot` over equal leading dimensions."""
+    a, c = ins
+    sa, sc = a.type.shape, c.type.shape
+    if len(sa) <= 2 and len(sc) <= 2:
+        return b.op("_np_dot", a, c)
+    if len(sa) != len(sc) or sa[:-2] != sc[:-2]:
+        raise MXNetError("matmul of shapes %s and %s: only equal batch dimensions are "
+                         "supported" % (sa, sc))
+    batch = int(np.prod(sa[:-2]))
+    out = b.op("batch_dot", b.op("Reshape", a, shape=(batch,) + sa[-2:]),
+               b.op("Reshape", c, shape=(batch,) + sc[-2:]))
+    return b.op("Reshape", out, shape=sa[:-1] + sc[-1:])
+
+
+def _dropout(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    # MXNet's Dropout draws its mask inside the operator; evaluated from a file it is the
+    # identity (inference). tapegraph's own exports carry the explicit mask instead.
+    return b.op("_copy", ins[0])
+
+
+def _softmax_output(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    # The forward of SoftmaxOutput is a softmax over the last axis; the label only
+    # changes MXNet's hand-written backward.
+    return b.op("softmax", ins[0])
+
+
+_BINARY = {"add": "elemwise_add", "sub": "elemwise_sub", "mul": "elemwise_mul",
+           "div": "elemwise_div", "power": "_power", "maximum": "_maximum",
+           "minimum": "_minimum", "equal": "_equal", "not_equal": "_not_equal",
+           "greater": "_greater", "greater_equal": "_greater_equal", "lesser": "_lesser",
+           "lesser_equal": "_lesser_equal", "hypot": "_hypot"}
+_NP_BINARY = {"add": "add", "subtract": "sub", "multiply": "mul", "true_divide": "div",
+              "power": "power", "maximum": "maximum", "minimum": "minimum",
+              "equal": "equal", "not_equal": "not_equal", "greater": "greater",
+              "greater_equal": "greater_equal", "less": "lesser", "less_equal": "lesser_equal"}
+_ALIASES = {"_plus": "add", "_add": "add", "_Plus": "add", "_sub": "sub", "_minus": "sub",
+            "_Minus": "sub", "_mul": "mul", "_Mul": "mul", "_div": "div", "_Div": "div",
+            "_Power": "power", "_maximum": "maximum", "_minimum": "minimum"}
+
+
+# Operators that hold a region or run Python code: no file can describe them.
+NOT_LOADABLE = {"fused", "_CustomFunction", "_CustomFunctionBackward"}
+
+
+def _table() -> Dict[str, OpMapping]:
+    table: Dict[str, OpMapping] = {}
+    loadable = [op for op in REGISTRY if op.num_outputs is not None and not op.callback
+                and op.name not in NOT_LOADABLE]
+    for opdef in loadable:
+        for name in (opdef.mxnet, opdef.mxnet_np):
+            if name and name not in table:
+                table[name] = identity(opdef.name)
+    for opdef in loadable:  # an IR name always means the IR operator itself
+        table[opdef.name] = identity(opdef.name)
+    for short, ir_op in _BINARY.items():
+        table["broadcast_" + short] = broadcasting(ir_op)
+    for np_name, short in _NP_BINARY.items():
+        table["_npi_" + np_name] = broadcasting(_BINARY[short])
+    for alias, short in _ALIASES.items():
+        table[alias] = broadcasting(_BINARY[short])
+    sum_of = {"num_args": "num_args"}
+    specials = {
+        "add_n": OpMapping("elemwise_add", _add_n, ignore=tuple(sum_of), arity=(1, None)),
+        "ElementWiseSum": OpMapping("elemwise_add", _add_n, ignore=tuple(sum_of),
+                                    arity=(1, None)),
+        "Flatten": OpMapping("Reshape", _flatten, arity=(1, 1)),
+        "flatten": OpMapping("Reshape", _flatten, arity=(1, 1)),
+        "_np_reshape": OpMapping("Reshape", _np_reshape, ignore=("order",)),
+        "_npx_reshape": OpMapping("Reshape", _np_reshape, ignore=("order", "reverse")),
+        "_np_transpose": OpMapping("transpose", _np_transpose),
+        "_np_sum": OpMapping("sum", _np_reduce("sum"), ignore=("dtype", "initial")),
+        "_npi_mean": OpMapping("mean", _np_reduce("mean"), ignore=("dtype", "initial")),
+        "_npi_matmul": OpMapping("_np_dot", _matmul, arity=(2, 2)),
+        "_slice_assign": OpMapping("_slice_scatter", _slice_assign, arity=(2, 2)),
+        "im2col": identity("_im2col"),
+        "col2im": OpMapping("_col2im", _col2im, arity=(1, 1)),
+        "SoftmaxOutput": OpMapping("softmax", _softmax_output, arity=(1, 2),
+                                   ignore=("grad_scale", "ignore_label", "multi_output",
+                                           "use_ignore", "preserve_shape", "normalization",
+                                           "out_grad", "smooth_alpha")),
+    }
+    for name, mapping in specials.items():  # an operator the IR has itself maps to itself
+        if name not in REGISTRY:
+            table[name] = mapping
+    if "Dropout" in table:
+        table["Dropout"] = OpMapping("Dropout", _dropout, arity=(1, 2),
+                                     ignore=("cudnn_off", "p", "mode", "axes"))
+    if "BatchNorm" in table:
+        table["BatchNorm"].aux = (3, 4)
+    if "_copy" in table:
+        table["_copy"].ignore = ("scalar",)
+    for name in LEGACY_TOTALS:  # MXNet's legacy arrays have no 0-d form
+        if name in table:
+            table[name] = _legacy_total(table[name])
+    return table
+
+
+# Legacy operators whose reduction over every axis MXNet gives shape (1,), not ().
+LEGACY_TOTALS = ("sum", "mean", "prod", "max", "min", "nansum", "nanprod", "norm",
+                 "argmax", "argmin", "sum_axis")
+
+
+def _legacy_total(mapping: OpMapping) -> OpMapping:
+    """`mapping`, with a 0-d result reshaped to (1,) as MXNet's legacy operator gives it."""
+    inner = mapping.build
+
+    def build(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+        out = inner(b, ins, attrs)
+        return b.op("Reshape", out, shape=(1,)) if out.type.shape == () else out
+    return _replace(mapping, build=build)
+
+
+_CACHE: Dict[int, Dict[str, OpMapping]] = {}
+
+
+def mappings() -> Dict[str, OpMapping]:
+    """The import table, rebuilt when operators are registered after first use."""
+    key = len(REGISTRY.names())
+    table = _CACHE.get(key)
+    if table is None:
+        _CACHE.clear()
+        table = _CACHE[key] = _table()
+    return table
+
+
+def lookup(op: str) -> OpMapping:
+    """The mapping for MXNet operator `op` (MXNetError explaining why there is none)."""
+    found = mappings().get(op)
+    if found is not None:
+        return found
+    if op.startswith("_backward_"):
+        raise MXNetError("operator %r is one of MXNet's opaque backward kernels; export the "
+                         "gradient graph from tapegraph instead (it uses ordinary operators)"
+                         % op)
+    raise MXNetError("operator %r is not supported by tapegraph (no IR operator or mapping)"
+                     % op)
+
+
+def input_types(values: Sequence[Value]) -> List[TensorType]:
+    return [v.type for v in values]
