@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple, Union
 
 from ..ir import Graph, MXNetError, verify
+from .history_view import history_html
 
 PassFn = Callable[..., Graph]
 PASSES: Dict[str, PassFn] = {}
@@ -109,7 +110,6 @@ class PassManager:
         return graph
 
     def _repr_html_(self) -> str:
-        from .history_view import history_html
         return history_html(self)
 
     def report(self) -> str:
