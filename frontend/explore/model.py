@@ -100,6 +100,8 @@ class Exploration:
         before = previous.graph if previous is not None else None
         before_ids = previous.ids if previous is not None else {}
         step.diff = diff(before, before_ids, step.graph, step.ids, self.identity)
+        if previous is None:  # a program's first graph: nothing to compare, nothing marked
+            step.diff.kept, step.diff.added = step.diff.added, []
         step.rows = rows(before, before_ids, step.graph, step.ids, step.diff)
         self.steps.append(step)
 
