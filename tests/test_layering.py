@@ -50,6 +50,7 @@ FRONTEND = {
 # (importing module, imported module) -> why the import is inside a function.
 LOCAL_IMPORTS = {
     ("ir.graph", "ir.printer"): "Graph.__str__ is the printer's text, and the printer reads Graphs",
+    ("ir.graph", "ir.dot"): "Graph's notebook picture is ir.dot's, which draws Graphs",
     ("autodiff.function", "ndarray"):
         "Function kernels wrap and check user arrays as NDArrays, and NDArray.backward "
         "runs the engine that replays Functions",
