@@ -13,6 +13,8 @@ import numpy as np
 
 from ..ir.errors import MXNetError
 from .. import ndarray as F
+from .ndarray import NDArray
+from .ops import reject_unknown_kwargs
 
 _NEG = -1e30  # log(0) for paths that do not exist
 
@@ -62,6 +64,14 @@ def CTCLoss(data, label, data_lengths=None, label_lengths=None, use_data_lengths
     blank_label='last': class C-1 is the blank, labels are 0..C-2 padded with -1.
     `data_lengths` / `label_lengths` (N,) give per-sample lengths when the matching
     use_*_lengths flag is set."""
+    reject_unknown_kwargs("CTCLoss", kw, ("data", "label", "data_lengths", "label_lengths",
+                                          "use_data_lengths", "use_label_lengths",
+                                          "blank_label"))
+    arrays = {"data": data, "label": label, "data_lengths": data_lengths,
+              "label_lengths": label_lengths}
+    for name, a in arrays.items():
+        if not isinstance(a, NDArray) and (a is not None or name in ("data", "label")):
+            raise TypeError("CTCLoss: %s must be an NDArray, got %s" % (name, type(a).__name__))
     if blank_label not in ("first", "last"):
         raise MXNetError("CTCLoss: blank_label must be 'first' or 'last', got %r"
                          % (blank_label,))
