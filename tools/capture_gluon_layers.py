@@ -4,7 +4,7 @@ Run with the oracle's python (never in the test suite):
 
     /tmp/mxnet-oracle/bin/python tools/capture_gluon_layers.py
 
-Writes tests/data/mxnet/gluon_layers/{layers,rnn,losses}.json. Each case is a constructor
+Writes tests/data/mxnet/gluon_layers/{layers,rnn,losses,nd_ctc}.json. Each case is a constructor
 expression evaluated with `nn`, `rnn` and `gluon` bound (the same text is evaluated by
 tapegraph's tests), its inputs, the parameter values it ran with (keyed by the name after
 the block's prefix), the outputs, a random cotangent for every output and the gradients of
@@ -52,9 +52,10 @@ def flat(outs):
     return [outs]
 
 
-def run_block(cid, ctor, inputs, train=True, call=None, state_shapes=None):
+def run_block(cid, ctor, inputs, train=True, call=None, backward=True):
     """Build `ctor`, give it deterministic parameters, run forward under record and backward
-    with random cotangents. `inputs` maps names to (shape, kind)."""
+    with random cotangents (backward=False: forward in predict mode only, for what MXNet
+    cannot train on CPU). `inputs` maps names to (shape, kind)."""
     with mx.name.NameManager():
         block = eval(ctor, ENV)
     case = {"id": cid, "ctor": ctor, "train": train,
@@ -82,6 +83,12 @@ def run_block(cid, ctor, inputs, train=True, call=None, state_shapes=None):
     for name, x in xs.items():
         if inputs[name][1] == "float":
             x.attach_grad()
+    if not backward:
+        outs = flat(call(block, *args))
+        case.update(outputs=[arr(o) for o in outs], heads=[], input_grads={}, param_grads={},
+                    params_after={}, repr_after=repr(block), params=params, train=False,
+                    inputs={k: dict(arr(v), kind=inputs[k][1]) for k, v in xs.items()})
+        return case
     with autograd.record(train_mode=train):
         outs = flat(call(block, *args))
     heads = [nd.array(rng("%s/head%d" % (cid, i)).normal(size=o.shape).astype(np.float32))
@@ -194,6 +201,10 @@ RNNS = [
     ("lstm_bi_2l", "rnn.LSTM(3, num_layers=2, bidirectional=True, input_size=2)",
      {"x": f(4, 2, 2)}, None),
     ("lstm_ntc_deferred", "rnn.LSTM(3, layout='NTC')", {"x": f(2, 4, 3)}, None),
+    ("lstm_projection", "rnn.LSTM(4, input_size=3, projection_size=2)",
+     {"x": f(5, 2, 3), "h0": f(1, 2, 2), "c0": f(1, 2, 4)}, lstm_states),
+    ("lstm_clip", "rnn.LSTM(3, input_size=2, state_clip_min=-0.3, state_clip_max=0.3)",
+     {"x": f(4, 2, 2)}, None),
     ("gru", "rnn.GRU(4, input_size=3)", {"x": f(5, 2, 3), "h0": f(1, 2, 4)}, both),
     ("gru_bi_2l_ntc", "rnn.GRU(3, num_layers=2, bidirectional=True, layout='NTC',"
      " input_size=2)", {"x": f(2, 4, 2)}, None),
@@ -345,6 +356,27 @@ LOSSES = [
 ]
 
 
+ND_CTC = [  # mx.nd.CTCLoss itself: (id, data (T, N, C), label, keyword arguments)
+    ("first", (5, 2, 4), [[1, 2, 2], [3, 0, 0]], {}),
+    ("first_lengths", (5, 2, 4), [[1, 2, 2], [3, 1, 0]],
+     {"data_lengths": [5, 3], "label_lengths": [3, 1], "use_data_lengths": True,
+      "use_label_lengths": True}),
+    ("last_repeats", (6, 3, 3), [[0, 0, -1], [1, 0, 1], [-1, -1, -1]], {"blank_label": "last"}),
+]
+
+
+def nd_ctc_case(cid, shape, label, kwargs):
+    data = nd.array(rng("ctc/" + cid).uniform(-1, 1, shape).astype(np.float32))
+    data.attach_grad()
+    args = {k: nd.array(v) if isinstance(v, list) else v for k, v in kwargs.items()}
+    with autograd.record():
+        out = nd.CTCLoss(data, nd.array(label), **args)
+    head = nd.array(rng("ctc/%s/head" % cid).normal(size=out.shape).astype(np.float32))
+    out.backward(head)
+    return {"id": cid, "data": arr(data), "label": label, "kwargs": kwargs,
+            "output": arr(out), "head": arr(head), "grad": arr(data.grad)}
+
+
 def dump(name, cases):
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, name + ".json")
@@ -362,13 +394,15 @@ def main():
     dump("layers", layers)
     rnns = []
     for cid, ctor, inputs, call in RNNS:
-        case = run_block(cid, ctor, inputs, call=call)
+        # MXNet 1.9.1: "No training support for LSTM with projection on CPU currently."
+        case = run_block(cid, ctor, inputs, call=call, backward="projection" not in cid)
         case["call"] = call.__name__ if call else None
         case.update(rnn_extra(cid, ctor))
         rnns.append(case)
     dump("rnn", rnns)
     dump("losses", [loss_case(cid, ctor, inputs, grads.split())
                     for cid, ctor, inputs, grads in LOSSES])
+    dump("nd_ctc", [nd_ctc_case(*spec) for spec in ND_CTC])
 
 
 if __name__ == "__main__":

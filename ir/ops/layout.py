@@ -1,5 +1,5 @@
 """Layout operators: squeeze, Flatten, stack, slice_axis, tile, repeat, reverse (flip),
-SwapAxis, UpSampling (nearest), Pad (constant). Each gradient is a reshape, a reduction
+SwapAxis, UpSampling (nearest), Pad (constant, edge, reflect). Each gradient is a reshape, a reduction
 or the operator's own adjoint."""
 from __future__ import annotations
 
@@ -263,24 +263,72 @@ def _pad_pairs(ndim, pad_width):
     return [(pw[2 * i], pw[2 * i + 1]) for i in range(ndim)]
 
 
+_PAD_MODES = {"constant": "constant", "edge": "edge", "reflect": "reflect"}
+
+
 def _pad_infer(ins, attrs):
     t = ins[0]
-    if attrs["mode"] != "constant":
-        raise ShapeError("Pad: only mode='constant' is supported, got %r" % (attrs["mode"],))
+    if attrs["mode"] not in _PAD_MODES:
+        raise ShapeError("Pad: mode must be constant, edge or reflect, got %r"
+                         % (attrs["mode"],))
     pairs = _pad_pairs(t.ndim, attrs["pad_width"])
+    if attrs["mode"] == "reflect":
+        for axis, (size, (a, b)) in enumerate(zip(t.shape, pairs)):
+            if max(a, b) >= size:
+                raise ShapeError("Pad: reflect padding (%d, %d) of axis %d needs more than "
+                                 "%d elements" % (a, b, axis, max(a, b)))
+    elif attrs["mode"] == "edge" and any(s == 0 and a + b for s, (a, b) in zip(t.shape, pairs)):
+        raise ShapeError("Pad: edge padding of an empty axis")
     return [TensorType.get(tuple(s + a + b for s, (a, b) in zip(t.shape, pairs)), t.dtype)]
 
 
 @register("Pad", _pad_infer, attrs={"mode": REQUIRED, "pad_width": REQUIRED,
                                     "constant_value": 0.0}, mxnet_np="_npi_pad")
 def pad(x, mode, pad_width, constant_value):
-    """Pad each axis with `constant_value` (pad_width: before/after pairs per axis)."""
-    return np.pad(x, _pad_pairs(x.ndim, pad_width), constant_values=constant_value)
+    """Pad each axis (pad_width: before/after pairs per axis) with `constant_value`, the
+    edge value (edge) or the mirror image without the edge (reflect)."""
+    pairs = _pad_pairs(x.ndim, pad_width)
+    if mode == "constant":
+        return np.pad(x, pairs, constant_values=constant_value)
+    return np.pad(x, pairs, mode=_PAD_MODES[mode])
+
+
+def _zero_pad(b, v, axis, before, after):
+    ndim = v.type.ndim
+    width = [0] * (2 * ndim)
+    width[2 * axis], width[2 * axis + 1] = before, after
+    return b.op("Pad", v, mode="constant", pad_width=tuple(width), constant_value=0.0)
+
+
+def _fold_axis(b, g, axis, size, before, after, mode):
+    """The adjoint of padding one axis: the centre, plus what the padding copied, added
+    back where it was copied from."""
+    total = g.type.shape[axis]
+    out = b.op("slice_axis", g, axis=axis, begin=before, end=before + size)
+    for lo, hi, at in ((0, before, "before"), (before + size, total, "after")):
+        if hi <= lo:
+            continue
+        part = b.op("slice_axis", g, axis=axis, begin=lo, end=hi)
+        if mode == "edge":
+            part = b.op("sum", part, axis=(axis,), keepdims=True)
+            pads = (0, size - 1) if at == "before" else (size - 1, 0)
+        else:  # reflect: padding element k mirrors element k+1 (before) / size-2-k (after)
+            part = b.op("reverse", part, axis=(axis,))
+            n = hi - lo
+            pads = (1, size - 1 - n) if at == "before" else (size - 1 - n, 1)
+        out = b.op("elemwise_add", out, _zero_pad(b, part, axis, *pads))
+    return out
 
 
 @pad.gradient
 def _pad_vjp(b, n, g):
     shape = n.inputs[0].type.shape
     pairs = _pad_pairs(len(shape), n.attrs["pad_width"])
-    return [b.op("slice", g[0], begin=tuple(a for a, _ in pairs),
-                 end=tuple(a + s for (a, _), s in zip(pairs, shape)), step=())]
+    if n.attrs["mode"] == "constant":
+        return [b.op("slice", g[0], begin=tuple(a for a, _ in pairs),
+                     end=tuple(a + s for (a, _), s in zip(pairs, shape)), step=())]
+    out = g[0]
+    for axis, (size, (a, c)) in enumerate(zip(shape, pairs)):
+        if a or c:
+            out = _fold_axis(b, out, axis, size, a, c, n.attrs["mode"])
+    return [out]
