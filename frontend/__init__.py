@@ -29,6 +29,8 @@ _PUBLIC: Dict[str, Tuple[str, Any]] = {
     "autograd": ("autograd", None),
     "symbol": ("symbol", None), "sym": ("symbol", None),
     "util": ("util", None),
+    "init": ("initializer", None), "initializer": ("initializer", None),
+    "registry": ("registry", None),
     "engine": ("engine", None), "viz": ("viz", None), "test_utils": ("test_utils", None),
 }
 

@@ -45,6 +45,9 @@ FRONTEND = {
     "engine": {"autodiff"},
     "explore": {"ir", "passes", "engine", "symbol", "symbol.graph"},
     "test_utils": _API | {"ndarray", "autograd"},
+    "registry": set(),
+    "inplace": _API | {"ndarray"},
+    "initializer": _API | {"ndarray", "inplace", "registry"},
     "cli": None,  # the command line may use anything
     "": None,  # tapegraph/__init__.py: the lazy table of public names
 }
