@@ -5,6 +5,8 @@
   input up to its consumer) and returns a `graphviz.Digraph`; generic operators show
   their operator as well as their name, and backward nodes are told apart. A symbol
   holding backward or fused nodes is drawn with `plot_graph` (MXNet crashes there).
+  Only the IR's nodes are drawn (not the helper nodes an export adds, nor inputs no
+  output depends on), and a box is widened where its label would not fit.
 - `plot_graph(symbol_or_graph, ...)` is the forward/backward view of the IR: forward and
   backward operators in two colour families, inputs and gradients marked, dotted links
   from each backward node to its forward node, shapes on every edge, fused groups as
@@ -15,7 +17,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from .ir import Graph, MXNetError
 from .ir.dot import BACKWARD_FILL, to_dot, is_backward
@@ -100,8 +102,12 @@ def plot_network(symbol: Any, title: str = "plot", save_format: str = "pdf",
     if len(set(names)) != len(names):
         import warnings
         warnings.warn("plot_network: repeated node names; the picture may show cycles")
-    for node in nodes:
+    ir_inputs = [_ir_inputs(node) for node in nodes]
+    shown = _reachable(ir_inputs, [h[0] for h in doc.get("heads", [])])
+    for k, node in enumerate(nodes):
         op, name = node["op"], node["name"]
+        if k not in shown:  # a lowering's helper, or an input nothing uses
+            continue
         attr = dict(attrs_default)
         if op == "null":
             if name.endswith(_WEIGHT_SUFFIXES):
@@ -112,11 +118,11 @@ def plot_network(symbol: Any, title: str = "plot", save_format: str = "pdf",
             label = name
         else:
             label, attr["fillcolor"] = _op_look(node)
-        dot.node(name=name, label=label, **attr)
-    for node in nodes:
-        if node["op"] == "null":
+        dot.node(name=name, label=label, **_fitted(label, attr))
+    for k, node in enumerate(nodes):
+        if node["op"] == "null" or k not in shown:
             continue
-        for item in node["inputs"]:
+        for item in ir_inputs[k]:
             src = nodes[item[0]]
             if src["name"] in hidden:
                 continue
@@ -126,6 +132,52 @@ def plot_network(symbol: Any, title: str = "plot", save_format: str = "pdf",
                 attr["label"] = shape_dict[key]
             dot.edge(tail_name=node["name"], head_name=src["name"], **attr)
     return dot
+
+
+def _ir_inputs(node: Dict[str, Any]) -> List[List[int]]:
+    """The inputs of the IR node `node` was exported from: `__tg_args__` when a lowering
+    fed it helper nodes that are not in the IR, else its MXNet inputs."""
+    import json
+    args = node.get("attrs", {}).get("__tg_args__")
+    if args:
+        try:
+            return [list(e[:2]) for e in json.loads(args)]
+        except (ValueError, TypeError):
+            pass
+    return [list(e[:2]) for e in node.get("inputs", [])]
+
+
+def _reachable(inputs: List[List[List[int]]], heads: List[int]) -> set:
+    """Indices of the nodes the heads depend on (iteratively, through IR inputs)."""
+    seen, stack = set(), list(heads)
+    while stack:
+        k = stack.pop()
+        if k in seen or not 0 <= k < len(inputs):
+            continue
+        seen.add(k)
+        stack.extend(e[0] for e in inputs[k])
+    return seen
+
+
+def _fitted(label: str, attr: Dict[str, str]) -> Dict[str, str]:
+    """`attr` with a fixed-size box widened (or heightened) so `label` fits inside it:
+    MXNet's 1.3 x 0.8 inch boxes stay for labels that fit, which most do."""
+    if str(attr.get("fixedsize", "")).lower() != "true":
+        return attr
+    lines = label.split("\n")
+    size = float(attr.get("fontsize", 14))
+    # Times (graphviz's default font) averages ~0.5 em per character; 0.55 keeps a margin,
+    # and an oval needs more room than a box around the same text.
+    need_w = max(len(line) for line in lines) * size * 0.55 / 72 + 0.3
+    if attr.get("shape") == "oval":
+        need_w *= 1.15
+    need_h = len(lines) * size * 1.25 / 72 + 0.25
+    out = dict(attr)
+    if need_w > float(attr.get("width", 0.75)):
+        out["width"] = "%.2f" % need_w
+    if need_h > float(attr.get("height", 0.5)):
+        out["height"] = "%.2f" % need_h
+    return out
 
 
 def _output_key(node: Dict[str, Any], index: int, nodes) -> str:
@@ -183,6 +235,55 @@ def _op_look(node: Dict[str, Any]):
     return label, fill
 
 
+# Layers whose non-data variable operands are weights, and additions whose variable operand
+# added to such a layer's output is a bias: how networks written with `dot` are counted.
+_LINEAR = {"dot", "batch_dot", "linalg_gemm2", "_np_dot", "_npi_matmul", "_npi_dot",
+           "FullyConnected", "Convolution", "Deconvolution", "Embedding"}
+_ADD = {"elemwise_add", "broadcast_add", "broadcast_plus", "_plus", "_Plus", "_npi_add"}
+_SHAPE_ONLY = {"broadcast_to", "Reshape", "expand_dims", "reshape", "_npx_reshape"}
+
+
+def _op_name(node) -> str:
+    return str(node.tg.get("__tg_op__") or node.op) if node.tg else str(node.op)
+
+
+def _through_shape(src):
+    """The variable `src` is, or is reshaped/broadcast from (a recorded bias), else None."""
+    for _ in range(8):
+        if src.is_variable:
+            return src
+        if _op_name(src) not in _SHAPE_ONLY or not src.inputs:
+            return None
+        src = src.inputs[0][0]
+    return None
+
+
+def _parameters(order) -> Dict[int, list]:
+    """Per operator node (by id), the variables that are its parameters: names with a
+    weight suffix (`fc1_weight`, MXNet's convention), the weight operands of a linear
+    layer (`dot(data, w)`: every variable operand but the data one) and a variable added
+    to a linear layer's output (`broadcast_add(dot(data, w), b)`: the bias)."""
+    out: Dict[int, list] = {}
+    for node in order:
+        if node.is_variable:
+            continue
+        srcs = [src for src, _ in node.inputs]
+        mine = [s for s in srcs if s.is_variable and s.name.endswith(_WEIGHT_SUFFIXES)]
+        op = _op_name(node)
+        if op in _LINEAR and srcs:
+            data = 1 if (srcs[0].is_variable and len(srcs) > 1
+                         and not srcs[1].is_variable) else 0
+            mine += [s for k, s in enumerate(srcs) if k != data and s.is_variable]
+        elif op in _ADD and len(srcs) == 2:
+            for a, b in (srcs, srcs[::-1]):
+                b = _through_shape(b)
+                if b is not None and not a.is_variable and _op_name(a) in _LINEAR:
+                    mine.append(b)
+        seen = set()
+        out[id(node)] = [s for s in mine if not (s.name in seen or seen.add(s.name))]
+    return out
+
+
 def render(dot, path: str, save_format: Optional[str] = None) -> str:
     """Write `dot` (a Digraph or Source) to `path` + extension; returns the file written.
 
@@ -238,14 +339,19 @@ def print_summary(symbol: Any, shape: Optional[Dict[str, Any]] = None,
     row(header)
     print("=" * line_length)
     total = 0
-    for node in topo_order(sym._dag()):
+    order = topo_order(sym._dag())
+    params_of = _parameters(order)
+    counted = set()
+    for node in order:
         if node.is_variable:
             continue
-        params = sum(int(np.prod(shapes.get(src.name, ()))) for src, _ in node.inputs
-                     if src.is_variable and src.name.endswith(_WEIGHT_SUFFIXES))
-        total += params
-        prev = ", ".join(src.name for src, _ in node.inputs if not src.name.endswith(
-            _WEIGHT_SUFFIXES))
+        mine = params_of.get(id(node), [])
+        params = sum(int(np.prod(shapes.get(src.name, ()))) for src in mine)
+        total += sum(int(np.prod(shapes.get(src.name, ()))) for src in mine
+                     if src.name not in counted)
+        counted.update(src.name for src in mine)
+        names = {src.name for src in mine}
+        prev = ", ".join(src.name for src, _ in node.inputs if src.name not in names)
         out = shapes.get(node.name + "_output", shapes.get(node.name + "_output0", ""))
         row(["%s(%s)" % (node.name, node.op), "x".join(map(str, out)), params, prev])
         print("_" * line_length)

@@ -82,6 +82,19 @@ class Graph:
         from .printer import print_graph
         return print_graph(self)
 
+    def _repr_svg_(self) -> Optional[str]:
+        """Jupyter: the picture (`ir.dot`), or None without graphviz's `dot` program."""
+        from .dot import render_svg, to_dot
+        return render_svg(to_dot(self))
+
+    def _repr_html_(self) -> Optional[str]:
+        """Jupyter without graphviz: the IR text (None when the picture can be drawn)."""
+        import html
+        import shutil
+        if shutil.which("dot"):
+            return None
+        return "<pre>%s</pre>" % html.escape(str(self))
+
     def __repr__(self) -> str:
         return "<Graph %s: %d inputs, %d nodes, %d outputs>" % (
             self.name, len(self.inputs), len(self.nodes), len(self.outputs))

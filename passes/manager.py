@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple, Union
 
 from ..ir import Graph, MXNetError, verify
+from .history_view import history_html
 
 PassFn = Callable[..., Graph]
 PASSES: Dict[str, PassFn] = {}
@@ -59,7 +60,9 @@ class PassManager:
     - `pipeline`: list of names (or `(name, options)`) or a string "grad,dce,cse";
     - `verify`: run the verifier after every pass;
     - `print_after`: "all", "changed" or None; output goes to `stream`;
-    - `history`: after `run`, one `PassRecord` per pass (graph, time, changed).
+    - `history`: after `run`, one `PassRecord` per pass (graph, time, changed);
+      `source` is the graph `run` started from. In Jupyter the manager displays the
+      history as HTML: per pass its time, node counts, structural diff and picture.
     """
 
     pipeline: Union[str, Sequence[Any]] = ()
@@ -67,6 +70,7 @@ class PassManager:
     print_after: Optional[str] = None
     stream: Optional[TextIO] = None
     history: List[PassRecord] = field(default_factory=list)
+    source: Optional[Graph] = None
 
     def steps(self) -> List[Tuple[str, Dict[str, Any]]]:
         return parse_pipeline(self.pipeline)
@@ -75,6 +79,7 @@ class PassManager:
         """Run the pipeline on `graph`; `options` maps pass names to keyword options."""
         options = options or {}
         self.history = []
+        self.source = graph
         done: List[str] = []
         for name, opts in self.steps():
             fn = get_pass(name)
@@ -103,6 +108,9 @@ class PassManager:
             graph = new
             done.append(name)
         return graph
+
+    def _repr_html_(self) -> str:
+        return history_html(self)
 
     def report(self) -> str:
         """One line per pass: name, time, whether it changed the graph, node count."""

@@ -43,6 +43,9 @@ FRONTEND = {
     "engine": {"autodiff"},
     "explore": {"ir", "passes", "engine", "symbol", "symbol.graph"},
     "test_utils": _API | {"ndarray", "autograd"},
+    "registry": set(),
+    "inplace": _API | {"ndarray"},
+    "initializer": _API | {"ndarray", "inplace", "registry"},
     "cli": None,  # the command line may use anything
     "": None,  # tapegraph/__init__.py: the lazy table of public names
 }
@@ -50,6 +53,7 @@ FRONTEND = {
 # (importing module, imported module) -> why the import is inside a function.
 LOCAL_IMPORTS = {
     ("ir.graph", "ir.printer"): "Graph.__str__ is the printer's text, and the printer reads Graphs",
+    ("ir.graph", "ir.dot"): "Graph's notebook picture is ir.dot's, which draws Graphs",
     ("autodiff.function", "ndarray"):
         "Function kernels wrap and check user arrays as NDArrays, and NDArray.backward "
         "runs the engine that replays Functions",
