@@ -20,6 +20,10 @@ from .ndarray import NDArray
 _FLOATS = ("float16", "float32", "float64")
 
 
+class DistributionParamsError(MXNetError, AssertionError):
+    """Scalar and NDArray distribution parameters mixed (MXNet asserts; an MXNetError)."""
+
+
 def _dtype(dtype, allowed: Sequence[str], op: str, default: str = "float32") -> np.dtype:
     name = default if dtype is None else np.dtype(_check_dtype(dtype)).name
     if name not in allowed:
@@ -47,7 +51,7 @@ def _draw(op: str, draw: Callable, params: Sequence, shape, dtype, out, check=No
     arrays = [isinstance(p, NDArray) for p in params]
     if any(arrays) and not all(arrays):
         kinds = {type(p) for p in params}
-        raise AssertionError("Distribution parameters must all have the same type, but got "
+        raise DistributionParamsError("Distribution parameters must all have the same type, but got "
                              "both %s." % " and ".join(str(k) for k in kinds))
     dt = _dtype(dtype, _FLOATS, op)
     if all(arrays) and params:
@@ -172,13 +176,18 @@ def multinomial(data, shape=None, get_prob=False, out=None, dtype="int32", **kwa
     if not isinstance(data, NDArray):
         raise MXNetError("multinomial: data must be an NDArray of probabilities")
     probs = data._data.astype(np.float64)
+    if probs.ndim == 0 or probs.shape[-1] == 0:
+        raise MXNetError("multinomial: data must hold probabilities in its last axis, got "
+                         "shape %s" % (probs.shape,))
     extra = _shape(shape)
+    dt = _check_dtype(dtype)
+    fits_in_memory(TensorType.get(probs.shape[:-1] + extra, "float64"), "multinomial")
     batch = probs.reshape(-1, probs.shape[-1])
     count = int(np.prod(extra)) if extra else 1
     g = _random.generator()
     draws = np.stack([g.choice(row.size, size=count, p=row / row.sum()) for row in batch])
     idx = draws.reshape(probs.shape[:-1] + extra)
-    result = _finish(idx, np.dtype(dtype), out)
+    result = _finish(idx, dt, out)
     if not get_prob:
         return result
     logp = np.log(np.take_along_axis(batch, draws, axis=1)).reshape(idx.shape)
