@@ -29,6 +29,7 @@ _PUBLIC: Dict[str, Tuple[str, Any]] = {
     "autograd": ("autograd", None),
     "symbol": ("symbol", None), "sym": ("symbol", None),
     "engine": ("engine", None), "viz": ("viz", None), "test_utils": ("test_utils", None),
+    "gluon": ("gluon", None), "name": ("gluon.naming", None),
 }
 
 

@@ -43,6 +43,8 @@ FRONTEND = {
     "engine": {"autodiff"},
     "explore": {"ir", "passes", "engine", "symbol", "symbol.graph"},
     "test_utils": _API | {"ndarray", "autograd"},
+    "gluon": _API | {"passes", "runtime", "ndarray", "numpy", "autograd", "symbol",
+                     "symbol.api", "symbol.graph", "symbol.formats", "initializer"},
     "cli": None,  # the command line may use anything
     "": None,  # tapegraph/__init__.py: the lazy table of public names
 }
