@@ -28,6 +28,8 @@ _PUBLIC: Dict[str, Tuple[str, Any]] = {
     "numpy_extension": ("numpy_extension", None), "npx": ("numpy_extension", None),
     "autograd": ("autograd", None),
     "symbol": ("symbol", None), "sym": ("symbol", None),
+    "init": ("initializer", None), "initializer": ("initializer", None),
+    "registry": ("registry", None),
     "engine": ("engine", None), "viz": ("viz", None), "test_utils": ("test_utils", None),
     "gluon": ("gluon", None), "name": ("gluon.naming", None),
 }

@@ -196,10 +196,11 @@ def _line_counts(graph: Graph) -> int:
                    for n in graph.nodes)
 
 
-def _node_lines(graph: Graph, ids: Dict[Node, str]) -> Tuple[str, List[Tuple[Node, List[
-        Tuple[str, Optional[str]]]]], List[str]]:
+def _node_lines(graph: Graph, ids: Dict[Node, str],
+                names: Optional[Dict[Value, str]] = None) -> Tuple[str, List[Tuple[Node, List[
+                    Tuple[str, Optional[str]]]]], List[str]]:
     """(header line, per top-level node its lines with node ids, closing lines)."""
-    lines = print_graph(graph).split("\n")
+    lines = print_graph(graph, input_names=names).split("\n")
     header, k = lines[0], 1
     per_node = []
     for node in graph.nodes:
@@ -228,14 +229,16 @@ def _region_ids(region: Graph, ids: Dict[Node, str]) -> Dict[int, Optional[str]]
 
 
 def rows(before: Optional[Graph], before_ids: Dict[Node, str], after: Graph,
-         after_ids: Dict[Node, str], d: GraphDiff) -> List[Row]:
+         after_ids: Dict[Node, str], d: GraphDiff,
+         names: Optional[Dict[Value, str]] = None) -> List[Row]:
     """The IR text of `after`, each node line marked with its status, and the lines of
-    the nodes `before` had and `after` lacks interleaved after their last kept neighbour."""
-    header, per_node, tail = _node_lines(after, after_ids)
+    the nodes `before` had and `after` lacks interleaved after their last kept neighbour.
+    `names` name graph inputs in the text (see `print_graph`)."""
+    header, per_node, tail = _node_lines(after, after_ids, names)
     removed = set(d.removed)
     pending: Dict[Optional[str], List[Row]] = {}
     if before is not None and removed:
-        _, old_nodes, _ = _node_lines(before, before_ids)
+        _, old_nodes, _ = _node_lines(before, before_ids, names)
         anchor: Optional[str] = None
         alive = set(after_ids.values())
         for node, lines in old_nodes:

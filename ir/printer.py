@@ -48,13 +48,15 @@ def printed_attrs(node: Node) -> Dict[str, Any]:
 class Namer:
     """Assigns printed names: graph inputs by hint (or `in<i>`), node outputs `%0, %1, ...`."""
 
-    def __init__(self, parent: "Optional[Namer]" = None):
+    def __init__(self, parent: "Optional[Namer]" = None,
+                 hints: Optional[Dict[Value, str]] = None):
         self.names: Dict[Value, str] = dict(parent.names) if parent else {}
         self.taken = set(self.names.values())
         self.counter = 0
+        self.hints = hints or {}
 
     def input(self, v: Value, i: int) -> str:
-        hint = v.hint
+        hint = self.hints.get(v) or v.hint
         if not (hint and _IDENT.match(hint)) or hint in self.taken:
             hint = "in%d" % i
             while hint in self.taken:
@@ -107,16 +109,19 @@ def _provenance(node: Node, namer: Namer, outer: Optional[Namer] = None) -> Opti
     return "vjp of %s" % src.op
 
 
-def print_graph(graph: Graph, indent: str = "", provenance: bool = True) -> str:
-    """The text form of `graph`. Iterative over nodes; regions are printed nested."""
+def print_graph(graph: Graph, indent: str = "", provenance: bool = True,
+                input_names: Optional[Dict[Value, str]] = None) -> str:
+    """The text form of `graph`. Iterative over nodes; regions are printed nested.
+    `input_names` name the graph's inputs instead of their hints (identifiers only)."""
     lines: List[str] = []
-    _print_into(graph, indent, provenance, lines, None)
+    _print_into(graph, indent, provenance, lines, None, hints=input_names)
     return "\n".join(lines)
 
 
 def _print_into(graph: Graph, indent: str, provenance: bool, lines: List[str],
-                parent: Optional[Namer], outer: Optional[Namer] = None) -> None:
-    namer = Namer(parent) if parent else Namer()
+                parent: Optional[Namer], outer: Optional[Namer] = None,
+                hints: Optional[Dict[Value, str]] = None) -> None:
+    namer = Namer(parent, hints) if parent else Namer(None, hints)
     params = []
     for i, v in enumerate(graph.inputs):
         params.append("%%%s: %s" % (namer.input(v, i), format_type(v.type)))

@@ -43,8 +43,12 @@ FRONTEND = {
     "engine": {"autodiff"},
     "explore": {"ir", "passes", "engine", "symbol", "symbol.graph"},
     "test_utils": _API | {"ndarray", "autograd"},
+    "registry": set(),
+    "inplace": _API | {"ndarray"},
+    "initializer": _API | {"ndarray", "inplace", "registry"},
     "gluon": _API | {"passes", "runtime", "ndarray", "numpy", "autograd", "symbol",
-                     "symbol.api", "symbol.graph", "symbol.formats", "initializer"},
+                     "symbol.api", "symbol.graph", "symbol.formats", "initializer",
+                     "inplace"},
     "cli": None,  # the command line may use anything
     "": None,  # tapegraph/__init__.py: the lazy table of public names
 }

@@ -4,7 +4,7 @@ Run with the oracle's python (never in the test suite):
 
     /tmp/mxnet-oracle/bin/python tools/capture_gluon_layers.py
 
-Writes tests/data/mxnet/gluon_layers/{layers,rnn,losses}.json. Each case is a constructor
+Writes tests/data/mxnet/gluon_layers/{layers,rnn,losses,nd_ctc}.json. Each case is a constructor
 expression evaluated with `nn`, `rnn` and `gluon` bound (the same text is evaluated by
 tapegraph's tests), its inputs, the parameter values it ran with (keyed by the name after
 the block's prefix), the outputs, a random cotangent for every output and the gradients of
@@ -356,6 +356,27 @@ LOSSES = [
 ]
 
 
+ND_CTC = [  # mx.nd.CTCLoss itself: (id, data (T, N, C), label, keyword arguments)
+    ("first", (5, 2, 4), [[1, 2, 2], [3, 0, 0]], {}),
+    ("first_lengths", (5, 2, 4), [[1, 2, 2], [3, 1, 0]],
+     {"data_lengths": [5, 3], "label_lengths": [3, 1], "use_data_lengths": True,
+      "use_label_lengths": True}),
+    ("last_repeats", (6, 3, 3), [[0, 0, -1], [1, 0, 1], [-1, -1, -1]], {"blank_label": "last"}),
+]
+
+
+def nd_ctc_case(cid, shape, label, kwargs):
+    data = nd.array(rng("ctc/" + cid).uniform(-1, 1, shape).astype(np.float32))
+    data.attach_grad()
+    args = {k: nd.array(v) if isinstance(v, list) else v for k, v in kwargs.items()}
+    with autograd.record():
+        out = nd.CTCLoss(data, nd.array(label), **args)
+    head = nd.array(rng("ctc/%s/head" % cid).normal(size=out.shape).astype(np.float32))
+    out.backward(head)
+    return {"id": cid, "data": arr(data), "label": label, "kwargs": kwargs,
+            "output": arr(out), "head": arr(head), "grad": arr(data.grad)}
+
+
 def dump(name, cases):
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, name + ".json")
@@ -381,6 +402,7 @@ def main():
     dump("rnn", rnns)
     dump("losses", [loss_case(cid, ctor, inputs, grads.split())
                     for cid, ctor, inputs, grads in LOSSES])
+    dump("nd_ctc", [nd_ctc_case(*spec) for spec in ND_CTC])
 
 
 if __name__ == "__main__":

@@ -129,7 +129,12 @@ SCRIPT = r"""
       links.appendChild(a);
     });
     var pic = document.getElementById("picture");
-    pic.innerHTML = s.svg || "<p>(no picture: graphviz is not installed)</p>";
+    if (s.svg) pic.innerHTML = s.svg;
+    else {
+      pic.textContent = "";
+      pic.appendChild(el("p", "", "(no picture: " +
+        (s.nosvg || "graphviz's dot program is not installed") + ")"));
+    }
     var gs = pic.querySelectorAll("g.node, g.cluster");
     for (var k = 0; k < gs.length; k++) {
       var gid = gs[k].id;

@@ -100,7 +100,10 @@ class Exploration:
         before = previous.graph if previous is not None else None
         before_ids = previous.ids if previous is not None else {}
         step.diff = diff(before, before_ids, step.graph, step.ids, self.identity)
-        step.rows = rows(before, before_ids, step.graph, step.ids, step.diff)
+        if previous is None:  # a program's first graph: nothing to compare, nothing marked
+            step.diff.kept, step.diff.added = step.diff.added, []
+        names = {v: n for v, n in step.names.items() if isinstance(v, Value)}
+        step.rows = rows(before, before_ids, step.graph, step.ids, step.diff, names)
         self.steps.append(step)
 
     def _link_higher_order(self, index: int) -> None:

@@ -44,3 +44,5 @@ def arange(start, stop=None, step=1.0, repeat=1, ctx=None, dtype=None, **kw) -> 
 
 def from_numpy(array_, zero_copy=False) -> NDArray:
     return NDArray._wrap(_np.array(array_, copy=not zero_copy))
+
+from .ctc import CTCLoss, ctc_loss  # noqa: E402,F401  (composed of the functions above)

@@ -53,6 +53,8 @@ def test_mlp_script_steps_through_forward_grad_and_every_pass(tmp_path, capsys):
     fwd_ids = set(forward["info"]) - {k for k, n in forward["info"].items()
                                       if n["status"] == "input"}
     assert {n["vjp_of"][0] for n in vjp} <= fwd_ids
+    header = grad["rows"][0][2]                   # the script's names, not %in0
+    assert header.startswith("graph grad_forward(%data: f32[4,3], %w1: f32[5,3]")
     fuse = data["steps"][titles.index("fuse")]
     assert fuse["added"] >= 1 and any(r[0] == "moved" for r in fuse["rows"])
     if HAVE_DOT:
@@ -129,3 +131,27 @@ def test_serve_command_is_bounded(tmp_path, capsys):
     assert main(["explore", str(ir), "--serve", "--timeout", "0.3"]) == 0
     err = capsys.readouterr().err
     assert "serving http://127.0.0.1:" in err and "served 0 request(s)" in err
+
+
+def test_without_graphviz_the_page_still_steps_and_says_why(tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    ir = tmp_path / "f.ir"
+    ir.write_text(IR)
+    page = explore(str(ir), passes=["cse"])
+    data = data_of(page)
+    assert [s["svg"] for s in data["steps"]] == [None, None, None]
+    assert "apt-get install graphviz" in page
+    assert "tanh" in "".join(r[2] for r in data["steps"][0]["rows"])
+
+
+def test_large_steps_get_no_picture(tmp_path):
+    ir = tmp_path / "f.ir"
+    ir.write_text(IR)
+    out = tmp_path / "f.html"
+    assert main(["explore", str(ir), "--passes", "dce", "--max-picture-nodes", "4",
+                 "-o", str(out)]) == 0
+    steps = data_of(out.read_text())["steps"]
+    assert [s["nodes"] for s in steps][:2] == [3, steps[1]["nodes"]] and steps[1]["nodes"] > 4
+    assert steps[1]["svg"] is None and "over the picture limit of 4" in steps[1]["nosvg"]
+    if HAVE_DOT:
+        assert steps[0]["svg"] and steps[0]["nosvg"] is None
