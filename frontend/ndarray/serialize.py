@@ -118,7 +118,7 @@ def _as_numpy(a: Any, what: str) -> np.ndarray:
     if arr.dtype not in DTYPE_FLAGS:
         raise TypeError("save: %s has dtype %s, which MXNet's format cannot hold"
                         % (what, arr.dtype))
-    return np.ascontiguousarray(arr)
+    return arr if arr.flags.c_contiguous else np.ascontiguousarray(arr)  # keeps 0-d
 
 
 def _encode(arr: np.ndarray) -> bytes:
