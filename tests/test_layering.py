@@ -46,6 +46,8 @@ FRONTEND = {
     "registry": set(),
     "inplace": _API | {"ndarray"},
     "initializer": _API | {"ndarray", "inplace", "registry"},
+    "lr_scheduler": set(),
+    "optimizer": _API | {"ndarray", "numpy", "inplace", "registry", "lr_scheduler"},
     "gluon": _API | {"passes", "runtime", "ndarray", "numpy", "autograd", "symbol",
                      "symbol.api", "symbol.graph", "symbol.formats", "initializer",
                      "inplace"},
