@@ -46,6 +46,8 @@ FRONTEND = {
     "registry": set(),
     "inplace": _API | {"ndarray"},
     "initializer": _API | {"ndarray", "inplace", "registry"},
+    "lr_scheduler": set(),
+    "optimizer": _API | {"ndarray", "numpy", "inplace", "registry", "lr_scheduler"},
     "cli": None,  # the command line may use anything
     "": None,  # tapegraph/__init__.py: the lazy table of public names
 }
