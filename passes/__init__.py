@@ -20,9 +20,10 @@ from .plan_memory import MemoryPlan, plan_memory
 from .jvp import jvp
 from .linearize import linearize
 from .transpose import transpose
+from .vmap import vmap
 
 __all__ = ["FUSED", "GRAD_REGION_OP", "MemoryPlan", "PASSES", "PassError", "PassManager",
            "Pat", "PassRecord", "RuleSet", "cse", "dce", "fold", "full_reduction", "fuse", "fusible", "get_pass",
            "grad", "inline", "jvp", "linearize", "transpose",
            "non_differentiable_error", "parse_pipeline", "plan_memory", "prune_inputs", "register_pass",
-           "residualize", "rewrite", "run_passes", "scalar_reshape", "simplify"]
+           "residualize", "rewrite", "run_passes", "scalar_reshape", "simplify", "vmap"]
