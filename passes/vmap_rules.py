@@ -200,35 +200,42 @@ def _embedding(b, node, args, batched, size):
     return [b.op("take", args[1], args[0], axis=1, mode="clip")]
 
 
-def _as_batched_matrix(b, v: Value, shape, size: int, vector_as_row: bool) -> Value:
-    if len(shape) == 2:
-        return v
-    return b.op("Reshape", v, shape=(size, 1, shape[0]) if vector_as_row else
-                (size, shape[0], 1))
-
-
 def _reshaped(b, v, shape):
     return v if v.type.shape == tuple(shape) else b.op("Reshape", v, shape=tuple(shape))
 
 
+def _prod(shape) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
 @rule("dot", "_np_dot")
 def _dot(b, node, args, batched, size):
+    """A contraction of x's last axis with y's first (after the kernel's transposes:
+    transpose_a moves x's first axis last, transpose_b moves y's last axis first)."""
     sa, sb = node.inputs[0].type.shape, node.inputs[1].type.shape
-    if not (1 <= len(sa) <= 2 and 1 <= len(sb) <= 2):
+    if not sa or not sb:
         return None
-    ta = bool(node.attrs.get("transpose_a")) and len(sa) == 2
-    tb = bool(node.attrs.get("transpose_b")) and len(sb) == 2
-    if not ta and not tb and batched[0] != batched[1]:  # one side shared: a plain dot
-        want = (size,) + node.outputs[0].type.shape
-        if batched[0]:  # (B, ..., k) . (k, n)
+    ta = bool(node.attrs.get("transpose_a")) and len(sa) > 1
+    tb = bool(node.attrs.get("transpose_b")) and len(sb) > 1
+    want = (size,) + node.outputs[0].type.shape
+    if not ta and not tb and batched[0] != batched[1] and len(sb) <= 2:
+        if batched[0]:  # (B, ..., k) . (k, n): one plain dot
             return [_reshaped(b, b.op(node.op, args[0], args[1]), want)]
         if len(sb) == 1 and len(sa) == 2:  # A . x_i for each i: (B, k) . A^T
             return [_reshaped(b, b.op("dot", args[1], args[0], transpose_b=True), want)]
     x, y = _all_batched(b, args, batched, size)
-    x = _as_batched_matrix(b, x, sa, size, True)
-    y = _as_batched_matrix(b, y, sb, size, False)
-    out = b.op("batch_dot", x, y, transpose_a=ta, transpose_b=tb)
-    return [b.op("Reshape", out, shape=(size,) + node.outputs[0].type.shape)]
+    if ta:
+        sa = sa[1:] + sa[:1]
+        x = b.op("transpose", x, axes=(0,) + tuple(range(2, len(sa) + 1)) + (1,))
+    if tb:
+        sb = sb[-1:] + sb[:-1]
+        y = b.op("transpose", y, axes=(0, len(sb)) + tuple(range(1, len(sb))))
+    x = b.op("Reshape", x, shape=(size, _prod(sa[:-1]), sa[-1]))
+    y = b.op("Reshape", y, shape=(size, sb[0], _prod(sb[1:])))
+    return [_reshaped(b, b.op("batch_dot", x, y), want)]
 
 
 @rule("batch_dot")
