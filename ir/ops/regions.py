@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..errors import MXNetError, ShapeError
-from ..graph import Graph, Node, Value
-from ..registry import REGISTRY, OpDef
-from ..types import is_float
+from tapegraph.ir.errors import MXNetError, ShapeError
+from tapegraph.ir.graph import Graph, Node, Value
+from tapegraph.ir.registry import REGISTRY, OpDef
+from tapegraph.ir.types import is_float
 
 
 def region_operator(name: str, compiled: str, made_by: str, doc: str, **flags: Any) -> OpDef:
