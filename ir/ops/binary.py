@@ -8,12 +8,14 @@ from tapegraph.ir.errors import ShapeError
 from tapegraph.ir.registry import REQUIRED, register
 from .rules import fmt_shape, make_same_shapes, same_type
 from ._emit import div, mul, neg
+from ._jvp import diagonal
 
 
 def _binary(name, kernel, fuse, vjp, mxnet_np, mxnet=None):
     op = register(name, make_same_shapes(name), num_inputs=2, elementwise=True, fuse=fuse,
                   mxnet=mxnet, mxnet_np=mxnet_np)(kernel)
     op.gradient(vjp)
+    op.jvp(diagonal)  # element-wise: the Jacobian is diagonal (see _jvp.diagonal)
     return op
 
 
@@ -21,6 +23,7 @@ def _scalar(name, kernel, fuse, vjp, mxnet_np, mxnet=None):
     op = register(name, same_type, attrs={"scalar": REQUIRED}, elementwise=True, fuse=fuse,
                   mxnet=mxnet, mxnet_np=mxnet_np)(kernel)
     op.gradient(vjp)
+    op.jvp(diagonal)  # element-wise: the Jacobian is diagonal (see _jvp.diagonal)
     return op
 
 
@@ -142,3 +145,6 @@ def _where_vjp(b, n, g):
     c = n.inputs[0]
     zeros = b.op("zeros_like", g[0])
     return [None, b.op("where", c, g[0], zeros), b.op("where", c, zeros, g[0])]
+
+
+where.jvp(diagonal)  # diagonal in x and y; the condition has no tangent
