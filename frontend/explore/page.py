@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import shutil
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 from ..ir import Node, Value
 from ..ir.dot import render_svg, to_dot
@@ -168,7 +168,8 @@ TEMPLATE = """<!DOCTYPE html>
 <body>
 <header>
   <h1>tapegraph explore: <span id="source">{heading}</span></h1>
-  <p class="help">Steps: <kbd>&larr;</kbd>/<kbd>&rarr;</kbd> (or <kbd>&uarr;</kbd>/<kbd>&darr;</kbd>,
+  <p class="help">Steps: <kbd>&larr;</kbd>/<kbd>&rarr;</kbd>
+  (or <kbd>&uarr;</kbd>/<kbd>&darr;</kbd>,
   <kbd>j</kbd>/<kbd>k</kbd>, <kbd>Home</kbd>/<kbd>End</kbd>); <kbd>Tab</kbd> moves through the
   steps and links. Hover or focus a node for its provenance.</p>
   {missing}

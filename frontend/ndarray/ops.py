@@ -73,6 +73,8 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
         for k, v in zip(attr_names, rest):
             kwargs[k] = v
         kwargs = {k: _norm(v) for k, v in kwargs.items() if k not in ("ctx", "name")}
+        while len(arrays) > 1 and arrays[-1] is None:  # `F.FullyConnected(x, w, None, ...)`
+            arrays.pop()
         return _finish(invoke(opdef, _as_inputs(arrays), kwargs), out)
 
     fn.__name__ = pyname
