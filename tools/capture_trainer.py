@@ -98,6 +98,13 @@ def main():
         out["stale_error"] = None
     except Exception as e:  # noqa: BLE001
         out["stale_error"] = [type(e).__name__, str(e)]
+    # (MXNet has now marked the used gradients consumed, so a retry would update nothing;
+    # tapegraph's error loses nothing, so its retry matches a first ignore_stale_grad step)
+    net, init = build(np.random.default_rng(1))
+    trainer = gluon.Trainer(net.collect_params(), "sgd")
+    with autograd.record():
+        loss = net[0](mx.nd.array(x)).sum()
+    loss.backward()
     trainer.step(8, ignore_stale_grad=True)
     out["stale_ignored"] = {"init": init, "params": {
         n: p.data().asnumpy().tolist() for n, p in sorted(net.collect_params().items())}}

@@ -2,8 +2,8 @@
 
 Batches are built in this process. `num_workers > 0` is accepted and also runs in this
 process (NumPy-backed arrays gain little from worker processes and tapegraph has no shared
-memory arrays); `pin_memory`, `prefetch`, `thread_pool` and `timeout` are accepted and have
-no effect.
+memory arrays); `pin_memory`, `prefetch`, `thread_pool`, `timeout` and `auto_reload` are
+accepted and have no effect.
 """
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class DataLoader:
                  batch_sampler: Any = None, batchify_fn: Optional[Callable] = None,
                  num_workers: int = 0, pin_memory: bool = False, pin_device_id: int = 0,
                  prefetch: Optional[int] = None, thread_pool: bool = False,
-                 timeout: int = 120, try_nopython: Any = None) -> None:
+                 timeout: int = 120, auto_reload: bool = False) -> None:
         self._dataset = dataset
         if batch_sampler is None:
             if batch_size is None:
