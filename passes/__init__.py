@@ -12,8 +12,7 @@ from .fold import fold
 from .simplify import simplify
 from .prune_inputs import prune_inputs
 from .patterns import Pat, RuleSet, rewrite
-from .fused_op import FUSED
-from .grad_region import GRAD_REGION_OP
+from ..ir.ops.regions import FUSED, GRAD_REGION_OP
 from .inline import inline
 from .fuse import full_reduction, fuse, fusible, scalar_reshape
 from .plan_memory import MemoryPlan, plan_memory
