@@ -30,7 +30,9 @@ _PUBLIC: Dict[str, Tuple[str, Any]] = {
     "symbol": ("symbol", None), "sym": ("symbol", None),
     "init": ("initializer", None), "initializer": ("initializer", None),
     "registry": ("registry", None),
+    "optimizer": ("optimizer", None), "lr_scheduler": ("lr_scheduler", None),
     "engine": ("engine", None), "viz": ("viz", None), "test_utils": ("test_utils", None),
+    "gluon": ("gluon", None), "name": ("gluon.naming", None),
 }
 
 

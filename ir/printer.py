@@ -100,13 +100,16 @@ def _provenance(node: Node, namer: Namer, outer: Optional[Namer] = None) -> Opti
         return None
     if "origin" in meta:
         return meta["origin"]
+    kind = "vjp"
     src = meta.get("vjp_of")
     if src is None:
-        return None
+        kind, src = "jvp", meta.get("jvp_of")
+        if src is None:
+            return None
     for names in (namer, outer):  # a region's node may come from the enclosing graph
         if names is not None and all(v in names.names or v.hint for v in src.outputs):
-            return "vjp of " + format_node(src, names, define=False, types=False)
-    return "vjp of %s" % src.op
+            return kind + " of " + format_node(src, names, define=False, types=False)
+    return "%s of %s" % (kind, src.op)
 
 
 def print_graph(graph: Graph, indent: str = "", provenance: bool = True,

@@ -30,6 +30,9 @@ class OpDef:
     - `vjp(b, node, cotangents)`: list of input cotangents (a `Value` or `None` for a
       symbolic zero), built with the `Builder` `b` from registered ops. `None` means
       the operator is non-differentiable;
+    - `jvp_rule(b, node, tangents)`: list of output tangents (a `Value` or `None` for a
+      symbolic zero) from the input tangents (`None` for a zero), linear in them and built
+      from registered ops; None means the `jvp` pass derives it exactly from `vjp`;
     - `num_inputs`: an int, or None for variadic operators;
     - flags: `elementwise`, `random`, `uses_train_mode`, `callback` (runs Python code);
     - `mxnet` / `mxnet_np`: operator names for MXNet symbol JSON (legacy and np mode);
@@ -64,6 +67,7 @@ class OpDef:
         self.fuse = fuse
         self.doc = doc or (kernel.__doc__ or "").strip()
         self.nondiff_note = nondiff_note
+        self.jvp_rule: Optional[VjpFn] = None
 
     @property
     def differentiable(self) -> bool:
@@ -72,6 +76,11 @@ class OpDef:
     def gradient(self, fn: VjpFn) -> VjpFn:
         """Decorator: set `fn` as this operator's gradient rule."""
         self.vjp = fn
+        return fn
+
+    def jvp(self, fn: VjpFn) -> VjpFn:
+        """Decorator: set `fn` as this operator's forward-mode (JVP) rule."""
+        self.jvp_rule = fn
         return fn
 
     def complete_attrs(self, attrs: Dict[str, Any]) -> Dict[str, Any]:

@@ -26,29 +26,6 @@ def clean_autograd_state():
     mx.autograd.set_training(False)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def tape_agrees_with_the_walk():
-    """Throughout the suite, every graph read off a tape is checked against a walk from
-    the same heads: same key, values, leaves (and their positions) and nodes (the tape is
-    only a shortcut)."""
-    from tapegraph.trace.collect import Collected, TapeCollected
-    original = TapeCollected.from_tape.__func__
-
-    def checked(cls, tape, heads):
-        col = original(cls, tape, heads)
-        if col is not None:
-            walk = Collected(heads)
-            assert col.key == walk.key, "tape key differs from the walk's"
-            assert (col.values, col.leaves, col.nodes) == (walk.values, walk.leaves,
-                                                           walk.nodes)
-            assert col.leaf_positions() == walk.leaf_positions()
-        return col
-
-    TapeCollected.from_tape = classmethod(checked)
-    yield
-    TapeCollected.from_tape = classmethod(original)
-
-
 @pytest.fixture
 def update_golden(request):
     return request.config.getoption("--update-golden")

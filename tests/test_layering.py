@@ -46,6 +46,11 @@ FRONTEND = {
     "registry": set(),
     "inplace": _API | {"ndarray"},
     "initializer": _API | {"ndarray", "inplace", "registry"},
+    "lr_scheduler": set(),
+    "optimizer": _API | {"ndarray", "numpy", "inplace", "registry", "lr_scheduler"},
+    "gluon": _API | {"passes", "runtime", "ndarray", "numpy", "autograd", "symbol",
+                     "symbol.api", "symbol.graph", "symbol.formats", "initializer",
+                     "inplace"},
     "cli": None,  # the command line may use anything
     "": None,  # tapegraph/__init__.py: the lazy table of public names
 }

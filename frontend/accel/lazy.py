@@ -27,7 +27,6 @@ from typing import Any, Dict, List
 import numpy as np
 
 from ..ir import Graph, Node, Value
-from ..ir.graph import attrs_key
 from ..runtime import FusedKernel
 
 # Elements from which element-wise results are deferred; 0 turns deferral off.
@@ -166,22 +165,20 @@ def materialize(value) -> np.ndarray:
     if value.data is not None:
         return value.data
     nodes = pending_chain(value)
-    index: Dict[Any, int] = {}
+    seen = set()
     leaves: List[Any] = []
-    entries = []
     for n in nodes:
         for v in n.inputs:
-            if v not in index and v.data is not None:
-                index[v] = len(index)
+            if v.data is not None and v not in seen:
+                seen.add(v)
                 leaves.append(v)
-        entries.append((n.op, attrs_key(n.attrs), tuple(index.get(v, -1) for v in n.inputs),
-                        n.outputs[0].type))
-        for v in n.outputs:
-            index[v] = len(index)
-    key = (tuple(v.type for v in leaves), tuple(entries), index[value])
+    fused = _fused_node(nodes, leaves, value)
+    # Kernels are cached by the region's structure (ir.structural_key), built afresh here:
+    # a pending chain is large-array work, so this costs nothing that shows.
+    key = fused.region.structure()
     kernel = _KERNELS.get(key)
     if kernel is None:
-        kernel = FusedKernel(_fused_node(nodes, leaves, value))
+        kernel = FusedKernel(fused)
         if len(_KERNELS) > 256:
             _KERNELS.clear()
         _KERNELS[key] = kernel

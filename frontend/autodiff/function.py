@@ -14,9 +14,10 @@ import numpy as np
 from ..ir import Node, REGISTRY, OpDef, TensorType, get_op
 from ..ir.errors import MXNetError
 from ..trace.invoke import invoke
-from ..trace.tape import STATE, current_tape, tape_node
+from ..trace.builder import record
+from ..trace.tape import STATE
 from ..trace.values import TracedValue
-from ..trace.key import FunctionSlot, function_key
+from ..trace.key import FunctionSlot
 
 
 class bound:
@@ -185,16 +186,10 @@ class Function:
         in_values = [x._value if x._value is not None else
                      TracedValue(TensorType.get(x.shape, x._data.dtype), None, x._data)
                      for x in inputs]
-        out_values = [TracedValue(t, None, o._data) for t, o in zip(self._tg_out_types, outs)]
-        node = Node("_CustomFunction", in_values, out_values,
-                    {"function": self, "num_outputs": len(outs)})
-        tape = current_tape()
-        if tape.clean:  # keyed as the walk keys it (collect.Collected)
-            tape_node(tape, node, in_values,
-                      (("function", function_key(self)), ("num_outputs", len(outs))))
+        out_values = record("_CustomFunction", in_values, self._tg_out_types,
+                            [o._data for o in outs], {"function": self, "num_outputs": len(outs)})
         wrapped = []
         for v, o in zip(out_values, outs):
-            v.node = node
             arr = type(o)._wrap(o._data)
             arr._value = v
             wrapped.append(arr)

@@ -21,16 +21,15 @@ from typing import Any, Dict, List, Sequence
 
 import numpy as np
 
-from ..ir import Graph, Node, TensorType, get_op
+from ..ir import Graph, TensorType, get_op
 from ..accel.lazy import materialize
 from ..passes.grad_region import GRAD_REGION
-from ..trace.values import _SEQUENCE, TracedValue
-from ..accel.gc_pause import _count_recorded, _gc_state
-from ..trace.tape import STATE, current_tape, tape_node
+from ..trace.builder import record, record1
+from ..trace.values import TracedValue
+from ..trace.tape import STATE
 from .function import replay_node
 
 _NO_ATTRS: Dict[str, Any] = {}
-_new = object.__new__
 
 
 class RegionRecorder:
@@ -53,47 +52,23 @@ class RegionRecorder:
             r, dt = results[0], self.out_dtypes[0]
             if r.dtype is not dt and r.dtype != dt:
                 r = r.astype(dt)
-            v = _new(TracedValue)  # (every slot set: cheaper than the constructors)
-            v.type = self.out_types[0]
-            v.hint = v.recipe = v.tape = None
-            v.data = r
-            v.seq = next(_SEQUENCE)
-            v.node = node = _new(Node)
-            node.op = GRAD_REGION
-            node.inputs = tuple(in_values)
-            node.outputs = (v,)
-            node.attrs = _NO_ATTRS
-            node.region = self.region
-            node.meta = None
-            tape = current_tape()
-            if tape.clean:
-                tape_node(tape, node, in_values)
+            a = cls.__new__(cls)
+            a._data = r
+            a._value = record1(GRAD_REGION, tuple(in_values), self.out_types[0], r, _NO_ATTRS,
+                               (), self.region)
+            return [a]
+        datas = []
+        for r, dt in zip(results, self.out_dtypes):
+            if r.dtype is not dt and r.dtype != dt:
+                r = r.astype(dt)
+            datas.append(r)
+        out = []
+        for r, v in zip(datas, record(GRAD_REGION, in_values, self.out_types, datas, _NO_ATTRS,
+                                      self.region)):
             a = cls.__new__(cls)
             a._data = r
             a._value = v
-            if _gc_state["paused"]:
-                _count_recorded(r.nbytes)
-            return [a]
-        out_values = []
-        nbytes = 0
-        for r, t, dt in zip(results, self.out_types, self.out_dtypes):
-            if r.dtype is not dt and r.dtype != dt:
-                r = r.astype(dt)
-            out_values.append(TracedValue(t, None, r))
-            nbytes += r.nbytes
-        node = Node(GRAD_REGION, in_values, out_values, _NO_ATTRS, self.region)
-        tape = current_tape()
-        if tape.clean:
-            tape_node(tape, node, in_values)
-        out = []
-        for v in out_values:
-            v.node = node
-            a = cls.__new__(cls)
-            a._data = v.data
-            a._value = v
             out.append(a)
-        if _gc_state["paused"]:
-            _count_recorded(nbytes)
         return out
 
 
@@ -136,7 +111,6 @@ class Replay:
             datas[s] = a._data
             values[s] = a._value
             arrays[s] = a
-        count = _gc_state["paused"]
         for kernel, op, ins, outs, meta, dtypes in self.steps:
             if kernel is None:
                 self._custom(op, ins, outs, datas, values, arrays, cls)
@@ -159,23 +133,17 @@ class Replay:
                         d = datas[i]
                         v = values[i] = TracedValue(_type_of(d), None, d)
                     in_values.append(v)
-            out_values = []
-            for s, r, t, dt in zip(outs, results, types, dtypes):
+            out_datas = []
+            for s, r, dt in zip(outs, results, dtypes):
                 if type(r) is not np.ndarray:
                     r = np.asarray(r)
                 if r.dtype is not dt and r.dtype != dt:
                     r = r.astype(dt)
                 datas[s] = r
-                if recorded:
-                    v = TracedValue(t, None, r)
-                    values[s] = v
-                    out_values.append(v)
+                out_datas.append(r)
             if recorded:
-                node = Node(op, in_values, out_values, attrs)
-                for v in out_values:
-                    v.node = node
-                if count:
-                    _count_recorded(out_values[0].data.nbytes)
+                for s, v in zip(outs, record(op, in_values, types, out_datas, attrs)):
+                    values[s] = v
         out = []
         for s in self.output_slots:
             a = arrays[s]

@@ -22,6 +22,8 @@ def _options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--shape", action="append", metavar="NAME=D1,D2",
                    help="input shape for MXNet JSON without __shape__ (repeatable)")
     p.add_argument("-o", "--output", help="the HTML file (default: SOURCE-explore.html)")
+    p.add_argument("--max-picture-nodes", type=int, default=600, metavar="N",
+                   help="draw no picture of a step with more nodes (default 600)")
     p.add_argument("--serve", action="store_true",
                    help="serve the page on http://127.0.0.1:PORT/ instead of writing it")
     p.add_argument("--port", type=int, default=0, help="--serve: port (default: a free one)")
@@ -55,7 +57,7 @@ def explore_command(args) -> int:
         if not os.path.isfile(args.source):
             raise CliError("no such file: %s" % args.source)
         exp = from_file(args.source, passes, not args.forward_only, parse_shapes(args.shape))
-    page = render_page(exp)
+    page = render_page(exp, max_picture_nodes=args.max_picture_nodes)
     if args.serve:
         count = serve(page, args.port, args.max_requests, args.timeout,
                       ready=lambda url: info("tapegraph explore: serving %s (Ctrl-C stops)"

@@ -40,6 +40,7 @@ pre { margin: 0; font: 12px/1.45 ui-monospace, Menlo, Consolas, monospace; }
 .row.moved { background: #f1eafa; border-left-color: var(--moved); }
 .row.hot { outline: 2px solid #1f6fd1; }
 g.node.hot polygon, g.node.hot ellipse, g.node.hot path { stroke: #1f6fd1; stroke-width: 4; }
+#hover button { font: inherit; font-size: 12px; }
 #hover { margin-top: 6px; padding: 4px 8px; background: #f6f6f6; border: 1px solid #e2e2e2;
   min-height: 44px; font-size: 13px; }
 """
@@ -96,7 +97,23 @@ SCRIPT = r"""
   function hot(id, on) {
     var q = document.querySelectorAll('[data-node="' + id + '"], #tg_' + id);
     for (var k = 0; k < q.length; k++) q[k].classList.toggle("hot", on);
-    if (on) hover.textContent = describe(steps[current], id);
+    if (!on) return;
+    hover.textContent = describe(steps[current], id);
+    var n = steps[current].info[id];
+    if (n && n.vjp_of && n.vjp_of[1] !== null) {
+      var b = el("button", "goto", "show forward node " + n.vjp_of[0]);
+      b.type = "button";
+      b.addEventListener("click", function () { reveal(n.vjp_of[1], n.vjp_of[0]); });
+      hover.appendChild(document.createTextNode(" "));
+      hover.appendChild(b);
+    }
+  }
+  function reveal(step, id) {  // go to `step` and mark node `id` there
+    go(step);
+    var q = document.querySelectorAll('[data-node="' + id + '"], #tg_' + id);
+    for (var k = 0; k < q.length; k++) q[k].classList.add("hot");
+    if (q.length) q[q.length - 1].scrollIntoView({block: "center"});
+    hover.textContent = describe(steps[current], id);
   }
   function watch(target, id) {
     target.addEventListener("mouseenter", function () { hot(id, true); });
@@ -129,7 +146,12 @@ SCRIPT = r"""
       links.appendChild(a);
     });
     var pic = document.getElementById("picture");
-    pic.innerHTML = s.svg || "<p>(no picture: graphviz is not installed)</p>";
+    if (s.svg) pic.innerHTML = s.svg;
+    else {
+      pic.textContent = "";
+      pic.appendChild(el("p", "", "(no picture: " +
+        (s.nosvg || "graphviz's dot program is not installed") + ")"));
+    }
     var gs = pic.querySelectorAll("g.node, g.cluster");
     for (var k = 0; k < gs.length; k++) {
       var gid = gs[k].id;

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Any, Dict, List, Optional
+import shutil
+from typing import Any, Dict, Optional
 
 from ..ir import Node, Value
 from ..ir.dot import render_svg, to_dot
@@ -62,8 +63,12 @@ def _names(step: Step) -> Dict[Any, str]:
     return names
 
 
-def step_data(exp: Exploration, index: int, pictures: bool = True) -> Dict[str, Any]:
-    """The JSON-able view of one step."""
+MAX_PICTURE_NODES = 600  # graphviz lays out larger graphs slowly and illegibly
+
+
+def step_data(exp: Exploration, index: int, pictures: bool = True,
+              max_picture_nodes: Optional[int] = MAX_PICTURE_NODES) -> Dict[str, Any]:
+    """The JSON-able view of one step (without a picture past `max_picture_nodes`)."""
     step = exp.steps[index]
     previous = exp.steps[index - 1] if index > 0 and \
         exp.steps[index - 1].program == step.program else None
@@ -95,7 +100,7 @@ def step_data(exp: Exploration, index: int, pictures: bool = True) -> Dict[str, 
             entry["head_grad_of"] = meta["head_grad_of"]
         info[ident] = entry
     before = previous.node_count if previous is not None else None
-    return {
+    out = {
         "title": step.title, "kind": step.kind, "program": step.program,
         "seconds": step.seconds, "nodes": step.node_count, "before": before,
         "summary": step.diff.summary() if previous is not None else "initial graph",
@@ -103,8 +108,14 @@ def step_data(exp: Exploration, index: int, pictures: bool = True) -> Dict[str, 
         "changed": len(step.diff.changed),
         "rows": [[r.status, r.node, r.text] for r in step.rows],
         "info": info, "links": [[t, i] for t, i in _program_links(exp, step)],
-        "svg": step_svg(step, names, statuses, value_ids) if pictures else None,
+        "svg": None, "nosvg": None,
     }
+    if pictures and max_picture_nodes is not None and step.node_count > max_picture_nodes:
+        out["nosvg"] = ("%d nodes: over the picture limit of %d (--max-picture-nodes)"
+                        % (step.node_count, max_picture_nodes))
+    elif pictures:
+        out["svg"] = step_svg(step, names, statuses, value_ids)
+    return out
 
 
 def _program_links(exp: Exploration, step: Step):
@@ -116,11 +127,12 @@ def _walk(step: Step):
     return walk(step.graph)
 
 
-def page_data(exp: Exploration, pictures: bool = True) -> Dict[str, Any]:
+def page_data(exp: Exploration, pictures: bool = True,
+              max_picture_nodes: Optional[int] = MAX_PICTURE_NODES) -> Dict[str, Any]:
     """Everything the page shows, as JSON-able data."""
-    steps = [step_data(exp, i, pictures) for i in range(len(exp.steps))]
+    steps = [step_data(exp, i, pictures, max_picture_nodes) for i in range(len(exp.steps))]
     return {"title": exp.title, "steps": steps,
-            "graphviz": any(s["svg"] for s in steps) or not pictures}
+            "graphviz": not pictures or shutil.which("dot") is not None}
 
 
 def _script_json(data: Any) -> str:
@@ -129,9 +141,11 @@ def _script_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_page(exp: Exploration, pictures: bool = True) -> str:
-    """The self-contained HTML page of `exp`."""
-    data = page_data(exp, pictures)
+def render_page(exp: Exploration, pictures: bool = True,
+                max_picture_nodes: Optional[int] = MAX_PICTURE_NODES) -> str:
+    """The self-contained HTML page of `exp` (steps of more than `max_picture_nodes`
+    nodes are shown without a picture)."""
+    data = page_data(exp, pictures, max_picture_nodes)
     title = html.escape("tapegraph explore: %s" % exp.title)
     return TEMPLATE.format(title=title, style=STYLE, script=SCRIPT,
                            heading=html.escape(exp.title), data=_script_json(data),
@@ -154,7 +168,8 @@ TEMPLATE = """<!DOCTYPE html>
 <body>
 <header>
   <h1>tapegraph explore: <span id="source">{heading}</span></h1>
-  <p class="help">Steps: <kbd>&larr;</kbd>/<kbd>&rarr;</kbd> (or <kbd>&uarr;</kbd>/<kbd>&darr;</kbd>,
+  <p class="help">Steps: <kbd>&larr;</kbd>/<kbd>&rarr;</kbd>
+  (or <kbd>&uarr;</kbd>/<kbd>&darr;</kbd>,
   <kbd>j</kbd>/<kbd>k</kbd>, <kbd>Home</kbd>/<kbd>End</kbd>); <kbd>Tab</kbd> moves through the
   steps and links. Hover or focus a node for its provenance.</p>
   {missing}

@@ -1,5 +1,7 @@
-"""Python operators on arrays: scalars pick the `_*_scalar` operators, arrays of different
-shapes are broadcast explicitly with `broadcast_to`, mixed dtypes are cast."""
+"""Binary operators on arrays (Python operators and the broadcasting functions): scalars pick
+the `_*_scalar` operators, arrays of different shapes are broadcast explicitly with
+`broadcast_to`, and dtypes follow MXNet's rule (`ir.promotion`): operands are cast to the
+compute dtype, the result to the result dtype, or the pair is refused as MXNet does."""
 from __future__ import annotations
 
 import numbers
@@ -9,6 +11,7 @@ import numpy as np
 
 from ..ir import get_op
 from ..ir.errors import DTypeError, MXNetError
+from ..ir.promotion import binary_dtypes, scalar_kind
 from ..trace.invoke import invoke
 from ..accel.lazy import PENDING_TYPES, shape_dtype
 
@@ -27,6 +30,11 @@ BINARY = {
     "lt": ("_lesser", "_lesser_scalar", "_greater_scalar", "broadcast_lesser"),
     "le": ("_lesser_equal", "_lesser_equal_scalar", "_greater_equal_scalar",
            "broadcast_lesser_equal"),
+    "maximum": ("_maximum", "_maximum_scalar", "_maximum_scalar", "broadcast_maximum"),
+    "minimum": ("_minimum", "_minimum_scalar", "_minimum_scalar", "broadcast_minimum"),
+    "hypot": ("_hypot", "_hypot_scalar", "_hypot_scalar", "broadcast_hypot"),
+    "mod": ("_mod", "_mod_scalar", "_rmod_scalar", "broadcast_mod"),
+    "arctan2": ("_arctan2", "_arctan2_scalar", "_rarctan2_scalar", "_npi_arctan2"),
 }
 COMPARISONS = {"eq", "ne", "gt", "ge", "lt", "le"}
 _OPS = {}
@@ -68,15 +76,13 @@ def as_array(x: Any, like) -> Any:
     return type(like)._wrap(data)
 
 
+def _cast(x, dtype: str):
+    return invoke(_op("Cast"), [x], {"dtype": dtype})
+
+
 def broadcast_pair(a, b, opname: str):
-    """Make `a` and `b` one shape and dtype, inserting broadcast_to / Cast nodes."""
-    (sa, da), (sb, db) = shape_dtype(a), shape_dtype(b)  # without running pending ops
-    if da != db:
-        dt = np.result_type(da, db)
-        if da != dt:
-            a = invoke(_op("Cast"), [a], {"dtype": dt.name})
-        if db != dt:
-            b = invoke(_op("Cast"), [b], {"dtype": dt.name})
+    """Make `a` and `b` one shape, inserting broadcast_to nodes (dtypes must already agree)."""
+    sa, sb = shape_dtype(a)[0], shape_dtype(b)[0]  # without running pending ops
     if sa == sb:
         return a, b
     try:
@@ -106,7 +112,8 @@ def operator(kind: str, reflected: bool = False):
 
     def method(self, other):
         t = type(other)
-        if t is float or t is int:
+        if (t is float or t is int) and (self._data.dtype.kind == "f" if type(self)
+                                         not in PENDING_TYPES else _float_array(self)):
             attrs = attrs_of.get(other)
             if attrs is None:
                 attrs = {"scalar": float(other)}
@@ -115,7 +122,7 @@ def operator(kind: str, reflected: bool = False):
             return invoke(scalar, (self,), attrs)
         if t is type(self) and not reflected and t not in PENDING_TYPES:
             a, b = self._data, other._data  # (reading a pending array's data would run it)
-            if a.shape == b.shape and a.dtype == b.dtype:
+            if a.shape == b.shape and a.dtype == b.dtype and a.dtype.kind == "f":
                 return invoke(same, (self, other))
         return binary(kind, self, other, reflected)
 
@@ -123,17 +130,35 @@ def operator(kind: str, reflected: bool = False):
     return method
 
 
+def _float_array(x) -> bool:
+    """Whether `x` holds floats (with a Python number, its dtype is then the result's)."""
+    if type(x) in PENDING_TYPES:
+        return x._value.type.dtype.startswith("float")
+    return x._data.dtype.kind == "f"
+
+
 def binary(kind: str, lhs, rhs, reflected: bool = False):
-    """`lhs <kind> rhs` (or `rhs <kind> lhs` when `reflected`), lhs being an NDArray."""
+    """`lhs <kind> rhs` (or `rhs <kind> lhs` when `reflected`), lhs being an NDArray:
+    MXNet's result dtype, or its refusal of the dtype pair, from `ir.promotion`."""
     array_op, scalar_op, rscalar_op, bname = BINARY[kind]
+    mode = "np" if type(lhs)._bool_comparisons else "nd"
     if is_scalar(rhs):
-        opname = rscalar_op if reflected else scalar_op
-        out = invoke(_op(opname), [lhs], {"scalar": float(rhs)})
+        d = shape_dtype(lhs)[1].name
+        k = scalar_kind(rhs)
+        rule = binary_dtypes(mode, kind, k, d) if reflected else binary_dtypes(mode, kind, d, k)
+        x = lhs if rule.compute == d else _cast(lhs, rule.compute)
+        out = invoke(_op(rscalar_op if reflected else scalar_op), [x], {"scalar": float(rhs)})
     else:
         other = as_array(rhs, lhs)
         a, b = (other, lhs) if reflected else (lhs, other)
+        da, db = shape_dtype(a)[1].name, shape_dtype(b)[1].name
+        rule = binary_dtypes(mode, kind, da, db)
+        if da != rule.compute:
+            a = _cast(a, rule.compute)
+        if db != rule.compute:
+            b = _cast(b, rule.compute)
         a, b = broadcast_pair(a, b, bname)
         out = invoke(_op(array_op), [a, b], out_cls=type(lhs))
-    if kind in COMPARISONS and type(lhs)._bool_comparisons:
-        out = invoke(_op("Cast"), [out], {"dtype": "bool"})
+    if rule.out != rule.compute:
+        out = _cast(out, rule.out)
     return out

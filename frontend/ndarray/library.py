@@ -70,28 +70,17 @@ def _axis(axis):
 
 # ---------------------------------------------------------------- binary, broadcasting
 
-BINARY = {  # name -> (array op, scalar op, reflected scalar op)
-    "maximum": ("_maximum", "_maximum_scalar", "_maximum_scalar"),
-    "minimum": ("_minimum", "_minimum_scalar", "_minimum_scalar"),
-    "hypot": ("_hypot", "_hypot_scalar", "_hypot_scalar"),
-    "mod": ("_mod", "_mod_scalar", "_rmod_scalar"),
-    "arctan2": ("_arctan2", "_arctan2_scalar", "_rarctan2_scalar"),
-}
+BINARY = ("maximum", "minimum", "hypot", "mod", "arctan2")
 
 
 def binary(name: str, lhs, rhs, cls=NDArray):
     """`name(lhs, rhs)` with NumPy broadcasting; either side may be a Python scalar."""
-    array_op, scalar_op, rscalar_op = BINARY[name]
     if dispatch.is_scalar(rhs) and dispatch.is_scalar(lhs):
         raise MXNetError("%s: at least one argument must be an array" % name)
-    if dispatch.is_scalar(rhs):
-        return invoke(get_op(scalar_op), _as_inputs([lhs], cls), {"scalar": float(rhs)})
-    if dispatch.is_scalar(lhs):
-        return invoke(get_op(rscalar_op), _as_inputs([rhs], cls), {"scalar": float(lhs)})
-    like = lhs if isinstance(lhs, NDArray) else rhs
-    a, b = dispatch.as_array(lhs, like), dispatch.as_array(rhs, like)
-    a, b = dispatch.broadcast_pair(a, b, "broadcast_" + name)
-    return invoke(get_op(array_op), [a, b], out_cls=type(like))
+    if not isinstance(lhs, NDArray):
+        rhs = rhs if isinstance(rhs, NDArray) else _as_inputs([rhs], cls)[0]
+        return dispatch.binary(name, rhs, lhs, reflected=True)
+    return dispatch.binary(name, lhs, rhs)
 
 
 def _binary_fn(name):

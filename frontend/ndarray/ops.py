@@ -8,6 +8,7 @@ import numpy as np
 
 from ..ir import get_op
 from ..ir.errors import DTypeError, MXNetError, ShapeError
+from ..ir.promotion import binary_dtypes
 from ..trace.invoke import invoke
 from ..trace.tape import STATE
 from . import dispatch
@@ -72,6 +73,8 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
         for k, v in zip(attr_names, rest):
             kwargs[k] = v
         kwargs = {k: _norm(v) for k, v in kwargs.items() if k not in ("ctx", "name")}
+        while len(arrays) > 1 and arrays[-1] is None:  # `F.FullyConnected(x, w, None, ...)`
+            arrays.pop()
         return _finish(invoke(opdef, _as_inputs(arrays), kwargs), out)
 
     fn.__name__ = pyname
@@ -110,8 +113,24 @@ for _name in ("negative", "exp", "expm1", "log", "log1p", "log2", "log10", "sin"
     defop(_name, _name)
 NAMESPACE["stop_gradient"] = NAMESPACE["BlockGrad"]
 NAMESPACE["identity"] = NAMESPACE["_copy"] = defop("_copy", "_copy")
-for _name in ("elemwise_add", "elemwise_sub", "elemwise_mul", "elemwise_div"):
-    defop(_name, _name, ("lhs", "rhs"))
+
+
+def _elemwise(pyname: str, kind: str) -> None:
+    """`mx.nd.elemwise_<kind>`: equal shapes, and the dtypes MXNet accepts (`ir.promotion`)."""
+    plain = defop(pyname, pyname, ("lhs", "rhs"))
+
+    def fn(*args, **kwargs):
+        pair = list(args[:2]) + [kwargs[k] for k in ("lhs", "rhs") if k in kwargs]
+        if len(pair) == 2 and all(isinstance(a, NDArray) for a in pair):
+            binary_dtypes("nd", kind, pair[0]._data.dtype.name, pair[1]._data.dtype.name)
+        return plain(*args, **kwargs)
+    fn.__name__ = fn.__qualname__ = pyname
+    fn.__doc__ = plain.__doc__
+    NAMESPACE[pyname] = fn
+
+
+for _name in ("add", "sub", "mul", "div"):
+    _elemwise("elemwise_" + _name, _name)
 defop("Reshape", "Reshape")
 defop("transpose", "transpose")
 defop("expand_dims", "expand_dims")

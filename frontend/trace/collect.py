@@ -9,11 +9,11 @@ from __future__ import annotations
 from threading import get_ident
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from ..ir import Graph, Node, Value, attrs_key
-from .values import TracedValue, VariableValue
+from ..ir import Graph, Node, Value
+from .values import TracedValue
 from .tape import STATE, Tape
 from ..accel.lazy import forget_graph
-from .key import FunctionSlot, function_key
+from .key import FunctionSlot, leaf_entry, node_entry, node_items
 from ..accel.gc_pause import _count_freed
 
 
@@ -56,18 +56,9 @@ class Collected:
                     index[v] = len(values)
                     values.append(v)
                     leaves.append(v)
-                    entries.append((v.type, v.grad_req if type(v) is VariableValue else None))
-            attrs = node.attrs
-            if node.op == "_CustomFunction":  # the instance is bound when the plan runs
-                attrs = dict(attrs, function=function_key(attrs["function"]))
-            entry = (node.op, tuple(attrs.items()) if attrs else (), *map(position, ins))
-            if node.region is not None:  # compared structurally (identity first)
-                entry += (node.region,)
-            outs = node.outputs
-            if outs and outs[0].data is None:
-                entry += ("pending",)  # recomputed by the backward (see tapegraph.accel.lazy)
-            entries.append(entry)
-            for v in outs:
+                    entries.append(leaf_entry(v))
+            entries.append(node_entry(node, node_items(node), tuple(map(position, ins))))
+            for v in node.outputs:
                 index[v] = len(values)
                 values.append(v)
         for h in heads:
@@ -75,13 +66,8 @@ class Collected:
                 index[h] = len(values)
                 values.append(h)
                 leaves.append(h)
-                entries.append((h.type, h.grad_req if type(h) is VariableValue else None))
+                entries.append(leaf_entry(h))
         key = (tuple(entries), tuple(map(position, heads)))
-        try:
-            hash(key)
-        except TypeError:  # an unhashable attribute value: freeze the attributes
-            key = (tuple(_frozen(e, n) for e, n in zip(entries, _entry_nodes(nodes, entries))),
-                   key[1])
         self.values = values
         self.leaves = leaves
         self.nodes = nodes
@@ -143,19 +129,6 @@ class Collected:
         _count_freed(len(self.nodes), nbytes)
 
 
-def _entry_nodes(nodes: Sequence[Node], entries: Sequence[tuple]) -> List[Any]:
-    """For each entry, its node (None for a leaf entry): nodes' entries start with the
-    operator name, leaves' with a type."""
-    it = iter(nodes)
-    return [next(it) if isinstance(e[0], str) else None for e in entries]
-
-
-def _frozen(entry: tuple, node: Any) -> tuple:
-    if node is None or not node.attrs:
-        return entry
-    return (entry[0], attrs_key(node.attrs)) + entry[2:]
-
-
 def collect(heads: Sequence[TracedValue]) -> Collected:
     """The graph behind `heads`: read off this thread's tape when the tape is exactly that
     graph (the common `loss.backward()`: no walk, the key was built while recording),
@@ -196,8 +169,7 @@ class TapeCollected(Collected):
             positions = tuple(positions)
         entries = tape.entries[:]
         for slot, v in tape.variable_slots:  # the grad_req of now (see Tape)
-            entries[slot] = (v.type, v.grad_req)
-        # (hashable: attributes were checked when taped, leaf types and grad_reqs are)
+            entries[slot] = leaf_entry(v)
         key = (tuple(entries), positions)
         col = cls.__new__(cls)
         col.values = tape.values[:]

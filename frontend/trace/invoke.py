@@ -13,14 +13,13 @@ from typing import Any, Dict, Sequence
 
 import numpy as np
 
-from ..ir import Node, OpDef, TensorType, get_op
+from ..ir import OpDef, TensorType, get_op
 from ..ir.errors import MXNetError
 from ..accel import lazy as _lazy
-from ..accel.gc_pause import _count_recorded, _gc_state
 from ..accel.large_ops import deferred_types, parallel_kernel as _parallel_kernel
-from . import tape as _tapemod
-from .tape import STATE, _ATTR_ITEMS, current_tape, tape_node
-from .values import _SEQUENCE, TracedValue, type_of
+from .builder import record, record1
+from .tape import STATE
+from .values import TracedValue, type_of
 
 
 def _as_array(r) -> np.ndarray:
@@ -143,40 +142,9 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
         if v is None:
             v = TracedValue(it, None, a._data)
         in_values.append(v)
-    _record1(opdef, tuple(in_values), t, r, attrs, key, arr)
+    items = (key[2] if key is not None else None) if attrs else ()
+    arr._value = record1(opdef.name, tuple(in_values), t, r, attrs, items)
     return arr
-
-
-_new_traced = _new_node = object.__new__  # then set every slot: faster than __init__
-
-
-def _record1(opdef: OpDef, in_values: tuple, t: TensorType, r: np.ndarray,
-             attrs: Dict[str, Any], key, arr) -> None:
-    """Record the node of a single-output call on `in_values` (its result `r`, of type
-    `t`, wrapped in `arr`) and tape it (`key`: the inference key, None if unhashable)."""
-    out = _new_traced(TracedValue)
-    out.type = t
-    out.hint = out.recipe = None
-    out.data = r
-    out.seq = next(_SEQUENCE)
-    node = _new_node(Node)
-    node.op = opdef.name
-    node.inputs = in_values
-    node.outputs = (out,)
-    node.attrs = attrs
-    node.region = node.meta = None
-    out.node = node
-    arr._value = out
-    ref = STATE.tape
-    tape = ref() if ref is not None else None
-    if tape is None:
-        tape = current_tape()
-    if tape.clean:
-        tape_node(tape, node, in_values, key[2] if key is not None and attrs else None)
-    else:
-        out.tape = None
-    if _gc_state["paused"]:
-        _count_recorded(r.nbytes)
 
 
 def _failed(opdef: OpDef, datas, e: Exception) -> MXNetError:
@@ -217,47 +185,8 @@ def _invoke1(opdef: OpDef, a0, v0, t0: TensorType, attrs: Dict[str, Any],
     if v0 is None or not STATE.recording:
         arr._value = None
         return arr
-    out = _new_traced(TracedValue)
-    out.type = t
-    out.hint = out.recipe = None
-    out.data = r
-    out.seq = next(_SEQUENCE)
-    node = _new_node(Node)
-    node.op = opdef.name
-    node.inputs = in_values = (v0,)
-    node.outputs = (out,)
-    node.attrs = attrs
-    node.region = node.meta = None
-    out.node = node
-    arr._value = out
-    ref = STATE.tape
-    tape = ref() if ref is not None else None
-    if tape is None:
-        tape = current_tape()
-    if not tape.clean:
-        out.tape = None
-    elif v0.tape is tape and (not attrs or key is not None):
-        if attrs:
-            items = key[2]
-            items = _ATTR_ITEMS.setdefault(items, items)  # (bounded by tape_node)
-        else:
-            items = ()
-        p = v0.pos
-        tape.open.discard(p)
-        values = tape.values
-        q = len(values)
-        tape.entries.append((node.op, items, p))
-        tape.nodes.append(node)
-        values.append(out)
-        out.tape = tape
-        out.pos = q
-        tape.open.add(q)
-        if q >= _tapemod.TAPE_MAX:
-            tape.retire()
-    else:
-        tape_node(tape, node, in_values, key[2] if key is not None and attrs else None)
-    if _gc_state["paused"]:
-        _count_recorded(r.nbytes)
+    items = (key[2] if key is not None else None) if attrs else ()
+    arr._value = record1(opdef.name, (v0,), t, r, attrs, items)
     return arr
 
 
@@ -304,7 +233,8 @@ def _invoke2(opdef: OpDef, a0, a1, v0, t0: TensorType, attrs: Dict[str, Any],
         v0 = TracedValue(t0, None, d0)
     if v1 is None:
         v1 = TracedValue(t1, None, d1)
-    _record1(opdef, (v0, v1), t, r, attrs, key, arr)
+    items = (key[2] if key is not None else None) if attrs else ()
+    arr._value = record1(opdef.name, (v0, v1), t, r, attrs, items)
     return arr
 
 
@@ -318,14 +248,14 @@ def _infer(opdef: OpDef, in_types: tuple, attrs: Dict[str, Any], key) -> Any:
     return types
 
 
-def _multiple(opdef: OpDef, inputs, datas, attrs, types, result, cls, record: bool) -> Any:
-    """Finish a multi-output operator call: conform, wrap and (if `record`) record."""
+def _multiple(opdef: OpDef, inputs, datas, attrs, types, result, cls, recording: bool) -> Any:
+    """Finish a multi-output operator call: conform, wrap and (if `recording`) record."""
     results = tuple(_as_array(r) for r in result)
     for t, r in zip(types, results):
         if r.shape != t.shape or dtype_name(r.dtype) != t.dtype:
             results = tuple(_conform(opdef, t2, r2) for t2, r2 in zip(types, results))
             break
-    if record:
+    if recording:
         in_types = [a._value.type if a._value is not None else type_of(d)
                     for a, d in zip(inputs, datas)]
         return _record(opdef, inputs, datas, in_types, attrs, types, results, cls, False)
@@ -341,25 +271,19 @@ def _multiple(opdef: OpDef, inputs, datas, attrs, types, result, cls, record: bo
 # Element-wise operators on arrays at least this large run eagerly through the runtime's
 # generated kernels: chunked and split over both cores (NumPy ufuncs release the GIL).
 PARALLEL_MIN = 1 << 20
+
+
 def _record(opdef: OpDef, inputs, datas, in_types, attrs, types, results, cls,
             single: bool) -> Any:
-    """Append the node of one operator call to the graph and wrap its results."""
+    """Record the node of one operator call and wrap its results."""
     in_values = []
     for a, d, t in zip(inputs, datas, in_types):
         v = a._value
         if v is None:
             v = TracedValue(t, None, d)
         in_values.append(v)
-    out_values = [TracedValue(t, None, r) for t, r in zip(types, results)]
-    node = Node(opdef.name, in_values, out_values, attrs)
-    tape = current_tape()
-    if tape.clean:
-        tape_node(tape, node, in_values)
-    if _gc_state["paused"]:
-        _count_recorded(results[0].nbytes)
     outs = []
-    for r, v in zip(results, out_values):
-        v.node = node
+    for r, v in zip(results, record(opdef.name, in_values, types, results, attrs)):
         arr = cls.__new__(cls)
         arr._data = r
         arr._value = v
@@ -380,10 +304,8 @@ def _defer(opdef: OpDef, inputs, attrs, out_cls) -> Any:
     types = deferred_types(opdef, in_values, attrs)
     if types is None:
         return None
-    out = TracedValue(types[0], None, None)
-    out.node = Node(opdef.name, in_values, [out], attrs)
-    if _gc_state["paused"]:
-        _count_recorded(0)  # holds no array: a full collection would free nothing here
+    # Off the tape: a backward finds a pending chain by a walk (its key marks it pending).
+    (out,) = record(opdef.name, in_values, types[:1], (None,), attrs, taped=False)
     cls = out_cls if out_cls is not None else type(inputs[0])
     cls = _lazy.lazy_class(getattr(cls, "_eager_class", cls))
     arr = cls.__new__(cls)

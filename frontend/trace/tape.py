@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Sequence
 
 from ..ir import Node
+from .key import leaf_entry, node_entry
 from .values import TracedValue
 
 
@@ -66,7 +67,6 @@ class Tape:
 
 
 TAPE_MAX = 1 << 17  # values on one tape before it retires (bounds what a tape pins)
-_ATTR_ITEMS: Dict[Any, tuple] = {}  # interned attribute items: entries share them
 
 
 def new_tape() -> None:
@@ -84,12 +84,10 @@ def current_tape() -> Tape:
     return tape
 
 
-def tape_node(tape: Tape, node: Node, in_values: Sequence[Any],
-              items: Optional[tuple] = None) -> None:
-    """Append `node` (whose outputs are new values) to `tape`, or retire it when the node
-    cannot be described by the tape alone. `items`: the key's attribute items when the
-    caller has them (`invoke` built them for its own cache), or when they differ from the
-    node's (an autograd.Function node is keyed by its class and types, not instance)."""
+def tape_node(tape: Tape, node: Node, in_values: Sequence[Any], items: tuple) -> None:
+    """Append `node` (whose outputs are new values) to `tape`, or retire the tape when the
+    node cannot be described by it alone. `items`: the attribute part of the node's key
+    entry (`tapegraph.trace.key.node_items`)."""
     positions = []
     values = tape.values
     for v in in_values:
@@ -102,7 +100,7 @@ def tape_node(tape: Tape, node: Node, in_values: Sequence[Any],
                 p = tape.leaves[v] = len(values)
                 values.append(v)
                 if type(v) is TracedValue:  # a constant: its entry is final
-                    tape.entries.append((v.type, None))
+                    tape.entries.append(leaf_entry(v))
                 else:  # a variable: see Tape
                     tape.variable_slots.append((len(tape.entries), v))
                     tape.entries.append(None)
@@ -111,21 +109,7 @@ def tape_node(tape: Tape, node: Node, in_values: Sequence[Any],
             _off_tape(node)
             return
         positions.append(p)
-    if items is None:
-        items = tuple(node.attrs.items()) if node.attrs else ()
-    if items:
-        try:
-            items = _ATTR_ITEMS.setdefault(items, items)
-        except TypeError:  # unhashable: only the walk can freeze it
-            tape.retire()
-            _off_tape(node)
-            return
-        if len(_ATTR_ITEMS) > 65536:
-            _ATTR_ITEMS.clear()
-    if node.region is None:
-        tape.entries.append((node.op, items, *positions))
-    else:  # a recorded gradient (create_graph): its region is part of the key, as in the walk
-        tape.entries.append((node.op, items, *positions, node.region))
+    tape.entries.append(node_entry(node, items, positions))
     tape.nodes.append(node)
     for out in node.outputs:
         p = len(values)

@@ -145,3 +145,39 @@ def _log_softmax_vjp(b, n, g):
     y, a = n.outputs[0], n.attrs
     dz = b.op("elemwise_sub", g[0], mul(b, b.op("exp", y), _axis_sum(b, g[0], a["axis"])))
     return [_temper(b, dz, a["temperature"])]
+
+
+# ---------------------------------------------------------------- forward mode (see _jvp.py)
+
+from ._jvp import diagonal, softmax_tangent  # noqa: E402  (after the operators)
+
+
+@leaky_relu.jvp
+def _leaky_jvp(b, n, t):
+    out = diagonal(b, n, [t[0]] + [None] * (len(t) - 1))[0]
+    if len(t) > 1 and t[1] is not None:  # prelu is linear in gamma on the negative part:
+        x = n.inputs[0]                  # prelu(x, tg) - relu(x) = where(x > 0, 0, tg * x)
+        term = b.op("elemwise_sub", b.op("LeakyReLU", x, t[1], **n.attrs), b.op("relu", x))
+        out = term if out is None else b.op("elemwise_add", out, term)
+    return [out]
+
+
+@softmax.jvp
+def _softmax_jvp(b, n, t):
+    a = n.attrs
+    return [softmax_tangent(b, n.outputs[0], t[0], a["axis"], a["temperature"])]
+
+
+@log_softmax.jvp
+def _log_softmax_jvp(b, n, t):
+    # d log_softmax(x/T) = (t - sum(softmax * t)) / T
+    a, y = n.attrs, n.outputs[0]
+    shape = y.type.shape
+    axis = (int(a["axis"]) % len(shape),)
+    p = b.op("exp", y)
+    s = b.op("broadcast_to", b.op("sum", b.op("elemwise_mul", p, t[0]), axis=axis,
+                                  keepdims=True), shape=shape)
+    out = b.op("elemwise_sub", t[0], s)
+    if a["temperature"] not in (None, 1.0):
+        out = b.op("_div_scalar", out, scalar=float(a["temperature"]))
+    return [out]

@@ -8,12 +8,14 @@ from tapegraph.ir.errors import ShapeError
 from tapegraph.ir.registry import REQUIRED, register
 from .rules import fmt_shape, make_same_shapes, same_type
 from ._emit import div, mul, neg
+from ._jvp import diagonal
 
 
 def _binary(name, kernel, fuse, vjp, mxnet_np, mxnet=None):
     op = register(name, make_same_shapes(name), num_inputs=2, elementwise=True, fuse=fuse,
                   mxnet=mxnet, mxnet_np=mxnet_np)(kernel)
     op.gradient(vjp)
+    op.jvp(diagonal)  # element-wise: the Jacobian is diagonal (see _jvp.diagonal)
     return op
 
 
@@ -21,6 +23,7 @@ def _scalar(name, kernel, fuse, vjp, mxnet_np, mxnet=None):
     op = register(name, same_type, attrs={"scalar": REQUIRED}, elementwise=True, fuse=fuse,
                   mxnet=mxnet, mxnet_np=mxnet_np)(kernel)
     op.gradient(vjp)
+    op.jvp(diagonal)  # element-wise: the Jacobian is diagonal (see _jvp.diagonal)
     return op
 
 
@@ -52,7 +55,13 @@ def _mod_vjp(b, n, g):
 _binary("_maximum", np.maximum, "np.maximum({0}, {1})", _max_vjp, "_npi_maximum")
 _binary("_minimum", np.minimum, "np.minimum({0}, {1})", _min_vjp, "_npi_minimum")
 _binary("_hypot", np.hypot, "np.hypot({0}, {1})", _hypot_vjp, "_npi_hypot")
-_binary("_mod", np.mod, "np.mod({0}, {1})", _mod_vjp, "_npi_mod")
+def _mod(x, y):
+    """Returns the element-wise remainder of division (0 where the divisor is 0, as MXNet)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(y == 0, np.zeros_like(x), np.mod(x, y))
+
+
+_binary("_mod", _mod, "np.where({1} == 0, 0 * {0}, np.mod({0}, {1}))", _mod_vjp, "_npi_mod")
 
 
 def _arctan2_vjp(b, n, g):
@@ -103,9 +112,11 @@ _scalar("_arctan2_scalar", lambda x, scalar: np.arctan2(x, _cast(x, scalar)),
 _scalar("_rarctan2_scalar", lambda x, scalar: np.arctan2(_cast(x, scalar), x),
         "np.arctan2({a[scalar]}, {0})", _rarctan2_scalar_vjp, "_npi_rarctan2_scalar",
         mxnet="_npi_rarctan2_scalar")
-_scalar("_mod_scalar", lambda x, scalar: np.mod(x, _cast(x, scalar)), "np.mod({0}, {a[scalar]})",
+_scalar("_mod_scalar", lambda x, scalar: _mod(x, _cast(x, scalar)),
+        "np.where({a[scalar]} == 0, 0 * {0}, np.mod({0}, {a[scalar]} or 1))",
         lambda b, n, g: [g[0]], "_npi_mod_scalar")
-_scalar("_rmod_scalar", lambda x, scalar: np.mod(_cast(x, scalar), x), "np.mod({a[scalar]}, {0})",
+_scalar("_rmod_scalar", lambda x, scalar: _mod(_cast(x, scalar), x),
+        "np.where({0} == 0, 0 * {0}, np.mod({a[scalar]}, {0}))",
         lambda b, n, g: [neg(b, mul(b, g[0], b.op("floor", b.op(
             "_rdiv_scalar", n.inputs[0], scalar=_s(n)))))], "_npi_rmod_scalar")
 
@@ -134,3 +145,6 @@ def _where_vjp(b, n, g):
     c = n.inputs[0]
     zeros = b.op("zeros_like", g[0])
     return [None, b.op("where", c, g[0], zeros), b.op("where", c, zeros, g[0])]
+
+
+where.jvp(diagonal)  # diagonal in x and y; the condition has no tangent

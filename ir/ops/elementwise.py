@@ -9,9 +9,10 @@ import math
 
 import numpy as np
 
-from tapegraph.ir.registry import REQUIRED, register
+from tapegraph.ir.registry import REGISTRY, REQUIRED, register
 from .rules import make_same_shapes, same_type
 from ._emit import div, input0, mul, neg, output0, rsub, scale, shift, sub
+from ._jvp import diagonal, zero
 
 # ---------------------------------------------------------------- unary
 
@@ -20,6 +21,7 @@ def _unary(name, kernel, fuse, vjp=None, **options):
     op = register(name, same_type, elementwise=True, fuse=fuse, **options)(kernel)
     if vjp is not None:
         op.gradient(vjp)
+        op.jvp(diagonal)  # element-wise: the Jacobian is diagonal (see _jvp.diagonal)
     return op
 
 
@@ -108,6 +110,7 @@ def _binary(name, kernel, fuse, vjp=None, mxnet=None, mxnet_np=None):
                   mxnet=mxnet, mxnet_np=mxnet_np)(kernel)
     if vjp is not None:
         op.gradient(vjp)
+        op.jvp(diagonal)  # element-wise: the Jacobian is diagonal (see _jvp.diagonal)
     return op
 
 
@@ -140,6 +143,7 @@ def _scalar(name, kernel, fuse, vjp, mxnet_np=None):
     op = register(name, same_type, attrs={"scalar": REQUIRED}, elementwise=True, fuse=fuse,
                   mxnet_np=mxnet_np)(kernel)
     op.gradient(vjp)
+    op.jvp(diagonal)
     return op
 
 
@@ -230,3 +234,6 @@ for _name, (_fn, _sym) in _CMP.items():
     _scalar("_%s_scalar" % _name, _cmp_scalar_kernel(_fn),
             "({0} %s {a[scalar]}).astype({0}.dtype)" % _sym, lambda b, n, g: [None],
             "_npi_%s_scalar" % _name.replace("lesser", "less"))
+
+# sign's derivative is zero (its VJP emits _backward_sign, which has no rule of its own).
+REGISTRY.get("sign").jvp(zero)

@@ -207,3 +207,13 @@ def _embedding_vjp(b, n, g):
     data, weight = n.inputs
     return [None, b.op("_take_scatter", g[0], data, shape=weight.type.shape, axis=0,
                        mode="clip")]
+
+
+# ---------------------------------------------------------------- forward mode (see _jvp.py)
+
+from ._jvp import linear, set_rule, zero  # noqa: E402  (after the operators)
+
+# Linear in the data; the indices have no tangent.
+set_rule(linear(0), ["take", "_take_scatter", "pick", "_pick_scatter"])
+set_rule(linear(1), ["Embedding"])
+set_rule(zero, ["one_hot"])

@@ -332,3 +332,12 @@ def _pad_vjp(b, n, g):
         if a or c:
             out = _fold_axis(b, out, axis, size, a, c, n.attrs["mode"])
     return [out]
+
+
+# ---------------------------------------------------------------- forward mode (see _jvp.py)
+
+from ._jvp import linear, linear_all, set_rule  # noqa: E402  (after the operators)
+
+set_rule(linear(0), ["squeeze", "Flatten", "slice_axis", "tile", "repeat", "reverse",
+                     "SwapAxis"])
+set_rule(linear_all, ["stack"])

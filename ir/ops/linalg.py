@@ -55,3 +55,10 @@ def _batch_dot_vjp(b, n, g):
     if not ta and tb:
         return [bd(g, y, False, False), bd(g, x, True, False)]
     return [bd(y, g, True, True), bd(g, x, True, True)]
+
+
+# ---------------------------------------------------------------- forward mode (see _jvp.py)
+
+from ._jvp import product, set_rule  # noqa: E402  (after the operators)
+
+set_rule(product(0, 1), ["batch_dot"])

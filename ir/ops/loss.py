@@ -128,3 +128,28 @@ _regression("LogisticRegressionOutput", _sigmoid, "sigmoid", lambda b, d: d)
 _regression("MAERegressionOutput", _identity, None, _sign)
 
 __all__ = ["softmax_output"]
+
+
+# ---------------------------------------------------------------- forward mode (see _jvp.py)
+
+# The JVP of an output layer is the derivative of its forward output (what finite
+# differences see), not of the loss its VJP stands for.
+from tapegraph.ir.registry import REGISTRY  # noqa: E402
+from ._jvp import linear, set_rule, softmax_tangent  # noqa: E402  (after the operators)
+
+set_rule(linear(0), ["LinearRegressionOutput", "MAERegressionOutput"])
+
+
+@softmax_output.jvp
+def _softmax_output_jvp(b, n, t):
+    if t[0] is None:
+        return [None]
+    return [softmax_tangent(b, n.outputs[0], t[0], -1)]
+
+
+@REGISTRY.get("LogisticRegressionOutput").jvp
+def _logistic_jvp(b, n, t):
+    if t[0] is None:
+        return [None]
+    y = n.outputs[0]
+    return [mul(b, t[0], mul(b, y, b.op("_rminus_scalar", y, scalar=1.0)))]

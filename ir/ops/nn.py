@@ -336,3 +336,13 @@ def _bn_vjp(b, n, g):
 
 
 __all__ = ["bn_uses_batch_stats", "scale"]
+
+
+# ---------------------------------------------------------------- forward mode (see _jvp.py)
+
+from ._jvp import diagonal, linear, product, set_rule  # noqa: E402  (after the operators)
+
+set_rule(product(0, 1), ["dot", "_np_dot"])
+set_rule(product(0, 1, bias=2), ["FullyConnected"])
+set_rule(diagonal, ["Activation"])
+set_rule(linear(0), ["Dropout"])  # x * mask: linear in x, the mask is a constant draw

@@ -336,3 +336,13 @@ def _cast_vjp(b, n, g):
     if not src.startswith("float"):
         return [None]
     return [b.op("Cast", g[0], dtype=src)]
+
+
+# ---------------------------------------------------------------- forward mode (see _jvp.py)
+
+from ._jvp import linear, linear_all, set_rule  # noqa: E402  (after the operators it annotates)
+
+# Linear in the data input: the tangent goes through the same operator.
+set_rule(linear(0), ["Reshape", "transpose", "broadcast_to", "slice", "_slice_scatter",
+                     "SliceChannel", "expand_dims", "Cast"])
+set_rule(linear_all, ["Concat"])

@@ -153,3 +153,11 @@ def put_along_axis(g, indices, shape, axis):
 
 put_along_axis.gradient(lambda b, n, g: [b.op(
     "_take_along_axis", g[0], n.inputs[1], axis=n.attrs["axis"]), None])
+
+
+# ---------------------------------------------------------------- forward mode (see _jvp.py)
+
+from ._jvp import linear, set_rule, zero  # noqa: E402  (after the operators)
+
+set_rule(linear(0), ["_take_along_axis", "_put_along_axis"])
+set_rule(zero, ["argsort"])

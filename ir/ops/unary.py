@@ -15,6 +15,7 @@ from tapegraph.ir.registry import REQUIRED, register
 from .rules import same_type
 from . import special
 from ._emit import div, input0, mul, neg, output0, rsub, scale, shift, sub
+from ._jvp import diagonal
 
 
 def _unary(name, kernel, fuse, vjp, attrs=None, mxnet_np="", mxnet=None):
@@ -23,6 +24,7 @@ def _unary(name, kernel, fuse, vjp, attrs=None, mxnet_np="", mxnet=None):
     op = register(name, same_type, elementwise=True, fuse=fuse, attrs=attrs, mxnet=mxnet,
                   mxnet_np=("_npi_" + name) if mxnet_np == "" else mxnet_np)(kernel)
     op.gradient(vjp)
+    op.jvp(diagonal)  # element-wise: the Jacobian is diagonal (see _jvp.diagonal)
     return op
 
 

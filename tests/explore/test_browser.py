@@ -80,6 +80,11 @@ def test_hover_shows_provenance(browser, pages):
     assert "gradient of forward node" in text and "created by pass grad" in text
     assert node.meta["vjp_of"].op in text
     assert browser.eval("document.querySelectorAll('.hot').length") >= 2  # picture and row
+    browser.click("#hover button.goto")          # jump to the forward node it came from
+    forward = exp.forward_of(node)
+    assert current(browser) == forward[1] and exp.steps[forward[1]].kind == "forward"
+    assert browser.eval("document.querySelector('#tg_%s').classList.contains('hot')"
+                        % forward[0])
 
 
 def test_keyboard_only(browser, pages):

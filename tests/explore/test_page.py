@@ -142,3 +142,16 @@ def test_without_graphviz_the_page_still_steps_and_says_why(tmp_path, monkeypatc
     assert [s["svg"] for s in data["steps"]] == [None, None, None]
     assert "apt-get install graphviz" in page
     assert "tanh" in "".join(r[2] for r in data["steps"][0]["rows"])
+
+
+def test_large_steps_get_no_picture(tmp_path):
+    ir = tmp_path / "f.ir"
+    ir.write_text(IR)
+    out = tmp_path / "f.html"
+    assert main(["explore", str(ir), "--passes", "dce", "--max-picture-nodes", "4",
+                 "-o", str(out)]) == 0
+    steps = data_of(out.read_text())["steps"]
+    assert [s["nodes"] for s in steps][:2] == [3, steps[1]["nodes"]] and steps[1]["nodes"] > 4
+    assert steps[1]["svg"] is None and "over the picture limit of 4" in steps[1]["nosvg"]
+    if HAVE_DOT:
+        assert steps[0]["svg"] and steps[0]["nosvg"] is None

@@ -168,3 +168,45 @@ def test_a_backward_on_another_thread_walks():
     t.start()
     t.join()
     assert seen == [Collected]
+
+
+def _unhashable_attribute(x):
+    from tapegraph.trace.invoke import invoke_by_name
+    t = invoke_by_name("transpose", [x.reshape((2, 2))], {"axes": [1, 0]})  # a list
+    return nd.sum(t * t)
+
+
+class _Square(autograd.Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return x * x
+
+    def backward(self, dy):
+        (x,) = self.saved_tensors
+        return 2 * x * dy
+
+
+def _function(x):
+    return nd.sum(_Square()(x) + x)
+
+
+def _recorded_gradient(x):
+    (g,) = autograd.grad(nd.sum(nd.tanh(x) * x), [x], create_graph=True)
+    return nd.sum(g * g)
+
+
+@pytest.mark.parametrize("program", [_unhashable_attribute, _function, _recorded_gradient])
+def test_every_recording_path_tapes_the_key_the_walk_computes(program):
+    """Nodes recorded by every builder path (an unhashable attribute, an autograd.Function,
+    a recorded gradient region) are on the tape, with the key a walk computes."""
+    x = _var(7)
+    with autograd.record():
+        head = program(x)
+    col = collect([head._value])
+    assert isinstance(col, TapeCollected)
+    walk = Collected([head._value])
+    assert col.key == walk.key
+    hash(col.key)
+    assert col.values == walk.values and col.leaves == walk.leaves and col.nodes == walk.nodes
+    assert col.leaf_positions() == walk.leaf_positions()
+    head.backward()

@@ -1,0 +1,15 @@
+"""`mx.gluon`: MXNet 1.9.1's imperative-first neural-network API on tapegraph's IR.
+
+`Block`/`HybridBlock` (block.py, hybrid_block.py), `Parameter`/`ParameterDict`
+(parameter.py, parameter_dict.py) and `nn` layers; `hybridize()` traces a HybridBlock into
+one IR graph per input signature and runs its compiled plan (hybrid.py). The interface
+an optimizer relies on is described in parameter.py's docstring.
+"""
+from .parameter import Constant, DeferredInitializationError, Parameter, tensor_types
+from .parameter_dict import ParameterDict
+from .block import Block
+from .hybrid_block import HybridBlock
+from . import nn, utils
+
+__all__ = ["Block", "HybridBlock", "Parameter", "Constant", "ParameterDict",
+           "DeferredInitializationError", "nn", "utils"]

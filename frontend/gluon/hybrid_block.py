@@ -1,0 +1,225 @@
+"""`gluon.HybridBlock`: a block written as `hybrid_forward(F, x, *args, **params)`.
+
+Called with NDArrays it runs eagerly (`F = mx.nd`); called with Symbols it returns a
+Symbol (`F = mx.sym`); after `hybridize()` the first call per input signature traces the
+forward into one IR graph and later calls run its compiled plan (`hybrid.py`).
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any, Dict, List, Optional, Tuple
+
+from .. import ndarray as _nd
+from .. import symbol as _sym
+from ..base import MXNetError
+from ..ndarray import NDArray
+from ..symbol import Symbol
+from .block import Block, is_tracing
+from .parameter import DeferredInitializationError, Parameter
+from .parameter_dict import ParameterDict
+
+__all__ = ["HybridBlock"]
+
+
+def _flatten(args: Any, what: str) -> Tuple[List[Any], Any]:
+    """Nested lists of arrays -> (flat list, format to regroup them), as MXNet's."""
+    if isinstance(args, (NDArray, Symbol)):
+        return [args], 0
+    if args is None:
+        return [None], -1
+    if not isinstance(args, (list, tuple)):
+        raise ValueError("When hybridized, the input of HybridBlock {} must be (nested) list "
+                         "of Symbol or NDArray, but got {} of type {}"
+                         .format(what, str(args), str(type(args))))
+    flat, fmts = [], []
+    for a in args:
+        arg, fmt = _flatten(a, what)
+        flat.extend(arg)
+        fmts.append(fmt)
+    return flat, fmts
+
+
+def _regroup(args: List[Any], fmt: Any) -> Any:
+    def merge(args, fmt):
+        if isinstance(fmt, int):
+            if fmt == 0:
+                return args[0], args[1:]
+            if fmt == -1:
+                return None, args[1:]
+            return args[:fmt], args[fmt:]
+        ret = []
+        for f in fmt:
+            res, args = merge(args, f)
+            ret.append(res)
+        return ret, args
+    return merge(args, fmt)[0]
+
+
+class HybridBlock(Block):
+    """A block that can be traced and compiled (MXNet's `gluon.HybridBlock`).
+
+    Subclasses implement `hybrid_forward(self, F, x, *args, **params)`, where `params`
+    holds the data of the parameters registered as attributes, by attribute name.
+    """
+
+    def __init__(self, prefix: Optional[str] = None, params: Optional[ParameterDict] = None):
+        super().__init__(prefix=prefix, params=params)
+        self._active = False
+        self._flags: List[Tuple[str, Any]] = []
+        self._cached: Any = None  # hybrid.CachedForward once hybridized and called
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if isinstance(value, HybridBlock):
+            self._clear_cached_op()
+
+    def register_child(self, block: Block, name: Optional[str] = None) -> None:
+        if not isinstance(block, HybridBlock):
+            raise ValueError(
+                "Children of HybridBlock must also be HybridBlock, but %s has type %s. If you "
+                "are using Sequential, please try HybridSequential instead."
+                % (str(block), str(type(block))))
+        super().register_child(block, name)
+        self._clear_cached_op()
+
+    def _clear_cached_op(self) -> None:
+        self._cached = None
+
+    def hybridize(self, active: bool = True, backend: Any = None, clear: bool = True,
+                  static_alloc: bool = False, static_shape: bool = False,
+                  inline_limit: int = 2, forward_bulk_size: Any = None,
+                  backward_bulk_size: Any = None, **kwargs: Any) -> None:
+        """Trace and compile this block at its next call (once per input signature).
+
+        `static_alloc`/`static_shape` are accepted for compatibility: compiled plans
+        always reuse their buffer layout, and each new input shape gets its own plan."""
+        if backend is not None:
+            raise MXNetError("hybridize: backend=%r is not supported (tapegraph compiles "
+                             "with its own pass pipeline)" % (backend,))
+        self._active = active
+        self._flags = [("static_alloc", static_alloc), ("static_shape", static_shape),
+                       ("inline_limit", inline_limit)]
+        if clear:
+            self._clear_cached_op()
+        if active and (self._forward_hooks or self._forward_pre_hooks):
+            warnings.warn('"{block}" is being hybridized while still having forward hook/'
+                          'pre-hook. If "{block}" is a child of HybridBlock, the hooks will '
+                          'not take effect.'.format(block=self))
+        super().hybridize(active, static_alloc=static_alloc, static_shape=static_shape,
+                          inline_limit=inline_limit)
+
+    def cast(self, dtype: Any) -> None:
+        self._clear_cached_op()
+        super().cast(dtype)
+
+    # ------------------------------------------------------------ shapes
+    def infer_shape(self, *args: Any) -> None:
+        """Fill in the unknown dimensions of the parameters from the inputs' shapes.
+
+        The default builds this block's Symbol and runs symbolic shape inference; layers
+        override it to read shapes off the inputs directly."""
+        self._infer_attrs("infer_shape", "shape", *args)
+
+    def infer_type(self, *args: Any) -> None:
+        """Set the parameters' dtypes from the inputs' dtypes (symbolically)."""
+        self._infer_attrs("infer_type", "dtype", *args)
+
+    def _symbol_graph(self, *args: Any) -> Tuple[List[Symbol], Symbol]:
+        flat, fmt = _flatten(args, "input")
+        real = [a for a in flat if a is not None]
+        names = ["data"] if len(real) == 1 else ["data%d" % i for i in range(len(real))]
+        it = iter(names)
+        inputs = [_sym.var(next(it)) if a is not None else None for a in flat]
+        params = {k: v.var() for k, v in self._reg_params.items()}
+        with self.name_scope():
+            out = self.hybrid_forward(_sym, *_regroup(inputs, fmt), **params)
+        outs, _ = _flatten(out, "output")
+        return [i for i in inputs if i is not None], (
+            outs[0] if len(outs) == 1 else _sym.Group(outs))
+
+    def _infer_attrs(self, infer_fn: str, attr: str, *args: Any) -> None:
+        inputs, out = self._symbol_graph(*args)
+        flat = [a for a in _flatten(args, "input")[0] if a is not None]
+        arg_attrs, _, aux_attrs = getattr(out, infer_fn)(
+            **{i.name: getattr(j, attr) for i, j in zip(inputs, flat)})
+        if arg_attrs is None:
+            raise ValueError("%s: the shapes of %s's parameters cannot be inferred from "
+                             "inputs %s" % (infer_fn, self.name,
+                                            [getattr(j, attr) for j in flat]))
+        found = dict(zip(out.list_arguments(), arg_attrs))
+        found.update(zip(out.list_auxiliary_states(), aux_attrs))
+        for p in self.collect_params().values():
+            if p.name in found:
+                setattr(p, attr, found[p.name])
+
+    def _deferred_infer_shape(self, *args: Any) -> None:
+        try:
+            self.infer_shape(*args)
+        except Exception as e:
+            raise ValueError("Deferred initialization failed because shape cannot be "
+                             "inferred. {}".format(e)) from e
+
+    # ------------------------------------------------------------ forward
+    def forward(self, x: Any, *args: Any) -> Any:
+        """Dispatch on the inputs: Symbols build a Symbol; NDArrays run the compiled plan
+        when hybridized, else `hybrid_forward` eagerly."""
+        flat = [a for a in _flatten([x] + list(args), "input")[0] if a is not None]
+        has_sym = any(isinstance(a, Symbol) for a in flat)
+        has_nd = any(isinstance(a, NDArray) for a in flat)
+        if has_sym and has_nd:
+            raise ValueError("In HybridBlock, we do not support mixed NDArrays and Symbols "
+                             "types for the input. Please check the type of the args.\n")
+        if not has_sym and not has_nd:
+            raise ValueError("In HybridBlock, there must be one NDArray or one Symbol in the "
+                             "input. Please check the type of the args.\n")
+        if has_sym:
+            params = {k: v.var() for k, v in self._reg_params.items()}
+            with self.name_scope():
+                return self.hybrid_forward(_sym, x, *args, **params)
+        if self._active and not is_tracing() and _CACHED_FORWARD is not None:
+            return _CACHED_FORWARD(self, x, *args)
+        return self._eager_forward(x, *args)
+
+    def _eager_forward(self, x: Any, *args: Any) -> Any:
+        ctx = x.context if isinstance(x, NDArray) else None
+        try:
+            params = {k: v.data(ctx) for k, v in self._reg_params.items()}
+        except DeferredInitializationError:
+            self._deferred_infer_shape(x, *args)
+            for _, v in self.params.items():
+                v._finish_deferred_init()
+            params = {k: v.data(ctx) for k, v in self._reg_params.items()}
+        try:
+            return self.hybrid_forward(_nd, x, *args, **params)
+        except MXNetError as e:
+            raise _name_block(e, self, [x] + list(args)) from None
+
+    def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
+        """The computation, written with `F` (`mx.nd` or `mx.sym`); override."""
+        raise NotImplementedError
+
+    def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> None:
+        """Write `path-symbol.json` and `path-%04d.params` (see `hybrid.export`)."""
+        if _EXPORT is None:
+            raise MXNetError("export is not available")
+        _EXPORT(self, path, epoch)
+
+
+def _name_block(e: MXNetError, block: HybridBlock, inputs: List[Any]) -> MXNetError:
+    """Add the block, its parameters and the input shapes to an error raised inside its
+    forward (once: the innermost block names itself)."""
+    if getattr(e, "_gluon_block", None) is not None:
+        return e
+    params = ", ".join("%s %s" % (p.name, p.shape) for p in block._reg_params.values())
+    shapes = [getattr(a, "shape", None) for a in inputs]
+    msg = "%s\n  in block %s (%s)%s, called with input shapes %s" % (
+        e.args[0] if e.args else "", block.name, type(block).__name__,
+        " with parameters " + params if params else "", shapes)
+    e.args = (msg,) + tuple(e.args[1:])
+    e._gluon_block = block.name
+    return e
+
+
+# Set by hybrid.py (which imports this module): the compiled path and export.
+_CACHED_FORWARD: Any = None
+_EXPORT: Any = None

@@ -1,0 +1,14 @@
+"""`mx.optimizer`: MXNet 1.9.1's optimizers, updating NumPy buffers in place.
+
+`create('sgd', momentum=0.9)` (or `Optimizer.create_optimizer`) builds one by name;
+`register` adds a subclass; `get_updater(opt)` keeps per-index states.
+"""
+from .optimizer import Optimizer, create, register
+from .sgd import SGD, NAG, Signum
+from .adam import Adam, AdamW, LAMB, FTML
+from .adaptive import RMSProp, AdaGrad, AdaDelta, Adamax, Nadam
+from .updater import Updater, get_updater
+
+__all__ = ["Optimizer", "create", "register", "SGD", "NAG", "Signum", "Adam", "AdamW",
+           "LAMB", "FTML", "RMSProp", "AdaGrad", "AdaDelta", "Adamax", "Nadam", "Updater",
+           "get_updater"]

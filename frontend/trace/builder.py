@@ -1,0 +1,100 @@
+"""The node builder: every recorded operator call becomes a node here, whichever path
+ran it (`invoke`, a deferred call, a recorded gradient region, a replayed backward, an
+`autograd.Function`).
+
+`record1` records a single-output call, `record` any call. Each creates the output
+`TracedValue`s and the `Node`, appends the node to the thread's tape (which builds the
+graph's key, see tapegraph.trace.key) and counts it for the paused cyclic collector
+(tapegraph.accel.gc_pause). A node is reachable from the values it defined, so a graph
+dies with the arrays that reference it.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..accel.gc_pause import _count_recorded, _gc_state
+from ..ir import Graph, Node, TensorType
+from .key import _ATTR_ITEMS, intern_items, node_items
+from . import tape as _tape
+from .tape import STATE, current_tape, tape_node
+from .values import _SEQUENCE, TracedValue
+
+_new = object.__new__  # then every slot is set: cheaper than the constructors
+
+
+def record1(op: str, in_values: tuple, t: TensorType, r: np.ndarray, attrs: Dict[str, Any],
+            items: Optional[tuple] = None, region: Optional[Graph] = None) -> TracedValue:
+    """Record one call of `op` on `in_values` whose single result is `r` (of type `t`);
+    returns its value. `items`: `tuple(attrs.items())` when the caller has it and it is
+    hashable (`invoke` built it for its inference cache), else None."""
+    out = _new(TracedValue)
+    out.type = t
+    out.hint = out.recipe = None
+    out.data = r
+    out.seq = next(_SEQUENCE)
+    node = _new(Node)
+    node.op = op
+    node.inputs = in_values
+    node.outputs = (out,)
+    node.attrs = attrs
+    node.region = region
+    node.meta = None
+    out.node = node
+    ref = STATE.tape
+    tape = ref() if ref is not None else None
+    if tape is None:
+        tape = current_tape()
+    if not tape.clean:
+        out.tape = None
+    else:
+        if items is None or op == "_CustomFunction":
+            items = node_items(node)
+        elif items:
+            items = _ATTR_ITEMS.get(items) or intern_items(items, attrs)
+        if len(in_values) == 1 and region is None:  # the commonest call: inlined
+            v = in_values[0]
+            if v.tape is tape:
+                p = v.pos
+                open_ends = tape.open
+                open_ends.discard(p)
+                values = tape.values
+                q = len(values)
+                # = node_entry(node, items, (p,)): no region, the output is computed
+                tape.entries.append((op, items, p))
+                tape.nodes.append(node)
+                values.append(out)
+                out.tape = tape
+                out.pos = q
+                open_ends.add(q)
+                if q >= _tape.TAPE_MAX:
+                    tape.retire()
+            else:
+                tape_node(tape, node, in_values, items)
+        else:
+            tape_node(tape, node, in_values, items)
+    if _gc_state["paused"]:
+        _count_recorded(r.nbytes)
+    return out
+
+
+def record(op: str, in_values: Sequence[TracedValue], types: Sequence[TensorType],
+           results: Sequence[Optional[np.ndarray]], attrs: Dict[str, Any],
+           region: Optional[Graph] = None, taped: bool = True) -> Tuple[TracedValue, ...]:
+    """Record one call of `op` with any number of results (None for a pending result,
+    see tapegraph.accel.lazy); returns their values. `taped=False` keeps the node off the
+    tape (a deferred call: its graph is found by a walk)."""
+    in_values = tuple(in_values)
+    outs = tuple(TracedValue(t, None, r) for t, r in zip(types, results))
+    node = Node(op, in_values, outs, attrs, region)
+    for v in outs:
+        v.node = node
+    if taped:
+        tape = current_tape()
+        if tape.clean:
+            tape_node(tape, node, in_values, node_items(node))
+    if _gc_state["paused"]:
+        first = results[0] if results else None
+        _count_recorded(first.nbytes if first is not None else 0)
+    return outs
