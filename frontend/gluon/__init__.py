@@ -10,6 +10,7 @@ from .parameter_dict import ParameterDict
 from .block import Block
 from .hybrid_block import HybridBlock
 from . import nn, utils
+from . import rnn, loss
 
 __all__ = ["Block", "HybridBlock", "Parameter", "Constant", "ParameterDict",
-           "DeferredInitializationError", "nn", "utils"]
+           "DeferredInitializationError", "nn", "utils", "rnn", "loss"]
