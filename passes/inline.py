@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Collection, Dict, List, Sequence, Tuple
 
 from ..ir import Graph, Node, Value
-from .grad_region import GRAD_REGION
+from ..ir.ops.regions import GRAD_REGION
 from .manager import register_pass
 
 
