@@ -19,9 +19,40 @@ from .plan_memory import MemoryPlan, plan_memory
 from .jvp import jvp
 from .linearize import linearize
 from .transpose import transpose
+from .vmap import vmap
 
-__all__ = ["FUSED", "GRAD_REGION_OP", "MemoryPlan", "PASSES", "PassError", "PassManager",
-           "PassRecord", "Pat", "RuleSet", "cse", "dce", "fold", "full_reduction", "fuse",
-           "fusible", "get_pass", "grad", "inline", "jvp", "linearize", "non_differentiable_error",
-           "parse_pipeline", "plan_memory", "prune_inputs", "region_phase", "register_pass",
-           "residualize", "rewrite", "run_passes", "scalar_reshape", "simplify", "transpose"]
+__all__ = [
+    "FUSED",
+    "GRAD_REGION_OP",
+    "MemoryPlan",
+    "PASSES",
+    "PassError",
+    "PassManager",
+    "PassRecord",
+    "Pat",
+    "RuleSet",
+    "cse",
+    "dce",
+    "fold",
+    "full_reduction",
+    "fuse",
+    "fusible",
+    "get_pass",
+    "grad",
+    "inline",
+    "jvp",
+    "linearize",
+    "non_differentiable_error",
+    "parse_pipeline",
+    "plan_memory",
+    "prune_inputs",
+    "region_phase",
+    "register_pass",
+    "residualize",
+    "rewrite",
+    "run_passes",
+    "scalar_reshape",
+    "simplify",
+    "transpose",
+    "vmap",
+]
