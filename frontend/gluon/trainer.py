@@ -8,7 +8,7 @@ otherwise each context's copy is updated by its own updater.
 
 `save_states` writes the data-only format of `tapegraph.optimizer.states` (MXNet writes a
 pickle; see that module for why this one is not); `load_states` reads it, and MXNet's
-files through a restricted unpickler (`tapegraph.optimizer.mxnet_pickle`).
+files through a data-only reader of their pickle opcodes (`tapegraph.optimizer.mxnet_pickle`).
 """
 from __future__ import annotations
 

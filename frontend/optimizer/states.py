@@ -13,7 +13,8 @@ A tree is a JSON scalar, `{"list": [...]}`, `{"tuple": [...]}`, `{"dict": [[k, v
 `{"array": "aN", "np": bool}` (an NDArray; `np` for `mx.np.ndarray`), or
 `{"scheduler": class name, "attrs": tree}` (an `mx.lr_scheduler` object). Loading builds
 only registered optimizers and known schedulers. Files written by MXNet (pickles) are read
-by `mxnet_pickle`, which allows only MXNet's array, optimizer and scheduler classes.
+by `mxnet_pickle`, which decodes their opcodes as data (no unpickling) and allows only
+MXNet's array, optimizer and scheduler classes.
 """
 from __future__ import annotations
 

@@ -155,7 +155,7 @@ def test_state_files_cannot_run_code(tmp_path):
     p = gluon.Parameter("w", shape=(2,))
     p.initialize()
     trainer = gluon.Trainer([p], "sgd")
-    with pytest.raises(pickle.UnpicklingError, match="not allowed in a state file"):
+    with pytest.raises(ValueError, match="(posix|nt).system is not allowed in a state file"):
         trainer.load_states(str(path))
     assert not (tmp_path / "owned").exists()
     assert isinstance(trainer.optimizer, mx.optimizer.SGD)
