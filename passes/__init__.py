@@ -14,6 +14,7 @@ from .prune_inputs import prune_inputs
 from .patterns import Pat, RuleSet, rewrite
 from .fused_op import FUSED
 from .grad_region import GRAD_REGION_OP
+from .cached_op import CACHED_OP_OP
 from .inline import inline
 from .fuse import full_reduction, fuse, fusible, scalar_reshape
 from .plan_memory import MemoryPlan, plan_memory
@@ -21,7 +22,7 @@ from .jvp import jvp
 from .linearize import linearize
 from .transpose import transpose
 
-__all__ = ["FUSED", "GRAD_REGION_OP", "MemoryPlan", "PASSES", "PassError", "PassManager",
+__all__ = ["CACHED_OP_OP", "FUSED", "GRAD_REGION_OP", "MemoryPlan", "PASSES", "PassError", "PassManager",
            "Pat", "PassRecord", "RuleSet", "cse", "dce", "fold", "full_reduction", "fuse", "fusible", "get_pass",
            "grad", "inline", "jvp", "linearize", "transpose",
            "non_differentiable_error", "parse_pipeline", "plan_memory", "prune_inputs", "register_pass",
