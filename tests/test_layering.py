@@ -19,13 +19,15 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 FOLDERS = {"ir": "ir", "passes": "passes", "runtime": "runtime", "frontend": ""}
 CORE = {"ir": {"ir"}, "passes": {"ir", "passes"}, "runtime": {"ir", "runtime"}}
 
-_API = {"ir", "base", "context", "random", "trace", "accel", "autodiff"}
+_API = {"ir", "base", "context", "random", "trace", "accel", "autodiff", "util", "unsupported"}
 # Frontend unit -> the units it may import (its own always). A unit is a sub-package or
 # a top-level module of tapegraph; "symbol.X" units are the sub-packages of tapegraph.symbol.
 FRONTEND = {
     "base": {"ir"},
-    "context": set(),
-    "random": set(),
+    "context": {"ir"},
+    "random": {"context"},
+    "util": {"ir"},
+    "unsupported": set(),
     "accel": {"ir", "passes", "runtime"},
     "trace": {"ir", "accel"},
     "autodiff": {"ir", "passes", "runtime", "trace", "accel", "base"},

@@ -7,6 +7,7 @@ from .ndarray import NDArray
 from .creation import arange as _arange, make as _make, to_numpy as _to_numpy
 from .ops import NAMESPACE as _NAMESPACE
 from . import random  # noqa: F401
+from .legacy_random import *  # noqa: F401,F403  (random_*, sample_*, uniform, normal)
 from .serialize import save, load  # noqa: F401
 
 globals().update(_NAMESPACE)

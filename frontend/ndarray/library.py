@@ -226,8 +226,10 @@ def flip(data, axis, out=None, **kw):
 
 
 def squeeze(data, axis=None, out=None, **kw):
-    """Remove axes of size 1."""
-    return _call("squeeze", [data], {"axis": _axis(axis)}, out)
+    """Remove axes of size 1 (a legacy array losing every axis keeps shape (1,), as MXNet)."""
+    reject_unknown_kwargs("squeeze", kw, ("axis",))
+    out_arr = invoke(get_op("squeeze"), _as_inputs([data]), {"axis": _axis(axis)})
+    return _finish(no_zero_dim(out_arr), out)
 
 
 def broadcast_axis(data, axis=(), size=(), out=None, **kw):

@@ -5,24 +5,11 @@ from ..ir import get_op as _get_op
 from ..trace.invoke import invoke as _invoke
 from ..numpy.library import arr as _arr
 
-_NP_MODE = {"on": False}
-
-
-def set_np(shape=True, array=True, dtype=False) -> None:
-    """Switch to NumPy semantics (affects which array class tapegraph functions return)."""
-    _NP_MODE["on"] = True
-
-
-def reset_np() -> None:
-    """Back to the legacy `mx.nd` semantics."""
-    _NP_MODE["on"] = False
-
-
-def is_np_array() -> bool:
-    return _NP_MODE["on"]
-
-
-is_np_shape = is_np_array
+from ..util import (get_cuda_compute_capability, is_np_array, is_np_shape,  # noqa: F401
+                    reset_np, set_np)
+from ..context import (Context, cpu, cpu_pinned, current_context, gpu,  # noqa: F401
+                       gpu_memory_info, num_gpus)
+from . import random  # noqa: F401
 
 
 def relu(data):

@@ -1,12 +1,15 @@
-"""2-D Convolution, Deconvolution and Pooling, built on a registered im2col pair.
+"""Convolution, Deconvolution and Pooling over 1, 2 or 3 spatial axes ((N, C, W),
+(N, C, H, W) or (N, C, D, H, W)), built on a registered im2col pair.
 
-`_im2col` turns (N, C, H, W) into columns (N, C*kh*kw, OH*OW); `_col2im` is its adjoint
-(overlapping windows add up). Each is the other's gradient, so the gradient rules of
-Convolution (batch_dot with the columns, then `_col2im`) and Pooling (a mask or an even
-share of the cotangent over each window, then `_col2im`) differentiate again to any
-order.
+`_im2col` turns (N, C, *spatial) into columns (N, C*prod(kernel), prod(out)); `_col2im` is
+its adjoint (overlapping windows add up). Each is the other's gradient, so the gradient
+rules of Convolution (batch_dot with the columns, then `_col2im`) and Pooling (a mask or
+an even share of the cotangent over each window, then `_col2im`) differentiate again to
+any order.
 """
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 
@@ -19,72 +22,89 @@ from ._emit import broadcast, reshape
 _WINDOW = {"kernel": REQUIRED, "stride": (), "dilate": (), "pad": ()}
 
 
-def _pair(value, default, name, opname):
+def _ints(value, default, name, opname, d):
     value = tuple(int(v) for v in (value or ()))
     if not value:
-        return (default, default)
-    if len(value) != 2:
-        raise ShapeError("%s: %s=%r must have 2 entries (only 2-D is supported)"
-                         % (opname, name, value))
+        return (default,) * d
+    if len(value) != d:
+        raise ShapeError("%s: %s=%r must have %d entries (one per spatial axis of the input)"
+                         % (opname, name, value, d))
     return value
 
 
-def window(attrs, opname):
-    """(kernel, stride, dilate, pad) as pairs of ints (empty stride/dilate mean 1)."""
-    k = _pair(attrs["kernel"], 1, "kernel", opname)
-    return (k, _pair(attrs["stride"], 1, "stride", opname),
-            _pair(attrs.get("dilate"), 1, "dilate", opname), _pair(attrs["pad"], 0, "pad", opname))
+def window(attrs, opname, d=None):
+    """(kernel, stride, dilate, pad) as tuples of `d` ints (default: the kernel's length;
+    empty stride/dilate mean 1, empty pad 0)."""
+    d = d or len(attrs["kernel"])
+    if d not in (1, 2, 3):
+        raise ShapeError("%s: kernel %r must have 1, 2 or 3 entries" % (opname, attrs["kernel"]))
+    return (_ints(attrs["kernel"], 1, "kernel", opname, d),
+            _ints(attrs["stride"], 1, "stride", opname, d),
+            _ints(attrs.get("dilate"), 1, "dilate", opname, d),
+            _ints(attrs["pad"], 0, "pad", opname, d))
 
 
-def out_size(hw, attrs, opname):
-    (kh, kw), (sh, sw), (dh, dw), (ph, pw) = window(attrs, opname)
-    oh = (hw[0] + 2 * ph - dh * (kh - 1) - 1) // sh + 1
-    ow = (hw[1] + 2 * pw - dw * (kw - 1) - 1) // sw + 1
-    if oh <= 0 or ow <= 0 or min(sh, sw, dh, dw, kh, kw) <= 0:
+def out_size(spatial, attrs, opname):
+    """The output's spatial shape for an input of spatial shape `spatial`."""
+    k, s, dl, p = window(attrs, opname, len(spatial))
+    out = tuple((x + 2 * pi - di * (ki - 1) - 1) // si + 1
+                for x, ki, si, di, pi in zip(spatial, k, s, dl, p))
+    if min(out) <= 0 or min(s + dl + k) <= 0:
         raise ShapeError("%s: kernel %s (dilate %s, pad %s) does not fit an input of %s"
-                         % (opname, fmt_shape((kh, kw)), fmt_shape((dh, dw)),
-                            fmt_shape((ph, pw)), fmt_shape(hw)))
-    return oh, ow
+                         % (opname, fmt_shape(k), fmt_shape(dl), fmt_shape(p),
+                            fmt_shape(spatial)))
+    return out
 
 
-def _windows(attrs, oh, ow):
+def _windows(attrs, out):
     """For each kernel offset, the strided slices of the padded image it reads."""
-    (kh, kw), (sh, sw), (dh, dw), _ = window(attrs, "im2col")
-    for i in range(kh):
-        for j in range(kw):
-            yield (slice(i * dh, i * dh + sh * (oh - 1) + 1, sh),
-                   slice(j * dw, j * dw + sw * (ow - 1) + 1, sw))
+    k, s, dl, _ = window(attrs, "im2col", len(out))
+    for offset in itertools.product(*(range(ki) for ki in k)):
+        yield tuple(slice(i * di, i * di + si * (o - 1) + 1, si)
+                    for i, di, si, o in zip(offset, dl, s, out))
+
+
+def _padded(x, pad, fill):
+    if not any(pad):
+        return x
+    return np.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in pad), constant_values=fill)
 
 
 def im2col_array(x, attrs, fill=0.0):
-    n, c, h, w = x.shape
-    oh, ow = out_size((h, w), attrs, "im2col")
-    _, _, _, (ph, pw) = window(attrs, "im2col")
-    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=fill) \
-        if ph or pw else x
-    cols = np.stack([xp[:, :, si, sj] for si, sj in _windows(attrs, oh, ow)], axis=2)
-    return cols.reshape(n, -1, oh * ow)
+    n, c = x.shape[:2]
+    out = out_size(x.shape[2:], attrs, "im2col")
+    pad = window(attrs, "im2col", len(out))[3]
+    xp = _padded(x, pad, fill)
+    lead = (slice(None), slice(None))
+    cols = np.stack([xp[lead + sl] for sl in _windows(attrs, out)], axis=2)
+    return cols.reshape(n, -1, int(np.prod(out)))
 
 
-def _check_4d(t, opname):
-    if t.ndim != 4:
-        raise ShapeError("%s: expected a 4-D (N, C, H, W) input, got shape %s"
-                         % (opname, fmt_shape(t.shape)))
+def _check_spatial(t, opname, kernel=None):
+    if t.ndim not in (3, 4, 5):
+        raise ShapeError("%s: expected a 3-D (N, C, W), 4-D (N, C, H, W) or 5-D "
+                         "(N, C, D, H, W) input, got shape %s" % (opname, fmt_shape(t.shape)))
+    if kernel is not None and len(kernel) and len(kernel) != t.ndim - 2:
+        raise ShapeError("%s: kernel %s has %d entries, the input %s has %d spatial axes"
+                         % (opname, fmt_shape(tuple(kernel)), len(kernel),
+                            fmt_shape(t.shape), t.ndim - 2))
 
 
 def _im2col_infer(ins, attrs):
     t = ins[0]
-    _check_4d(t, "_im2col")
+    _check_spatial(t, "_im2col", attrs["kernel"])
     if attrs["fill"] not in ("zero", "min"):
         raise ShapeError("_im2col: fill must be 'zero' or 'min', got %r" % (attrs["fill"],))
-    oh, ow = out_size(t.shape[2:], attrs, "_im2col")
-    k = window(attrs, "_im2col")[0]
-    return [TensorType.get((t.shape[0], t.shape[1] * k[0] * k[1], oh * ow), t.dtype)]
+    out = out_size(t.shape[2:], attrs, "_im2col")
+    k = window(attrs, "_im2col", len(out))[0]
+    return [TensorType.get((t.shape[0], t.shape[1] * int(np.prod(k)), int(np.prod(out))),
+                           t.dtype)]
 
 
 @register("_im2col", _im2col_infer, attrs=dict(_WINDOW, fill="zero"), mxnet="im2col")
 def im2col(x, kernel, stride, dilate, pad, fill):
-    """Sliding windows as columns (N, C*kh*kw, OH*OW); padding reads 0 or -inf ('min')."""
+    """Sliding windows as columns (N, C*prod(kernel), prod(out)); padding reads 0 or -inf
+    ('min')."""
     attrs = {"kernel": kernel, "stride": stride, "dilate": dilate, "pad": pad}
     return im2col_array(x, attrs, 0.0 if fill == "zero" else -np.inf)
 
@@ -109,14 +129,15 @@ def _col2im_infer(ins, attrs):
 def col2im(cols, shape, kernel, stride, dilate, pad):
     """The adjoint of _im2col: add each column entry back to its image position."""
     attrs = {"kernel": kernel, "stride": stride, "dilate": dilate, "pad": pad}
-    n, c, h, w = shape
-    oh, ow = out_size((h, w), attrs, "_col2im")
-    _, _, _, (ph, pw) = window(attrs, "_col2im")
-    out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
-    parts = cols.reshape(n, c, -1, oh, ow)
-    for k, (si, sj) in enumerate(_windows(attrs, oh, ow)):
-        out[:, :, si, sj] += parts[:, :, k]
-    return out[:, :, ph:ph + h, pw:pw + w]
+    n, c, spatial = shape[0], shape[1], tuple(shape[2:])
+    out = out_size(spatial, attrs, "_col2im")
+    pad = window(attrs, "_col2im", len(out))[3]
+    image = np.zeros((n, c) + tuple(x + 2 * p for x, p in zip(spatial, pad)), dtype=cols.dtype)
+    parts = cols.reshape((n, c, -1) + out)
+    lead = (slice(None), slice(None))
+    for k, sl in enumerate(_windows(attrs, out)):
+        image[lead + sl] += parts[:, :, k]
+    return image[lead + tuple(slice(p, p + x) for p, x in zip(pad, spatial))]
 
 
 @col2im.gradient
@@ -139,9 +160,9 @@ def _conv_infer(ins, attrs):
                          % (want_inputs, "" if attrs["no_bias"] else ", bias",
                             attrs["no_bias"], len(ins)))
     data, weight = ins[0], ins[1]
-    _check_4d(data, "Convolution")
+    _check_spatial(data, "Convolution", attrs["kernel"])
     f, groups = int(attrs["num_filter"]), int(attrs["num_group"])
-    k = window(attrs, "Convolution")[0]
+    k = window(attrs, "Convolution", data.ndim - 2)[0]
     n, c = data.shape[:2]
     if groups <= 0 or c % groups or f % groups:
         raise ShapeError("Convolution: num_group=%d must divide channels %d and num_filter %d"
@@ -153,24 +174,24 @@ def _conv_infer(ins, attrs):
     if not attrs["no_bias"] and ins[2].shape != (f,):
         raise ShapeError("Convolution: bias has shape %s, expected (%d,)"
                          % (fmt_shape(ins[2].shape), f))
-    oh, ow = out_size(data.shape[2:], attrs, "Convolution")
-    return [TensorType.get((n, f, oh, ow), data.dtype)]
+    return [TensorType.get((n, f) + out_size(data.shape[2:], attrs, "Convolution"), data.dtype)]
 
 
 @register("Convolution", _conv_infer, num_inputs=None, attrs=_CONV_ATTRS,
           mxnet_np="_npx_convolution")
 def convolution(data, weight, *bias, kernel, stride, dilate, pad, num_filter, num_group,
                 no_bias, layout, workspace, cudnn_tune, cudnn_off):
-    """2-D cross-correlation of `data` (N, C, H, W) with `weight` (F, C/G, kh, kw) + bias."""
+    """Cross-correlation of `data` (N, C, *spatial) with `weight` (F, C/G, *kernel) + bias,
+    over 1, 2 or 3 spatial axes."""
     attrs = {"kernel": kernel, "stride": stride, "dilate": dilate, "pad": pad}
     n = data.shape[0]
-    oh, ow = out_size(data.shape[2:], attrs, "Convolution")
+    out_sp = out_size(data.shape[2:], attrs, "Convolution")
     g = int(num_group)
-    cols = im2col_array(data, attrs).reshape(n, g, -1, oh * ow)
+    cols = im2col_array(data, attrs).reshape(n, g, -1, int(np.prod(out_sp)))
     w = weight.reshape(g, weight.shape[0] // g, -1)
-    out = np.matmul(w, cols).reshape(n, weight.shape[0], oh, ow)
+    out = np.matmul(w, cols).reshape((n, weight.shape[0]) + out_sp)
     if not no_bias:
-        out += bias[0].reshape(1, -1, 1, 1)
+        out += bias[0].reshape((1, -1) + (1,) * len(out_sp))
     return out
 
 
@@ -180,21 +201,22 @@ def _conv_vjp(b, n, g):
     a = n.attrs
     nb, c = data.type.shape[:2]
     f, groups = int(a["num_filter"]), int(a["num_group"])
-    oh, ow = n.outputs[0].type.shape[2:]
-    ck = weight.type.size // f  # (C/G) * kh * kw
+    out_sp = n.outputs[0].type.shape[2:]
+    npix = int(np.prod(out_sp))
+    ck = weight.type.size // f  # (C/G) * prod(kernel)
     win = {k: a[k] for k in ("kernel", "stride", "dilate", "pad")}
-    cols = reshape(b, b.op("_im2col", data, fill="zero", **win), (nb * groups, ck, oh * ow))
-    g3 = reshape(b, g[0], (nb * groups, f // groups, oh * ow))
+    cols = reshape(b, b.op("_im2col", data, fill="zero", **win), (nb * groups, ck, npix))
+    g3 = reshape(b, g[0], (nb * groups, f // groups, npix))
     w3 = reshape(b, broadcast(b, reshape(b, weight, (1, groups, f // groups, ck)),
                               (nb, groups, f // groups, ck)), (nb * groups, f // groups, ck))
     dcols = b.op("batch_dot", w3, g3, transpose_a=True)
-    dx = b.op("_col2im", reshape(b, dcols, (nb, c * ck // (c // groups), oh * ow)),
+    dx = b.op("_col2im", reshape(b, dcols, (nb, c * ck // (c // groups), npix)),
               shape=data.type.shape, **win)
     dw = b.op("batch_dot", g3, cols, transpose_b=True)
     dw = b.op("sum", reshape(b, dw, (nb, groups * (f // groups), ck)), axis=(0,))
     grads = [dx, reshape(b, dw, weight.type.shape)]
     if not a["no_bias"]:
-        grads.append(b.op("sum", g[0], axis=(0, 2, 3)))
+        grads.append(b.op("sum", g[0], axis=(0,) + tuple(range(2, len(out_sp) + 2))))
     return grads
 
 # ---------------------------------------------------------------- Pooling
@@ -208,14 +230,15 @@ _POOL_ATTRS = {"kernel": (), "pool_type": "max", "global_pool": False, "cudnn_of
 def pool_window(shape, attrs):
     """The window attributes a Pooling node uses (global pooling covers the image)."""
     if attrs["global_pool"]:
-        return {"kernel": tuple(shape[2:]), "stride": (1, 1), "dilate": (), "pad": (0, 0)}
+        d = len(shape) - 2
+        return {"kernel": tuple(shape[2:]), "stride": (1,) * d, "dilate": (), "pad": (0,) * d}
     return {"kernel": attrs["kernel"], "stride": attrs["stride"], "dilate": (),
             "pad": attrs["pad"]}
 
 
 def _pool_infer(ins, attrs):
     t = ins[0]
-    _check_4d(t, "Pooling")
+    _check_spatial(t, "Pooling", None if attrs["global_pool"] else attrs["kernel"])
     if attrs["pool_type"] not in ("max", "avg", "sum"):
         raise ShapeError("Pooling: pool_type %r is not supported (max, avg, sum)"
                          % (attrs["pool_type"],))
@@ -223,8 +246,8 @@ def _pool_infer(ins, attrs):
         raise ShapeError("Pooling: only pooling_convention='valid' is supported")
     if not attrs["global_pool"] and not attrs["kernel"]:
         raise ShapeError("Pooling: kernel is required unless global_pool=True")
-    oh, ow = out_size(t.shape[2:], pool_window(t.shape, attrs), "Pooling")
-    return [TensorType.get(t.shape[:2] + (oh, ow), t.dtype)]
+    return [TensorType.get(t.shape[:2] + out_size(t.shape[2:], pool_window(t.shape, attrs),
+                                                  "Pooling"), t.dtype)]
 
 
 def _excludes_pad(attrs):
@@ -234,36 +257,36 @@ def _excludes_pad(attrs):
 @register("Pooling", _pool_infer, attrs=_POOL_ATTRS, mxnet_np="_npx_pooling")
 def pooling(x, kernel, pool_type, global_pool, cudnn_off, pooling_convention, stride, pad,
             p_value, count_include_pad, layout):
-    """2-D max, average or sum pooling over (H, W)."""
+    """Max, average or sum pooling over the 1, 2 or 3 spatial axes."""
     attrs = {"kernel": kernel, "global_pool": global_pool, "stride": stride, "pad": pad}
     win = pool_window(x.shape, attrs)
-    n, c, h, w = x.shape
-    oh, ow = out_size((h, w), win, "Pooling")
-    flat = x.reshape(n * c, 1, h, w)
+    n, c, spatial = x.shape[0], x.shape[1], x.shape[2:]
+    out_sp = out_size(spatial, win, "Pooling")
+    flat = x.reshape((n * c, 1) + spatial)
     cols = im2col_array(flat, win, -np.inf if pool_type == "max" else 0.0)
     if pool_type == "max":
         out = cols.max(axis=1)
     elif pool_type == "sum":
         out = cols.sum(axis=1)
     elif count_include_pad is False:
-        count = im2col_array(np.ones((1, 1, h, w), x.dtype), win).sum(axis=1)
+        count = im2col_array(np.ones((1, 1) + spatial, x.dtype), win).sum(axis=1)
         out = cols.sum(axis=1) / count
     else:
         out = cols.mean(axis=1)
-    return out.reshape(n, c, oh, ow).astype(x.dtype, copy=False)
+    return out.reshape((n, c) + out_sp).astype(x.dtype, copy=False)
 
 
 @pooling.gradient
 def _pool_vjp(b, n, g):
     x = n.inputs[0]
     shape = x.type.shape
-    nb, c, h, w = shape
+    nb, c, spatial = shape[0], shape[1], shape[2:]
     win = pool_window(shape, n.attrs)
-    oh, ow = n.outputs[0].type.shape[2:]
-    flat = reshape(b, x, (nb * c, 1, h, w))
+    npix = int(np.prod(n.outputs[0].type.shape[2:]))
+    flat = reshape(b, x, (nb * c, 1) + spatial)
     kind = n.attrs["pool_type"]
-    g3 = reshape(b, g[0], (nb * c, 1, oh * ow))
-    cols_shape = (nb * c, win["kernel"][0] * win["kernel"][1], oh * ow)
+    g3 = reshape(b, g[0], (nb * c, 1, npix))
+    cols_shape = (nb * c, int(np.prod(win["kernel"])), npix)
     if kind == "max":
         cols = b.op("_im2col", flat, fill="min", **win)
         top = broadcast(b, b.op("max", cols, axis=(1,), keepdims=True), cols_shape)
@@ -276,7 +299,7 @@ def _pool_vjp(b, n, g):
         share = broadcast(b, b.op("elemwise_div", g3, count), cols_shape)
     else:
         share = broadcast(b, b.op("_div_scalar", g3, scalar=float(cols_shape[1])), cols_shape)
-    dflat = b.op("_col2im", share, shape=(nb * c, 1, h, w), **win)
+    dflat = b.op("_col2im", share, shape=(nb * c, 1) + spatial, **win)
     return [reshape(b, dflat, shape)]
 
 # ---------------------------------------------------------------- Deconvolution
@@ -287,18 +310,19 @@ _DECONV_ATTRS = dict(_WINDOW, adj=(), target_shape=(), num_filter=REQUIRED, num_
                      cudnn_off=False)
 
 
-def _deconv_size(hw, attrs):
-    (kh, kw), (sh, sw), (dh, dw), (ph, pw) = window(attrs, "Deconvolution")
-    ah, aw = _pair(attrs["adj"], 0, "adj", "Deconvolution")
-    if ah >= sh or aw >= sw:
+def _deconv_size(spatial, attrs):
+    d = len(spatial)
+    k, s, dl, p = window(attrs, "Deconvolution", d)
+    adj = _ints(attrs["adj"], 0, "adj", "Deconvolution", d)
+    if any(a >= si for a, si in zip(adj, s)):
         raise ShapeError("Deconvolution: adj %s must be smaller than stride %s"
-                         % (fmt_shape((ah, aw)), fmt_shape((sh, sw))))
-    oh = (hw[0] - 1) * sh - 2 * ph + dh * (kh - 1) + 1 + ah
-    ow = (hw[1] - 1) * sw - 2 * pw + dw * (kw - 1) + 1 + aw
-    if oh <= 0 or ow <= 0:
+                         % (fmt_shape(adj), fmt_shape(s)))
+    out = tuple((x - 1) * si - 2 * pi + di * (ki - 1) + 1 + a
+                for x, ki, si, di, pi, a in zip(spatial, k, s, dl, p, adj))
+    if min(out) <= 0:
         raise ShapeError("Deconvolution: padding %s is too large for input %s"
-                         % (fmt_shape((ph, pw)), fmt_shape(hw)))
-    return oh, ow
+                         % (fmt_shape(p), fmt_shape(spatial)))
+    return out
 
 
 def _deconv_infer(ins, attrs):
@@ -309,13 +333,13 @@ def _deconv_infer(ins, attrs):
     if attrs["target_shape"]:
         raise ShapeError("Deconvolution: target_shape is not supported; use pad and adj")
     data, weight = ins[0], ins[1]
-    _check_4d(data, "Deconvolution")
+    _check_spatial(data, "Deconvolution", attrs["kernel"])
     f, groups = int(attrs["num_filter"]), int(attrs["num_group"])
     n, c = data.shape[:2]
     if groups <= 0 or c % groups or f % groups:
         raise ShapeError("Deconvolution: num_group=%d must divide channels %d and num_filter %d"
                          % (groups, c, f))
-    want = (c, f // groups) + window(attrs, "Deconvolution")[0]
+    want = (c, f // groups) + window(attrs, "Deconvolution", data.ndim - 2)[0]
     if weight.shape != want:
         raise ShapeError("Deconvolution: weight has shape %s, expected %s"
                          % (fmt_shape(weight.shape), fmt_shape(want)))
@@ -329,18 +353,19 @@ def _deconv_infer(ins, attrs):
           mxnet_np="_npx_deconvolution")
 def deconvolution(data, weight, *bias, kernel, stride, dilate, pad, adj, target_shape,
                   num_filter, num_group, no_bias, layout, workspace, cudnn_tune, cudnn_off):
-    """2-D transposed convolution (the adjoint of Convolution with the same window):
-    `data` (N, C, H, W), `weight` (C, F/G, kh, kw) -> (N, F, OH, OW)."""
+    """Transposed convolution (the adjoint of Convolution with the same window) over 1, 2
+    or 3 spatial axes: `data` (N, C, *spatial), `weight` (C, F/G, *kernel) -> (N, F, *out)."""
     attrs = {"kernel": kernel, "stride": stride, "dilate": dilate, "pad": pad, "adj": adj}
-    n, c, h, w = data.shape
+    n, c, spatial = data.shape[0], data.shape[1], data.shape[2:]
+    npix = int(np.prod(spatial))
     g = int(num_group)
-    oh, ow = _deconv_size((h, w), attrs)
+    out_sp = _deconv_size(spatial, attrs)
     wg = weight.reshape(g, c // g, -1)
-    cols = np.matmul(wg.transpose(0, 2, 1), data.reshape(n, g, c // g, h * w))
-    cols = cols.reshape(n, -1, h * w)
-    out = col2im.kernel(cols, (n, int(num_filter), oh, ow), kernel, stride, dilate, pad)
+    cols = np.matmul(wg.transpose(0, 2, 1), data.reshape(n, g, c // g, npix))
+    cols = cols.reshape(n, -1, npix)
+    out = col2im.kernel(cols, (n, int(num_filter)) + out_sp, kernel, stride, dilate, pad)
     if not no_bias:
-        out = out + bias[0].reshape(1, -1, 1, 1)
+        out = out + bias[0].reshape((1, -1) + (1,) * len(out_sp))
     return np.ascontiguousarray(out)
 
 
@@ -348,12 +373,13 @@ def deconvolution(data, weight, *bias, kernel, stride, dilate, pad, adj, target_
 def _deconv_vjp(b, n, g):
     data, weight = n.inputs[0], n.inputs[1]
     a = n.attrs
-    nb, c, h, w = data.type.shape
+    nb, c, spatial = data.type.shape[0], data.type.shape[1], data.type.shape[2:]
+    npix = int(np.prod(spatial))
     f, groups = int(a["num_filter"]), int(a["num_group"])
-    fk = weight.type.size // c  # (F/G) * kh * kw
+    fk = weight.type.size // c  # (F/G) * prod(kernel)
     win = {k: a[k] for k in ("kernel", "stride", "dilate", "pad")}
-    gcols = reshape(b, b.op("_im2col", g[0], fill="zero", **win), (nb * groups, fk, h * w))
-    x3 = reshape(b, data, (nb * groups, c // groups, h * w))
+    gcols = reshape(b, b.op("_im2col", g[0], fill="zero", **win), (nb * groups, fk, npix))
+    x3 = reshape(b, data, (nb * groups, c // groups, npix))
     w3 = reshape(b, broadcast(b, reshape(b, weight, (1, groups, c // groups, fk)),
                               (nb, groups, c // groups, fk)), (nb * groups, c // groups, fk))
     dx = reshape(b, b.op("batch_dot", w3, gcols), data.type.shape)
@@ -361,5 +387,5 @@ def _deconv_vjp(b, n, g):
     dw = b.op("sum", reshape(b, dw, (nb, c, fk)), axis=(0,))
     grads = [dx, reshape(b, dw, weight.type.shape)]
     if not a["no_bias"]:
-        grads.append(b.op("sum", g[0], axis=(0, 2, 3)))
+        grads.append(b.op("sum", g[0], axis=(0,) + tuple(range(2, len(spatial) + 2))))
     return grads

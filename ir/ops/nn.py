@@ -14,9 +14,20 @@ from ._emit import broadcast, mul, reshape, rsub, scale, shift, sub, sum_to
 
 
 def _dot_operands(sa, sb, ta, tb):
-    a = sa[::-1] if ta else sa
-    c = sb[::-1] if tb else sb
-    return tuple(a), tuple(c)
+    """The operand shapes after MXNet's transposes: `transpose_a` moves lhs's first axis
+    last (it is contracted, the others keep their order), `transpose_b` moves rhs's last
+    axis first; for matrices both are the ordinary transpose."""
+    a = tuple(sa[1:]) + tuple(sa[:1]) if ta else tuple(sa)
+    c = tuple(sb[-1:]) + tuple(sb[:-1]) if tb else tuple(sb)
+    return a, c
+
+
+def _lhs_axes(ndim):  # transpose axes giving lhs's transpose_a operand, and back
+    return tuple(range(1, ndim)) + (0,), (ndim - 1,) + tuple(range(ndim - 1))
+
+
+def _rhs_axes(ndim):  # the same for rhs's transpose_b operand
+    return _lhs_axes(ndim)[::-1]
 
 
 def _dot_infer_shape(sa, sb, ta, tb, numpy_style, opname):
@@ -48,9 +59,9 @@ def _make_dot_infer(numpy_style, opname):
 
 def _dot_kernel(a, b, transpose_a=False, transpose_b=False, legacy=True):
     if transpose_a:
-        a = a.T
+        a = np.moveaxis(a, 0, -1)
     if transpose_b:
-        b = b.T
+        b = np.moveaxis(b, -1, 0)
     if a.ndim == 0 or b.ndim == 0:
         return np.multiply(a, b)
     out = np.tensordot(a, b, axes=1) if (a.ndim > 2 or b.ndim > 2) else np.dot(a, b)
@@ -68,15 +79,17 @@ def _dot_vjp_common(b, n, g, opname, extra):
     if not sa or not sb:  # numpy-style dot with a scalar: plain multiplication
         return [None, None]
     k = sa[-1]
-    a2 = reshape(b, b.op("transpose", va) if ta and va.type.ndim > 1 else va, (-1, k))
-    b2 = reshape(b, b.op("transpose", vb) if tb and vb.type.ndim > 1 else vb, (k, -1))
+    na, nb = va.type.ndim, vb.type.ndim
+    ta, tb = ta and na > 1, tb and nb > 1
+    a2 = reshape(b, b.op("transpose", va, axes=_lhs_axes(na)[0]) if ta else va, (-1, k))
+    b2 = reshape(b, b.op("transpose", vb, axes=_rhs_axes(nb)[0]) if tb else vb, (k, -1))
     g2 = reshape(b, g[0], (a2.type.shape[0], b2.type.shape[1]))
     da = reshape(b, b.op("dot", g2, b2, transpose_b=True), sa)
     db = reshape(b, b.op("dot", a2, g2, transpose_a=True), sb)
-    if ta and va.type.ndim > 1:
-        da = b.op("transpose", da)
-    if tb and vb.type.ndim > 1:
-        db = b.op("transpose", db)
+    if ta:
+        da = b.op("transpose", da, axes=_lhs_axes(na)[1])
+    if tb:
+        db = b.op("transpose", db, axes=_rhs_axes(nb)[1])
     return [reshape(b, da, va.type.shape), reshape(b, db, vb.type.shape)]
 
 
@@ -86,9 +99,9 @@ def _dot_vjp_common(b, n, g, opname, extra):
 def dot(a, b, transpose_a, transpose_b):
     """MXNet's dot: contracts the last axis of a with the first of b (after transposes)."""
     if transpose_a:
-        a = a.T
+        a = np.moveaxis(a, 0, -1)
     if transpose_b:
-        b = b.T
+        b = np.moveaxis(b, -1, 0)
     na, nb = a.ndim, b.ndim
     if 0 < na <= 2 and 0 < nb <= 2 and na + nb > 2:  # matrix (or matrix-vector) product
         return np.dot(a, b)

@@ -2,6 +2,7 @@
 operators whose kernels use im2col, scatter or bisection)."""
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -124,4 +125,71 @@ def _put_ref(g, idx):
     for r in range(3):
         for c in range(2):
             out[r, int(idx[r, c])] += g[r, c]
+    return out
+
+
+def _spatial_out(spatial, k, s, p, dl):
+    return tuple((x + 2 * pi - di * (ki - 1) - 1) // si + 1
+                 for x, ki, si, pi, di in zip(spatial, k, s, p, dl))
+
+
+def _conv_nd_ref(data, w, *bias, stride, pad, dilate, groups=1):
+    """Direct loops over output positions, any number of spatial axes (1-D and 3-D)."""
+    d = data.ndim - 2
+    k = w.shape[2:]
+    xp = np.pad(data, ((0, 0), (0, 0)) + tuple((p, p) for p in pad))
+    out_sp = _spatial_out(data.shape[2:], k, stride, pad, dilate)
+    f, cg = w.shape[:2]
+    out = np.zeros((data.shape[0], f) + out_sp)
+    for o in range(f):
+        grp = o // (f // groups)
+        for pos in itertools.product(*(range(n) for n in out_sp)):
+            sl = tuple(slice(i * s, i * s + dl * (kk - 1) + 1, dl)
+                       for i, s, dl, kk in zip(pos, stride, dilate, k))
+            patch = xp[(slice(None), slice(grp * cg, (grp + 1) * cg)) + sl]
+            out[(slice(None), o) + pos] = (patch * w[o]).sum(axis=tuple(range(1, d + 2)))
+    if bias:
+        out += bias[0].reshape((1, -1) + (1,) * d)
+    return out
+
+
+def _deconv_nd_ref(data, w, *bias, stride, pad, adj, groups=1):
+    """Every input pixel scatters a weighted kernel into the output (no dilation)."""
+    d = data.ndim - 2
+    k = w.shape[2:]
+    c, fg = w.shape[:2]
+    full = tuple((x - 1) * s + kk + a for x, s, kk, a in zip(data.shape[2:], stride, k, adj))
+    out = np.zeros((data.shape[0], fg * groups) + full)
+    cg = c // groups
+    for ch in range(c):
+        grp = ch // cg
+        for pos in itertools.product(*(range(n) for n in data.shape[2:])):
+            sl = tuple(slice(i * s, i * s + kk) for i, s, kk in zip(pos, stride, k))
+            contrib = data[(slice(None), ch) + pos].reshape((-1, 1) + (1,) * d) * w[ch][None]
+            out[(slice(None), slice(grp * fg, (grp + 1) * fg)) + sl] += contrib
+    out = out[(slice(None), slice(None)) + tuple(slice(p, n - p) for p, n in zip(pad, full))]
+    if bias:
+        out = out + bias[0].reshape((1, -1) + (1,) * d)
+    return out
+
+
+def _pool_nd_ref(data, k, s, p, kind, include_pad=True):
+    """Max / avg / sum pooling by direct loops, any number of spatial axes."""
+    fill = -np.inf if kind == "max" else 0.0
+    pads = ((0, 0), (0, 0)) + tuple((q, q) for q in p)
+    xp = np.pad(data, pads, constant_values=fill)
+    ones = np.pad(np.ones(data.shape[2:]), pads[2:])
+    out_sp = _spatial_out(data.shape[2:], k, s, p, (1,) * len(k))
+    out = np.zeros(data.shape[:2] + out_sp)
+    axes = tuple(range(2, data.ndim))
+    for pos in itertools.product(*(range(n) for n in out_sp)):
+        sl = tuple(slice(i * si, i * si + ki) for i, si, ki in zip(pos, s, k))
+        win = xp[(slice(None), slice(None)) + sl]
+        if kind == "max":
+            val = win.max(axis=axes)
+        elif kind == "sum":
+            val = win.sum(axis=axes)
+        else:
+            val = win.sum(axis=axes) / (np.prod(k) if include_pad else ones[sl].sum())
+        out[(slice(None), slice(None)) + pos] = val
     return out

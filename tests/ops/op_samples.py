@@ -17,7 +17,8 @@ import numpy as np
 from tapegraph.ir.ops import special
 
 from op_refs import (_bisect_erfinv, _bn_ref, _col2im_ref, _conv_ref, _deconv_ref,  # noqa: F401
-                     _im2col_ref, _pool_ref, _put_ref, _scatter)
+                     _im2col_ref, _pool_ref, _put_ref, _scatter, _conv_nd_ref, _deconv_nd_ref,
+                     _pool_nd_ref)
 
 
 @dataclass
@@ -304,6 +305,13 @@ NN = [
     S("dot", [x(4), x(4, 3)], np.dot),
     S("dot", [x(4), x(3, 4)], lambda a, b: a @ b.T, transpose_b=True),
     S("dot", [x(4), x(4)], lambda a, b: np.dot(a, b).reshape(1)),
+    # N-D operands: transpose_a contracts lhs's first axis, transpose_b rhs's last (MXNet)
+    S("dot", [x(2, 3, 4), x(2, 3)], lambda a, b: np.tensordot(a, b, ([0], [0])),
+      transpose_a=True),
+    S("dot", [x(3, 2), x(4, 3, 2)], lambda a, b: np.tensordot(a, b, ([1], [2])),
+      transpose_b=True),
+    S("dot", [x(2, 3, 4), x(3, 2, 2)], lambda a, b: np.tensordot(a, b, ([0], [2])),
+      transpose_a=True, transpose_b=True),
     S("_np_dot", [x(3, 4), x(4)], np.dot),
     S("batch_dot", [x(2, 3, 4), x(2, 4, 2)], np.matmul),
     S("batch_dot", [x(2, 4, 3), x(2, 2, 4)],
@@ -344,6 +352,35 @@ NN = [
     S("Deconvolution", [x(1, 4, 3, 3), x(4, 1, 2, 2)],
       lambda d, w: _deconv_ref(d, w, dilate=(2, 1), groups=2), kernel=(2, 2), dilate=(2, 1),
       num_filter=2, num_group=2),
+    # 1-D (N, C, W) and 3-D (N, C, D, H, W) windows
+    S("Convolution", [x(2, 2, 6), x(3, 2, 3), x(3)],
+      lambda d, w, b: _conv_nd_ref(d, w, b, stride=(2,), pad=(1,), dilate=(1,)), kernel=(3,),
+      stride=(2,), pad=(1,), num_filter=3),
+    S("Convolution", [x(1, 4, 5), x(2, 2, 2)],
+      lambda d, w: _conv_nd_ref(d, w, stride=(1,), pad=(0,), dilate=(2,), groups=2),
+      kernel=(2,), dilate=(2,), num_filter=2, num_group=2, no_bias=True),
+    S("Convolution", [x(1, 1, 3, 3, 2), x(2, 1, 2, 2, 2), x(2)],
+      lambda d, w, b: _conv_nd_ref(d, w, b, stride=(1, 2, 1), pad=(0, 1, 0),
+                                   dilate=(1, 1, 1)),
+      kernel=(2, 2, 2), stride=(1, 2, 1), pad=(0, 1, 0), num_filter=2),
+    S("Deconvolution", [x(1, 2, 3), x(2, 2, 3), x(2)],
+      lambda d, w, b: _deconv_nd_ref(d, w, b, stride=(2,), pad=(1,), adj=(1,)),
+      kernel=(3,), stride=(2,), pad=(1,), adj=(1,), num_filter=2, no_bias=False),
+    S("Deconvolution", [x(1, 2, 2, 2, 2), x(2, 1, 2, 1, 2)],
+      lambda d, w: _deconv_nd_ref(d, w, stride=(1, 2, 1), pad=(0, 0, 1), adj=(0, 1, 0)),
+      kernel=(2, 1, 2), stride=(1, 2, 1), pad=(0, 0, 1), adj=(0, 1, 0), num_filter=1),
+    S("Pooling", [x(1, 2, 6)], lambda v: _pool_nd_ref(v, (2,), (2,), (0,), "max"),
+      kernel=(2,), stride=(2,), pool_type="max"),
+    S("Pooling", [x(1, 1, 5)], lambda v: _pool_nd_ref(v, (3,), (1,), (1,), "avg", False),
+      kernel=(3,), stride=(1,), pad=(1,), pool_type="avg", count_include_pad=False),
+    S("Pooling", [x(1, 1, 3, 4, 2)],
+      lambda v: _pool_nd_ref(v, (2, 2, 2), (1, 2, 1), (0, 0, 0), "max"),
+      kernel=(2, 2, 2), stride=(1, 2, 1), pool_type="max"),
+    S("Pooling", [x(1, 1, 2, 3, 2)],
+      lambda v: _pool_nd_ref(v, (2, 2, 2), (1, 1, 1), (1, 0, 1), "avg"),
+      kernel=(2, 2, 2), pad=(1, 0, 1), pool_type="avg"),
+    S("Pooling", [x(2, 1, 2, 2, 3)], lambda v: v.sum(axis=(2, 3, 4), keepdims=True),
+      kernel=(1, 1, 1), global_pool=True, pool_type="sum"),
     S("Pooling", [x(1, 2, 4, 4)], lambda v: _pool_ref(v, (2, 2), (2, 2), (0, 0), "max"),
       kernel=(2, 2), stride=(2, 2), pool_type="max"),
     S("Pooling", [x(1, 2, 4, 4)], lambda v: _pool_ref(v, (3, 3), (1, 1), (1, 1), "avg",

@@ -1,0 +1,103 @@
+"""Capture MXNet 1.9.1's public API names into tests/data/mxnet/api_names.json.
+
+    /tmp/mxnet-oracle/bin/python tools/capture_api_names.py
+
+Run with the oracle's python (real MXNet 1.9.1). For every module of the compatibility
+table: its `dir()` minus underscore names and minus the submodules/stdlib modules it merely
+imports; for `mxnet.test_utils` also what `from mxnet.test_utils import *` binds; for the
+NDArray classes their public methods and attributes. Tests never need the oracle.
+"""
+import importlib
+import inspect
+import json
+import os
+import sys
+import types
+
+MODULES = [
+    "mxnet.test_utils", "mxnet.util", "mxnet.autograd", "mxnet.contrib.autograd",
+    "mxnet.ndarray", "mxnet.ndarray.random", "mxnet.ndarray.contrib", "mxnet.ndarray.linalg",
+    "mxnet.ndarray.sparse", "mxnet.numpy", "mxnet.numpy.random", "mxnet.numpy.linalg",
+    "mxnet.numpy_extension", "mxnet.numpy_extension.random", "mxnet.context", "mxnet.random",
+    "mxnet.operator", "mxnet.metric", "mxnet.io", "mxnet.profiler", "mxnet.kvstore",
+]
+# packages whose objects MXNet modules import for their own use (not API they offer);
+# NumPy objects stay: mx.np offers NumPy fallbacks (np.allclose) and dtypes as API
+STDLIB_PLUMBING = {"ctypes", "_ctypes", "threading", "_thread", "collections", "contextlib",
+                   "abc", "typing", "functools"}
+CLASSES = {"mxnet.ndarray.NDArray": ("mxnet.ndarray", "NDArray"),
+           "mxnet.numpy.ndarray": ("mxnet.numpy", "ndarray")}
+
+
+def _plumbing(name, value):
+    """True for names a module only imported: C-API plumbing from ctypes / mxnet.base
+    (check_call, c_str, NDArrayHandle, string_types ...) and objects of other libraries
+    (threading.Lock, OrderedDict ...). These are not MXNet API."""
+    import mxnet.base
+    if getattr(mxnet.base, name, object()) is value and not callable(value) or \
+            name in vars(mxnet.base) and vars(mxnet.base)[name] is value:
+        return True
+    if isinstance(value, types.ModuleType):
+        return False
+    owner = (getattr(value, "__module__", None) or "").split(".")[0]
+    return owner in STDLIB_PLUMBING
+
+
+def _public(module):
+    """Public names of `module`: no underscore names, no plumbing (`_plumbing`), and no
+    module objects other than mxnet submodules that are parts of it (e.g. nd.random)."""
+    names, skipped = [], []
+    for name in dir(module):
+        if name.startswith("_"):
+            continue
+        value = getattr(module, name)
+        if isinstance(value, types.ModuleType):
+            sub = getattr(value, "__name__", "")
+            if not sub.startswith(module.__name__ + "."):
+                continue  # re-exported foreign module (np, os, ...)
+        if _plumbing(name, value):
+            skipped.append(name)
+            continue
+        names.append(name)
+    return sorted(names), sorted(skipped)
+
+
+def _kind(value):
+    if isinstance(value, types.ModuleType):
+        return "module"
+    if inspect.isclass(value):
+        return "class"
+    if callable(value):
+        return "function"
+    return "value"
+
+
+def main():
+    import mxnet
+    out = {"mxnet_version": mxnet.__version__, "modules": {}, "kinds": {},
+           "classes": {}, "star_imports": {},
+           "excluded": {}}
+    for name in MODULES:
+        module = importlib.import_module(name)
+        names, skipped = _public(module)
+        out["modules"][name] = names
+        out["excluded"][name] = skipped
+        out["kinds"][name] = {n: _kind(getattr(module, n)) for n in names}
+    for key, (mod, cls) in CLASSES.items():
+        klass = getattr(importlib.import_module(mod), cls)
+        out["classes"][key] = sorted(n for n in dir(klass) if not n.startswith("_"))
+    scope = {}
+    exec("from mxnet.test_utils import *", scope)
+    out["star_imports"]["mxnet.test_utils"] = {
+        n: ("module:" + v.__name__ if isinstance(v, types.ModuleType) else _kind(v))
+        for n, v in sorted(scope.items()) if n != "__builtins__"}
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    path = os.path.join(here, "tests", "data", "mxnet", "api_names.json")
+    with open(path, "w") as fh:
+        json.dump(out, fh, indent=1, sort_keys=True)
+        fh.write("\n")
+    print("wrote", path, {k: len(v) for k, v in out["modules"].items()})
+
+
+if __name__ == "__main__":
+    sys.exit(main())
