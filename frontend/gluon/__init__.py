@@ -9,7 +9,8 @@ from .parameter import Constant, DeferredInitializationError, Parameter, tensor_
 from .parameter_dict import ParameterDict
 from .block import Block
 from .hybrid_block import HybridBlock
+from .symbol_block import SymbolBlock
 from . import nn, utils
 
-__all__ = ["Block", "HybridBlock", "Parameter", "Constant", "ParameterDict",
+__all__ = ["Block", "HybridBlock", "SymbolBlock", "Parameter", "Constant", "ParameterDict",
            "DeferredInitializationError", "nn", "utils"]

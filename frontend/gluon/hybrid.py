@@ -232,10 +232,18 @@ def _build(block: Any, col: Collected, leaves: List[Any], param_leaves: Dict[Any
     nodes = [Node(n.op, [clone[v] for v in n.inputs], [clone[v] for v in n.outputs], n.attrs,
                   n.region, n.meta) for n in col.nodes]
     graph = Graph(block.name, inputs, nodes, [clone[h] for h in col.heads])
+    drawn = {v: leaf.data for v, s, leaf in zip(inputs, sources, col.leaves) if s[0] == "mask"}
+    return compile_traced(block.name, graph, sources, out_fmt, drawn)
+
+
+def compile_traced(name: str, graph: Graph, sources: List[Tuple[str, Any]], out_fmt: Any,
+                   drawn: Optional[Dict[Value, np.ndarray]] = None) -> Traced:
+    """A `Traced` from a graph and the source of each of its inputs (the region passes
+    run first; `drawn`: masks the tracing call drew, by input value)."""
+    kept = dict(zip(graph.inputs, sources))
     graph = PassManager(REGION_PASSES, verify=False).run(graph)
-    kept = {v: (s, leaf) for v, s, leaf in zip(inputs, sources, col.leaves)}
-    drawn = {i: kept[v][1].data for i, v in enumerate(graph.inputs) if kept[v][0][0] == "mask"}
-    sources = [kept[v][0] for v in graph.inputs]
+    sources = [kept[v] for v in graph.inputs]
+    masks = {i: drawn[v] for i, v in enumerate(graph.inputs) if drawn and v in drawn}
     bn = []
     source_of = dict(zip(graph.inputs, sources))
     for n in graph.nodes:
@@ -244,7 +252,7 @@ def _build(block: Any, col: Collected, leaves: List[Any], param_leaves: Dict[Any
             mean, var = source_of.get(n.inputs[3]), source_of.get(n.inputs[4])
             if mean and var and mean[0] == "param" and var[0] == "param":
                 bn.append((n.inputs[0], mean[1], var[1], float(a["momentum"]), int(a["axis"])))
-    return Traced(graph, sources, out_fmt, bn, block.name, drawn)
+    return Traced(graph, sources, out_fmt, bn, name, masks if drawn is not None else None)
 
 
 def _hint(src: Tuple[str, Any], n_inputs: int, counts: Dict[str, int]) -> str:
