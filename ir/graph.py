@@ -7,7 +7,7 @@ Records are treated as immutable: passes build new graphs with `Builder`.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .types import TensorType
 from .registry import REGISTRY
@@ -182,8 +182,10 @@ class Builder:
         self.nodes: List[Node] = []
         self.meta: Optional[Dict[str, Any]] = None
         # Set by the gradient pass before calling a rule: per input of the node, whether
-        # its cotangent is wanted (a rule may skip the others; see passes.grad_region).
+        # its cotangent is wanted (a rule may skip the others; see ir.ops.regions), and
+        # the pass itself, with which a region operator's rule differentiates its region.
         self.needed: Optional[Tuple[bool, ...]] = None
+        self.differentiate: Optional[Callable[..., Graph]] = None
 
     def op(self, name: str, *inputs: Value, **attrs: Any):
         """Append `name(*inputs) {attrs}`; return its output Value (or tuple of Values)."""

@@ -7,7 +7,9 @@ from registered operators, so the gradient pass applies to its own output.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
 
 from .errors import MXNetError, ShapeError
 from .types import TensorType
@@ -16,6 +18,8 @@ REQUIRED = object()  # marks an attribute without a default
 
 InferFn = Callable[[List[TensorType], Dict[str, Any]], List[TensorType]]
 VjpFn = Callable[..., List[Any]]
+# (NumPy ufunc name, arguments: input positions and attribute names), see OpDef.ufunc
+Ufunc = Tuple[str, Tuple[Union[int, str], ...]]
 
 
 class OpDef:
@@ -35,14 +39,29 @@ class OpDef:
       from registered ops; None means the `jvp` pass derives it exactly from `vjp`;
     - `num_inputs`: an int, or None for variadic operators;
     - flags: `elementwise`, `random`, `uses_train_mode`, `callback` (runs Python code);
+      `effects` is the set of those an operator has (empty: a pure function of its
+      inputs and attributes, which passes may merge, fold or fuse);
     - `mxnet` / `mxnet_np`: operator names for MXNet symbol JSON (legacy and np mode);
     - `fuse`: for elementwise ops, a NumPy expression template used by fusion codegen,
-      with `{0}`, `{1}` for inputs and `{a[name]}` for attributes.
+      with `{0}`, `{1}` for inputs and `{a[name]}` for attributes;
+    - `ufunc`: when the operator is one NumPy ufunc call, `(ufunc name, arguments)`,
+      each argument an input position or an attribute name (`("add", (0, "scalar"))`):
+      fused code calls it with `out=`. Defaults to the kernel when it is a ufunc;
+    - `fill`: the value of every output element of an operator that only reads its
+      input's shape (`zeros_like` is 0);
+    - `view`: the kernel may return a view of its first input (NumPy reshape, transpose,
+      slicing...): the output keeps the input's buffer alive;
+    - `reshape`: the output is the input's elements in another shape;
+    - `reduction`: `"sum"` or `"mean"` for a reduction a fused region can end with
+      (over every axis, each chunk adding its partial sum);
+    - `writes_into`: the kernel takes `out=` buffers (the runtime may give it an input's
+      buffer to write over, see passes.plan_memory).
     """
 
     __slots__ = ("name", "kernel", "infer_fn", "vjp", "attrs", "num_inputs", "num_outputs",
                  "elementwise", "random", "uses_train_mode", "callback", "mxnet",
-                 "mxnet_np", "fuse", "doc", "nondiff_note", "__dict__")
+                 "mxnet_np", "fuse", "doc", "nondiff_note", "ufunc", "fill", "view", "reshape",
+                 "reduction", "writes_into", "__dict__")
 
     def __init__(self, name: str, kernel: Callable, infer: InferFn, *,
                  attrs: Optional[Dict[str, Any]] = None, vjp: Optional[VjpFn] = None,
@@ -50,7 +69,10 @@ class OpDef:
                  elementwise: bool = False, random: bool = False,
                  uses_train_mode: bool = False, callback: bool = False,
                  mxnet: Optional[str] = None, mxnet_np: Optional[str] = None,
-                 fuse: Optional[str] = None, doc: str = "", nondiff_note: str = ""):
+                 fuse: Optional[str] = None, doc: str = "", nondiff_note: str = "",
+                 ufunc: Optional[Ufunc] = None, fill: Optional[float] = None,
+                 view: bool = False, reshape: bool = False, reduction: Optional[str] = None,
+                 writes_into: bool = False):
         self.name = name
         self.kernel = kernel
         self.infer_fn = infer
@@ -68,6 +90,26 @@ class OpDef:
         self.doc = doc or (kernel.__doc__ or "").strip()
         self.nondiff_note = nondiff_note
         self.jvp_rule: Optional[VjpFn] = None
+        if ufunc is None and fuse and isinstance(kernel, np.ufunc) and kernel.nin == num_inputs:
+            ufunc = (kernel.__name__, tuple(range(kernel.nin)))
+        self.ufunc = ufunc
+        self.fill = fill
+        self.view = view
+        self.reshape = reshape
+        if reduction not in (None, "sum", "mean"):
+            raise MXNetError("operator %s: reduction must be 'sum' or 'mean', not %r"
+                             % (name, reduction))
+        self.reduction = reduction
+        self.writes_into = writes_into
+
+    @property
+    def effects(self) -> frozenset:
+        """What the operator does besides computing its outputs from its inputs and
+        attributes: "random" (draws), "train_mode" (reads the mode), "callback" (runs
+        Python code). Empty for a pure operator."""
+        return frozenset(e for e, on in (("random", self.random),
+                                         ("train_mode", self.uses_train_mode),
+                                         ("callback", self.callback)) if on)
 
     @property
     def differentiable(self) -> bool:

@@ -12,18 +12,17 @@ from .fold import fold
 from .simplify import simplify
 from .prune_inputs import prune_inputs
 from .patterns import Pat, RuleSet, rewrite
-from .fused_op import FUSED
-from .grad_region import GRAD_REGION_OP
-from .cached_op import CACHED_OP_OP
+from ..ir.ops.regions import CACHED_OP_OP, FUSED, GRAD_REGION_OP
 from .inline import inline
 from .fuse import full_reduction, fuse, fusible, scalar_reshape
 from .plan_memory import MemoryPlan, plan_memory
 from .jvp import jvp
 from .linearize import linearize
 from .transpose import transpose
+from .vmap import vmap
 
 __all__ = ["CACHED_OP_OP", "FUSED", "GRAD_REGION_OP", "MemoryPlan", "PASSES", "PassError", "PassManager",
            "Pat", "PassRecord", "RuleSet", "cse", "dce", "fold", "full_reduction", "fuse", "fusible", "get_pass",
            "grad", "inline", "jvp", "linearize", "transpose",
            "non_differentiable_error", "parse_pipeline", "plan_memory", "prune_inputs", "register_pass",
-           "residualize", "rewrite", "run_passes", "scalar_reshape", "simplify"]
+           "residualize", "rewrite", "run_passes", "scalar_reshape", "simplify", "vmap"]

@@ -12,7 +12,7 @@ def _pure(node: Node) -> bool:
     opdef = REGISTRY._ops.get(node.op)
     if opdef is None:
         return False
-    return not (opdef.random or opdef.callback or opdef.uses_train_mode)
+    return not opdef.effects
 
 
 @register_pass("cse")

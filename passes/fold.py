@@ -47,7 +47,7 @@ def fold(graph: Graph) -> Graph:
 
 def _elementwise_value(node: Node, ins, consts) -> Optional[float]:
     opdef = REGISTRY._ops.get(node.op)
-    if (opdef is None or not opdef.elementwise or opdef.random or opdef.callback
+    if (opdef is None or not opdef.elementwise or opdef.effects
             or node.region is not None or not ins or any(v not in consts for v in ins)):
         return None
     out = node.outputs[0]

@@ -3,10 +3,9 @@ reductions of their values (reduction epilogues), become one `fused` node."""
 from __future__ import annotations
 
 import heapq
-from typing import Dict, List, Set
+from typing import Dict, List, Optional, Set
 
-from ..ir import REGISTRY, Graph, Node, Value, is_float
-from . import fused_op  # noqa: F401  (registers the `fused` operator)
+from ..ir import REGISTRY, Graph, Node, OpDef, Value, is_float
 from .manager import register_pass
 
 
@@ -14,8 +13,8 @@ def fusible(node: Node) -> bool:
     """An element-wise, pure node with a codegen template over floating-point values of
     one shape (its inputs have the output's shape, so one index walks them all)."""
     opdef = REGISTRY._ops.get(node.op)
-    if (opdef is None or not opdef.elementwise or not opdef.fuse or opdef.random
-            or opdef.callback or node.region is not None or len(node.outputs) != 1):
+    if (opdef is None or not opdef.elementwise or not opdef.fuse or opdef.effects
+            or node.region is not None or len(node.outputs) != 1):
         return False
     out = node.outputs[0].type
     if not is_float(out.dtype):
@@ -23,24 +22,29 @@ def fusible(node: Node) -> bool:
     return all(v.type.shape == out.shape and is_float(v.type.dtype) for v in node.inputs)
 
 
-REDUCTIONS = frozenset(["sum", "mean"])  # those runtime.fusion can end a region with
-RESHAPES = frozenset(["Reshape", "expand_dims"])  # of a reduction's one element
+def _opdef(node: Node) -> Optional[OpDef]:
+    return REGISTRY._ops.get(node.op)
 
 
 def full_reduction(node: Node) -> bool:
-    """A `sum` or `mean` over every axis of one floating-point value: it can end a fused
-    region (a reduction epilogue), each chunk adding its partial sum."""
-    if node.op not in REDUCTIONS or node.region is not None or len(node.outputs) != 1:
+    """A reduction runtime.fusion can compute chunk by chunk (`OpDef.reduction`: `sum`,
+    `mean`) over every axis of one floating-point value: it can end a fused region (a
+    reduction epilogue), each chunk adding its partial sum."""
+    opdef = _opdef(node)
+    if (opdef is None or opdef.reduction is None or node.region is not None
+            or len(node.outputs) != 1):
         return False
     x, out = node.inputs[0].type, node.outputs[0].type
     return is_float(x.dtype) and out.dtype == x.dtype and out.size == 1 and x.size > 0
 
 
 def scalar_reshape(node: Node) -> bool:
-    """A reshape of a one-element floating-point value (MXNet's legacy arrays turn the
-    0-d result of a full reduction into shape (1,)): free in a reduction epilogue."""
-    if (node.op not in RESHAPES or node.region is not None or len(node.inputs) != 1
-            or len(node.outputs) != 1):
+    """A reshape (`OpDef.reshape`) of a one-element floating-point value (MXNet's legacy
+    arrays turn the 0-d result of a full reduction into shape (1,)): free in a reduction
+    epilogue."""
+    opdef = _opdef(node)
+    if (opdef is None or not opdef.reshape or node.region is not None
+            or len(node.inputs) != 1 or len(node.outputs) != 1):
         return False
     x, out = node.inputs[0].type, node.outputs[0].type
     return is_float(x.dtype) and out.dtype == x.dtype and x.size == 1 and out.size == 1

@@ -67,6 +67,7 @@ def grad(graph: Graph, wrt: Optional[Sequence[int]] = None, head_grads: HeadSpec
                 break
 
     b = Builder()
+    b.differentiate = grad  # the rule of a region operator differentiates its region
     head_inputs: List[Value] = []
     ct: Dict[Value, Value] = {}
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 from typing import Collection, Dict, List, Sequence, Tuple
 
 from ..ir import Graph, Node, Value
-from .cached_op import CACHED_OP
-from .grad_region import GRAD_REGION
+from ..ir.ops.regions import CACHED_OP, GRAD_REGION
 from .manager import register_pass
 
 

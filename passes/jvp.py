@@ -116,6 +116,7 @@ def derived_jvp(b: Builder, node: Node, ts: Sequence[Optional[Value]]
     sub = Builder()
     sub.meta = b.meta
     sub.needed = tuple(t is not None for t in ts)
+    sub.differentiate = grad  # (a region operator's rule differentiates its region)
     cts = opdef.vjp(sub, node, list(us))
     s = None
     for ct, t in zip(cts, ts):

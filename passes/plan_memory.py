@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Set
 
-from ..ir import Graph, Node, Value
+from ..ir import REGISTRY, Graph, Node, OpDef, Value
 from .manager import register_pass
 
-# Operators whose kernels may return a view of their first input (NumPy reshape,
-# transpose, broadcast_to, slicing...): their output keeps the input's buffer alive.
-VIEW_OPS = frozenset(["Reshape", "transpose", "broadcast_to", "expand_dims", "slice",
-                      "SliceChannel", "_copy_view"])
-# Operators that can write their outputs into given buffers (`out=`).
-INPLACE_OPS = frozenset(["fused"])
+
+
+def _opdef(node: Node) -> Optional[OpDef]:
+    return REGISTRY._ops.get(node.op)
 
 
 class MemoryPlan:
@@ -53,22 +51,25 @@ def _fmt(n: int) -> str:
 
 @register_pass("plan-memory")
 def plan_memory(graph: Graph) -> Graph:
-    """Plan buffer reuse: a `fused` node may write an output into the buffer of an input
-    of the same type that dies at that node (in place), as NNVM's PlanMemory does.
+    """Plan buffer reuse: a node whose kernel takes `out=` buffers (`OpDef.writes_into`:
+    `fused`) may write an output into the buffer of an input of the same type that dies
+    at that node (in place), as NNVM's PlanMemory does.
 
-    A buffer dies when its value and every view of it (outputs of `VIEW_OPS`, which may
-    alias their input) have had their last use. Graph inputs (user arrays, saved forward
-    values) and graph outputs are never overwritten. Guarantees: the nodes are unchanged;
-    the result is a new Graph whose `meta["memory_plan"]` is a `MemoryPlan` with the
-    donations and the peak bytes before and after. The runtime re-checks at run time
-    that a donated buffer is not referenced elsewhere before writing into it.
+    A buffer dies when its value and every view of it (outputs of operators whose kernel
+    may return a view of their input, `OpDef.view`) have had their last use. Graph inputs
+    (user arrays, saved forward values) and graph outputs are never overwritten.
+    Guarantees: the nodes are unchanged; the result is a new Graph whose
+    `meta["memory_plan"]` is a `MemoryPlan` with the donations and the peak bytes before
+    and after. The runtime re-checks at run time that a donated buffer is not referenced
+    elsewhere before writing into it.
     """
     inputs: Set[Value] = set(graph.inputs)
     base: Dict[Value, Value] = {}
     for node in graph.nodes:
+        opdef = _opdef(node)
+        view = opdef is not None and opdef.view and bool(node.inputs)
         for v in node.outputs:
-            base[v] = base.get(node.inputs[0], node.inputs[0]) if (
-                node.op in VIEW_OPS and node.inputs) else v
+            base[v] = base.get(node.inputs[0], node.inputs[0]) if view else v
     last_use: Dict[Value, int] = {}
     for k, node in enumerate(graph.nodes):
         for v in node.inputs:
@@ -79,7 +80,8 @@ def plan_memory(graph: Graph) -> Graph:
     donations: Dict[Node, List[Optional[int]]] = {}
     donated: Set[Value] = set()
     for k, node in enumerate(graph.nodes):
-        if node.op not in INPLACE_OPS:
+        opdef = _opdef(node)
+        if opdef is None or not opdef.writes_into:  # its kernel cannot take `out=` buffers
             continue
         choice: List[Optional[int]] = []
         taken: Set[int] = set()

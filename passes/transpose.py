@@ -16,6 +16,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Set
 
 from ..ir import REGISTRY, Builder, Graph, MXNetError, Node, Value, is_float
 from .dce import dce
+from .grad import grad
 from .linearize import SHAPE_ONLY, constant_like
 from .manager import register_pass
 
@@ -103,6 +104,7 @@ def transpose(graph: Graph, linear: Optional[Sequence[int]] = None,
     linear = list(linear)
     lin: Set[Value] = {graph.inputs[i] for i in linear}
     b = Builder()
+    b.differentiate = grad  # (a region operator's rule differentiates its region)
     lin_nodes: List[Node] = []
     for node in graph.nodes:
         flags = [v in lin for v in node.inputs]

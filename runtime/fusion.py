@@ -14,8 +14,8 @@ chunks of `CHUNK` elements; when they are large, two threads take chunks from a 
 counter (NumPy's ufunc loops release the GIL; a thread that starts late takes fewer).
 `FusedKernel.source` is the generated text.
 
-A region may end in full reductions (`sum` / `mean` over every axis, see
-`REDUCTIONS`): a reduction epilogue. Each chunk stores its partial sum (NumPy's pairwise
+A region may end in full reductions (`sum` / `mean` over every axis: operators with a
+`reduction`, see `OpDef`): a reduction epilogue. Each chunk stores its partial sum (NumPy's pairwise
 sum of the chunk, in the array's dtype) and the partial sums are added in chunk order in
 float64, so the reduced array itself is never written to memory and the result does not
 depend on how the chunks were shared out; it has the dtype the eager operator gives. No
@@ -41,16 +41,6 @@ from ..ir import REGISTRY, ExecutionError, Graph, Node, Value, attrs_key
 CHUNK = 65536
 THREAD_MIN = 1 << 20     # split over threads from this many elements on
 THREADS = max(1, min(2, os.cpu_count() or 1))
-
-_BINOP = {"+": "np.add", "-": "np.subtract", "*": "np.multiply", "/": "np.true_divide"}
-_UNARY = re.compile(r"^np\.(\w+)\(\{0\}\)$")
-_BINARY = re.compile(r"^\(\{0\} ([-+*/]) \{1\}\)$")
-_SCALAR_R = re.compile(r"^\(\{0\} ([-+*/]) \{a\[(\w+)\]\}\)$")
-_SCALAR_L = re.compile(r"^\(\{a\[(\w+)\]\} ([-+*/]) \{0\}\)$")
-_POWER = re.compile(r"^np\.power\(\{0\}, \{a\[(\w+)\]\}\)$")
-
-# Reductions a region may end in (over all axes; the fuse pass and tapegraph.accel.lazy check).
-REDUCTIONS = frozenset(["sum", "mean"])
 
 _POOL: Optional[ThreadPoolExecutor] = None
 _POOL_PID = 0
@@ -115,51 +105,50 @@ def _sign(value: Any) -> Any:
     return math.copysign(1.0, value) if type(value) is float else None
 
 
+def _reduction(op: str) -> Optional[str]:
+    """`"sum"` / `"mean"` for an operator a region may end in (see OpDef.reduction)."""
+    return REGISTRY.get(op).reduction
+
+
 def _expr(node: Node, args: Sequence[str], consts: _Consts) -> str:
     """The node's `fuse` template with argument names and bound attribute names."""
-    template = REGISTRY.get(node.op).fuse
+    opdef = REGISTRY.get(node.op)
+    template = opdef.fuse
     if node.op == "_power_scalar" and node.attrs["scalar"] in (2.0, 3.0):
         square = "np.square(%s)" % args[0]  # as the eager kernel computes it
         return square if node.attrs["scalar"] == 2.0 else "(%s * %s)" % (square, args[0])
-    m = _SCALAR_R.match(template) or _SCALAR_L.match(template)
-    operand = m and (m.group(2) if m.re is _SCALAR_R else m.group(1))
+    operands = opdef.ufunc[1] if opdef.ufunc else ()
     dtype = node.inputs[0].type.dtype if node.inputs else None
-    attrs = {k: consts.bind_operand(v, dtype) if k == operand else consts.bind(v)
+    attrs = {k: consts.bind_operand(v, dtype) if k in operands else consts.bind(v)
              for k, v in node.attrs.items()}
     return template.format(*args, a=attrs)
 
 
 def _ufunc_call(node: Node, args: Sequence[str], out: str, consts: _Consts
                 ) -> Optional[List[str]]:
-    """Statements computing `node` into `out` with ufunc `out=` calls, or None when the
-    template has no ufunc form (the caller falls back to `np.copyto(out, expr)`)."""
-    template = REGISTRY.get(node.op).fuse
-    m = _UNARY.match(template)
-    if m and isinstance(getattr(np, m.group(1), None), np.ufunc):
-        return ["np.%s(%s, out=%s)" % (m.group(1), args[0], out)]
-    m = _BINARY.match(template)
-    if m:
-        return ["%s(%s, %s, out=%s)" % (_BINOP[m.group(1)], args[0], args[1], out)]
-    m = _SCALAR_R.match(template)
-    if m:
-        c = consts.bind_operand(node.attrs[m.group(2)], node.inputs[0].type.dtype)
-        return ["%s(%s, %s, out=%s)" % (_BINOP[m.group(1)], args[0], c, out)]
-    m = _SCALAR_L.match(template)
-    if m:
-        c = consts.bind_operand(node.attrs[m.group(1)], node.inputs[0].type.dtype)
-        return ["%s(%s, %s, out=%s)" % (_BINOP[m.group(2)], c, args[0], out)]
-    if template == "np.zeros_like({0})" or template == "np.ones_like({0})":
-        return ["%s.fill(%d)" % (out, template.startswith("np.ones"))]
-    m = _POWER.match(template)
-    if m:
-        p = float(node.attrs[m.group(1)])
+    """Statements computing `node` into `out` with ufunc `out=` calls (from the operator's
+    `ufunc` or `fill`), or None when it has neither (the caller falls back to
+    `np.copyto(out, expr)`)."""
+    opdef = REGISTRY.get(node.op)
+    if opdef.fill is not None:
+        return ["%s.fill(%s)" % (out, consts.bind(opdef.fill))]
+    if opdef.ufunc is None:
+        return None
+    name, operands = opdef.ufunc
+    if not isinstance(getattr(np, name, None), np.ufunc):
+        return None
+    dtype = node.inputs[0].type.dtype
+    if name == "power" and isinstance(operands[1], str):  # x ** p, as the eager kernel
+        p = float(node.attrs[operands[1]])
         if p == 2.0:
             return ["np.square(%s, out=%s)" % (args[0], out)]
         if p == 3.0 and out != args[0]:
             return ["np.square(%s, out=%s)" % (args[0], out),
                     "np.multiply(%s, %s, out=%s)" % (out, args[0], out)]
         return ["np.power(%s, %s, out=%s)" % (args[0], consts.bind(p), out)]
-    return None
+    texts = [args[a] if isinstance(a, int) else consts.bind_operand(node.attrs[a], dtype)
+             for a in operands]
+    return ["np.%s(%s, out=%s)" % (name, ", ".join(texts), out)]
 
 
 class FusedKernel:
@@ -295,7 +284,7 @@ def _canonical(region: Graph) -> Graph:
 
     def emit(op: str, inputs: Sequence[Value], attrs: Dict[str, Any], out: Value) -> Value:
         key = (op, attrs_key(attrs), tuple(inputs))
-        if op in REDUCTIONS:
+        if _reduction(op):
             key = (id(out),)  # each reduction keeps its own accumulator
         found = seen.get(key)
         if found is not None and out not in returned:
@@ -358,7 +347,7 @@ def _scalar_phase(region: Graph) -> Set[Value]:
     whose inputs are such values (a scalar tail: reshapes, `loss / n`, ...)."""
     scalars: Set[Value] = set()
     for node in region.nodes:
-        if node.op in REDUCTIONS or (node.inputs and all(v in scalars for v in node.inputs)):
+        if _reduction(node.op) or (node.inputs and all(v in scalars for v in node.inputs)):
             scalars.add(node.outputs[0])
     return scalars
 
@@ -390,7 +379,8 @@ def _chunk_source(region: Graph, consts: _Consts, size: int, added: frozenset = 
     owner: Dict[Value, int] = {}
     for k, node in enumerate(region.nodes):
         out = node.outputs[0]
-        if out in scalars and node.op not in REDUCTIONS:
+        reduction = _reduction(node.op)
+        if out in scalars and not reduction:
             tail.append(node)
             continue
         if any(v in scalars for v in node.inputs):
@@ -400,13 +390,13 @@ def _chunk_source(region: Graph, consts: _Consts, size: int, added: frozenset = 
         dying = {v: None for v in node.inputs if last_use.get(v) == k and v in owner}
         for v in dying:  # in-place: an element-wise op may write over an input it ends
             free.setdefault(v.type.dtype, []).append(owner.pop(v))
-        if node.op in REDUCTIONS:
+        if reduction:
             if node.inputs[0].type.size != size or out.type.size != 1:
                 raise ExecutionError("fused kernel: %s of %s to %s is not a full reduction of "
                                      "the region's %d elements"
                                      % (node.op, node.inputs[0].type, out.type, size))
             body.append("    A[%d] = np.add.reduce(%s)" % (len(accumulators), args[0]))
-            accumulators.append((node.op, out))
+            accumulators.append((reduction, out))
             continue
         if out in out_index and out_index[out] not in added:
             dest = "o%d" % out_index[out]

@@ -52,7 +52,7 @@ FRONTEND = {
     "optimizer": _API | {"ndarray", "numpy", "inplace", "registry", "lr_scheduler"},
     "gluon": _API | {"passes", "runtime", "ndarray", "numpy", "autograd", "symbol",
                      "symbol.api", "symbol.graph", "symbol.formats", "initializer",
-                     "inplace"},
+                     "inplace", "optimizer", "numpy_extension"},
     "cli": None,  # the command line may use anything
     "": None,  # tapegraph/__init__.py: the lazy table of public names
 }

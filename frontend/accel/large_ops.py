@@ -58,6 +58,6 @@ def deferred_types(opdef: OpDef, in_values: Sequence[Any], attrs) -> Optional[li
         ok = len(types) == 1 and (fusible(node) or full_reduction(node)
                                   or scalar_reshape(node))
         _FUSIBLE[key] = ok
-    if not ok or not _lazy.can_defer(opdef.name, in_values):
+    if not ok or not _lazy.can_defer(opdef, in_values):
         return None
     return types

@@ -26,7 +26,7 @@ from typing import Any, Dict, List
 
 import numpy as np
 
-from ..ir import Graph, Node, Value
+from ..ir import REGISTRY, Graph, Node, OpDef, Value
 from ..runtime import FusedKernel
 
 # Elements from which element-wise results are deferred; 0 turns deferral off.
@@ -34,9 +34,6 @@ LAZY_MIN = int(os.environ.get("TAPEGRAPH_LAZY_MIN", 1 << 20))
 _CLASSES: Dict[type, type] = {}
 PENDING_TYPES: set = set()  # the pending classes, for a cheap `type(x) in` test
 _KERNELS: Dict[tuple, Any] = {}
-# Deferred on pending arrays (see can_defer); as in tapegraph.passes.fuse.
-REDUCTIONS = frozenset(["sum", "mean"])
-RESHAPES = frozenset(["Reshape", "expand_dims"])
 
 
 def lazy_class(cls: type) -> type:
@@ -95,7 +92,7 @@ def phase(value) -> Any:
         return None
     for _ in range(_TAIL_MAX):
         node = producer(value)
-        if node.op in REDUCTIONS:
+        if REGISTRY.get(node.op).reduction:
             return "scalar"
         if value.type.size != 1 or len(node.inputs) != 1 or node.inputs[0].data is not None:
             return "array"
@@ -103,18 +100,18 @@ def phase(value) -> Any:
     return "unknown"
 
 
-def can_defer(op: str, in_values) -> bool:
-    """Whether a call of `op`, which can join a fused region, on these recorded values is
-    deferred: a reduction only of a pending per-element value; a reshape or any other
+def can_defer(opdef: OpDef, in_values) -> bool:
+    """Whether a call of `opdef`, which can join a fused region, on these recorded values
+    is deferred: a reduction only of a pending per-element value; a reshape or any other
     one-input operator of a pending reduction result (a scalar tail); and otherwise no
     operator reading a pending reduction result (a fused kernel computes a region's
     reductions after all its per-element values)."""
     phases = {phase(v) for v in in_values}
-    if op in REDUCTIONS:
+    if opdef.reduction:
         return phases == {"array"}
     if "scalar" in phases:
         return len(in_values) == 1
-    return op not in RESHAPES and "unknown" not in phases
+    return not opdef.reshape and "unknown" not in phases
 
 
 def shape_dtype(arr) -> tuple:

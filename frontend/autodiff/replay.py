@@ -3,7 +3,7 @@
 
 `RegionRecorder` (the default) runs the backward graph's compiled plan once and records
 ONE `_grad_region` node holding that graph as its region (see
-tapegraph.passes.grad_region): a later backward differentiates the region like any other
+tapegraph.ir.ops.regions): a later backward differentiates the region like any other
 operator, and the recorded graph stays small. `Replay` is used when the backward calls
 user code (an `autograd.Function`'s backward, which must itself run recorded).
 
@@ -23,7 +23,7 @@ import numpy as np
 
 from ..ir import Graph, TensorType, get_op
 from ..accel.lazy import materialize
-from ..passes.grad_region import GRAD_REGION
+from ..ir.ops.regions import GRAD_REGION
 from ..trace.builder import record, record1
 from ..trace.values import TracedValue
 from ..trace.tape import STATE

@@ -11,6 +11,8 @@ from .block import Block
 from .hybrid_block import HybridBlock
 from .symbol_block import SymbolBlock
 from . import nn, utils
+from .trainer import Trainer
+from . import data
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock", "Parameter", "Constant", "ParameterDict",
-           "DeferredInitializationError", "nn", "utils"]
+           "DeferredInitializationError", "nn", "utils", "Trainer", "data"]

@@ -14,7 +14,7 @@ computed from constants are fixed per signature, as with any tracer).
 
 A later call runs the plan (one generated function: no per-operator Python). Under
 `autograd.record()` it also records ONE `_CachedOp` node holding the graph as its region
-(tapegraph.passes.cached_op): backward differentiates the region, to any order.
+(tapegraph.ir.ops.regions): backward differentiates the region, to any order.
 BatchNorm in training mode updates its moving statistics after the plan runs, from the
 batch statistics of its input (the plan returns that input as a hidden output).
 """
@@ -31,7 +31,7 @@ from ..ir import Graph, Node, TensorType, Value
 from ..ndarray import NDArray
 from ..ndarray.ops import dropout_mask
 from ..passes import PassManager
-from ..passes.cached_op import CACHED_OP
+from ..ir.ops.regions import CACHED_OP
 from ..runtime import Plan
 from ..trace.builder import record
 from ..trace.collect import Collected

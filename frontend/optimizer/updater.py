@@ -19,12 +19,15 @@ class Updater:
         self.optimizer = optimizer
         self.states: Dict[Any, Any] = {}
         self.states_synced: Dict[Any, bool] = {}
+        # whose update counts to use when one optimizer serves several contexts
+        self.device_id = 0
 
     def __call__(self, index: Any, grad: Any, weight: Any) -> None:
         if not isinstance(index, (list, tuple)):
             indices, grads, weights = [index], [grad], [weight]
         else:
             indices, grads, weights = list(index), list(grad), list(weight)
+        self.optimizer._set_current_context(self.device_id)
         for i, idx in enumerate(indices):
             if isinstance(idx, bytes):
                 indices[i] = idx = idx.decode()

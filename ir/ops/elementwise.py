@@ -88,7 +88,7 @@ def _abs_vjp(b, n, g):
 _unary("abs", np.abs, "np.abs({0})", _abs_vjp, mxnet_np="_npi_absolute")
 _unary("sign", np.sign, "np.sign({0})",
        lambda b, n, g: [b.op("_backward_sign", _x(n))], mxnet_np="_npi_sign")
-_unary("_backward_sign", np.zeros_like, "np.zeros_like({0})",
+_unary("_backward_sign", np.zeros_like, "np.zeros_like({0})", fill=0.0,
        nondiff_note="MXNet compatibility: MXNet 1.9.1 gives sign a first-order gradient "
                     "(zero) that cannot be differentiated again; tapegraph keeps that "
                     "behaviour for `sign` only.")
@@ -97,9 +97,9 @@ for _name, _fn in (("floor", np.floor), ("ceil", np.ceil), ("round", np.round),
     _unary(_name, _fn, "np.%s({0})" % _fn.__name__, lambda b, n, g: [None],
            mxnet_np="_npi_around" if _name == "round" else "_npi_" + _name)
 _unary("zeros_like", np.zeros_like, "np.zeros_like({0})", lambda b, n, g: [None],
-       mxnet_np="zeros_like")
+       mxnet_np="zeros_like", fill=0.0)
 _unary("ones_like", np.ones_like, "np.ones_like({0})", lambda b, n, g: [None],
-       mxnet_np="ones_like")
+       mxnet_np="ones_like", fill=1.0)
 _unary("BlockGrad", np.copy, "{0}", lambda b, n, g: [None], mxnet_np="stop_gradient")
 
 # ---------------------------------------------------------------- binary, equal shapes
@@ -139,9 +139,9 @@ _binary("_power", np.power, "np.power({0}, {1})", _power_vjp, mxnet_np="_npi_pow
 # ---------------------------------------------------------------- scalar forms
 
 
-def _scalar(name, kernel, fuse, vjp, mxnet_np=None):
+def _scalar(name, kernel, fuse, vjp, mxnet_np=None, ufunc=None):
     op = register(name, same_type, attrs={"scalar": REQUIRED}, elementwise=True, fuse=fuse,
-                  mxnet_np=mxnet_np)(kernel)
+                  mxnet_np=mxnet_np, ufunc=ufunc)(kernel)
     op.gradient(vjp)
     op.jvp(diagonal)
     return op
@@ -172,18 +172,21 @@ def _cast_scalar(x, s):
 
 
 _scalar("_plus_scalar", lambda x, scalar: x + _cast_scalar(x, scalar), "({0} + {a[scalar]})",
-        lambda b, n, g: [g[0]], "_npi_add_scalar")
+        lambda b, n, g: [g[0]], "_npi_add_scalar", ("add", (0, "scalar")))
 _scalar("_minus_scalar", lambda x, scalar: x - _cast_scalar(x, scalar), "({0} - {a[scalar]})",
-        lambda b, n, g: [g[0]], "_npi_subtract_scalar")
+        lambda b, n, g: [g[0]], "_npi_subtract_scalar", ("subtract", (0, "scalar")))
 _scalar("_rminus_scalar", lambda x, scalar: _cast_scalar(x, scalar) - x,
-        "({a[scalar]} - {0})", lambda b, n, g: [neg(b, g[0])], "_npi_rsubtract_scalar")
+        "({a[scalar]} - {0})", lambda b, n, g: [neg(b, g[0])], "_npi_rsubtract_scalar",
+        ("subtract", ("scalar", 0)))
 _scalar("_mul_scalar", lambda x, scalar: x * _cast_scalar(x, scalar), "({0} * {a[scalar]})",
-        lambda b, n, g: [scale(b, g[0], _s(n))], "_npi_multiply_scalar")
+        lambda b, n, g: [scale(b, g[0], _s(n))], "_npi_multiply_scalar",
+        ("multiply", (0, "scalar")))
 _scalar("_div_scalar", lambda x, scalar: x / _cast_scalar(x, scalar), "({0} / {a[scalar]})",
-        lambda b, n, g: [b.op("_div_scalar", g[0], scalar=_s(n))], "_npi_true_divide_scalar")
+        lambda b, n, g: [b.op("_div_scalar", g[0], scalar=_s(n))], "_npi_true_divide_scalar",
+        ("true_divide", (0, "scalar")))
 _scalar("_rdiv_scalar", lambda x, scalar: _cast_scalar(x, scalar) / x, "({a[scalar]} / {0})",
         lambda b, n, g: [neg(b, div(b, mul(b, g[0], _y(n)), _x(n)))],
-        "_npi_rtrue_divide_scalar")
+        "_npi_rtrue_divide_scalar", ("true_divide", ("scalar", 0)))
 def _power_scalar(x, scalar):
     """x ** scalar; the common float exponents 2 and 3 by multiplication (as PyTorch does:
     NumPy's float `power` is ~10x slower than a multiply)."""
@@ -200,7 +203,7 @@ _scalar("_power_scalar", _power_scalar,
         "np.power({0}, {a[scalar]})",
         lambda b, n, g: [mul(b, g[0], scale(b, b.op("_power_scalar", _x(n), scalar=_s(n) - 1.0),
                                             _s(n)))] if _s(n) != 0 else [None],
-        "_npi_power_scalar")
+        "_npi_power_scalar", ("power", (0, "scalar")))
 _scalar("_rpower_scalar", lambda x, scalar: np.power(_cast_scalar(x, scalar), x),
         "np.power({a[scalar]}, {0})",
         lambda b, n, g: [scale(b, mul(b, g[0], _y(n)), math.log(_s(n)))]

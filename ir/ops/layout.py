@@ -29,7 +29,8 @@ def _squeeze_infer(ins, attrs):
     return [TensorType.get(tuple(s for i, s in enumerate(t.shape) if i not in axes), t.dtype)]
 
 
-@register("squeeze", _squeeze_infer, attrs={"axis": None}, mxnet_np="_np_squeeze")
+@register("squeeze", _squeeze_infer, attrs={"axis": None}, mxnet_np="_np_squeeze", view=True,
+          reshape=True)
 def squeeze(x, axis):
     """Remove axes of size 1 (all of them when `axis` is None)."""
     return np.squeeze(x, axis=_squeeze_axes(x.shape, axis))
@@ -47,7 +48,7 @@ def _flatten_infer(ins, attrs):
     return [TensorType.get((t.shape[0], int(np.prod(t.shape[1:]))), t.dtype)]
 
 
-@register("Flatten", _flatten_infer, mxnet_np="_npx_batch_flatten")
+@register("Flatten", _flatten_infer, mxnet_np="_npx_batch_flatten", view=True, reshape=True)
 def flatten(x):
     """Collapse all axes but the first: (d0, d1, ..., dk) -> (d0, d1*...*dk)."""
     return x.reshape(_flatten_infer([TensorType.of(x)], {})[0].shape)
@@ -106,7 +107,7 @@ def _slice_axis_infer(ins, attrs):
 
 
 @register("slice_axis", _slice_axis_infer, attrs={"axis": REQUIRED, "begin": REQUIRED,
-                                                  "end": REQUIRED})
+                                                  "end": REQUIRED}, view=True)
 def slice_axis(x, axis, begin, end):
     """x[..., begin:end, ...] on one axis (`end` None means the end of the axis)."""
     axis, start, stop = _axis_bounds(x.shape, {"axis": axis, "begin": begin, "end": end})
@@ -195,7 +196,7 @@ def _reverse_infer(ins, attrs):
     return [ins[0]]
 
 
-@register("reverse", _reverse_infer, attrs={"axis": REQUIRED}, mxnet_np="_npi_flip")
+@register("reverse", _reverse_infer, attrs={"axis": REQUIRED}, mxnet_np="_npi_flip", view=True)
 def reverse(x, axis):
     """Reverse the order of elements along `axis` (MXNet's `flip`)."""
     return np.flip(x, axis=normalize_axes(axis, x.ndim, "reverse"))
@@ -217,7 +218,8 @@ def _swap_infer(ins, attrs):
     return [TensorType.get(tuple(t.shape[p] for p in _swap_perm(t.ndim, attrs)), t.dtype)]
 
 
-@register("SwapAxis", _swap_infer, attrs={"dim1": 0, "dim2": 0}, mxnet_np="_npi_swapaxes")
+@register("SwapAxis", _swap_infer, attrs={"dim1": 0, "dim2": 0}, mxnet_np="_npi_swapaxes",
+          view=True)
 def swap_axis(x, dim1, dim2):
     """Interchange two axes."""
     return np.swapaxes(x, dim1, dim2)

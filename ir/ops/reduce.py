@@ -39,7 +39,7 @@ def _expand_back(b, g, x_shape, attrs, opname):
 _add_reduce = np.add.reduce  # what np.sum calls, without its Python-level dispatch
 
 
-@register("sum", _reduce_infer("sum"), attrs=_REDUCE_ATTRS, mxnet_np="_np_sum")
+@register("sum", _reduce_infer("sum"), attrs=_REDUCE_ATTRS, mxnet_np="_np_sum", reduction="sum")
 def sum_(x, axis, keepdims, exclude):
     """Sum over `axis` (all axes when None)."""
     if axis is None and not exclude:  # the common full reduction (a loss)
@@ -53,7 +53,8 @@ def _sum_vjp(b, n, g):
     return [_expand_back(b, g[0], n.inputs[0].type.shape, n.attrs, "sum")]
 
 
-@register("mean", _reduce_infer("mean"), attrs=_REDUCE_ATTRS, mxnet_np="_npi_mean")
+@register("mean", _reduce_infer("mean"), attrs=_REDUCE_ATTRS, mxnet_np="_npi_mean",
+          reduction="mean")
 def mean(x, axis, keepdims, exclude):
     """Mean over `axis` (all axes when None)."""
     axes = reduce_axes(x.shape, {"axis": axis, "exclude": exclude}, "mean")

@@ -79,7 +79,7 @@ def _reshape_infer(ins, attrs):
 
 
 @register("Reshape", _reshape_infer, attrs={"shape": REQUIRED, "reverse": False},
-          mxnet_np="_np_reshape")
+          mxnet_np="_np_reshape", view=True, reshape=True)
 def reshape_(x, shape, reverse):
     """Reshape with MXNet's special codes (0, -1, -2, -3, -4)."""
     if min(shape, default=1) > 0:  # a concrete shape (the common case): nothing to resolve
@@ -107,7 +107,8 @@ def _transpose_infer(ins, attrs):
     return [TensorType.get(tuple(t.shape[a] for a in perm), t.dtype)]
 
 
-@register("transpose", _transpose_infer, attrs={"axes": ()}, mxnet_np="_np_transpose")
+@register("transpose", _transpose_infer, attrs={"axes": ()}, mxnet_np="_np_transpose",
+          view=True)
 def transpose(x, axes):
     """Permute axes (reverse them when `axes` is empty)."""
     return np.transpose(x, _perm(x.ndim, axes))
@@ -134,7 +135,7 @@ def _broadcast_infer(ins, attrs):
 
 
 @register("broadcast_to", _broadcast_infer, attrs={"shape": REQUIRED},
-          mxnet_np="_npi_broadcast_to")
+          mxnet_np="_npi_broadcast_to", view=True)
 def broadcast_to(x, shape):
     """Broadcast to `shape` (NumPy rules)."""
     return np.broadcast_to(x, shape)
@@ -176,7 +177,7 @@ def _as_slices(shape, begin, end, step):
 
 
 @register("slice", _slice_infer, attrs={"begin": REQUIRED, "end": REQUIRED, "step": ()},
-          mxnet_np="_npi_slice")
+          mxnet_np="_npi_slice", view=True)
 def slice_(x, begin, end, step):
     """x[begin:end:step] per axis (None keeps the default bound)."""
     return x[_as_slices(x.shape, begin, end, step)]
@@ -237,7 +238,7 @@ def _split_infer(ins, attrs):
 
 @register("SliceChannel", _split_infer, attrs={"num_outputs": REQUIRED, "axis": 1,
                                                "squeeze_axis": False},
-          num_outputs="num_outputs", mxnet_np="_npi_split")
+          num_outputs="num_outputs", mxnet_np="_npi_split", view=True)
 def split(x, num_outputs, axis, squeeze_axis):
     """Split into `num_outputs` equal pieces along `axis` (MXNet's `split`)."""
     parts = np.split(x, num_outputs, axis=axis)
@@ -308,7 +309,8 @@ def _expand_infer(ins, attrs):
     return [TensorType.get(t.shape[:axis] + (1,) + t.shape[axis:], t.dtype)]
 
 
-@register("expand_dims", _expand_infer, attrs={"axis": REQUIRED}, mxnet_np="_npi_expand_dims")
+@register("expand_dims", _expand_infer, attrs={"axis": REQUIRED}, mxnet_np="_npi_expand_dims",
+          view=True, reshape=True)
 def expand_dims(x, axis):
     """Insert an axis of size 1 at `axis`."""
     return np.expand_dims(x, axis)

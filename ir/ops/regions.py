@@ -1,16 +1,32 @@
-"""The `fused` operator: one node standing for a region (a nested Graph) of element-wise
-operators. The `fuse` pass creates these nodes; the runtime compiles each region into one
-generated NumPy function (tapegraph.runtime.fusion)."""
+"""Operators holding a region (a nested Graph) instead of a kernel.
+
+- `fused`: a group of element-wise operators. The `fuse` pass creates these nodes; the
+  runtime compiles each region into one generated NumPy function (runtime.fusion); the
+  kernel may write its outputs into given buffers (`writes_into`).
+- `_grad_region`: a recorded gradient computation as ONE node.
+  `autograd.grad(..., create_graph=True)` must record how the gradients were computed so
+  they can be differentiated again. Rather than re-running the backward graph operator
+  by operator, the frontend runs its compiled plan once and records one `_grad_region`
+  node whose `region` is that backward graph (operator level) and whose inputs are the
+  region's inputs: the recorded forward values and head gradients it reads, and every
+  leaf of the forward graph (so a constant gradient stays linked to the variables, as in
+  MXNet). The `inline` pass replaces the node by its region wherever users expect the
+  operator-level graph (`get_symbol`, exports, pictures).
+
+Differentiating either node differentiates its region (`region_vjp`): the second-order
+backward is derived by the ordinary gradient pass and cached like any other plan.
+"""
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
-from ..ir import REGISTRY, Graph, Node, OpDef, ShapeError, Value, is_float
-from ..ir.errors import MXNetError
-from .grad import grad
+from tapegraph.ir.errors import MXNetError, ShapeError
+from tapegraph.ir.graph import Graph, Node, Value
+from tapegraph.ir.registry import REGISTRY, OpDef
+from tapegraph.ir.types import is_float
 
 
-def region_operator(name: str, compiled: str, made_by: str, doc: str) -> OpDef:
+def region_operator(name: str, compiled: str, made_by: str, doc: str, **flags: Any) -> OpDef:
     """Register an operator holding a region (`fused`, `_grad_region`): it has no kernel
     nor shape rule of its own (the runtime compiles its region, `compiled` says how; its
     types are the region's; `made_by` says what creates such nodes) and its gradient
@@ -24,15 +40,16 @@ def region_operator(name: str, compiled: str, made_by: str, doc: str) -> OpDef:
                          "not by Builder.op" % (name, name, made_by))
 
     return REGISTRY.add(OpDef(name, kernel, infer, num_inputs=None, num_outputs=None,
-                              vjp=region_vjp, doc=doc))
+                              vjp=region_vjp, doc=doc, **flags))
 
 
 def region_vjp(b, node: Node, cts: List[Optional[Value]]) -> List[Optional[Value]]:
     """The gradient rule of every operator holding a region (`fused`, `_grad_region`):
     differentiate the region with respect to the inputs the caller needs (`b.needed`,
-    set by the gradient pass; all floating-point inputs when absent) and inline the
-    result. The region's forward nodes are recomputed where the backward needs an
-    intermediate value (the node only kept its outputs); DCE drops what is not used."""
+    set by the gradient pass; all floating-point inputs when absent) with the gradient
+    pass that is running (`b.differentiate`) and inline the result. The region's forward
+    nodes are recomputed where the backward needs an intermediate value (the node only
+    kept its outputs); DCE drops what is not used."""
     region = node.region
     needed = getattr(b, "needed", None)
     wrt = [i for i, v in enumerate(region.inputs) if is_float(v.type.dtype)
@@ -40,7 +57,10 @@ def region_vjp(b, node: Node, cts: List[Optional[Value]]) -> List[Optional[Value
     if not wrt or all(c is None for c in cts):
         return [None] * len(node.inputs)
     specs = ["input" if c is not None else "zero" for c in cts]
-    g = grad(region, wrt=wrt, head_grads=specs)
+    if b.differentiate is None:
+        raise MXNetError("the gradient of a %s node differentiates its region: build it with "
+                         "the gradient pass (tapegraph.passes.grad)" % node.op)
+    g = b.differentiate(region, wrt=wrt, head_grads=specs)
     env: Dict[Value, Value] = dict(zip(region.inputs, node.inputs))
     env.update(zip(g.inputs[len(region.inputs):], [c for c in cts if c is not None]))
     first = len(region.nodes)  # g's nodes from here on differentiate the region's steps
@@ -84,7 +104,12 @@ def _provenance(meta, inner: Node, region_node: Node, derived: bool):
 
 
 FUSED = region_operator("fused", "by runtime.fusion", "fused nodes are built by the fuse pass",
-                        "A group of element-wise operators (see `region`).")
+                        "A group of element-wise operators (see `region`).", writes_into=True)
+
+GRAD_REGION = "_grad_region"
+GRAD_REGION_OP = region_operator(
+    GRAD_REGION, "to a plan", "these nodes are recorded by autograd.grad(create_graph=True)",
+    "A gradient computation recorded by autograd.grad(create_graph=True) (see `region`).")
 
 
 def region_of(node: Node) -> Graph:
@@ -92,3 +117,14 @@ def region_of(node: Node) -> Graph:
     if node.region is None:
         raise MXNetError("node %s holds no region" % node.op)
     return node.region
+
+
+CACHED_OP = "_CachedOp"
+# A hybridized Gluon block's forward as ONE node: `HybridBlock.hybridize()` traces the
+# forward once per input signature into a graph; each later call under
+# `autograd.record()` records one `_CachedOp` node whose region is that graph and whose
+# inputs are the block's inputs, parameters, Dropout masks and captured constants. The
+# runtime runs the region through a plan; `inline` shows the node as its operators.
+CACHED_OP_OP = region_operator(
+    CACHED_OP, "to a plan", "these nodes are recorded by hybridized Gluon blocks",
+    "A hybridized Gluon block's forward recorded as one node (see `region`).")

@@ -1,0 +1,232 @@
+"""`gluon.Trainer`: applies an optimizer to a set of Parameters, as MXNet 1.9.1's does.
+
+There is no parameter server here. With one context every parameter is updated from its
+own gradient. With several contexts and a kvstore (the default `'device'`), gradients are
+summed across contexts first, as MXNet's kvstore does; with `update_on_kvstore` (MXNet's
+default there) one optimizer state is updated and the new weight copied to every context,
+otherwise each context's copy is updated by its own updater.
+
+`save_states` writes the data-only format of `tapegraph.optimizer.states` (MXNet writes a
+pickle; see that module for why this one is not).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+
+from .. import optimizer as opt
+from ..inplace import buffer
+from .parameter import Parameter
+
+__all__ = ["Trainer"]
+
+_STALE = ("Gradient of Parameter `%s` on context %s has not been updated by backward since "
+          "last `step`. This could mean a bug in your model that made it only use a subset "
+          "of the Parameters (Blocks) for this iteration. If you are intentionally only using "
+          "a subset, call step with ignore_stale_grad=True to suppress this warning and skip "
+          "updating of Parameters with stale gradient")
+_ON_KVSTORE = ("%s() when parameters are updated on kvstore is not supported. Try setting "
+               "`update_on_kvstore` to False when creating trainer.")
+
+
+class Trainer:
+    """Updates `params` (a list, or a dict / `ParameterDict` taken in sorted key order)
+    with `optimizer` (an `Optimizer`, or a registered name with `optimizer_params`).
+
+    `step(batch_size)` rescales gradients by 1/batch_size, reduces them across contexts
+    and updates; `allreduce_grads()` then `update(batch_size)` split that in two.
+    """
+
+    def __init__(self, params: Any, optimizer: Any, optimizer_params: Optional[dict] = None,
+                 kvstore: Any = "device", compression_params: Optional[dict] = None,
+                 update_on_kvstore: Optional[bool] = None) -> None:
+        if isinstance(params, dict) or (hasattr(params, "keys") and hasattr(params, "items")):
+            params = [params[key] for key in sorted(list(params.keys()))]
+        if not isinstance(params, (list, tuple)):
+            raise ValueError("First argument must be a list or dict of Parameters, got %s."
+                             % (type(params)))
+        self._params: List[Parameter] = []
+        self._param2idx: Dict[str, int] = {}
+        for i, param in enumerate(params):
+            if not isinstance(param, Parameter):
+                raise ValueError("First argument must be a list or dict of Parameters, got "
+                                 "list of %s." % (type(param)))
+            self._param2idx[param.name] = i
+            self._params.append(param)
+            param._set_trainer(self)
+        self._compression_params = compression_params
+        self._contexts = self._check_contexts()
+        self._init_optimizer(optimizer, optimizer_params or {})
+        self._scale = self._optimizer.rescale_grad
+        if kvstore not in (None, False) and not isinstance(kvstore, str):
+            raise TypeError("kvstore must be a string ('device', 'local') or None here, got "
+                            "%s" % type(kvstore).__name__)
+        if isinstance(kvstore, str) and "dist" in kvstore:
+            raise ValueError("kvstore %r: distributed training is not available in tapegraph"
+                             % kvstore)
+        self._kvstore_params = {"kvstore": kvstore, "update_on_kvstore": update_on_kvstore}
+        self._reset_kvstore()
+
+    # ------------------------------------------------------------ set-up
+    def _check_contexts(self) -> Optional[list]:
+        contexts = None
+        for param in self._params:
+            ctx = param.list_ctx()
+            if contexts is not None and contexts != ctx:
+                raise ValueError("All Parameters must be initialized on the same set of "
+                                 "contexts, but Parameter %s is initialized on %s while "
+                                 "previous Parameters are initialized on %s."
+                                 % (param.name, str(ctx), str(contexts)))
+            contexts = ctx
+        return contexts
+
+    def _init_optimizer(self, optimizer: Any, optimizer_params: dict) -> None:
+        param_dict = {i: param for i, param in enumerate(self._params)}
+        if isinstance(optimizer, opt.Optimizer):
+            if optimizer_params:
+                raise ValueError("optimizer_params must be None if optimizer is an instance "
+                                 "of Optimizer instead of str")
+            self._optimizer = optimizer
+            self._optimizer.param_dict = param_dict
+        else:
+            self._optimizer = opt.create(optimizer, param_dict=param_dict, **optimizer_params)
+        self._updaters = [opt.get_updater(self._optimizer) for _ in self._contexts or [0]]
+        for device_id, updater in enumerate(self._updaters):
+            updater.device_id = device_id
+
+    def _reset_kvstore(self) -> None:
+        self._kv_initialized = False
+        self._kvstore: Optional[str] = None
+        self._update_on_kvstore: Optional[bool] = None
+        self._distributed = False
+
+    def _init_kvstore(self) -> None:
+        """Decide, as MXNet does, whether gradients are reduced (a kvstore is used only with
+        several contexts) and whether the update happens once ('on the kvstore')."""
+        config = self._kvstore_params
+        contexts = self._check_contexts()
+        if config["kvstore"] in (None, False) or len(contexts or []) <= 1:
+            self._kvstore, self._update_on_kvstore = None, None
+        else:
+            self._kvstore = config["kvstore"]
+            on_kv = config["update_on_kvstore"]
+            self._update_on_kvstore = True if on_kv is None else bool(on_kv)
+        self._kv_initialized = True
+
+    # ------------------------------------------------------------ learning rate
+    @property
+    def learning_rate(self) -> float:
+        """The optimizer's current learning rate."""
+        return self._optimizer.learning_rate
+
+    @property
+    def optimizer(self) -> opt.Optimizer:
+        return self._optimizer
+
+    def set_learning_rate(self, lr: float) -> None:
+        """Set the optimizer's learning rate (an error if an lr_scheduler decides it)."""
+        self._optimizer.set_learning_rate(lr)
+
+    # ------------------------------------------------------------ steps
+    def _check_and_rescale_grad(self, scale: float) -> None:
+        self._optimizer.rescale_grad = scale
+
+    def step(self, batch_size: float, ignore_stale_grad: bool = False) -> None:
+        """One optimization step; gradients are normalized by 1/batch_size."""
+        self._check_and_rescale_grad(self._scale / batch_size)
+        if not self._kv_initialized:
+            self._init_kvstore()
+        self._check_stale(ignore_stale_grad)
+        self._allreduce_grads()
+        self._update(ignore_stale_grad)
+
+    def allreduce_grads(self) -> None:
+        """Sum each gradient across contexts (for `update` to apply after, e.g., clipping
+        the gradients yourself)."""
+        if not self._kv_initialized:
+            self._init_kvstore()
+        if self._kvstore and self._update_on_kvstore:
+            raise AssertionError(_ON_KVSTORE % "allreduce_grads")
+        self._allreduce_grads()
+
+    def update(self, batch_size: float, ignore_stale_grad: bool = False) -> None:
+        """The update half of `step` (after `allreduce_grads`)."""
+        if not self._kv_initialized:
+            self._init_kvstore()
+        if self._kvstore and self._update_on_kvstore:
+            raise AssertionError(_ON_KVSTORE % "update")
+        self._check_and_rescale_grad(self._scale / batch_size)
+        self._check_stale(ignore_stale_grad)
+        self._update(ignore_stale_grad)
+
+    def _allreduce_grads(self) -> None:
+        if not self._kvstore:
+            return
+        for param in self._params:
+            if param.grad_req == "null":
+                continue
+            grads = [buffer(g) for g in param.list_grad()]
+            if len(grads) > 1:
+                total = np.sum(grads, axis=0, dtype=grads[0].dtype)
+                for g in grads:
+                    g[...] = total
+
+    def _check_stale(self, ignore_stale_grad: bool) -> None:
+        # checked for every parameter before anything is updated, so an error loses nothing
+        if ignore_stale_grad:
+            return
+        for param in self._params:
+            if param.grad_req == "null":
+                continue
+            for ctx, data in zip(param.list_ctx(), param.list_data()):
+                if not data._fresh_grad:
+                    raise UserWarning(_STALE % (param.name, str(ctx)))
+
+    def _update(self, ignore_stale_grad: bool = False) -> None:
+        once = bool(self._kvstore and self._update_on_kvstore)
+        updates: List[list] = [[] for _ in self._updaters]
+        copies = []
+        for i, param in enumerate(self._params):
+            if param.grad_req == "null":
+                continue
+            datas, grads = param.list_data(), param.list_grad()
+            fresh = [d._fresh_grad for d in datas]
+            for d in datas:
+                d._fresh_grad = False
+            if once:
+                if not ignore_stale_grad or any(fresh):
+                    updates[0].append((i, grads[0], datas[0]))
+                    copies.append(datas)
+                continue
+            for upd, arr, grad, is_fresh in zip(updates, datas, grads, fresh):
+                if not ignore_stale_grad or is_fresh:
+                    upd.append((i, grad, arr))
+        for updater, upd in zip(self._updaters, updates):
+            if upd:
+                idx, grads_, arrs = zip(*upd)
+                updater(list(idx), list(grads_), list(arrs))
+        for datas in copies:
+            for other in datas[1:]:
+                buffer(other)[...] = buffer(datas[0])
+
+    # ------------------------------------------------------------ states
+    def save_states(self, fname: str) -> None:
+        """Write the optimizer and its states to `fname` (tapegraph's state format)."""
+        if not self._kv_initialized:
+            self._init_kvstore()
+        with open(fname, "wb") as fout:
+            fout.write(self._updaters[0].get_states(dump_optimizer=True))
+
+    def load_states(self, fname: str) -> None:
+        """Read what `save_states` wrote: the optimizer (with its update counts and
+        schedule) and its states replace the current ones."""
+        if not self._kv_initialized:
+            self._init_kvstore()
+        with open(fname, "rb") as f:
+            states = f.read()
+        for updater in self._updaters:
+            updater.set_states(states)
+            updater.optimizer = self._updaters[0].optimizer
+        self._optimizer = self._updaters[0].optimizer
+        self._optimizer.param_dict = {i: param for i, param in enumerate(self._params)}
