@@ -11,8 +11,9 @@ from .block import Block
 from .hybrid_block import HybridBlock
 from .symbol_block import SymbolBlock
 from . import nn, utils
+from . import rnn, loss
 from .trainer import Trainer
 from . import data
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock", "Parameter", "Constant", "ParameterDict",
-           "DeferredInitializationError", "nn", "utils", "Trainer", "data"]
+           "DeferredInitializationError", "nn", "utils", "rnn", "loss", "Trainer", "data"]
