@@ -91,6 +91,9 @@ class Traced:
         self.out_fmt = out_fmt
         self.out_types = tuple(v.type for v in graph.outputs)
         self.out_dtypes = tuple(np.dtype(t.dtype) for t in self.out_types)
+        first = {}
+        order = [first.setdefault(v, i) for i, v in enumerate(graph.outputs)]
+        self.repeats = order if len(first) < len(order) else None
         self.bn_updates = bn_updates
         run_graph = graph
         if bn_updates:
@@ -162,6 +165,8 @@ class Traced:
                 for a, val in zip(arrays, record(CACHED_OP, in_values, self.out_types, outs,
                                                  {}, self.graph)):
                     a._value = val
+        if self.repeats:  # a value returned twice is one array, as in the eager forward
+            arrays = [arrays[i] for i in self.repeats]
         return arrays
 
 
