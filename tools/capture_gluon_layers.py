@@ -346,6 +346,8 @@ LOSSES = [
     ("cosine_embedding", "gluon.loss.CosineEmbeddingLoss(margin=0.2)",
      [("input1", ("float", (4, 5))), ("input2", ("float", (4, 5))),
       ("label", ("sign", (4,)))], "input1 input2"),
+    ("sdml", "gluon.loss.SDMLLoss()", [("x1", ("float", (4, 3))), ("x2", ("float", (4, 3)))],
+     "x1 x2"),
     ("ctc", "gluon.loss.CTCLoss()",
      [("pred", ("float", (2, 6, 4))), ("label", ("const", (2, 3), [0, 1, 2, 1, 1, -1]))],
      "pred"),

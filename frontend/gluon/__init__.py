@@ -10,8 +10,9 @@ from .parameter_dict import ParameterDict
 from .block import Block
 from .hybrid_block import HybridBlock
 from . import nn, utils
+from . import rnn, loss
 from .trainer import Trainer
 from . import data
 
 __all__ = ["Block", "HybridBlock", "Parameter", "Constant", "ParameterDict",
-           "DeferredInitializationError", "nn", "utils", "Trainer", "data"]
+           "DeferredInitializationError", "nn", "utils", "rnn", "loss", "Trainer", "data"]
