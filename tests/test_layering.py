@@ -56,6 +56,7 @@ FRONTEND = {
     "gluon": _API | {"passes", "runtime", "ndarray", "numpy", "autograd", "symbol",
                      "symbol.api", "symbol.graph", "symbol.formats", "initializer",
                      "inplace", "optimizer", "numpy_extension"},
+    "transforms": _API | {"passes", "runtime", "ndarray", "autograd"},
     "operator": _API | {"ndarray"},
     "cli": None,  # the command line may use anything
     "": None,  # tapegraph/__init__.py: the lazy table of public names
