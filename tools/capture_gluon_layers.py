@@ -69,6 +69,8 @@ def run_block(cid, ctor, inputs, train=True, call=None, backward=True):
             xs[name] = nd.array(r.uniform(-1, 1, shape).astype(np.float32))
         elif kind.startswith("int"):
             xs[name] = nd.array(r.randint(0, int(kind[3:]), shape).astype(np.float32))
+        elif kind == "lengths":  # shape holds the values
+            xs[name] = nd.array(np.asarray(shape, dtype=np.float32))
         else:
             raise ValueError(kind)
     args = [xs[k] for k in inputs]
@@ -180,6 +182,10 @@ def lstm_states(b, x, h, c):
     return b(x, [h, c])
 
 
+def with_lengths(b, x, *rest):
+    return b(x, list(rest[:-1]), rest[-1])
+
+
 def cell_step(b, x, *states):
     return b(x, list(states))
 
@@ -205,6 +211,12 @@ RNNS = [
      {"x": f(5, 2, 3), "h0": f(1, 2, 2), "c0": f(1, 2, 4)}, lstm_states),
     ("lstm_clip", "rnn.LSTM(3, input_size=2, state_clip_min=-0.3, state_clip_max=0.3)",
      {"x": f(4, 2, 2)}, None),
+    ("lstm_bi_lengths", "rnn.LSTM(3, bidirectional=True, input_size=2, "
+     "use_sequence_length=True)", {"x": f(5, 3, 2), "h0": f(2, 3, 3), "c0": f(2, 3, 3),
+                                   "lengths": ([5, 2, 3], "lengths")}, with_lengths),
+    ("gru_2l_ntc_lengths", "rnn.GRU(3, num_layers=2, layout='NTC', input_size=2, "
+     "use_sequence_length=True)", {"x": f(3, 4, 2), "h0": f(2, 3, 3),
+                                   "lengths": ([1, 4, 2], "lengths")}, with_lengths),
     ("gru", "rnn.GRU(4, input_size=3)", {"x": f(5, 2, 3), "h0": f(1, 2, 4)}, both),
     ("gru_bi_2l_ntc", "rnn.GRU(3, num_layers=2, bidirectional=True, layout='NTC',"
      " input_size=2)", {"x": f(2, 4, 2)}, None),

@@ -77,6 +77,9 @@ def call_fn(name):
     def with_states(b, x, *states):
         return b(x, list(states))
 
+    def with_lengths(b, x, *rest):
+        return b(x, list(rest[:-1]), rest[-1])
+
     def unroll_ntc(b, x):
         return b.unroll(x.shape[1], x, layout="NTC", merge_outputs=True)
 
@@ -85,13 +88,13 @@ def call_fn(name):
                         merge_outputs=False)
 
     return {None: plain, "both": with_states, "lstm_states": with_states,
-            "cell_step": with_states, "unroll_ntc": unroll_ntc,
+            "cell_step": with_states, "unroll_ntc": unroll_ntc, "with_lengths": with_lengths,
             "unroll_tnc_list": unroll_tnc_list}[name]
 
 
 def input_order(case):
-    """Inputs in call order: x first, then states h before c."""
-    order = ["x", "h0", "c0", "h", "c"]
+    """Inputs in call order: x first, then states h before c, then sequence lengths."""
+    order = ["x", "h0", "c0", "h", "c", "lengths"]
     return [k for k in order if k in case["inputs"]]
 
 
