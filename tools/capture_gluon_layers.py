@@ -46,6 +46,12 @@ def param_value(cid, suffix, shape):
     return r.uniform(-1, 1, shape).astype(np.float32)
 
 
+def strip(block, name):
+    """A parameter's name after the block's prefix (a modifier cell's prefix is not one of
+    its parameters' prefixes: those keep their full names)."""
+    return name[len(block.prefix):] if name.startswith(block.prefix) else name
+
+
 def flat(outs):
     if isinstance(outs, (list, tuple)):
         return [o for x in outs for o in flat(x)]
@@ -78,7 +84,7 @@ def run_block(cid, ctor, inputs, train=True, call=None, backward=True):
     call(block, *args)  # completes deferred initialisation (predict mode: no stat updates)
     params = {}
     for name, p in block.collect_params().items():
-        suffix = name[len(block.prefix):]
+        suffix = strip(block, name)
         value = param_value(cid, suffix, p.shape)
         p.set_data(nd.array(value))
         params[suffix] = {"value": arr(value), "grad_req": p.grad_req}
@@ -101,9 +107,9 @@ def run_block(cid, ctor, inputs, train=True, call=None, backward=True):
     case["outputs"] = [arr(o) for o in outs]
     case["heads"] = [arr(h) for h in heads]
     case["input_grads"] = {k: arr(v.grad) for k, v in xs.items() if inputs[k][1] == "float"}
-    case["param_grads"] = {n[len(block.prefix):]: arr(p.grad())
+    case["param_grads"] = {strip(block, n): arr(p.grad())
                            for n, p in block.collect_params().items() if p.grad_req != "null"}
-    case["params_after"] = {n[len(block.prefix):]: arr(p.data())
+    case["params_after"] = {strip(block, n): arr(p.data())
                             for n, p in block.collect_params().items() if p.grad_req == "null"}
     case["repr_after"] = repr(block)
     return case
@@ -240,8 +246,40 @@ def seq_cell():
     return net
 
 
-ENV["seq_cell"] = seq_cell
-RNNS.append(("sequential_cell_unroll", "seq_cell()", {"x": f(2, 4, 2)}, unroll_ntc))
+def bi_cell():
+    return rnn.BidirectionalCell(rnn.LSTMCell(3, input_size=2, prefix="l_"),
+                                 rnn.GRUCell(2, input_size=2, prefix="r_"))
+
+
+def residual_cell():
+    return rnn.ResidualCell(rnn.GRUCell(2, input_size=2))
+
+
+def hybrid_seq_cell():
+    net = rnn.HybridSequentialRNNCell()
+    with net.name_scope():
+        net.add(rnn.RNNCell(3, input_size=2))
+        net.add(rnn.LSTMCell(2, input_size=3))
+    return net
+
+
+def unroll_ntc_list(b, x):
+    return b.unroll(x.shape[1], x, layout="NTC", merge_outputs=False)
+
+
+def step_three_states(b, x, h, h2, c2):
+    return b(x, [h, h2, c2])
+
+
+ENV.update(seq_cell=seq_cell, bi_cell=bi_cell, residual_cell=residual_cell,
+           hybrid_seq_cell=hybrid_seq_cell)
+RNNS += [
+    ("sequential_cell_unroll", "seq_cell()", {"x": f(2, 4, 2)}, unroll_ntc),
+    ("bidirectional_cell_unroll", "bi_cell()", {"x": f(2, 3, 2)}, unroll_ntc),
+    ("residual_cell_unroll", "residual_cell()", {"x": f(2, 3, 2)}, unroll_ntc_list),
+    ("hybrid_sequential_cell_step", "hybrid_seq_cell()",
+     {"x": f(2, 2), "h": f(2, 3), "h2": f(2, 2), "c2": f(2, 2)}, step_three_states),
+]
 
 
 def rnn_extra(cid, ctor):
@@ -249,7 +287,7 @@ def rnn_extra(cid, ctor):
     with mx.name.NameManager():
         block = eval(ctor, ENV)
     info = block.state_info(2) if hasattr(block, "state_info") else None
-    states = [s.shape for s in block.begin_state(batch_size=2)]
+    states = [s.shape for s in block.begin_state(batch_size=2, func=nd.zeros)]
     return {"state_info": [dict(i, shape=list(i["shape"])) for i in info] if info else None,
             "begin_state_shapes": [list(s) for s in states]}
 
