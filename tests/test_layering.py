@@ -54,6 +54,7 @@ FRONTEND = {
                      "symbol.api", "symbol.graph", "symbol.formats", "initializer",
                      "inplace", "optimizer", "numpy_extension"},
     "operator": _API | {"ndarray"},
+    "profiler": {"base", "trace", "autodiff", "runtime"},
     "cli": None,  # the command line may use anything
     "": None,  # tapegraph/__init__.py: the lazy table of public names
 }
