@@ -12,17 +12,48 @@ from .fold import fold
 from .simplify import simplify
 from .prune_inputs import prune_inputs
 from .patterns import Pat, RuleSet, rewrite
-from ..ir.ops.regions import FUSED, GRAD_REGION_OP
+from ..ir.ops.regions import CACHED_OP_OP, FUSED, GRAD_REGION_OP
 from .inline import inline
-from .fuse import full_reduction, fuse, fusible, scalar_reshape
+from .fuse import full_reduction, fuse, fusible, region_phase, scalar_reshape
 from .plan_memory import MemoryPlan, plan_memory
 from .jvp import jvp
 from .linearize import linearize
 from .transpose import transpose
 from .vmap import vmap
 
-__all__ = ["FUSED", "GRAD_REGION_OP", "MemoryPlan", "PASSES", "PassError", "PassManager",
-           "Pat", "PassRecord", "RuleSet", "cse", "dce", "fold", "full_reduction", "fuse", "fusible", "get_pass",
-           "grad", "inline", "jvp", "linearize", "transpose",
-           "non_differentiable_error", "parse_pipeline", "plan_memory", "prune_inputs", "register_pass",
-           "residualize", "rewrite", "run_passes", "scalar_reshape", "simplify", "vmap"]
+__all__ = [
+    "CACHED_OP_OP",
+    "FUSED",
+    "GRAD_REGION_OP",
+    "MemoryPlan",
+    "PASSES",
+    "PassError",
+    "PassManager",
+    "PassRecord",
+    "Pat",
+    "RuleSet",
+    "cse",
+    "dce",
+    "fold",
+    "full_reduction",
+    "fuse",
+    "fusible",
+    "get_pass",
+    "grad",
+    "inline",
+    "jvp",
+    "linearize",
+    "non_differentiable_error",
+    "parse_pipeline",
+    "plan_memory",
+    "prune_inputs",
+    "region_phase",
+    "register_pass",
+    "residualize",
+    "rewrite",
+    "run_passes",
+    "scalar_reshape",
+    "simplify",
+    "transpose",
+    "vmap",
+]

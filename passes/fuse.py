@@ -3,7 +3,7 @@ reductions of their values (reduction epilogues), become one `fused` node."""
 from __future__ import annotations
 
 import heapq
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Sequence, Set
 
 from ..ir import REGISTRY, Graph, Node, OpDef, Value, is_float
 from .manager import register_pass
@@ -50,14 +50,33 @@ def scalar_reshape(node: Node) -> bool:
     return is_float(x.dtype) and out.dtype == x.dtype and x.size == 1 and out.size == 1
 
 
-def epilogue_of(node: Node, producer: Node, producer_is_epilogue: bool) -> bool:
-    """Whether `node` can end the fused region computing its one input (made by
-    `producer`): a full reduction of an element-wise value, or, of a reduction's result
-    (or a value computed from it), a scalar reshape or a one-input element-wise operator
-    (a scalar tail, computed once after the chunk loop: `sum(...) / n`)."""
-    if producer_is_epilogue:
-        return scalar_reshape(node) or (fusible(node) and node.outputs[0].type.size == 1)
-    return full_reduction(node) and producer.outputs[0].type.size > 1
+ARRAY, SCALAR = "array", "scalar"  # phases of a value in a fused region
+
+
+def region_phase(node: Node, in_phases: Sequence[Optional[str]]) -> Optional[str]:
+    """THE rule of what a fused region may hold, for the fuse pass and for deferred
+    chains (tapegraph.accel.lazy) alike: the phase `node`'s result has in the region of
+    its inputs, whose phases are `in_phases` (`ARRAY`: computed per element inside the
+    chunk loop; `SCALAR`: after the region's reductions; None: not computed in the
+    region; anything else: unknown), or None if `node` cannot join that region.
+
+    - a fusible node (see `fusible`) reading no scalar-phase value: `ARRAY`;
+    - a full reduction (see `full_reduction`) of an array-phase value: `SCALAR` (a
+      reduction epilogue: the reduced array is never stored);
+    - a scalar reshape or a one-element fusible node reading one scalar-phase value:
+      `SCALAR` (a scalar tail, computed once after the chunk loop: `sum(...) / n`).
+    """
+    if any(p not in (ARRAY, SCALAR, None) for p in in_phases):
+        return None
+    if SCALAR in in_phases:
+        if len(in_phases) == 1 and (scalar_reshape(node) or (
+                fusible(node) and node.outputs[0].type.size == 1)):
+            return SCALAR
+        return None
+    if full_reduction(node):
+        ok = list(in_phases) == [ARRAY] and node.inputs[0].type.size > 1
+        return SCALAR if ok else None
+    return ARRAY if fusible(node) else None
 
 
 class _Groups:
@@ -94,7 +113,7 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
 
     A full reduction (see `full_reduction`) of a value computed in a group joins that group
     as its epilogue, so the reduced array is never stored, and so do one-input operators of
-    its result (see `epilogue_of`); no other node of a group reads such a value.
+    its result (see `region_phase`); no other node of a group reads such a value.
 
     Guarantees: the result computes the same values (the region holds the very same
     nodes); it is in topological order, original order kept where dependencies allow;
@@ -121,7 +140,8 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
             if d and d is not up:
                 up = d if not up else up | d
         src = prods[0] if len(prods) == 1 and len(node.inputs) == 1 else None
-        if (src in epilogues and node.outputs[0] in used and epilogue_of(node, src, True)
+        if (src in epilogues and node.outputs[0] in used
+                and region_phase(node, [SCALAR]) == SCALAR
                 and size[groups.find(group_of[src])] < max_size):
             target = groups.find(group_of[src])  # a scalar tail: after the chunk loop
             size[target] += 1
@@ -161,7 +181,7 @@ def fuse(graph: Graph, min_size: int = 2, max_size: int = 2000) -> Graph:
                 readers[v] = target
             up = up | {target}
         elif (src is not None and src in group_of and node.outputs[0] in used
-              and epilogue_of(node, src, False)
+              and region_phase(node, [ARRAY]) == SCALAR
               and size[groups.find(group_of[src])] < max_size):
             target = groups.find(group_of[src])  # a reduction epilogue
             size[target] += 1

@@ -44,7 +44,9 @@ FRONTEND = {
     "autograd": _API | {"passes", "ndarray", "symbol.api", "symbol.graph"},
     "engine": {"autodiff"},
     "explore": {"ir", "passes", "engine", "symbol", "symbol.graph"},
-    "test_utils": _API | {"ndarray", "autograd"},
+    "test_utils": _API | {"ndarray", "autograd", "symbol", "io", ""},
+    "io": _API | {"ndarray"},
+    "contrib": _API | {"ndarray", "autograd"},
     "registry": set(),
     "inplace": _API | {"ndarray"},
     "initializer": _API | {"ndarray", "inplace", "registry"},
@@ -53,6 +55,7 @@ FRONTEND = {
     "gluon": _API | {"passes", "runtime", "ndarray", "numpy", "autograd", "symbol",
                      "symbol.api", "symbol.graph", "symbol.formats", "initializer",
                      "inplace", "optimizer", "numpy_extension"},
+    "transforms": _API | {"passes", "runtime", "ndarray", "autograd"},
     "operator": _API | {"ndarray"},
     "profiler": {"base", "trace", "autodiff", "runtime"},
     "cli": None,  # the command line may use anything

@@ -53,11 +53,12 @@ def deferred_types(opdef: OpDef, in_values: Sequence[Any], attrs) -> Optional[li
     if ok is False:
         return None
     types = opdef.infer(list(in_types), attrs)
+    if len(types) != 1:
+        _FUSIBLE[key] = False
+        return None
+    node = Node(opdef.name, list(in_values), [Value(types[0])], attrs)
     if ok is None:
-        node = Node(opdef.name, list(in_values), [Value(t) for t in types], attrs)
-        ok = len(types) == 1 and (fusible(node) or full_reduction(node)
-                                  or scalar_reshape(node))
-        _FUSIBLE[key] = ok
-    if not ok or not _lazy.can_defer(opdef, in_values):
+        ok = _FUSIBLE[key] = fusible(node) or full_reduction(node) or scalar_reshape(node)
+    if not ok or not _lazy.can_defer(node):
         return None
     return types

@@ -26,7 +26,9 @@ from typing import Any, Dict, List
 
 import numpy as np
 
-from ..ir import REGISTRY, Graph, Node, OpDef, Value
+from ..ir import REGISTRY, Graph, Node, Value
+from ..passes import region_phase
+from ..passes.fuse import ARRAY, SCALAR
 from ..runtime import FusedKernel
 
 # Elements from which element-wise results are deferred; 0 turns deferral off.
@@ -93,25 +95,19 @@ def phase(value) -> Any:
     for _ in range(_TAIL_MAX):
         node = producer(value)
         if REGISTRY.get(node.op).reduction:
-            return "scalar"
+            return SCALAR
         if value.type.size != 1 or len(node.inputs) != 1 or node.inputs[0].data is not None:
-            return "array"
+            return ARRAY
         value = node.inputs[0]
     return "unknown"
 
 
-def can_defer(opdef: OpDef, in_values) -> bool:
-    """Whether a call of `opdef`, which can join a fused region, on these recorded values
-    is deferred: a reduction only of a pending per-element value; a reshape or any other
-    one-input operator of a pending reduction result (a scalar tail); and otherwise no
-    operator reading a pending reduction result (a fused kernel computes a region's
-    reductions after all its per-element values)."""
-    phases = {phase(v) for v in in_values}
-    if opdef.reduction:
-        return phases == {"array"}
-    if "scalar" in phases:
-        return len(in_values) == 1
-    return not opdef.reshape and "unknown" not in phases
+def can_defer(node: Node) -> bool:
+    """Whether a call (`node`, over the recorded values it reads) is deferred: when it
+    can join the fused region of its pending inputs, by the fuse pass's own rule
+    (`passes.fuse.region_phase`: a reduction of a pending per-element value, a scalar
+    tail of a pending reduction, any fusible operator reading no reduction result)."""
+    return region_phase(node, [phase(v) for v in node.inputs]) is not None
 
 
 def shape_dtype(arr) -> tuple:

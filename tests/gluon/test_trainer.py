@@ -131,6 +131,36 @@ def test_save_and_load_states_continue_identically(tmp_path):
     train(net2, fresh, case["steps"][2:])
 
 
+@pytest.mark.parametrize("saved", DATA["saved_states"], ids=lambda s: s["file"])
+def test_states_saved_by_mxnet_load_and_continue(saved):
+    case = DATA["cases"][saved["case"]]
+    net = build(case["steps"][1]["params"])  # the weights MXNet had when it saved
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 1.0})
+    trainer.load_states(os.path.join(os.path.dirname(__file__), "..", "data", "mxnet",
+                                     "trainer", saved["file"]))
+    assert type(trainer.optimizer).__name__.lower() == case["optimizer"]
+    assert trainer.optimizer.num_update == 2
+    train(net, trainer, case["steps"][2:])
+
+
+def test_state_files_cannot_run_code(tmp_path):
+    import pickle
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("echo owned > %s" % (tmp_path / "owned"),))
+
+    path = tmp_path / "evil.states"
+    path.write_bytes(pickle.dumps(({0: Evil()}, None)))
+    p = gluon.Parameter("w", shape=(2,))
+    p.initialize()
+    trainer = gluon.Trainer([p], "sgd")
+    with pytest.raises(ValueError, match="(posix|nt).system is not allowed in a state file"):
+        trainer.load_states(str(path))
+    assert not (tmp_path / "owned").exists()
+    assert isinstance(trainer.optimizer, mx.optimizer.SGD)
+
+
 def test_bad_arguments():
     p = gluon.Parameter("w", shape=(2,))
     p.initialize()

@@ -13,6 +13,7 @@ from typing import Any, List, Optional
 from ... import ndarray
 from ..hybrid_block import HybridBlock
 from . import _kernels
+from .rnn_cell import SYMBOLIC_UNROLL
 
 __all__ = ["RNN", "LSTM", "GRU"]
 
@@ -105,6 +106,8 @@ class _RNNLayer(HybridBlock):
         return states
 
     def __call__(self, inputs, states=None, sequence_length=None, **kwargs: Any):
+        if not isinstance(inputs, ndarray.NDArray):
+            raise ValueError("%s: %s" % (type(self).__name__, SYMBOLIC_UNROLL))
         self.skip_states = states is None
         if states is None:
             batch_size = inputs.shape[self._layout.find("N")]
