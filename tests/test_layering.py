@@ -47,6 +47,7 @@ FRONTEND = {
     "test_utils": _API | {"ndarray", "autograd", "symbol", "io", ""},
     "io": _API | {"ndarray"},
     "contrib": _API | {"ndarray", "autograd"},
+    "metric": _API | {"ndarray", "registry"},
     "registry": set(),
     "inplace": _API | {"ndarray"},
     "initializer": _API | {"ndarray", "inplace", "registry"},

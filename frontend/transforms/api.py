@@ -150,6 +150,7 @@ def grad(fn: Callable, argnums: ArgNums = 0) -> Callable:
             picked.append(cts[wrt.index(k)])
         return picked[0] if single else tuple(picked)
     gradient.__name__ = "grad_" + getattr(fn, "__name__", "f").strip("<>")
+    gradient.__wrapped__ = fn  # type: ignore[attr-defined]  (parameter names for graphs)
     return gradient
 
 
@@ -196,6 +197,7 @@ def vmap(fn: Callable, in_axes: Any = 0, out_axes: Any = 0) -> Callable:
         return tr.pack(run(g, tr.inputs(arrays), tr.cls))
     batched.graph = None
     batched.__name__ = "vmap_" + getattr(fn, "__name__", "f").strip("<>")
+    batched.__wrapped__ = fn  # type: ignore[attr-defined]
     return batched
 
 
@@ -235,6 +237,7 @@ def _jacobian(fn: Callable, argnums: ArgNums, mode: str) -> Callable:
         return results[0] if single else tuple(results)
     jac.graph = None
     jac.__name__ = "jac%s_%s" % (mode, getattr(fn, "__name__", "f").strip("<>"))
+    jac.__wrapped__ = fn  # type: ignore[attr-defined]
     return jac
 
 
@@ -270,6 +273,7 @@ def hessian(fn: Callable, argnums: int = 0) -> Callable:
     """jacfwd(jacrev(fn)), like `jax.hessian`: shape `out.shape + in.shape + in.shape`."""
     h = jacfwd(jacrev(fn, argnums), argnums)
     h.__name__ = "hessian_" + getattr(fn, "__name__", "f").strip("<>")
+    h.__wrapped__ = fn  # type: ignore[attr-defined]
     return h
 
 

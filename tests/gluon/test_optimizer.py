@@ -72,7 +72,8 @@ def test_updates_match_mxnet_step_by_step(case):
 
 def test_registry_and_create():
     for name in ("sgd", "nag", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "signum",
-                 "ftml", "lamb", "adamax", "nadam", "ftrl", "dcasgd", "sgld", "ccsgd", "test"):
+                 "ftml", "lamb", "adamax", "nadam", "ftrl", "dcasgd", "sgld", "ccsgd", "test",
+                 "lars"):
         assert isinstance(mx.optimizer.create(name), mx.optimizer.Optimizer)
     assert isinstance(mx.optimizer.Optimizer.create_optimizer("SGD"), mx.optimizer.SGD)
     with pytest.raises(ValueError, match="nosuchopt is not registered"):

@@ -46,9 +46,12 @@ def train(net, trainer, steps, split=False):
         assert trainer.learning_rate == pytest.approx(want["lr"])
 
 
+@pytest.mark.parametrize("hybrid", [False, True], ids=["eager", "hybridized"])
 @pytest.mark.parametrize("case", DATA["cases"], ids=[c["optimizer"] for c in DATA["cases"]])
-def test_three_steps_match_mxnet(case):
+def test_three_steps_match_mxnet(case, hybrid):
     net = build(case["init"])
+    if hybrid:  # the compiled plan must see the trainer's in-place updates
+        net.hybridize()
     trainer = gluon.Trainer(net.collect_params(), case["optimizer"], case["params"])
     train(net, trainer, case["steps"])
 
@@ -192,15 +195,15 @@ def test_end_to_end_training_reduces_the_loss():
     net.add(nn.Dense(16, activation="relu"), nn.Dense(2))
     mx.random.seed(0)
     net.initialize(mx.init.Xavier())
+    net.hybridize()
+    loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
     trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": 0.05})
 
     def epoch_loss():
         total = 0.0
         for data, label in loader:
             with autograd.record():
-                out = net(data)
-                logp = mx.nd.log_softmax(out, axis=1)
-                loss = -mx.nd.pick(logp, label, axis=1)
+                loss = loss_fn(net(data), label)
             loss.backward()
             trainer.step(data.shape[0])
             total += float(loss.sum().asscalar())
