@@ -7,7 +7,7 @@ forward into one IR graph and later calls run its compiled plan (`hybrid.py`).
 from __future__ import annotations
 
 import warnings
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from .. import ndarray as _nd
 from .. import symbol as _sym
@@ -15,7 +15,7 @@ from ..base import MXNetError
 from ..ndarray import NDArray
 from ..symbol import Symbol
 from .block import Block, is_tracing
-from .parameter import DeferredInitializationError, Parameter
+from .parameter import DeferredInitializationError
 from .parameter_dict import ParameterDict
 
 __all__ = ["HybridBlock"]
