@@ -28,12 +28,14 @@ _PUBLIC: Dict[str, Tuple[str, Any]] = {
     "numpy_extension": ("numpy_extension", None), "npx": ("numpy_extension", None),
     "autograd": ("autograd", None),
     "symbol": ("symbol", None), "sym": ("symbol", None),
-    "util": ("util", None),
+    "util": ("util", None), "io": ("io", None), "contrib": ("contrib", None),
+    "metric": ("metric", None), "kvstore": ("kvstore", None), "kv": ("kvstore", None),
     "init": ("initializer", None), "initializer": ("initializer", None),
     "registry": ("registry", None),
     "optimizer": ("optimizer", None), "lr_scheduler": ("lr_scheduler", None),
     "engine": ("engine", None), "viz": ("viz", None), "test_utils": ("test_utils", None),
     "gluon": ("gluon", None), "name": ("gluon.naming", None),
+    "transforms": ("transforms", None),
     "operator": ("operator", None),
 }
 

@@ -96,9 +96,17 @@ def gpu(device_id: int = 0) -> Context:
 
 
 def current_context() -> Context:
-    """The innermost `with context:` block's context, else `cpu(0)`."""
+    """The innermost `with context:` block's context, else the default (`cpu(0)` unless
+    `test_utils.set_default_context` changed it)."""
     stack = _stack()
-    return stack[-1] if stack else cpu()
+    return stack[-1] if stack else getattr(_CURRENT, "default", None) or cpu()
+
+
+def set_default(ctx: Context) -> None:
+    """Set the context `current_context()` returns outside `with` blocks."""
+    if not isinstance(ctx, Context):
+        raise TypeError("set_default_context: expected a Context, got %r" % (ctx,))
+    _CURRENT.default = ctx
 
 
 def num_gpus() -> int:

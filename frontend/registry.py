@@ -18,6 +18,10 @@ class UnknownNameError(ValueError, AssertionError):
     optimizers, so this is both)."""
 
 
+class NameTypeError(TypeError, AssertionError):
+    """A name that is not a string (MXNet asserts `isinstance(name, string_types)`)."""
+
+
 def _table(base_class: type) -> Dict[str, type]:
     return _REGISTRY.setdefault(base_class, {})
 
@@ -75,7 +79,8 @@ def get_create_func(base_class: type, nickname: str) -> Callable[..., Any]:
         if isinstance(name, dict):
             return create(**name)
         if not isinstance(name, str):
-            raise TypeError("%s must be of string type, got %s" % (nickname, type(name).__name__))
+            raise NameTypeError("%s must be of string type, got %s"
+                                % (nickname, type(name).__name__))
         if name.startswith("["):
             if args or kwargs:
                 raise ValueError("a JSON %s takes no extra arguments" % nickname)

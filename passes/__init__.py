@@ -12,7 +12,7 @@ from .fold import fold
 from .simplify import simplify
 from .prune_inputs import prune_inputs
 from .patterns import Pat, RuleSet, rewrite
-from ..ir.ops.regions import FUSED, GRAD_REGION_OP
+from ..ir.ops.regions import CACHED_OP_OP, FUSED, GRAD_REGION_OP
 from .inline import inline
 from .fuse import full_reduction, fuse, fusible, region_phase, scalar_reshape
 from .plan_memory import MemoryPlan, plan_memory
@@ -22,6 +22,7 @@ from .transpose import transpose
 from .vmap import vmap
 
 __all__ = [
+    "CACHED_OP_OP",
     "FUSED",
     "GRAD_REGION_OP",
     "MemoryPlan",

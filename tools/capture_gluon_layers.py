@@ -46,6 +46,12 @@ def param_value(cid, suffix, shape):
     return r.uniform(-1, 1, shape).astype(np.float32)
 
 
+def strip(block, name):
+    """A parameter's name after the block's prefix (a modifier cell's prefix is not one of
+    its parameters' prefixes: those keep their full names)."""
+    return name[len(block.prefix):] if name.startswith(block.prefix) else name
+
+
 def flat(outs):
     if isinstance(outs, (list, tuple)):
         return [o for x in outs for o in flat(x)]
@@ -69,6 +75,8 @@ def run_block(cid, ctor, inputs, train=True, call=None, backward=True):
             xs[name] = nd.array(r.uniform(-1, 1, shape).astype(np.float32))
         elif kind.startswith("int"):
             xs[name] = nd.array(r.randint(0, int(kind[3:]), shape).astype(np.float32))
+        elif kind == "lengths":  # shape holds the values
+            xs[name] = nd.array(np.asarray(shape, dtype=np.float32))
         else:
             raise ValueError(kind)
     args = [xs[k] for k in inputs]
@@ -76,7 +84,7 @@ def run_block(cid, ctor, inputs, train=True, call=None, backward=True):
     call(block, *args)  # completes deferred initialisation (predict mode: no stat updates)
     params = {}
     for name, p in block.collect_params().items():
-        suffix = name[len(block.prefix):]
+        suffix = strip(block, name)
         value = param_value(cid, suffix, p.shape)
         p.set_data(nd.array(value))
         params[suffix] = {"value": arr(value), "grad_req": p.grad_req}
@@ -99,9 +107,9 @@ def run_block(cid, ctor, inputs, train=True, call=None, backward=True):
     case["outputs"] = [arr(o) for o in outs]
     case["heads"] = [arr(h) for h in heads]
     case["input_grads"] = {k: arr(v.grad) for k, v in xs.items() if inputs[k][1] == "float"}
-    case["param_grads"] = {n[len(block.prefix):]: arr(p.grad())
+    case["param_grads"] = {strip(block, n): arr(p.grad())
                            for n, p in block.collect_params().items() if p.grad_req != "null"}
-    case["params_after"] = {n[len(block.prefix):]: arr(p.data())
+    case["params_after"] = {strip(block, n): arr(p.data())
                             for n, p in block.collect_params().items() if p.grad_req == "null"}
     case["repr_after"] = repr(block)
     return case
@@ -180,6 +188,10 @@ def lstm_states(b, x, h, c):
     return b(x, [h, c])
 
 
+def with_lengths(b, x, *rest):
+    return b(x, list(rest[:-1]), rest[-1])
+
+
 def cell_step(b, x, *states):
     return b(x, list(states))
 
@@ -205,6 +217,12 @@ RNNS = [
      {"x": f(5, 2, 3), "h0": f(1, 2, 2), "c0": f(1, 2, 4)}, lstm_states),
     ("lstm_clip", "rnn.LSTM(3, input_size=2, state_clip_min=-0.3, state_clip_max=0.3)",
      {"x": f(4, 2, 2)}, None),
+    ("lstm_bi_lengths", "rnn.LSTM(3, bidirectional=True, input_size=2, "
+     "use_sequence_length=True)", {"x": f(5, 3, 2), "h0": f(2, 3, 3), "c0": f(2, 3, 3),
+                                   "lengths": ([5, 2, 3], "lengths")}, with_lengths),
+    ("gru_2l_ntc_lengths", "rnn.GRU(3, num_layers=2, layout='NTC', input_size=2, "
+     "use_sequence_length=True)", {"x": f(3, 4, 2), "h0": f(2, 3, 3),
+                                   "lengths": ([1, 4, 2], "lengths")}, with_lengths),
     ("gru", "rnn.GRU(4, input_size=3)", {"x": f(5, 2, 3), "h0": f(1, 2, 4)}, both),
     ("gru_bi_2l_ntc", "rnn.GRU(3, num_layers=2, bidirectional=True, layout='NTC',"
      " input_size=2)", {"x": f(2, 4, 2)}, None),
@@ -228,8 +246,40 @@ def seq_cell():
     return net
 
 
-ENV["seq_cell"] = seq_cell
-RNNS.append(("sequential_cell_unroll", "seq_cell()", {"x": f(2, 4, 2)}, unroll_ntc))
+def bi_cell():
+    return rnn.BidirectionalCell(rnn.LSTMCell(3, input_size=2, prefix="l_"),
+                                 rnn.GRUCell(2, input_size=2, prefix="r_"))
+
+
+def residual_cell():
+    return rnn.ResidualCell(rnn.GRUCell(2, input_size=2))
+
+
+def hybrid_seq_cell():
+    net = rnn.HybridSequentialRNNCell()
+    with net.name_scope():
+        net.add(rnn.RNNCell(3, input_size=2))
+        net.add(rnn.LSTMCell(2, input_size=3))
+    return net
+
+
+def unroll_ntc_list(b, x):
+    return b.unroll(x.shape[1], x, layout="NTC", merge_outputs=False)
+
+
+def step_three_states(b, x, h, h2, c2):
+    return b(x, [h, h2, c2])
+
+
+ENV.update(seq_cell=seq_cell, bi_cell=bi_cell, residual_cell=residual_cell,
+           hybrid_seq_cell=hybrid_seq_cell)
+RNNS += [
+    ("sequential_cell_unroll", "seq_cell()", {"x": f(2, 4, 2)}, unroll_ntc),
+    ("bidirectional_cell_unroll", "bi_cell()", {"x": f(2, 3, 2)}, unroll_ntc),
+    ("residual_cell_unroll", "residual_cell()", {"x": f(2, 3, 2)}, unroll_ntc_list),
+    ("hybrid_sequential_cell_step", "hybrid_seq_cell()",
+     {"x": f(2, 2), "h": f(2, 3), "h2": f(2, 2), "c2": f(2, 2)}, step_three_states),
+]
 
 
 def rnn_extra(cid, ctor):
@@ -237,7 +287,7 @@ def rnn_extra(cid, ctor):
     with mx.name.NameManager():
         block = eval(ctor, ENV)
     info = block.state_info(2) if hasattr(block, "state_info") else None
-    states = [s.shape for s in block.begin_state(batch_size=2)]
+    states = [s.shape for s in block.begin_state(batch_size=2, func=nd.zeros)]
     return {"state_info": [dict(i, shape=list(i["shape"])) for i in info] if info else None,
             "begin_state_shapes": [list(s) for s in states]}
 

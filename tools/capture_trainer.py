@@ -70,6 +70,16 @@ def main():
         trainer = gluon.Trainer(net.collect_params(), name, kw)
         out["cases"].append({"optimizer": name, "params": kw, "init": init,
                              "steps": train(net, trainer, x, y)})
+    # optimizer states as MXNet saves them (a pickle), after 2 of the 3 steps
+    for k, (name, kw) in enumerate(CASES):
+        if name not in ("sgd", "adam", "rmsprop") or (name == "sgd" and "momentum" not in kw):
+            continue
+        net, init = build(np.random.default_rng(1))
+        trainer = gluon.Trainer(net.collect_params(), name, kw)
+        train(net, trainer, x, y, steps=2)
+        os.makedirs(OUT, exist_ok=True)
+        trainer.save_states(os.path.join(OUT, "%s.states" % name))
+        out.setdefault("saved_states", []).append({"case": k, "file": "%s.states" % name})
     # per-parameter lr_mult, a frozen parameter, and allreduce_grads + update
     net, init = build(np.random.default_rng(1))
     params = net.collect_params()

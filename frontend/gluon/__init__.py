@@ -9,10 +9,11 @@ from .parameter import Constant, DeferredInitializationError, Parameter, tensor_
 from .parameter_dict import ParameterDict
 from .block import Block
 from .hybrid_block import HybridBlock
+from .symbol_block import SymbolBlock
 from . import nn, utils
 from . import rnn, loss
 from .trainer import Trainer
 from . import data
 
-__all__ = ["Block", "HybridBlock", "Parameter", "Constant", "ParameterDict",
+__all__ = ["Block", "HybridBlock", "SymbolBlock", "Parameter", "Constant", "ParameterDict",
            "DeferredInitializationError", "nn", "utils", "rnn", "loss", "Trainer", "data"]

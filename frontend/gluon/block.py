@@ -15,7 +15,6 @@ default builds the block's Symbol and runs MXNet-style symbolic shape inference.
 from __future__ import annotations
 
 import re
-import threading
 import warnings
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional
@@ -30,14 +29,6 @@ from .parameter_dict import ParameterDict, _check_compatible
 from .utils import HookHandle, _brief_print_list, _indent
 
 __all__ = ["Block", "HybridBlock"]
-
-_TRACING = threading.local()  # set while a hybridized parent traces its children
-
-
-def is_tracing() -> bool:
-    """Whether a hybridized block is tracing its forward on this thread."""
-    return getattr(_TRACING, "depth", 0) > 0
-
 
 class Block:
     """Base class of all layers and models (MXNet's `gluon.Block`).

@@ -7,14 +7,17 @@ forward into one IR graph and later calls run its compiled plan (`hybrid.py`).
 from __future__ import annotations
 
 import warnings
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
+from .. import autograd
 from .. import ndarray as _nd
 from .. import symbol as _sym
 from ..base import MXNetError
 from ..ndarray import NDArray
 from ..symbol import Symbol
-from .block import Block, is_tracing
+from . import hybrid
+from .block import Block
+from .export import export_block
 from .parameter import DeferredInitializationError
 from .parameter_dict import ParameterDict
 
@@ -66,7 +69,8 @@ class HybridBlock(Block):
         super().__init__(prefix=prefix, params=params)
         self._active = False
         self._flags: List[Tuple[str, Any]] = []
-        self._cached: Any = None  # hybrid.CachedForward once hybridized and called
+        self._cached: Dict[Any, hybrid.Traced] = {}  # input signature -> its trace
+        self._last: Optional[hybrid.Traced] = None
 
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, value)
@@ -83,7 +87,8 @@ class HybridBlock(Block):
         self._clear_cached_op()
 
     def _clear_cached_op(self) -> None:
-        self._cached = None
+        self._cached = {}
+        self._last = None
 
     def hybridize(self, active: bool = True, backend: Any = None, clear: bool = True,
                   static_alloc: bool = False, static_shape: bool = False,
@@ -176,9 +181,40 @@ class HybridBlock(Block):
             params = {k: v.var() for k, v in self._reg_params.items()}
             with self.name_scope():
                 return self.hybrid_forward(_sym, x, *args, **params)
-        if self._active and not is_tracing() and _CACHED_FORWARD is not None:
-            return _CACHED_FORWARD(self, x, *args)
+        if self._active and not hybrid.is_tracing():
+            return self._call_cached_op(x, *args)
         return self._eager_forward(x, *args)
+
+    def _traced(self, args: Tuple[Any, ...]) -> Tuple["hybrid.Traced", List[Any]]:
+        flat, fmt = _flatten(list(args), "input")
+        return self._traced_flat(flat, fmt)
+
+    def _traced_flat(self, flat: List[Any], fmt: Any) -> Tuple["hybrid.Traced", List[Any]]:
+        real = [a for a in flat if a is not None]
+        key = (tuple((a.shape, a._data.dtype) for a in real), repr(fmt),
+               autograd.is_training())
+        found = self._cached.get(key)
+        if found is None:
+            found = hybrid.trace(self, flat, fmt, _regroup, _flatten)
+            found.in_fmt = fmt
+            self._cached[key] = found
+        self._last = found
+        return found, real
+
+    def _call_cached_op(self, *args: Any) -> Any:
+        traced, real = self._traced(args)
+        outs = traced.run(real, type(real[0]))
+        return _regroup(outs, traced.out_fmt)
+
+    @property
+    def forward_graph(self) -> Any:
+        """The IR graph of the most recent hybridized call (None before the first)."""
+        return self._last.graph if self._last is not None else None
+
+    def graph(self, *args: Any) -> Any:
+        """The IR graph this hybridized block runs for inputs like `args` (traced now if
+        that signature was not seen yet), for the current train/predict mode."""
+        return self._traced(args)[0].graph
 
     def _eager_forward(self, x: Any, *args: Any) -> Any:
         ctx = x.context if isinstance(x, NDArray) else None
@@ -189,6 +225,8 @@ class HybridBlock(Block):
             for _, v in self.params.items():
                 v._finish_deferred_init()
             params = {k: v.data(ctx) for k, v in self._reg_params.items()}
+        if hybrid.is_tracing():
+            params = {k: hybrid.trace_param(self._reg_params[k], v) for k, v in params.items()}
         try:
             return self.hybrid_forward(_nd, x, *args, **params)
         except MXNetError as e:
@@ -200,9 +238,7 @@ class HybridBlock(Block):
 
     def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> None:
         """Write `path-symbol.json` and `path-%04d.params` (see `hybrid.export`)."""
-        if _EXPORT is None:
-            raise MXNetError("export is not available")
-        _EXPORT(self, path, epoch)
+        export_block(self, path, epoch)
 
 
 def _name_block(e: MXNetError, block: HybridBlock, inputs: List[Any]) -> MXNetError:
@@ -219,7 +255,3 @@ def _name_block(e: MXNetError, block: HybridBlock, inputs: List[Any]) -> MXNetEr
     e._gluon_block = block.name
     return e
 
-
-# Set by hybrid.py (which imports this module): the compiled path and export.
-_CACHED_FORWARD: Any = None
-_EXPORT: Any = None

@@ -252,7 +252,12 @@ class Parameter:
             self._grad = None
             return
         self._grad = [_nd.NDArray._wrap(np.zeros_like(d._data)) for d in self._data]
+        self._mark()
+
+    def _mark(self) -> None:
         autograd.mark_variables(self._data, self._grad, self.grad_req)
+        for d in self._data:  # recorded graphs and exports name the leaf after us
+            d._value.hint = self.name
 
     def _load_init(self, data: Any, ctx: Any, cast_dtype: bool = False,
                    dtype_source: str = "current") -> None:
@@ -337,7 +342,7 @@ class Parameter:
         if self._grad is None:
             return
         self._grad = [_nd.NDArray._wrap(g._data.astype(np.dtype(dtype))) for g in self._grad]
-        autograd.mark_variables(self._data, self._grad, self.grad_req)
+        self._mark()
 
 
 class Constant(Parameter):

@@ -7,7 +7,8 @@ default there) one optimizer state is updated and the new weight copied to every
 otherwise each context's copy is updated by its own updater.
 
 `save_states` writes the data-only format of `tapegraph.optimizer.states` (MXNet writes a
-pickle; see that module for why this one is not).
+pickle; see that module for why this one is not); `load_states` reads it, and MXNet's
+files through a data-only reader of their pickle opcodes (`tapegraph.optimizer.mxnet_pickle`).
 """
 from __future__ import annotations
 
@@ -219,8 +220,8 @@ class Trainer:
             fout.write(self._updaters[0].get_states(dump_optimizer=True))
 
     def load_states(self, fname: str) -> None:
-        """Read what `save_states` wrote: the optimizer (with its update counts and
-        schedule) and its states replace the current ones."""
+        """Read what `save_states` (here or in MXNet) wrote: the optimizer (with its update
+        counts and schedule) and its states replace the current ones."""
         if not self._kv_initialized:
             self._init_kvstore()
         with open(fname, "rb") as f:

@@ -220,7 +220,17 @@ def Dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None, **
         raise MXNetError("Dropout: p must be in [0, 1], got %r" % (p,))
     if not (STATE.training or mode == "always") or p == 0:
         return _finish(invoke(get_op("_copy"), [data]), out)
-    shape = list(data.shape)
+    mask = dropout_mask(data.shape, data._data.dtype, p, axes)
+    return _finish(invoke(get_op("Dropout"), [data, type(data)._wrap(mask)],
+                          {"p": float(p), "mode": mode, "axes": tuple(axes or ())}), out)
+
+
+def dropout_mask(shape, dtype, p: float, axes=()) -> np.ndarray:
+    """A fresh Dropout mask: 1/(1-p) where kept, 0 where dropped, drawn once per slice
+    along `axes` (shared there) from mx.random's generator. (Hybridized Gluon blocks draw
+    their masks here too, so both paths consume the generator alike.)"""
+    shape = list(shape)
+    full = tuple(shape)
     for a in axes or ():
         if not -len(shape) <= int(a) < len(shape):
             raise ShapeError("Dropout: axis %d is out of range for a %d-d input"
@@ -228,9 +238,7 @@ def Dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None, **
         shape[a] = 1
     keep = _random.generator().random(tuple(shape)) >= p
     scale = 0.0 if p >= 1 else 1.0 / (1.0 - p)
-    mask = np.broadcast_to((keep * scale).astype(data._data.dtype), data.shape)
-    return _finish(invoke(get_op("Dropout"), [data, type(data)._wrap(np.ascontiguousarray(mask))],
-                          {"p": float(p), "mode": mode, "axes": tuple(axes or ())}), out)
+    return np.ascontiguousarray(np.broadcast_to((keep * scale).astype(dtype), full))
 
 
 def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9,

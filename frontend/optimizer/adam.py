@@ -21,9 +21,9 @@ class _Moments(Optimizer):
         mean, var = buffer(state[0]), buffer(state[1])
         t = mean.dtype.type
         mean *= t(self.beta1)
-        mean += t(1 - self.beta1) * g
+        mean += (t(1) - t(self.beta1)) * g
         var *= t(self.beta2)
-        var += t(1 - self.beta2) * np.square(g)
+        var += (t(1) - t(self.beta2)) * np.square(g)
         return mean, var
 
 

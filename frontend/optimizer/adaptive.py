@@ -41,13 +41,13 @@ class RMSProp(Optimizer):
         g = self._grad(g, w, wd)
         n = buffer(state[0])
         n *= t(self.gamma1)
-        n += t(1 - self.gamma1) * np.square(g)
+        n += (t(1) - t(self.gamma1)) * np.square(g)
         if not self.centered:
             w -= t(lr) * g / np.sqrt(n + t(self.epsilon))
         else:
             m, delta = buffer(state[1]), buffer(state[2])
             m *= t(self.gamma1)
-            m += t(1 - self.gamma1) * g
+            m += (t(1) - t(self.gamma1)) * g
             delta *= t(self.gamma2)
             delta -= t(lr) * g / np.sqrt(n - np.square(m) + t(self.epsilon))
             w += delta

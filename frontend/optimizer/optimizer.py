@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import ndarray as _nd
 from ..inplace import buffer
-from ..registry import get_alias_func, get_create_func, get_register_func
+from ..registry import _REGISTRY, get_alias_func, get_create_func, get_register_func
 
 Index = Union[int, str]
 
@@ -238,6 +238,8 @@ def _zeros_like(weight: Any, dtype: Any = None) -> Any:
 
 
 _register = get_register_func(Optimizer, "optimizer")
+# MXNet's name for the table of registered optimizers (lower-cased name -> class)
+Optimizer.opt_registry = _REGISTRY.setdefault(Optimizer, {})
 alias = get_alias_func(Optimizer, "optimizer")
 create = get_create_func(Optimizer, "optimizer")
 register = Optimizer.register

@@ -58,6 +58,7 @@ class SGD(_MasterSecond):
             index, weight, grad, state = [index], [weight], [grad], [state]
         self._update_count(index)
         lrs, wds = self._get_lrs(index), self._get_wds(index)
+        lrs = self._scale_lrs(index, weight, grad, lrs, wds)
         for w, g, s, lr, wd in zip(weight, grad, state, lrs, wds):
             if mp and self.multi_precision and buffer(w).dtype == np.float16:
                 master = buffer(s[1])
@@ -66,13 +67,19 @@ class SGD(_MasterSecond):
             else:
                 self._step(None, buffer(w), buffer(g), s, lr, wd)
 
+    def _scale_lrs(self, index: Any, weight: Any, grad: Any, lrs: Any, wds: Any) -> Any:
+        return lrs
+
+    def _current_momentum(self) -> float:
+        return self.momentum
+
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
         g = self._grad(g)
         t = w.dtype.type
         if state is not None and self.momentum > 0:
             mom = buffer(state)
-            mom *= t(self.momentum)
+            mom *= t(self._current_momentum())
             mom -= t(lr * wd) * w + t(lr) * g
             w += mom
         else:
@@ -136,9 +143,61 @@ class Signum(Optimizer):
         if state is not None and self.momentum > 0:
             mom = buffer(state)
             mom *= t(self.momentum)
-            mom -= t(1 - self.momentum) * (t(wd) * w + g)
+            mom -= (t(1) - t(self.momentum)) * (t(wd) * w + g)
             w *= t(1.0 - lr * self.wd_lh)
             w += t(lr) * np.sign(mom)
         else:
             w *= t(1.0 - lr * wd)
             w -= t(lr) * np.sign(g)
+
+
+@register
+class LARS(SGD):
+    """SGD with layer-wise adaptive rate scaling (You et al.): each weight's learning rate
+    is multiplied by eta * ||w|| / (||rescale_grad * g|| + wd * ||w|| + eps) (1 if a norm
+    is 0; biases, gammas and betas keep theirs); with `momentum_correction` the momentum is
+    scaled by the ratio of this learning rate to the last one. Only `*_weight` names decay.
+    """
+
+    def __init__(self, momentum: float = 0.0, lazy_update: bool = True, eta: float = 0.001,
+                 eps: float = 0, momentum_correction: bool = True, **kwargs: Any) -> None:
+        super().__init__(momentum=momentum, lazy_update=lazy_update, **kwargs)
+        self.momentum_correction = momentum_correction
+        self.eta, self.eps = eta, eps
+        self.skip = 0
+        self.last_lr: Any = None
+        self.cur_lr: Any = None
+
+    def _get_lrs(self, indices: Any) -> Any:
+        if self.cur_lr is not None:
+            self.last_lr = self.cur_lr
+        lr = self.lr_scheduler(self.num_update) if self.lr_scheduler is not None else self.lr
+        if self.cur_lr is None:
+            self.last_lr = lr
+        self.cur_lr = lr
+        return super()._get_lrs(indices)
+
+    def set_wd_mult(self, args_wd_mult: Any) -> None:
+        super().set_wd_mult(args_wd_mult)
+        for n in self.idx2name.values():
+            if not n.endswith("_weight") and n not in args_wd_mult:
+                self.wd_mult[n] = 0.0
+
+    def _current_momentum(self) -> float:
+        if self.momentum_correction and self.last_lr != 0:
+            return self.momentum * (self.cur_lr / self.last_lr)
+        return self.momentum
+
+    def _scale_lrs(self, index: Any, weight: Any, grad: Any, lrs: Any, wds: Any) -> Any:
+        out = []
+        for i, w, g, lr, wd in zip(index, weight, grad, lrs, wds):
+            name = self.idx2name.get(i, str(i))
+            if name.endswith(("gamma", "beta", "bias")):
+                out.append(lr)
+                continue
+            w_norm = float(np.linalg.norm(buffer(w).astype(np.float32)))
+            g_norm = float(np.linalg.norm(buffer(g).astype(np.float32))) * self.rescale_grad
+            if w_norm > 0.0 and g_norm > 0.0:
+                lr = lr * self.eta * w_norm / (g_norm + wd * w_norm + self.eps)
+            out.append(lr)
+        return out

@@ -12,8 +12,9 @@ archive (read with `allow_pickle=False`) holding each state array as `a<N>` and,
 A tree is a JSON scalar, `{"list": [...]}`, `{"tuple": [...]}`, `{"dict": [[k, v], ...]}`,
 `{"array": "aN", "np": bool}` (an NDArray; `np` for `mx.np.ndarray`), or
 `{"scheduler": class name, "attrs": tree}` (an `mx.lr_scheduler` object). Loading builds
-only registered optimizers and known schedulers. MXNet's pickled files are refused with an
-error saying so.
+only registered optimizers and known schedulers. Files written by MXNet (pickles) are read
+by `mxnet_pickle`, which decodes their opcodes as data (no unpickling) and allows only
+MXNet's array, optimizer and scheduler classes.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from ..inplace import buffer
 from ..ndarray.ndarray import NDArray
 from ..numpy.ndarray import ndarray as _NpArray
 from ..registry import _REGISTRY
+from .mxnet_pickle import loads_mxnet_states
 from .optimizer import Optimizer
 
 FORMAT = "tapegraph-optimizer-states"
@@ -100,10 +102,7 @@ def loads_states(data: bytes, like: Optional[Optimizer] = None
                  ) -> Tuple[Dict[Any, Any], Optional[Optimizer]]:
     """Read bytes written by `dumps_states`: the states and the optimizer (or None)."""
     if data[:1] == b"\x80":
-        raise ValueError("optimizer states: this is a Python pickle (MXNet's format); "
-                         "tapegraph does not unpickle state files, since loading a pickle "
-                         "runs code named in the file. Save the states with tapegraph's "
-                         "Trainer.save_states.")
+        return loads_mxnet_states(data)
     if data[:2] != b"PK":
         raise ValueError("optimizer states: not a tapegraph optimizer-state file")
     with np.load(io.BytesIO(data), allow_pickle=False) as archive:

@@ -17,76 +17,25 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 import numpy as np
 
-from ..context import cpu
+from ..context import Context, current_context
 from ..ir.errors import MXNetError
 from ..ndarray import NDArray
 from .. import random as _random
-
-_RTOL = {np.dtype(np.float16): 1e-2, np.dtype(np.float32): 1e-4, np.dtype(np.float64): 1e-5}
-_ATOL = {np.dtype(np.float16): 1e-1, np.dtype(np.float32): 1e-3, np.dtype(np.float64): 1e-20}
-
+from ..unsupported import SPARSE
+from .tolerances import (default_atols, default_numeric_eps, default_rtols,  # noqa: F401
+                         effective_dtype, get_atol, get_etol, get_rtol, get_tolerance, get_tols)
+from .compare import _host, almost_equal, assert_almost_equal, same  # noqa: F401
+from .helpers import *  # noqa: F401,F403
+from .helpers import __all__ as _helpers_all
 
 def default_context():
-    """The context tests run on: `mx.cpu()`."""
-    return cpu()
+    """The context tests run on: the current context (`mx.cpu()` unless changed)."""
+    return current_context()
 
 
 def default_dtype():
+    """The dtype tests use by default: float32."""
     return np.float32
-
-
-def _host(a) -> np.ndarray:
-    if isinstance(a, NDArray):
-        return a.asnumpy()
-    return np.asarray(a)
-
-
-def _tolerances(a, b, rtol, atol):
-    dtypes = [x.dtype for x in (a, b) if x.dtype.kind == "f"] or [np.dtype(np.float64)]
-    loosest = max(dtypes, key=lambda d: _RTOL.get(d, 1e-5))
-    return (rtol if rtol is not None else _RTOL.get(loosest, 1e-5),
-            atol if atol is not None else _ATOL.get(loosest, 1e-20))
-
-
-def same(a, b) -> bool:
-    """True if `a` and `b` have the same shape and exactly equal elements."""
-    return np.array_equal(_host(a), _host(b))
-
-
-def almost_equal(a, b, rtol=None, atol=None, equal_nan=False, use_broadcast=True) -> bool:
-    """True if |a - b| <= atol + rtol * |b| everywhere (tolerances default by dtype)."""
-    a, b = _host(a), _host(b)
-    if not use_broadcast and a.shape != b.shape:
-        return False
-    rtol, atol = _tolerances(a, b, rtol, atol)
-    return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
-
-
-def assert_almost_equal(a, b, rtol=None, atol=None, names=("a", "b"), equal_nan=False,
-                        use_broadcast=True, mismatches=(10, 10)) -> None:
-    """Raise AssertionError, showing the worst element, unless `a` and `b` are close."""
-    a, b = _host(a), _host(b)
-    if not use_broadcast and a.shape != b.shape:
-        raise AssertionError("Items are not equal: shapes %s and %s differ"
-                             % (a.shape, b.shape))
-    rtol, atol = _tolerances(a, b, rtol, atol)
-    try:
-        a_, b_ = np.broadcast_arrays(a, b)
-    except ValueError:
-        raise AssertionError("Items are not equal: shapes %s and %s do not broadcast"
-                             % (a.shape, b.shape)) from None
-    if np.allclose(a_, b_, rtol=rtol, atol=atol, equal_nan=equal_nan):
-        return
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rel = np.abs(a_ - b_) / (atol + rtol * np.abs(b_))
-    rel = np.where(np.isnan(rel), np.inf, rel)
-    worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(rel)), rel.shape)) \
-        if rel.size else ()
-    raise AssertionError(
-        "\nItems are not equal:\nError %f exceeds tolerance rtol=%e, atol=%e (mismatch at "
-        "%s).  Location of maximum error: %s, %s=%.8f, %s=%.8f\n %s: %s\n %s: %s"
-        % (float(rel[worst]), rtol, atol, "%.6f%%" % (100.0 * np.mean(rel > 1)), worst,
-           names[0], float(a_[worst]), names[1], float(b_[worst]), names[0], a, names[1], b))
 
 
 def random_arrays(*shapes):
@@ -103,6 +52,7 @@ def rand_shape_nd(num_dim: int, dim: int = 10, allow_zero_size: bool = False):
 
 
 def rand_shape_2d(dim0=10, dim1=10, allow_zero_size=False):
+    """A random 2-d shape with sizes up to (dim0, dim1)."""
     low = 0 if allow_zero_size else 1
     return np.random.randint(low, dim0 + 1), np.random.randint(low, dim1 + 1)
 
@@ -112,7 +62,7 @@ def rand_ndarray(shape, stype="default", density=None, dtype=None, modifier_func
     """A random dense NDArray of `shape` (standard normal, as `random_arrays`; float32
     unless `dtype`)."""
     if stype != "default":
-        raise MXNetError("rand_ndarray: only stype='default' (dense) arrays are supported")
+        raise NotImplementedError("rand_ndarray(stype=%r): %s" % (stype, SPARSE))
     data = np.asarray(random_arrays(tuple(shape) if not isinstance(shape, int) else (shape,)))
     return NDArray._wrap(data.astype(dtype or np.float32))
 
@@ -188,8 +138,19 @@ def discard_stderr():
 # ---------------------------------------------------------------- gradients
 
 from .gradcheck import check_numeric_gradient, gradcheck, numeric_grad  # noqa: E402
+from .symbolic import (check_consistency, check_speed, check_symbolic_backward,  # noqa: E402
+                       check_symbolic_forward, simple_forward)
+from .stats import (chi_square_check, gen_buckets_probs_with_ppf, mean_check,  # noqa: E402
+                    var_check, verify_generator)
+from .surface import *  # noqa: E402,F401,F403  (MXNet's star-import surface)
+from .surface import STAR as _STAR  # noqa: E402
 
-__all__ = ["almost_equal", "assert_almost_equal", "check_numeric_gradient",
-           "default_context", "default_dtype", "discard_stderr", "environment", "gradcheck",
-           "numeric_grad", "rand_ndarray", "rand_shape_2d", "rand_shape_nd", "random_arrays",
-           "same", "with_seed"]
+__all__ = sorted(set(_STAR) | set(_helpers_all) | {
+    "almost_equal", "assert_almost_equal", "check_consistency", "check_numeric_gradient",
+    "check_speed", "check_symbolic_backward", "check_symbolic_forward", "chi_square_check",
+    "default_atols", "default_context", "default_dtype", "default_numeric_eps",
+    "default_rtols", "discard_stderr", "effective_dtype", "environment",
+    "gen_buckets_probs_with_ppf", "get_atol", "get_etol", "get_rtol", "get_tolerance",
+    "get_tols", "gradcheck", "mean_check", "numeric_grad", "rand_ndarray", "rand_shape_2d",
+    "rand_shape_nd", "random_arrays", "same", "simple_forward", "var_check",
+    "verify_generator", "with_seed", "Context", "current_context"})

@@ -242,7 +242,8 @@ def _pool_infer(ins, attrs):
     if attrs["pool_type"] not in ("max", "avg", "sum"):
         raise ShapeError("Pooling: pool_type %r is not supported (max, avg, sum)"
                          % (attrs["pool_type"],))
-    if attrs["pooling_convention"] != "valid":
+    if attrs["pooling_convention"] != "valid" and not attrs["global_pool"]:
+        # (a global pool has one window whatever the convention: Gluon exports 'full')
         raise ShapeError("Pooling: only pooling_convention='valid' is supported")
     if not attrs["global_pool"] and not attrs["kernel"]:
         raise ShapeError("Pooling: kernel is required unless global_pool=True")

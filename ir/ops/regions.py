@@ -118,3 +118,14 @@ def region_of(node: Node) -> Graph:
     if node.region is None:
         raise MXNetError("node %s holds no region" % node.op)
     return node.region
+
+
+CACHED_OP = "_CachedOp"
+# A hybridized Gluon block's forward as ONE node: `HybridBlock.hybridize()` traces the
+# forward once per input signature into a graph; each later call under
+# `autograd.record()` records one `_CachedOp` node whose region is that graph and whose
+# inputs are the block's inputs, parameters, Dropout masks and captured constants. The
+# runtime runs the region through a plan; `inline` shows the node as its operators.
+CACHED_OP_OP = region_operator(
+    CACHED_OP, "to a plan", "these nodes are recorded by hybridized Gluon blocks",
+    "A hybridized Gluon block's forward recorded as one node (see `region`).")

@@ -4,6 +4,7 @@ and error types."""
 import builtins
 import glob
 import json
+import math
 import os
 
 import numpy as onp
@@ -46,8 +47,11 @@ def _compare(got, want, where):
             _compare(got["dict"][k], want["dict"][k], "%s[%s]" % (where, k))
         return
     if "py" in want and isinstance(want["py"], float):
-        assert "py" in got and abs(got["py"] - want["py"]) <= 1e-5 * (1 + abs(want["py"])), \
-            (where, got, want)
+        assert "py" in got and isinstance(got["py"], (int, float)), (where, got, want)
+        if math.isnan(want["py"]):
+            assert math.isnan(got["py"]), (where, got, want)
+            return
+        assert abs(got["py"] - want["py"]) <= 1e-5 * (1 + abs(want["py"])), (where, got, want)
         return
     assert got == want, where
 

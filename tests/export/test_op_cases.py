@@ -21,6 +21,7 @@ NOT_EXPORTABLE = {
     "_polygamma": "MXNet has no polygamma/digamma operator (gradients of gamma, gammaln)",
     "fused": "exported as the operators of its region",
     "_grad_region": "exported as the operators of its region (the inline pass)",
+    "_CachedOp": "a hybridized Gluon block: exported as the operators of its region",
     "_CustomFunction": "runs Python code", "_CustomFunctionBackward": "runs Python code",
 }
 

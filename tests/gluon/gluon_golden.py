@@ -56,7 +56,25 @@ def seq_cell():
     return net
 
 
-ENV = {"nn": nn, "rnn": rnn, "gluon": gluon, "mx": mx, "seq_cell": seq_cell}
+def bi_cell():
+    return rnn.BidirectionalCell(rnn.LSTMCell(3, input_size=2, prefix="l_"),
+                                 rnn.GRUCell(2, input_size=2, prefix="r_"))
+
+
+def residual_cell():
+    return rnn.ResidualCell(rnn.GRUCell(2, input_size=2))
+
+
+def hybrid_seq_cell():
+    net = rnn.HybridSequentialRNNCell()
+    with net.name_scope():
+        net.add(rnn.RNNCell(3, input_size=2))
+        net.add(rnn.LSTMCell(2, input_size=3))
+    return net
+
+
+ENV = {"nn": nn, "rnn": rnn, "gluon": gluon, "mx": mx, "seq_cell": seq_cell,
+       "bi_cell": bi_cell, "residual_cell": residual_cell, "hybrid_seq_cell": hybrid_seq_cell}
 
 
 def build(ctor):
@@ -66,7 +84,10 @@ def build(ctor):
 
 
 def suffixes(block):
-    return {name[len(block.prefix):]: p for name, p in block.collect_params().items()}
+    """Parameters by name after the block's prefix (a modifier cell's prefix is not its
+    parameters' prefix: those keep their full names)."""
+    return {name[len(block.prefix):] if name.startswith(block.prefix) else name: p
+            for name, p in block.collect_params().items()}
 
 
 def call_fn(name):
@@ -77,6 +98,15 @@ def call_fn(name):
     def with_states(b, x, *states):
         return b(x, list(states))
 
+    def with_lengths(b, x, *rest):
+        return b(x, list(rest[:-1]), rest[-1])
+
+    def unroll_ntc_list(b, x):
+        return b.unroll(x.shape[1], x, layout="NTC", merge_outputs=False)
+
+    def step_three_states(b, x, h, h2, c2):
+        return b(x, [h, h2, c2])
+
     def unroll_ntc(b, x):
         return b.unroll(x.shape[1], x, layout="NTC", merge_outputs=True)
 
@@ -85,13 +115,14 @@ def call_fn(name):
                         merge_outputs=False)
 
     return {None: plain, "both": with_states, "lstm_states": with_states,
-            "cell_step": with_states, "unroll_ntc": unroll_ntc,
+            "cell_step": with_states, "unroll_ntc": unroll_ntc, "with_lengths": with_lengths,
+            "unroll_ntc_list": unroll_ntc_list, "step_three_states": step_three_states,
             "unroll_tnc_list": unroll_tnc_list}[name]
 
 
 def input_order(case):
-    """Inputs in call order: x first, then states h before c."""
-    order = ["x", "h0", "c0", "h", "c"]
+    """Inputs in call order: x first, then states h before c, then sequence lengths."""
+    order = ["x", "h0", "c0", "h", "c", "h2", "c2", "lengths"]
     return [k for k in order if k in case["inputs"]]
 
 

@@ -8,65 +8,33 @@ import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph.ir.errors import ShapeError
 
 sys.path.insert(0, os.path.dirname(__file__))
-from gluon_golden import build, check_case, load, nn  # noqa: E402
+from gluon_golden import build, check_case, close, decode, load, nn, suffixes  # noqa: E402
 
 CASES = load("layers")
+IDS = [c["id"] for c in CASES]
 
 
-def _op_takes(op, ndim):
-    """Whether the registered `op` accepts (N, C, spatial...) inputs of `ndim` dimensions."""
-    x = mx.nd.ones((1, 1) + (3,) * (ndim - 2))
-    try:
-        if op == "Pooling":
-            mx.nd.Pooling(x, kernel=(1,) * (ndim - 2), pool_type="max")
-        else:
-            mx.nd.Convolution(x, mx.nd.ones((1, 1) + (1,) * (ndim - 2)), kernel=(1,) * (ndim - 2),
-                              num_filter=1, no_bias=True)
-        return True
-    except ShapeError:
-        return False
-
-
-def _needs(case):
-    """A skip reason when the case needs 1-D/3-D Convolution/Pooling the operators lack."""
-    ndim = len(case["inputs"]["x"]["shape"])
-    ctor = case["ctor"]
-    if ndim == 4 or not any(k in ctor for k in ("Conv", "Pool")):
-        return None
-    op = "Pooling" if "Pool" in ctor else "Convolution"
-    if _op_takes(op, ndim):
-        return None
-    return ("the registered %s takes only 4-D inputs so far (%d-D support is being added to "
-            "ir/ops/conv.py by helper api-ops)" % (op, ndim))
-
-
-def _params(case):
-    return [pytest.param(c, id=c["id"], marks=pytest.mark.skip(reason=_needs(c)))
-            if _needs(c) else pytest.param(c, id=c["id"]) for c in case]
-
-
-@pytest.mark.parametrize("case", _params(CASES))
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_layer_matches_mxnet(case):
     block = check_case(case)
     assert repr(block) == case["repr_after"]
 
 
-@pytest.mark.parametrize("case", _params(CASES))
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_hybridized_layer_matches_mxnet(case):
     check_case(case, hybridize=True)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_parameter_names_and_repr_before_initialisation(case):
     block = build(case["ctor"])
     assert repr(block) == case["repr_before"]
     assert block.prefix == case["prefix"]
     assert list(block.collect_params().keys()) == case["default_names"]
-    for name, p in block.collect_params().items():
-        assert p.grad_req == case["params"][name[len(block.prefix):]]["grad_req"], name
+    for suffix, p in suffixes(block).items():
+        assert p.grad_req == case["params"][suffix]["grad_req"], suffix
 
 
 def test_selu_and_predict_mode_batchnorm_gradients_are_derivatives():
@@ -101,3 +69,26 @@ def test_conv_and_batchnorm_second_order_gradients_match_finite_differences():
             return bn.hybrid_forward(mx.nd, v, gamma, beta, mean, var)
     mx.test_utils.gradcheck(train, [rng.uniform(-1, 1, (4, 3)), rng.uniform(0.5, 1, 3),
                                     rng.uniform(-1, 1, 3)], order=2)
+
+
+SYMBOLIC = [c for c in CASES if "ceil_mode" not in c["ctor"]]
+
+
+@pytest.mark.parametrize("case", SYMBOLIC, ids=[c["id"] for c in SYMBOLIC])
+def test_layer_called_on_a_symbol_builds_the_same_computation(case):
+    block = build(case["ctor"])
+    sym = block(mx.sym.var("data"))
+    args, aux = sym.list_arguments(), sym.list_auxiliary_states()
+    assert args[0] == "data"
+    assert sorted(args[1:] + aux) == sorted(case["default_names"])
+    if "BatchNorm" in case["ctor"]:
+        return  # evaluated in predict mode, the captured forward ran in train mode
+    values = {"data": decode(case["inputs"]["x"])}
+    values.update({block.prefix + k: decode(v["value"]) for k, v in case["params"].items()})
+    out = sym.eval(**{k: mx.nd.array(v) for k, v in values.items()})[0]
+    close(out, decode(case["outputs"][0]), case["id"])
+
+
+def test_ceil_mode_pooling_of_a_symbol_says_what_to_do():
+    with pytest.raises(ValueError, match=r"ceil_mode=True\) needs the input's shape"):
+        nn.MaxPool2D(ceil_mode=True)(mx.sym.var("data"))

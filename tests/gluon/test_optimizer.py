@@ -72,7 +72,8 @@ def test_updates_match_mxnet_step_by_step(case):
 
 def test_registry_and_create():
     for name in ("sgd", "nag", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "signum",
-                 "ftml", "lamb", "adamax", "nadam"):
+                 "ftml", "lamb", "adamax", "nadam", "ftrl", "dcasgd", "sgld", "ccsgd", "test",
+                 "lars"):
         assert isinstance(mx.optimizer.create(name), mx.optimizer.Optimizer)
     assert isinstance(mx.optimizer.Optimizer.create_optimizer("SGD"), mx.optimizer.SGD)
     with pytest.raises(ValueError, match="nosuchopt is not registered"):
@@ -87,6 +88,17 @@ def test_registry_and_create():
     w = mx.nd.ones((2,))
     mx.optimizer.get_updater(opt)(0, mx.nd.ones((2,)), w)
     assert w.asnumpy().tolist() == [0, 0]
+
+
+def test_sgld_adds_langevin_noise_from_the_seeded_generator():
+    def run():
+        mx.random.seed(4)
+        w = mx.nd.zeros((2000,))
+        mx.optimizer.get_updater(mx.optimizer.SGLD(learning_rate=0.04))(0, mx.nd.ones((2000,)), w)
+        return w.asnumpy()
+    a = run()
+    np.testing.assert_array_equal(a, run())
+    assert abs(a.mean() + 0.02) < 0.01 and abs(a.std() - 0.2) < 0.01
 
 
 def test_defaults_and_learning_rate():
@@ -165,10 +177,12 @@ def test_states_round_trip_with_optimizer():
     assert type(states_only.optimizer) is mx.optimizer.SGD
 
 
-def test_pickled_states_are_refused_with_a_reason():
+def test_foreign_state_bytes_are_refused_with_a_reason():
     import pickle
     up = mx.optimizer.get_updater(mx.optimizer.SGD())
-    with pytest.raises(ValueError, match="Python pickle"):
-        up.set_states(pickle.dumps({0: None}))
+    with pytest.raises(ValueError, match="collections.OrderedDict is not allowed"):
+        up.set_states(pickle.dumps({0: __import__("collections").OrderedDict()}))
     with pytest.raises(ValueError, match="not a tapegraph optimizer-state file"):
         up.set_states(b"garbage")
+    with pytest.raises(ValueError, match="malformed"):
+        up.set_states(pickle.dumps({0: 1.5})[:-3])

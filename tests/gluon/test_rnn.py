@@ -100,3 +100,19 @@ def test_gru_layer_second_order_gradients_match_finite_differences():
     inputs = [rng.uniform(-1, 1, (3, 1, 2))] + [rng.uniform(-1, 1, params[n].shape)
                                                 for n in names]
     mx.test_utils.gradcheck(f, inputs, order=2, rtol=1e-4, atol=1e-6)
+
+
+def test_symbols_cannot_be_unrolled_and_the_error_says_what_to_do():
+    layer = rnn.GRU(3)
+    with pytest.raises(ValueError, match="GRU: unrolling needs the sequence length"):
+        layer(mx.sym.var("data"))
+    with pytest.raises(ValueError, match="unrolling needs the sequence length"):
+        rnn.LSTMCell(3).unroll(4, mx.sym.var("data"))
+
+
+def test_a_cell_step_on_symbols_builds_a_graph():
+    cell = rnn.LSTMCell(3, input_size=2, prefix="lstm_")
+    out, states = cell(mx.sym.var("x"), [mx.sym.var("h"), mx.sym.var("c")])
+    assert out.list_arguments() == ["x", "lstm_i2h_weight", "lstm_i2h_bias", "h",
+                                    "lstm_h2h_weight", "lstm_h2h_bias", "c"]
+    assert len(states) == 2

@@ -46,9 +46,12 @@ def train(net, trainer, steps, split=False):
         assert trainer.learning_rate == pytest.approx(want["lr"])
 
 
+@pytest.mark.parametrize("hybrid", [False, True], ids=["eager", "hybridized"])
 @pytest.mark.parametrize("case", DATA["cases"], ids=[c["optimizer"] for c in DATA["cases"]])
-def test_three_steps_match_mxnet(case):
+def test_three_steps_match_mxnet(case, hybrid):
     net = build(case["init"])
+    if hybrid:  # the compiled plan must see the trainer's in-place updates
+        net.hybridize()
     trainer = gluon.Trainer(net.collect_params(), case["optimizer"], case["params"])
     train(net, trainer, case["steps"])
 
@@ -131,6 +134,36 @@ def test_save_and_load_states_continue_identically(tmp_path):
     train(net2, fresh, case["steps"][2:])
 
 
+@pytest.mark.parametrize("saved", DATA["saved_states"], ids=lambda s: s["file"])
+def test_states_saved_by_mxnet_load_and_continue(saved):
+    case = DATA["cases"][saved["case"]]
+    net = build(case["steps"][1]["params"])  # the weights MXNet had when it saved
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 1.0})
+    trainer.load_states(os.path.join(os.path.dirname(__file__), "..", "data", "mxnet",
+                                     "trainer", saved["file"]))
+    assert type(trainer.optimizer).__name__.lower() == case["optimizer"]
+    assert trainer.optimizer.num_update == 2
+    train(net, trainer, case["steps"][2:])
+
+
+def test_state_files_cannot_run_code(tmp_path):
+    import pickle
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("echo owned > %s" % (tmp_path / "owned"),))
+
+    path = tmp_path / "evil.states"
+    path.write_bytes(pickle.dumps(({0: Evil()}, None)))
+    p = gluon.Parameter("w", shape=(2,))
+    p.initialize()
+    trainer = gluon.Trainer([p], "sgd")
+    with pytest.raises(ValueError, match="(posix|nt).system is not allowed in a state file"):
+        trainer.load_states(str(path))
+    assert not (tmp_path / "owned").exists()
+    assert isinstance(trainer.optimizer, mx.optimizer.SGD)
+
+
 def test_bad_arguments():
     p = gluon.Parameter("w", shape=(2,))
     p.initialize()
@@ -162,15 +195,15 @@ def test_end_to_end_training_reduces_the_loss():
     net.add(nn.Dense(16, activation="relu"), nn.Dense(2))
     mx.random.seed(0)
     net.initialize(mx.init.Xavier())
+    net.hybridize()
+    loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
     trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": 0.05})
 
     def epoch_loss():
         total = 0.0
         for data, label in loader:
             with autograd.record():
-                out = net(data)
-                logp = mx.nd.log_softmax(out, axis=1)
-                loss = -mx.nd.pick(logp, label, axis=1)
+                loss = loss_fn(net(data), label)
             loss.backward()
             trainer.step(data.shape[0])
             total += float(loss.sum().asscalar())

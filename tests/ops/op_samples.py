@@ -423,6 +423,19 @@ def _grad_region_graph(inputs):
     return Graph("f", inputs, [Node("_grad_region", inputs, [result], {}, region)], [result])
 
 
+def _cached_op_graph(inputs):
+    """One `_CachedOp` node (as a hybridized Gluon block records) whose region is a Dense
+    layer with a tanh activation: FullyConnected(x, w, b) then tanh."""
+    from tapegraph.ir import Builder, Graph, Node, Value
+    b = Builder()
+    xv, wv, bv = [Value(v.type) for v in inputs]
+    out = b.op("Activation", b.op("FullyConnected", xv, wv, bv, num_hidden=3),
+               act_type="tanh")
+    region = Graph("dense0", [xv, wv, bv], b.nodes, [out])
+    result = Value(out.type)
+    return Graph("f", inputs, [Node("_CachedOp", inputs, [result], {}, region)], [result])
+
+
 def _grad_region_ref(a, w):
     t = np.tanh(a @ w)
     return a.T @ ((1 - t * t) * w) + t
@@ -448,6 +461,8 @@ REGION = [
     Sample("fused", [x(3, 4), x(3, 4)], lambda a, b: np.sin(a) * b + np.exp(a),
            build=_fused_graph),
     Sample("_grad_region", [x(3, 3), x(3)], _grad_region_ref, build=_grad_region_graph),
+    Sample("_CachedOp", [x(2, 4), x(3, 4), x(3)], lambda v, w, b: np.tanh(v @ w.T + b),
+           build=_cached_op_graph),
 ]
 
 SAMPLES: List[Sample] = UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION

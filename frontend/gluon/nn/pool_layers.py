@@ -79,13 +79,18 @@ class _Pooling(HybridBlock):
     def hybrid_forward(self, F, x):
         k = self._kwargs
         n = len(k["kernel"])
-        if x.ndim != n + 2:
+        symbolic = not hasattr(x, "ndim")
+        if not symbolic and x.ndim != n + 2:
             raise ValueError("%s expects a %d-D input (%s), got shape %s"
                              % (type(self).__name__, n + 2, k["layout"], x.shape))
         channel_last = k["layout"] == _CHANNEL_LAST[n]
         if channel_last:
             x = F.transpose(x, axes=(0, n + 1) + tuple(range(1, n + 1)))
         if k["pooling_convention"] == "full" and not k["global_pool"]:
+            if symbolic:
+                raise ValueError("%s(ceil_mode=True) needs the input's shape, which a Symbol "
+                                 "does not have: call it with NDArrays (hybridize() traces "
+                                 "them into a graph)" % type(self).__name__)
             out = self._ceil_pool(F, x)
         else:
             attrs = {a: k[a] for a in ("kernel", "stride", "pad", "global_pool", "pool_type")}

@@ -13,6 +13,10 @@ from . import _kernels
 __all__ = ["RecurrentCell", "HybridRecurrentCell", "RNNCell", "LSTMCell", "GRUCell"]
 
 
+SYMBOLIC_UNROLL = ("unrolling needs the sequence length and batch size, which Symbols do not "
+                   "have: call with NDArrays (hybridize() traces them into one graph)")
+
+
 def _as_list(x) -> list:
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
@@ -33,6 +37,9 @@ def format_sequence(length: Optional[int], inputs, layout: str, merge: Optional[
     if inputs is None:
         raise ValueError("unroll(inputs=None) has been deprecated. Please create input "
                          "variables outside unroll.")
+    first = inputs[0] if isinstance(inputs, (list, tuple)) and inputs else inputs
+    if not isinstance(first, ndarray.NDArray):
+        raise ValueError(SYMBOLIC_UNROLL)
     axis = layout.find("T")
     batch_axis = layout.find("N")
     in_axis = in_layout.find("T") if in_layout is not None else axis

@@ -13,6 +13,7 @@ from typing import Any, List, Optional
 from ... import ndarray
 from ..hybrid_block import HybridBlock
 from . import _kernels
+from .rnn_cell import SYMBOLIC_UNROLL
 
 __all__ = ["RNN", "LSTM", "GRU"]
 
@@ -29,10 +30,6 @@ class _RNNLayer(HybridBlock):
         super().__init__(**kwargs)
         if layout not in ("TNC", "NTC"):
             raise ValueError("Invalid layout %s; must be one of ['TNC' or 'NTC']" % layout)
-        if use_sequence_length:
-            raise NotImplementedError(
-                "use_sequence_length=True is not supported yet: pass equal-length sequences "
-                "(or mask the outputs with nd.SequenceMask)")
         self._hidden_size = hidden_size
         self._projection_size = projection_size if projection_size else None
         self._num_layers = num_layers
@@ -105,6 +102,12 @@ class _RNNLayer(HybridBlock):
         return states
 
     def __call__(self, inputs, states=None, sequence_length=None, **kwargs: Any):
+        """Run the sequence; returns the outputs, and the final states when `states` were
+        given. With use_sequence_length=True a `sequence_length` (N,) is accepted and, as
+        by MXNet 1.9.1 on CPU (only its cuDNN kernel reads it), every step still runs: the
+        outputs and states are those of the full sequences."""
+        if not isinstance(inputs, ndarray.NDArray):
+            raise ValueError("%s: %s" % (type(self).__name__, SYMBOLIC_UNROLL))
         self.skip_states = states is None
         if states is None:
             batch_size = inputs.shape[self._layout.find("N")]

@@ -1,0 +1,75 @@
+"""`HybridBlock.export`: the traced graph as MXNet symbol JSON plus its parameters.
+
+The graph exported is the block's trace in predict mode for the input signature of its
+most recent hybridized call (traced now if that call ran in train mode): inference
+graphs are what `SymbolBlock.imports` loads. Inputs are named `data` (`data0`,
+`data1`, ... for several), parameters by their names; arrays the forward computed from
+constants are saved as parameters too (`const0`, ...). The `.params` file holds
+`arg:<name>` / `aux:<name>` entries as MXNet's export writes them.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict
+
+import numpy as np
+
+from .. import autograd
+from ..base import MXNetError
+from ..ndarray import NDArray
+from ..ndarray.serialize import save_arrays
+from ..symbol import Symbol
+
+__all__ = ["export_block", "export_symbol"]
+
+
+def export_symbol(block: Any) -> Any:
+    """(Symbol, {name: array}) of `block`'s predict-mode trace (see the module docstring)."""
+    last = block._last
+    if last is None:
+        raise RuntimeError("Please first call block.hybridize() and then run forward with "
+                           "this block at least once before calling export.")
+    traced = last
+    if any(kind == "mask" for kind, _ in last.sources) or last.bn_updates or any(
+            n.attrs.get("training") for n in last.graph.nodes):
+        zeros = [NDArray._wrap(np.zeros(v.type.shape, v.type.dtype))
+                 for (kind, _), v in zip(last.sources, last.graph.inputs) if kind == "input"]
+        with autograd.predict_mode():
+            traced, _ = block._traced_flat(zeros, last.in_fmt)
+        block._last = last
+    names: Dict[Any, str] = {}
+    values: Dict[str, np.ndarray] = {}
+    for (kind, what), v in zip(traced.sources, traced.graph.inputs):
+        names[v] = v.hint
+        if kind == "param":
+            values[v.hint] = what._reduce()._data
+        elif kind == "const":
+            values[v.hint] = np.asarray(what)
+        elif kind == "mask":
+            raise MXNetError("export: %s still draws Dropout masks in predict mode"
+                             % block.name)
+    return Symbol.from_graph(traced.graph, names), values
+
+
+def export_block(block: Any, path: str, epoch: int = 0) -> None:
+    """Write `path-symbol.json` and `path-%04d.params` (see HybridBlock.export)."""
+    sym, values = export_symbol(block)
+    args = set(sym.list_arguments())
+    aux = set(sym.list_auxiliary_states())
+    arrays = {}
+    for name, data in values.items():
+        if name in args:
+            arrays["arg:" + name] = data
+        elif name in aux:
+            arrays["aux:" + name] = data
+    doc = json.loads(sym.tojson())
+    inputs = {v.hint for (kind, _), v in zip(block._last.sources, block._last.graph.inputs)
+              if kind == "input"}
+    for node in doc["nodes"]:  # the batch size is free, as in MXNet's own export
+        if node["op"] == "null" and node["name"] in inputs:
+            node.get("attrs", {}).pop("__shape__", None)
+            if not node.get("attrs"):
+                node.pop("attrs", None)
+    with open("%s-symbol.json" % path, "w") as f:
+        json.dump(doc, f, indent=2)
+    save_arrays("%s-%04d.params" % (path, epoch), arrays)

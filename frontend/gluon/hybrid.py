@@ -1,0 +1,271 @@
+"""`hybridize()`: trace a HybridBlock's forward into one IR graph per input signature and
+run its compiled plan.
+
+Tracing (the first call with a given signature: input shapes, dtypes and nesting, and
+train/predict mode) runs `hybrid_forward` once with `F = mx.nd`, recording on a tape of
+its own: the block's inputs and the parameters' data enter as marked leaves, so every
+operator that depends on them becomes a node. The graph (operator level after
+`dce, cse, simplify, prune-inputs`) is the block's `forward_graph`; it is compiled once
+more with `fuse, plan-memory` into a `runtime.Plan`. Each input of the graph is bound,
+at every call, to one source: a block input, a parameter's data, a fresh Dropout mask
+(drawn as `mx.nd.Dropout` draws it), or a constant the forward computed without
+touching inputs or parameters (captured at trace time: Python control flow and values
+computed from constants are fixed per signature, as with any tracer).
+
+A later call runs the plan (one generated function: no per-operator Python). Under
+`autograd.record()` it also records ONE `_CachedOp` node holding the graph as its region
+(tapegraph.ir.ops.regions): backward differentiates the region, to any order.
+BatchNorm in training mode updates its moving statistics after the plan runs, from the
+batch statistics of its input (the plan returns that input as a hidden output).
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from .. import autograd
+from ..base import MXNetError
+from ..ir import Graph, Node, TensorType, Value
+from ..ndarray import NDArray
+from ..ndarray.ops import dropout_mask
+from ..passes import PassManager
+from ..ir.ops.regions import CACHED_OP
+from ..runtime import Plan
+from ..trace.builder import record
+from ..trace.collect import Collected
+from ..trace.tape import STATE
+from ..trace.values import TracedValue, VariableValue
+
+__all__ = ["Traced", "TRACE", "is_tracing", "trace_param", "trace", "REGION_PASSES",
+           "RUN_PASSES"]
+
+REGION_PASSES = ["dce", "cse", "simplify", "dce", "prune-inputs"]
+RUN_PASSES = ["fuse", "plan-memory"]
+
+
+class _TraceState(threading.local):
+    def __init__(self) -> None:
+        self.params: Optional[Dict[Any, NDArray]] = None  # Parameter -> its traced leaf
+
+
+TRACE = _TraceState()
+
+
+def is_tracing() -> bool:
+    """Whether a hybridized block is tracing its forward on this thread (children then
+    run eagerly, so the trace holds their operators)."""
+    return TRACE.params is not None
+
+
+def _leaf(arr: NDArray) -> NDArray:
+    """A new array on the same buffer, marked as a variable (a leaf of the trace)."""
+    leaf = type(arr)._wrap(arr._data)
+    grad = type(arr)._wrap(np.zeros_like(arr._data))
+    leaf._value = VariableValue(TensorType.get(arr._data.shape, arr._data.dtype),
+                                arr._data, grad, "write")
+    return leaf
+
+
+def trace_param(param: Any, data: NDArray) -> NDArray:
+    """While tracing: the leaf standing for `param` (whose data is `data`)."""
+    leaves = TRACE.params
+    found = leaves.get(param)
+    if found is None:
+        found = leaves[param] = _leaf(data)
+    return found
+
+
+class Traced:
+    """One signature's trace: the graph, its compiled plan and the source of each input.
+
+    Sources: `("input", k)` the k-th (flattened, non-None) block input, `("param", P)`,
+    `("mask", (p, axes))` a Dropout mask, `("const", array)`."""
+
+    def __init__(self, graph: Graph, sources: List[Tuple[str, Any]], out_fmt: Any,
+                 bn_updates: List[Tuple[Any, Any, Any, float, int]], block_name: str,
+                 masks_drawn: Dict[int, np.ndarray]):
+        self.graph = graph
+        self.sources = sources
+        self.out_fmt = out_fmt
+        self.out_types = tuple(v.type for v in graph.outputs)
+        self.out_dtypes = tuple(np.dtype(t.dtype) for t in self.out_types)
+        first = {}
+        order = [first.setdefault(v, i) for i, v in enumerate(graph.outputs)]
+        self.repeats = order if len(first) < len(order) else None
+        self.bn_updates = bn_updates
+        run_graph = graph
+        if bn_updates:
+            run_graph = Graph(graph.name, graph.inputs, graph.nodes,
+                              list(graph.outputs) + [u[0] for u in bn_updates])
+        self.plan = Plan(PassManager(RUN_PASSES, verify=False).run(run_graph))
+        position = {v: i for i, v in enumerate(graph.inputs)}
+        self.plan_order = [position[v] for v in self.plan.graph.inputs]
+        self.block_name = block_name
+        # The call that traced already drew its Dropout masks and updated BatchNorm's
+        # moving statistics (the trace ran the forward): its plan run reuses the masks
+        # and skips the update, so a hybridized call consumes randomness as an eager one.
+        self.first_call: Optional[Dict[int, np.ndarray]] = masks_drawn
+
+    def datas(self, args: Sequence[NDArray]) -> List[np.ndarray]:
+        """The array bound to each graph input for this call."""
+        drawn, self.first_call = self.first_call, None
+        out = []
+        for i, (kind, what) in enumerate(self.sources):
+            if kind == "input":
+                out.append(args[what]._data)
+            elif kind == "param":
+                out.append(what.data()._data)
+            elif kind == "mask":
+                p, axes, t = what
+                out.append(drawn[i] if drawn is not None else
+                           dropout_mask(t.shape, np.dtype(t.dtype), p, axes))
+            else:
+                out.append(what)
+        return out
+
+    def run(self, args: Sequence[NDArray], cls: Any) -> List[NDArray]:
+        """Run the plan on `args`; record one `_CachedOp` node when recording."""
+        first = self.first_call is not None
+        datas = self.datas(args)
+        results = self.plan.run([datas[i] for i in self.plan_order])
+        n = len(self.out_types)
+        for (_, mean, var, momentum, axis), x in zip([] if first else self.bn_updates,
+                                                     results[n:]):
+            red = tuple(i for i in range(x.ndim) if i != axis % x.ndim)
+            m_arr, v_arr = mean.data()._data, var.data()._data
+            m_arr[...] = m_arr * momentum + x.mean(axis=red) * (1 - momentum)
+            v_arr[...] = v_arr * momentum + x.var(axis=red) * (1 - momentum)
+        outs = []
+        for r, dt in zip(results[:n], self.out_dtypes):
+            if r.dtype != dt:
+                r = r.astype(dt)
+            outs.append(r)
+        arrays = []
+        for r in outs:
+            a = cls.__new__(cls)
+            a._data = r
+            a._value = None
+            arrays.append(a)
+        if STATE.recording:
+            in_values, traced = [], False
+            for (kind, what), d, v in zip(self.sources, datas, self.graph.inputs):
+                value = None
+                if kind == "input":
+                    value = args[what]._value
+                elif kind == "param":
+                    value = what.data()._value
+                if value is None:
+                    value = TracedValue(v.type, None, d)
+                else:
+                    traced = True
+                in_values.append(value)
+            if traced:
+                for a, val in zip(arrays, record(CACHED_OP, in_values, self.out_types, outs,
+                                                 {}, self.graph)):
+                    a._value = val
+        if self.repeats:  # a value returned twice is one array, as in the eager forward
+            arrays = [arrays[i] for i in self.repeats]
+        return arrays
+
+
+def trace(block: Any, args: Sequence[Any], fmt: Any, regroup: Any, flatten: Any) -> Traced:
+    """Trace `block` on the flat inputs `args` (nested as `fmt`) into a `Traced`."""
+    training = autograd.is_training()
+    leaves = [_leaf(a) if a is not None else None for a in args]
+    saved_tape, saved_params = STATE.tape, TRACE.params
+    TRACE.params = {}
+    try:
+        with autograd.pause():
+            with autograd.record(train_mode=training):
+                out = block._eager_forward(*regroup(leaves, fmt))
+                flat_out, out_fmt = flatten(out, "output")
+        param_leaves = TRACE.params
+    finally:
+        STATE.tape, TRACE.params = saved_tape, saved_params
+    heads = []
+    for o in flat_out:
+        if not isinstance(o, NDArray):
+            raise MXNetError("hybridize: %s returned a %s; a hybridized block must return "
+                             "NDArrays" % (block.name, type(o).__name__))
+        v = o._value
+        heads.append(v if v is not None else TracedValue(
+            TensorType.get(o._data.shape, o._data.dtype), None, o._data))
+    col = Collected(heads)
+    if any(n.op in ("_CustomFunction",) for n in col.nodes):
+        raise MXNetError("hybridize: %s calls an autograd.Function, which cannot be traced "
+                         "into a graph; call the block without hybridize()" % block.name)
+    return _build(block, col, leaves, param_leaves, out_fmt)
+
+
+def _build(block: Any, col: Collected, leaves: List[Any], param_leaves: Dict[Any, NDArray],
+           out_fmt: Any) -> Traced:
+    by_value: Dict[Any, Tuple[str, Any]] = {}
+    real = [a for a in leaves if a is not None]
+    for k, a in enumerate(real):
+        by_value[a._value] = ("input", k)
+    for p, a in param_leaves.items():
+        by_value[a._value] = ("param", p)
+    by_buffer = {}
+    for p in block.collect_params().values():
+        if p._data is not None:
+            for d in p._data:
+                by_buffer[id(d._data)] = p
+    masks = {}
+    for n in col.nodes:
+        if n.op == "Dropout":
+            masks[n.inputs[1]] = (float(n.attrs["p"]), tuple(n.attrs.get("axes") or ()),
+                                  n.inputs[1].type)
+    clone = {v: Value(v.type, v.hint) for v in col.values}
+    sources, inputs = [], []
+    counts: Dict[str, int] = {}
+    for v in col.leaves:
+        if v in by_value:
+            src = by_value[v]
+        elif v in masks:
+            src = ("mask", masks[v])
+        elif v.data is not None and id(v.data) in by_buffer:
+            src = ("param", by_buffer[id(v.data)])
+        else:
+            src = ("const", v.data)
+        sources.append(src)
+        hint = _hint(src, len(real), counts)
+        new = Value(v.type, hint)
+        clone[v] = new
+        inputs.append(new)
+    nodes = [Node(n.op, [clone[v] for v in n.inputs], [clone[v] for v in n.outputs], n.attrs,
+                  n.region, n.meta) for n in col.nodes]
+    graph = Graph(block.name, inputs, nodes, [clone[h] for h in col.heads])
+    drawn = {v: leaf.data for v, s, leaf in zip(inputs, sources, col.leaves) if s[0] == "mask"}
+    return compile_traced(block.name, graph, sources, out_fmt, drawn)
+
+
+def compile_traced(name: str, graph: Graph, sources: List[Tuple[str, Any]], out_fmt: Any,
+                   drawn: Optional[Dict[Value, np.ndarray]] = None) -> Traced:
+    """A `Traced` from a graph and the source of each of its inputs (the region passes
+    run first; `drawn`: masks the tracing call drew, by input value)."""
+    kept = dict(zip(graph.inputs, sources))
+    graph = PassManager(REGION_PASSES, verify=False).run(graph)
+    sources = [kept[v] for v in graph.inputs]
+    masks = {i: drawn[v] for i, v in enumerate(graph.inputs) if drawn and v in drawn}
+    bn = []
+    source_of = dict(zip(graph.inputs, sources))
+    for n in graph.nodes:
+        a = n.attrs
+        if n.op == "BatchNorm" and a.get("training") and not a.get("use_global_stats"):
+            mean, var = source_of.get(n.inputs[3]), source_of.get(n.inputs[4])
+            if mean and var and mean[0] == "param" and var[0] == "param":
+                bn.append((n.inputs[0], mean[1], var[1], float(a["momentum"]), int(a["axis"])))
+    return Traced(graph, sources, out_fmt, bn, name, masks if drawn is not None else None)
+
+
+def _hint(src: Tuple[str, Any], n_inputs: int, counts: Dict[str, int]) -> str:
+    kind, what = src
+    if kind == "input":
+        return "data" if n_inputs == 1 else "data%d" % what
+    if kind == "param":
+        return what.name
+    k = counts.get(kind, 0)
+    counts[kind] = k + 1
+    return "%s%d" % (kind, k)

@@ -1,0 +1,6 @@
+"""`mx.io`: data iterators (`NDArrayIter`, `DataBatch`, `DataDesc`, ...)."""
+from . import io, utils  # noqa: F401
+from .io import (CSVIter, DataBatch, DataDesc, DataIter, ImageDetRecordIter,  # noqa: F401
+                 ImageRecordInt8Iter, ImageRecordIter, ImageRecordIter_v1,
+                 ImageRecordUInt8Iter, ImageRecordUInt8Iter_v1, LibSVMIter, MNISTIter,
+                 MXDataIter, NDArrayIter, PrefetchingIter, ResizeIter)

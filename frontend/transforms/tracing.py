@@ -1,0 +1,183 @@
+"""Tracing a Python function over NDArrays into an `ir.Graph`, and running a graph on
+NDArrays (through a cached plan, or operator by operator while recording, so that a
+transformed function composes with `autograd` and with the other transformations)."""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..ir import Graph, MXNetError, TensorType, Value, get_op, is_float
+from ..passes import PassManager, inline
+from ..runtime import PLAN_CACHE, Plan
+from ..trace.collect import Collected
+from ..trace.invoke import invoke
+from ..trace.tape import STATE
+from ..trace.values import TracedValue
+from ..ndarray import NDArray
+from .. import autograd
+
+OPTIMIZE = "dce, cse, simplify, dce"  # what runs before a transformed graph executes
+
+
+@dataclass
+class Traced:
+    """A traced function: `graph` has one input per argument, then one per constant
+    (arrays the function read without receiving them), whose NDArrays are `constants`;
+    `structure` is None for one returned array, else (tuple or list, length)."""
+    graph: Graph
+    num_args: int
+    constants: List[Any]
+    structure: Optional[Tuple[type, int]]
+    cls: type
+
+    def inputs(self, args: Sequence[Any]) -> List[Any]:
+        return list(args) + list(self.constants)
+
+    def float_args(self) -> List[int]:
+        return [i for i in range(self.num_args) if is_float(self.graph.inputs[i].type.dtype)]
+
+    def pack(self, values: Sequence[Any]) -> Any:
+        return pack(self.structure, values)
+
+
+def pack(structure: Optional[Tuple[type, int]], values: Sequence[Any]) -> Any:
+    if structure is None:
+        return values[0]
+    return structure[0](values)
+
+
+def as_arrays(args: Sequence[Any], what: str = "argument") -> List[Any]:
+    """`args` as NDArrays (NumPy arrays and numbers are converted, as float32 like
+    `mx.nd.array`)."""
+    out = []
+    for i, a in enumerate(args):
+        if isinstance(a, NDArray):
+            out.append(a)
+        elif isinstance(a, (np.ndarray, float, int, list, tuple)):
+            out.append(NDArray(a))
+        else:
+            raise MXNetError("transforms: %s %d is a %s, not an NDArray"
+                             % (what, i, type(a).__name__))
+    return out
+
+
+def _wrap_value(cls: type, v: TracedValue) -> Any:
+    """An NDArray standing for the recorded (or constant) value `v`."""
+    arr = cls.__new__(cls)
+    arr._data = v.data
+    arr._value = v if v.node is not None or type(v) is not TracedValue else None
+    return arr
+
+
+def trace(fn: Callable, args: Sequence[Any]) -> Traced:
+    """Run `fn` on fresh variables holding copies of `args`, recording, and collect the
+    graph from those variables to what `fn` returns."""
+    arrays = as_arrays(args)
+    cls = type(arrays[0]) if arrays else NDArray
+    with autograd.pause():
+        fresh = [type(a)._wrap(np.array(a._data)) for a in arrays]
+    for f in fresh:
+        f.attach_grad()
+    with autograd.record(train_mode=autograd.is_training()):
+        out = fn(*fresh)
+    structure = None
+    outs = [out]
+    if isinstance(out, (tuple, list)):
+        structure, outs = (type(out), len(out)), list(out)
+    for o in outs:
+        if not isinstance(o, NDArray):
+            raise MXNetError("transforms: the function must return NDArrays (or a tuple or "
+                             "list of them), got a %s" % type(o).__name__)
+    heads = []
+    for o in outs:
+        v = o._value
+        if v is None:  # a result that does not depend on anything recorded: a constant
+            v = TracedValue(TensorType.get(o._data.shape, o._data.dtype), None, o._data)
+        heads.append(v)
+    col = Collected(heads)
+    graph, clones = col.detached()
+    clone_of = dict(zip(col.values, clones))
+    args_in, constants, const_in = [], [], []
+    by_leaf = {f._value: i for i, f in enumerate(fresh)}
+    names = _parameter_names(fn, len(fresh))
+    for f, hint in zip(fresh, names):
+        c = clone_of.get(f._value)
+        args_in.append(c if c is not None else Value(f._value.type))
+        args_in[-1].hint = hint
+    for leaf in col.leaves:
+        if leaf in by_leaf:
+            continue
+        c = clone_of[leaf]
+        c.hint = c.hint or "c%d" % len(constants)
+        const_in.append(c)
+        constants.append(_wrap_value(cls, leaf))
+    g = Graph(getattr(fn, "__name__", "f").strip("<>") or "f", args_in + const_in,
+              graph.nodes, graph.outputs)
+    g = inline(g)  # recorded gradient regions (autograd.grad inside fn) as operators
+    return Traced(g, len(fresh), constants, structure, cls)
+
+
+def _parameter_names(fn: Callable, n: int) -> List[str]:
+    """Names for the graph inputs: `fn`'s positional parameters where it has them."""
+    try:
+        params = [p.name for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        params = []
+    if len(params) < n or len(set(params[:n])) < n:
+        return ["x%d" % i for i in range(n)] if n > 1 else ["x"]
+    return params[:n]
+
+
+def make_graph(fn: Callable, *args: Any) -> Graph:
+    """The graph of `fn` traced at `args` (like `jax.make_jaxpr`): one input per argument,
+    then one per constant array `fn` reads, and the results as outputs.
+
+    A tapegraph extension (MXNet has no such function)."""
+    return trace(fn, args).graph
+
+
+# ---------------------------------------------------------------- running
+
+def _plan(graph: Graph) -> Plan:
+    def build():
+        return Plan(PassManager(OPTIMIZE, verify=False).run(graph))
+    return PLAN_CACHE.get_or_build(("transforms", graph), build)
+
+
+def coerce(a: Any, v: Value, what: str) -> Any:
+    """NDArray `a` as an input of type `v.type` (cast to its dtype; shape must match)."""
+    if tuple(a.shape) != v.type.shape:
+        raise MXNetError("transforms: %s has shape %s, expected %s"
+                         % (what, tuple(a.shape), v.type.shape))
+    if a._data.dtype.name != v.type.dtype:
+        return a.astype(v.type.dtype)
+    return a
+
+
+def run(graph: Graph, inputs: Sequence[Any], cls: type) -> List[Any]:
+    """Run `graph` on NDArrays `inputs`; returns NDArrays of class `cls`. When recording
+    and an input is recorded, each operator runs through `invoke`, so the results are
+    recorded like any other computation (autograd and enclosing transformations see
+    them); otherwise one cached plan runs the optimized graph."""
+    if len(inputs) != len(graph.inputs):
+        raise MXNetError("transforms: %d inputs for a graph of %d"
+                         % (len(inputs), len(graph.inputs)))
+    if STATE.recording and any(a._value is not None for a in inputs):
+        return _replay(graph, inputs, cls)
+    results = _plan(graph).run([a._data for a in inputs])
+    return [cls._wrap(np.asarray(r)) for r in results]
+
+
+def _replay(graph: Graph, inputs: Sequence[Any], cls: type) -> List[Any]:
+    graph = inline(graph)
+    env: Dict[Value, Any] = dict(zip(graph.inputs, inputs))
+    for node in graph.nodes:
+        out = invoke(get_op(node.op), [env[v] for v in node.inputs], node.attrs, out_cls=cls)
+        outs = out if isinstance(out, tuple) else (out,)
+        for v, o in zip(node.outputs, outs):
+            env[v] = o
+    return [env[v] for v in graph.outputs]
