@@ -29,7 +29,7 @@ _PUBLIC: Dict[str, Tuple[str, Any]] = {
     "autograd": ("autograd", None),
     "symbol": ("symbol", None), "sym": ("symbol", None),
     "util": ("util", None), "io": ("io", None), "contrib": ("contrib", None),
-    "metric": ("metric", None),
+    "metric": ("metric", None), "kvstore": ("kvstore", None), "kv": ("kvstore", None),
     "init": ("initializer", None), "initializer": ("initializer", None),
     "registry": ("registry", None),
     "optimizer": ("optimizer", None), "lr_scheduler": ("lr_scheduler", None),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from .ir.errors import MXNetError
+
 SPARSE = ("sparse storage (csr / row_sparse) is not supported: tapegraph arrays are dense "
           "NumPy arrays")
 GPU = "tapegraph computes on the CPU only (NumPy); there is no GPU"
@@ -19,6 +21,11 @@ DATA = "it reads MXNet's binary record / image formats, which tapegraph does not
 NETWORK = "tapegraph does not download data or models"
 
 MARK = "__tapegraph_unsupported__"
+
+
+class UnsupportedError(MXNetError, NotImplementedError):
+    """Something MXNet does that tapegraph does not: a NotImplementedError, and an
+    MXNetError where MXNet's own check would raise one."""
 
 
 def message(name: str, why: str) -> str:
