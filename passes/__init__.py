@@ -20,6 +20,7 @@ from .jvp import jvp
 from .linearize import linearize
 from .transpose import transpose
 from .vmap import vmap
+from .checkpoint import checkpoint
 
 __all__ = [
     "CACHED_OP_OP",

@@ -18,12 +18,15 @@ class _Moments(Optimizer):
         return (_zeros_like(weight), _zeros_like(weight))
 
     def _moments(self, state: Any, g: np.ndarray) -> tuple:
+        """Update (mean, var) in place from `g` (a scratch array: overwritten)."""
         mean, var = buffer(state[0]), buffer(state[1])
         t = mean.dtype.type
         mean *= t(self.beta1)
         mean += (t(1) - t(self.beta1)) * g
         var *= t(self.beta2)
-        var += (t(1) - t(self.beta2)) * np.square(g)
+        np.square(g, out=g)
+        g *= t(1) - t(self.beta2)
+        var += g
         return mean, var
 
 
@@ -48,7 +51,11 @@ class Adam(_Moments):
         lr *= math.sqrt(1.0 - self.beta2 ** step) / (1.0 - self.beta1 ** step)
         mean, var = self._moments(state, self._grad(g, w, wd))
         t = w.dtype.type
-        w -= t(lr) * mean / (np.sqrt(var) + t(self.epsilon))
+        denom = np.sqrt(var)
+        denom += t(self.epsilon)
+        step_ = np.multiply(mean, t(lr))
+        step_ /= denom
+        w -= step_
 
 
 @register

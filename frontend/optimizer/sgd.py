@@ -75,16 +75,19 @@ class SGD(_MasterSecond):
 
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
-        g = self._grad(g)
+        g = self._grad(g)  # a new array: scaled in place below
         t = w.dtype.type
+        g *= t(lr)
         if state is not None and self.momentum > 0:
             mom = buffer(state)
             mom *= t(self._current_momentum())
-            mom -= t(lr * wd) * w + t(lr) * g
+            if wd:
+                mom -= np.multiply(w, t(lr * wd))
+            mom -= g
             w += mom
         else:
             w *= t(1.0 - lr * wd)
-            w -= t(lr) * g
+            w -= g
 
 
 @register
