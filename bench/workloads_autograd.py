@@ -6,7 +6,6 @@ import sys
 import common
 
 try:
-    import autograd
     import autograd.numpy as anp
     from autograd import grad, make_vjp
 except Exception as e:  # pragma: no cover - reported as n/a

@@ -18,11 +18,14 @@ def _w1(x):
     tape = []
     for op in common.w1_ops():
         if op == "mul":
-            tape.append((op, None)); x = x * x.dtype.type(common.W1_MUL)
+            tape.append((op, None))
+            x = x * x.dtype.type(common.W1_MUL)
         elif op == "add":
-            tape.append((op, None)); x = x + x.dtype.type(common.W1_ADD)
+            tape.append((op, None))
+            x = x + x.dtype.type(common.W1_ADD)
         else:
-            tape.append((op, x)); x = _UNARY[op](x)
+            tape.append((op, x))
+            x = _UNARY[op](x)
             if op != "sin":
                 tape[-1] = (op, x)      # tanh/exp backward use the output
     g = np.ones_like(x)

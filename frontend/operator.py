@@ -16,8 +16,9 @@ from .base import MXNetError
 from .ndarray.custom import FUNCTIONS as _FUNCTIONS, REGISTRY as _REGISTRY, CustomOpFunction
 from .trace.tape import STATE
 
-__all__ = ["CustomOp", "CustomOpProp", "CustomOpFunction", "register", "get_all_registered_operators",
-           "get_operator_arguments", "PythonOp", "NumpyOp", "NDArrayOp"]
+__all__ = ["CustomOp", "CustomOpProp", "CustomOpFunction", "register",
+           "get_all_registered_operators", "get_operator_arguments", "PythonOp", "NumpyOp",
+           "NDArrayOp"]
 
 class CustomOp:
     """Base class of a custom operator's computation: override `forward` and `backward`."""

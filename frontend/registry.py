@@ -79,7 +79,8 @@ def get_create_func(base_class: type, nickname: str) -> Callable[..., Any]:
         if isinstance(name, dict):
             return create(**name)
         if not isinstance(name, str):
-            raise NameTypeError("%s must be of string type, got %s" % (nickname, type(name).__name__))
+            raise NameTypeError("%s must be of string type, got %s"
+                                % (nickname, type(name).__name__))
         if name.startswith("["):
             if args or kwargs:
                 raise ValueError("a JSON %s takes no extra arguments" % nickname)

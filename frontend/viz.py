@@ -16,7 +16,6 @@
 """
 from __future__ import annotations
 
-import os
 from typing import Any, Dict, List, Optional, Sequence
 
 from .ir import Graph, MXNetError

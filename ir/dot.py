@@ -155,14 +155,15 @@ class _DotWriter:
         k = self.clusters
         self.clusters += 1
         self.ids[node] = "cluster_%d" % k
-        label = "%s (%d ops)" % (node.op, len(node.region.nodes))
+        region = node.region
+        assert region is not None
+        label = "%s (%d ops)" % (node.op, len(region.nodes))
         self.lines.append("%ssubgraph cluster_%d {" % (indent, k))
         inner = indent + "  "
         self.lines.append('%slabel=%s style="dashed,rounded" color="#888888"'
                           % (inner, _quote(label)))
         for key, value in ((self.decorate(node) or {}) if self.decorate else {}).items():
             self.lines.append("%s%s=%s" % (inner, key, _quote(value)))
-        region = node.region
         inner_env: Dict[Value, str] = {}
         for outer, v in zip(node.inputs, region.inputs):
             if outer in env:

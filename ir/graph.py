@@ -76,7 +76,7 @@ class Graph:
         self.nodes = tuple(nodes)
         self.outputs = tuple(outputs)
         self.meta = meta if meta is not None else {}
-        self._hash = None
+        self._hash: Optional[int] = None
 
     def __str__(self) -> str:
         from .printer import print_graph

@@ -181,7 +181,7 @@ def _physical_memory() -> int:
 MAX_RESULT_BYTES = _physical_memory()
 
 
-def _bytes(n: int) -> str:
+def _bytes(n: float) -> str:
     for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
         if n < 1024 or unit == "PiB":
             return "%.1f %s" % (n, unit) if unit != "B" else "%d B" % n

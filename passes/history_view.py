@@ -26,7 +26,8 @@ def _count(graph: Graph) -> int:
 def _picture(graph: Graph, title: str, statuses: dict, ids: dict) -> Optional[str]:
     def decorate(obj: object):
         ident = ids.get(obj)
-        return dict(HIGHLIGHT.get(statuses.get(ident), {})) if ident else {}
+        status = statuses.get(ident) if ident else None
+        return dict(HIGHLIGHT.get(status, {})) if status else {}
     return render_svg(to_dot(graph, title=title, decorate=decorate))
 
 

@@ -48,9 +48,9 @@ def jvp(graph: Graph, wrt: Optional[Sequence[int]] = None, name: Optional[str] =
     tan: Dict[Value, Value] = {}
     for i in wrt:
         v = graph.inputs[i]
-        t = Value(v.type, "t_" + (v.hint or "in%d" % i))
-        tangent_inputs.append(t)
-        tan[v] = t
+        t_in = Value(v.type, "t_" + (v.hint or "in%d" % i))
+        tangent_inputs.append(t_in)
+        tan[v] = t_in
     b = Builder()
     for node in graph.nodes:
         b.add(node)
@@ -117,6 +117,7 @@ def derived_jvp(b: Builder, node: Node, ts: Sequence[Optional[Value]]
     sub.meta = b.meta
     sub.needed = tuple(t is not None for t in ts)
     sub.differentiate = grad  # (a region operator's rule differentiates its region)
+    assert opdef.vjp is not None, node.op  # (only asked of differentiable operators)
     cts = opdef.vjp(sub, node, list(us))
     s = None
     for ct, t in zip(cts, ts):

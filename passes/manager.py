@@ -148,7 +148,7 @@ def parse_pipeline(pipeline: Union[str, Sequence[Any]]) -> List[Tuple[str, Dict[
         items: List[Any] = [_parse_entry(p) for p in _split_entries(pipeline)]
     else:
         items = list(pipeline)
-    out = []
+    out: List[Any] = []
     for item in items:
         if isinstance(item, str):
             get_pass(item)

@@ -17,7 +17,8 @@ builds one), or None when the rule does not apply after all.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import (TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple,
+                    Union)
 
 from ..ir import Graph, Node, Value
 from .constants import uniform_value
@@ -72,6 +73,9 @@ class Match:
         self.root = root
         self.out = root.outputs[0]
         self.__dict__.update(bound)
+
+    if TYPE_CHECKING:  # the bound names are attributes set at run time
+        def __getattr__(self, name: str) -> Any: ...
 
     def node(self, op: str, *inputs: Value, **attrs: Any) -> Node:
         """A node computing `op(*inputs)` into the rewritten value (same type, same

@@ -140,7 +140,9 @@ def transpose(graph: Graph, linear: Optional[Sequence[int]] = None,
         if len(cts) > 1:
             cts = [c if c is not None else _zeros(b, v) for v, c in zip(node.outputs, cts)]
         b.needed = tuple(v in lin for v in node.inputs)
-        in_cts = REGISTRY.get(node.op).vjp(b, node, cts)
+        vjp = REGISTRY.get(node.op).vjp
+        assert vjp is not None, node.op  # (linear operators are differentiable)
+        in_cts = vjp(b, node, cts)
         b.needed = None
         for v, g in zip(node.inputs, in_cts):
             if g is not None and v in lin:

@@ -263,7 +263,7 @@ def _fc(b, node, args, batched, size):
 
 
 def _fc_batched_weight(b, node, args, batched, size):
-    shape, out_shape = node.inputs[0].type.shape, node.outputs[0].type.shape
+    out_shape = node.outputs[0].type.shape
     nh, k = node.inputs[1].type.shape
     x, w = _all_batched(b, args[:2], batched[:2], size)
     x = b.op("Reshape", x, shape=(size, -1, k))

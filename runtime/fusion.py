@@ -65,7 +65,7 @@ class _Consts:
     """Binds attribute values to names of the generated module (no literal round trip)."""
 
     def __init__(self):
-        self.names: Dict[Tuple[type, Any], str] = {}
+        self.names: Dict[Tuple[Any, ...], str] = {}
         self.env: Dict[str, Any] = {"np": np}
 
     def bind(self, value: Any) -> str:
@@ -84,11 +84,11 @@ class _Consts:
             self.env[name] = value
         return name
 
-    def bind_operand(self, value: Any, dtype: str) -> str:
+    def bind_operand(self, value: Any, dtype: Optional[str]) -> str:
         """A scalar operand of arithmetic on a `dtype` array: a Python float becomes a 0-d
         array of that (float) dtype, the value NumPy would use, without the ~0.4 us it
         spends converting a Python float on every call."""
-        if type(value) is not float or np.dtype(dtype).kind != "f":
+        if type(value) is not float or dtype is None or np.dtype(dtype).kind != "f":
             return self.bind(value)
         key = (np.ndarray, (dtype, value, _sign(value)))
         name = self.names.get(key)
@@ -114,6 +114,7 @@ def _expr(node: Node, args: Sequence[str], consts: _Consts) -> str:
     """The node's `fuse` template with argument names and bound attribute names."""
     opdef = REGISTRY.get(node.op)
     template = opdef.fuse
+    assert template is not None, node.op  # (fusible nodes have one)
     if node.op == "_power_scalar" and node.attrs["scalar"] in (2.0, 3.0):
         square = "np.square(%s)" % args[0]  # as the eager kernel computes it
         return square if node.attrs["scalar"] == 2.0 else "(%s * %s)" % (square, args[0])
@@ -160,8 +161,10 @@ class FusedKernel:
     takes_out = True  # Plan.run(into=...) may bind output buffers
 
     def __init__(self, node: Node):
-        region: Graph = node.region
+        region = node.region
+        assert region is not None, "a fused node holds its region"
         self.node = node
+        self.region = region
         self.out_types = [v.type for v in region.outputs]
         self.size = _iteration_size(region)
         # Whether results go into `out=` buffers: up to one chunk, the straight-line code
@@ -243,7 +246,7 @@ class FusedKernel:
             consts = _Consts()
             source, dtypes = _chunk_source(self._code, consts, self.size, added)[:2]
             namespace = dict(consts.env)
-            exec(compile(source, "<fused %s, adding>" % _label(self.node.region), "exec"),
+            exec(compile(source, "<fused %s, adding>" % _label(self.region), "exec"),
                  namespace)
             found = self._adding[added] = (namespace["chunk"], dtypes)
         return found
@@ -283,7 +286,7 @@ def _canonical(region: Graph) -> Graph:
     nodes: List[Node] = []
 
     def emit(op: str, inputs: Sequence[Value], attrs: Dict[str, Any], out: Value) -> Value:
-        key = (op, attrs_key(attrs), tuple(inputs))
+        key: tuple = (op, attrs_key(attrs), tuple(inputs))
         if _reduction(op):
             key = (id(out),)  # each reduction keeps its own accumulator
         found = seen.get(key)

@@ -252,9 +252,9 @@ class Plan:
             if len(outs) == 1:
                 env[outs[0]] = r if type(r) is np.ndarray else np.asarray(r)
             else:
-                for s, a in zip(outs, r):
-                    env[s] = a if type(a) is np.ndarray else np.asarray(a)
-                a = None
+                for s, part in zip(outs, r):
+                    env[s] = part if type(part) is np.ndarray else np.asarray(part)
+                part = None
             r = None  # hold no reference the in-place check would count
             for s in frees:
                 env[s] = None

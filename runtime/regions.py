@@ -11,6 +11,7 @@ from .plan import Plan
 
 def lower_region(node: Node) -> Callable:
     """A callable running `node`'s region on arrays (one array, or a tuple of several)."""
+    assert node.region is not None, "a region node holds its region"
     plan = Plan(node.region)
     if len(node.outputs) == 1:
         return lambda *arrays: plan.run(arrays)[0]

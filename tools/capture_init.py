@@ -9,7 +9,6 @@ import os
 import warnings
 
 import mxnet as mx
-import numpy as np
 
 warnings.simplefilter("ignore")
 OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "mxnet", "init")

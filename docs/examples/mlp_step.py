@@ -1,5 +1,4 @@
 """One training step of a two-layer MLP written against MXNet's NDArray API."""
-import mxnet as mx
 from mxnet import autograd, nd
 
 data = nd.array([[0.1, -0.4, 0.3], [0.9, 0.2, -0.5], [-0.3, 0.8, 0.1], [0.5, 0.5, 0.5]])

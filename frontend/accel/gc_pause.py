@@ -1,38 +1,50 @@
-"""Pausing CPython's cyclic collector while graphs are recorded (see the comment below);
-`pause_gc` / `resume_gc` bracket every recording scope and backward pass."""
+"""The cyclic collector while graphs are recorded: `pause_gc` / `resume_gc` bracket every
+recording scope and backward pass.
+
+The recorded graph is made of Python objects (a node, its values and arrays per op), and
+CPython's collector would rescan all of them again and again while a long graph is
+recorded, making recording superlinear (W5: 100,000 ops took 1.8x longer per op than
+1,000). The collector is never disabled: while any `record()` scope is open (or a large
+backward runs), its thresholds are raised to `RECORDING_THRESHOLDS`, so young
+collections come in larger batches and full collections (which rescan the whole live
+graph) wait; the previous thresholds come back when the last scope closes, even if its
+body raised. Thresholds are per process, as CPython has one collector, so other threads
+see the same larger batches meanwhile: their garbage is still collected.
+
+Cyclic garbage made inside a long scope (a graph recorded and dropped without backward)
+is only reclaimed by full collections, so one runs after every GC_EVERY_BYTES of
+recorded results: memory stays bounded. What a backward frees (by reference counting)
+stops counting (see `_count_freed`). Set PAUSE_GC_WHILE_RECORDING to False to leave the
+collector alone.
+"""
 from __future__ import annotations
 
 import gc
 import threading
+from typing import Any, Dict
 
-# The recorded graph is made of Python objects (a node, its values and arrays per op);
-# CPython's cyclic collector would rescan all of them again and again while a long
-# graph is recorded, making recording superlinear (W5: 100,000 ops took 1.8x longer per
-# op than 1,000). While any `record()` scope is open, automatic collection is paused;
-# after every GC_EVERY recorded nodes or GC_EVERY_BYTES of recorded results a young-
-# generation collection runs instead, so cyclic garbage made inside a long scope (a graph
-# recorded and dropped without backward) is still reclaimed with bounded memory, and each
-# object is scanned a bounded number of times. What a backward frees stops counting (see
-# `_count_freed`). Set to False to leave the collector alone.
 PAUSE_GC_WHILE_RECORDING = True
-GC_EVERY = 1 << 16
+# (young, middle, old) thresholds while recording: a young collection every ~30,000 new
+# objects (~7,000 recorded operators), full collections only from the explicit ones below
+# or after 1,000 middle ones.
+RECORDING_THRESHOLDS = (30000, 10, 100)
 GC_EVERY_BYTES = 64 << 20
 _gc_lock = threading.Lock()
-_gc_state = {"depth": 0, "paused": False, "recorded": 0, "bytes": 0}
+_gc_state: Dict[str, Any] = {"depth": 0, "paused": False, "recorded": 0, "bytes": 0,
+                             "saved": None}
 
 
 def _count_recorded(nbytes: int) -> None:
-    """While collection is paused: collect every GC_EVERY recorded operators (young
-    generations) or GC_EVERY_BYTES of recorded results (all generations: each young
-    collection promotes the live graph to the oldest generation, and once dropped its
-    cycles are only reclaimed there; a young-only collection leaked ~2 MiB per trigger)."""
+    """While recording: a full collection every GC_EVERY_BYTES of recorded results (each
+    young collection promotes the live graph to the oldest generation, and once dropped its
+    cycles are only reclaimed there; without this a dropped graph's memory grew by ~2 MiB
+    per young collection)."""
     state = _gc_state
     state["recorded"] += 1
     state["bytes"] += nbytes
-    if state["recorded"] >= GC_EVERY or state["bytes"] >= GC_EVERY_BYTES:
-        full = state["bytes"] >= GC_EVERY_BYTES
+    if state["bytes"] >= GC_EVERY_BYTES:
         state["recorded"] = state["bytes"] = 0
-        gc.collect(2 if full else 1)
+        gc.collect(2)
 
 
 def _count_freed(nodes: int, nbytes: int) -> None:
@@ -46,18 +58,19 @@ def _count_freed(nodes: int, nbytes: int) -> None:
 
 
 def pause_gc() -> None:
-    """Called when a recording scope opens (see PAUSE_GC_WHILE_RECORDING)."""
+    """Called when a recording scope opens (see the module docstring)."""
     with _gc_lock:
         _gc_state["depth"] += 1
-        if _gc_state["depth"] == 1 and PAUSE_GC_WHILE_RECORDING and gc.isenabled():
-            gc.disable()
+        if _gc_state["depth"] == 1 and PAUSE_GC_WHILE_RECORDING:
+            _gc_state["saved"] = gc.get_threshold()
+            gc.set_threshold(*RECORDING_THRESHOLDS)
             _gc_state["paused"] = True
 
 
 def resume_gc() -> None:
-    """Called when a recording scope closes: re-enables the collector if we paused it."""
+    """Called when a recording scope closes: the thresholds of before come back."""
     with _gc_lock:
         _gc_state["depth"] = max(0, _gc_state["depth"] - 1)
         if _gc_state["depth"] == 0 and _gc_state["paused"]:
             _gc_state["paused"] = False
-            gc.enable()
+            gc.set_threshold(*_gc_state["saved"])

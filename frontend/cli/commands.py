@@ -12,8 +12,9 @@
                                                one HTML page stepping through the forward
                                                graph, its gradient and every pass
 
-FILE is MXNet symbol JSON (`*-symbol.json`) or tapegraph IR text, `-` for standard input. Messages go to stderr,
-results to stdout or `-o`; errors are one line and exit with status 1.
+FILE is MXNet symbol JSON (`*-symbol.json`) or tapegraph IR text, `-` for standard input.
+Messages go to stderr, results to stdout or `-o`; errors are one line and exit with
+status 1.
 """
 from __future__ import annotations
 

@@ -19,15 +19,12 @@ import warnings
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional
 
-from .. import ndarray as _nd
-from .. import symbol as _sym
 from ..base import MXNetError
 from ..ndarray import NDArray
 from ..ndarray.serialize import load_arrays, save_arrays
-from ..symbol import Symbol
 from ._init import DEFAULT_INIT
 from .naming import BlockScope
-from .parameter import DeferredInitializationError, Parameter
+from .parameter import Parameter
 from .parameter_dict import ParameterDict, _check_compatible
 from .utils import HookHandle, _brief_print_list, _indent
 

@@ -18,7 +18,7 @@ from ..symbol import Symbol
 from . import hybrid
 from .block import Block
 from .export import export_block
-from .parameter import DeferredInitializationError, Parameter
+from .parameter import DeferredInitializationError
 from .parameter_dict import ParameterDict
 
 __all__ = ["HybridBlock"]

@@ -16,8 +16,7 @@ What an optimizer (`gluon.Trainer`) relies on:
 from __future__ import annotations
 
 import warnings
-from collections import OrderedDict
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
 import numpy as np
 
@@ -26,7 +25,7 @@ from .. import ndarray as _nd
 from .. import symbol as _sym
 from ..base import MXNetError
 from ..context import Context
-from .utils import _brief_print_list, _indent, shape_is_known
+from .utils import shape_is_known
 from ._init import DEFAULT_INIT, InitDesc, create_init, register_constant_init
 
 __all__ = ["DeferredInitializationError", "Parameter", "Constant", "tensor_types"]

@@ -9,9 +9,8 @@ Operators with a train mode (BatchNorm) follow `autograd.is_training()`.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
-import numpy as np
 
 from .. import autograd
 from .. import symbol as _sym
@@ -20,7 +19,7 @@ from ..ir import REGISTRY, Graph, Node
 from ..ndarray import NDArray
 from ..symbol import Symbol
 from . import hybrid
-from .hybrid_block import HybridBlock, _flatten, _regroup
+from .hybrid_block import HybridBlock, _flatten
 from .parameter_dict import ParameterDict
 
 __all__ = ["SymbolBlock"]

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import numpy as np
 
-from ..ndarray import NDArray, concat, tile
+from ..ndarray import concat, tile
 from ..unsupported import CPP, DATA, not_implemented_class
 from .utils import _getdata_by_idx, _init_data, _slice_along_batch_axis
 

@@ -111,7 +111,9 @@ def getitem(arr, key):
                 raise IndexingError("index %d is out of bounds for axis %d with size %d"
                                     % (i, axis, size))
             i %= size
-            begin.append(i); end.append(i + 1); step.append(1)
+            begin.append(i)
+            end.append(i + 1)
+            step.append(1)
             plain = False
         elif isinstance(k, slice):
             start, stop, st = k.indices(size)

@@ -51,8 +51,9 @@ def _draw(op: str, draw: Callable, params: Sequence, shape, dtype, out, check=No
     arrays = [isinstance(p, NDArray) for p in params]
     if any(arrays) and not all(arrays):
         kinds = {type(p) for p in params}
-        raise DistributionParamsError("Distribution parameters must all have the same type, but got "
-                             "both %s." % " and ".join(str(k) for k in kinds))
+        raise DistributionParamsError(
+            "Distribution parameters must all have the same type, but got both %s."
+            % " and ".join(str(k) for k in kinds))
     dt = _dtype(dtype, _FLOATS, op)
     if all(arrays) and params:
         values = [p._data.astype(np.float64) for p in params]

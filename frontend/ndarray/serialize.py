@@ -19,7 +19,7 @@ are written as V3, everything else as V2, the format MXNet's `nd.save` writes.
 from __future__ import annotations
 
 import struct
-from typing import Any, BinaryIO, Dict, List, Tuple, Union
+from typing import Any, Dict, List, Tuple, Union
 
 import numpy as np
 

@@ -5,11 +5,16 @@ from ..ir import get_op as _get_op
 from ..trace.invoke import invoke as _invoke
 from ..numpy.library import arr as _arr
 
-from ..util import (get_cuda_compute_capability, is_np_array, is_np_shape,  # noqa: F401
+from ..util import (get_cuda_compute_capability, is_np_array, is_np_shape,
                     reset_np, set_np)
 from ..context import (Context, cpu, cpu_pinned, current_context, gpu,  # noqa: F401
                        gpu_memory_info, num_gpus)
 from . import random  # noqa: F401
+from .nn import (activation, arange_like, batch_dot, batch_flatten, batch_norm, cast, convolution,
+                 deconvolution, dropout, embedding, erf, erfinv, gamma, gammaln, gather_nd,
+                 nonzero, reshape_like, sequence_mask, shape_array, slice, smooth_l1, topk,
+                 fully_connected, layer_norm, leaky_relu, log_softmax, one_hot, pick, pooling,
+                 reshape, softmax)
 
 
 def relu(data):
@@ -27,11 +32,6 @@ def stop_gradient(data):
     return _invoke(_get_op("BlockGrad"), [_arr(data)])
 
 
-from .nn import (activation, arange_like, batch_dot, batch_flatten, batch_norm, cast, convolution,
-                 deconvolution, dropout, embedding, erf, erfinv, gamma, gammaln, gather_nd,
-                 nonzero, reshape_like, sequence_mask, shape_array, slice, smooth_l1, topk,
-                 fully_connected, layer_norm, leaky_relu, log_softmax, one_hot, pick, pooling,
-                 reshape, softmax)
 
 
 def waitall() -> None:

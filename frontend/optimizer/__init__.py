@@ -14,5 +14,5 @@ from .updater import Updater, get_updater
 opt_registry = Optimizer.opt_registry
 
 __all__ = ["Optimizer", "create", "register", "SGD", "NAG", "Signum", "Adam", "AdamW",
-           "LAMB", "FTML", "RMSProp", "AdaGrad", "AdaDelta", "Adamax", "Nadam", "Ftrl", "DCASGD", "LARS",
-           "SGLD", "ccSGD", "Test", "Updater", "get_updater", "contrib"]
+           "LAMB", "FTML", "RMSProp", "AdaGrad", "AdaDelta", "Adamax", "Nadam", "Ftrl", "DCASGD",
+           "LARS", "SGLD", "ccSGD", "Test", "Updater", "get_updater", "contrib"]

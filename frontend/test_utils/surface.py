@@ -20,7 +20,7 @@ import zipfile  # noqa: F401
 from collections import OrderedDict  # noqa: F401
 from contextlib import contextmanager  # noqa: F401
 
-import numpy as np
+import numpy as np  # noqa: F401  (bound by MXNet's star import too)
 import numpy.random as rnd  # noqa: F401
 import numpy.testing as npt  # noqa: F401
 
@@ -32,7 +32,7 @@ from ..util import get_cuda_compute_capability, getenv, setenv, use_np  # noqa: 
 from ..io import DataIter
 from ..unsupported import DATA, NETWORK, SPARSE, not_implemented, not_implemented_class
 from .compare import assert_almost_equal
-from .helpers import Features, compare_ndarray_tuple, rand_ndarray_like
+from .helpers import Features, compare_ndarray_tuple, rand_ndarray_like  # noqa: F401
 
 try:
     import requests  # noqa: F401  (bound by MXNet's star import too)

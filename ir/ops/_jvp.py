@@ -36,6 +36,7 @@ def diagonal(b, node, t) -> List[Any]:
     is its own transpose and input i contributes `vjp_i(t_i)`. Needs the output type to
     equal each differentiated input's type (true of every operator given this rule)."""
     vjp = REGISTRY.get(node.op).vjp
+    assert vjp is not None, node.op  # (rules are only asked of differentiable operators)
     out = None
     for i, ti in enumerate(t):
         if ti is None:

@@ -376,7 +376,7 @@ def _deconv_vjp(b, n, g):
     a = n.attrs
     nb, c, spatial = data.type.shape[0], data.type.shape[1], data.type.shape[2:]
     npix = int(np.prod(spatial))
-    f, groups = int(a["num_filter"]), int(a["num_group"])
+    groups = int(a["num_group"])
     fk = weight.type.size // c  # (F/G) * prod(kernel)
     win = {k: a[k] for k in ("kernel", "stride", "dilate", "pad")}
     gcols = reshape(b, b.op("_im2col", g[0], fill="zero", **win), (nb * groups, fk, npix))

@@ -231,10 +231,10 @@ def _cmp_scalar_kernel(fn):
 _CMP = {"equal": (np.equal, "=="), "not_equal": (np.not_equal, "!="),
         "greater": (np.greater, ">"), "greater_equal": (np.greater_equal, ">="),
         "lesser": (np.less, "<"), "lesser_equal": (np.less_equal, "<=")}
-for _name, (_fn, _sym) in _CMP.items():
-    _binary("_" + _name, _cmp_kernel(_fn), "({0} %s {1}).astype({0}.dtype)" % _sym,
+for _name, (_cmp, _sym) in _CMP.items():
+    _binary("_" + _name, _cmp_kernel(_cmp), "({0} %s {1}).astype({0}.dtype)" % _sym,
             lambda b, n, g: [None, None], mxnet_np="_npi_" + _name.replace("lesser", "less"))
-    _scalar("_%s_scalar" % _name, _cmp_scalar_kernel(_fn),
+    _scalar("_%s_scalar" % _name, _cmp_scalar_kernel(_cmp),
             "({0} %s {a[scalar]}).astype({0}.dtype)" % _sym, lambda b, n, g: [None],
             "_npi_%s_scalar" % _name.replace("lesser", "less"))
 

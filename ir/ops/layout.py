@@ -1,6 +1,6 @@
 """Layout operators: squeeze, Flatten, stack, slice_axis, tile, repeat, reverse (flip),
-SwapAxis, UpSampling (nearest), Pad (constant, edge, reflect). Each gradient is a reshape, a reduction
-or the operator's own adjoint."""
+SwapAxis, UpSampling (nearest), Pad (constant, edge, reflect). Each gradient is a reshape,
+a reduction or the operator's own adjoint."""
 from __future__ import annotations
 
 import numpy as np

@@ -13,7 +13,6 @@ import numpy as np
 
 from tapegraph.ir.errors import ShapeError
 from tapegraph.ir.registry import register
-from tapegraph.ir.types import TensorType
 from .rules import fmt_shape
 from ._emit import broadcast, mul, scale, sub
 

@@ -140,7 +140,6 @@ def _dot_vjp(b, n, g):
 def _np_dot_vjp(b, n, g):
     va, vb = n.inputs
     if va.type.ndim == 0 or vb.type.ndim == 0:
-        ga = mul(b, g[0], broadcast(b, vb, g[0].type.shape)) if vb.type.ndim == 0 else None
         if va.type.ndim == 0:
             return [sum_to(b, mul(b, g[0], vb), ()), mul(b, g[0], broadcast(b, va, vb.type.shape))]
         return [mul(b, g[0], broadcast(b, vb, va.type.shape)), sum_to(b, mul(b, g[0], va), ())]

@@ -1,5 +1,6 @@
 """Normalisation layers: LayerNorm (one axis), InstanceNorm (spatial axes per sample and
-channel), GroupNorm (channel groups per sample), L2Normalization. Gradients are compositions of registered operators."""
+channel), GroupNorm (channel groups per sample), L2Normalization. Gradients are
+compositions of registered operators."""
 from __future__ import annotations
 
 import numpy as np

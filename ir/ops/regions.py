@@ -51,6 +51,7 @@ def region_vjp(b, node: Node, cts: List[Optional[Value]]) -> List[Optional[Value
     nodes are recomputed where the backward needs an intermediate value (the node only
     kept its outputs); DCE drops what is not used."""
     region = node.region
+    assert region is not None, "a region operator's node holds its region"
     needed = getattr(b, "needed", None)
     wrt = [i for i, v in enumerate(region.inputs) if is_float(v.type.dtype)
            and (needed is None or needed[i])]

@@ -7,6 +7,7 @@ negative x; the cost grows with |x| for large negative x).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -30,11 +31,11 @@ def erfinv(x: np.ndarray) -> np.ndarray:
     w = -np.log(np.maximum((1.0 - y) * (1.0 + y), 1e-300))
     small = w < 5.0
     ws, wl = w - 2.5, np.sqrt(w) - 3.0
-    ps = 2.81022636e-08
+    ps: Any = 2.81022636e-08
     for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
               -0.00125372503, -0.00417768164, 0.246640727, 1.50140941):
         ps = c + ps * ws
-    pl = -0.000200214257
+    pl: Any = -0.000200214257
     for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
               -0.0076224613, 0.00943887047, 1.00167406, 2.83297682):
         pl = c + pl * wl

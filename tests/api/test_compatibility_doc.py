@@ -56,8 +56,9 @@ def test_a_lying_stand_in_is_caught():
 
 
 @pytest.mark.parametrize("section", ["mxnet.util", "mxnet.context", "mxnet.random", "mxnet.io",
-                                     "mxnet.contrib.autograd", "mxnet.test_utils", "mxnet.metric", "mxnet.kvstore",
-                                     "mxnet.ndarray.random", "mxnet.numpy_extension.random"])
+                                     "mxnet.contrib.autograd", "mxnet.test_utils", "mxnet.metric",
+                                     "mxnet.kvstore", "mxnet.ndarray.random",
+                                     "mxnet.numpy_extension.random"])
 def test_owned_modules_have_no_missing_names(section):
     rows = [r for r in _generator().measure() if r[0] == section]
     assert rows

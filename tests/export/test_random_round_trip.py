@@ -1,7 +1,6 @@
 """Random recorded programs: their forward and backward graphs survive MXNet JSON export
 and reload exactly (equal graphs, equal values). 40 programs by default, 400 with --long."""
 import numpy as np
-import pytest
 
 import tapegraph as mx
 from tapegraph import autograd

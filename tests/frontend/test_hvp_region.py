@@ -6,7 +6,7 @@ import pytest
 import tapegraph as mx
 from tapegraph.autodiff import engine
 from tapegraph.trace.values import TracedValue, VariableValue
-from tapegraph.ir import Graph, Node, TensorType, Value, parse
+from tapegraph.ir import Node, TensorType, parse
 
 
 def _ops(head):

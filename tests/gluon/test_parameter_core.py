@@ -2,7 +2,6 @@
 ParameterDict, and MXNet 1.9.1's error messages (tests/data/mxnet/gluon_core/core.json)."""
 import json
 import pathlib
-import warnings
 
 import numpy as np
 import pytest

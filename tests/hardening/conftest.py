@@ -31,12 +31,13 @@ class World:
         self.cache_before = dict(PLAN_CACHE._entries)
         self.recording = mx.autograd.is_recording()
         self.training = mx.autograd.is_training()
-        self.gc_enabled = gc.isenabled()
+        self.gc_state = (gc.isenabled(), gc.get_threshold())
 
     def assert_intact(self):
         """Everything is as it was, and the retained graph still differentiates."""
         np.testing.assert_array_equal(self.w.grad.asnumpy(), self.grad_before)
-        assert gc.isenabled() == self.gc_enabled, "the cyclic collector was left paused"
+        assert (gc.isenabled(), gc.get_threshold()) == self.gc_state, \
+            "the cyclic collector was left paused"
         assert mx.autograd.is_recording() == self.recording
         assert mx.autograd.is_training() == self.training
         after = dict(PLAN_CACHE._entries)

@@ -254,7 +254,7 @@ def test_bad_input_raises_clearly_and_loses_nothing(world, recording, case_id, f
     with scope:
         world.recording = mx.autograd.is_recording()
         world.training = mx.autograd.is_training()
-        world.gc_enabled = gc.isenabled()
+        world.gc_state = (gc.isenabled(), gc.get_threshold())
         with pytest.raises(error) as info:
             fn(world)
         message = str(info.value)
@@ -417,10 +417,10 @@ def test_user_error_in_function_backward_during_create_graph_restores_state():
 
     x = nd.array([1.0, 2.0])
     x.attach_grad()
-    enabled = gc.isenabled()
+    before = (gc.isenabled(), gc.get_threshold())
     with pytest.raises(UserBug):
         with mx.autograd.record():
             y = Broken()(x)
             mx.autograd.grad(y, [x], create_graph=True)
     assert not mx.autograd.is_recording()
-    assert gc.isenabled() == enabled
+    assert (gc.isenabled(), gc.get_threshold()) == before

@@ -266,11 +266,14 @@ def test_large_training_loop_memory_figure(capsys):
 
 
 def test_backward_pauses_the_collector_only_for_graphs_that_are_not_small_tapes():
-    """The cyclic collector is paused during a backward that walks or frees a large
-    graph; a small graph read off its tape does not need it (saves two locked calls)."""
+    """The cyclic collector's full collections are held back during a backward that
+    walks or frees a large graph; a small graph read off its tape does not need it (saves
+    two locked calls). The collector itself stays enabled throughout."""
     if not gc.isenabled():
         pytest.skip("the collector is disabled in this process")
+    from tapegraph.accel.gc_pause import RECORDING_THRESHOLDS
     from tapegraph.autodiff import engine
+    before = gc.get_threshold()
     seen = []
 
     class Probe(mx.autograd.Function):
@@ -278,7 +281,7 @@ def test_backward_pauses_the_collector_only_for_graphs_that_are_not_small_tapes(
             return x * 1
 
         def backward(self, dy):
-            seen.append(gc.isenabled())
+            seen.append((gc.isenabled(), gc.get_threshold()))
             return dy
 
     x = mx.nd.array([1.0, 2.0])
@@ -291,5 +294,22 @@ def test_backward_pauses_the_collector_only_for_graphs_that_are_not_small_tapes(
             s = Probe()(y).sum()
         s.backward()
         np.testing.assert_array_equal(x.grad.asnumpy(), [1.0, 1.0])
-    assert seen == [True, False]
-    assert gc.isenabled()
+    assert seen == [(True, before), (True, RECORDING_THRESHOLDS)]
+    assert gc.isenabled() and gc.get_threshold() == before
+
+
+def test_recording_never_disables_the_collector_and_restores_its_thresholds():
+    """While a scope records, the collector stays enabled (other threads' garbage is
+    still collected) with larger batches; the thresholds of before come back when the
+    outermost scope closes, even when its body raises."""
+    from tapegraph.accel.gc_pause import RECORDING_THRESHOLDS
+    before = gc.get_threshold()
+    x = nd.array([1.0, 2.0])
+    with pytest.raises(ZeroDivisionError):
+        with mx.autograd.record():
+            with mx.autograd.record():
+                assert gc.isenabled() and gc.get_threshold() == RECORDING_THRESHOLDS
+            assert gc.get_threshold() == RECORDING_THRESHOLDS  # (the outer scope is open)
+            (x * x).sum()
+            1 / 0
+    assert gc.isenabled() and gc.get_threshold() == before

@@ -11,7 +11,6 @@ Budgets are small by default; `pytest --long` multiplies them. (The long run fou
 cycle created by `fuse`; it is pinned below by `test_fuse_on_a_graph_that_made_a_cycle`.)
 """
 import numpy as np
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hardening_support import budget

@@ -116,14 +116,14 @@ def test_nondifferentiable_operator_names_the_ir_line():
     ("mx.nd.sum(x, axis=1)", (2,)),
 ])
 def test_legacy_arrays_have_no_zero_dim(expr, shape):
-    x = mx.nd.array(A)
+    x = mx.nd.array(A)  # noqa: F841  (read by `eval(expr)`)
     assert eval(expr).shape == shape
 
 
 @pytest.mark.parametrize("expr", ["mx.np.sum(x)", "x.sum()", "x[1, 2]", "mx.np.max(x)",
                                   "mx.np.linalg.norm(x)"])
 def test_np_arrays_keep_zero_dim(expr):
-    x = mx.np.array(A)
+    x = mx.np.array(A)  # noqa: F841  (read by `eval(expr)`)
     assert eval(expr).shape == ()
 
 
@@ -156,7 +156,7 @@ def test_advanced_index_gradient_adds_repeats():
      "num_filter=1, adj=(1, 1))", "adj"),
 ])
 def test_bad_operator_input_names_the_problem(expr, message):
-    x = mx.nd.ones((2, 3))
+    x = mx.nd.ones((2, 3))  # noqa: F841  (read by `eval(expr)`)
     with pytest.raises(mx.MXNetError, match=message):
         eval(expr)
 

@@ -11,7 +11,7 @@ from tapegraph.passes import get_pass
 from tapegraph.runtime import Plan
 
 from op_harness import draw_inputs
-from op_samples import Const, SAMPLES
+from op_samples import SAMPLES
 
 
 def _fusible(s):

@@ -71,7 +71,7 @@ def test_create_graph_records_one_region_equal_to_the_op_by_op_recording(monkeyp
     results = []
     for record in (engine._record, _replay_by_invoke):
         monkeypatch.setattr(engine, "_record", record)
-        Am, wm, vm = mx.nd.array(A), mx.nd.array(w), mx.nd.array(v)
+        Am, wm = mx.nd.array(A), mx.nd.array(w)
         wm.attach_grad()
         with mx.autograd.record():
             f = mx.nd.sum(mx.nd.tanh(mx.nd.dot(Am, wm)) * mx.nd.sin(wm))

@@ -8,7 +8,7 @@ import zlib
 import numpy as np
 import pytest
 
-from tapegraph.ir import MXNetError, parse, print_graph, verify
+from tapegraph.ir import verify
 from tapegraph.passes import get_pass
 from tapegraph.runtime import Plan
 
