@@ -55,6 +55,7 @@ class _Profiler:
         self.events: List[dict] = []
         self.local = threading.local()
         self.timed_steps: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+        self.last_dump = 0.0
 
     def install(self) -> None:
         on = self.running and not self.paused
@@ -85,6 +86,10 @@ class _Profiler:
                                 "ts": start_ns / 1e3, "pid": 0, "tid": tid})
             self.events.append({"name": name, "cat": category, "ph": "E",
                                 "ts": end_ns / 1e3, "pid": 0, "tid": tid})
+        if self.config["continuous_dump"] and \
+                end_ns / 1e9 - self.last_dump >= float(self.config["dump_period"]):
+            self.last_dump = end_ns / 1e9
+            _write_trace(False)
 
     def instant(self, event: dict) -> None:
         if self.running and not self.paused:
@@ -145,7 +150,8 @@ def _timed_plan(plan, inputs, into):
 def set_config(**kwargs) -> None:
     """Configure the profiler: filename, profile_all, profile_symbolic, profile_imperative,
     profile_memory, profile_api, continuous_dump, dump_period, aggregate_stats,
-    profile_process (MXNet's keywords; memory and C API profiling record nothing here)."""
+    profile_process (MXNet's keywords; memory and C API profiling record nothing here:
+    tapegraph has no device allocator and no C API)."""
     for key, value in kwargs.items():
         if key not in _DEFAULTS:
             raise MXNetError("profiler.set_config: unknown parameter %r (known: %s)"
@@ -217,9 +223,7 @@ def scope(name: str = "<unk>:", append_mode: bool = True):
 # ---------------------------------------------------------------- output
 
 
-def dump(finished: bool = True, profile_process: str = "worker") -> None:
-    """Write the trace (chrome://tracing JSON, as MXNet's) to the configured filename;
-    `finished` also stops the profiler and clears the written events."""
+def _write_trace(finished: bool) -> None:
     meta = [{"ph": "M", "args": {"name": "cpu/0"}, "pid": 0, "name": "process_name"}]
     with _LOCK:
         events = list(PROFILER.events)
@@ -228,6 +232,14 @@ def dump(finished: bool = True, profile_process: str = "worker") -> None:
     path = os.fspath(PROFILER.config["filename"])
     with open(path, "w") as fh:
         json.dump({"traceEvents": meta + events, "displayTimeUnit": "ms"}, fh, indent=4)
+
+
+def dump(finished: bool = True, profile_process: str = "worker") -> None:
+    """Write the trace (chrome://tracing JSON, as MXNet's) to the configured filename;
+    `finished` also stops the profiler and clears the written events. With
+    set_config(continuous_dump=True) the file is also rewritten every `dump_period`
+    seconds while operators are timed."""
+    _write_trace(finished)
     if finished:
         set_state("stop")
 

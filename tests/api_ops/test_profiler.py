@@ -208,3 +208,17 @@ def test_bad_configuration_is_refused():
         mx.profiler.dumps(sort_by="name")
     with pytest.raises(MXNetError, match="stop"):
         mx.profiler.Event("e").stop()
+
+
+def test_continuous_dump_rewrites_the_trace(tmp_path):
+    path = tmp_path / "live.json"
+    mx.profiler.set_config(filename=str(path), continuous_dump=True, dump_period=0)
+    try:
+        mx.profiler.set_state("run")
+        mx.nd.ones(2) * 3
+        first = json.loads(path.read_text())["traceEvents"]
+        mx.nd.ones(2) + 3
+        second = json.loads(path.read_text())["traceEvents"]
+        assert len(second) > len(first) and any(e["name"] == "_mul_scalar" for e in first)
+    finally:
+        mx.profiler.set_config(continuous_dump=False)
