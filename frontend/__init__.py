@@ -36,7 +36,7 @@ _PUBLIC: Dict[str, Tuple[str, Any]] = {
     "engine": ("engine", None), "viz": ("viz", None), "test_utils": ("test_utils", None),
     "gluon": ("gluon", None), "name": ("gluon.naming", None),
     "transforms": ("transforms", None),
-    "operator": ("operator", None),
+    "operator": ("operator", None), "profiler": ("profiler", None),
 }
 
 

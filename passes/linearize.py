@@ -80,5 +80,10 @@ def linearize(graph: Graph, wrt: Optional[Sequence[int]] = None,
             residuals.append(v)
     primal_graph = Graph("primal_" + graph.name, graph.inputs, primal.nodes,
                          list(graph.outputs) + residuals)
-    return Graph(name or "lin_" + graph.name, residuals + tangents, kept, tangent_outputs,
+    # The linear graph reads stand-ins for the residuals (named after them, else r<i>).
+    stand_in = {v: Value(v.type, v.hint or "r%d" % i) for i, v in enumerate(residuals)}
+    kept = [Node(n.op, [stand_in.get(v, v) for v in n.inputs], n.outputs, n.attrs, n.region,
+                 n.meta) for n in kept]
+    return Graph(name or "lin_" + graph.name, [stand_in[v] for v in residuals] + tangents,
+                 kept, [stand_in.get(v, v) for v in tangent_outputs],
                  meta={"primal": primal_graph, "num_residuals": len(residuals)})

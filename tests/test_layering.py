@@ -59,6 +59,7 @@ FRONTEND = {
                      "inplace", "optimizer", "numpy_extension"},
     "transforms": _API | {"passes", "runtime", "ndarray", "autograd"},
     "operator": _API | {"ndarray"},
+    "profiler": {"base", "trace", "autodiff", "runtime"},
     "cli": None,  # the command line may use anything
     "": None,  # tapegraph/__init__.py: the lazy table of public names
 }

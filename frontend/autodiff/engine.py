@@ -431,11 +431,18 @@ def _grad_buffers(compiled: Compiled, col: Collected, wrt, inputs) -> Optional[t
     return (into, add) if any(b is not None for b in into) else None
 
 
+# Set by mx.profiler while it runs: `PLAN_OBSERVER(plan, inputs, into)` runs the plan as
+# Plan.run(inputs, *into) would (`into`: None or Plan.run's `into` and `add`).
+PLAN_OBSERVER = None
+
+
 def _run_plan(plan, inputs, into=None):
     """Run `plan` (`into`: None or Plan.run's `into` and `add`); an exception raised by
     user code (a Function's backward) reaches the caller as itself, not wrapped, with a
     note saying where it was raised."""
     try:
+        if PLAN_OBSERVER is not None:  # mx.profiler is running
+            return PLAN_OBSERVER(plan, inputs, into)
         return plan.run(inputs) if into is None else plan.run(inputs, *into)
     except ExecutionError as e:
         cause = e.__cause__

@@ -85,28 +85,40 @@ class Traced:
 
     def __init__(self, graph: Graph, sources: List[Tuple[str, Any]], out_fmt: Any,
                  bn_updates: List[Tuple[Any, Any, Any, float, int]], block_name: str,
-                 masks_drawn: Dict[int, np.ndarray]):
+                 masks_drawn: Optional[Dict[int, np.ndarray]]):
         self.graph = graph
         self.sources = sources
         self.out_fmt = out_fmt
-        self.out_types = tuple(v.type for v in graph.outputs)
-        self.out_dtypes = tuple(np.dtype(t.dtype) for t in self.out_types)
         first = {}
         order = [first.setdefault(v, i) for i, v in enumerate(graph.outputs)]
         self.repeats = order if len(first) < len(order) else None
         self.bn_updates = bn_updates
-        run_graph = graph
-        if bn_updates:
-            run_graph = Graph(graph.name, graph.inputs, graph.nodes,
-                              list(graph.outputs) + [u[0] for u in bn_updates])
-        self.plan = Plan(PassManager(RUN_PASSES, verify=False).run(run_graph))
-        position = {v: i for i, v in enumerate(graph.inputs)}
-        self.plan_order = [position[v] for v in self.plan.graph.inputs]
         self.block_name = block_name
+        # What a recorded call records: the graph, returning also every intermediate
+        # value (residuals), so that a backward reads them instead of recomputing the
+        # forward inside the region's gradient (as an eager forward keeps them too).
+        outs = set(graph.outputs)
+        residuals = [v for n in graph.nodes for v in n.outputs if v not in outs]
+        self.region = Graph(graph.name, graph.inputs, graph.nodes,
+                            list(graph.outputs) + list(dict.fromkeys(residuals)))
+        self._plain = self._compile(graph)
+        self._recorded: Optional[Tuple[Any, List[int]]] = None
         # The call that traced already drew its Dropout masks and updated BatchNorm's
         # moving statistics (the trace ran the forward): its plan run reuses the masks
         # and skips the update, so a hybridized call consumes randomness as an eager one.
         self.first_call: Optional[Dict[int, np.ndarray]] = masks_drawn
+
+    @property
+    def plan(self) -> Any:
+        """The plan an unrecorded call runs."""
+        return self._plain[0]
+
+    def _compile(self, graph: Graph) -> Tuple[Any, List[int]]:
+        outs = list(graph.outputs) + [u[0] for u in self.bn_updates]
+        plan = Plan(PassManager(RUN_PASSES, verify=False).run(
+            Graph(graph.name, graph.inputs, graph.nodes, outs)))
+        position = {v: i for i, v in enumerate(graph.inputs)}
+        return plan, [position[v] for v in plan.graph.inputs]
 
     def datas(self, args: Sequence[NDArray]) -> List[np.ndarray]:
         """The array bound to each graph input for this call."""
@@ -125,12 +137,35 @@ class Traced:
                 out.append(what)
         return out
 
+    def _in_values(self, args: Sequence[NDArray], datas: List[np.ndarray]) -> Optional[list]:
+        """The recorded values the node reads, or None when none of them is recorded."""
+        in_values, traced = [], False
+        for (kind, what), d, v in zip(self.sources, datas, self.graph.inputs):
+            value = None
+            if kind == "input":
+                value = args[what]._value
+            elif kind == "param":
+                value = what.data()._value
+            if value is None:
+                value = TracedValue(v.type, None, d)
+            else:
+                traced = True
+            in_values.append(value)
+        return in_values if traced else None
+
     def run(self, args: Sequence[NDArray], cls: Any) -> List[NDArray]:
         """Run the plan on `args`; record one `_CachedOp` node when recording."""
         first = self.first_call is not None
         datas = self.datas(args)
-        results = self.plan.run([datas[i] for i in self.plan_order])
-        n = len(self.out_types)
+        in_values = self._in_values(args, datas) if STATE.recording else None
+        if in_values is None:
+            (plan, order), graph = self._plain, self.graph
+        else:
+            if self._recorded is None:
+                self._recorded = self._compile(self.region)
+            (plan, order), graph = self._recorded, self.region
+        results = plan.run([datas[i] for i in order])
+        n = len(graph.outputs)
         for (_, mean, var, momentum, axis), x in zip([] if first else self.bn_updates,
                                                      results[n:]):
             red = tuple(i for i in range(x.ndim) if i != axis % x.ndim)
@@ -138,33 +173,20 @@ class Traced:
             m_arr[...] = m_arr * momentum + x.mean(axis=red) * (1 - momentum)
             v_arr[...] = v_arr * momentum + x.var(axis=red) * (1 - momentum)
         outs = []
-        for r, dt in zip(results[:n], self.out_dtypes):
-            if r.dtype != dt:
-                r = r.astype(dt)
+        for r, v in zip(results[:n], graph.outputs):
+            if r.dtype != v.type.dtype:
+                r = r.astype(v.type.dtype)
             outs.append(r)
+        values = None
+        if in_values is not None:
+            values = record(CACHED_OP, in_values, [v.type for v in graph.outputs], outs, {},
+                            self.region)
         arrays = []
-        for r in outs:
+        for i in range(len(self.graph.outputs)):
             a = cls.__new__(cls)
-            a._data = r
-            a._value = None
+            a._data = outs[i]
+            a._value = values[i] if values is not None else None
             arrays.append(a)
-        if STATE.recording:
-            in_values, traced = [], False
-            for (kind, what), d, v in zip(self.sources, datas, self.graph.inputs):
-                value = None
-                if kind == "input":
-                    value = args[what]._value
-                elif kind == "param":
-                    value = what.data()._value
-                if value is None:
-                    value = TracedValue(v.type, None, d)
-                else:
-                    traced = True
-                in_values.append(value)
-            if traced:
-                for a, val in zip(arrays, record(CACHED_OP, in_values, self.out_types, outs,
-                                                 {}, self.graph)):
-                    a._value = val
         if self.repeats:  # a value returned twice is one array, as in the eager forward
             arrays = [arrays[i] for i in self.repeats]
         return arrays

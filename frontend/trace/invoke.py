@@ -54,14 +54,22 @@ def dtype_name(dtype) -> str:
     return name
 
 
+# Set by mx.profiler while it runs: `OBSERVER(invoke, opdef, inputs, attrs, out_cls)` does
+# the call itself, as `invoke(opdef, inputs, attrs, out_cls, True)`. None otherwise, so
+# every call pays one global check.
+OBSERVER = None
+
+
 def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
-           out_cls: Any = None) -> Any:
+           out_cls: Any = None, _observed: bool = False) -> Any:
     """Run `opdef` on NDArrays `inputs` with `attrs`; record a node if recording.
 
     Returns one NDArray (of `out_cls`, default the class of the first input) or a tuple
     for multi-output operators. The shape rule runs first, so bad input raises a clear
     ShapeError before any allocation.
     """
+    if OBSERVER is not None and not _observed:  # mx.profiler is running
+        return OBSERVER(invoke, opdef, inputs, attrs, out_cls)
     if len(attrs) != len(opdef.attrs):
         attrs = opdef.complete_attrs(attrs)
     if len(inputs) == 1:

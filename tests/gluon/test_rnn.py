@@ -116,3 +116,38 @@ def test_a_cell_step_on_symbols_builds_a_graph():
     assert out.list_arguments() == ["x", "lstm_i2h_weight", "lstm_i2h_bias", "h",
                                     "lstm_h2h_weight", "lstm_h2h_bias", "c"]
     assert len(states) == 2
+
+
+def test_dropout_between_layers_only_while_training():
+    layer = rnn.GRU(4, num_layers=2, dropout=0.5, input_size=3)
+    layer.initialize()
+    assert repr(layer) == "GRU(3 -> 4, TNC, num_layers=2, dropout=0.5)"
+    x = nd.array(np.random.RandomState(0).uniform(-1, 1, (5, 2, 3)))
+    np.testing.assert_array_equal(layer(x).asnumpy(), layer(x).asnumpy())
+    with autograd.record():
+        first, second = layer(x), layer(x)
+    assert not np.array_equal(first.asnumpy(), second.asnumpy())
+
+
+def test_zoneout_and_dropout_cells_are_the_identity_when_predicting():
+    base = rnn.GRUCell(3, input_size=2)
+    cell = rnn.ZoneoutCell(base, zoneout_outputs=0.5, zoneout_states=0.5)
+    assert repr(cell) == "ZoneoutCell(p_out=0.5, p_state=0.5, GRUCell(2 -> 9))"
+    cell.initialize()
+    twin = rnn.GRUCell(3, input_size=2, params=base.params)
+    x = nd.array(np.random.RandomState(1).uniform(-1, 1, (4, 2, 2)))
+    out, states = cell.unroll(4, x, layout="TNC", merge_outputs=True)
+    want, want_states = twin.unroll(4, x, layout="TNC", merge_outputs=True)
+    np.testing.assert_allclose(out.asnumpy(), want.asnumpy(), rtol=1e-6)
+    np.testing.assert_allclose(states[0].asnumpy(), want_states[0].asnumpy(), rtol=1e-6)
+    with pytest.raises(RuntimeError, match="base cell cannot be called directly"):
+        base.begin_state(batch_size=2)
+    drop = rnn.DropoutCell(0.5)
+    assert repr(drop) == "DropoutCell(rate=0.5, axes=())"
+    same, _ = drop.unroll(4, x, layout="TNC", merge_outputs=True)
+    np.testing.assert_array_equal(same.asnumpy(), x.asnumpy())
+    with autograd.record():
+        dropped, _ = drop.unroll(4, x, layout="TNC", merge_outputs=True)
+    kept = dropped.asnumpy() != 0
+    np.testing.assert_allclose(dropped.asnumpy()[kept], 2 * x.asnumpy()[kept], rtol=1e-6)
+    assert 0 < kept.mean() < 1

@@ -59,3 +59,15 @@ def test_jvp_golden_derived_rule():
     verify(j)
     assert print_graph(j) == P_JVP
     assert parse(print_graph(j)) == j
+
+
+def test_an_operator_without_rules_is_named():
+    import pytest
+    from tapegraph.ir import NonDifferentiableError
+    g = parse("""\
+graph s(%x: f32[3]) -> (f32[3]) {
+  %0: f32[3] = _backward_sign(%x)
+  return (%0)
+}""")
+    with pytest.raises(NonDifferentiableError, match="_backward_sign"):
+        jvp(g)

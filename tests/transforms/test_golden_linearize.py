@@ -26,18 +26,18 @@ graph primal_f(%x: f32[4], %w: f32[4]) -> (f32[], f32[4], f32[4]) {
 }"""
 
 LINEAR = """\
-graph lin_f(%w: f32[4], %in1: f32[4], %t_x: f32[4]) -> (f32[]) {
+graph lin_f(%w: f32[4], %r1: f32[4], %t_x: f32[4]) -> (f32[]) {
   %0: f32[4] = elemwise_mul(%t_x, %w)   # jvp of elemwise_mul
-  %1: f32[4] = elemwise_mul(%0, %in1)   # jvp of tanh
+  %1: f32[4] = elemwise_mul(%0, %r1)   # jvp of tanh
   %2: f32[] = sum(%1)   # jvp of sum
   return (%2)
 }"""
 
 TRANSPOSED = """\
-graph transpose_lin_f(%w: f32[4], %in1: f32[4], %ct0: f32[]) -> (f32[4]) {
+graph transpose_lin_f(%w: f32[4], %r1: f32[4], %ct0: f32[]) -> (f32[4]) {
   %0: f32[1] = Reshape(%ct0) {shape=(1,)}
   %1: f32[4] = broadcast_to(%0) {shape=(4,)}
-  %2: f32[4] = elemwise_mul(%1, %in1)
+  %2: f32[4] = elemwise_mul(%1, %r1)
   %3: f32[4] = elemwise_mul(%2, %w)
   return (%3)
 }"""

@@ -12,6 +12,7 @@ from typing import Any, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
+from ...util import is_np_array
 from ..hybrid_block import HybridBlock
 
 __all__ = ["MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D", "AvgPool3D",
@@ -120,6 +121,8 @@ class _Pooling(HybridBlock):
         for size, kk, s, p, (o, _) in zip(sizes, kernel, stride, pad, extents):
             count = np.multiply.outer(count, _window_counts(size, kk, s, p, o, include))
         inverse = F.array((1.0 / count).reshape((1, 1) + count.shape), dtype=x.dtype)
+        if is_np_array():
+            inverse = inverse.as_np_ndarray()
         return F.broadcast_mul(out, inverse)
 
     def __repr__(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, List, Optional
 
 from ... import ndarray
+from ...util import is_np_array
 from ..block import Block
 from ..hybrid_block import HybridBlock
 from . import _kernels
@@ -15,6 +16,13 @@ __all__ = ["RecurrentCell", "HybridRecurrentCell", "RNNCell", "LSTMCell", "GRUCe
 
 SYMBOLIC_UNROLL = ("unrolling needs the sequence length and batch size, which Symbols do not "
                    "have: call with NDArrays (hybridize() traces them into one graph)")
+
+
+def as_np_if_active(state):
+    """An `mx.np` array under `npx.set_np()` (as MXNet's begin_state returns), else as is."""
+    if is_np_array() and isinstance(state, ndarray.NDArray):
+        return state.as_np_ndarray()
+    return state
 
 
 def _as_list(x) -> list:
@@ -105,8 +113,8 @@ class RecurrentCell(Block):
             info = dict(info or {})
             info.update(kwargs)
             info.pop("__layout__", None)
-            states.append(func(name="%sbegin_state_%d" % (self._prefix, self._init_counter),
-                               **info))
+            state = func(name="%sbegin_state_%d" % (self._prefix, self._init_counter), **info)
+            states.append(as_np_if_active(state))
         return states
 
     def unroll(self, length: int, inputs, begin_state=None, layout: str = "NTC",

@@ -13,7 +13,7 @@ from typing import Any, List, Optional
 from ... import ndarray
 from ..hybrid_block import HybridBlock
 from . import _kernels
-from .rnn_cell import SYMBOLIC_UNROLL
+from .rnn_cell import SYMBOLIC_UNROLL, as_np_if_active
 
 __all__ = ["RNN", "LSTM", "GRU"]
 
@@ -98,7 +98,7 @@ class _RNNLayer(HybridBlock):
             info = dict(info)
             info.update(kwargs)
             info.pop("__layout__", None)
-            states.append(func(name="%sh0_%d" % (self.prefix, i), **info))
+            states.append(as_np_if_active(func(name="%sh0_%d" % (self.prefix, i), **info)))
         return states
 
     def __call__(self, inputs, states=None, sequence_length=None, **kwargs: Any):
