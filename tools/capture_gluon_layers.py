@@ -267,6 +267,10 @@ def unroll_ntc_list(b, x):
     return b.unroll(x.shape[1], x, layout="NTC", merge_outputs=False)
 
 
+def unroll_valid(b, x, lengths):
+    return b.unroll(x.shape[1], x, layout="NTC", merge_outputs=True, valid_length=lengths)
+
+
 def step_three_states(b, x, h, h2, c2):
     return b(x, [h, h2, c2])
 
@@ -277,6 +281,10 @@ RNNS += [
     ("sequential_cell_unroll", "seq_cell()", {"x": f(2, 4, 2)}, unroll_ntc),
     ("bidirectional_cell_unroll", "bi_cell()", {"x": f(2, 3, 2)}, unroll_ntc),
     ("residual_cell_unroll", "residual_cell()", {"x": f(2, 3, 2)}, unroll_ntc_list),
+    ("lstmcell_unroll_valid", "rnn.LSTMCell(3, input_size=2)",
+     {"x": f(3, 4, 2), "lengths": ([4, 1, 2], "lengths")}, unroll_valid),
+    ("bidirectional_cell_unroll_valid", "bi_cell()",
+     {"x": f(3, 4, 2), "lengths": ([4, 1, 2], "lengths")}, unroll_valid),
     ("hybrid_sequential_cell_step", "hybrid_seq_cell()",
      {"x": f(2, 2), "h": f(2, 3), "h2": f(2, 2), "c2": f(2, 2)}, step_three_states),
 ]

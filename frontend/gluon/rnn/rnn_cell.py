@@ -73,6 +73,19 @@ def format_sequence(length: Optional[int], inputs, layout: str, merge: Optional[
     return inputs, axis, F, batch_size
 
 
+def mask_steps(F, data, length: int, valid_length, time_axis: int, merge: bool):
+    """Zero the steps past each sequence's valid length (one array, or a list of steps
+    when `merge` is False), as MXNet's _mask_sequence_variable_length."""
+    if not isinstance(data, ndarray.NDArray):
+        data = F.stack(*data, axis=time_axis)
+    outputs = F.SequenceMask(data, sequence_length=valid_length, use_sequence_length=True,
+                             axis=time_axis)
+    if not merge:
+        outputs = _as_list(F.split(outputs, num_outputs=length, axis=time_axis,
+                                   squeeze_axis=True))
+    return outputs
+
+
 def get_begin_state(cell, F, begin_state, inputs, batch_size: int) -> list:
     if begin_state is None:
         first = inputs if isinstance(inputs, ndarray.NDArray) else inputs[0]
@@ -136,8 +149,7 @@ class RecurrentCell(Block):
             states = [F.SequenceLast(F.stack(*steps, axis=0), sequence_length=valid_length,
                                      use_sequence_length=True, axis=0)
                       for steps in zip(*all_states)]
-            outputs = F.SequenceMask(F.stack(*outputs, axis=axis), sequence_length=valid_length,
-                                     use_sequence_length=True, axis=axis)
+            outputs = mask_steps(F, outputs, length, valid_length, axis, True)
         outputs, _, _, _ = format_sequence(length, outputs, layout, merge_outputs)
         return outputs, states
 
