@@ -32,12 +32,14 @@ def message(name: str, why: str) -> str:
     return "%s is not implemented in tapegraph: %s" % (name, why)
 
 
-def not_implemented(name: str, why: str) -> Callable[..., Any]:
-    """A function `name` that raises NotImplementedError(`why`) when called."""
+def not_implemented(name: str, why: str,
+                    error: type = NotImplementedError) -> Callable[..., Any]:
+    """A function `name` that raises NotImplementedError(`why`) when called (`error`, a
+    subclass of it, e.g. UnsupportedError where MXNet itself raises MXNetError)."""
     text = message(name, why)
 
     def stub(*args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(text)
+        raise error(text)
 
     stub.__name__ = stub.__qualname__ = name.rsplit(".", 1)[-1]
     stub.__doc__ = "Not implemented: " + why + "."
@@ -60,6 +62,17 @@ def not_implemented_class(name: str, why: str, base: type = object) -> type:
 def not_implemented_method(name: str, why: str) -> Callable[..., Any]:
     """A method stand-in (same as `not_implemented`; it also ignores `self`)."""
     return not_implemented(name, why)
+
+
+def check_stype(stype: Any, where: str) -> None:
+    """UnsupportedError for a sparse storage type; ValueError for an unknown one."""
+    if stype is None or stype == "default":
+        return
+    if stype in ("csr", "row_sparse"):
+        raise UnsupportedError("%s(stype=%r) is not implemented in tapegraph: %s"
+                               % (where, stype, SPARSE))
+    raise ValueError("%s: unknown storage type %r (expected 'default', 'csr' or "
+                     "'row_sparse')" % (where, stype))
 
 
 def bind_stubs(namespace: dict, names, why: str, prefix: str) -> None:

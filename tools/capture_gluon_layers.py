@@ -229,6 +229,12 @@ RNNS = [
     ("rnncell", "rnn.RNNCell(4, input_size=3)", {"x": f(2, 3), "h": f(2, 4)}, cell_step),
     ("rnncell_relu", "rnn.RNNCell(4, activation='relu', input_size=3)",
      {"x": f(2, 3), "h": f(2, 4)}, cell_step),
+    ("lstmcell_activations", "rnn.LSTMCell(3, input_size=2, activation='relu', "
+     "recurrent_activation='tanh')", {"x": f(2, 2), "h": f(2, 3), "c": f(2, 3)}, cell_step),
+    ("rnncell_softsign", "rnn.RNNCell(3, activation='softsign', input_size=2)",
+     {"x": f(2, 2), "h": f(2, 3)}, cell_step),
+    ("rnncell_leaky", "rnn.RNNCell(3, activation=nn.LeakyReLU(0.2), input_size=2)",
+     {"x": f(2, 2), "h": f(2, 3)}, cell_step),
     ("lstmcell", "rnn.LSTMCell(4, input_size=3)", {"x": f(2, 3), "h": f(2, 4), "c": f(2, 4)},
      cell_step),
     ("grucell", "rnn.GRUCell(4, input_size=3)", {"x": f(2, 3), "h": f(2, 4)}, cell_step),
@@ -267,6 +273,10 @@ def unroll_ntc_list(b, x):
     return b.unroll(x.shape[1], x, layout="NTC", merge_outputs=False)
 
 
+def unroll_valid(b, x, lengths):
+    return b.unroll(x.shape[1], x, layout="NTC", merge_outputs=True, valid_length=lengths)
+
+
 def step_three_states(b, x, h, h2, c2):
     return b(x, [h, h2, c2])
 
@@ -277,6 +287,10 @@ RNNS += [
     ("sequential_cell_unroll", "seq_cell()", {"x": f(2, 4, 2)}, unroll_ntc),
     ("bidirectional_cell_unroll", "bi_cell()", {"x": f(2, 3, 2)}, unroll_ntc),
     ("residual_cell_unroll", "residual_cell()", {"x": f(2, 3, 2)}, unroll_ntc_list),
+    ("lstmcell_unroll_valid", "rnn.LSTMCell(3, input_size=2)",
+     {"x": f(3, 4, 2), "lengths": ([4, 1, 2], "lengths")}, unroll_valid),
+    ("bidirectional_cell_unroll_valid", "bi_cell()",
+     {"x": f(3, 4, 2), "lengths": ([4, 1, 2], "lengths")}, unroll_valid),
     ("hybrid_sequential_cell_step", "hybrid_seq_cell()",
      {"x": f(2, 2), "h": f(2, 3), "h2": f(2, 2), "c2": f(2, 2)}, step_three_states),
 ]

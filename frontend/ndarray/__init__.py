@@ -6,35 +6,46 @@ import numpy as _np
 from .ndarray import NDArray
 from .creation import arange as _arange, make as _make, to_numpy as _to_numpy
 from .ops import NAMESPACE as _NAMESPACE
+from . import methods as _methods  # noqa: F401  (nanprod, split_v2 and NDArray methods)
 from . import random  # noqa: F401
+from ..unsupported import check_stype as _check_stype
 from .legacy_random import *  # noqa: F401,F403  (random_*, sample_*, uniform, normal)
 from .serialize import save, load  # noqa: F401
+from . import sparse  # noqa: F401
+from .sparse import cast_storage  # noqa: F401
 
 globals().update(_NAMESPACE)
 
 
 def array(source_array, ctx=None, dtype=None) -> NDArray:
-    """An NDArray holding a copy of `source_array` (float32 unless `dtype` is given)."""
+    """An NDArray holding a copy of `source_array` (float32 unless `dtype` is given).
+    A SciPy sparse matrix raises NotImplementedError (MXNet would make a CSRNDArray)."""
+    if hasattr(source_array, "tocsr") and hasattr(source_array, "nnz"):
+        _check_stype("csr", "array(scipy.sparse matrix)")
     return NDArray._wrap(_to_numpy(source_array, dtype, NDArray))
 
 
 def zeros(shape, ctx=None, dtype=None, **kwargs) -> NDArray:
     """An array of zeros (float32 by default)."""
+    _check_stype(kwargs.pop("stype", None), "zeros")
     return _make(NDArray, 0, shape, dtype)
 
 
 def ones(shape, ctx=None, dtype=None, **kwargs) -> NDArray:
     """An array of ones (float32 by default)."""
+    _check_stype(kwargs.pop("stype", None), "ones")
     return _make(NDArray, 1, shape, dtype)
 
 
 def full(shape, val, ctx=None, dtype=None, **kwargs) -> NDArray:
     """An array filled with `val`."""
+    _check_stype(kwargs.pop("stype", None), "full")
     return _make(NDArray, val, shape, dtype)
 
 
-def empty(shape, ctx=None, dtype=None) -> NDArray:
+def empty(shape, ctx=None, dtype=None, stype=None) -> NDArray:
     """An uninitialised array (zeros here)."""
+    _check_stype(stype, "empty")
     return _make(NDArray, "empty", shape, dtype)
 
 

@@ -153,9 +153,9 @@ def linalg_gemm2(A, B, transpose_a=False, transpose_b=False, alpha=1.0, axis=-2,
 
 
 def argmax_channel(data, out=None, **kw):
-    """argmax over the last axis (MXNet's argmax_channel)."""
+    """argmax over axis 1, the channel axis (MXNet's argmax_channel)."""
     data = _as_inputs([data])[0]
-    return _finish(_op("argmax", [data], {"axis": -1, "keepdims": False}), out)
+    return _finish(_op("argmax", [data], {"axis": 1, "keepdims": False}), out)
 
 
 def _logical(fn, name):

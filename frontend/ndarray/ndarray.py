@@ -16,6 +16,7 @@ from ..autodiff.engine import run_backward
 from . import dispatch
 from .indexing import getitem, no_zero_dim, setitem
 from .creation import to_numpy, _check_dtype
+from ..unsupported import check_stype
 
 GRAD_REQS = ("write", "add", "null")
 
@@ -122,7 +123,10 @@ class NDArray:
     as_in_ctx = as_in_context
 
     def tostype(self, stype):
-        return self
+        """A copy in storage type `stype`: 'default' (dense) only; sparse storage types
+        raise NotImplementedError (tapegraph arrays are dense)."""
+        check_stype(stype, "tostype")
+        return self.copy()
 
     def wait_to_read(self) -> None:
         """Computation is synchronous here: returns at once."""
@@ -175,6 +179,7 @@ class NDArray:
         """
         if grad_req not in GRAD_REQS:
             raise GradReqError(bad_grad_req(grad_req))
+        check_stype(stype, "attach_grad")
         grad = type(self)._wrap(np.zeros_like(self._data))
         self._value = VariableValue(TensorType.get(self._data.shape, self._data.dtype),
                                     self._data, grad, grad_req)

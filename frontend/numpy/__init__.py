@@ -13,6 +13,7 @@ from . import linalg  # noqa: F401
 from .library import FUNCTIONS as _FUNCTIONS, MEAN_AS, accumulate_as, no_extra_keywords
 from . import compose as _compose  # noqa: F401,E402  (adds to FUNCTIONS)
 from . import einsum as _einsum  # noqa: F401,E402  (adds to FUNCTIONS)
+from . import methods as _methods  # noqa: F401,E402  (nonzero, reshape_view)
 from ..ndarray.ops import _finish
 
 float32, float64, float16 = _onp.float32, _onp.float64, _onp.float16

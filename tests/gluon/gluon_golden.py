@@ -104,6 +104,9 @@ def call_fn(name):
     def unroll_ntc_list(b, x):
         return b.unroll(x.shape[1], x, layout="NTC", merge_outputs=False)
 
+    def unroll_valid(b, x, lengths):
+        return b.unroll(x.shape[1], x, layout="NTC", merge_outputs=True, valid_length=lengths)
+
     def step_three_states(b, x, h, h2, c2):
         return b(x, [h, h2, c2])
 
@@ -117,6 +120,7 @@ def call_fn(name):
     return {None: plain, "both": with_states, "lstm_states": with_states,
             "cell_step": with_states, "unroll_ntc": unroll_ntc, "with_lengths": with_lengths,
             "unroll_ntc_list": unroll_ntc_list, "step_three_states": step_three_states,
+            "unroll_valid": unroll_valid,
             "unroll_tnc_list": unroll_tnc_list}[name]
 
 

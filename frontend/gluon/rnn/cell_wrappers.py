@@ -8,7 +8,7 @@ from typing import Any, List, Optional
 
 from ... import ndarray
 from .rnn_cell import (HybridRecurrentCell, RecurrentCell, cells_begin_state,
-                       cells_state_info, format_sequence, get_begin_state)
+                       cells_state_info, format_sequence, get_begin_state, mask_steps)
 
 __all__ = ["SequentialRNNCell", "HybridSequentialRNNCell", "DropoutCell", "ModifierCell",
            "ZoneoutCell", "ResidualCell", "BidirectionalCell"]
@@ -231,12 +231,7 @@ class ResidualCell(ModifierCell):
             merge_outputs = isinstance(outputs, ndarray.NDArray)
         inputs, axis, F, _ = format_sequence(length, inputs, layout, merge_outputs)
         if valid_length is not None:
-            inputs = F.SequenceMask(inputs if merge_outputs else F.stack(*inputs, axis=axis),
-                                    sequence_length=valid_length, use_sequence_length=True,
-                                    axis=axis)
-            if not merge_outputs:
-                inputs = list(F.split(inputs, num_outputs=length, axis=axis,
-                                      squeeze_axis=True))
+            inputs = mask_steps(F, inputs, length, valid_length, axis, merge_outputs)
         if merge_outputs:
             return outputs + inputs, states
         return [o + i for o, i in zip(outputs, inputs)], states
@@ -271,20 +266,20 @@ class BidirectionalCell(HybridRecurrentCell):
 
     def unroll(self, length: int, inputs, begin_state=None, layout: str = "NTC",
                merge_outputs: Optional[bool] = None, valid_length=None):
-        if valid_length is not None:
-            raise NotImplementedError("BidirectionalCell.unroll: valid_length is not "
-                                      "supported yet")
+        """Unroll both cells over the sequence (the right cell over each sequence reversed
+        within its `valid_length`) and concatenate their outputs per step."""
         self.reset()
         inputs, axis, F, batch_size = format_sequence(length, inputs, layout, False)
         begin_state = get_begin_state(self, F, begin_state, inputs, batch_size)
         l_cell, r_cell = self._children.values()
         n = len(l_cell.state_info(batch_size))
         l_outputs, l_states = l_cell.unroll(length, inputs=inputs, begin_state=begin_state[:n],
-                                            layout=layout, merge_outputs=merge_outputs)
-        r_outputs, r_states = r_cell.unroll(length, inputs=list(reversed(inputs)),
+                                            layout=layout, merge_outputs=merge_outputs,
+                                            valid_length=valid_length)
+        r_outputs, r_states = r_cell.unroll(length, inputs=_reverse(F, inputs, valid_length),
                                             begin_state=begin_state[n:], layout=layout,
-                                            merge_outputs=False)
-        r_outputs = list(reversed(r_outputs))
+                                            merge_outputs=False, valid_length=valid_length)
+        r_outputs = _reverse(F, r_outputs, valid_length)
         if merge_outputs is None:
             merge_outputs = isinstance(l_outputs, ndarray.NDArray)
             l_outputs, _, _, _ = format_sequence(None, l_outputs, layout, merge_outputs)
@@ -295,4 +290,16 @@ class BidirectionalCell(HybridRecurrentCell):
             outputs = F.concat(l_outputs, r_outputs, dim=2)
         else:
             outputs = [F.concat(lo, ro, dim=1) for lo, ro in zip(l_outputs, r_outputs)]
+        if valid_length is not None:
+            outputs = mask_steps(F, outputs, length, valid_length, axis, merge_outputs)
         return outputs, l_states + r_states
+
+
+def _reverse(F, steps: list, valid_length) -> list:
+    """The list of steps reversed in time (each sequence within its valid length)."""
+    if valid_length is None:
+        return list(reversed(steps))
+    flipped = F.SequenceReverse(F.stack(*steps, axis=0), sequence_length=valid_length,
+                                use_sequence_length=True)
+    return list(F.split(flipped, axis=0, num_outputs=len(steps), squeeze_axis=True)) \
+        if len(steps) > 1 else [F.squeeze(flipped, axis=0)]

@@ -9,6 +9,7 @@ from ... import ndarray
 from ...util import is_np_array
 from ..block import Block
 from ..hybrid_block import HybridBlock
+from ..nn.activations import LeakyReLU
 from . import _kernels
 
 __all__ = ["RecurrentCell", "HybridRecurrentCell", "RNNCell", "LSTMCell", "GRUCell"]
@@ -71,6 +72,19 @@ def format_sequence(length: Optional[int], inputs, layout: str, merge: Optional[
     if isinstance(inputs, ndarray.NDArray) and axis != in_axis:
         inputs = F.SwapAxis(inputs, dim1=axis, dim2=in_axis)
     return inputs, axis, F, batch_size
+
+
+def mask_steps(F, data, length: int, valid_length, time_axis: int, merge: bool):
+    """Zero the steps past each sequence's valid length (one array, or a list of steps
+    when `merge` is False), as MXNet's _mask_sequence_variable_length."""
+    if not isinstance(data, ndarray.NDArray):
+        data = F.stack(*data, axis=time_axis)
+    outputs = F.SequenceMask(data, sequence_length=valid_length, use_sequence_length=True,
+                             axis=time_axis)
+    if not merge:
+        outputs = _as_list(F.split(outputs, num_outputs=length, axis=time_axis,
+                                   squeeze_axis=True))
+    return outputs
 
 
 def get_begin_state(cell, F, begin_state, inputs, batch_size: int) -> list:
@@ -136,8 +150,7 @@ class RecurrentCell(Block):
             states = [F.SequenceLast(F.stack(*steps, axis=0), sequence_length=valid_length,
                                      use_sequence_length=True, axis=0)
                       for steps in zip(*all_states)]
-            outputs = F.SequenceMask(F.stack(*outputs, axis=axis), sequence_length=valid_length,
-                                     use_sequence_length=True, axis=axis)
+            outputs = mask_steps(F, outputs, length, valid_length, axis, True)
         outputs, _, _, _ = format_sequence(length, outputs, layout, merge_outputs)
         return outputs, states
 
@@ -148,6 +161,8 @@ class RecurrentCell(Block):
             return func(inputs)
         if isinstance(activation, str):
             return F.Activation(inputs, act_type=activation)
+        if isinstance(activation, LeakyReLU):
+            return F.LeakyReLU(inputs, act_type="leaky", slope=activation._alpha)
         return activation(inputs)
 
     def forward(self, inputs, states):
@@ -210,18 +225,18 @@ class _GatedCell(HybridRecurrentCell):
 
 
 class RNNCell(_GatedCell):
-    """Elman RNN cell: h' = act(W_i x + b_i + W_h h + b_h)."""
+    """Elman RNN cell: h' = act(W_i x + b_i + W_h h + b_h); `activation` is a name or a
+    LeakyReLU block (or any callable)."""
+    _mode = "rnn_tanh"
 
     def __init__(self, hidden_size: int, activation: str = "tanh",
                  i2h_weight_initializer=None, h2h_weight_initializer=None,
                  i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
                  input_size: int = 0, prefix=None, params=None) -> None:
-        self._activation = activation
         super().__init__(hidden_size, i2h_weight_initializer, h2h_weight_initializer,
                          i2h_bias_initializer, h2h_bias_initializer, input_size, prefix,
                          params)
-
-    _mode = "rnn_tanh"
+        self._activation = activation
 
     def _alias(self) -> str:
         return "rnn"
