@@ -202,7 +202,12 @@ def trace(block: Any, args: Sequence[Any], fmt: Any, regroup: Any, flatten: Any)
         with autograd.pause():
             with autograd.record(train_mode=training):
                 out = block._eager_forward(*regroup(leaves, fmt))
-                flat_out, out_fmt = flatten(out, "output")
+                try:
+                    flat_out, out_fmt = flatten(out, "output")
+                except ValueError:
+                    raise MXNetError("hybridize: %s (%s) returned %r; a hybridized block "
+                                     "returns NDArrays (or nested lists of them)"
+                                     % (block.name, type(block).__name__, out)) from None
         param_leaves = TRACE.params
     finally:
         STATE.tape, TRACE.params = saved_tape, saved_params
