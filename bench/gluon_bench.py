@@ -231,7 +231,7 @@ def worker(name, quick):
 
 
 def report(results):
-    rows, times, losses = [], {}, {}
+    times, losses = {}, {}
     for r in results:
         for key, v in r.get("results", {}).items():
             times[(r["framework"], key)] = v["seconds"]

@@ -165,6 +165,34 @@ def _shift_axis(b, node, args, batched, size):
     return _outs(b.op(node.op, args[0], **a))
 
 
+@rule("sort", "argsort", "topk")
+def _sorting(b, node, args, batched, size):
+    a = dict(node.attrs)
+    if a["axis"] is None or (node.op == "topk" and a["ret_typ"] == "both"):
+        return None
+    a["axis"] = _axis(a["axis"], node.inputs[0].type.ndim)
+    return _outs(b.op(node.op, args[0], **a))
+
+
+@rule("_take_along_axis", "_put_along_axis")
+def _along(b, node, args, batched, size):
+    a = dict(node.attrs)
+    ndim = node.inputs[1].type.ndim  # the indices have the data's number of axes
+    a["axis"] = _axis(a["axis"], ndim)
+    if "shape" in a:
+        a["shape"] = (size,) + tuple(a["shape"])
+    return [b.op(node.op, *_all_batched(b, args, batched, size), **a)]
+
+
+@rule("_slice_scatter")
+def _slice_scatter(b, node, args, batched, size):
+    a = node.attrs
+    step = tuple(a["step"])
+    return [b.op("_slice_scatter", args[0], shape=(size,) + tuple(a["shape"]),
+                 begin=(None,) + tuple(a["begin"]), end=(None,) + tuple(a["end"]),
+                 step=((None,) + step) if step else ())]
+
+
 @rule("Concat", "stack")
 def _join(b, node, args, batched, size):
     a = dict(node.attrs)
@@ -274,6 +302,25 @@ def _fc_batched_weight(b, node, args, batched, size):
                     shape=out.type.shape)
         out = b.op("elemwise_add", out, bias)
     return [b.op("Reshape", out, shape=(size,) + out_shape)]
+
+
+@rule("Convolution", "Deconvolution", "Pooling", "UpSampling", "_im2col", "InstanceNorm",
+      "GroupNorm", "L2Normalization", "Pad", "BatchNorm", "LayerNorm")
+def _merge_leading(b, node, args, batched, size):
+    """Operators whose first axis holds independent samples (NCHW layers): with shared
+    weights, the batch axis merges into it, (B, N, ...) -> (B*N, ...), and splits after."""
+    if any(batched[1:]):
+        return None
+    a = node.attrs
+    if node.op == "BatchNorm" and a.get("training"):
+        return None  # batch statistics would mix the examples
+    shape = node.inputs[0].type.shape
+    if not shape or (node.op == "LayerNorm" and int(a["axis"]) % len(shape) == 0):
+        return None
+    x = b.op("Reshape", args[0], shape=(size * shape[0],) + shape[1:])
+    outs = _outs(b.op(node.op, x, *args[1:], **a))
+    return [b.op("Reshape", o, shape=(size,) + v.type.shape)
+            for o, v in zip(outs, node.outputs)]
 
 
 def per_example(b: Builder, node: Node, args: List[Value], batched: Sequence[bool],

@@ -229,6 +229,12 @@ RNNS = [
     ("rnncell", "rnn.RNNCell(4, input_size=3)", {"x": f(2, 3), "h": f(2, 4)}, cell_step),
     ("rnncell_relu", "rnn.RNNCell(4, activation='relu', input_size=3)",
      {"x": f(2, 3), "h": f(2, 4)}, cell_step),
+    ("lstmcell_activations", "rnn.LSTMCell(3, input_size=2, activation='relu', "
+     "recurrent_activation='tanh')", {"x": f(2, 2), "h": f(2, 3), "c": f(2, 3)}, cell_step),
+    ("rnncell_softsign", "rnn.RNNCell(3, activation='softsign', input_size=2)",
+     {"x": f(2, 2), "h": f(2, 3)}, cell_step),
+    ("rnncell_leaky", "rnn.RNNCell(3, activation=nn.LeakyReLU(0.2), input_size=2)",
+     {"x": f(2, 2), "h": f(2, 3)}, cell_step),
     ("lstmcell", "rnn.LSTMCell(4, input_size=3)", {"x": f(2, 3), "h": f(2, 4), "c": f(2, 4)},
      cell_step),
     ("grucell", "rnn.GRUCell(4, input_size=3)", {"x": f(2, 3), "h": f(2, 4)}, cell_step),

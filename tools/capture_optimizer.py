@@ -57,6 +57,7 @@ CONFIGS = [
     ("dcasgd", {"learning_rate": 0.1, "wd": 0.05, "lamda": 0.5}),
     ("ccsgd", {"learning_rate": 0.1, "momentum": 0.9}),
     ("test", {"rescale_grad": 0.5}),
+    ("groupadagrad", {"learning_rate": 0.1, "clip_gradient": 0.5, "rescale_grad": 0.7}),
     ("lars", {"learning_rate": 0.1, "momentum": 0.9, "wd": 0.01, "eta": 0.1}),
     ("lars", {"learning_rate": 0.1, "eta": 0.05, "eps": 0.01, "rescale_grad": 0.5,
               "param_idx2name": {"0": "fc_weight", "1": "fc_bias"}, "wd": 0.1}),
@@ -105,7 +106,7 @@ def run(name, config, rng):
     if wd_mult:
         opt.set_wd_mult(wd_mult)
     updater = mx.optimizer.get_updater(opt)
-    shapes = [(3, 4), (5,)]
+    shapes = [(3, 4), (5, 2)] if name == "groupadagrad" else [(3, 4), (5,)]
     w0 = [rng.standard_normal(s).astype(dtype) for s in shapes]
     weights = [mx.nd.array(w, dtype=dtype) for w in w0]
     record = {"w0": [w.astype("float64").tolist() for w in w0], "grads": [], "weights": [],

@@ -8,10 +8,11 @@ from .sgd import SGD, NAG, Signum, LARS
 from .adam import Adam, AdamW, LAMB, FTML
 from .adaptive import RMSProp, AdaGrad, AdaDelta, Adamax, Nadam
 from .others import Ftrl, DCASGD, SGLD, ccSGD, Test
+from . import contrib
 from .updater import Updater, get_updater
 
 opt_registry = Optimizer.opt_registry
 
 __all__ = ["Optimizer", "create", "register", "SGD", "NAG", "Signum", "Adam", "AdamW",
            "LAMB", "FTML", "RMSProp", "AdaGrad", "AdaDelta", "Adamax", "Nadam", "Ftrl", "DCASGD",
-           "LARS", "SGLD", "ccSGD", "Test", "Updater", "get_updater"]
+           "LARS", "SGLD", "ccSGD", "Test", "Updater", "get_updater", "contrib"]

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..accel.gc_pause import _count_recorded, _gc_state
 from ..ir import Graph, Node, TensorType
-from .key import _ATTR_ITEMS, intern_items, node_items
+from .key import node_items
 from . import tape as _tape
 from .tape import STATE, current_tape, tape_node
 from .values import _SEQUENCE, TracedValue
@@ -27,8 +27,8 @@ _new = object.__new__  # then every slot is set: cheaper than the constructors
 def record1(op: str, in_values: tuple, t: TensorType, r: np.ndarray, attrs: Dict[str, Any],
             items: Optional[tuple] = None, region: Optional[Graph] = None) -> TracedValue:
     """Record one call of `op` on `in_values` whose single result is `r` (of type `t`);
-    returns its value. `items`: `tuple(attrs.items())` when the caller has it and it is
-    hashable (`invoke` built it for its inference cache), else None."""
+    returns its value. `items`: the attribute part of its key entry when the caller has
+    it (`invoke` keeps it with its inference cache, see tapegraph.trace.key), else None."""
     out = _new(TracedValue)
     out.type = t
     out.hint = out.recipe = None
@@ -51,8 +51,6 @@ def record1(op: str, in_values: tuple, t: TensorType, r: np.ndarray, attrs: Dict
     else:
         if items is None or op == "_CustomFunction":
             items = node_items(node)
-        elif items:
-            items = _ATTR_ITEMS.get(items) or intern_items(items, attrs)
         if len(in_values) == 1 and region is None:  # the commonest call: inlined
             v = in_values[0]
             if v.tape is tape:

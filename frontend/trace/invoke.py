@@ -18,6 +18,7 @@ from ..ir.errors import MXNetError
 from ..accel import lazy as _lazy
 from ..accel.large_ops import deferred_types, parallel_kernel as _parallel_kernel
 from .builder import record, record1
+from .key import intern_items
 from .tape import STATE
 from .values import TracedValue, type_of
 
@@ -115,11 +116,12 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
             return deferred
     try:
         key = (opdef, in_types, tuple(attrs.items())) if attrs else (opdef, in_types)
-        types = _INFERRED.get(key)
+        inferred = _INFERRED.get(key)
     except TypeError:  # an unhashable attribute: infer every time
-        key = types = None
-    if types is None:
-        types = _infer(opdef, in_types, attrs, key)
+        key = inferred = None
+    if inferred is None:
+        inferred = _infer(opdef, in_types, attrs, key)
+    types, items = inferred
     kernel = opdef.kernel
     datas = [a._data for a in inputs]
     if opdef.fuse is not None and datas and in_types[0].size >= PARALLEL_MIN:
@@ -150,7 +152,6 @@ def invoke(opdef: OpDef, inputs: Sequence[Any], attrs: Dict[str, Any] = _EMPTY,
         if v is None:
             v = TracedValue(it, None, a._data)
         in_values.append(v)
-    items = (key[2] if key is not None else None) if attrs else ()
     arr._value = record1(opdef.name, tuple(in_values), t, r, attrs, items)
     return arr
 
@@ -168,11 +169,12 @@ def _invoke1(opdef: OpDef, a0, v0, t0: TensorType, attrs: Dict[str, Any],
     tape append is inlined for a single-output node whose input is on the tape."""
     try:
         key = (opdef, t0, tuple(attrs.items())) if attrs else (opdef, t0)
-        types = _INFERRED.get(key)
+        inferred = _INFERRED.get(key)
     except TypeError:
-        key = types = None
-    if types is None:
-        types = _infer(opdef, (t0,), attrs, key)
+        key = inferred = None
+    if inferred is None:
+        inferred = _infer(opdef, (t0,), attrs, key)
+    types, items = inferred
     d0 = a0._data
     try:
         result = opdef.kernel(d0, **attrs) if attrs else opdef.kernel(d0)
@@ -193,7 +195,6 @@ def _invoke1(opdef: OpDef, a0, v0, t0: TensorType, attrs: Dict[str, Any],
     if v0 is None or not STATE.recording:
         arr._value = None
         return arr
-    items = (key[2] if key is not None else None) if attrs else ()
     arr._value = record1(opdef.name, (v0,), t, r, attrs, items)
     return arr
 
@@ -211,11 +212,12 @@ def _invoke2(opdef: OpDef, a0, a1, v0, t0: TensorType, attrs: Dict[str, Any],
     in_types = (t0, t1)
     try:
         key = (opdef, in_types, tuple(attrs.items())) if attrs else (opdef, in_types)
-        types = _INFERRED.get(key)
+        inferred = _INFERRED.get(key)
     except TypeError:
-        key = types = None
-    if types is None:
-        types = _infer(opdef, in_types, attrs, key)
+        key = inferred = None
+    if inferred is None:
+        inferred = _infer(opdef, in_types, attrs, key)
+    types, items = inferred
     d0, d1 = a0._data, a1._data
     try:
         result = opdef.kernel(d0, d1, **attrs) if attrs else opdef.kernel(d0, d1)
@@ -241,19 +243,25 @@ def _invoke2(opdef: OpDef, a0, a1, v0, t0: TensorType, attrs: Dict[str, Any],
         v0 = TracedValue(t0, None, d0)
     if v1 is None:
         v1 = TracedValue(t1, None, d1)
-    items = (key[2] if key is not None else None) if attrs else ()
     arr._value = record1(opdef.name, (v0, v1), t, r, attrs, items)
     return arr
 
 
-def _infer(opdef: OpDef, in_types: tuple, attrs: Dict[str, Any], key) -> Any:
-    """Run the shape rule; remember successful inferences under `key` (None: uncachable)."""
+def _infer(opdef: OpDef, in_types: tuple, attrs: Dict[str, Any], key) -> tuple:
+    """Run the shape rule: `(output types, the attribute part of the node's graph-key
+    entry)` (see tapegraph.trace.key; None when the attributes are unhashable: the
+    builder then freezes them). Successful inferences are remembered under `key` (None:
+    uncachable), with the interned attribute items, so recording a call hashes them once."""
     types = opdef.infer(list(in_types), attrs)
+    if not attrs:
+        items: Any = ()
+    else:
+        items = intern_items(key[2], attrs) if key is not None else None
     if key is not None and opdef.name not in _UNCACHED_INFER:
         if len(_INFERRED) >= _INFERRED_MAX:
             _INFERRED.clear()
-        _INFERRED[key] = types
-    return types
+        _INFERRED[key] = (types, items)
+    return types, items
 
 
 def _multiple(opdef: OpDef, inputs, datas, attrs, types, result, cls, recording: bool) -> Any:

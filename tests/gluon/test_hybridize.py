@@ -192,3 +192,86 @@ def test_blocks_returning_tuples_and_taking_several_inputs():
     np.testing.assert_array_equal(s.asnumpy(), [4, 6])
     np.testing.assert_array_equal(p.asnumpy(), [3, 8])
     assert [v.hint for v in blk.forward_graph.inputs] == ["data0", "data1"]
+
+
+def test_conv_batchnorm_pool_dropout_network_hybridized_equals_eager():
+    def lenet():
+        with mx.name.NameManager():
+            net = gluon.nn.HybridSequential()
+            with net.name_scope():
+                net.add(gluon.nn.Conv2D(6, 5), gluon.nn.BatchNorm(),
+                        gluon.nn.Activation("relu"), gluon.nn.MaxPool2D(2),
+                        gluon.nn.Conv2D(16, 5, activation="relu"),
+                        gluon.nn.GlobalAvgPool2D(), gluon.nn.Dropout(0.3), gluon.nn.Dense(10))
+        mx.random.seed(3)
+        net.initialize(mx.init.Xavier())
+        return net
+
+    x = nd.array(np.random.RandomState(0).randn(4, 1, 16, 16))
+    runs = []
+    for hyb in (False, True):
+        net = lenet()
+        if hyb:
+            net.hybridize()
+        mx.random.seed(5)
+        out = []
+        for _ in range(3):
+            with autograd.record():
+                loss = (net(x) ** 2).sum()
+            loss.backward()
+            out.append([loss.asnumpy()] + [
+                (p.grad() if p.grad_req != "null" else p.data()).asnumpy().copy()
+                for p in net.collect_params().values()])  # moving statistics too
+        out.append([net(x).asnumpy()])
+        runs.append(out)
+    for a, b in zip(*runs):
+        for u, v in zip(a, b):
+            np.testing.assert_allclose(u, v, rtol=1e-5, atol=1e-6)
+
+
+def test_large_inputs_integer_inputs_and_bad_outputs():
+    class Big(gluon.HybridBlock):
+        def hybrid_forward(self, F, x):
+            return F.sin(x) * 2 + 1
+
+    big = Big()
+    big.hybridize()
+    xb = nd.ones((1200, 1000))  # element-wise work on arrays this large is deferred
+    xb.attach_grad()
+    with autograd.record():
+        y = big(xb).sum()
+    y.backward()
+    np.testing.assert_allclose(xb.grad[0, 0].asscalar(), 2 * np.cos(1), rtol=1e-6)
+    emb = gluon.nn.Embedding(10, 3)
+    emb.initialize()
+    emb.hybridize()
+    with autograd.record():
+        out = emb(nd.array([[1, 2], [3, 4]])).sum()
+    out.backward()
+    np.testing.assert_array_equal(emb.weight.grad().asnumpy().sum(axis=1),
+                                  [0, 3, 3, 3, 3, 0, 0, 0, 0, 0])
+
+    class Bad(gluon.HybridBlock):
+        def hybrid_forward(self, F, x):
+            return 3
+
+    bad = Bad(prefix="bad_")
+    bad.hybridize()
+    with pytest.raises(mx.MXNetError, match=r"hybridize: bad \(Bad\) returned 3"):
+        bad(nd.ones((2,)))
+    assert not autograd.is_recording()
+
+
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_parameters_on_another_context_are_named(hybridize):
+    d = gluon.nn.Dense(2, in_units=3, prefix="far_")
+    d.initialize(ctx=mx.cpu(1))
+    if hybridize:
+        d.hybridize()
+    with pytest.raises(RuntimeError, match=r"Parameter 'far_weight' was not initialized on "
+                                           r"context cpu\(0\)"):
+        d(nd.ones((1, 3)))
+    d.collect_params().reset_ctx(mx.cpu(0))
+    assert d(nd.ones((1, 3))).shape == (1, 2)
+    with pytest.raises(mx.MXNetError, match="partitioning backends are not supported"):
+        d.optimize_for(nd.ones((1, 3)), backend="TensorRT")

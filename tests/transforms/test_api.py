@@ -123,3 +123,19 @@ def test_bad_tangents_are_named():
         T.jvp(f, (arr(X), arr(W)), (arr([1.0, 2.0]), arr(W)))
     with pytest.raises(MXNetError, match="must return NDArrays"):
         T.jvp(lambda x: 3.0, (arr(X),), (arr(X),))
+
+
+def test_vmap_of_hessian_and_jacfwd_of_vmap():
+    g = lambda x: mx.np.tanh(x * x).sum()
+    xs = RNG.uniform(-1, 1, (4, 3))
+    hs = T.vmap(T.hessian(g))(mx.np.array(xs)).asnumpy()
+    for i in range(4):
+        want = T.hessian(g)(mx.np.array(xs[i])).asnumpy()
+        np.testing.assert_allclose(hs[i], want, rtol=1e-12)
+        x = xs[i]  # d2/dx2 tanh(x^2) = 2 sech^2 (1 - 4 x^2 tanh)
+        t = np.tanh(x * x)
+        np.testing.assert_allclose(np.diag(want), 2 * (1 - t * t) * (1 - 4 * x * x * t),
+                                   rtol=1e-10)
+    j = T.jacfwd(T.vmap(mx.np.sin))(mx.np.array(xs)).asnumpy()
+    assert j.shape == (4, 3, 4, 3)
+    np.testing.assert_allclose(j.reshape(12, 12), np.diag(np.cos(xs).reshape(-1)), atol=1e-15)

@@ -59,7 +59,8 @@ REAL_RULES = {"negative", "exp", "sin", "tanh", "relu", "elemwise_add", "elemwis
               "Reshape", "transpose", "broadcast_to", "slice", "slice_axis", "Concat", "stack",
               "SliceChannel", "expand_dims", "squeeze", "Flatten", "SwapAxis", "tile",
               "reverse", "dot", "batch_dot", "FullyConnected", "take", "pick", "Embedding",
-              "Dropout", "LeakyReLU"}
+              "Dropout", "LeakyReLU", "sort", "argsort", "topk", "_take_along_axis",
+              "_put_along_axis", "_slice_scatter"}
 
 
 def test_common_operators_use_real_batching_rules():
@@ -73,6 +74,19 @@ def test_common_operators_use_real_batching_rules():
 
 
 def test_slow_path_is_stamped():
-    sample = next(s for s in SAMPLES if s.op == "sort")
+    sample = next(s for s in SAMPLES if s.op == "BatchNorm" and s.attrs["training"])
     g = _check(sample, set(diff_positions(sample)), 0)
-    assert _slow(g) == ["sort"]
+    assert _slow(g) == ["BatchNorm"]
+
+
+MERGED = {"Convolution", "Deconvolution", "Pooling", "UpSampling", "_im2col", "InstanceNorm",
+          "GroupNorm", "L2Normalization", "Pad", "LayerNorm"}
+
+
+def test_layers_with_shared_weights_use_real_batching_rules():
+    slow, seen = set(), set()
+    for sample in SAMPLES:
+        if sample.op in MERGED or (sample.op == "BatchNorm" and not sample.attrs["training"]):
+            seen.add(sample.op)
+            slow.update(_slow(_check(sample, {diff_positions(sample)[0]}, 0)))
+    assert seen >= MERGED and not slow, "per-example slow path for %s" % sorted(slow)

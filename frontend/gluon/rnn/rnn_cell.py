@@ -9,6 +9,7 @@ from ... import ndarray
 from ...util import is_np_array
 from ..block import Block
 from ..hybrid_block import HybridBlock
+from ..nn.activations import LeakyReLU
 from . import _kernels
 
 __all__ = ["RecurrentCell", "HybridRecurrentCell", "RNNCell", "LSTMCell", "GRUCell"]
@@ -160,6 +161,8 @@ class RecurrentCell(Block):
             return func(inputs)
         if isinstance(activation, str):
             return F.Activation(inputs, act_type=activation)
+        if isinstance(activation, LeakyReLU):
+            return F.LeakyReLU(inputs, act_type="leaky", slope=activation._alpha)
         return activation(inputs)
 
     def forward(self, inputs, states):
@@ -222,18 +225,18 @@ class _GatedCell(HybridRecurrentCell):
 
 
 class RNNCell(_GatedCell):
-    """Elman RNN cell: h' = act(W_i x + b_i + W_h h + b_h)."""
+    """Elman RNN cell: h' = act(W_i x + b_i + W_h h + b_h); `activation` is a name or a
+    LeakyReLU block (or any callable)."""
+    _mode = "rnn_tanh"
 
     def __init__(self, hidden_size: int, activation: str = "tanh",
                  i2h_weight_initializer=None, h2h_weight_initializer=None,
                  i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
                  input_size: int = 0, prefix=None, params=None) -> None:
-        self._activation = activation
         super().__init__(hidden_size, i2h_weight_initializer, h2h_weight_initializer,
                          i2h_bias_initializer, h2h_bias_initializer, input_size, prefix,
                          params)
-
-    _mode = "rnn_tanh"
+        self._activation = activation
 
     def _alias(self) -> str:
         return "rnn"
