@@ -5,6 +5,7 @@ by `tapegraph.runtime` (see `tapegraph.engine`).
 """
 from __future__ import annotations
 
+from array import array  # noqa: F401  (MXNet's module binds Python's array.array)
 from typing import Any, List, Optional, Sequence, Union
 
 from .ir import TensorType

@@ -6,6 +6,7 @@ import numpy as _np
 from .ndarray import NDArray
 from .creation import arange as _arange, make as _make, to_numpy as _to_numpy
 from .ops import NAMESPACE as _NAMESPACE
+from . import linalg  # noqa: F401  (also adds the linalg_* names)
 from . import methods as _methods  # noqa: F401  (nanprod, split_v2 and NDArray methods)
 from . import random  # noqa: F401
 from ..unsupported import check_stype as _check_stype
@@ -58,3 +59,8 @@ def from_numpy(array_, zero_copy=False) -> NDArray:
     return NDArray._wrap(_np.array(array_, copy=not zero_copy))
 
 from .ctc import CTCLoss, ctc_loss  # noqa: E402,F401  (composed of the functions above)
+
+from . import contrib  # noqa: E402,F401
+from . import unprovided as _unprovided  # noqa: E402
+
+_unprovided.install(globals())

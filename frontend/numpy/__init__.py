@@ -195,3 +195,7 @@ def _wrap_out_parameters(namespace):
 
 
 _wrap_out_parameters(globals())
+
+from . import fallback as _fallback  # noqa: E402
+
+_fallback.install(globals())

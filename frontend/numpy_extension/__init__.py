@@ -38,3 +38,24 @@ def stop_gradient(data):
 
 def waitall() -> None:
     """Computation is synchronous: nothing to wait for."""
+
+
+def constraint_check(input, msg="Constraint violated."):  # noqa: A002  (MXNet's name)
+    """True (as a bool array) if every element of `input` is true; else ValueError(msg)."""
+    data = _arr(input)
+    if not bool(data._data.all()):
+        raise ValueError(msg)
+    return type(data)._wrap(data._data.all().reshape(()))
+
+
+from ..unsupported import not_implemented as _stub  # noqa: E402
+
+_DETECTION = "detection / region operators are not registered in tapegraph's operator IR"
+multibox_detection = _stub("mx.npx.multibox_detection", _DETECTION)
+multibox_prior = _stub("mx.npx.multibox_prior", _DETECTION)
+multibox_target = _stub("mx.npx.multibox_target", _DETECTION)
+roi_pooling = _stub("mx.npx.roi_pooling", _DETECTION)
+rnn = _stub("mx.npx.rnn", "the fused RNN operator is not registered in tapegraph's IR; "
+            "use gluon.rnn layers (or their cells) built from registered operators")
+image = _stub("mx.npx.image", "image decoding and augmentation operators need MXNet's "
+              "C++ image backend (OpenCV)")

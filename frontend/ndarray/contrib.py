@@ -1,0 +1,161 @@
+"""`mx.nd.contrib`: control flow (`foreach`, `while_loop`, `cond`, run eagerly and so
+recorded op by op, differentiable), element checks (`isfinite`, `isinf`, `isnan`,
+`allclose`), `arange_like`, `index_copy`, `boolean_mask`. The other contrib operators
+(detection, quantisation, DGL graphs, fused optimizer updates ...) are not registered in
+tapegraph's IR and raise NotImplementedError naming why."""
+from __future__ import annotations
+
+from typing import Any, Callable, List
+
+import numpy as np
+
+from ..context import current_context  # noqa: F401  (MXNet's module exports it)
+from ..ir.errors import MXNetError
+from ..unsupported import not_implemented
+from .ndarray import NDArray
+from .ops import NAMESPACE
+
+_nd = NAMESPACE
+
+
+def _as_list(x):
+    return (list(x), True) if isinstance(x, (list, tuple)) else ([x], False)
+
+
+def foreach(body: Callable, data, init_states):
+    """Run `body(data[i], states) -> (out, states)` over axis 0; returns (stacked outputs,
+    final states), each a list or single NDArray as given."""
+    datas, data_list = _as_list(data)
+    states, states_list = _as_list(init_states)
+    if not datas or any(not isinstance(d, NDArray) for d in datas):
+        raise MXNetError("foreach: data must be an NDArray or a list of NDArrays")
+    outputs: List[List[NDArray]] = []
+    single_out = True
+    for i in range(datas[0].shape[0]):
+        items = [d[i] for d in datas]
+        out, new_states = body(items if data_list else items[0],
+                               states if states_list else states[0])
+        outs, single = _as_list(out)
+        single_out = not single
+        outputs.append(outs)
+        states, _ = _as_list(new_states)
+    stacked = [_nd["stack"](*[o[k] for o in outputs], axis=0)
+               for k in range(len(outputs[0]))] if outputs else []
+    return (stacked[0] if single_out and len(stacked) == 1 else stacked,
+            states if states_list else states[0])
+
+
+def while_loop(cond: Callable, func: Callable, loop_vars, max_iterations: int = None):
+    """Run `func(*loop_vars) -> (outputs, new_loop_vars)` while `cond(*loop_vars)`; returns
+    (outputs stacked along axis 0 and zero-padded to max_iterations, final loop_vars)."""
+    if max_iterations is None:
+        raise ValueError("max_iterations should be specified")
+    variables, vars_list = _as_list(loop_vars)
+    steps: List[List[NDArray]] = []
+    while len(steps) < max_iterations and bool(_as_scalar(cond(*variables))):
+        out, new_vars = func(*variables)
+        outs, _ = _as_list(out if out is not None else [])
+        steps.append(outs)
+        variables, _ = _as_list(new_vars)
+    stacked = []
+    if steps and steps[0]:
+        for k in range(len(steps[0])):
+            parts = [s[k] for s in steps]
+            pad = max_iterations - len(parts)
+            item = _nd["stack"](*parts, axis=0)
+            if pad:
+                zeros = NDArray._wrap(np.zeros((pad,) + parts[0].shape,
+                                               dtype=parts[0].asnumpy().dtype))
+                item = _nd["concat"](item, zeros, dim=0)
+            stacked.append(item)
+    return stacked, variables if vars_list else variables[0]
+
+
+def _as_scalar(x) -> Any:
+    return x.asscalar() if isinstance(x, NDArray) else x
+
+
+def cond(pred, then_func: Callable, else_func: Callable):
+    """`then_func()` if `pred` (a one-element NDArray) is non-zero, else `else_func()`."""
+    return then_func() if bool(_as_scalar(pred)) else else_func()
+
+
+def _check(name: str, fn) -> Callable:
+    def check(data, **kw):
+        if not isinstance(data, NDArray):
+            raise MXNetError("%s: data must be an NDArray" % name)
+        return type(data)._wrap(fn(data._data).astype(data._data.dtype))
+    check.__name__ = name
+    check.__doc__ = "1 where the element is %s, else 0 (not differentiable)." % name[2:]
+    return check
+
+
+isfinite = _check("isfinite", np.isfinite)
+isinf = _check("isinf", np.isinf)
+isnan = _check("isnan", np.isnan)
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=True, **kw) -> NDArray:
+    """A one-element array: 1 if |a - b| <= atol + rtol * |b| everywhere."""
+    ok = np.allclose(a.asnumpy(), b.asnumpy(), rtol=rtol, atol=atol, equal_nan=equal_nan)
+    return NDArray._wrap(np.array([1.0 if ok else 0.0], dtype=np.float32))
+
+
+def arange_like(data, start=0.0, step=1.0, repeat=1, axis=None, **kw) -> NDArray:
+    """start, start + step, ... shaped like `data` (or its `axis`)."""
+    n = data.size if axis is None else data.shape[axis]
+    values = start + step * (np.arange(n) // int(repeat))
+    shape = data.shape if axis is None else (n,)
+    return NDArray._wrap(values.reshape(shape).astype(data.asnumpy().dtype))
+
+
+def index_copy(old_tensor, index_vector, new_tensor, **kw) -> NDArray:
+    """A copy of old_tensor with rows index_vector[i] replaced by new_tensor[i]."""
+    out = old_tensor.asnumpy().copy()
+    out[index_vector.asnumpy().astype(np.int64)] = new_tensor.asnumpy()
+    return NDArray._wrap(out)
+
+
+def boolean_mask(data, index, axis=0, **kw) -> NDArray:
+    """The slices of `data` along `axis` where `index` is non-zero (a gather of those
+    positions, so gradients flow to the kept slices)."""
+    keep = np.nonzero(index.asnumpy())[0].astype(np.int64)
+    return _nd["take"](data, NDArray._wrap(keep), axis=axis)
+
+
+_WHY = {
+    "detection": "detection / region operators (boxes, anchors, ROI) are not registered in "
+                 "tapegraph's operator IR",
+    "quantization": "quantised (int8) operators need MXNet's C++ quantisation backend",
+    "dgl": "DGL graph operators work on sparse CSR graphs; sparse storage is not supported",
+    "optimizer": "fused optimizer kernels are not operators here; use mx.optimizer",
+    "other": "this contrib operator is not registered in tapegraph's operator IR",
+}
+_GROUPS = {
+    "detection": ("DeformableConvolution", "DeformablePSROIPooling", "ModulatedDeformable"
+                  "Convolution", "MultiBoxDetection", "MultiBoxPrior", "MultiBoxTarget",
+                  "MultiProposal", "PSROIPooling", "Proposal", "ROIAlign", "RROIAlign",
+                  "bipartite_matching", "box_decode", "box_encode", "box_iou", "box_nms",
+                  "box_non_maximum_suppression"),
+    "quantization": ("calibrate_entropy", "dequantize", "quantize", "quantize_asym",
+                     "quantize_v2", "quantized_act", "quantized_batch_norm", "quantized_concat",
+                     "quantized_conv", "quantized_elemwise_add", "quantized_elemwise_mul",
+                     "quantized_embedding", "quantized_flatten", "quantized_fully_connected",
+                     "quantized_pooling", "quantized_rnn", "requantize"),
+    "dgl": ("dgl_adjacency", "dgl_csr_neighbor_non_uniform_sample",
+            "dgl_csr_neighbor_uniform_sample", "dgl_graph_compact", "dgl_subgraph", "edge_id",
+            "getnnz", "SparseEmbedding"),
+    "optimizer": ("adamw_update", "group_adagrad_update", "mp_adamw_update",
+                  "multi_adamw_update", "multi_lamb_update", "multi_mp_adamw_update",
+                  "multi_mp_lamb_update"),
+    "other": ("AdaptiveAvgPooling2D", "BatchNormWithReLU", "BilinearResize2D", "CTCLoss",
+              "SyncBatchNorm", "backward_gradientmultiplier", "backward_hawkesll",
+              "backward_index_copy", "backward_quadratic", "count_sketch", "ctc_loss",
+              "div_sqrt_dim", "fft", "gradientmultiplier", "hawkesll", "ifft", "index_array",
+              "interleaved_matmul_encdec_qk", "interleaved_matmul_encdec_valatt",
+              "interleaved_matmul_selfatt_qk", "interleaved_matmul_selfatt_valatt",
+              "quadratic", "rand_zipfian", "round_ste", "sign_ste"),
+}
+for _group, _names in _GROUPS.items():
+    for _name in _names:
+        globals().setdefault(_name, not_implemented("mx.nd.contrib." + _name, _WHY[_group]))

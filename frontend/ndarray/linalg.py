@@ -1,0 +1,163 @@
+"""`mx.nd.linalg`: MXNet's linear-algebra operators that are compositions of registered,
+differentiable operators (gemm, gemm2, syrk, trmm, sumlogdiag, extractdiag, makediag,
+extracttrian, maketrian), so they have gradients of every order. Factorisations and solves
+(potrf, potri, trsm, inverse, det, slogdet, gelqf, syevd) need operators of their own with
+gradient rules, which the IR does not register yet: they raise NotImplementedError."""
+from __future__ import annotations
+
+from typing import List
+
+import numpy as np
+
+from ..ir.errors import MXNetError
+from ..unsupported import not_implemented
+from .ndarray import NDArray
+from .ops import NAMESPACE, _finish
+
+_nd = NAMESPACE
+
+
+def _check(*arrays: NDArray) -> None:
+    for a in arrays:
+        if not isinstance(a, NDArray) or a.ndim < 2:
+            raise MXNetError("linalg: inputs must be NDArrays of matrices (ndim >= 2), got %r"
+                             % (getattr(a, "shape", type(a).__name__),))
+
+
+def _axis(axis: int) -> None:
+    if axis not in (-2,):
+        raise NotImplementedError("linalg: only axis=-2 (matrices in the last two axes) is "
+                                  "implemented in tapegraph")
+
+
+def gemm2(A, B, transpose_a=False, transpose_b=False, alpha=1.0, axis=-2, out=None, **kw):
+    """alpha * op(A) . op(B) over the last two axes."""
+    _check(A, B)
+    _axis(axis)
+    return _nd["linalg_gemm2"](A, B, transpose_a=transpose_a, transpose_b=transpose_b,
+                               alpha=alpha, out=out)
+
+
+def gemm(A, B, C, transpose_a=False, transpose_b=False, alpha=1.0, beta=1.0, axis=-2,
+         out=None, **kw):
+    """alpha * op(A) . op(B) + beta * C."""
+    _check(A, B, C)
+    res = gemm2(A, B, transpose_a, transpose_b, alpha, axis)
+    return _finish(res + C * float(beta), out)
+
+
+def syrk(A, transpose=False, alpha=1.0, out=None, **kw):
+    """alpha * A . A^T (or A^T . A when `transpose`)."""
+    _check(A)
+    return gemm2(A, A, transpose_a=bool(transpose), transpose_b=not transpose, alpha=alpha,
+                 out=out)
+
+
+def _tri_mask(n: int, lower: bool, offset: int = 0) -> np.ndarray:
+    return np.tril(np.ones((n, n)), offset) if lower else np.triu(np.ones((n, n)), offset)
+
+
+def trmm(A, B, transpose=False, rightside=False, lower=True, alpha=1.0, out=None, **kw):
+    """alpha * op(tri(A)) . B (or B . op(tri(A)) when `rightside`), tri(A) the lower (or
+    upper) triangle of A."""
+    _check(A, B)
+    mask = NDArray._wrap(_tri_mask(A.shape[-1], lower).astype(A.asnumpy().dtype))
+    tri = A * mask
+    if rightside:
+        return gemm2(B, tri, transpose_b=transpose, alpha=alpha, out=out)
+    return gemm2(tri, B, transpose_a=transpose, alpha=alpha, out=out)
+
+
+def _diag_index(n: int, offset: int) -> np.ndarray:
+    rows = np.arange(max(0, -offset), min(n, n - offset))
+    return rows * n + rows + offset
+
+
+def _flat(A: NDArray) -> NDArray:
+    return A.reshape(A.shape[:-2] + (A.shape[-2] * A.shape[-1],))
+
+
+def _take_last(x: NDArray, index: np.ndarray) -> NDArray:
+    return _nd["take"](x, NDArray._wrap(index.astype(np.int64)), axis=-1)
+
+
+def extractdiag(A, offset=0, out=None, **kw):
+    """The `offset` diagonal of each matrix."""
+    _check(A)
+    if A.shape[-1] != A.shape[-2]:
+        raise MXNetError("extractdiag: matrices must be square, got %s" % (A.shape,))
+    return _finish(_take_last(_flat(A), _diag_index(A.shape[-1], int(offset))), out)
+
+
+def sumlogdiag(A, out=None, **kw):
+    """sum(log(diag(A))) of each square matrix."""
+    return _finish(_nd["sum"](_nd["log"](extractdiag(A)), axis=-1), out)
+
+
+def _scatter(values: NDArray, positions: np.ndarray, n: int) -> NDArray:
+    """An (..., n, n) array with values[..., k] at flat position positions[k], else 0."""
+    zero = _nd["zeros_like"](_nd["slice_axis"](values, axis=-1, begin=0, end=1))
+    padded = _nd["concat"](values, zero, dim=values.ndim - 1)
+    index = np.full(n * n, values.shape[-1])
+    index[positions] = np.arange(len(positions))
+    flat = _take_last(padded, index)
+    return flat.reshape(values.shape[:-1] + (n, n))
+
+
+def makediag(A, offset=0, out=None, **kw):
+    """Square matrices with A's last axis on the `offset` diagonal."""
+    if not isinstance(A, NDArray):
+        raise MXNetError("makediag: A must be an NDArray")
+    n = A.shape[-1] + abs(int(offset))
+    return _finish(_scatter(A, _diag_index(n, int(offset)), n), out)
+
+
+def _trian_index(n: int, offset: int, lower: bool) -> np.ndarray:
+    """Flat positions of the packed triangle in MXNet's order. A non-zero offset picks the
+    triangle (above the diagonal for offset > 0, below for < 0) and `lower` only matters
+    for offset 0; lower triangles are read row by row, upper ones column by column."""
+    if offset != 0:
+        lower = offset < 0
+    if lower:
+        rows, cols = np.nonzero(np.tril(np.ones((n, n)), offset))
+        return rows * n + cols
+    cols, rows = np.nonzero(np.triu(np.ones((n, n)), offset).T)
+    return rows * n + cols
+
+
+def extracttrian(A, offset=0, lower=True, out=None, **kw):
+    """The lower (or upper) triangle of each square matrix, packed into a vector."""
+    _check(A)
+    n = A.shape[-1]
+    return _finish(_take_last(_flat(A), _trian_index(n, int(offset), bool(lower))), out)
+
+
+def maketrian(A, offset=0, lower=True, out=None, **kw):
+    """Triangular matrices from packed triangles (the inverse of `extracttrian`)."""
+    if not isinstance(A, NDArray):
+        raise MXNetError("maketrian: A must be an NDArray")
+    k, off = A.shape[-1], abs(int(offset))
+    m = int(round((np.sqrt(8 * k + 1) - 1) / 2))
+    if m * (m + 1) // 2 != k:
+        raise MXNetError("maketrian: %d is not a triangular number of elements" % k)
+    n = m + off
+    return _finish(_scatter(A, _trian_index(n, int(offset), bool(lower)), n), out)
+
+
+_WHY = ("it needs a %s operator with its own gradient rule, which tapegraph's IR does not "
+        "register yet")
+potrf = not_implemented("mx.nd.linalg.potrf", _WHY % "Cholesky factorisation")
+potri = not_implemented("mx.nd.linalg.potri", _WHY % "Cholesky inverse")
+trsm = not_implemented("mx.nd.linalg.trsm", _WHY % "triangular solve")
+inverse = not_implemented("mx.nd.linalg.inverse", _WHY % "matrix inverse")
+det = not_implemented("mx.nd.linalg.det", _WHY % "determinant")
+slogdet = not_implemented("mx.nd.linalg.slogdet", _WHY % "log-determinant")
+gelqf = not_implemented("mx.nd.linalg.gelqf", _WHY % "LQ factorisation")
+syevd = not_implemented("mx.nd.linalg.syevd", _WHY % "symmetric eigendecomposition")
+
+NAMES: List[str] = ["det", "extractdiag", "extracttrian", "gelqf", "gemm", "gemm2",
+                    "inverse", "makediag", "maketrian", "potrf", "potri", "slogdet",
+                    "sumlogdiag", "syevd", "syrk", "trmm", "trsm"]
+for _name in NAMES:
+    if _name != "gemm2" and _name != "syevd":
+        NAMESPACE.setdefault("linalg_" + _name, globals()[_name])

@@ -1,0 +1,112 @@
+"""The `mx.nd` names of MXNet 1.9.1 that tapegraph provides differently or not at all:
+a few small functions (`concatenate`, `from_dlpack`, `to_dlpack_*`, `ravel_multi_index`,
+`unravel_index`), the module aliases, and stand-ins raising NotImplementedError for
+operators the IR does not register (each naming why)."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ..unsupported import CPP, DATA, not_implemented
+from .ndarray import NDArray
+from .ops import NAMESPACE
+
+
+def _need(data, name: str) -> None:
+    if not isinstance(data, NDArray):
+        raise TypeError("%s: expected an NDArray, got %s" % (name, type(data).__name__))
+
+
+def concatenate(arrays: Sequence[NDArray], axis: int = 0, always_copy: bool = True):
+    """Join arrays along `axis` (MXNet's legacy helper; recorded like `concat`)."""
+    if len(arrays) == 1 and not always_copy:
+        return arrays[0]
+    return NAMESPACE["concat"](*arrays, dim=axis)
+
+
+class _Capsule:
+    def __init__(self, capsule):
+        self._capsule = capsule
+
+    def __dlpack__(self, stream=None):
+        return self._capsule
+
+    def __dlpack_device__(self):
+        return (1, 0)
+
+
+def from_dlpack(dlpack) -> NDArray:
+    """An NDArray from a DLPack capsule (or an object with `__dlpack__`)."""
+    source = dlpack if hasattr(dlpack, "__dlpack__") else _Capsule(dlpack)
+    return NDArray._wrap(np.from_dlpack(source))
+
+
+def to_dlpack_for_read(data: NDArray):
+    """A DLPack capsule of `data`'s memory."""
+    _need(data, "to_dlpack_for_read")
+    return data.to_dlpack_for_read()
+
+
+def to_dlpack_for_write(data: NDArray):
+    """A DLPack capsule of `data`'s memory, for writing."""
+    _need(data, "to_dlpack_for_write")
+    return data.to_dlpack_for_write()
+
+
+def ravel_multi_index(data: NDArray, shape, **kw) -> NDArray:
+    """Flat indices of the coordinates in the rows of `data` for an array of `shape`."""
+    _need(data, "ravel_multi_index")
+    coords = tuple(data.asnumpy().astype(np.int64))
+    return NDArray._wrap(np.ravel_multi_index(coords, tuple(shape)).astype(
+        data.asnumpy().dtype))
+
+
+def unravel_index(data: NDArray, shape, **kw) -> NDArray:
+    """Coordinates (one row per axis) of flat indices `data` in an array of `shape`."""
+    _need(data, "unravel_index")
+    coords = np.unravel_index(data.asnumpy().astype(np.int64), tuple(shape))
+    return NDArray._wrap(np.stack(coords).astype(data.asnumpy().dtype))
+
+
+_OPTIMIZER = ("fused optimizer update kernels are not operators in tapegraph; "
+              "mx.optimizer's optimizers update parameters")
+_NOT_REGISTERED = "this operator is not registered in tapegraph's operator IR"
+_LEGACY = "a deprecated MXNet 0.x operator; use its current version"
+_STUBS = {
+    _OPTIMIZER: ("adam_update", "ftml_update", "ftrl_update", "lamb_update_phase1",
+                 "lamb_update_phase2", "mp_lamb_update_phase1", "mp_lamb_update_phase2",
+                 "mp_nag_mom_update", "mp_sgd_mom_update", "mp_sgd_update", "multi_lars",
+                 "multi_mp_sgd_mom_update", "multi_mp_sgd_update", "multi_sgd_mom_update",
+                 "multi_sgd_update", "nag_mom_update", "preloaded_multi_mp_sgd_mom_update",
+                 "preloaded_multi_mp_sgd_update", "preloaded_multi_sgd_mom_update",
+                 "preloaded_multi_sgd_update", "rmsprop_update", "rmspropalex_update",
+                 "sgd_mom_update", "sgd_update", "signsgd_update", "signum_update",
+                 "all_finite", "multi_all_finite", "multi_sum_sq", "reset_arrays"),
+    _NOT_REGISTERED: ("BilinearSampler", "Correlation", "GridGenerator",
+                      "IdentityAttachKLSparseReg", "LRN", "MakeLoss", "RNN", "ROIPooling",
+                      "SVMOutput", "SoftmaxActivation", "SpatialTransformer", "amp_cast",
+                      "amp_multicast", "batch_take", "choose_element_0index", "col2im", "crop",
+                      "Crop", "fill_element_0index", "histogram", "im2col", "khatri_rao",
+                      "make_loss", "onehot_encode", "scatter_nd"),
+    _LEGACY: ("BatchNorm_v1", "Convolution_v1", "Pooling_v1"),
+    CPP: ("CachedOp", "register", "get_indexing_dispatch_code",
+          "get_oshape_of_gather_nd_op", "indexing_key_expand_implicit_axes"),
+    DATA: ("imdecode", "image", "load_frombuffer"),
+}
+_MODULES = ("gen__internal", "gen_contrib", "gen_image", "gen_linalg", "gen_op", "gen_sparse",
+            "op", "utils")
+
+
+def install(namespace: dict) -> None:
+    """Bind these names into the mx.nd namespace where it lacks them."""
+    for fn in (concatenate, from_dlpack, to_dlpack_for_read, to_dlpack_for_write,
+               ravel_multi_index, unravel_index):
+        namespace.setdefault(fn.__name__, fn)
+    for why, names in _STUBS.items():
+        for name in names:
+            namespace.setdefault(name, not_implemented("mx.nd." + name, why))
+    for name in _MODULES:
+        namespace.setdefault(name, not_implemented(
+            "mx.nd." + name, "an internal module of MXNet's generated operator bindings; "
+            "use the functions of mx.nd directly"))
