@@ -74,9 +74,10 @@ def test_exported_here_imports_here_and_in_mxnet(tmp_path):
     np.testing.assert_allclose(back(x).asnumpy(), net(x).asnumpy(), rtol=1e-6)
     report = json.loads((DATA / "gluon_core/export_check.json").read_text())
     assert report["mxnet"] == "1.9.1"
-    for name in ("mlp", "cnn"):
+    for name in ("mlp", "cnn", "layers", "lstm"):
         assert report["results"][name]["max_abs_diff"] < 1e-5
     assert "BatchNorm" in report["results"]["cnn"]["ops"]
+    assert "LeakyReLU" in report["results"]["layers"]["ops"]
 
 
 def test_symbolblock_from_symbols_with_deferred_shapes():
