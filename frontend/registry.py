@@ -10,10 +10,12 @@ import json
 import warnings
 from typing import Any, Callable, Dict
 
+from .ir.errors import MXNetError
+
 _REGISTRY: Dict[type, Dict[str, type]] = {}
 
 
-class UnknownNameError(ValueError, AssertionError):
+class UnknownNameError(MXNetError, ValueError, AssertionError):
     """An unregistered name (MXNet asserts for initializers and raises ValueError for
     optimizers, so this is both)."""
 

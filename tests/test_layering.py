@@ -49,7 +49,7 @@ FRONTEND = {
     "contrib": _API | {"ndarray", "autograd"},
     "metric": _API | {"ndarray", "registry"},
     "kvstore": _API | {"ndarray", "optimizer"},
-    "registry": set(),
+    "registry": {"ir"},
     "inplace": _API | {"ndarray"},
     "initializer": _API | {"ndarray", "inplace", "registry"},
     "lr_scheduler": set(),

@@ -83,6 +83,24 @@ def table(mod, ops, with_scalars):
     return out
 
 
+# Unary operators and reductions whose result dtype depends on the input's (the Python
+# `-x` is MXNet's x * -1, so bool arrays give int64; mx.np means of integers are float32)
+UNARY = {"-x": lambda m, a: -a, "abs": lambda m, a: m.abs(a), "sqrt": lambda m, a: m.sqrt(a),
+         "exp": lambda m, a: m.exp(a), "square": lambda m, a: m.square(a),
+         "floor": lambda m, a: m.floor(a), "sum": lambda m, a: m.sum(a),
+         "mean": lambda m, a: m.mean(a), "prod": lambda m, a: m.prod(a),
+         "max": lambda m, a: m.max(a), "x.sum()": lambda m, a: a.sum(),
+         "x.mean()": lambda m, a: a.mean()}
+
+
+def unary_table(mod):
+    out = {}
+    for name, fn in UNARY.items():
+        out[name] = {d: run(lambda: fn(mod, make(mod, d, LHS_BOOL if d == "bool" else LHS)))
+                     for d in DTYPES}
+    return out
+
+
 def main():
     nd_ops = dict(OPERATORS)
     nd_ops.update({f: (lambda f: lambda a, b: getattr(mx.nd, f)(a, b))(f) for f in ND_FUNCS})
@@ -97,6 +115,8 @@ def main():
         "nd": table(mx.nd, nd_ops, True),
         "nd_arrays_only": table(mx.nd, nd_arr, False),
         "np": table(mx.np, np_ops, True),
+        "unary_nd": unary_table(mx.nd),
+        "unary_np": unary_table(mx.np),
     }
     json.dump(result, sys.stdout, indent=None, sort_keys=True)
     sys.stdout.write("\n")

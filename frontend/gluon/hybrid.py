@@ -121,14 +121,16 @@ class Traced:
         return plan, [position[v] for v in plan.graph.inputs]
 
     def datas(self, args: Sequence[NDArray]) -> List[np.ndarray]:
-        """The array bound to each graph input for this call."""
+        """The array bound to each graph input for this call (parameters on the first
+        input's context: a parameter not there is an error naming it)."""
         drawn, self.first_call = self.first_call, None
+        ctx = args[0].context if args else None
         out = []
         for i, (kind, what) in enumerate(self.sources):
             if kind == "input":
                 out.append(args[what]._data)
             elif kind == "param":
-                out.append(what.data()._data)
+                out.append(what.data(ctx)._data)
             elif kind == "mask":
                 p, axes, t = what
                 out.append(drawn[i] if drawn is not None else
@@ -140,12 +142,13 @@ class Traced:
     def _in_values(self, args: Sequence[NDArray], datas: List[np.ndarray]) -> Optional[list]:
         """The recorded values the node reads, or None when none of them is recorded."""
         in_values, traced = [], False
+        ctx = args[0].context if args else None
         for (kind, what), d, v in zip(self.sources, datas, self.graph.inputs):
             value = None
             if kind == "input":
                 value = args[what]._value
             elif kind == "param":
-                value = what.data()._value
+                value = what.data(ctx)._value
             if value is None:
                 value = TracedValue(v.type, None, d)
             else:

@@ -236,6 +236,14 @@ class HybridBlock(Block):
         """The computation, written with `F` (`mx.nd` or `mx.sym`); override."""
         raise NotImplementedError
 
+    def optimize_for(self, x: Any, *args: Any, backend: Any = None, **kwargs: Any) -> None:
+        """MXNet's partitioning backends (TensorRT, oneDNN subgraphs) do not exist here:
+        tapegraph optimises the traced graph with its own passes."""
+        raise MXNetError("optimize_for(backend=%r): partitioning backends are not "
+                         "supported; hybridize() compiles the traced graph with tapegraph's "
+                         "passes, and block.forward_graph is the graph to transform"
+                         % (backend,))
+
     def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> None:
         """Write `path-symbol.json` and `path-%04d.params` (see `hybrid.export`)."""
         export_block(self, path, epoch)

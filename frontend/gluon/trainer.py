@@ -17,10 +17,16 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 from .. import optimizer as opt
+from ..ir.errors import MXNetError
 from ..inplace import buffer
 from .parameter import Parameter
 
-__all__ = ["Trainer"]
+__all__ = ["Trainer", "StaleGradientError"]
+
+class StaleGradientError(MXNetError, UserWarning):
+    """A parameter's gradient was not written by backward since the last update (MXNet
+    raises a UserWarning; this is one)."""
+
 
 _STALE = ("Gradient of Parameter `%s` on context %s has not been updated by backward since "
           "last `step`. This could mean a bug in your model that made it only use a subset "
@@ -182,7 +188,7 @@ class Trainer:
                 continue
             for ctx, data in zip(param.list_ctx(), param.list_data()):
                 if not data._fresh_grad:
-                    raise UserWarning(_STALE % (param.name, str(ctx)))
+                    raise StaleGradientError(_STALE % (param.name, str(ctx)))
 
     def _update(self, ignore_stale_grad: bool = False) -> None:
         once = bool(self._kvstore and self._update_on_kvstore)

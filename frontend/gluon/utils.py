@@ -3,6 +3,8 @@ small printing helpers blocks and parameters share (as MXNet 1.9.1 has them)."""
 from __future__ import annotations
 
 import collections
+import hashlib
+import os
 import warnings
 import weakref
 from typing import Any, Iterable, List, Optional, Sequence
@@ -10,10 +12,11 @@ from typing import Any, Iterable, List, Optional, Sequence
 import numpy as np
 
 from .. import ndarray as _nd
+from ..base import MXNetError
 from ..context import Context
 
-__all__ = ["split_data", "split_and_load", "clip_global_norm", "shape_is_known",
-           "HookHandle"]
+__all__ = ["split_data", "split_and_load", "clip_global_norm", "check_sha1", "download",
+           "shape_is_known", "HookHandle"]
 
 
 def split_data(data: Any, num_slice: int, batch_axis: int = 0,
@@ -62,6 +65,32 @@ def clip_global_norm(arrays: Sequence[Any], max_norm: float, check_isfinite: boo
     for arr in arrays:
         arr *= scale
     return total.asscalar() if check_isfinite else total
+
+
+def check_sha1(filename: str, sha1_hash: str) -> bool:
+    """Whether the file's SHA-1 is `sha1_hash`."""
+    sha1 = hashlib.sha1()
+    with open(filename, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            sha1.update(chunk)
+    return sha1.hexdigest() == sha1_hash
+
+
+def download(url: str, path: Optional[str] = None, overwrite: bool = False,
+             sha1_hash: Optional[str] = None, retries: int = 5,
+             verify_ssl: bool = True) -> str:
+    """MXNet's `download`, without the network: the file must already be at `path` (a
+    file, or a folder holding the URL's file name); with `sha1_hash` it is checked.
+    Returns its path, as MXNet's does when the file is there."""
+    name = url.split("/")[-1]
+    fname = name if path is None else (os.path.join(os.path.expanduser(path), name)
+                                       if os.path.isdir(path) else os.path.expanduser(path))
+    if os.path.exists(fname) and not overwrite:
+        if sha1_hash and not check_sha1(fname, sha1_hash):
+            raise MXNetError("download: %s is there but its SHA-1 is not %s" % (fname, sha1_hash))
+        return fname
+    raise MXNetError("download(%r): tapegraph does not fetch files from the network; put the "
+                     "file at %s and call again" % (url, fname))
 
 
 def shape_is_known(shape: Optional[Sequence[int]]) -> bool:

@@ -256,6 +256,8 @@ class NDArray:
         return type(self)._wrap(np.asarray(np.invert(self._data)))
 
     def __neg__(self):
+        if not dispatch._float_array(self) and self._data.dtype == np.bool_:
+            return dispatch.binary("mul", self, -1)  # MXNet: -x is x * -1 (int64 for bool)
         return invoke(get_op("negative"), [self])
 
     def __pos__(self):

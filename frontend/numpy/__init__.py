@@ -10,7 +10,7 @@ from ..ndarray.creation import arange as _arange, make as _make, to_numpy as _to
 from .ndarray import ndarray
 from . import random  # noqa: F401
 from . import linalg  # noqa: F401
-from .library import FUNCTIONS as _FUNCTIONS, no_extra_keywords
+from .library import FUNCTIONS as _FUNCTIONS, MEAN_AS, accumulate_as, no_extra_keywords
 from . import compose as _compose  # noqa: F401,E402  (adds to FUNCTIONS)
 from . import einsum as _einsum  # noqa: F401,E402  (adds to FUNCTIONS)
 from . import methods as _methods  # noqa: F401,E402  (nonzero, reshape_view)
@@ -113,19 +113,18 @@ def _axis(axis):
 
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
-    """Sum of elements over `axis` (plus `initial`), in `dtype` if given."""
-    result = _invoke(_get_op("sum"), [_arr(a)],
+    """Sum of elements over `axis` (plus `initial`), in `dtype` if given (bool: int64)."""
+    result = _invoke(_get_op("sum"), [accumulate_as(_arr(a), dtype, {"b": "int64"})],
                      {"axis": _axis(axis), "keepdims": bool(keepdims), "exclude": False})
     if initial is not None:
         result = result + initial
-    return result if dtype is None else result.astype(dtype)
+    return result
 
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False):
-    """Mean over `axis`, in `dtype` if given."""
-    result = _invoke(_get_op("mean"), [_arr(a)],
-                     {"axis": _axis(axis), "keepdims": bool(keepdims), "exclude": False})
-    return result if dtype is None else result.astype(dtype)
+    """Mean over `axis`, in `dtype` if given (integers and bool: float32, as MXNet)."""
+    return _invoke(_get_op("mean"), [accumulate_as(_arr(a), dtype, MEAN_AS)],
+                   {"axis": _axis(axis), "keepdims": bool(keepdims), "exclude": False})
 
 
 def dot(a, b, out=None):

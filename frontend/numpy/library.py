@@ -9,6 +9,7 @@ import numpy as _onp
 from ..ir import get_op
 from ..ir.errors import MXNetError, ShapeError
 from ..trace.invoke import invoke
+from ..accel.lazy import shape_dtype
 from ..ndarray import dispatch as _dispatch, library as _ndlib
 from ..ndarray.creation import to_numpy as _to_numpy
 from .ndarray import ndarray
@@ -107,9 +108,24 @@ def clip(a, a_min, a_max, out=None):
     return _op("clip", [a], {"a_min": float(a_min), "a_max": float(a_max)})
 
 
+MEAN_AS = {"b": "float32", "i": "float32", "u": "float32"}  # integer means are float32
+_ACCUMULATE = {"prod": {"b": "int64"}}  # bool products (and sums) are int64
+
+
+def accumulate_as(a, dtype, default_for):
+    """`a` cast for a reduction: to `dtype` when given, else as MXNet does (`default_for`:
+    dtype kind -> dtype, e.g. {"b": "int64"}: bool sums are int64)."""
+    have = shape_dtype(a)[1]  # (without running a pending array)
+    want = dtype if dtype is not None else default_for.get(have.kind)
+    if want is None or have == _onp.dtype(want):
+        return a
+    return a.astype(want)
+
+
 def _reduce(opname, *names):
     def fn(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
         no_extra_keywords(names[0], kw)
+        a = accumulate_as(arr(a), dtype, _ACCUMULATE.get(opname, {}))
         return _op(opname, [a], {"axis": _axis(axis), "keepdims": bool(keepdims),
                                  "exclude": False})
     fn.__name__ = names[0]

@@ -62,6 +62,18 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
         from .library import arr
         return invoke(get_op("_np_dot"), [self, arr(b)])
 
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
+        """Sum over `axis` (bool arrays sum in int64), as `mx.np.sum`."""
+        from .library import accumulate_as
+        return invoke(get_op("sum"), [accumulate_as(self, dtype, {"b": "int64"})], {
+            "axis": _axes(axis), "keepdims": bool(keepdims), "exclude": False})
+
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
+        """Mean over `axis` (integer and bool arrays: float32), as `mx.np.mean`."""
+        from .library import MEAN_AS, accumulate_as
+        return invoke(get_op("mean"), [accumulate_as(self, dtype, MEAN_AS)], {
+            "axis": _axes(axis), "keepdims": bool(keepdims), "exclude": False})
+
     def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
         """Variance over `axis`."""
         from .library import var
@@ -78,6 +90,12 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
 
     def as_np_ndarray(self):
         return self
+
+
+def _axes(axis):
+    if axis is None or axis == ():
+        return None
+    return tuple(int(a) for a in axis) if isinstance(axis, (tuple, list)) else int(axis)
 
 
 def _view(cls, arr):

@@ -21,6 +21,7 @@ import pickletools
 from typing import Any, Callable, Dict, List
 
 from .. import lr_scheduler as _lrs
+from ..ir.errors import MXNetError
 from ..ndarray.ndarray import NDArray
 from ..ndarray.serialize import _decode, _Reader
 from ..registry import _REGISTRY
@@ -31,7 +32,7 @@ _SCHEDULERS = {c.__name__: c for c in (_lrs.LRScheduler, _lrs.FactorScheduler,
                                        _lrs.CosineScheduler)}
 
 
-class StateFileError(ValueError):
+class StateFileError(MXNetError, ValueError):
     """An MXNet state file that is malformed or names something not allowed."""
 
 

@@ -29,7 +29,7 @@ from ..inplace import buffer
 from ..ndarray.ndarray import NDArray
 from ..numpy.ndarray import ndarray as _NpArray
 from ..registry import _REGISTRY
-from .mxnet_pickle import loads_mxnet_states
+from .mxnet_pickle import StateFileError, loads_mxnet_states
 from .optimizer import Optimizer
 
 FORMAT = "tapegraph-optimizer-states"
@@ -78,11 +78,12 @@ def _decode(v: Any, arrays: Any) -> Any:
     if "scheduler" in v:
         cls = _SCHEDULERS.get(v["scheduler"])
         if cls is None:
-            raise ValueError("optimizer states: unknown lr_scheduler %r" % (v["scheduler"],))
+            raise StateFileError("optimizer states: unknown lr_scheduler %r"
+                                 % (v["scheduler"],))
         sched = cls.__new__(cls)
         sched.__dict__.update(_decode(v["attrs"], arrays))
         return sched
-    raise ValueError("optimizer states: malformed entry %r" % (v,))
+    raise StateFileError("optimizer states: malformed entry %r" % (v,))
 
 
 def dumps_states(states: Dict[Any, Any], optimizer: Optional[Optimizer]) -> bytes:
@@ -104,12 +105,12 @@ def loads_states(data: bytes, like: Optional[Optimizer] = None
     if data[:1] == b"\x80":
         return loads_mxnet_states(data)
     if data[:2] != b"PK":
-        raise ValueError("optimizer states: not a tapegraph optimizer-state file")
+        raise StateFileError("optimizer states: not a tapegraph optimizer-state file")
     with np.load(io.BytesIO(data), allow_pickle=False) as archive:
         arrays = {k: archive[k] for k in archive.files}
     meta = json.loads(arrays.pop("__meta__").tobytes().decode("utf-8"))
     if meta.get("format") != FORMAT or meta.get("version") != 1:
-        raise ValueError("optimizer states: unsupported format %r version %r"
+        raise StateFileError("optimizer states: unsupported format %r version %r"
                          % (meta.get("format"), meta.get("version")))
     states = _decode(meta["states"], arrays)
     opt = meta.get("optimizer")
@@ -118,7 +119,8 @@ def loads_states(data: bytes, like: Optional[Optimizer] = None
     table: Dict[str, type] = _REGISTRY.get(Optimizer, {})
     cls = table.get(opt["class"])
     if cls is None:
-        raise ValueError("optimizer states: optimizer %r is not registered" % (opt["class"],))
+        raise StateFileError("optimizer states: optimizer %r is not registered"
+                             % (opt["class"],))
     optimizer = cls.__new__(cls)
     optimizer.__setstate__(_decode(opt["attrs"], arrays))
     # the counts of the current device are the same dict as in `_all_index_update_counts`

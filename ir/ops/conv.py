@@ -390,3 +390,11 @@ def _deconv_vjp(b, n, g):
     if not a["no_bias"]:
         grads.append(b.op("sum", g[0], axis=(0,) + tuple(range(2, len(spatial) + 2))))
     return grads
+
+
+# ---------------------------------------------------------------- forward mode (see _jvp.py)
+
+from ._jvp import product, set_rule  # noqa: E402  (after the operators)
+
+# Bilinear in data and weight, affine in the bias: the product rule.
+set_rule(product(0, 1, bias=2), ["Convolution", "Deconvolution"])

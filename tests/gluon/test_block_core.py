@@ -207,3 +207,16 @@ def test_utils_split_and_load_and_clip_global_norm():
     assert norm == pytest.approx(5.0)
     np.testing.assert_allclose(a.asnumpy(), [0.6, 0.0], rtol=1e-5)
     np.testing.assert_allclose(b.asnumpy(), [[0.8]], rtol=1e-5)
+
+
+def test_download_uses_a_file_already_there_and_never_the_network(tmp_path):
+    f = tmp_path / "data.bin"
+    f.write_bytes(b"abc")
+    sha = "a9993e364706816aba3e25717850c26c9cd0d89d"
+    assert gluon.utils.check_sha1(str(f), sha)
+    assert gluon.utils.download("http://example.invalid/data.bin", path=str(tmp_path),
+                                sha1_hash=sha) == str(f)
+    with pytest.raises(mx.MXNetError, match="SHA-1"):
+        gluon.utils.download("http://example.invalid/data.bin", path=str(f), sha1_hash="0")
+    with pytest.raises(mx.MXNetError, match="does not fetch files from the network"):
+        gluon.utils.download("http://example.invalid/other.bin", path=str(tmp_path))

@@ -260,3 +260,18 @@ def test_large_inputs_integer_inputs_and_bad_outputs():
     with pytest.raises(mx.MXNetError, match=r"hybridize: bad \(Bad\) returned 3"):
         bad(nd.ones((2,)))
     assert not autograd.is_recording()
+
+
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_parameters_on_another_context_are_named(hybridize):
+    d = gluon.nn.Dense(2, in_units=3, prefix="far_")
+    d.initialize(ctx=mx.cpu(1))
+    if hybridize:
+        d.hybridize()
+    with pytest.raises(RuntimeError, match=r"Parameter 'far_weight' was not initialized on "
+                                           r"context cpu\(0\)"):
+        d(nd.ones((1, 3)))
+    d.collect_params().reset_ctx(mx.cpu(0))
+    assert d(nd.ones((1, 3))).shape == (1, 2)
+    with pytest.raises(mx.MXNetError, match="partitioning backends are not supported"):
+        d.optimize_for(nd.ones((1, 3)), backend="TensorRT")
