@@ -10,6 +10,8 @@ from ..util import (get_cuda_compute_capability, is_np_array, is_np_shape,
 from ..context import (Context, cpu, cpu_pinned, current_context, gpu,  # noqa: F401
                        gpu_memory_info, num_gpus)
 from . import random  # noqa: F401
+from . import utils  # noqa: F401
+from .utils import load, save  # noqa: F401
 from .nn import (activation, arange_like, batch_dot, batch_flatten, batch_norm, cast, convolution,
                  deconvolution, dropout, embedding, erf, erfinv, gamma, gammaln, gather_nd,
                  nonzero, reshape_like, sequence_mask, shape_array, slice, smooth_l1, topk,
