@@ -179,7 +179,8 @@ class Block:
                     "Parameter '%s' loaded from file '%s' is not present in ParameterDict, "
                     "which contains parameters %s. Set ignore_extra=True to ignore. "
                     % (name, filename, _brief_print_list(self._params.keys())))
-        _check_compatible((params[n], v) for n, v in loaded.items() if n in params)
+        _check_compatible(((params[n], v) for n, v in loaded.items() if n in params),
+                          cast_dtype)
         for name, value in loaded.items():
             if name in params:
                 params[name]._load_init(value, ctx, cast_dtype=cast_dtype,

@@ -197,7 +197,7 @@ class HybridBlock(Block):
         if found is None:
             found = hybrid.trace(self, flat, fmt, _regroup, _flatten)
             found.in_fmt = fmt
-            self._cached[key] = found
+            hybrid.remember(self._cached, key, found)
         self._last = found
         return found, real
 
