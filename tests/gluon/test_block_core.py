@@ -220,3 +220,18 @@ def test_download_uses_a_file_already_there_and_never_the_network(tmp_path):
         gluon.utils.download("http://example.invalid/data.bin", path=str(f), sha1_hash="0")
     with pytest.raises(mx.MXNetError, match="does not fetch files from the network"):
         gluon.utils.download("http://example.invalid/other.bin", path=str(tmp_path))
+
+
+def test_summary_prints_mxnets_table(capsys):
+    with mx.name.NameManager():
+        net = gluon.nn.HybridSequential()
+        with net.name_scope():
+            net.add(gluon.nn.Dense(4, activation="relu", in_units=5), gluon.nn.Dropout(0.5),
+                    gluon.nn.Dense(2, in_units=4, use_bias=False))
+    net.initialize()
+    net[2].weight.grad_req = "null"
+    net.summary(nd.ones((3, 5)))
+    assert capsys.readouterr().out == GOLD["summary"]
+    net.hybridize()
+    with pytest.raises(mx.MXNetError, match="must not be hybridized to print summary"):
+        net.summary(nd.ones((3, 5)))
