@@ -50,7 +50,7 @@ def test_names_prefixes_reprs_match_mxnet(key):
 
 def test_deferred_shapes_after_first_forward_match_mxnet():
     net = _blocks()["net"]
-    net.initialize(mx.init.One() if hasattr(mx, "init") else "ones")
+    net.initialize(mx.init.One())
     net(nd.ones((2, 3)))
     assert repr(net) == GOLD["names"]["net_after"]["repr"]
     assert repr(net.collect_params()) == GOLD["names"]["net_after"]["params_repr"]
