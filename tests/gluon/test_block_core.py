@@ -235,3 +235,23 @@ def test_summary_prints_mxnets_table(capsys):
     net.hybridize()
     with pytest.raises(mx.MXNetError, match="must not be hybridized to print summary"):
         net.summary(nd.ones((3, 5)))
+
+
+def test_symbolic_forward_names_operators_under_the_block_prefix_as_mxnet():
+    with mx.name.NameManager():
+        net = gluon.nn.HybridSequential()
+        with net.name_scope():
+            net.add(gluon.nn.Dense(4, activation="relu", in_units=5),
+                    gluon.nn.Dense(2, in_units=4))
+    s = net(mx.sym.var("data"))
+    assert s.list_outputs() == ["hybridsequential0_dense1_fwd_output"]
+    # as MXNet 1.9.1 lists them
+    assert s.get_internals().list_outputs() == [
+        "data", "hybridsequential0_dense0_weight", "hybridsequential0_dense0_bias",
+        "hybridsequential0_dense0_fwd_output", "hybridsequential0_dense0_relu_fwd_output",
+        "hybridsequential0_dense1_weight", "hybridsequential0_dense1_bias",
+        "hybridsequential0_dense1_fwd_output"]
+    with mx.name.Prefix("outer_"):
+        fc = mx.sym.FullyConnected(mx.sym.var("x"), num_hidden=2, name="fc")
+    assert fc.list_outputs() == ["outer_fc_output"]
+    assert mx.sym.FullyConnected(mx.sym.var("x"), num_hidden=2, name="fc").name == "fc"
