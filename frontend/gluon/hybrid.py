@@ -10,7 +10,8 @@ more with `fuse, plan-memory` into a `runtime.Plan`. Each input of the graph is 
 at every call, to one source: a block input, a parameter's data, a fresh Dropout mask
 (drawn as `mx.nd.Dropout` draws it), or a constant the forward computed without
 touching inputs or parameters (captured at trace time: Python control flow and values
-computed from constants are fixed per signature, as with any tracer).
+computed from constants are fixed per signature, as with any tracer; so are random numbers
+a forward draws with `F.random.*` from no input: only Dropout masks are drawn afresh).
 
 A later call runs the plan (one generated function: no per-operator Python). Under
 `autograd.record()` it also records ONE `_CachedOp` node holding the graph as its region
