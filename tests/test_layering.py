@@ -88,6 +88,8 @@ LOCAL_IMPORTS = {
         "the explorer reads graph files as the CLI does, whose `explore` runs the explorer",
     ("explore.sources", "cli.trace"):
         "the explorer runs scripts as `tapegraph trace` does, beside which it is a subcommand",
+    ("gluon.summary", "gluon.nn.basic_layers"):
+        "Block.summary skips the container layers, which are Blocks defined on top of it",
     ("cli.commands", "*"): "each subcommand loads only what it runs",
     ("cli.demo", "*"): "the demo is written as user code (`import tapegraph as mx`)",
     ("cli.trace", "*"): "each subcommand loads only what it runs",

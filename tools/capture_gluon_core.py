@@ -156,10 +156,27 @@ def errors():
     return res
 
 
+def summary_text():
+    """Block.summary's table for a network whose shapes are all given."""
+    import contextlib
+    import io
+    with mx.name.NameManager():
+        net = gluon.nn.HybridSequential()
+        with net.name_scope():
+            net.add(gluon.nn.Dense(4, activation="relu", in_units=5), gluon.nn.Dropout(0.5),
+                    gluon.nn.Dense(2, in_units=4, use_bias=False))
+    net.initialize()
+    net[2].weight.grad_req = "null"
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        net.summary(nd.ones((3, 5)))
+    return buf.getvalue()
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     data = {"mxnet": mx.__version__, "names": build_names(), "dense": dense_values(),
-            "files": params_files(), "errors": errors()}
+            "files": params_files(), "errors": errors(), "summary": summary_text()}
     with open(os.path.join(OUT, "core.json"), "w") as f:
         json.dump(data, f, indent=1, sort_keys=True)
     print("wrote", OUT)

@@ -5,9 +5,12 @@
     /tmp/mxnet-oracle/bin/python tools/check_export_in_mxnet.py check DIR
 
 `write` builds, hybridizes, trains one step (so Dropout and BatchNorm ran in train mode)
-and exports an MLP (Dense, Dropout, Activation) and a small CNN (Convolution, BatchNorm,
-Pooling, Flatten, Dense, written with F.* in hybrid_forward), and records the predict-mode
-outputs on a batch size other than the traced one. `check` imports the files in MXNet and
+and exports an MLP (Dense, Dropout, Activation), a small CNN written with F.* in
+hybrid_forward (Convolution, BatchNorm, Pooling, Flatten, Dense), one of gluon.nn layers
+(Conv2D, BatchNorm, LeakyReLU, MaxPool2D, GlobalAvgPool2D, Dropout, Dense) and an LSTM
+(gluon.rnn, unrolled) with a Dense head, and records the predict-mode outputs on new data: with a
+batch size other than the traced one, except for the LSTM, whose initial state (zeros of
+the batch's size) the trace captured as a constant, so its export keeps the traced shape. `check` imports the files in MXNet and
 writes tests/data/mxnet/gluon_core/export_check.json.
 """
 import json
@@ -47,7 +50,26 @@ def nets(mx, gluon):
     with mlp.name_scope():
         mlp.add(gluon.nn.Dense(6, activation="relu"), gluon.nn.Dropout(0.3),
                 gluon.nn.Dense(3, activation="sigmoid"))
-    return {"mlp": (mlp, (4, 7), (2, 7)), "cnn": (CNN(), (4, 3, 8, 8), (3, 3, 8, 8))}
+    layers = gluon.nn.HybridSequential(prefix="layers_")
+    with layers.name_scope():
+        layers.add(gluon.nn.Conv2D(4, 3, padding=1), gluon.nn.BatchNorm(),
+                   gluon.nn.LeakyReLU(0.1), gluon.nn.MaxPool2D(2),
+                   gluon.nn.Conv2D(6, 3, activation="relu"), gluon.nn.GlobalAvgPool2D(),
+                   gluon.nn.Flatten(), gluon.nn.Dropout(0.5), gluon.nn.Dense(3))
+
+    class LSTMHead(gluon.HybridBlock):
+        def __init__(self):
+            super().__init__(prefix="lstmhead_")
+            with self.name_scope():
+                self.lstm = gluon.rnn.LSTM(5, input_size=4)
+                self.out = gluon.nn.Dense(2, flatten=False)
+
+        def hybrid_forward(self, F, x):
+            return self.out(self.lstm(x))
+
+    return {"mlp": (mlp, (4, 7), (2, 7)), "cnn": (CNN(), (4, 3, 8, 8), (3, 3, 8, 8)),
+            "layers": (layers, (4, 3, 8, 8), (2, 3, 8, 8)),
+            "lstm": (LSTMHead(), (6, 4, 4), (6, 4, 4))}
 
 
 def write(out):

@@ -26,6 +26,7 @@ from ._init import DEFAULT_INIT
 from .naming import BlockScope
 from .parameter import Parameter
 from .parameter_dict import ParameterDict, _check_compatible
+from .summary import summary as _summary
 from .utils import HookHandle, _brief_print_list, _indent
 
 __all__ = ["Block", "HybridBlock"]
@@ -179,7 +180,8 @@ class Block:
                     "Parameter '%s' loaded from file '%s' is not present in ParameterDict, "
                     "which contains parameters %s. Set ignore_extra=True to ignore. "
                     % (name, filename, _brief_print_list(self._params.keys())))
-        _check_compatible((params[n], v) for n, v in loaded.items() if n in params)
+        _check_compatible(((params[n], v) for n, v in loaded.items() if n in params),
+                          cast_dtype)
         for name, value in loaded.items():
             if name in params:
                 params[name]._load_init(value, ctx, cast_dtype=cast_dtype,
@@ -256,39 +258,9 @@ class Block:
         raise NotImplementedError
 
     def summary(self, *inputs: Any) -> None:
-        """Print each block's output shape and parameter count for `inputs`."""
-        rows = []
-
-        def hook(block, _, outputs):
-            shape = outputs.shape if isinstance(outputs, NDArray) else [
-                getattr(o, "shape", None) for o in outputs]
-            count = sum(int(_prod(p.shape)) for p in block.params.values() if p.shape)
-            rows.append((block.name, type(block).__name__, shape, count))
-
-        handles = []
-        self.apply(lambda b: handles.append(b.register_forward_hook(hook)))
-        try:
-            self(*inputs)
-        finally:
-            for h in handles:
-                h.detach()
-        line = "-" * 80
-        print(line)
-        print("{:>20}  {:>42} {:>15}".format("Layer (type)", "Output Shape", "Param #"))
-        print("=" * 80)
-        for name, kind, shape, count in rows:
-            print("{:>20}  {:>42} {:>15}".format("%s(%s)" % (name, kind), str(shape), count))
-        total = sum(int(_prod(p.shape)) for p in self.collect_params().values() if p.shape)
-        print("=" * 80)
-        print("Parameters in forward computation graph: %d" % total)
-        print(line)
-
-
-def _prod(shape: Any) -> int:
-    out = 1
-    for d in shape:
-        out *= d
-    return out
+        """Print each layer's output shape and parameter count for `inputs` (MXNet's
+        table; the block must not be hybridized)."""
+        _summary(self, *inputs)
 
 
 from .hybrid_block import HybridBlock  # noqa: E402,F401  (HybridBlock extends Block)

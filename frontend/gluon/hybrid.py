@@ -10,7 +10,8 @@ more with `fuse, plan-memory` into a `runtime.Plan`. Each input of the graph is 
 at every call, to one source: a block input, a parameter's data, a fresh Dropout mask
 (drawn as `mx.nd.Dropout` draws it), or a constant the forward computed without
 touching inputs or parameters (captured at trace time: Python control flow and values
-computed from constants are fixed per signature, as with any tracer).
+computed from constants are fixed per signature, as with any tracer; so are random numbers
+a forward draws with `F.random.*` from no input: only Dropout masks are drawn afresh).
 
 A later call runs the plan (one generated function: no per-operator Python). Under
 `autograd.record()` it also records ONE `_CachedOp` node holding the graph as its region
@@ -38,10 +39,11 @@ from ..trace.collect import Collected
 from ..trace.tape import STATE
 from ..trace.values import TracedValue, VariableValue
 
-__all__ = ["Traced", "TRACE", "is_tracing", "trace_param", "trace", "REGION_PASSES",
+__all__ = ["MAX_TRACES", "Traced", "TRACE", "remember", "is_tracing", "trace_param", "trace", "REGION_PASSES",
            "RUN_PASSES"]
 
 REGION_PASSES = ["dce", "cse", "simplify", "dce", "prune-inputs"]
+MAX_TRACES = 64  # signatures a block keeps compiled (the oldest is dropped beyond)
 RUN_PASSES = ["fuse", "plan-memory"]
 
 
@@ -193,6 +195,14 @@ class Traced:
         if self.repeats:  # a value returned twice is one array, as in the eager forward
             arrays = [arrays[i] for i in self.repeats]
         return arrays
+
+
+def remember(cache: Dict[Any, Traced], key: Any, traced: Traced) -> None:
+    """Keep `traced` under `key`, dropping the oldest signature past MAX_TRACES (inputs
+    whose shapes keep changing would otherwise keep every plan alive)."""
+    if len(cache) >= MAX_TRACES:
+        del cache[next(iter(cache))]
+    cache[key] = traced
 
 
 def trace(block: Any, args: Sequence[Any], fmt: Any, regroup: Any, flatten: Any) -> Traced:

@@ -197,7 +197,7 @@ class HybridBlock(Block):
         if found is None:
             found = hybrid.trace(self, flat, fmt, _regroup, _flatten)
             found.in_fmt = fmt
-            self._cached[key] = found
+            hybrid.remember(self._cached, key, found)
         self._last = found
         return found, real
 
@@ -213,8 +213,11 @@ class HybridBlock(Block):
 
     def graph(self, *args: Any) -> Any:
         """The IR graph this hybridized block runs for inputs like `args` (traced now if
-        that signature was not seen yet), for the current train/predict mode."""
-        return self._traced(args)[0].graph
+        that signature was not seen yet, which runs the forward once: in train mode that
+        draws Dropout masks and updates BatchNorm's moving statistics, as a call would)."""
+        traced = self._traced(args)[0]
+        traced.first_call = None  # the next call is an ordinary one
+        return traced.graph
 
     def _eager_forward(self, x: Any, *args: Any) -> Any:
         ctx = x.context if isinstance(x, NDArray) else None

@@ -11,7 +11,9 @@ from __future__ import annotations
 import threading
 from typing import Any, Dict, Optional, Tuple
 
-__all__ = ["NameManager", "BlockScope", "current_scope"]
+from ..symbol.api.symbol import NAME_PREFIX
+
+__all__ = ["NameManager", "Prefix", "BlockScope", "current_scope"]
 
 
 class NameManager:
@@ -43,6 +45,23 @@ class NameManager:
 
     def __exit__(self, *exc: Any) -> None:
         NameManager._current.value = self._old
+
+
+class Prefix:
+    """`mx.name.Prefix(prefix)`: symbol operators created inside are named `prefix + name`
+    (the innermost Prefix wins, as in MXNet)."""
+
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix
+        self._old = ""
+
+    def __enter__(self) -> "Prefix":
+        self._old = NAME_PREFIX.value
+        NAME_PREFIX.value = self._prefix
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        NAME_PREFIX.value = self._old
 
 
 class BlockScope:
@@ -85,11 +104,14 @@ class BlockScope:
             return self
         self._old_scope = current_scope()
         BlockScope._current.value = self
+        self._name_prefix = Prefix(self._block.prefix)
+        self._name_prefix.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
         if self._block._empty_prefix:
             return
+        self._name_prefix.__exit__(*exc)
         BlockScope._current.value = self._old_scope
 
 

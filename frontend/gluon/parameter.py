@@ -25,6 +25,8 @@ from .. import ndarray as _nd
 from .. import symbol as _sym
 from ..base import MXNetError
 from ..context import Context
+from ..numpy import ndarray as _np_ndarray
+from ..util import is_np_array
 from .utils import shape_is_known
 from ._init import DEFAULT_INIT, InitDesc, create_init, register_constant_init
 
@@ -35,6 +37,12 @@ tensor_types = (_sym.Symbol, _nd.NDArray)
 
 class DeferredInitializationError(MXNetError):
     """A parameter was used before its deferred initialization could finish."""
+
+
+def _array_class() -> type:
+    """`mx.np.ndarray` under NumPy array semantics (`npx.set_np()`), else `mx.nd.NDArray`,
+    as MXNet's parameters are."""
+    return _np_ndarray if is_np_array() else _nd.NDArray
 
 
 def _ctx_list(ctx: Any) -> List[Context]:
@@ -244,14 +252,15 @@ class Parameter:
     def _init_impl(self, data: Any, ctx_list: Sequence[Context]) -> None:
         self._ctx_list = list(ctx_list)
         src = data._data if isinstance(data, _nd.NDArray) else np.asarray(data)
-        self._data = [_nd.NDArray._wrap(np.array(src, copy=True)) for _ in self._ctx_list]
+        cls = _array_class()
+        self._data = [cls._wrap(np.array(src, copy=True)) for _ in self._ctx_list]
         self._init_grad()
 
     def _init_grad(self) -> None:
         if self.grad_req == "null":
             self._grad = None
             return
-        self._grad = [_nd.NDArray._wrap(np.zeros_like(d._data)) for d in self._data]
+        self._grad = [type(d)._wrap(np.zeros_like(d._data)) for d in self._data]
         self._mark()
 
     def _mark(self) -> None:
@@ -338,10 +347,10 @@ class Parameter:
         self._var = None
         if self._data is None:
             return
-        self._data = [_nd.NDArray._wrap(d._data.astype(np.dtype(dtype))) for d in self._data]
+        self._data = [type(d)._wrap(d._data.astype(np.dtype(dtype))) for d in self._data]
         if self._grad is None:
             return
-        self._grad = [_nd.NDArray._wrap(g._data.astype(np.dtype(dtype))) for g in self._grad]
+        self._grad = [type(g)._wrap(g._data.astype(np.dtype(dtype))) for g in self._grad]
         self._mark()
 
 

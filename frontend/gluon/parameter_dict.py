@@ -212,20 +212,26 @@ class ParameterDict:
                     "target networks have the same prefix.%s"
                     % (name[lprefix:], where, _brief_print_list(self._params.keys()),
                        _NAMING_URL))
-        _check_compatible((self._params[n], v) for n, v in arg_dict.items()
-                          if n in self._params)
+        _check_compatible(((self._params[n], v) for n, v in arg_dict.items()
+                           if n in self._params), cast_dtype)
         for name, value in arg_dict.items():
             if name in self._params:
                 self._params[name]._load_init(value, ctx, cast_dtype=cast_dtype,
                                               dtype_source=dtype_source)
 
 
-def _check_compatible(pairs) -> None:
-    """Raise, naming the parameter, if a loaded value's rank or known dimensions differ
-    from the parameter's, before any parameter is changed."""
+def _check_compatible(pairs, cast_dtype: bool = False) -> None:
+    """Raise, naming the parameter, if a loaded value's rank, known dimensions or (without
+    `cast_dtype`) dtype differ from the parameter's, before any parameter is changed."""
     for param, value in pairs:
         if param.shape and (len(param.shape) != len(value.shape) or any(
                 mine not in (0, theirs) for mine, theirs in zip(param.shape, value.shape))):
             raise AssertionError(
                 "Failed loading Parameter '%s' from saved params: shape incompatible "
                 "expected %s vs saved %s" % (param.name, str(param.shape), str(value.shape)))
+        if not cast_dtype and param.dtype is not None and \
+                np.dtype(param.dtype) != np.dtype(value.dtype):
+            raise AssertionError(
+                "Failed loading Parameter '%s' from saved params: dtype incompatible "
+                "expected %s vs saved %s. Set cast_dtype=True to cast the dtype of saved "
+                "params." % (param.name, str(np.dtype(param.dtype)), str(np.dtype(value.dtype))))

@@ -110,7 +110,7 @@ class SymbolBlock(HybridBlock):
         if found is None:
             found = self._lower(real, training)
             found.in_fmt = fmt
-            self._cached[key] = found
+            hybrid.remember(self._cached, key, found)
         self._last = found
         return found, real
 

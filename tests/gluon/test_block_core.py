@@ -50,7 +50,7 @@ def test_names_prefixes_reprs_match_mxnet(key):
 
 def test_deferred_shapes_after_first_forward_match_mxnet():
     net = _blocks()["net"]
-    net.initialize(mx.init.One() if hasattr(mx, "init") else "ones")
+    net.initialize(mx.init.One())
     net(nd.ones((2, 3)))
     assert repr(net) == GOLD["names"]["net_after"]["repr"]
     assert repr(net.collect_params()) == GOLD["names"]["net_after"]["params_repr"]
@@ -220,3 +220,38 @@ def test_download_uses_a_file_already_there_and_never_the_network(tmp_path):
         gluon.utils.download("http://example.invalid/data.bin", path=str(f), sha1_hash="0")
     with pytest.raises(mx.MXNetError, match="does not fetch files from the network"):
         gluon.utils.download("http://example.invalid/other.bin", path=str(tmp_path))
+
+
+def test_summary_prints_mxnets_table(capsys):
+    with mx.name.NameManager():
+        net = gluon.nn.HybridSequential()
+        with net.name_scope():
+            net.add(gluon.nn.Dense(4, activation="relu", in_units=5), gluon.nn.Dropout(0.5),
+                    gluon.nn.Dense(2, in_units=4, use_bias=False))
+    net.initialize()
+    net[2].weight.grad_req = "null"
+    net.summary(nd.ones((3, 5)))
+    assert capsys.readouterr().out == GOLD["summary"]
+    net.hybridize()
+    with pytest.raises(mx.MXNetError, match="must not be hybridized to print summary"):
+        net.summary(nd.ones((3, 5)))
+
+
+def test_symbolic_forward_names_operators_under_the_block_prefix_as_mxnet():
+    with mx.name.NameManager():
+        net = gluon.nn.HybridSequential()
+        with net.name_scope():
+            net.add(gluon.nn.Dense(4, activation="relu", in_units=5),
+                    gluon.nn.Dense(2, in_units=4))
+    s = net(mx.sym.var("data"))
+    assert s.list_outputs() == ["hybridsequential0_dense1_fwd_output"]
+    # as MXNet 1.9.1 lists them
+    assert s.get_internals().list_outputs() == [
+        "data", "hybridsequential0_dense0_weight", "hybridsequential0_dense0_bias",
+        "hybridsequential0_dense0_fwd_output", "hybridsequential0_dense0_relu_fwd_output",
+        "hybridsequential0_dense1_weight", "hybridsequential0_dense1_bias",
+        "hybridsequential0_dense1_fwd_output"]
+    with mx.name.Prefix("outer_"):
+        fc = mx.sym.FullyConnected(mx.sym.var("x"), num_hidden=2, name="fc")
+    assert fc.list_outputs() == ["outer_fc_output"]
+    assert mx.sym.FullyConnected(mx.sym.var("x"), num_hidden=2, name="fc").name == "fc"

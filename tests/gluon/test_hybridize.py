@@ -275,3 +275,14 @@ def test_parameters_on_another_context_are_named(hybridize):
     assert d(nd.ones((1, 3))).shape == (1, 2)
     with pytest.raises(mx.MXNetError, match="partitioning backends are not supported"):
         d.optimize_for(nd.ones((1, 3)), backend="TensorRT")
+
+
+def test_a_block_keeps_a_bounded_number_of_traces(monkeypatch):
+    from tapegraph.gluon import hybrid
+    monkeypatch.setattr(hybrid, "MAX_TRACES", 3)
+    d = gluon.nn.Dense(2, in_units=3)
+    d.initialize()
+    d.hybridize()
+    for n in range(1, 6):
+        d(nd.ones((n, 3)))
+    assert [k[0][0][0][0] for k in d._cached] == [3, 4, 5]

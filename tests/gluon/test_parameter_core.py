@@ -162,3 +162,23 @@ def test_parameter_dict_get_update_and_mismatch():
     pd.initialize(init="zeros")
     pd.setattr("lr_mult", 0.5)
     assert w.lr_mult == 0.5 and pd.list_ctx() == [mx.cpu()]
+
+
+def test_numpy_semantics_give_mx_np_parameters_and_outputs():
+    mx.npx.set_np()
+    try:
+        net = gluon.nn.HybridSequential()
+        net.add(gluon.nn.Dense(4, activation="relu"), gluon.nn.Dense(2))
+        net.initialize()
+        x = mx.np.ones((3, 5))
+        eager = net(x)
+        net.hybridize()
+        with autograd.record():
+            y = net(x)
+            total = y.sum()
+        total.backward()
+        for arr in (eager, y, net[0].weight.data(), net[0].weight.grad()):
+            assert isinstance(arr, mx.np.ndarray)
+        np.testing.assert_allclose(y.asnumpy(), eager.asnumpy(), rtol=1e-6)
+    finally:
+        mx.util.reset_np()

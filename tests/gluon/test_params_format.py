@@ -170,3 +170,19 @@ def test_files_written_here_were_loaded_by_mxnet():
     report = json.loads((DATA / "written_here_check.json").read_text())
     assert report["mxnet"] == "1.9.1" and report["checked"] >= 4
     assert report["mismatches"] == []
+
+
+def test_a_dtype_mismatch_found_late_changes_no_parameter(tmp_path):
+    src = gluon.nn.HybridSequential()
+    src.add(gluon.nn.Dense(3, in_units=4), gluon.nn.Dense(2, in_units=3))
+    src.initialize()
+    f = str(tmp_path / "two.params")
+    src.save_parameters(f)
+    dst = gluon.nn.HybridSequential()
+    dst.add(gluon.nn.Dense(3, in_units=4), gluon.nn.Dense(2, in_units=3, dtype="float16"))
+    dst.initialize()
+    before = dst[0].weight.data().asnumpy()
+    with pytest.raises(AssertionError, match="Parameter '.*dense.*_weight' from saved params: "
+                                             "dtype incompatible"):
+        dst.load_parameters(f)
+    np.testing.assert_array_equal(dst[0].weight.data().asnumpy(), before)  # not half-loaded

@@ -74,9 +74,10 @@ def test_exported_here_imports_here_and_in_mxnet(tmp_path):
     np.testing.assert_allclose(back(x).asnumpy(), net(x).asnumpy(), rtol=1e-6)
     report = json.loads((DATA / "gluon_core/export_check.json").read_text())
     assert report["mxnet"] == "1.9.1"
-    for name in ("mlp", "cnn"):
+    for name in ("mlp", "cnn", "layers", "lstm"):
         assert report["results"][name]["max_abs_diff"] < 1e-5
     assert "BatchNorm" in report["results"]["cnn"]["ops"]
+    assert "LeakyReLU" in report["results"]["layers"]["ops"]
 
 
 def test_symbolblock_from_symbols_with_deferred_shapes():
@@ -105,3 +106,21 @@ def test_imports_errors_name_the_parameter(tmp_path):
                                     str(tmp_path / "few.params"), allow_missing=True)
     assert blk.collect_params()["resnetv10_conv0_weight"].shape == (8, 3, 7, 7)
     assert sym.list_arguments()[0] == "data"
+
+
+def test_feature_extraction_shares_the_parameters_and_several_inputs():
+    net = gluon.nn.HybridSequential(prefix="fx_")
+    with net.name_scope():
+        net.add(gluon.nn.Dense(4, activation="relu", in_units=5), gluon.nn.Dense(2, in_units=4))
+    net.initialize()
+    data = mx.sym.var("data")
+    feat = net(data).get_internals()["fx_dense0_relu_fwd_output"]
+    both = gluon.SymbolBlock([feat, net(data)], data, params=net.collect_params())
+    x = nd.array(np.random.RandomState(0).rand(3, 5))
+    a, b = both(x)
+    assert a.shape == (3, 4)
+    np.testing.assert_allclose(b.asnumpy(), net(x).asnumpy(), rtol=1e-6)
+    assert both.collect_params()["fx_dense0_weight"] is net[0].weight
+    u, v = mx.sym.var("u"), mx.sym.var("v")
+    two = gluon.SymbolBlock(u * v + 1, [u, v])
+    np.testing.assert_array_equal(two(nd.ones((2,)), nd.array([2, 3])).asnumpy(), [3, 4])

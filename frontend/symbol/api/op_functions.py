@@ -12,7 +12,7 @@ from ...ir import MXNetError
 from ..graph.dag import SymNode
 from ..graph.mxjson import attr_text
 from ..graph.mxnet_ops import ARG_NAMES, lookup
-from .symbol import Symbol, auto_name, var
+from .symbol import NAME_PREFIX, Symbol, auto_name, var
 
 PARAMETERS = {"FullyConnected": ("weight", "bias"), "Convolution": ("weight", "bias"),
               "BatchNorm": ("gamma", "beta", "moving_mean", "moving_var"),
@@ -44,7 +44,7 @@ def make_op_function(called: str):
         for key in list(kwargs):
             if isinstance(kwargs[key], Symbol):
                 inputs[key] = kwargs.pop(key)
-        node_name = name or auto_name(called)
+        node_name = NAME_PREFIX.value + (name or auto_name(called))
         raw = {k: attr_text(v) for k, v in kwargs.items()}
         if arg_names:
             ordered = list(positional) + [None] * (len(arg_names) - len(positional))

@@ -9,6 +9,7 @@ typed graph as soon as the input shapes are known (`infer_shape`, `eval`, or
 from __future__ import annotations
 
 import numbers
+import threading
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -31,6 +32,15 @@ from ..formats.json_import import parse_document
 from ...trace.collect import Collected
 
 _COUNTERS: Dict[str, int] = {}
+
+
+class _NamePrefix(threading.local):
+    """The prefix of the names of nodes created on this thread (`mx.name.Prefix`; a Gluon
+    block's `name_scope()` sets its own, so its operators are `dense0_fwd`, ...)."""
+    value = ""
+
+
+NAME_PREFIX = _NamePrefix()
 
 
 # The name hints MXNet's Symbol operators use (`x * y` is `_mul0`, `x * 2` `_mulscalar0`).
