@@ -43,7 +43,7 @@ FINANCIAL = ("mirr", "npv", "ppmt", "pv", "rate")
 VALUES = {"NAN": onp.nan, "NINF": -onp.inf, "NZERO": -0.0, "NaN": onp.nan, "PINF": onp.inf,
           "PZERO": 0.0, "finfo": onp.finfo,
           "min_scalar_type": onp.min_scalar_type, "promote_types": onp.promote_types,
-          "result_type": onp.result_type, "set_printoptions": onp.set_printoptions}
+          "result_type": onp.result_type}
 # MXNet's internal submodules of mx.np
 SUBMODULES = ("arrayprint", "fallback", "fallback_linalg", "function_base", "io",
               "multiarray", "stride_tricks", "utils")
