@@ -10,8 +10,8 @@ hybrid_forward (Convolution, BatchNorm, Pooling, Flatten, Dense), one of gluon.n
 (Conv2D, BatchNorm, LeakyReLU, MaxPool2D, GlobalAvgPool2D, Dropout, Dense) and an LSTM
 (gluon.rnn, unrolled) with a Dense head, and records the predict-mode outputs on new data: with a
 batch size other than the traced one, except for the LSTM, whose initial state (zeros of
-the batch's size) the trace captured as a constant, so its export keeps the traced shape. `check` imports the files in MXNet and
-writes tests/data/mxnet/gluon_core/export_check.json.
+the batch's size) the trace captured as a constant, so its export keeps the traced shape.
+`check` imports the files in MXNet and writes tests/data/mxnet/gluon_core/export_check.json.
 """
 import json
 import os

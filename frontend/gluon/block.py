@@ -20,7 +20,6 @@ from collections import OrderedDict
 from typing import Any, Dict, List, Optional
 
 from ..base import MXNetError
-from ..ndarray import NDArray
 from ..ndarray.serialize import load_arrays, save_arrays
 from ._init import DEFAULT_INIT
 from .naming import BlockScope

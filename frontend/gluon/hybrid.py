@@ -39,8 +39,8 @@ from ..trace.collect import Collected
 from ..trace.tape import STATE
 from ..trace.values import TracedValue, VariableValue
 
-__all__ = ["MAX_TRACES", "Traced", "TRACE", "remember", "is_tracing", "trace_param", "trace", "REGION_PASSES",
-           "RUN_PASSES"]
+__all__ = ["MAX_TRACES", "Traced", "TRACE", "remember", "is_tracing", "trace_param", "trace",
+           "REGION_PASSES", "RUN_PASSES"]
 
 REGION_PASSES = ["dce", "cse", "simplify", "dce", "prune-inputs"]
 MAX_TRACES = 64  # signatures a block keeps compiled (the oldest is dropped beyond)

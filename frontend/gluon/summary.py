@@ -23,7 +23,8 @@ def _shape_str(args: Any) -> str:
 def summary(block: Any, *inputs: Any) -> None:
     """Print the summary of `block` run on `inputs` (a hybridized block is refused, as in
     MXNet: its children do not run one by one)."""
-    from .nn.basic_layers import HybridSequential, Sequential  # noqa: see LOCAL_IMPORTS
+    # a local import, see LOCAL_IMPORTS in tests/test_layering.py
+    from .nn.basic_layers import HybridSequential, Sequential
     rows: "OrderedDict[str, Dict[str, Any]]" = OrderedDict()
     rows["Input"] = {"output_shape": _shape_str(list(inputs) if len(inputs) > 1 else
                                                 inputs[0]),
