@@ -75,7 +75,14 @@ def _stand_in_message(value) -> str:
                        % (value,))
 
 
-def _kind(value) -> str:
+# Optional SciPy modules MXNet binds (None without SciPy, as in MXNet): described the same
+# way whether SciPy is installed or not, so the table does not depend on the machine.
+_OPTIONAL_MODULES = {"spsp": "scipy.sparse", "ss": "scipy.stats"}
+
+
+def _kind(value, name: str = "") -> str:
+    if name in _OPTIONAL_MODULES and (value is None or inspect.ismodule(value)):
+        return "module (%s, None without SciPy)" % _OPTIONAL_MODULES[name]
     if inspect.ismodule(value):
         return "module"
     if inspect.isclass(value):
@@ -83,7 +90,7 @@ def _kind(value) -> str:
     return "function" if callable(value) else "value"
 
 
-def status(value) -> Tuple[str, str]:
+def status(value, name: str = "") -> Tuple[str, str]:
     """(status, note) of an object found in tapegraph (or `_ABSENT`)."""
     from tapegraph.unsupported import MARK
     if value is _ABSENT:
@@ -99,7 +106,7 @@ def status(value) -> Tuple[str, str]:
         only, text = _raises_only_nie(fn)
         if only:
             return NIE, text
-    return IMPLEMENTED, _kind(value)
+    return IMPLEMENTED, _kind(value, name)
 
 
 def _lookup(owner, name: str):
@@ -125,7 +132,7 @@ def measure() -> List[Tuple[str, str, str, str]]:
         module = _tapegraph_module(module_name)
         for n in names:
             value = _ABSENT if module is None else _lookup(module, n)
-            rows.append((module_name, n) + status(value))
+            rows.append((module_name, n) + status(value, n))
     instances = _instances()
     for cls_name, names in data["classes"].items():
         for n in names:
