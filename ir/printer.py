@@ -98,6 +98,15 @@ def _provenance(node: Node, namer: Namer, outer: Optional[Namer] = None) -> Opti
     meta = node.meta
     if not meta:
         return None
+    source = meta.get("source")
+    if source:
+        rest = _derivation(node, namer, outer)
+        return "at %s" % source if rest is None else "%s; at %s" % (rest, source)
+    return _derivation(node, namer, outer)
+
+
+def _derivation(node: Node, namer: Namer, outer: Optional[Namer]) -> Optional[str]:
+    meta = node.meta or {}
     if "origin" in meta:
         return meta["origin"]
     kind = "vjp"
@@ -106,10 +115,13 @@ def _provenance(node: Node, namer: Namer, outer: Optional[Namer] = None) -> Opti
         kind, src = "jvp", meta.get("jvp_of")
         if src is None:
             return None
+    at = ""
+    if src.meta and src.meta.get("source"):
+        at = " (at %s)" % src.meta["source"]  # the user's line of the node differentiated
     for names in (namer, outer):  # a region's node may come from the enclosing graph
         if names is not None and all(v in names.names or v.hint for v in src.outputs):
-            return kind + " of " + format_node(src, names, define=False, types=False)
-    return "%s of %s" % (kind, src.op)
+            return kind + " of " + format_node(src, names, define=False, types=False) + at
+    return "%s of %s%s" % (kind, src.op, at)
 
 
 def print_graph(graph: Graph, indent: str = "", provenance: bool = True,

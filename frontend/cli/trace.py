@@ -15,6 +15,8 @@ import sys
 import types
 from typing import List
 
+from ..trace.source import source_lines
+
 
 def alias_mxnet() -> None:
     """Make `import mxnet` (and its submodules) resolve to tapegraph."""
@@ -104,7 +106,8 @@ def trace(script: str, out_dir: str, args: List[str]) -> int:
     sys.argv = [script] + [a for a in args if a != "--"]
     status = 0
     try:
-        runpy.run_path(script, run_name="__main__")
+        with source_lines():  # nodes remember the script line that recorded them
+            runpy.run_path(script, run_name="__main__")
     except SystemExit as e:
         status = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except Exception:  # the script's own error: show it, keep the graphs written so far

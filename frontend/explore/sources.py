@@ -12,6 +12,7 @@ from .model import Exploration
 
 # Internals the explorer builds on, imported in one place (see HELPERS: issue 11 moves them).
 from .. import engine as _engine
+from ..trace.source import source_lines
 from ..symbol.graph.naming import NodeNames, caller_names, graph_names  # noqa: F401
 
 
@@ -113,7 +114,8 @@ def from_script(script: str, args: Sequence[str] = (),
     saved_argv = sys.argv
     sys.argv = [script] + [a for a in args if a != "--"]
     try:
-        runpy.run_path(script, run_name="__main__")
+        with source_lines():  # nodes remember the script line that recorded them
+            runpy.run_path(script, run_name="__main__")
     except SystemExit:
         pass
     except Exception:  # the script's own error: show it, keep what was explored
