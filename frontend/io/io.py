@@ -98,7 +98,23 @@ class DataIter:
         """How many examples of the current batch are padding."""
 
 
-class ResizeIter(DataIter):
+class _BatchWrapper(DataIter):
+    """An iterator that builds `current_batch` and answers the getters from it."""
+
+    def getdata(self):
+        return self.current_batch.data
+
+    def getlabel(self):
+        return self.current_batch.label
+
+    def getindex(self):
+        return self.current_batch.index
+
+    def getpad(self):
+        return self.current_batch.pad
+
+
+class ResizeIter(_BatchWrapper):
     """`data_iter` resized to `size` batches per epoch (restarting it as needed)."""
 
     def __init__(self, data_iter: DataIter, size: int, reset_internal: bool = True):
@@ -128,20 +144,8 @@ class ResizeIter(DataIter):
         self.cur += 1
         return True
 
-    def getdata(self):
-        return self.current_batch.data
 
-    def getlabel(self):
-        return self.current_batch.label
-
-    def getindex(self):
-        return self.current_batch.index
-
-    def getpad(self):
-        return self.current_batch.pad
-
-
-class PrefetchingIter(DataIter):
+class PrefetchingIter(_BatchWrapper):
     """Combines iterators batch by batch (their data and labels concatenated in order).
     MXNet prefetches in threads; here batches are read on demand, with the same results."""
 
@@ -192,18 +196,6 @@ class PrefetchingIter(DataIter):
         if self.iter_next():
             return self.current_batch
         raise StopIteration
-
-    def getdata(self):
-        return self.current_batch.data
-
-    def getlabel(self):
-        return self.current_batch.label
-
-    def getindex(self):
-        return self.current_batch.index
-
-    def getpad(self):
-        return self.current_batch.pad
 
 
 class NDArrayIter(DataIter):
