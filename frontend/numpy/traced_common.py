@@ -12,6 +12,8 @@ from typing import Any, Callable, Dict, Sequence
 import numpy as onp
 
 from ..ir import get_op
+from ..ir.errors import MXNetError
+from ..ir.registry import MAX_RESULT_BYTES
 from ..trace.invoke import invoke
 from .library import arr
 from .ndarray import ndarray
@@ -82,6 +84,14 @@ def gather(a: ndarray, index_map: onp.ndarray, fill: Any = None) -> ndarray:
     if fill_arr.shape != taken.shape:
         fill_arr = op("broadcast_to", [fill_arr], shape=taken.shape)
     return op("where", [const(index_map >= 0, a.dtype), taken, cast(fill_arr, a.dtype)])
+
+
+def check_size(shape: Sequence[int], dtype: Any, name: str) -> None:
+    """MXNetError (before anything is allocated) if a result of `shape` cannot fit in memory."""
+    nbytes = float(onp.prod([float(s) for s in shape])) * onp.dtype(dtype).itemsize
+    if nbytes > MAX_RESULT_BYTES:
+        raise MXNetError("%s: a result of shape %s needs %.3g GiB, more than the machine's "
+                         "memory" % (name, tuple(shape), nbytes / 2 ** 30))
 
 
 def index_map(shape: Sequence[int], fn: Callable[[onp.ndarray], onp.ndarray]) -> onp.ndarray:

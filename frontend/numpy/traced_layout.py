@@ -8,8 +8,8 @@ from typing import Any
 import numpy as onp
 
 from .library import FUNCTIONS, arr
-from .traced_common import (as_array, cast, const, gather, host, is_array, norm_axis, op,
-                            rearrange, traced, where)
+from .traced_common import (as_array, cast, check_size, const, gather, host, is_array,
+                            norm_axis, op, rearrange, traced, where)
 
 
 def _each(arys, fn):
@@ -167,6 +167,10 @@ def diagflat(array, k=0):
 def resize(a, new_shape):
     """The array repeated (or cut) to `new_shape`, in C order."""
     a = arr(a)
+    shape = (int(new_shape),) if onp.ndim(new_shape) == 0 else tuple(int(s) for s in new_shape)
+    if any(s < 0 for s in shape):
+        raise ValueError("all elements of `new_shape` must be non-negative")
+    check_size(shape, onp.int64, "resize")
     if a.size == 0:
         return const(onp.zeros(new_shape, a.dtype))
     return rearrange(a, lambda p: onp.resize(p, new_shape))
@@ -268,6 +272,8 @@ def dsplit(ary, indices_or_sections):
 def trim_zeros(filt, trim="fb"):
     """The 1-D array without its leading ('f') and/or trailing ('b') zeros."""
     a = arr(filt)
+    if not isinstance(trim, str):
+        raise TypeError("trim_zeros: trim must be a string of 'f' and/or 'b', got %r" % (trim,))
     nz = onp.flatnonzero(host(a))
     lo = int(nz[0]) if nz.size and "f" in trim.lower() else (a.size if not nz.size else 0)
     hi = int(nz[-1]) + 1 if nz.size and "b" in trim.lower() else a.size

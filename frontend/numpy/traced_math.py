@@ -84,10 +84,12 @@ def ldexp(x1, x2, out=None, **kwargs):
     """x1 * 2 ** x2 (differentiable in both; integer exponents are constant data)."""
     m = _float(as_array(x1, x2 if is_array(x2) else None))
     if not is_array(x2):
-        return m * float(2.0 ** float(x2))
+        with onp.errstate(over="ignore"):
+            return m * const(onp.power(2.0, onp.clip(float(x2), -4096, 4096)), m.dtype)
     e = arr(x2)
     if e.dtype.kind != "f":
-        return m * const(onp.ldexp(onp.ones((), m.dtype), host(e)).astype(m.dtype))
+        exponent = onp.clip(host(e), -4096, 4096).astype(onp.int32)
+        return m * const(onp.ldexp(onp.ones((), m.dtype), exponent).astype(m.dtype))
     return m * (2.0 ** cast(e, m.dtype))
 
 

@@ -76,6 +76,9 @@ def polyint(p, m=1, k=None):
     m = int(m)
     if m < 0:
         raise ValueError("Order of integral must be positive (see polyder)")
+    if m > 4096:
+        raise ValueError("polyint: order %d would record %d integrations; at most 4096 are "
+                         "supported" % (m, m))
     ks = onp.zeros(m, onp.float64) if k is None else onp.atleast_1d(host(k))
     if len(ks) == 1 and m > 1:
         ks = ks[0] * onp.ones(m, onp.float64)
