@@ -84,6 +84,12 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
         from .library import std
         return std(self, axis=axis, ddof=ddof, keepdims=keepdims)
 
+    def round(self, decimals=0, out=None, **kwargs):
+        """Round to `decimals` decimals, as `mx.np.round` (the legacy NDArray.round takes
+        no `decimals`)."""
+        from .library import FUNCTIONS
+        return FUNCTIONS["round"](self, decimals)
+
     def as_nd_ndarray(self) -> NDArray:
         """The same data (and the same place in a recorded graph) as a legacy NDArray."""
         return _view(NDArray, self)
