@@ -48,6 +48,11 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
     def tolist(self):
         return self._data.tolist()
 
+    def item(self, *args):
+        """The element at flat index or index tuple `args` (the only element when none)
+        as a Python scalar, as NumPy's item."""
+        return self._data.item(*args)
+
     # NumPy-style methods (recorded, differentiable)
     def flatten(self, order="C"):
         """A 1-D copy (NumPy's flatten, unlike the legacy 2-D NDArray.flatten)."""

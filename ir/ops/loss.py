@@ -140,9 +140,10 @@ def _make_loss_infer(ins, attrs):
 
 @register("MakeLoss", _make_loss_infer, attrs=_MAKE_LOSS_ATTRS, mxnet_np="MakeLoss")
 def make_loss_layer(data, grad_scale, valid_thresh, normalization):
-    """Marks `data` as a loss: the forward is the identity; the gradient is grad_scale
-    (divided by the batch size, or by the count of elements above valid_thresh), whatever
-    the head gradient."""
+    """Marks `data` as a loss: identity forward, gradient grad_scale (normalised).
+
+    The gradient ignores the head gradient; normalization 'batch' divides it by the batch
+    size, 'valid' by the count of elements above valid_thresh."""
     return data.copy()
 
 
@@ -161,8 +162,7 @@ def _make_loss_vjp(b, n, g):
 
 @register("make_loss", same_type, mxnet_np="make_loss")
 def make_loss(data):
-    """Marks `data` as a loss: the forward is the identity; the gradient is ones, whatever
-    the head gradient."""
+    """Marks `data` as a loss: identity forward, gradient ones (ignores the head gradient)."""
     return data.copy()
 
 

@@ -455,6 +455,12 @@ LOSS = [  # output layers: the first gradient is the loss gradient MXNet defines
       grad_ref=lambda v, lab: (_sigmoid(v) - lab) * 3.0 / 4, grad_scale=3.0),
     S("MAERegressionOutput", [nz(3, 4), Const(np.zeros((3, 4)))], lambda v, lab: v,
       grad_ref=lambda v, lab: np.sign(v - lab) / 4),
+    S("MakeLoss", [x(3, 4)], lambda v: v, grad_ref=lambda v: np.full(v.shape, 2.0 / 3),
+      grad_scale=2.0, normalization="batch"),
+    S("MakeLoss", [nz(3, 4)], lambda v: v,
+      grad_ref=lambda v: np.ones(v.shape) / max(1, (v > 0.1).sum()), valid_thresh=0.1,
+      normalization="valid"),
+    S("make_loss", [x(3, 4)], lambda v: v, grad_ref=lambda v: np.ones(v.shape)),
 ]
 
 REGION = [

@@ -33,7 +33,6 @@ net.export(prefix, epoch=3)
 print(sorted(os.listdir(tmp)))
 sym = mx.sym.load(prefix + '-symbol.json')
 print(sym.list_arguments())
-print(sym.list_outputs())
 imported = gluon.SymbolBlock.imports(prefix + '-symbol.json', ['data'], prefix + '-0003.params')
 out = imported(x)
 print(np.abs(out.asnumpy() - after.asnumpy()).max() < 1e-5)
@@ -47,7 +46,6 @@ class Net(gluon.HybridBlock):
             self.fc = nn.Dense(3, in_units=2)
 
     def hybrid_forward(self, F, x):
-        print('F is', F.__name__)
         return F.relu(self.fc(x)) + 1
 
 
