@@ -134,17 +134,6 @@ def quadratic(data, a=0.0, b=0.0, c=0.0, out=None, name=None, **kwargs):
     return _finish(data * data * float(a) + data * float(b) + float(c), out)
 
 
-def div_sqrt_dim(data, out=None, name=None, **kwargs):
-    """`data` divided by the square root of its last dimension (scaled dot-product
-    attention's scaling)."""
-    return _finish(data * (1.0 / np.sqrt(data.shape[-1])), out)
-
-
-def quadratic(data, a=0.0, b=0.0, c=0.0, out=None, name=None, **kwargs):
-    """a * data**2 + b * data + c, elementwise."""
-    return _finish(data * data * float(a) + data * float(b) + float(c), out)
-
-
 _WHY = {
     "detection": "detection / region operators (boxes, anchors, ROI) are not registered in "
                  "tapegraph's operator IR",
