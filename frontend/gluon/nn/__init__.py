@@ -1,8 +1,4 @@
-"""`gluon.nn`: neural-network layers, and the block classes (`nn.Block`, `nn.HybridBlock`,
-`nn.SymbolBlock`) that MXNet's `gluon.nn` re-exports for custom layers."""
-from ..block import Block  # noqa: F401
-from ..hybrid_block import HybridBlock  # noqa: F401
-from ..symbol_block import SymbolBlock  # noqa: F401
+"""`gluon.nn`: neural-network layers."""
 from .basic_layers import *  # noqa: F401,F403
 from .activations import *  # noqa: F401,F403
 from .conv_layers import *  # noqa: F401,F403
