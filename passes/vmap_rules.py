@@ -323,6 +323,20 @@ def _merge_leading(b, node, args, batched, size):
             for o, v in zip(outs, node.outputs)]
 
 
+@rule("_pool_max_scatter", "_pool_max_gather", "_pool_scatter")
+def _merge_all_leading(b, node, args, batched, size):
+    """Operators whose inputs share the per-sample first axis (the pooling gradients): the
+    batch axis merges into it in every input, (B, N, ...) -> (B*N, ...)."""
+    args = _all_batched(b, args, batched, size)
+    merged = [b.op("Reshape", a, shape=(size * v.type.shape[0],) + v.type.shape[1:])
+              for a, v in zip(args, node.inputs)]
+    attrs = dict(node.attrs)
+    if "shape" in attrs:
+        attrs["shape"] = (size * int(attrs["shape"][0]),) + tuple(attrs["shape"][1:])
+    out = b.op(node.op, *merged, **attrs)
+    return [b.op("Reshape", out, shape=(size,) + node.outputs[0].type.shape)]
+
+
 def per_example(b: Builder, node: Node, args: List[Value], batched: Sequence[bool],
                 size: int) -> List[Value]:
     """The slow path: run `node` on each example and stack the results (B copies)."""
