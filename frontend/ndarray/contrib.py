@@ -14,6 +14,7 @@ from ..ir.errors import MXNetError
 from ..unsupported import not_implemented
 from .ndarray import NDArray
 from .ops import NAMESPACE
+from .random import uniform  # noqa: F401  (MXNet's mx.nd.contrib re-exports mx.nd.random's)
 
 _nd = NAMESPACE
 

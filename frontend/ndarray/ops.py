@@ -12,23 +12,13 @@ from ..ir.promotion import binary_dtypes
 from ..trace.invoke import invoke
 from ..trace.tape import STATE
 from . import dispatch
-from .ndarray import NDArray
+from .ndarray import NDArray, write_out
 from .. import random as _random
 
 NAMESPACE: Dict[str, Callable] = {}
 
 
-def _finish(result, out):
-    """`result`, or `result` written into the array `out` (same shape, any dtype)."""
-    if out is None:
-        return result
-    if not isinstance(out, NDArray):
-        raise MXNetError("out must be an NDArray, got a %s" % type(out).__name__)
-    if out.shape != result.shape:
-        raise ShapeError("out has shape %s but the result has shape %s"
-                         % (out.shape, result.shape))
-    out._data[...] = result._data
-    return out
+_finish = write_out  # `result`, or `result` written into the array `out` (same shape)
 
 
 def _as_inputs(arrays: Sequence[Any], cls=NDArray) -> List[NDArray]:
