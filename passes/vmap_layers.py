@@ -221,3 +221,23 @@ def _regression_output(b, node, args, batched, size):
     label = b.op("Reshape", label, shape=tuple(merged))
     y = b.op(node.op, data, label, **node.attrs)
     return [b.op("Reshape", y, shape=(size,) + shape)]
+
+
+@rule("make_loss", "MakeLoss")
+def _make_loss(b, node, args, batched, size):
+    """The identity forward; the gradient ignores the head gradient. Normalised by the
+    batch size ("batch"), the first axis merges with the vmapped one and grad_scale
+    times B restores each example's divisor; normalised by the count of elements above
+    a threshold ("valid") the counts differ between examples and no single node has
+    that gradient: that case is run per example."""
+    a = node.attrs
+    if a.get("normalization") == "valid":
+        return None
+    (data,) = _all_batched(b, args, batched, size)
+    if a.get("normalization") != "batch":
+        return [b.op(node.op, data, **a)]
+    shape = node.inputs[0].type.shape
+    merged: Sequence[int] = (size * shape[0],) + shape[1:] if shape else (size,)
+    y = b.op(node.op, b.op("Reshape", data, shape=tuple(merged)),
+             **dict(a, grad_scale=float(a["grad_scale"]) * size))
+    return [b.op("Reshape", y, shape=(size,) + shape)]

@@ -525,7 +525,18 @@ REGION = [
            build=_cached_op_graph),
 ]
 
-SAMPLES: List[Sample] = UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION
+# Losses marked on any value (their gradient ignores the head gradient), listed last so
+# the indices of the samples above (in op_cases.json ids) stay put.
+MARKED_LOSS = [
+    S("MakeLoss", [x(3, 4)], lambda v: v, grad_ref=lambda v: np.full(v.shape, 2.0 / 3),
+      grad_scale=2.0, normalization="batch"),
+    S("MakeLoss", [nz(3, 4)], lambda v: v,
+      grad_ref=lambda v: np.ones(v.shape) / max(1, (v > 0.1).sum()), valid_thresh=0.1,
+      normalization="valid"),
+    S("make_loss", [x(3, 4)], lambda v: v, grad_ref=lambda v: np.ones(v.shape)),
+]
+
+SAMPLES: List[Sample] = UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION + MARKED_LOSS
 
 # Differentiable operators that the table does not cover, each with the reason.
 EXEMPT = {
