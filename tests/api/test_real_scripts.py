@@ -24,10 +24,6 @@ RTOL, ATOL = 1e-3, 2e-4
 
 # script -> reason it cannot pass yet (strict: the test fails once it passes)
 XFAIL = {
-    "batchnorm_dropout": "MXNet 1.9.1 updates BatchNorm's running mean/var when the backward "
-                         "runs (not in the forward): a recorded forward without backward, or "
-                         "a train_mode forward, leaves them unchanged; tapegraph updates them "
-                         "in the forward",
     "export_node_names": "export names nodes by op and counter (fullyconnected0); MXNet names "
                          "them by block prefix and the name= of the F call (dense0_fwd, "
                          "dense0_relu_fwd): F calls' name= is not recorded in the trace",
