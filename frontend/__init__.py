@@ -37,6 +37,7 @@ _PUBLIC: Dict[str, Tuple[str, Any]] = {
     "gluon": ("gluon", None), "name": ("gluon.naming", None),
     "transforms": ("transforms", None),
     "operator": ("operator", None), "profiler": ("profiler", None),
+    "recordio": ("recordio", None),
 }
 
 

@@ -4,8 +4,9 @@
 - `set_default_pipeline(passes)` / `DEFAULT_PIPELINE`: the passes run on every derived
   backward graph; `REPLAY_PIPELINE` (create_graph) and `RUN_PASSES` (run when a plan is
   built) are read-only.
-- `add_backward_observer(fn)`: `fn(forward, backward, optimized)` sees each backward
-  before it runs (the CLI's `trace` uses it).
+- `add_backward_observer(fn)`: `fn(heads, variables, joint, final, create_graph)` sees
+  each backward before it runs, with its joint and optimised graphs (the CLI's `trace`
+  uses it); returns a function that removes the observer.
 - `compile_for(heads, variables)` / `backward_graphs(heads, variables)`: the compiled
   backward of recorded heads, and its graphs before and after the pipeline.
 """

@@ -23,7 +23,7 @@ from .registry import get_alias_func, get_create_func, get_register_func
 
 __all__ = ["InitDesc", "Initializer", "register", "alias", "create", "Load", "Mixed", "Zero",
            "One", "Constant", "Uniform", "Normal", "Orthogonal", "Xavier", "MSRAPrelu",
-           "Bilinear", "LSTMBias"]
+           "Bilinear", "LSTMBias", "FusedRNN"]
 
 
 class InitDesc(str):
@@ -404,3 +404,79 @@ class LSTMBias(Initializer):
         data[...] = 0.0
         num_hidden = int(data.shape[0] / 4)
         data[num_hidden:2 * num_hidden] = self.forget_bias
+
+
+def _fused_pieces(mode: str, layers: int, bidirectional: bool, size: int,
+                  h: int) -> List[tuple]:
+    """(name, offset, shape) of each weight and bias inside MXNet's fused RNN parameter
+    vector (mx.rnn.FusedRNNCell's layout: all weights layer by layer, then all biases)."""
+    gates = {"rnn_relu": [""], "rnn_tanh": [""], "lstm": ["_i", "_f", "_c", "_o"],
+             "gru": ["_r", "_z", "_o"]}.get(mode)
+    if gates is None:
+        raise ValueError("FusedRNN: unknown mode %r (rnn_relu, rnn_tanh, lstm, gru)" % mode)
+    dirs = ["l", "r"] if bidirectional else ["l"]
+    b, m = len(dirs), len(gates)
+    n_in = size // b // h // m - (layers - 1) * (h + b * h + 2) - h - 2
+    pieces, p = [], 0
+    for layer in range(layers):
+        for d in dirs:
+            width = n_in if layer == 0 else b * h
+            for kind, cols in (("i2h", width), ("h2h", h)):
+                for g in gates:
+                    pieces.append(("%s%d_%s%s_weight" % (d, layer, kind, g), p, (h, cols)))
+                    p += h * cols
+    for layer in range(layers):
+        for d in dirs:
+            for kind in ("i2h", "h2h"):
+                for g in gates:
+                    pieces.append(("%s%d_%s%s_bias" % (d, layer, kind, g), p, (h,)))
+                    p += h
+    if n_in <= 0 or p != size:
+        raise ValueError("FusedRNN: a parameter of %d values does not fit %s with %d "
+                         "layer(s) of %d hidden units%s" % (size, mode, layers, h,
+                                                           ", bidirectional" * bidirectional))
+    return pieces
+
+
+@register
+class FusedRNN(Initializer):
+    """Initialize the single parameter vector of a fused RNN (MXNet's `FusedRNNCell`
+    layout): each gate's weight and bias is cut out, initialized by `init` (the global
+    initializer when None) under its own name (`l0_i2h_f_weight`, ...; LSTM forget-gate
+    biases get `forget_bias`), and packed back."""
+
+    def __init__(self, init: Any, num_hidden: int, num_layers: int, mode: str,
+                 bidirectional: bool = False, forget_bias: float = 1.0) -> None:
+        if isinstance(init, str):
+            init = create(init)
+        super().__init__(init=init.dumps() if init is not None else None,
+                         num_hidden=num_hidden, num_layers=num_layers, mode=mode,
+                         bidirectional=bidirectional, forget_bias=forget_bias)
+        self._init = init
+        self._num_hidden = num_hidden
+        self._num_layers = num_layers
+        self._mode = mode
+        self._bidirectional = bidirectional
+        self._forget_bias = forget_bias
+
+    def _init_weight(self, desc: Any, arr: Any) -> None:
+        data = buffer(arr)
+        flat = data.reshape(-1)
+        pieces = _fused_pieces(self._mode, self._num_layers, self._bidirectional, flat.size,
+                               self._num_hidden)
+        global_init = getattr(desc, "global_init", None)
+        for name, offset, shape in pieces:
+            size = int(np.prod(shape))
+            piece = _nd.array(np.zeros(shape, data.dtype), dtype=data.dtype)
+            if self._mode == "lstm" and name.endswith("_f_bias"):
+                buffer(piece)[...] = self._forget_bias
+            else:
+                init = self._init if self._init is not None else global_init
+                if init is None:
+                    raise ValueError("FusedRNN: no initializer for %s (init=None needs "
+                                     "the global initializer of Parameter.initialize)" % name)
+                init(InitDesc(name, global_init=global_init), piece)
+            flat[offset:offset + size] = buffer(piece).reshape(-1)
+
+
+load = _nd.load  # mx.init exposes mx.nd.load under this name, as MXNet's module does

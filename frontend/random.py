@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numbers
+import threading
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
@@ -28,6 +30,32 @@ def seed(seed_state: int, ctx="all") -> None:
 def generator() -> np.random.Generator:
     """The generator every sampler draws from."""
     return _GENERATOR
+
+
+class _Observer(threading.local):
+    def __init__(self) -> None:
+        self.fn: Optional[Callable[[Any, Callable[[], np.ndarray], Sequence[Any]], None]] = None
+
+
+_OBSERVER = _Observer()
+
+
+def set_sample_observer(fn: Optional[Callable[..., None]]) -> Optional[Callable[..., None]]:
+    """Install `fn(array, redraw, params)` to be told of every sample drawn on this thread
+    (None removes it); returns the previous observer. A tracer (hybridize) uses it to
+    make samples inputs drawn afresh at each call instead of constants of the trace."""
+    previous, _OBSERVER.fn = _OBSERVER.fn, fn
+    return previous
+
+
+def observe_sample(array: Any, redraw: Callable[[], np.ndarray],
+                   params: Sequence[Any] = ()) -> Any:
+    """Samplers call this with the array they return, a function drawing a new buffer
+    like it (same distribution, shape and dtype) and the array parameters the draw
+    read; returns `array`."""
+    if _OBSERVER.fn is not None:
+        _OBSERVER.fn(array, redraw, params)
+    return array
 
 
 def __getattr__(name: str):

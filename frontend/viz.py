@@ -205,27 +205,34 @@ def _shapes(sym, shape, dtype) -> Dict[str, str]:
     return labels
 
 
+def _dims(attrs: Dict[str, Any], key: str, absent: str) -> str:
+    """An MXNet tuple attribute `(3, 3)` as plot_network writes it, `3x3`; `absent` if unset."""
+    if key not in attrs:
+        return absent
+    return "x".join(attrs[key].strip("()[]").replace(" ", "").split(","))
+
+
 def _op_look(node: Dict[str, Any]):
     """(label, fill colour) as MXNet draws the operator; generic ops show the op too."""
     op, name, a = node["op"], node["name"], node.get("attrs", {})
     if op == "Convolution":
-        kernel = "x".join(a.get("kernel", "()").strip("()[]").replace(" ", "").split(","))
-        stride = "x".join(a.get("stride", "(1,1)").strip("()[]").replace(" ", "").split(","))
-        return "Convolution\n%s/%s, %s" % (kernel, stride, a.get("num_filter")), _PALETTE[1]
+        return ("Convolution\n%s/%s, %s" % (_dims(a, "kernel", "[]"), _dims(a, "stride", "1"),
+                                             a.get("num_filter")), _PALETTE[1])
     if op == "FullyConnected":
         return "FullyConnected\n%s" % a.get("num_hidden"), _PALETTE[1]
     if op == "BatchNorm":
         return name, _PALETTE[3]
     if op in ("Activation", "LeakyReLU"):
-        return "%s\n%s" % (op, a.get("act_type", "leaky")), _PALETTE[2]
+        return "%s\n%s" % (op, a.get("act_type", "Leaky")), _PALETTE[2]
     if op == "Pooling":
-        kernel = "x".join(a.get("kernel", "()").strip("()[]").replace(" ", "").split(","))
-        stride = "x".join(a.get("stride", "(1,1)").strip("()[]").replace(" ", "").split(","))
-        return "Pooling\n%s, %s/%s" % (a.get("pool_type", "max"), kernel, stride), _PALETTE[4]
+        return ("Pooling\n%s, %s/%s" % (a.get("pool_type", "max"), _dims(a, "kernel", "[]"),
+                                         _dims(a, "stride", "1")), _PALETTE[4])
     if op in ("Concat", "Flatten", "Reshape"):
         return name, _PALETTE[5]
-    if op in ("Softmax", "softmax", "SoftmaxOutput", "log_softmax"):
+    if op == "Softmax":  # MXNet colours only its legacy `Softmax` operator green
         return name, _PALETTE[6]
+    if op == "Custom":
+        return a.get("op_type", name), _PALETTE[7]
     short = op_base_name(a.get("__tg_op__", op))
     label = short + (" %s" % a["scalar"] if "scalar" in a else "")
     if not name.startswith(short):  # a user's name (`hidden`) or a lowering's helper

@@ -1,20 +1,25 @@
 """The `vmap` pass: batching. A graph written for one example becomes a graph over a
-batch, each node replaced by its batched form (rules in passes/vmap_rules.py).
+batch, each node replaced by its batched form (rules in passes/vmap_rules.py,
+vmap_index.py for gathers and scatters with batched indices, vmap_layers.py for layers
+and output layers; a node holding a region is batched by batching its region, below).
 
 Inside the pass every batched value carries its batch at axis 0; `in_axes` and
 `out_axes` move it from and to where the caller wants it. A node none of whose inputs is
-batched is kept as it is. An operator without a rule (or a node its rule cannot batch)
-takes the documented slow path, `vmap_rules.per_example`: one copy of the node per
-example, stacked; those nodes are stamped `meta["vmap_rule"] = "per-example"`.
+batched is kept as it is (a constant such as `_full` stays one value, broadcast only
+where it meets a batched one). Every built-in operator has a rule; an operator without
+one (a user-registered operator, an `autograd.Function`) takes the documented slow
+path, `vmap_rules.per_example`: one copy of the node per example, stacked; those nodes
+are stamped `meta["vmap_rule"] = "per-example"`.
 """
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Union
 
-from ..ir import Builder, Graph, MXNetError, Value
+from ..ir import REGISTRY, Builder, Graph, MXNetError, Node, Value
 from ..ir.types import TensorType
 from .manager import register_pass
-from .vmap_rules import batched_value, per_example, rule_for
+from . import vmap_index, vmap_layers  # noqa: F401  (register their rules)
+from .vmap_rules import _all_batched, batched_value, per_example, rule, rule_for
 
 Axes = Union[None, int, Sequence[Optional[int]]]
 
@@ -79,7 +84,7 @@ def vmap(graph: Graph, size: int, in_axes: Axes = 0, out_axes: Axes = 0,
                 env[v], batched[v] = v, False
             continue
         b.meta = {"vmap_of": node}
-        rule = rule_for(node.op) if node.region is None else None
+        rule = rule_for(node.op)
         results = rule(b, node, args, flags, size) if rule is not None else None
         if results is None:
             b.meta = {"vmap_of": node, "vmap_rule": "per-example"}
@@ -111,6 +116,34 @@ def vmap(graph: Graph, size: int, in_axes: Axes = 0, out_axes: Axes = 0,
             r = b.op("transpose", r, axes=_move(nd, 0, axis))
         new_outputs.append(r)
     return Graph(name or "vmap_" + graph.name, new_inputs, b.nodes, new_outputs)
+
+
+@rule("fused", "_grad_region", "_CachedOp", "_checkpoint")
+def _region(b: Builder, node: Node, args: List[Value], flags: Sequence[bool],
+            size: int) -> List[Value]:
+    """A node holding a region (`fused`, `_grad_region`, `_CachedOp`, `_checkpoint`)
+    batched by batching its region with this pass: one node of the same operator over
+    the batched region.
+    A `fused` region gets every input batched (its kernel iterates over one shape); one
+    with a reduction epilogue, which batched keeps the batch axis and so is no longer
+    the full reduction a fused kernel computes, is inlined instead."""
+    if node.op == "fused":
+        args, flags = _all_batched(b, args, flags, size), [True] * len(args)
+    region = node.region
+    assert region is not None
+    inner = vmap(region, size, in_axes=[0 if f else None for f in flags], out_axes=0,
+                 name=region.name)
+    if node.op == "fused" and not all(REGISTRY.get(n.op).elementwise for n in inner.nodes):
+        env: Dict[Value, Value] = dict(zip(inner.inputs, args))
+        for n in inner.nodes:
+            made = tuple(Value(v.type, v.hint) for v in n.outputs)
+            b.add(Node(n.op, tuple(env.get(v, v) for v in n.inputs), made, n.attrs, n.region,
+                       dict(b.meta or {}, **(n.meta or {}))))
+            env.update(zip(n.outputs, made))
+        return [env.get(v, v) for v in inner.outputs]
+    outs = [Value(v.type, v.hint) for v in inner.outputs]
+    b.add(Node(node.op, tuple(args), tuple(outs), node.attrs, inner, dict(b.meta or {})))
+    return outs
 
 
 def _move(ndim: int, src: int, dst: int) -> tuple:

@@ -43,11 +43,19 @@ def _axis(axis: int, ndim: int) -> int:
 
 
 def elementwise(b, node, args, batched, size):
-    """Same-shape element-wise operators: broadcast the unbatched inputs, apply as is."""
-    shape = node.outputs[0].type.shape
-    if any(v.type.shape != shape for v in node.inputs):
-        return None
-    return _outs(b.op(node.op, *_all_batched(b, args, batched, size), **node.attrs))
+    """Element-wise operators: every input brought to the batched output shape (an
+    unbatched one broadcast along the batch, a smaller one aligned right as NumPy
+    broadcasting does), then the operator applied as is."""
+    shape = (size,) + node.outputs[0].type.shape
+    ins = []
+    for v, a, f in zip(node.inputs, args, batched):
+        if a.type.shape != shape:
+            if f and v.type.ndim < len(shape) - 1:
+                a = b.op("Reshape", a, shape=(size,) + (1,) * (len(shape) - 1 - v.type.ndim)
+                         + v.type.shape)
+            a = b.op("broadcast_to", a, shape=shape)
+        ins.append(a)
+    return _outs(b.op(node.op, *ins, **node.attrs))
 
 
 RULES["Dropout"] = elementwise  # x * mask
@@ -61,9 +69,14 @@ def rule_for(op: str) -> Optional[Rule]:
     return found
 
 
-@rule("LeakyReLU")
-def _leaky(b, node, args, batched, size):
-    return elementwise(b, node, args, batched, size) if len(args) == 1 else None
+def batching(op: str) -> str:
+    """How `vmap` batches `op`: "rule" (its batching rule), "constant" (it reads no
+    input, so it is never batched), or "per-example" (the slow path)."""
+    if rule_for(op) is not None:
+        return "rule"
+    if op in REGISTRY and REGISTRY.get(op).num_inputs == 0:
+        return "constant"
+    return "per-example"
 
 
 @rule("sum", "mean", "prod", "max", "min")
@@ -81,16 +94,14 @@ def _norm(b, node, args, batched, size):
     ndim = node.inputs[0].type.ndim
     axes = range(ndim) if a["axis"] is None else (
         [a["axis"]] if isinstance(a["axis"], int) else a["axis"])
-    a["axis"] = tuple(_axis(x, ndim) for x in axes)
-    if len(a["axis"]) > 2 or not a["axis"]:
-        return None  # a norm over more than 2 axes is the flattened vector norm
+    if not ndim:  # the norm of a number, either order
+        return [b.op("abs", args[0])]
+    a["axis"] = tuple(_axis(x, ndim) for x in axes)  # a vector norm over any axes
     return [b.op("norm", args[0], **a)]
 
 
 @rule("softmax", "log_softmax")
 def _softmax(b, node, args, batched, size):
-    if node.attrs.get("use_length"):
-        return None
     ndim = node.inputs[0].type.ndim
     return [b.op(node.op, args[0], **dict(node.attrs, axis=_axis(node.attrs["axis"], ndim)))]
 
@@ -100,10 +111,12 @@ def _along_axis(b, node, args, batched, size):
     x, a = args[0], dict(node.attrs)
     ndim = node.inputs[0].type.ndim
     if a["axis"] is None:  # over the flattened example
-        if a.get("keepdims"):
-            return None
         x = b.op("Reshape", x, shape=(size, node.inputs[0].type.size))
         a["axis"] = 1
+        if a.get("keepdims"):
+            a["keepdims"] = False
+            return [b.op("Reshape", b.op(node.op, x, **a),
+                         shape=(size,) + node.outputs[0].type.shape)]
     else:
         a["axis"] = _axis(a["axis"], ndim)
     return [b.op(node.op, x, **a)]
@@ -130,11 +143,9 @@ def _swap(b, node, args, batched, size):
 
 @rule("broadcast_to")
 def _broadcast(b, node, args, batched, size):
-    src, target = node.inputs[0].type.shape, tuple(node.attrs["shape"])
-    if len(target) < len(src) or any(t == 0 for t in target):
-        return None
+    src, target = node.inputs[0].type.shape, node.outputs[0].type.shape  # 0s resolved
     x = b.op("Reshape", args[0], shape=(size,) + (1,) * (len(target) - len(src)) + src)
-    return [b.op("broadcast_to", x, shape=(size,) + node.outputs[0].type.shape)]
+    return [b.op("broadcast_to", x, shape=(size,) + target)]
 
 
 @rule("slice")
@@ -158,8 +169,9 @@ def _shift_axis(b, node, args, batched, size):
             x = b.op("Reshape", args[0], shape=(size,) + (1,) * (len(reps) - ndim) + shape)
             return [b.op("tile", x, reps=(1,) + reps)]
         a["reps"] = (1,) * (ndim - len(reps) + 1) + reps
-    elif node.op == "repeat" and a["axis"] is None:
-        return None
+    elif node.op == "repeat" and a["axis"] is None:  # repeats the flattened example
+        x = b.op("Reshape", args[0], shape=(size, node.inputs[0].type.size))
+        return [b.op("repeat", x, repeats=a["repeats"], axis=1)]
     else:
         a["axis"] = _axis(a["axis"], ndim)
     return _outs(b.op(node.op, args[0], **a))
@@ -167,9 +179,7 @@ def _shift_axis(b, node, args, batched, size):
 
 @rule("sort", "argsort", "topk")
 def _sorting(b, node, args, batched, size):
-    a = dict(node.attrs)
-    if a["axis"] is None or (node.op == "topk" and a["ret_typ"] == "both"):
-        return None
+    a = dict(node.attrs)  # (the operators reject axis=None)
     a["axis"] = _axis(a["axis"], node.inputs[0].type.ndim)
     return _outs(b.op(node.op, args[0], **a))
 
@@ -202,15 +212,6 @@ def _join(b, node, args, batched, size):
     return [b.op(node.op, *_all_batched(b, args, batched, size), **a)]
 
 
-@rule("take")
-def _take(b, node, args, batched, size):
-    if batched[1]:
-        return None
-    ndim = node.inputs[0].type.ndim
-    return [b.op("take", args[0], args[1], **dict(node.attrs, axis=_axis(node.attrs["axis"],
-                                                                         ndim)))]
-
-
 @rule("pick")
 def _pick(b, node, args, batched, size):
     ndim = node.inputs[0].type.ndim
@@ -218,18 +219,16 @@ def _pick(b, node, args, batched, size):
     return [b.op("pick", x, idx, **dict(node.attrs, axis=_axis(node.attrs["axis"], ndim)))]
 
 
-@rule("Embedding")
-def _embedding(b, node, args, batched, size):
-    if not batched[1]:
-        return [b.op("Embedding", *args, **node.attrs)]
-    if batched[0]:
-        return None
-    # per-example tables, shared indices: row lookup on axis 1 of the batched table
-    return [b.op("take", args[1], args[0], axis=1, mode="clip")]
-
-
 def _reshaped(b, v, shape):
     return v if v.type.shape == tuple(shape) else b.op("Reshape", v, shape=tuple(shape))
+
+
+def _to_shape(b, a, v, batched, size, shape):
+    """Operand `a` (of the unbatched value `v`) broadcast to the batched `shape`."""
+    if batched:
+        a = _reshaped(b, a, (size,) + (1,) * (len(shape) - v.type.ndim) + v.type.shape)
+    return _reshaped(b, b.op("broadcast_to", a, shape=(size,) + tuple(shape)),
+                     (size,) + tuple(shape))
 
 
 def _prod(shape) -> int:
@@ -244,8 +243,9 @@ def _dot(b, node, args, batched, size):
     """A contraction of x's last axis with y's first (after the kernel's transposes:
     transpose_a moves x's first axis last, transpose_b moves y's last axis first)."""
     sa, sb = node.inputs[0].type.shape, node.inputs[1].type.shape
-    if not sa or not sb:
-        return None
+    if not sa or not sb:  # numpy-style dot with a number: a product
+        return [b.op("elemwise_mul", *[_to_shape(b, a, v, f, size, node.outputs[0].type.shape)
+                                       for a, v, f in zip(args, node.inputs, batched)])]
     ta = bool(node.attrs.get("transpose_a")) and len(sa) > 1
     tb = bool(node.attrs.get("transpose_b")) and len(sb) > 1
     want = (size,) + node.outputs[0].type.shape
@@ -302,25 +302,6 @@ def _fc_batched_weight(b, node, args, batched, size):
                     shape=out.type.shape)
         out = b.op("elemwise_add", out, bias)
     return [b.op("Reshape", out, shape=(size,) + out_shape)]
-
-
-@rule("Convolution", "Deconvolution", "Pooling", "UpSampling", "_im2col", "InstanceNorm",
-      "GroupNorm", "L2Normalization", "Pad", "BatchNorm", "LayerNorm")
-def _merge_leading(b, node, args, batched, size):
-    """Operators whose first axis holds independent samples (NCHW layers): with shared
-    weights, the batch axis merges into it, (B, N, ...) -> (B*N, ...), and splits after."""
-    if any(batched[1:]):
-        return None
-    a = node.attrs
-    if node.op == "BatchNorm" and a.get("training"):
-        return None  # batch statistics would mix the examples
-    shape = node.inputs[0].type.shape
-    if not shape or (node.op == "LayerNorm" and int(a["axis"]) % len(shape) == 0):
-        return None
-    x = b.op("Reshape", args[0], shape=(size * shape[0],) + shape[1:])
-    outs = _outs(b.op(node.op, x, *args[1:], **a))
-    return [b.op("Reshape", o, shape=(size,) + v.type.shape)
-            for o, v in zip(outs, node.outputs)]
 
 
 def per_example(b: Builder, node: Node, args: List[Value], batched: Sequence[bool],

@@ -53,10 +53,11 @@ FRONTEND = {
     "inplace": _API | {"ndarray"},
     "initializer": _API | {"ndarray", "inplace", "registry"},
     "lr_scheduler": set(),
+    "recordio": set(),
     "optimizer": _API | {"ndarray", "numpy", "inplace", "registry", "lr_scheduler"},
     "gluon": _API | {"passes", "runtime", "ndarray", "numpy", "autograd", "symbol",
                      "symbol.api", "symbol.graph", "symbol.formats", "initializer",
-                     "inplace", "optimizer", "numpy_extension"},
+                     "inplace", "optimizer", "numpy_extension", "recordio"},
     "transforms": _API | {"passes", "runtime", "ndarray", "autograd"},
     "operator": _API | {"ndarray"},
     "profiler": {"base", "trace", "autodiff", "runtime"},
@@ -79,6 +80,10 @@ LOCAL_IMPORTS = {
         "NDArray.__getitem__ is indexing's; indexing returns NDArrays",
     ("numpy.ndarray", "numpy.library"):
         "mx.np.ndarray's methods are the mx.np functions, which return mx.np.ndarrays",
+    ("ndarray", "numpy"):
+        "mx.nd.np is MXNet's ndarray-level mx.np, here mx.np itself, which is built on mx.nd",
+    ("ndarray", "numpy_extension"):
+        "mx.nd.npx is MXNet's ndarray-level mx.npx, here mx.npx itself, built on mx.nd",
     ("random", "ndarray.random"):
         "mx.random.uniform/normal are MXNet's aliases of mx.nd.random's, which draw from "
         "the generator defined here",

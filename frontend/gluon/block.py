@@ -22,6 +22,7 @@ from typing import Any, Dict, List, Optional
 from ..base import MXNetError
 from ..ndarray.serialize import load_arrays, save_arrays
 from ._init import DEFAULT_INIT
+from .model_file import load_model, save_model
 from .naming import BlockScope
 from .parameter import Parameter
 from .parameter_dict import ParameterDict, _check_compatible
@@ -197,6 +198,16 @@ class Block:
         warnings.warn("load_params is deprecated. Please use load_parameters.")
         self.load_parameters(filename, ctx, allow_missing, ignore_extra)
 
+    def save(self, prefix: str) -> None:
+        """Save the block tree and parameters as `<prefix>-model.json` and
+        `<prefix>-model.params` (MXNet 1.9.1's format, see `model_file.py`)."""
+        save_model(self, prefix)
+
+    def load(self, prefix: str) -> None:
+        """Load files written by `save` (here or by MXNet) into this block, which must be
+        constructed as the saved one was: names are restored, then the parameters."""
+        load_model(self, prefix)
+
     # ------------------------------------------------------------ structure
     def register_child(self, block: "Block", name: Optional[str] = None) -> None:
         """Register `block` as a child (its parameters are collected with ours)."""
@@ -215,6 +226,12 @@ class Block:
         handle = HookHandle()
         handle.attach(self._forward_hooks, hook)
         return handle
+
+    def register_op_hook(self, callback: Any, monitor_all: bool = False) -> None:
+        """MXNet calls `callback(name, op_name, handle)` on each operator's outputs
+        inside a hybridized block's CachedOp; not available here (see HybridBlock)."""
+        for child in self._children.values():
+            child.register_op_hook(callback, monitor_all)
 
     def apply(self, fn: Any) -> "Block":
         """Call `fn(block)` on every descendant, then on this block."""

@@ -48,6 +48,9 @@ def export_symbol(block: Any) -> Any:
         elif kind == "mask":
             raise MXNetError("export: %s still draws Dropout masks in predict mode"
                              % block.name)
+        elif kind == "random":
+            raise MXNetError("export: %s draws random numbers in its forward (F.random.*); "
+                             "exporting samplers is not supported" % block.name)
     return Symbol.from_graph(traced.graph, names), values
 
 

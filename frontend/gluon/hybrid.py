@@ -8,16 +8,23 @@ operator that depends on them becomes a node. The graph (operator level after
 `dce, cse, simplify, prune-inputs`) is the block's `forward_graph`; it is compiled once
 more with `fuse, plan-memory` into a `runtime.Plan`. Each input of the graph is bound,
 at every call, to one source: a block input, a parameter's data, a fresh Dropout mask
-(drawn as `mx.nd.Dropout` draws it), or a constant the forward computed without
-touching inputs or parameters (captured at trace time: Python control flow and values
-computed from constants are fixed per signature, as with any tracer; so are random numbers
-a forward draws with `F.random.*` from no input: only Dropout masks are drawn afresh).
+(drawn as `mx.nd.Dropout` draws it), a fresh random sample (every `F.random.*`,
+`mx.np.random.*`, `mx.npx.random.*` draw in the forward: the sampler tells the tracer
+through `mx.random.observe_sample`, and the sample becomes an input redrawn at each
+call, so operators on it are traced too), or a constant the forward computed without
+touching inputs, parameters or samples (captured at trace time: Python control flow,
+and values computed from constants such as the zero begin state of the batch size, are
+fixed per signature, as with any tracer; each new input signature traces again).
+Samplers whose distribution parameters are computed from inputs cannot be traced (a
+clear error); random numbers drawn outside tapegraph (NumPy's own `np.random`) are
+constants of the trace.
 
 A later call runs the plan (one generated function: no per-operator Python). Under
 `autograd.record()` it also records ONE `_CachedOp` node holding the graph as its region
 (tapegraph.ir.ops.regions): backward differentiates the region, to any order.
-BatchNorm in training mode updates its moving statistics after the plan runs, from the
-batch statistics of its input (the plan returns that input as a hidden output).
+BatchNorm in training mode updates its moving statistics when the backward goes through
+the recorded call (as MXNet 1.9.1 does), from the batch statistics of its input (the plan
+returns that input as a hidden output); an unrecorded call leaves them.
 """
 from __future__ import annotations
 
@@ -27,10 +34,12 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from .. import autograd
+from .. import random as _random
 from ..base import MXNetError
 from ..ir import Graph, Node, TensorType, Value
 from ..ndarray import NDArray
-from ..ndarray.ops import dropout_mask
+from ..ndarray.ops import dropout_mask, moving_stats_update
+from ..autodiff.on_backward import defer
 from ..passes import PassManager
 from ..ir.ops.regions import CACHED_OP
 from ..runtime import Plan
@@ -83,7 +92,8 @@ class Traced:
     """One signature's trace: the graph, its compiled plan and the source of each input.
 
     Sources: `("input", k)` the k-th (flattened, non-None) block input, `("param", P)`,
-    `("mask", (p, axes))` a Dropout mask, `("const", array)`."""
+    `("mask", (p, axes))` a Dropout mask, `("random", redraw)` a sample drawn afresh by
+    `redraw()` at each call, `("const", array)`."""
 
     def __init__(self, graph: Graph, sources: List[Tuple[str, Any]], out_fmt: Any,
                  bn_updates: List[Tuple[Any, Any, Any, float, int]], block_name: str,
@@ -105,9 +115,9 @@ class Traced:
                             list(graph.outputs) + list(dict.fromkeys(residuals)))
         self._plain = self._compile(graph)
         self._recorded: Optional[Tuple[Any, List[int]]] = None
-        # The call that traced already drew its Dropout masks and updated BatchNorm's
-        # moving statistics (the trace ran the forward): its plan run reuses the masks
-        # and skips the update, so a hybridized call consumes randomness as an eager one.
+        # The call that traced already drew its Dropout masks (the trace ran the forward):
+        # its plan run reuses them, so a hybridized call consumes randomness as an eager
+        # one.
         self.first_call: Optional[Dict[int, np.ndarray]] = masks_drawn
 
     @property
@@ -137,6 +147,8 @@ class Traced:
                 p, axes, t = what
                 out.append(drawn[i] if drawn is not None else
                            dropout_mask(t.shape, np.dtype(t.dtype), p, axes))
+            elif kind == "random":
+                out.append(drawn[i] if drawn is not None else what())
             else:
                 out.append(what)
         return out
@@ -160,7 +172,6 @@ class Traced:
 
     def run(self, args: Sequence[NDArray], cls: Any) -> List[NDArray]:
         """Run the plan on `args`; record one `_CachedOp` node when recording."""
-        first = self.first_call is not None
         datas = self.datas(args)
         in_values = self._in_values(args, datas) if STATE.recording else None
         if in_values is None:
@@ -171,12 +182,6 @@ class Traced:
             (plan, order), graph = self._recorded, self.region
         results = plan.run([datas[i] for i in order])
         n = len(graph.outputs)
-        for (_, mean, var, momentum, axis), x in zip([] if first else self.bn_updates,
-                                                     results[n:]):
-            red = tuple(i for i in range(x.ndim) if i != axis % x.ndim)
-            m_arr, v_arr = mean.data()._data, var.data()._data
-            m_arr[...] = m_arr * momentum + x.mean(axis=red) * (1 - momentum)
-            v_arr[...] = v_arr * momentum + x.var(axis=red) * (1 - momentum)
         outs = []
         for r, v in zip(results[:n], graph.outputs):
             if r.dtype != v.type.dtype:
@@ -186,6 +191,9 @@ class Traced:
         if in_values is not None:
             values = record(CACHED_OP, in_values, [v.type for v in graph.outputs], outs, {},
                             self.region)
+            for (_, mean, var, momentum, axis), x in zip(self.bn_updates, results[n:]):
+                defer(values[0].node, moving_stats_update(
+                    mean.data()._data, var.data()._data, x, momentum, axis))
         arrays = []
         for i in range(len(self.graph.outputs)):
             a = cls.__new__(cls)
@@ -211,6 +219,8 @@ def trace(block: Any, args: Sequence[Any], fmt: Any, regroup: Any, flatten: Any)
     leaves = [_leaf(a) if a is not None else None for a in args]
     saved_tape, saved_params = STATE.tape, TRACE.params
     TRACE.params = {}
+    samples: Dict[Any, Any] = {}
+    saved_observer = _random.set_sample_observer(_sample_observer(block, samples))
     try:
         with autograd.pause():
             with autograd.record(train_mode=training):
@@ -224,6 +234,7 @@ def trace(block: Any, args: Sequence[Any], fmt: Any, regroup: Any, flatten: Any)
         param_leaves = TRACE.params
     finally:
         STATE.tape, TRACE.params = saved_tape, saved_params
+        _random.set_sample_observer(saved_observer)
     heads = []
     for o in flat_out:
         if not isinstance(o, NDArray):
@@ -236,12 +247,30 @@ def trace(block: Any, args: Sequence[Any], fmt: Any, regroup: Any, flatten: Any)
     if any(n.op in ("_CustomFunction",) for n in col.nodes):
         raise MXNetError("hybridize: %s calls an autograd.Function, which cannot be traced "
                          "into a graph; call the block without hybridize()" % block.name)
-    return _build(block, col, leaves, param_leaves, out_fmt)
+    return _build(block, col, leaves, param_leaves, out_fmt, samples)
+
+
+def _sample_observer(block: Any, samples: Dict[Any, Any]) -> Any:
+    """While tracing: each random sample the forward draws becomes a leaf of the trace,
+    bound at every call to a fresh draw (`samples`: its value -> the redraw function)."""
+    def observe(array: NDArray, redraw: Any, params: Sequence[Any]) -> None:
+        if any(getattr(p, "_value", None) is not None for p in params):
+            raise MXNetError(
+                "hybridize: %s (%s) draws random numbers whose distribution parameters are "
+                "computed from its inputs or parameters; such samplers cannot be traced. "
+                "Call the block without hybridize(), or draw with constant parameters and "
+                "transform the sample (e.g. loc + scale * F.random.normal(...))"
+                % (block.name, type(block).__name__))
+        value = TracedValue(TensorType.get(array._data.shape, array._data.dtype), None,
+                            array._data)
+        array._value = value
+        samples[value] = redraw
+    return observe
 
 
 def _build(block: Any, col: Collected, leaves: List[Any], param_leaves: Dict[Any, NDArray],
-           out_fmt: Any) -> Traced:
-    by_value: Dict[Any, Tuple[str, Any]] = {}
+           out_fmt: Any, samples: Dict[Any, Any]) -> Traced:
+    by_value: Dict[Any, Tuple[str, Any]] = {v: ("random", r) for v, r in samples.items()}
     real = [a for a in leaves if a is not None]
     for k, a in enumerate(real):
         by_value[a._value] = ("input", k)
@@ -277,7 +306,8 @@ def _build(block: Any, col: Collected, leaves: List[Any], param_leaves: Dict[Any
     nodes = [Node(n.op, [clone[v] for v in n.inputs], [clone[v] for v in n.outputs], n.attrs,
                   n.region, n.meta) for n in col.nodes]
     graph = Graph(block.name, inputs, nodes, [clone[h] for h in col.heads])
-    drawn = {v: leaf.data for v, s, leaf in zip(inputs, sources, col.leaves) if s[0] == "mask"}
+    drawn = {v: leaf.data for v, s, leaf in zip(inputs, sources, col.leaves)
+             if s[0] in ("mask", "random")}
     return compile_traced(block.name, graph, sources, out_fmt, drawn)
 
 

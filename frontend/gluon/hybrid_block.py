@@ -214,7 +214,7 @@ class HybridBlock(Block):
     def graph(self, *args: Any) -> Any:
         """The IR graph this hybridized block runs for inputs like `args` (traced now if
         that signature was not seen yet, which runs the forward once: in train mode that
-        draws Dropout masks and updates BatchNorm's moving statistics, as a call would)."""
+        draws Dropout masks, as a call would)."""
         traced = self._traced(args)[0]
         traced.first_call = None  # the next call is an ordinary one
         return traced.graph
@@ -247,9 +247,35 @@ class HybridBlock(Block):
                          "passes, and block.forward_graph is the graph to transform"
                          % (backend,))
 
+    def register_op_hook(self, callback: Any, monitor_all: bool = False) -> None:
+        """Not available: MXNet's hook sees every operator's output inside a CachedOp;
+        a hybridized block here runs one generated plan with no per-operator calls."""
+        raise NotImplementedError(
+            "register_op_hook is not implemented in tapegraph: a hybridized block runs one "
+            "compiled plan with no per-operator callbacks. Read intermediate values from "
+            "the traced graph instead (block.forward_graph, tapegraph.transforms), or call "
+            "the block without hybridize()")
+
+    def _saved_graph(self) -> Dict[str, Any]:
+        """What `Block.save` records of a traced block: the input/output formats and the
+        block's Symbol (inputs named as the trace names them), or {} before any trace."""
+        last = self._last
+        if last is None:
+            return {}
+        inputs, out = self._symbol_graph(*_placeholders(last.in_fmt))
+        return {"in_format": last.in_fmt, "out_format": last.out_fmt,
+                "inputs": [s.tojson() for s in inputs], "symbol": out.tojson()}
+
     def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> None:
         """Write `path-symbol.json` and `path-%04d.params` (see `hybrid.export`)."""
         export_block(self, path, epoch)
+
+
+def _placeholders(fmt: Any) -> Any:
+    """Symbols (None where the call passed None) nested as the input format `fmt`."""
+    if isinstance(fmt, int):
+        return None if fmt == -1 else _sym.var("data")
+    return [_placeholders(f) for f in fmt]
 
 
 def _name_block(e: MXNetError, block: HybridBlock, inputs: List[Any]) -> MXNetError:

@@ -173,6 +173,26 @@ class Parameter:
         """The value on `ctx` (the only context when None)."""
         return self._check_and_get(self._data, ctx)
 
+    def row_sparse_data(self, row_id: _nd.NDArray) -> _nd.NDArray:
+        """A copy of a 'row_sparse' parameter keeping only the rows in `row_id` (stored
+        dense here: the other rows are zero)."""
+        return self._retain_rows(self.data(row_id.context), row_id, "row_sparse_data")
+
+    def list_row_sparse_data(self, row_id: _nd.NDArray) -> List[_nd.NDArray]:
+        """`row_sparse_data` on every context."""
+        return [self._retain_rows(d, row_id, "list_row_sparse_data")
+                for d in self.list_data()]
+
+    def _retain_rows(self, data: _nd.NDArray, row_id: _nd.NDArray, what: str) -> _nd.NDArray:
+        if self._stype != "row_sparse":
+            raise RuntimeError("Cannot return a copy of Parameter %s via %s() because its "
+                               "storage type is %s. Please use data() instead."
+                               % (self.name, what, self._stype))
+        rows = np.asarray(row_id._data).astype(np.int64).ravel()
+        out = np.zeros_like(data._data)
+        out[rows] = data._data[rows]
+        return type(data)._wrap(out)
+
     def list_data(self) -> List[_nd.NDArray]:
         """The value on every context, in `list_ctx()` order."""
         return self._check_and_get(self._data, list)

@@ -9,7 +9,7 @@ Operators with a train mode (BatchNorm) follow `autograd.is_training()`.
 """
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 
 from .. import autograd
@@ -101,6 +101,18 @@ class SymbolBlock(HybridBlock):
     def _clear_cached_op(self) -> None:
         self._cached = {}
         self._last = None
+
+    def _saved_graph(self) -> Dict[str, Any]:
+        if self._last is None:
+            return {}
+        return {"in_format": self._in_format, "out_format": self._out_format,
+                "inputs": [_sym.var(n).tojson() for n in self._input_names],
+                "symbol": self._symbol.tojson()}
+
+    def reset_ctx(self, ctx: Any) -> None:
+        """Move every parameter to `ctx` (a Context or a list of them)."""
+        for p in self.collect_params().values():
+            p.reset_ctx(ctx)
 
     def _traced_flat(self, flat: List[Any], fmt: Any) -> Tuple["hybrid.Traced", List[Any]]:
         real = [a for a in flat if a is not None]

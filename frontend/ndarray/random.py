@@ -67,7 +67,11 @@ def _draw(op: str, draw: Callable, params: Sequence, shape, dtype, out, check=No
     if check is not None:
         check(*values)
     fits_in_memory(TensorType.get(size, "float64"), "random")
-    return _finish(draw(_random.generator(), *values, size), dt, out)
+
+    def sample():
+        return np.ascontiguousarray(np.asarray(draw(_random.generator(), *values, size))
+                                    .astype(dt, copy=False))
+    return _random.observe_sample(_finish(sample(), dt, out), sample, params)
 
 
 def _low_high(low, high):
@@ -144,7 +148,10 @@ def randint(low, high, shape=None, dtype=None, ctx=None, out=None, **kwargs) -> 
     if int(high) <= int(low):
         raise MXNetError("randint: low must be less than high, got low=%s high=%s"
                          % (low, high))
-    return _finish(_random.generator().integers(int(low), int(high), size), dt, out)
+
+    def sample():
+        return _random.generator().integers(int(low), int(high), size).astype(dt)
+    return _random.observe_sample(_finish(sample(), dt, out), sample)
 
 
 def _like(sampler: Callable, doc: str) -> Callable:
@@ -154,8 +161,12 @@ def _like(sampler: Callable, doc: str) -> Callable:
         if data._data.dtype.kind != "f":
             raise DTypeError("This operation only support floating point types, not %s"
                              % data._data.dtype.name)
-        sample = sampler(*args, shape=data.shape, dtype="float64", **kwargs)
-        return _finish(sample._data, data._data.dtype, out)
+        draw = sampler(*args, shape=data.shape, dtype="float64", **kwargs)
+        dt = data._data.dtype
+
+        def sample():
+            return sampler(*args, shape=data.shape, dtype="float64", **kwargs)._data.astype(dt)
+        return _random.observe_sample(_finish(draw._data, dt, out), sample)
     like.__name__ = sampler.__name__ + "_like"
     like.__doc__ = doc
     return like
@@ -185,10 +196,15 @@ def multinomial(data, shape=None, get_prob=False, out=None, dtype="int32", **kwa
     fits_in_memory(TensorType.get(probs.shape[:-1] + extra, "float64"), "multinomial")
     batch = probs.reshape(-1, probs.shape[-1])
     count = int(np.prod(extra)) if extra else 1
-    g = _random.generator()
-    draws = np.stack([g.choice(row.size, size=count, p=row / row.sum()) for row in batch])
+
+    def choose() -> np.ndarray:
+        g = _random.generator()
+        return np.stack([g.choice(row.size, size=count, p=row / row.sum()) for row in batch])
+
+    draws = choose()
     idx = draws.reshape(probs.shape[:-1] + extra)
-    result = _finish(idx, dt, out)
+    result = _random.observe_sample(
+        _finish(idx, dt, out), lambda: choose().reshape(idx.shape).astype(dt), [data])
     if not get_prob:
         return result
     logp = np.log(np.take_along_axis(batch, draws, axis=1)).reshape(idx.shape)
@@ -199,4 +215,6 @@ def shuffle(data, **kwargs) -> NDArray:
     """A copy of `data` with its first axis randomly permuted."""
     if not isinstance(data, NDArray):
         raise MXNetError("shuffle: data must be an NDArray")
-    return type(data)._wrap(_random.generator().permutation(data._data))
+    host = data._data
+    return _random.observe_sample(type(data)._wrap(_random.generator().permutation(host)),
+                                  lambda: _random.generator().permutation(host), [data])

@@ -10,8 +10,14 @@ from ..ndarray.creation import _check_dtype, fits_in_memory, shape_arg
 from .ndarray import ndarray
 
 
-def _sample(values, dtype) -> ndarray:
-    return ndarray._wrap(np.asarray(values, dtype=_check_dtype(dtype or np.float32)))
+def _sample(values, dtype, redraw=None, params=()) -> ndarray:
+    """`values` as an ndarray of `dtype`; `redraw()` draws new values like them (told to
+    a tracer, see `mx.random.observe_sample`)."""
+    dt = _check_dtype(dtype or np.float32)
+    result = ndarray._wrap(np.asarray(values, dtype=dt))
+    if redraw is None:
+        return result
+    return _random.observe_sample(result, lambda: np.asarray(redraw(), dtype=dt), params)
 
 
 def _shape(size):
@@ -22,12 +28,25 @@ def _shape(size):
 
 def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, out=None) -> ndarray:
     """Samples from U[low, high); a 0-d array when `size` is None."""
-    return _sample(_random.generator().uniform(low, high, _shape(size)), dtype)
+    shape = _shape(size)
+
+    def draw():
+        return _random.generator().uniform(_host(low), _host(high), shape)
+    return _sample(draw(), dtype, draw, [low, high])
 
 
 def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, out=None) -> ndarray:
     """Samples from N(loc, scale^2); a 0-d array when `size` is None."""
-    return _sample(_random.generator().normal(loc, scale, _shape(size)), dtype)
+    shape = _shape(size)
+
+    def draw():
+        return _random.generator().normal(_host(loc), _host(scale), shape)
+    return _sample(draw(), dtype, draw, [loc, scale])
+
+
+def _host(value):
+    """An array parameter's buffer (a number stays a number)."""
+    return value._data if hasattr(value, "_data") else value
 
 
 def rand(*size) -> ndarray:
@@ -44,9 +63,14 @@ def seed(seed) -> None:
 
 def _draw(method: str, default_dtype):
     def sample(*args, size=None, dtype=None, ctx=None, out=None, **kwargs):
-        values = getattr(_random.generator(), method)(*args, size=_shape(size) if size is
-                                                       not None else None, **kwargs)
-        result = _sample(values, dtype or (default_dtype or _np.asarray(values).dtype))
+        shape = _shape(size) if size is not None else None
+
+        def draw():
+            return getattr(_random.generator(), method)(*[_host(a) for a in args], size=shape,
+                                                        **kwargs)
+        values = draw()
+        result = _sample(values, dtype or (default_dtype or _np.asarray(values).dtype), draw,
+                         args)
         if out is not None:
             out._data[...] = result._data
             return out
@@ -64,24 +88,32 @@ multivariate_normal = _draw("multivariate_normal", _np.float32)
 
 def randint(low, high=None, size=None, dtype=None, ctx=None, out=None) -> ndarray:
     """Integers from [low, high) (int64 by default)."""
-    values = _random.generator().integers(low, high, size=_shape(size) if size is not None
-                                          else None)
-    return _sample(values, dtype or _np.int64)
+    shape = _shape(size) if size is not None else None
+
+    def draw():
+        return _random.generator().integers(low, high, size=shape)
+    return _sample(draw(), dtype or _np.int64, draw)
 
 
 def choice(a, size=None, replace=True, p=None, ctx=None, out=None) -> ndarray:
     """Samples from `a` (an int: range(a)) with optional probabilities `p`."""
     host = a._data if hasattr(a, "_data") else a
     prob = p._data if hasattr(p, "_data") else p
-    values = _random.generator().choice(host, size=_shape(size) if size is not None else None,
-                                        replace=replace, p=prob)
-    return _sample(values, _np.asarray(values).dtype)
+    shape = _shape(size) if size is not None else None
+
+    def draw():
+        return _random.generator().choice(host, size=shape, replace=replace, p=prob)
+    values = draw()
+    return _sample(values, _np.asarray(values).dtype, draw, [a, p])
 
 
 def multinomial(n, pvals, size=None) -> ndarray:
     """Counts of `n` draws over categories with probabilities `pvals`."""
     host = pvals._data if hasattr(pvals, "_data") else pvals
-    return _sample(_random.generator().multinomial(n, host, size=size), _np.int64)
+
+    def draw():
+        return _random.generator().multinomial(n, host, size=size)
+    return _sample(draw(), _np.int64, draw, [pvals])
 
 
 def shuffle(x) -> None:

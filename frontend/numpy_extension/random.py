@@ -23,6 +23,13 @@ def _wrap(values, dtype) -> ndarray:
     return ndarray._wrap(np.asarray(values).astype(_check_dtype(dtype or np.float32)))
 
 
+def _observed(draw, dtype, params) -> ndarray:
+    """`draw()` as an ndarray of `dtype`, told to a tracer (`mx.random.observe_sample`)."""
+    dt = _check_dtype(dtype or np.float32)
+    return _random.observe_sample(_wrap(draw(), dtype),
+                                  lambda: np.asarray(draw()).astype(dt), params)
+
+
 def _batch(batch_shape, *params):
     batch = () if batch_shape is None else shape_arg(batch_shape)
     return batch + np.broadcast_shapes(*(np.shape(p) for p in params))
@@ -31,13 +38,15 @@ def _batch(batch_shape, *params):
 def uniform_n(low=0.0, high=1.0, batch_shape=None, dtype=None, ctx=None) -> ndarray:
     """U[low, high) samples of shape `batch_shape + broadcast(low, high).shape`."""
     lo, hi = _params(low, high)
-    return _wrap(_random.generator().uniform(lo, hi, _batch(batch_shape, lo, hi)), dtype)
+    shape = _batch(batch_shape, lo, hi)
+    return _observed(lambda: _random.generator().uniform(lo, hi, shape), dtype, [low, high])
 
 
 def normal_n(loc=0.0, scale=1.0, batch_shape=None, dtype=None, ctx=None) -> ndarray:
     """N(loc, scale^2) samples of shape `batch_shape + broadcast(loc, scale).shape`."""
     m, s = _params(loc, scale)
-    return _wrap(_random.generator().normal(m, s, _batch(batch_shape, m, s)), dtype)
+    shape = _batch(batch_shape, m, s)
+    return _observed(lambda: _random.generator().normal(m, s, shape), dtype, [loc, scale])
 
 
 def bernoulli(prob=None, logit=None, size=None, dtype=None, ctx=None, out=None) -> ndarray:
@@ -52,8 +61,7 @@ def bernoulli(prob=None, logit=None, size=None, dtype=None, ctx=None, out=None) 
     if np.any((p < 0) | (p > 1)):
         raise MXNetError("bernoulli: prob must be in [0, 1]")
     shape = np.shape(p) if size is None else shape_arg(size)
-    draws = _random.generator().random(shape) < p
-    result = _wrap(draws, dtype)
+    result = _observed(lambda: _random.generator().random(shape) < p, dtype, [prob, logit])
     if out is not None:
         out._data[...] = result._data
         return out

@@ -8,6 +8,7 @@ from .sgd import SGD, NAG, Signum, LARS
 from .adam import Adam, AdamW, LAMB, FTML
 from .adaptive import RMSProp, AdaGrad, AdaDelta, Adamax, Nadam
 from .others import Ftrl, DCASGD, SGLD, ccSGD, Test
+from .lbsgd import LBSGD
 from . import contrib
 from .updater import Updater, get_updater
 
@@ -15,4 +16,4 @@ opt_registry = Optimizer.opt_registry
 
 __all__ = ["Optimizer", "create", "register", "SGD", "NAG", "Signum", "Adam", "AdamW",
            "LAMB", "FTML", "RMSProp", "AdaGrad", "AdaDelta", "Adamax", "Nadam", "Ftrl", "DCASGD",
-           "LARS", "SGLD", "ccSGD", "Test", "Updater", "get_updater", "contrib"]
+           "LARS", "LBSGD", "SGLD", "ccSGD", "Test", "Updater", "get_updater", "contrib"]

@@ -6,6 +6,7 @@ weight's storage directly (`tapegraph.inplace`).
 """
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any, Dict, List, Optional, Sequence, Union
 
@@ -30,6 +31,8 @@ class Optimizer:
     """
 
     aggregate_num = 0
+    # dtype -> a flat buffer that `_scratch` hands out views of (not saved with states)
+    _scratch_buffers: Optional[Dict[Any, np.ndarray]] = None
 
     def __init__(self, rescale_grad: float = 1.0, param_idx2name: Optional[dict] = None,
                  wd: float = 0.0, clip_gradient: Optional[float] = None,
@@ -218,9 +221,37 @@ class Optimizer:
             np.clip(g, -clip, clip, out=g)
         return g
 
+    def _scaled_grad(self, g: np.ndarray, factor: float, dtype: Any) -> np.ndarray:
+        """factor * clip(rescale_grad * g) in `dtype`, in a scratch buffer (valid until
+        the next call), with MXNet's fused kernels' arithmetic: without clipping one
+        multiplication by (factor * rescale_grad), rounded to `dtype` first."""
+        t = dtype.type
+        out = self._scratch(g.shape, dtype)
+        clip = self.clip_gradient
+        if clip is not None and clip and clip >= 0:
+            np.multiply(g, t(self.rescale_grad), out=out)
+            np.clip(out, -clip, clip, out=out)
+            out *= t(factor)
+        else:
+            np.multiply(g, t(factor) * t(self.rescale_grad), out=out)
+        return out
+
+    def _scratch(self, shape: tuple, dtype: Any) -> np.ndarray:
+        """A buffer of `shape` and `dtype`, reused across calls (one per dtype, grown to
+        the largest size asked for): updates then allocate nothing per step."""
+        buffers = self._scratch_buffers
+        if buffers is None:
+            buffers = self._scratch_buffers = {}
+        size = math.prod(shape)
+        flat = buffers.get(dtype)
+        if flat is None or flat.size < size:
+            flat = buffers[dtype] = np.empty(size, dtype)
+        return flat[:size].reshape(shape)
+
     def __getstate__(self) -> dict:
         ret = self.__dict__.copy()
         ret.pop("param_dict", None)
+        ret.pop("_scratch_buffers", None)
         return ret
 
     def __setstate__(self, state: dict) -> None:

@@ -75,19 +75,20 @@ class SGD(_MasterSecond):
 
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
-        g = self._grad(g)  # a new array: scaled in place below
+        # in place, through one reused scratch buffer: -lr * clip(rescale_grad * grad)
         t = w.dtype.type
-        g *= t(lr)
+        step = self._scaled_grad(g, -lr, w.dtype)
         if state is not None and self.momentum > 0:
             mom = buffer(state)
             mom *= t(self._current_momentum())
             if wd:
                 mom -= np.multiply(w, t(lr * wd))
-            mom -= g
+            mom += step
             w += mom
         else:
-            w *= t(1.0 - lr * wd)
-            w -= g
+            if wd:
+                w *= t(1.0 - lr * wd)
+            w += step
 
 
 @register

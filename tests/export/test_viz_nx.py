@@ -52,7 +52,7 @@ def test_plot_network_has_mxnets_signature_and_look():
                            node_attrs={"fixedsize": "false"}, hide_weights=True)
     src = dot.source
     assert dot.format == "png" and "digraph net" in src
-    assert "Convolution\n3x3/1x1, 2" in src and "#fb8072" in src
+    assert "Convolution\n3x3/1, 2" in src and "#fb8072" in src  # no stride: MXNet writes 1
     assert "Pooling\nmax, 2x2/2x2" in src
     assert "conv_weight" not in src                        # hidden weights
     assert "arrowtail=open" in src and "dir=back" in src

@@ -104,8 +104,8 @@ def test_bad_arguments():
         ds.sample([0, 1])
     with pytest.raises(ValueError, match="Shard index of out bound"):
         ds.shard(2, 2)
-    with pytest.raises(NotImplementedError, match="RecordIO"):
-        gdata.RecordFileDataset("x.rec")
+    with pytest.raises(FileNotFoundError):
+        gdata.RecordFileDataset("no-such-file.rec")
 
 
 def test_custom_batchify_and_batch_sampler_and_workers():

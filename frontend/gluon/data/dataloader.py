@@ -2,8 +2,8 @@
 
 Batches are built in this process. `num_workers > 0` is accepted and also runs in this
 process (NumPy-backed arrays gain little from worker processes and tapegraph has no shared
-memory arrays); `pin_memory`, `prefetch`, `thread_pool`, `timeout` and `auto_reload` are
-accepted and have no effect.
+memory arrays); `pin_memory`, `prefetch`, `thread_pool` and `timeout` are accepted and
+have no effect; `auto_reload` starts the next pass when one ends, as MXNet's.
 """
 from __future__ import annotations
 
@@ -70,10 +70,31 @@ class DataLoader:
         self._batch_sampler = batch_sampler
         self._num_workers = num_workers if num_workers >= 0 else 0
         self._batchify_fn = batchify_fn if batchify_fn is not None else default_batchify_fn
+        self._iter: Optional[Iterator[Any]] = None
+        self.auto_reload = auto_reload
+        if auto_reload:
+            self.refresh()
 
-    def __iter__(self) -> Iterator[Any]:
+    def _batches(self) -> Iterator[Any]:
         for batch in self._batch_sampler:
             yield self._batchify_fn([self._dataset[idx] for idx in batch])
+
+    def refresh(self) -> None:
+        """Start a new pass over the dataset (the next `iter()` continues it)."""
+        self._iter = self._batches()
+
+    def clean(self) -> None:
+        """Drop the pass `refresh` started: the next `iter()` starts a new one."""
+        self._iter = None
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._iter is None:
+            self.refresh()
+        batches, self._iter = self._iter, None
+        assert batches is not None
+        yield from batches
+        if self._iter is None and self.auto_reload:
+            self.refresh()
 
     def __len__(self) -> int:
         return len(self._batch_sampler)

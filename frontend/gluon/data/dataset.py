@@ -1,8 +1,10 @@
 """Datasets: indexable collections of samples (MXNet 1.9.1's `gluon.data` datasets)."""
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, List
 
+from ... import recordio
 from ...ndarray.ndarray import NDArray
 from .sampler import FilterSampler, Sampler, SequentialSampler
 
@@ -143,9 +145,16 @@ class ArrayDataset(Dataset):
 
 
 class RecordFileDataset(Dataset):
-    """MXNet RecordIO files are not supported here."""
+    """The records of a RecordIO file (`filename`, with its index `<name>.idx` beside
+    it): `dataset[i]` is the i-th record's bytes, in the index's order."""
 
     def __init__(self, filename: str) -> None:
-        raise NotImplementedError("RecordFileDataset(%r): MXNet RecordIO (.rec) files are not "
-                                  "supported by tapegraph; load the data into arrays and use "
-                                  "ArrayDataset" % (filename,))
+        self.idx_file = os.path.splitext(filename)[0] + ".idx"
+        self.filename = filename
+        self._record = recordio.MXIndexedRecordIO(self.idx_file, self.filename, "r")
+
+    def __getitem__(self, idx: int) -> Any:
+        return self._record.read_idx(self._record.keys[idx])
+
+    def __len__(self) -> int:
+        return len(self._record.keys)

@@ -85,6 +85,10 @@ class SequentialRNNCell(_StackMixin, RecurrentCell):
     def __init__(self, prefix=None, params=None) -> None:
         super().__init__(prefix=prefix, params=params)
 
+    def hybrid_forward(self, *args, **kwargs):
+        """A SequentialRNNCell is not hybrid: it runs its cells through `__call__`."""
+        raise NotImplementedError
+
 
 class HybridSequentialRNNCell(_StackMixin, HybridRecurrentCell):
     """A stack of hybrid cells."""
