@@ -27,6 +27,9 @@ __all__ = ["axpy", "available"]
 _SYMBOLS = (("scipy_cblas_%saxpy64_", True), ("cblas_%saxpy64_", True),
             ("scipy_cblas_%saxpy", False), ("cblas_%saxpy", False))
 _ROUTINES: Optional[Dict[Any, Any]] = None
+# Below this many elements NumPy's two passes are faster than the ctypes call (measured:
+# 1.9 vs 4.1 us at 4096 float32 elements, 11.8 vs 9.1 us at 65536).
+AXPY_MIN = 1 << 15
 
 
 def _loaded_blas_paths() -> list:
@@ -88,9 +91,11 @@ def available(dtype: Any) -> bool:
 
 
 def axpy(a: float, x: np.ndarray, y: np.ndarray) -> bool:
-    """y += a * x in place in one pass, if the BLAS routine takes these arrays (same
-    shape and float dtype, C-contiguous, y writeable, no overlap); else False and
-    nothing is changed."""
+    """y += a * x in place in one pass, if the BLAS routine takes these arrays (at least
+    `AXPY_MIN` elements, same shape and float dtype, C-contiguous, y writeable, no
+    overlap); else False and nothing is changed."""
+    if x.size < AXPY_MIN:
+        return False
     fn = _routines().get(x.dtype)
     if (fn is None or y.dtype != x.dtype or y.shape != x.shape or not y.flags.writeable
             or not (x.flags.c_contiguous and y.flags.c_contiguous)

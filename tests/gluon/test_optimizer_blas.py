@@ -10,8 +10,8 @@ from tapegraph.optimizer import blas
 def test_axpy_matches_numpy_or_declines():
     rng = np.random.RandomState(0)
     for dtype in (np.float32, np.float64):
-        x = rng.randn(1000).astype(dtype)
-        y = rng.randn(1000).astype(dtype)
+        x = rng.randn(blas.AXPY_MIN).astype(dtype)
+        y = rng.randn(blas.AXPY_MIN).astype(dtype)
         want = y + dtype(-0.37) * x
         done = blas.axpy(-0.37, x, y)
         assert done == blas.available(dtype)
@@ -22,22 +22,24 @@ def test_axpy_matches_numpy_or_declines():
 
 def test_axpy_declines_arrays_it_cannot_take():
     rng = np.random.RandomState(1)
+    n = blas.AXPY_MIN
     cases = [
-        (rng.randn(8, 6).astype(np.float32)[:, ::2], np.zeros((8, 3), np.float32)),  # strided
-        (rng.randn(5).astype(np.float64), np.zeros(5, np.float32)),                  # dtypes
-        (rng.randn(5).astype(np.float16), np.zeros(5, np.float16)),                  # float16
-        (np.arange(5), np.zeros(5, np.int64)),                                        # integers
-        (rng.randn(6).astype(np.float32), np.zeros(5, np.float32)),                  # shapes
+        (rng.randn(n, 6).astype(np.float32)[:, ::2], np.zeros((n, 3), np.float32)),  # strided
+        (rng.randn(n).astype(np.float64), np.zeros(n, np.float32)),                  # dtypes
+        (rng.randn(n).astype(np.float16), np.zeros(n, np.float16)),                  # float16
+        (np.arange(n), np.zeros(n, np.int64)),                                        # integers
+        (rng.randn(n + 1).astype(np.float32), np.zeros(n, np.float32)),              # shapes
+        (rng.randn(5).astype(np.float32), np.zeros(5, np.float32)),                  # small
     ]
     for x, y in cases:
         before = y.copy()
         assert blas.axpy(2.0, x, y) is False
         np.testing.assert_array_equal(y, before)
-    buf = np.ones(10, np.float32)
-    assert blas.axpy(2.0, buf[:5], buf[:5]) is False  # overlapping
-    readonly = np.zeros(5, np.float32)
+    buf = np.ones(2 * n, np.float32)
+    assert blas.axpy(2.0, buf[:n], buf[:n]) is False  # overlapping
+    readonly = np.zeros(n, np.float32)
     readonly.flags.writeable = False
-    assert blas.axpy(2.0, np.ones(5, np.float32), readonly) is False
+    assert blas.axpy(2.0, np.ones(n, np.float32), readonly) is False
 
 
 @pytest.mark.parametrize("config", [
@@ -48,8 +50,9 @@ def test_sgd_same_with_and_without_blas(config, monkeypatch):
     config = dict(config)
     dtype = config.pop("dtype", "float32")
     rng = np.random.RandomState(2)
-    w0 = rng.randn(3, 4).astype(dtype)
-    grads = [rng.randn(3, 4).astype(dtype) for _ in range(3)]
+    shape = (3, blas.AXPY_MIN // 2)  # large enough for axpy
+    w0 = rng.randn(*shape).astype(dtype)
+    grads = [rng.randn(*shape).astype(dtype) for _ in range(3)]
 
     def run():
         opt = mx.optimizer.create("sgd", learning_rate=0.1, **config)
