@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import ndarray as _nd
 from ..inplace import buffer
-from .blas import axpy
+from .blas import AXPY_MIN, axpy
 from ..registry import _REGISTRY, get_alias_func, get_create_func, get_register_func
 
 Index = Union[int, str]
@@ -244,7 +244,11 @@ class Optimizer:
         clip = self.clip_gradient
         if clip is None or not clip or clip < 0:
             t = y.dtype.type
-            if axpy(float(t(factor) * t(self.rescale_grad)), g, y):
+            a = t(factor) * t(self.rescale_grad)
+            if g.size < AXPY_MIN:  # small: a temporary costs less than the scratch's upkeep
+                y += g * a
+                return
+            if axpy(float(a), g, y):
                 return
         y += self._scaled_grad(g, factor, y.dtype)
 
