@@ -43,7 +43,7 @@ from ..ir.ops.regions import CACHED_OP
 from ..runtime import Plan
 from ..trace.builder import record
 from ..trace.collect import Collected
-from ..trace.tape import STATE
+from ..trace.tape import STATE, hide
 from ..trace.values import TracedValue, VariableValue
 
 __all__ = ["MAX_TRACES", "Traced", "TRACE", "remember", "is_tracing", "trace_param", "trace",
@@ -196,6 +196,7 @@ class Traced:
         if in_values is not None:
             values = record(CACHED_OP, in_values, [v.type for v in graph.outputs], outs, {},
                             self.region)
+            hide(values[len(self.graph.outputs):])
         arrays = []
         for i in range(len(self.graph.outputs)):
             a = cls.__new__(cls)
