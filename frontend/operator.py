@@ -10,15 +10,27 @@ A call runs through the IR as an `autograd.Function` does (it is one: see
 """
 from __future__ import annotations
 
+import collections
+import ctypes
+from array import array  # noqa: F401  (MXNet's mx.operator exposes the module-level import)
 from typing import Any, List, Tuple
 
 from .base import MXNetError
+from .ndarray import NDArray  # noqa: F401  (MXNet's mx.operator exposes it)
+from .util import is_np_array  # noqa: F401  (MXNet's mx.operator exposes it)
 from .ndarray.custom import FUNCTIONS as _FUNCTIONS, REGISTRY as _REGISTRY, CustomOpFunction
 from .trace.tape import STATE
 
 __all__ = ["CustomOp", "CustomOpProp", "CustomOpFunction", "register",
            "get_all_registered_operators", "get_operator_arguments", "PythonOp", "NumpyOp",
-           "NDArrayOp"]
+           "NDArrayOp", "OperatorArguments", "c_int_p"]
+
+c_int_p = ctypes.POINTER(ctypes.c_int)
+"""MXNet's ctypes pointer-to-int type (its C API's shape arrays)."""
+
+OperatorArguments = collections.namedtuple("OperatorArguments", ["narg", "names", "types"])
+OperatorArguments.__doc__ = "An operator's arguments: their number, names and types."
+
 
 class CustomOp:
     """Base class of a custom operator's computation: override `forward` and `backward`."""

@@ -80,6 +80,10 @@ LOCAL_IMPORTS = {
         "NDArray.__getitem__ is indexing's; indexing returns NDArrays",
     ("numpy.ndarray", "numpy.library"):
         "mx.np.ndarray's methods are the mx.np functions, which return mx.np.ndarrays",
+    ("ndarray", "numpy"):
+        "mx.nd.np is MXNet's ndarray-level mx.np, here mx.np itself, which is built on mx.nd",
+    ("ndarray", "numpy_extension"):
+        "mx.nd.npx is MXNet's ndarray-level mx.npx, here mx.npx itself, built on mx.nd",
     ("random", "ndarray.random"):
         "mx.random.uniform/normal are MXNet's aliases of mx.nd.random's, which draw from "
         "the generator defined here",

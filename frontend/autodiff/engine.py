@@ -23,6 +23,7 @@ from ..accel.gc_pause import _gc_state, pause_gc, resume_gc
 from ..accel.lazy import phase, shape_dtype
 from ..trace.collect import Collected, collect
 from .replay import RegionRecorder, Replay, record_gradients as _record
+from .on_backward import run_deferred
 from ..base import NOT_IN_GRAPH
 
 FREED_GRAPH = ("The graph that computed head %d was freed by an earlier backward: pass "
@@ -386,6 +387,7 @@ def _run_backward(heads, head_grads, variables, retain_graph: bool, create_graph
         for j, data in zip(compiled.computed_heads, grads[n:]):
             col.heads[j].data = data
         grads = grads[:n]
+    run_deferred(col.nodes, keep=retain_graph or create_graph)
     if not retain_graph and not create_graph:
         # With create_graph the new gradient graph reads the forward values: cutting
         # them from their graph would silently zero every higher-order term through them.

@@ -214,7 +214,7 @@ class HybridBlock(Block):
     def graph(self, *args: Any) -> Any:
         """The IR graph this hybridized block runs for inputs like `args` (traced now if
         that signature was not seen yet, which runs the forward once: in train mode that
-        draws Dropout masks and updates BatchNorm's moving statistics, as a call would)."""
+        draws Dropout masks, as a call would)."""
         traced = self._traced(args)[0]
         traced.first_call = None  # the next call is an ordinary one
         return traced.graph

@@ -64,3 +64,26 @@ from . import contrib  # noqa: E402,F401
 from . import unprovided as _unprovided  # noqa: E402
 
 _unprovided.install(globals())
+
+
+# MXNet's ndarray-level NumPy modules: mx.nd.np is mx.nd.numpy, mx.nd.npx is
+# mx.nd.numpy_extension, holding the functions mx.np / mx.npx are made of (they take and
+# return mx.np.ndarrays). Here they are mx.np and mx.npx themselves, which are built on
+# mx.nd, so they are loaded on first use.
+_NUMPY_MODULES = {"np": "numpy", "numpy": "numpy", "npx": "numpy_extension",
+                  "numpy_extension": "numpy_extension"}
+
+
+def __getattr__(name: str):
+    if name not in _NUMPY_MODULES:
+        raise AttributeError("module 'tapegraph.ndarray' has no attribute %r" % name)
+    if _NUMPY_MODULES[name] == "numpy":
+        from .. import numpy as module
+    else:
+        from .. import numpy_extension as module
+    globals()[name] = module
+    return module
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_NUMPY_MODULES))

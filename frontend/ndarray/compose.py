@@ -174,8 +174,12 @@ def _logical(fn, name):
 
 
 def logical_not(data, out=None, **kw):
-    """Elementwise logical not as 0/1 in the input dtype (not differentiable)."""
+    """Elementwise logical not as 0/1 in the input dtype (not differentiable); bool arrays
+    are refused, as MXNet 1.9.1's legacy operator does."""
     data = _as_inputs([data])[0]
+    if data._data.dtype == np.bool_:
+        raise MXNetError("logical_not does not support bool inputs (MXNet 1.9.1 refuses "
+                         "them: Unknown type enum 7); cast the array first")
     return _finish(type(data)._wrap((data._data == 0).astype(data._data.dtype)), out)
 
 

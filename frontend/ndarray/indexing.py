@@ -135,6 +135,13 @@ def getitem(arr, key):
     return out
 
 
+def _whole(key) -> bool:
+    """Whether `key` selects the whole array (`x[:]`, `x[...]`)."""
+    def whole(k):
+        return k is Ellipsis or (isinstance(k, slice) and k == slice(None))
+    return whole(key) or (isinstance(key, tuple) and all(whole(k) for k in key))
+
+
 def setitem(arr, key, value) -> None:
     """Write `value` into `arr[key]` in place (not recorded, as for MXNet's `x[:] = ...`)."""
     from .ndarray import NDArray
@@ -143,8 +150,20 @@ def setitem(arr, key, value) -> None:
     elif isinstance(key, NDArray):
         key = key._data
     src = value._data if isinstance(value, NDArray) else value
+    dst = arr._data
+    if isinstance(value, NDArray) and dst.dtype == np.bool_ and not _whole(key):
+        raise MXNetError("cannot assign an array into part of a bool array (MXNet 1.9.1 "
+                         "refuses it: Unknown type enum 7); assign a scalar, or the whole "
+                         "array with x[:] = ...")
+    if isinstance(src, numbers.Number) and dst.dtype.kind in "iu":
+        src = np.array(src).astype(dst.dtype)  # C's conversion: -1.5 -> 255 for uint8
     try:
-        arr._data[key] = src
+        try:
+            dst[key] = src
+        except ValueError:
+            if np.size(src) != 1 or np.ndim(dst[key]) != 0:
+                raise
+            dst[key] = np.reshape(src, ())  # MXNet writes a 1-element array into one element
     except (ValueError, IndexError) as e:
         error = IndexingError if isinstance(e, IndexError) else ShapeError
         raise error("cannot assign a value of shape %s to index %r of an array of shape "

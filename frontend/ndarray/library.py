@@ -41,6 +41,8 @@ for _name in ("SoftmaxOutput", "LinearRegressionOutput", "LogisticRegressionOutp
               "MAERegressionOutput"):
     defop(_name, _name, ("data", "label"))
 NAMESPACE["Softmax"] = NAMESPACE["SoftmaxOutput"]
+defop("MakeLoss", "MakeLoss")
+defop("make_loss", "make_loss")
 defop("softmax", "softmax")
 defop("log_softmax", "log_softmax")
 defop("one_hot", "one_hot", ("indices",))
@@ -57,7 +59,25 @@ NAMESPACE["pad"] = NAMESPACE["Pad"]
 defop("cumsum", "cumsum")
 defop("sort", "sort")
 defop("argsort", "argsort")
-defop("topk", "topk")
+_topk = defop("topk", "topk")
+
+
+def topk(data, axis=-1, k=1, ret_typ="indices", is_ascend=False, dtype="float32", out=None,
+         **kwargs):
+    """The k largest (or smallest) elements along `axis`: their indices, values, a 0/1 mask,
+    or with ret_typ='both' the list [values, indices] (as MXNet)."""
+    if ret_typ == "both":
+        values = _topk(data, axis=axis, k=k, ret_typ="value", is_ascend=is_ascend, **kwargs)
+        indices = _topk(data, axis=axis, k=k, ret_typ="indices", is_ascend=is_ascend,
+                        dtype=dtype, **kwargs)
+        if out is not None:
+            return [_finish(values, out[0]), _finish(indices, out[1])]
+        return [values, indices]
+    return _topk(data, axis=axis, k=k, ret_typ=ret_typ, is_ascend=is_ascend, dtype=dtype,
+                 out=out, **kwargs)
+
+
+NAMESPACE["topk"] = topk
 
 
 def _call(opname: str, arrays: Sequence[Any], attrs: dict, out=None):

@@ -26,6 +26,23 @@ def bad_grad_req(req) -> str:
     return "%r: invalid grad_req, expected 'write', 'add' or 'null'" % (req,)
 
 
+def write_out(result, out):
+    """`result`, or `result` written into the array `out`, which must have its shape (MXNet:
+    "Shape inconsistent") and is returned."""
+    if out is None:
+        return result
+    if not isinstance(out, NDArray):
+        raise MXNetError("out must be an NDArray, got a %s" % type(out).__name__)
+    if out.shape != result.shape:
+        raise ShapeError("out has shape %s but the result has shape %s"
+                         % (out.shape, result.shape))
+    out._data[...] = result._data
+    return out
+
+
+_OPERATOR_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%"}
+
+
 class NDArray:
     """MXNet's legacy `mx.nd.NDArray`, backed by a NumPy array (float32 by default).
 
@@ -252,22 +269,28 @@ class NDArray:
     def __xor__(self, o): return self._bitwise(np.bitwise_xor, o)
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
-    def __invert__(self):
-        return type(self)._wrap(np.asarray(np.invert(self._data)))
-
     def __neg__(self):
         if not dispatch._float_array(self) and self._data.dtype == np.bool_:
             return dispatch.binary("mul", self, -1)  # MXNet: -x is x * -1 (int64 for bool)
         return invoke(get_op("negative"), [self])
 
-    def __pos__(self):
-        return self
+    # no __pos__ and no __invert__: MXNet 1.9.1's arrays have neither (`+x`, `~x` raise
+    # TypeError); mx.np.ndarray defines `~x` for bool and integer arrays
 
     def __abs__(self):
         return invoke(get_op("abs"), [self])
 
     def _inplace(self, kind, other):
+        """`self <kind>= other`: the operator's result written into this array, which must
+        keep its dtype (MXNet 1.9.1 refuses `int32 += float32` and the like, leaving the
+        array unchanged). No `**=`: MXNet has none, so `a **= b` rebinds `a` to `a ** b`."""
         result = dispatch.binary(kind, self, other)
+        if result._data.dtype != self._data.dtype:
+            raise MXNetError("in-place %s: the result has dtype %s, the array %s (MXNet "
+                             "1.9.1 writes results in place only in the array's own dtype); "
+                             "use `a = a %s b` for a new array"
+                             % (kind, result._data.dtype.name, self._data.dtype.name,
+                                _OPERATOR_SYMBOLS[kind]))
         if STATE.recording and result._value is not None:
             return result
         self._data[...] = result._data
@@ -277,6 +300,7 @@ class NDArray:
     def __isub__(self, o): return self._inplace("sub", o)
     def __imul__(self, o): return self._inplace("mul", o)
     def __itruediv__(self, o): return self._inplace("div", o)
+    def __imod__(self, o): return self._inplace("mod", o)
 
     # ------------------------------------------------------------ methods
     def reshape(self, *shape, **kwargs):
@@ -294,18 +318,28 @@ class NDArray:
         return invoke(get_op("Reshape"), [self], {"shape": shape,
                                                   "reverse": bool(reverse)})
 
-    def transpose(self, *axes):
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = axes[0]
+    def transpose(self, *axes, **kwargs):
+        """Permute the axes (reversed by default); `axes` positionally or by keyword."""
+        if "axes" in kwargs:
+            if axes:
+                raise TypeError("transpose() got multiple values for argument 'axes'")
+            axes = (kwargs.pop("axes"),)
+        if kwargs:
+            raise TypeError("transpose() got an unexpected keyword argument %r"
+                            % next(iter(kwargs)))
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)) or axes == (None,):
+            axes = axes[0] or ()
         return invoke(get_op("transpose"), [self], {"axes": tuple(axes)})
 
-    def sum(self, axis=None, keepdims=False, exclude=False, **kw):
-        return no_zero_dim(invoke(get_op("sum"), [self], {
-            "axis": _axis(axis), "keepdims": bool(keepdims), "exclude": bool(exclude)}))
+    def sum(self, axis=None, keepdims=False, exclude=False, out=None, **kw):
+        """Sum over `axis` (all axes by default; `exclude` sums over the others)."""
+        return write_out(no_zero_dim(invoke(get_op("sum"), [self], {
+            "axis": _axis(axis), "keepdims": bool(keepdims), "exclude": bool(exclude)})), out)
 
-    def mean(self, axis=None, keepdims=False, exclude=False, **kw):
-        return no_zero_dim(invoke(get_op("mean"), [self], {
-            "axis": _axis(axis), "keepdims": bool(keepdims), "exclude": bool(exclude)}))
+    def mean(self, axis=None, keepdims=False, exclude=False, out=None, **kw):
+        """Mean over `axis` (all axes by default; `exclude` averages over the others)."""
+        return write_out(no_zero_dim(invoke(get_op("mean"), [self], {
+            "axis": _axis(axis), "keepdims": bool(keepdims), "exclude": bool(exclude)})), out)
 
     def flatten(self):
         return self.reshape((self.shape[0], -1) if self.ndim else (1, 1))

@@ -11,24 +11,15 @@ from ..ir.errors import DTypeError, MXNetError, ShapeError
 from ..ir.promotion import binary_dtypes
 from ..trace.invoke import invoke
 from ..trace.tape import STATE
+from ..autodiff.on_backward import defer
 from . import dispatch
-from .ndarray import NDArray
+from .ndarray import NDArray, write_out
 from .. import random as _random
 
 NAMESPACE: Dict[str, Callable] = {}
 
 
-def _finish(result, out):
-    """`result`, or `result` written into the array `out` (same shape, any dtype)."""
-    if out is None:
-        return result
-    if not isinstance(out, NDArray):
-        raise MXNetError("out must be an NDArray, got a %s" % type(out).__name__)
-    if out.shape != result.shape:
-        raise ShapeError("out has shape %s but the result has shape %s"
-                         % (out.shape, result.shape))
-    out._data[...] = result._data
-    return out
+_finish = write_out  # `result`, or `result` written into the array `out` (same shape)
 
 
 def _as_inputs(arrays: Sequence[Any], cls=NDArray) -> List[NDArray]:
@@ -244,8 +235,10 @@ def dropout_mask(shape, dtype, p: float, axes=()) -> np.ndarray:
 def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9,
               fix_gamma=True, use_global_stats=False, output_mean_var=False, axis=1,
               cudnn_off=False, out=None, **kw):
-    """Batch normalisation. In train mode it uses the batch statistics and updates
-    `moving_mean` / `moving_var` in place; otherwise it uses the moving statistics."""
+    """Batch normalisation. In train mode it uses the batch statistics, and when recorded,
+    the backward through it updates `moving_mean` / `moving_var` in place (as MXNet 1.9.1
+    does; an unrecorded or never differentiated forward leaves them); otherwise it uses
+    the moving statistics."""
     reject_unknown_kwargs("BatchNorm", kw, ("eps", "momentum", "fix_gamma", "use_global_stats",
                                             "output_mean_var", "axis", "cudnn_off"))
     training = bool(STATE.training)
@@ -254,14 +247,26 @@ def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9
              "output_mean_var": False, "cudnn_off": bool(cudnn_off), "training": training}
     result = invoke(get_op("BatchNorm"), _as_inputs([data, gamma, beta, moving_mean, moving_var]),
                     attrs)
-    if training and not use_global_stats:
-        x = data._data
-        ax = int(axis) % x.ndim
-        red = tuple(i for i in range(x.ndim) if i != ax)
-        m = float(momentum)
-        moving_mean._data[...] = moving_mean._data * m + x.mean(axis=red) * (1 - m)
-        moving_var._data[...] = moving_var._data * m + x.var(axis=red) * (1 - m)
+    value = getattr(result, "_value", None)
+    if training and not use_global_stats and getattr(value, "node", None) is not None:
+        defer(value.node, moving_stats_update(moving_mean._data, moving_var._data, data._data,
+                                              float(momentum), int(axis)))
     return _finish(result, out)
+
+
+def moving_stats_update(mean: np.ndarray, var: np.ndarray, x: np.ndarray, momentum: float,
+                        axis: int):
+    """The update of BatchNorm's moving statistics (in place, `mean` and `var` buffers) by
+    the batch statistics of `x` over every axis but `axis`, as a function to run when the
+    backward goes through the operator (MXNet updates them there: see
+    tapegraph.autodiff.on_backward)."""
+    red = tuple(i for i in range(x.ndim) if i != axis % x.ndim)
+    batch_mean, batch_var = x.mean(axis=red), x.var(axis=red)
+
+    def update() -> None:
+        mean[...] = mean * momentum + batch_mean * (1 - momentum)
+        var[...] = var * momentum + batch_var * (1 - momentum)
+    return update
 
 
 def waitall() -> None:

@@ -19,6 +19,19 @@ from ..ndarray.ops import _finish
 float32, float64, float16 = _onp.float32, _onp.float64, _onp.float16
 int32, int64, int8, uint8, bool_ = _onp.int32, _onp.int64, _onp.int8, _onp.uint8, _onp.bool_
 pi, e, inf, nan, newaxis = _onp.pi, _onp.e, _onp.inf, _onp.nan, None
+# MXNet's mx.np.bool is Python's bool (so this binding changes nothing in this module).
+bool = bool  # noqa: A001
+
+
+def set_printoptions(precision=None, threshold=None, **kwarg) -> None:
+    """Set how arrays print: `precision` (digits of floats, default 8) and `threshold`
+    (element count above which arrays are summarised, default 1000). As in MXNet 1.9.1 these
+    are host NumPy's global print options (so they affect NumPy's printing too), and other
+    options raise NotImplementedError."""
+    if kwarg:
+        raise NotImplementedError("mxnet.numpy.set_printoptions only supports parameters "
+                                  "precision and threshold for now.")
+    _onp.set_printoptions(precision=precision, threshold=threshold)
 
 
 def _arr(x) -> ndarray:

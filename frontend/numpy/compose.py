@@ -9,7 +9,8 @@ import numpy as _onp
 from ..ir import get_op
 from ..ir.errors import MXNetError
 from ..trace.invoke import invoke
-from .library import FUNCTIONS, _export, _op, arr, concatenate, expand_dims, split
+from .library import (FUNCTIONS, _export, _op, arr, concatenate, expand_dims,
+                      no_extra_keywords, split)
 from .ndarray import ndarray
 
 
@@ -227,11 +228,21 @@ def around(a, decimals=0):
             raise ValueError("around: decimals=%d is out of range for floating point numbers"
                              % int(decimals))
         s = 10.0 ** int(decimals)
-        return _op("round", [arr(a) * s]) / s
-    return _op("round", [a])
+        return _op("rint", [arr(a) * s]) / s
+    return _op("rint", [a])
 
 
 FUNCTIONS["round"] = FUNCTIONS["round_"] = around
+
+
+@_export
+def bitwise_not(x, out=None, **kwargs):
+    """Bitwise not of a bool or integer array (MXNet refuses floats; not differentiable)."""
+    no_extra_keywords("bitwise_not", kwargs)
+    return ~arr(x)
+
+
+FUNCTIONS["invert"] = bitwise_not
 
 
 def _host_fn(name, fn, doc):

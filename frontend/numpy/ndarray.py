@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as _onp
 
-from ..ndarray.ndarray import NDArray
+from ..ndarray.ndarray import NDArray, write_out
 from ..trace.invoke import invoke
 from ..ir import get_op
+from ..ir.errors import MXNetError
 
 
 class ndarray(NDArray):  # noqa: N801  (MXNet's name)
@@ -20,6 +21,13 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
     @property
     def dtype(self):
         return self._data.dtype
+
+    def __invert__(self):
+        """Bitwise not of a bool or integer array (MXNet refuses floats)."""
+        if self._data.dtype.kind not in "biu":
+            raise MXNetError("bitwise_not: this operation only supports integer and bool "
+                             "types, not %s (as MXNet 1.9.1)" % self._data.dtype.name)
+        return type(self)._wrap(_onp.asarray(_onp.invert(self._data)))
 
     def __repr__(self) -> str:
         data = self._data
@@ -62,17 +70,17 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
         from .library import arr
         return invoke(get_op("_np_dot"), [self, arr(b)])
 
-    def sum(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False):
         """Sum over `axis` (bool arrays sum in int64), as `mx.np.sum`."""
         from .library import accumulate_as
-        return invoke(get_op("sum"), [accumulate_as(self, dtype, {"b": "int64"})], {
-            "axis": _axes(axis), "keepdims": bool(keepdims), "exclude": False})
+        return write_out(invoke(get_op("sum"), [accumulate_as(self, dtype, {"b": "int64"})], {
+            "axis": _axes(axis), "keepdims": bool(keepdims), "exclude": False}), out)
 
-    def mean(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False):
         """Mean over `axis` (integer and bool arrays: float32), as `mx.np.mean`."""
         from .library import MEAN_AS, accumulate_as
-        return invoke(get_op("mean"), [accumulate_as(self, dtype, MEAN_AS)], {
-            "axis": _axes(axis), "keepdims": bool(keepdims), "exclude": False})
+        return write_out(invoke(get_op("mean"), [accumulate_as(self, dtype, MEAN_AS)], {
+            "axis": _axes(axis), "keepdims": bool(keepdims), "exclude": False}), out)
 
     def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
         """Variance over `axis`."""

@@ -17,7 +17,7 @@ import numpy as np
 from ..accel.gc_pause import _count_recorded, _gc_state
 from ..ir import Graph, Node, TensorType
 from .key import node_items
-from .source import ON as _SOURCE_ON, user_line
+from .source import ON as _SOURCE_ON, user_meta
 from . import tape as _tape
 from .tape import STATE, current_tape, tape_node
 from .values import _SEQUENCE, TracedValue
@@ -41,7 +41,7 @@ def record1(op: str, in_values: tuple, t: TensorType, r: np.ndarray, attrs: Dict
     node.outputs = (out,)
     node.attrs = attrs
     node.region = region
-    node.meta = {"source": user_line()} if _SOURCE_ON[0] else None
+    node.meta = user_meta() if _SOURCE_ON[0] else None
     out.node = node
     ref = STATE.tape
     tape = ref() if ref is not None else None
@@ -87,7 +87,7 @@ def record(op: str, in_values: Sequence[TracedValue], types: Sequence[TensorType
     in_values = tuple(in_values)
     outs = tuple(TracedValue(t, None, r) for t, r in zip(types, results))
     node = Node(op, in_values, outs, attrs, region,
-                {"source": user_line()} if _SOURCE_ON[0] else None)
+                user_meta() if _SOURCE_ON[0] else None)
     for v in outs:
         v.node = node
     if taped:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from tapegraph.ir.errors import ShapeError
+from tapegraph.ir.errors import DTypeError, ShapeError
 from tapegraph.ir.registry import register
 from . import special
 from ._emit import broadcast, mul, reshape, rsub, scale, shift, sum_to
@@ -93,6 +93,9 @@ def _leaky_vjp(b, n, g):
 
 def _softmax_infer(ins, attrs):
     t = ins[0]
+    if t.dtype not in ("float16", "float32", "float64"):
+        raise DTypeError("softmax: this operation only supports floating point types, not %s "
+                         "(as MXNet 1.9.1)" % t.dtype)
     if not -t.ndim <= int(attrs["axis"]) < t.ndim:
         raise ShapeError("softmax: axis %d out of range for %d-d input" % (attrs["axis"], t.ndim))
     if attrs["use_length"]:

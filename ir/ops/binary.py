@@ -6,7 +6,7 @@ import numpy as np
 
 from tapegraph.ir.errors import ShapeError
 from tapegraph.ir.registry import REQUIRED, register
-from .rules import fmt_shape, make_same_shapes, same_type
+from .rules import fmt_shape, make_same_shapes, same_type, scalar_as
 from ._emit import div, mul, neg
 from ._jvp import diagonal
 
@@ -76,7 +76,7 @@ _binary("_arctan2", np.arctan2, "np.arctan2({0}, {1})", _arctan2_vjp, "_npi_arct
 
 
 def _cast(x, s):
-    return s if x.dtype.kind == "f" else x.dtype.type(s)
+    return s if x.dtype.kind == "f" else scalar_as(x.dtype, s)
 
 
 def _s(n):

@@ -10,15 +10,27 @@ import math
 import numpy as np
 
 from tapegraph.ir.registry import REGISTRY, REQUIRED, register
-from .rules import make_same_shapes, same_type
+from .rules import (float_ufunc, integers_in_float32, make_same_shapes, math_type, same_type,
+                    scalar_as)
 from ._emit import div, input0, mul, neg, output0, rsub, scale, shift, sub
 from ._jvp import diagonal, zero
 
 # ---------------------------------------------------------------- unary
 
 
+# MXNet's float-valued math functions: integers are computed in float32 (then cast back)
+_FLOAT_MATH = {"exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tanh", "sqrt",
+               "rsqrt", "sigmoid"}
+# operators that keep bool inputs (the others refuse them, as MXNet 1.9.1)
+_BOOL_OK = {"_copy", "zeros_like", "ones_like", "BlockGrad", "_backward_sign"}
+
+
 def _unary(name, kernel, fuse, vjp=None, **options):
-    op = register(name, same_type, elementwise=True, fuse=fuse, **options)(kernel)
+    if name in _FLOAT_MATH:
+        options.setdefault("ufunc", float_ufunc(kernel))
+        kernel = integers_in_float32(kernel)
+    rule = same_type if name in _BOOL_OK else math_type(name)
+    op = register(name, rule, elementwise=True, fuse=fuse, **options)(kernel)
     if vjp is not None:
         op.gradient(vjp)
         op.jvp(diagonal)  # element-wise: the Jacobian is diagonal (see _jvp.diagonal)
@@ -92,10 +104,22 @@ _unary("_backward_sign", np.zeros_like, "np.zeros_like({0})", fill=0.0,
        nondiff_note="MXNet compatibility: MXNet 1.9.1 gives sign a first-order gradient "
                     "(zero) that cannot be differentiated again; tapegraph keeps that "
                     "behaviour for `sign` only.")
-for _name, _fn in (("floor", np.floor), ("ceil", np.ceil), ("round", np.round),
-                   ("trunc", np.trunc), ("fix", np.fix)):
+
+
+def _round_half_away(x):
+    """Round to the nearest integer, halves away from zero (MXNet's legacy `round`).
+
+    NumPy and mx.np round halves to even: that is `rint`."""
+    if x.dtype.kind not in "fc":
+        return x.copy()
+    return np.copysign(np.floor(np.abs(x) + x.dtype.type(0.5)), x)
+
+
+_unary("round", _round_half_away, None, lambda b, n, g: [None], mxnet_np=None)
+for _name, _fn in (("floor", np.floor), ("ceil", np.ceil), ("trunc", np.trunc),
+                   ("fix", np.fix)):
     _unary(_name, _fn, "np.%s({0})" % _fn.__name__, lambda b, n, g: [None],
-           mxnet_np="_npi_around" if _name == "round" else "_npi_" + _name)
+           mxnet_np="_npi_" + _name)
 _unary("zeros_like", np.zeros_like, "np.zeros_like({0})", lambda b, n, g: [None],
        mxnet_np="zeros_like", fill=0.0)
 _unary("ones_like", np.ones_like, "np.ones_like({0})", lambda b, n, g: [None],
@@ -163,7 +187,7 @@ def _cast_scalar(x, s):
     c = _SCALARS.get(key)
     if c is None:
         with np.errstate(over="ignore"):
-            c = np.array(s if dtype.kind == "f" else dtype.type(s), dtype=dtype)
+            c = np.array(s, dtype=dtype) if dtype.kind == "f" else scalar_as(dtype, s)
         if s:  # (not zero: -0.0 == 0.0 as a key, and their signs matter)
             if len(_SCALARS) >= 4096:
                 _SCALARS.clear()
@@ -196,7 +220,19 @@ def _power_scalar(x, scalar):
         if scalar == 3.0:
             y = np.square(x)
             return np.multiply(y, x, out=y)
-    return np.power(x, _cast_scalar(x, scalar))
+    return _int_power(x, _cast_scalar(x, scalar))
+
+
+def _int_power(base, exponent):
+    """np.power, except that integer powers are computed in float64 and cast back, as MXNet
+    does: negative exponents work (0 ** -1 is the cast of inf) and overflows are those of
+    the float-to-integer conversion, not NumPy's wrap-around."""
+    dtype = np.result_type(base, exponent)
+    if dtype.kind in "iu":
+        with np.errstate(all="ignore"):
+            return np.power(np.asarray(base, np.float64), np.asarray(exponent, np.float64)
+                            ).astype(dtype)
+    return np.power(base, exponent)
 
 
 _scalar("_power_scalar", _power_scalar,
@@ -204,7 +240,7 @@ _scalar("_power_scalar", _power_scalar,
         lambda b, n, g: [mul(b, g[0], scale(b, b.op("_power_scalar", _x(n), scalar=_s(n) - 1.0),
                                             _s(n)))] if _s(n) != 0 else [None],
         "_npi_power_scalar", ("power", (0, "scalar")))
-_scalar("_rpower_scalar", lambda x, scalar: np.power(_cast_scalar(x, scalar), x),
+_scalar("_rpower_scalar", lambda x, scalar: _int_power(_cast_scalar(x, scalar), x),
         "np.power({a[scalar]}, {0})",
         lambda b, n, g: [scale(b, mul(b, g[0], _y(n)), math.log(_s(n)))]
         if _s(n) > 0 else [mul(b, g[0], mul(b, _y(n), b.op("log", b.op(

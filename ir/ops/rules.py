@@ -4,7 +4,9 @@ from __future__ import annotations
 import operator
 from typing import Any, Dict, List, Sequence, Tuple
 
-from tapegraph.ir.errors import ShapeError
+import numpy as np
+
+from tapegraph.ir.errors import DTypeError, ShapeError
 from tapegraph.ir.types import TensorType
 
 
@@ -15,6 +17,48 @@ def fmt_shape(shape: Sequence[int]) -> str:
 def same_type(ins: List[TensorType], attrs: Dict[str, Any]) -> List[TensorType]:
     """Output has the type of the first input."""
     return [ins[0]]
+
+
+def math_type(opname: str):
+    """Rule of MXNet's elementwise math operators: the output has the input's type, and bool
+    inputs are refused (MXNet 1.9.1, legacy and numpy mode, fails with "Unknown type enum
+    7")."""
+    def rule(ins: List[TensorType], attrs: Dict[str, Any]) -> List[TensorType]:
+        if ins[0].dtype == "bool":
+            raise DTypeError("operator %s does not support bool inputs (MXNet 1.9.1 refuses "
+                             "them: Unknown type enum 7); cast the array first" % opname)
+        return [ins[0]]
+    return rule
+
+
+def scalar_as(dtype, s) -> np.ndarray:
+    """Python scalar `s` as a 0-d array of integer or bool `dtype`, converted as C (and
+    MXNet) does: truncated toward zero, then wrapped (-1.5 is 255 as uint8)."""
+    try:
+        with np.errstate(all="ignore"):
+            return np.array(s).astype(dtype)
+    except (OverflowError, TypeError, ValueError):
+        return np.array(dtype.type(s), dtype=dtype)
+
+
+def integers_in_float32(kernel):
+    """A kernel computing integer inputs in float32, as MXNet's math functions do for every
+    dtype but float64 (the result is cast back to the input's dtype by the caller)."""
+    def in_float32(x, *args, **kwargs):
+        if x.dtype.kind in "iu":
+            x = x.astype(np.float32)
+        return kernel(x, *args, **kwargs)
+    in_float32.__name__ = getattr(kernel, "__name__", "kernel")
+    in_float32.__doc__ = kernel.__doc__
+    return in_float32
+
+
+def float_ufunc(kernel):
+    """The `ufunc` option of an operator whose kernel is the NumPy ufunc `kernel` wrapped by
+    `integers_in_float32` (fused code, which is float-only, still calls the ufunc)."""
+    if isinstance(kernel, np.ufunc) and kernel.nin == 1:
+        return (kernel.__name__, (0,))
+    return None
 
 
 def make_same_shapes(opname: str):

@@ -12,8 +12,29 @@ from typing import Any
 import numpy as np
 
 _erf = np.vectorize(math.erf, otypes=[np.float64])
-_gamma = np.vectorize(math.gamma, otypes=[np.float64])
-_lgamma = np.vectorize(math.lgamma, otypes=[np.float64])
+
+
+def _gamma_at(v: float) -> float:
+    """math.gamma, with MXNet's values where it raises: inf at 0 and on overflow, NaN at
+    the negative integers and -inf."""
+    try:
+        return math.gamma(v)
+    except ValueError:
+        return math.inf if v == 0 else math.nan
+    except OverflowError:
+        return math.inf
+
+
+def _lgamma_at(v: float) -> float:
+    """math.lgamma, with inf at the poles (0 and the negative integers) and on overflow."""
+    try:
+        return math.lgamma(v)
+    except (ValueError, OverflowError):
+        return math.inf
+
+
+_gamma = np.vectorize(_gamma_at, otypes=[np.float64])
+_lgamma = np.vectorize(_lgamma_at, otypes=[np.float64])
 
 # Bernoulli numbers B_2, B_4, ..., B_20 for the asymptotic series.
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510,
@@ -26,7 +47,9 @@ def erf(x: np.ndarray) -> np.ndarray:
 
 
 def erfinv(x: np.ndarray) -> np.ndarray:
-    """The inverse error function on (-1, 1): Giles' approximation refined by Newton steps."""
+    """The inverse error function on (-1, 1): Giles' approximation refined by Newton steps.
+
+    It is +-inf at +-1 and NaN outside [-1, 1], as MXNet's."""
     y = np.asarray(x, dtype=np.float64)
     w = -np.log(np.maximum((1.0 - y) * (1.0 + y), 1e-300))
     small = w < 5.0
@@ -44,6 +67,7 @@ def erfinv(x: np.ndarray) -> np.ndarray:
         err = _erf(r) - y
         r = r - err / (2.0 / math.sqrt(math.pi) * np.exp(-r * r))
     r = np.where(np.abs(y) >= 1.0, np.sign(y) * np.inf, r)
+    r = np.where(np.abs(y) > 1.0, np.nan, r)
     return r.astype(x.dtype, copy=False)
 
 

@@ -12,17 +12,28 @@ import math
 import numpy as np
 
 from tapegraph.ir.registry import REQUIRED, register
-from .rules import same_type
+from .rules import float_ufunc, integers_in_float32, math_type, same_type
 from . import special
 from ._emit import div, input0, mul, neg, output0, rsub, scale, shift, sub
 from ._jvp import diagonal
 
 
+# operators computed in the input's own dtype; the others compute integers in float32 as
+# MXNet does (then cast back). All but clip refuse bool inputs, as MXNet 1.9.1.
+_INTEGER_VALUED = {"reciprocal", "rint", "clip", "_polygamma"}
+
+
 def _unary(name, kernel, fuse, vjp, attrs=None, mxnet_np="", mxnet=None):
     """Register an elementwise unary operator; `mxnet_np` defaults to "_npi_<name>"
     (pass None for operators MXNet does not have in np mode)."""
-    op = register(name, same_type, elementwise=True, fuse=fuse, attrs=attrs, mxnet=mxnet,
-                  mxnet_np=("_npi_" + name) if mxnet_np == "" else mxnet_np)(kernel)
+    ufunc = None
+    if name in _INTEGER_VALUED:
+        rule = same_type if name in ("clip", "_polygamma") else math_type(name)
+    else:
+        ufunc = float_ufunc(kernel)
+        kernel, rule = integers_in_float32(kernel), math_type(name)
+    op = register(name, rule, elementwise=True, fuse=fuse, attrs=attrs, mxnet=mxnet,
+                  ufunc=ufunc, mxnet_np=("_npi_" + name) if mxnet_np == "" else mxnet_np)(kernel)
     op.gradient(vjp)
     op.jvp(diagonal)  # element-wise: the Jacobian is diagonal (see _jvp.diagonal)
     return op

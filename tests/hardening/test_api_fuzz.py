@@ -13,6 +13,7 @@ import os
 import time
 import warnings
 
+import numpy
 import pytest
 
 import tapegraph as mx
@@ -76,6 +77,9 @@ def test_wrong_arguments_raise_only_documented_errors(namespace):
     module = getattr(mx, namespace)
     problems = []
     enabled = gc.isenabled()
+    # mx.np.set_printoptions sets NumPy's global print options, as MXNet's does: a call
+    # with fuzzed arguments may succeed, so they are put back after every call
+    print_options = numpy.get_printoptions()
     with warnings.catch_warnings(), _address_space_cap():
         warnings.simplefilter("ignore")
         for recording in (False, True):
@@ -92,6 +96,8 @@ def test_wrong_arguments_raise_only_documented_errors(namespace):
                             except Exception as e:  # noqa: BLE001  (that is the finding)
                                 problems.append("%s.%s(%s): %s: %s" % (
                                     namespace, name, kw, type(e).__name__, str(e)[:80]))
+                            finally:
+                                numpy.set_printoptions(**print_options)
                             if time.perf_counter() - start > 10:
                                 problems.append("%s.%s(%s) took %.0f s" % (
                                     namespace, name, kw, time.perf_counter() - start))

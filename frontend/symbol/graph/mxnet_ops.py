@@ -168,6 +168,16 @@ def _np_reduce(op: str) -> Build:
     return build
 
 
+def _np_around(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    """mx.np.around (halves to even, as `rint`), to `decimals` decimals."""
+    decimals = int(attrs.get("decimals", 0) or 0)
+    if not decimals:
+        return b.op("rint", ins[0])
+    scale = 10.0 ** decimals
+    scaled = b.op("rint", b.op("_mul_scalar", ins[0], scalar=scale))
+    return b.op("_div_scalar", scaled, scalar=scale)
+
+
 def _slice_assign(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     """lhs with lhs[begin:end:step] replaced by rhs, from registered operators."""
     lhs, rhs = ins
@@ -260,6 +270,7 @@ def _table() -> Dict[str, OpMapping]:
         "_np_sum": OpMapping("sum", _np_reduce("sum"), ignore=("dtype", "initial")),
         "_npi_mean": OpMapping("mean", _np_reduce("mean"), ignore=("dtype", "initial")),
         "_npi_matmul": OpMapping("_np_dot", _matmul, arity=(2, 2)),
+        "_npi_around": OpMapping("rint", _np_around, arity=(1, 1)),
         "_slice_assign": OpMapping("_slice_scatter", _slice_assign, arity=(2, 2)),
         "im2col": identity("_im2col"),
         "col2im": OpMapping("_col2im", _col2im, arity=(1, 1)),
