@@ -18,11 +18,23 @@ from ..accel.gc_pause import _count_recorded, _gc_state
 from ..ir import Graph, Node, TensorType
 from .key import node_items
 from .source import ON as _SOURCE_ON, user_line
+from .opnames import PENDING as _NAME_PENDING, take as _take_name
 from . import tape as _tape
 from .tape import STATE, current_tape, tape_node
 from .values import _SEQUENCE, TracedValue
 
 _new = object.__new__  # then every slot is set: cheaper than the constructors
+
+
+def _meta() -> Dict[str, Any]:
+    """A new node's provenance: the user's source line (when on), its given name (see
+    tapegraph.trace.opnames)."""
+    meta: Dict[str, Any] = {}
+    if _SOURCE_ON[0]:
+        meta["source"] = user_line()
+    if _NAME_PENDING[0]:
+        meta["name"] = _take_name()
+    return meta
 
 
 def record1(op: str, in_values: tuple, t: TensorType, r: np.ndarray, attrs: Dict[str, Any],
@@ -41,7 +53,7 @@ def record1(op: str, in_values: tuple, t: TensorType, r: np.ndarray, attrs: Dict
     node.outputs = (out,)
     node.attrs = attrs
     node.region = region
-    node.meta = {"source": user_line()} if _SOURCE_ON[0] else None
+    node.meta = _meta() if _SOURCE_ON[0] or _NAME_PENDING[0] else None
     out.node = node
     ref = STATE.tape
     tape = ref() if ref is not None else None
@@ -87,7 +99,7 @@ def record(op: str, in_values: Sequence[TracedValue], types: Sequence[TensorType
     in_values = tuple(in_values)
     outs = tuple(TracedValue(t, None, r) for t, r in zip(types, results))
     node = Node(op, in_values, outs, attrs, region,
-                {"source": user_line()} if _SOURCE_ON[0] else None)
+                _meta() if _SOURCE_ON[0] or _NAME_PENDING[0] else None)
     for v in outs:
         v.node = node
     if taped:
