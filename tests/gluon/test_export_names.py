@@ -3,7 +3,6 @@ are exported as `<block prefix><name>`, the names MXNet gives them (captured in
 tests/data/mxnet/scripts/export_node_names.out); outside a trace, names are not kept."""
 import json
 
-import tapegraph as mx
 from tapegraph import autograd, nd
 from tapegraph.gluon import nn
 
