@@ -496,6 +496,22 @@ def _cached_op_graph(inputs):
     return Graph("f", inputs, [Node("_CachedOp", inputs, [result], {}, region)], [result])
 
 
+def _checkpoint_graph(inputs):
+    """One `_checkpoint` node (as tapegraph.transforms.checkpoint records) whose region is
+    tanh(dot(x, w)) * sigmoid(dot(x, w)) and saves the product ("dots" policy): an extra
+    output its gradient reuses instead of recomputing."""
+    from tapegraph.ir import Builder, Graph, Node, Value
+    b = Builder()
+    xv, wv = [Value(v.type) for v in inputs]
+    z = b.op("dot", xv, wv)
+    out = b.op("elemwise_mul", b.op("tanh", z), b.op("sigmoid", z))
+    region = Graph("block", [xv, wv], b.nodes, [out, z])
+    results = [Value(out.type), Value(z.type)]
+    return Graph("f", inputs, [Node("_checkpoint", inputs, results,
+                                    {"policy": "dots", "num_results": 1}, region)],
+                 results[:1])
+
+
 def _grad_region_ref(a, w):
     t = np.tanh(a @ w)
     return a.T @ ((1 - t * t) * w) + t
@@ -523,6 +539,8 @@ REGION = [
     Sample("_grad_region", [x(3, 3), x(3)], _grad_region_ref, build=_grad_region_graph),
     Sample("_CachedOp", [x(2, 4), x(3, 4), x(3)], lambda v, w, b: np.tanh(v @ w.T + b),
            build=_cached_op_graph),
+    Sample("_checkpoint", [x(2, 3), x(3, 3)],
+           lambda v, w: np.tanh(v @ w) * _sigmoid(v @ w), build=_checkpoint_graph),
 ]
 
 # Losses marked on any value (their gradient ignores the head gradient), listed last so
