@@ -167,6 +167,30 @@ def _convolution(b, node, args, batched, size):
     return [unfold_channels(b, b.op(node.op, x, *params, **a), 1, size)]
 
 
+@rule("_conv_weight_grad")
+def _conv_weight_grad(b, node, args, batched, size):
+    """Per-example images and cotangents: one weight gradient with B times the groups over
+    the channels folded example-major, (B*F, C/G, *kernel) -> (B, F, C/G, *kernel)."""
+    x, cot = (fold_channels(b, a if f else batched_value(b, a, size), 1)
+              for a, f in zip(args, batched))
+    a = dict(node.attrs, num_group=int(node.attrs["num_group"]) * size)
+    y = b.op("_conv_weight_grad", x, cot, **a)
+    return [b.op("Reshape", y, shape=(size,) + node.outputs[0].type.shape)]
+
+
+@rule("_pool_max_scatter", "_pool_max_gather", "_pool_scatter")
+def _pool_gradients(b, node, args, batched, size):
+    """The pooling gradients: every input has the samples axis first, so the batch merges
+    into it in each, (B, N, ...) -> (B*N, ...) (and in `shape`)."""
+    merged = [b.op("Reshape", a, shape=(size * v.type.shape[0],) + v.type.shape[1:])
+              for a, v in zip(_all_batched(b, args, batched, size), node.inputs)]
+    attrs = dict(node.attrs)
+    if "shape" in attrs:
+        attrs["shape"] = (size * int(attrs["shape"][0]),) + tuple(attrs["shape"][1:])
+    y = b.op(node.op, *merged, **attrs)
+    return [b.op("Reshape", y, shape=(size,) + node.outputs[0].type.shape)]
+
+
 # ---------------------------------------------------------------- output layers
 
 
@@ -196,4 +220,24 @@ def _regression_output(b, node, args, batched, size):
     data = b.op("Reshape", data, shape=tuple(merged))
     label = b.op("Reshape", label, shape=tuple(merged))
     y = b.op(node.op, data, label, **node.attrs)
+    return [b.op("Reshape", y, shape=(size,) + shape)]
+
+
+@rule("make_loss", "MakeLoss")
+def _make_loss(b, node, args, batched, size):
+    """The identity forward; the gradient ignores the head gradient. Normalised by the
+    batch size ("batch"), the first axis merges with the vmapped one and grad_scale
+    times B restores each example's divisor; normalised by the count of elements above
+    a threshold ("valid") the counts differ between examples and no single node has
+    that gradient: that case is run per example."""
+    a = node.attrs
+    if a.get("normalization") == "valid":
+        return None
+    (data,) = _all_batched(b, args, batched, size)
+    if a.get("normalization") != "batch":
+        return [b.op(node.op, data, **a)]
+    shape = node.inputs[0].type.shape
+    merged: Sequence[int] = (size * shape[0],) + shape[1:] if shape else (size,)
+    y = b.op(node.op, b.op("Reshape", data, shape=tuple(merged)),
+             **dict(a, grad_scale=float(a["grad_scale"]) * size))
     return [b.op("Reshape", y, shape=(size,) + shape)]

@@ -197,8 +197,20 @@ def capture_hybrid_random():
     return {"fresh_per_call": bool(not np.array_equal(a, b))}
 
 
+def capture_pixel_shuffle():
+    from mxnet.gluon.contrib.nn import PixelShuffle1D, PixelShuffle2D, PixelShuffle3D
+    out = {}
+    for name, layer, shape in [("1d", PixelShuffle1D(2), (1, 4, 3)),
+                               ("2d", PixelShuffle2D((2, 3)), (1, 12, 2, 3)),
+                               ("3d", PixelShuffle3D(2), (1, 16, 2, 1, 3))]:
+        x = mx.nd.arange(int(np.prod(shape))).reshape(shape)
+        out[name] = arr(layer(x))
+    return out
+
+
 def main():
-    data = {"save": capture_save(), "fused_rnn": capture_fused(), "lbsgd": capture_lbsgd(),
+    data = {"pixel_shuffle": capture_pixel_shuffle(), "save": capture_save(),
+            "fused_rnn": capture_fused(), "lbsgd": capture_lbsgd(),
             "recordio": capture_recordio(), "hybrid_random": capture_hybrid_random()}
     with open(os.path.join(OUT, "features.json"), "w") as f:
         json.dump(data, f, indent=1, sort_keys=True)

@@ -14,6 +14,8 @@ from . import nn, utils
 from . import rnn, loss
 from .trainer import Trainer
 from . import data
+from . import model_zoo, contrib
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock", "Parameter", "Constant", "ParameterDict",
-           "DeferredInitializationError", "nn", "utils", "rnn", "loss", "Trainer", "data"]
+           "DeferredInitializationError", "nn", "utils", "rnn", "loss", "Trainer", "data",
+           "model_zoo", "contrib"]

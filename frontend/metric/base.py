@@ -75,17 +75,18 @@ class EvalMetric:
         self.sum_metric = 0.0
 
     def get(self) -> Tuple[Any, Any]:
-        """(name, value) of the local statistics (NaN before any update)."""
+        """(name, value) of the local statistics (NaN before any update). The value is a
+        Python float, printed as MXNet users see it under any NumPy version."""
         if self.num_inst == 0:
             return (self.name, float("nan"))
-        return (self.name, self.sum_metric / self.num_inst)
+        return (self.name, float(self.sum_metric / self.num_inst))
 
     def get_global(self) -> Tuple[Any, Any]:
         """(name, value) since the last `reset`."""
         if self._has_global_stats:
             if self.global_num_inst == 0:
                 return (self.name, float("nan"))
-            return (self.name, self.global_sum_metric / self.global_num_inst)
+            return (self.name, float(self.global_sum_metric / self.global_num_inst))
         return self.get()
 
     @staticmethod

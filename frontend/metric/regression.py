@@ -208,10 +208,10 @@ class PearsonCorrelation(EvalMetric):
         if self.num_inst == 0:
             return (self.name, float("nan"))
         if self.average == "macro":
-            return (self.name, self.sum_metric / self.num_inst)
+            return (self.name, float(self.sum_metric / self.num_inst))
         n = self._label_nums
-        return (self.name, self._conv / ((n - 1) * numpy.sqrt(self._sse_p / (n - 1)) *
-                                         numpy.sqrt(self._sse_l / (n - 1))))
+        return (self.name, float(self._conv / ((n - 1) * numpy.sqrt(self._sse_p / (n - 1)) *
+                                               numpy.sqrt(self._sse_l / (n - 1)))))
 
 
 @register

@@ -1,8 +1,8 @@
 """`mx.nd.contrib`: control flow (`foreach`, `while_loop`, `cond`, run eagerly and so
 recorded op by op, differentiable), element checks (`isfinite`, `isinf`, `isnan`,
-`allclose`), `arange_like`, `index_copy`, `boolean_mask`. The other contrib operators
-(detection, quantisation, DGL graphs, fused optimizer updates ...) are not registered in
-tapegraph's IR and raise NotImplementedError naming why."""
+`allclose`), `arange_like`, `index_copy`, `boolean_mask`, `div_sqrt_dim`, `quadratic`.
+The other contrib operators (detection, quantisation, DGL graphs, fused optimizer updates
+...) are not registered in tapegraph's IR and raise NotImplementedError naming why."""
 from __future__ import annotations
 
 from typing import Any, Callable, List
@@ -13,7 +13,7 @@ from ..context import current_context  # noqa: F401  (MXNet's module exports it)
 from ..ir.errors import MXNetError
 from ..unsupported import not_implemented
 from .ndarray import NDArray
-from .ops import NAMESPACE
+from .ops import NAMESPACE, _finish
 from .random import uniform  # noqa: F401  (MXNet's mx.nd.contrib re-exports mx.nd.random's)
 
 _nd = NAMESPACE
@@ -124,6 +124,17 @@ def boolean_mask(data, index, axis=0, **kw) -> NDArray:
     return _nd["take"](data, NDArray._wrap(keep), axis=axis)
 
 
+def div_sqrt_dim(data, out=None, name=None, **kwargs):
+    """`data` divided by the square root of its last dimension (scaled dot-product
+    attention's scaling)."""
+    return _finish(data * (1.0 / np.sqrt(data.shape[-1])), out)
+
+
+def quadratic(data, a=0.0, b=0.0, c=0.0, out=None, name=None, **kwargs):
+    """a * data**2 + b * data + c, elementwise."""
+    return _finish(data * data * float(a) + data * float(b) + float(c), out)
+
+
 _WHY = {
     "detection": "detection / region operators (boxes, anchors, ROI) are not registered in "
                  "tapegraph's operator IR",
@@ -152,10 +163,10 @@ _GROUPS = {
     "other": ("AdaptiveAvgPooling2D", "BatchNormWithReLU", "BilinearResize2D", "CTCLoss",
               "SyncBatchNorm", "backward_gradientmultiplier", "backward_hawkesll",
               "backward_index_copy", "backward_quadratic", "count_sketch", "ctc_loss",
-              "div_sqrt_dim", "fft", "gradientmultiplier", "hawkesll", "ifft", "index_array",
+              "fft", "gradientmultiplier", "hawkesll", "ifft", "index_array",
               "interleaved_matmul_encdec_qk", "interleaved_matmul_encdec_valatt",
               "interleaved_matmul_selfatt_qk", "interleaved_matmul_selfatt_valatt",
-              "quadratic", "rand_zipfian", "round_ste", "sign_ste"),
+              "rand_zipfian", "round_ste", "sign_ste"),
 }
 for _group, _names in _GROUPS.items():
     for _name in _names:

@@ -41,6 +41,8 @@ for _name in ("SoftmaxOutput", "LinearRegressionOutput", "LogisticRegressionOutp
               "MAERegressionOutput"):
     defop(_name, _name, ("data", "label"))
 NAMESPACE["Softmax"] = NAMESPACE["SoftmaxOutput"]
+defop("MakeLoss", "MakeLoss")
+defop("make_loss", "make_loss")
 defop("softmax", "softmax")
 defop("log_softmax", "log_softmax")
 defop("one_hot", "one_hot", ("indices",))

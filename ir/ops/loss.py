@@ -1,5 +1,5 @@
 """MXNet's output (loss) layers: SoftmaxOutput, LinearRegressionOutput,
-LogisticRegressionOutput, MAERegressionOutput.
+LogisticRegressionOutput, MAERegressionOutput, MakeLoss / make_loss.
 
 Their forward is a plain function of the data (softmax, identity, sigmoid), but their
 gradient is the gradient of the *loss* they stand for, and ignores the head gradient
@@ -13,7 +13,7 @@ import numpy as np
 
 from tapegraph.ir.errors import ShapeError
 from tapegraph.ir.registry import register
-from .rules import fmt_shape
+from .rules import fmt_shape, same_type
 from ._emit import broadcast, mul, scale, sub
 
 _SOFTMAX_OUT_ATTRS = {"grad_scale": 1.0, "ignore_label": -1.0, "multi_output": False,
@@ -126,7 +126,52 @@ _regression("LinearRegressionOutput", _identity, None, lambda b, d: d)
 _regression("LogisticRegressionOutput", _sigmoid, "sigmoid", lambda b, d: d)
 _regression("MAERegressionOutput", _identity, None, _sign)
 
-__all__ = ["softmax_output"]
+# ---------------------------------------------------------------- MakeLoss
+
+_MAKE_LOSS_ATTRS = {"grad_scale": 1.0, "valid_thresh": 0.0, "normalization": "null"}
+
+
+def _make_loss_infer(ins, attrs):
+    if attrs["normalization"] not in ("null", "batch", "valid"):
+        raise ShapeError("MakeLoss: normalization must be null, batch or valid, got %r"
+                         % (attrs["normalization"],))
+    return same_type(ins, attrs)
+
+
+@register("MakeLoss", _make_loss_infer, attrs=_MAKE_LOSS_ATTRS, mxnet_np="MakeLoss")
+def make_loss_layer(data, grad_scale, valid_thresh, normalization):
+    """Marks `data` as a loss: identity forward, gradient grad_scale (normalised).
+
+    The gradient ignores the head gradient; normalization 'batch' divides it by the batch
+    size, 'valid' by the count of elements above valid_thresh."""
+    return data.copy()
+
+
+@make_loss_layer.gradient
+def _make_loss_vjp(b, n, g):
+    x, a = n.inputs[0], n.attrs
+    d = scale(b, b.op("ones_like", x), float(a["grad_scale"]))
+    if a["normalization"] == "batch" and x.type.shape:
+        d = scale(b, d, 1.0 / max(1, x.type.shape[0]))
+    elif a["normalization"] == "valid":
+        above = b.op("_greater_scalar", x, scalar=float(a["valid_thresh"]))
+        count = b.op("_maximum_scalar", b.op("sum", above), scalar=1.0)
+        d = b.op("elemwise_div", d, broadcast(b, count, x.type.shape))
+    return [d]
+
+
+@register("make_loss", same_type, mxnet_np="make_loss")
+def make_loss(data):
+    """Marks `data` as a loss: identity forward, gradient ones (ignores the head gradient)."""
+    return data.copy()
+
+
+@make_loss.gradient
+def _make_loss_ones(b, n, g):
+    return [b.op("ones_like", n.inputs[0])]
+
+
+__all__ = ["softmax_output", "make_loss_layer", "make_loss"]
 
 
 # ---------------------------------------------------------------- forward mode (see _jvp.py)
@@ -136,7 +181,7 @@ __all__ = ["softmax_output"]
 from tapegraph.ir.registry import REGISTRY  # noqa: E402
 from ._jvp import linear, set_rule, softmax_tangent  # noqa: E402  (after the operators)
 
-set_rule(linear(0), ["LinearRegressionOutput", "MAERegressionOutput"])
+set_rule(linear(0), ["LinearRegressionOutput", "MAERegressionOutput", "MakeLoss", "make_loss"])
 
 
 @softmax_output.jvp

@@ -100,3 +100,31 @@ def test_symbolblock_reset_ctx_moves_parameters():
     blk(mx.nd.ones((1, 3)))
     blk.reset_ctx(mx.cpu(1))
     assert all(p.list_ctx() == [mx.cpu(1)] for p in blk.collect_params().values())
+
+
+@pytest.mark.parametrize("name", ["1d", "2d", "3d"])
+def test_pixel_shuffle_matches_mxnet(name):
+    want = json.load(open(os.path.join(DATA, "features.json")))["pixel_shuffle"][name]
+    layer = {"1d": gluon.contrib.nn.PixelShuffle1D(2),
+             "2d": gluon.contrib.nn.PixelShuffle2D((2, 3)),
+             "3d": gluon.contrib.nn.PixelShuffle3D(2)}[name]
+    shape = {"1d": (1, 4, 3), "2d": (1, 12, 2, 3), "3d": (1, 16, 2, 1, 3)}[name]
+    x = mx.nd.arange(int(np.prod(shape))).reshape(shape)
+    for hybrid in (False, True):
+        layer.hybridize(hybrid)
+        got = layer(x)
+        assert list(got.shape) == want["shape"]
+        np.testing.assert_array_equal(got.asnumpy().ravel(), want["data"])
+
+
+def test_concurrent_and_identity():
+    net = gluon.contrib.nn.HybridConcurrent(axis=1)
+    net.add(nn.Dense(2), gluon.contrib.nn.Identity())
+    net.initialize(mx.init.One())
+    x = mx.nd.ones((1, 3))
+    assert net(x).asnumpy().tolist() == [[3, 3, 1, 1, 1]]
+    seq = gluon.contrib.nn.Concurrent()
+    seq.add(gluon.contrib.nn.Identity(), gluon.contrib.nn.Identity())
+    assert seq(x).shape == (1, 6)
+    with pytest.raises(NotImplementedError, match="sparse storage"):
+        gluon.contrib.nn.SparseEmbedding(10, 2)

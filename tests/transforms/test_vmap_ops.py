@@ -93,7 +93,8 @@ def _slow(g):
 def _per_example_by_design(sample, positions):
     a = sample.attrs
     return (sample.op == "SoftmaxOutput" and a.get("normalization") == "valid"
-            and a.get("use_ignore") and 1 in positions)
+            and a.get("use_ignore") and 1 in positions) or (
+        sample.op == "MakeLoss" and a.get("normalization") == "valid")
 
 
 @pytest.mark.parametrize("sample", ALL, ids=ALL_IDS)

@@ -21,6 +21,17 @@ PARAMETERS = {"FullyConnected": ("weight", "bias"), "Convolution": ("weight", "b
 INITS = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
 
 
+# Operators taking any number of inputs, whose `num_args` MXNet fills in when not given.
+VARIADIC = {"Concat", "add_n", "ElementWiseSum", "stack"}
+
+
+# Attributes MXNet's generated functions also take positionally, after the data input.
+POSITIONAL_ATTRS = {"clip": ("a_min", "a_max"), "reshape": ("shape",), "Reshape": ("shape",),
+                    "transpose": ("axes",), "swapaxes": ("dim1", "dim2"),
+                    "SwapAxis": ("dim1", "dim2"), "expand_dims": ("axis",),
+                    "slice_axis": ("axis", "begin", "end")}
+
+
 # Lower-case spellings of `mx.sym` functions that create a differently named operator.
 ALIASES = {"split": "SliceChannel", "reshape": "Reshape", "concat": "Concat",
            "flatten": "Flatten", "Variable": None}
@@ -36,6 +47,18 @@ def make_op_function(called: str):
         arg_names = ARG_NAMES.get(op, ())
         inputs: Dict[str, Symbol] = {}
         positional: List[Symbol] = []
+        scalars = [a for a in args if not isinstance(a, Symbol)]
+        if scalars and called in POSITIONAL_ATTRS and all(
+                isinstance(a, Symbol) for a in args[:len(args) - len(scalars)]):
+            names = POSITIONAL_ATTRS[called]  # MXNet's signature: data first, then these
+            if len(scalars) > len(names):
+                raise MXNetError("%s takes at most %d attribute(s) positionally (%s), got %d"
+                                 % (called, len(names), ", ".join(names), len(scalars)))
+            for key, value in zip(names, scalars):
+                if key in kwargs:
+                    raise MXNetError("%s got attribute %r twice" % (called, key))
+                kwargs[key] = value
+            args = args[:len(args) - len(scalars)]
         for a in args:
             if not isinstance(a, Symbol):
                 raise MXNetError("%s: positional arguments must be Symbols, got %s"
@@ -62,6 +85,8 @@ def make_op_function(called: str):
             positional = [s for s in ordered if s is not None]
         if inputs:
             positional += list(inputs.values())
+        if op in VARIADIC and "num_args" not in raw:  # MXNet counts the inputs itself
+            raw["num_args"] = str(len(positional))
         try:
             converted = mapping.convert_attrs(raw)
             mapping.check_arity(len(positional))

@@ -12,6 +12,8 @@ import numbers
 import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+import re
+
 import numpy as np
 
 from ...ir import Graph, MXNetError, Value, print_graph
@@ -238,8 +240,25 @@ class Symbol:
     def infer_type(self, *args, **kwargs):
         """(argument dtypes, output dtypes, auxiliary dtypes) as NumPy dtypes."""
         dtypes = {k: np.dtype(v).name for k, v in self._by_name(args, kwargs).items()}
-        graph = self._typed({}, dtypes)
-        return self._io_attrs(graph, lambda t: np.dtype(t.dtype).type)
+        return self._io_attrs(self._typed_without_shapes(dtypes), lambda t: np.dtype(t.dtype).type)
+
+    def _typed_without_shapes(self, dtypes: Dict[str, Any]) -> Graph:
+        """The graph typed with `dtypes` when no shapes are given (MXNet infers dtypes
+        without shapes): inputs whose shape cannot be inferred get a placeholder shape, as
+        no operator's result dtype depends on its input shapes. If the placeholders do not
+        fit the operators, the error asks for the real shapes."""
+        shapes: Dict[str, Any] = {}
+        first_error = None
+        for _ in range(len(self.list_arguments()) + 1):
+            try:
+                return self._typed(shapes, dtypes)
+            except MXNetError as e:
+                first_error = first_error or e
+                missing = re.findall(r"'([^']+)'", str(e)) if "give the shape" in str(e) else []
+                if not missing or any(m in shapes for m in missing):
+                    raise first_error from (None if e is first_error else e)
+                shapes.update((m, (1, 1, 1, 1)) for m in missing)
+        raise first_error
 
     def _by_name(self, args, kwargs) -> Dict[str, Any]:
         named = dict(zip(self.list_arguments(), args))

@@ -18,7 +18,7 @@ from ...ir import Graph, Node, Value
 from ..graph.mxnet_ops import LEGACY_TOTALS
 from ..graph.mxjson import attr_text, dumps
 from ..graph.naming import NodeNames
-from . import lower_gather  # noqa: F401  (registers the gather lowerings in LOWERINGS)
+from . import lower_gather, lower_window  # noqa: F401  (register their lowerings in LOWERINGS)
 from .json_writer import (LOWERINGS, Entry, ExportError, JsonWriter, lowering, mxnet_name,
                           _plain_attrs, tg_keys)
 from .lower_batchnorm import export_batchnorm
