@@ -7,9 +7,12 @@ network, each layer `z = dot(h, W); h = tanh(z) * sigmoid(z)`, batch 256, width 
 float32, run as one plan. For each policy: the peak bytes of intermediate buffers (the
 `plan-memory` pass's report: every buffer freed after its last use), the number of
 recomputed nodes, and the best time of 31 interleaved runs (the machine is shared:
-the minimum is the least disturbed figure). With `--write-docs` the table goes
-between `<!-- checkpoint:begin -->` and `<!-- checkpoint:end -->` in
-docs/performance.md.
+the minimum is the least disturbed figure). The same network written with NDArrays,
+each layer wrapped in the user API `tapegraph.transforms.checkpoint(layer, policy=...)`,
+traced with `make_graph` and differentiated by the same `grad` pass, gives the last
+rows (its recomputed nodes: the backward nodes beyond those of the plain joint graph).
+With `--write-docs` the table goes between `<!-- checkpoint:begin -->` and
+`<!-- checkpoint:end -->` in docs/performance.md.
 """
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ import time
 
 import numpy as np
 
+import tapegraph as mx
+from tapegraph import transforms
 from tapegraph.ir import Builder, Graph, TensorType, Value
 from tapegraph.passes import checkpoint, grad, plan_memory
 from tapegraph.runtime import Plan
@@ -43,17 +48,47 @@ def joint_graph() -> Graph:
     return grad(g, wrt=list(range(1, LAYERS + 1)), keep_outputs=True)
 
 
+USER_POLICIES = [("nothing", "user API: `checkpoint(layer)`, each layer saves its output"),
+                 ("dots", "user API: `checkpoint(layer, policy=\"dots\")`")]
+
+
+def layer(h, w):
+    z = mx.nd.dot(h, w)
+    return mx.nd.tanh(z) * mx.nd.sigmoid(z)
+
+
+def user_joint_graph(feed, policy: str) -> Graph:
+    """The network with each layer a `transforms.checkpoint` function, traced and
+    differentiated like `joint_graph`."""
+    step = transforms.checkpoint(layer, policy=policy)
+
+    def net(x, *ws):
+        h = x
+        for w in ws:
+            h = step(h, w)
+        return h.sum()
+    arrays = [mx.nd.array(a, dtype="float32") for a in feed]
+    g = transforms.make_graph(net, *arrays)
+    return grad(g, wrt=list(range(1, LAYERS + 1)), keep_outputs=True)
+
+
 def measure():
     joint = joint_graph()
     rng = np.random.RandomState(0)
     feed = [(rng.standard_normal(v.type.shape) * 0.1).astype("float32") for v in joint.inputs]
     want = Plan(joint).run(feed)
     plans = []
-    for policy, every, what in POLICIES:
-        g = checkpoint(joint, policy=policy, every=every)
+    variants = [(checkpoint(joint, policy=policy, every=every), policy, every, what)
+                for policy, every, what in POLICIES]
+    base_backward = len(joint.nodes) - joint.meta["forward_nodes"]
+    for policy, what in USER_POLICIES:
+        variants.append((user_joint_graph(feed, policy), "transforms.checkpoint " + policy,
+                         0, what))
+    for g, policy, every, what in variants:
         plan = Plan(g)
         got = plan.run(feed)
-        assert all(np.allclose(a, b, rtol=1e-5, atol=1e-6) for a, b in zip(got, want))
+        assert all(np.allclose(np.ravel(a), np.ravel(b), rtol=1e-5, atol=1e-6)
+                   for a, b in zip(got, want))
         plan.run(feed)  # the second run generates the plan's straight-line code
         plans.append((g, plan))
     times = [[] for _ in plans]
@@ -63,9 +98,11 @@ def measure():
             plan.run(feed)
             times[k].append(time.perf_counter() - start)
     rows = []
-    for (policy, every, what), (g, plan), ts in zip(POLICIES, plans, times):
+    for (_, policy, every, what), (g, plan), ts in zip(variants, plans, times):
         peak = plan_memory(g).meta["memory_plan"].peak_before
         recomputed = sum(1 for n in g.nodes if (n.meta or {}).get("recompute_of"))
+        if policy.startswith("transforms."):
+            recomputed = len(g.nodes) - g.meta["forward_nodes"] - base_backward
         rows.append((policy if not every else "%s=%d" % (policy, every), what, peak,
                      recomputed, min(ts)))
     return rows

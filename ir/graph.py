@@ -42,9 +42,10 @@ class Node:
     `attrs` holds every attribute of the operator (defaults filled in). `region` is a
     nested Graph for operators that hold one (a `fused` group). `meta` carries
     provenance such as `{"vjp_of": <forward Node>}`; it does not take part in equality.
+    A node can be weakly referenced (the frontend keys per-node side effects on it).
     """
 
-    __slots__ = ("op", "inputs", "outputs", "attrs", "region", "meta")
+    __slots__ = ("op", "inputs", "outputs", "attrs", "region", "meta", "__weakref__")
 
     def __init__(self, op: str, inputs: Sequence[Value], outputs: Sequence[Value],
                  attrs: Dict[str, Any] = EMPTY_ATTRS, region: "Optional[Graph]" = None,

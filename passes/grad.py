@@ -102,7 +102,7 @@ def grad(graph: Graph, wrt: Optional[Sequence[int]] = None, head_grads: HeadSpec
         # Which inputs need a cotangent: a rule may skip the others (a region's rule
         # must not differentiate parts of its body that no wanted gradient reaches).
         b.needed = tuple(v in needs for v in node.inputs)
-        if len(cts) > 1:
+        if len(cts) > 1 and node.region is None:  # (a region's rule takes None as zero)
             cts = [c if c is not None else b.op("zeros_like", v) for v, c in zip(node.outputs, cts)]
         in_cts = opdef.vjp(b, node, cts)
         if len(in_cts) != len(node.inputs):

@@ -4,15 +4,17 @@ from __future__ import annotations
 from typing import Collection, Dict, List, Sequence, Tuple
 
 from ..ir import Graph, Node, Value
-from ..ir.ops.regions import CACHED_OP, GRAD_REGION
+from ..ir.ops.regions import CACHED_OP, CHECKPOINT, GRAD_REGION
 from .manager import register_pass
 
 
 @register_pass("inline")
-def inline(graph: Graph, ops: Collection[str] = (GRAD_REGION, CACHED_OP)) -> Graph:
+def inline(graph: Graph, ops: Collection[str] = (GRAD_REGION, CACHED_OP, CHECKPOINT)
+           ) -> Graph:
     """Replace every node whose operator is in `ops` (by default `_grad_region`, the
-    recorded gradient computations of `create_graph=True`, and `_CachedOp`, hybridized
-    Gluon blocks) by the nodes of its region.
+    recorded gradient computations of `create_graph=True`, `_CachedOp`, hybridized
+    Gluon blocks, and `_checkpoint`, functions marked by transforms.checkpoint) by the
+    nodes of its region.
 
     Guarantees: same inputs and outputs; each value an inlined node defined keeps its
     identity (the region node that computes it now defines it), so names and data

@@ -68,8 +68,11 @@ for _name in ("dot", "_np_dot", "batch_dot"):
     LINEAR[_name] = _one_of(0, 1)
 for _name in ("FullyConnected", "Convolution", "Deconvolution"):
     LINEAR[_name] = _one_of(0, 1, bias=2)
-for _name in ("_im2col", "_col2im"):
+for _name in ("_im2col", "_col2im", "_pool_scatter"):
     LINEAR[_name] = _jointly(0)
+for _name in ("_pool_max_scatter", "_pool_max_gather"):
+    LINEAR[_name] = _jointly(1)
+LINEAR["_conv_weight_grad"] = _one_of(0, 1)
 LINEAR["Pooling"] = _pooling
 LINEAR["LeakyReLU"] = lambda node, lin: node.attrs["act_type"] == "prelu" and not lin[0]
 LINEAR["Pad"] = _pad

@@ -118,11 +118,12 @@ def vmap(graph: Graph, size: int, in_axes: Axes = 0, out_axes: Axes = 0,
     return Graph(name or "vmap_" + graph.name, new_inputs, b.nodes, new_outputs)
 
 
-@rule("fused", "_grad_region", "_CachedOp")
+@rule("fused", "_grad_region", "_CachedOp", "_checkpoint")
 def _region(b: Builder, node: Node, args: List[Value], flags: Sequence[bool],
             size: int) -> List[Value]:
-    """A node holding a region (`fused`, `_grad_region`, `_CachedOp`) batched by batching
-    its region with this pass: one node of the same operator over the batched region.
+    """A node holding a region (`fused`, `_grad_region`, `_CachedOp`, `_checkpoint`)
+    batched by batching its region with this pass: one node of the same operator over
+    the batched region.
     A `fused` region gets every input batched (its kernel iterates over one shape); one
     with a reduction epilogue, which batched keeps the batch axis and so is no longer
     the full reduction a fused kernel computes, is inlined instead."""

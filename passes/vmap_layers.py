@@ -167,6 +167,30 @@ def _convolution(b, node, args, batched, size):
     return [unfold_channels(b, b.op(node.op, x, *params, **a), 1, size)]
 
 
+@rule("_conv_weight_grad")
+def _conv_weight_grad(b, node, args, batched, size):
+    """Per-example images and cotangents: one weight gradient with B times the groups over
+    the channels folded example-major, (B*F, C/G, *kernel) -> (B, F, C/G, *kernel)."""
+    x, cot = (fold_channels(b, a if f else batched_value(b, a, size), 1)
+              for a, f in zip(args, batched))
+    a = dict(node.attrs, num_group=int(node.attrs["num_group"]) * size)
+    y = b.op("_conv_weight_grad", x, cot, **a)
+    return [b.op("Reshape", y, shape=(size,) + node.outputs[0].type.shape)]
+
+
+@rule("_pool_max_scatter", "_pool_max_gather", "_pool_scatter")
+def _pool_gradients(b, node, args, batched, size):
+    """The pooling gradients: every input has the samples axis first, so the batch merges
+    into it in each, (B, N, ...) -> (B*N, ...) (and in `shape`)."""
+    merged = [b.op("Reshape", a, shape=(size * v.type.shape[0],) + v.type.shape[1:])
+              for a, v in zip(_all_batched(b, args, batched, size), node.inputs)]
+    attrs = dict(node.attrs)
+    if "shape" in attrs:
+        attrs["shape"] = (size * int(attrs["shape"][0]),) + tuple(attrs["shape"][1:])
+    y = b.op(node.op, *merged, **attrs)
+    return [b.op("Reshape", y, shape=(size,) + node.outputs[0].type.shape)]
+
+
 # ---------------------------------------------------------------- output layers
 
 

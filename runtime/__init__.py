@@ -10,6 +10,7 @@ from .regions import lower_region
 LOWERINGS["fused"] = FusedKernel
 LOWERINGS["_grad_region"] = lower_region
 LOWERINGS["_CachedOp"] = lower_region  # a hybridized Gluon block (tapegraph.ir.ops.regions)
+LOWERINGS["_checkpoint"] = lower_region  # a tapegraph.transforms.checkpoint function
 
 __all__ = ["LOWERINGS", "PLAN_CACHE", "FusedKernel", "Plan", "PlanCache", "bind_kernel",
            "execute", "fused_source", "plan_cache_stats"]

@@ -23,6 +23,7 @@ from ..accel.gc_pause import _gc_state, pause_gc, resume_gc
 from ..accel.lazy import phase, shape_dtype
 from ..trace.collect import Collected, collect
 from .replay import RegionRecorder, Replay, record_gradients as _record
+from .on_backward import run_deferred
 from ..base import NOT_IN_GRAPH
 
 FREED_GRAPH = ("The graph that computed head %d was freed by an earlier backward: pass "
@@ -59,9 +60,18 @@ def set_default_pipeline(pipeline) -> List[Any]:
     """Set the passes run on every derived backward graph; returns the previous list."""
     global DEFAULT_PIPELINE
     previous = DEFAULT_PIPELINE
-    parse_pipeline(pipeline)  # validate before changing anything
-    DEFAULT_PIPELINE = pipeline.split(",") if isinstance(pipeline, str) else list(pipeline)
+    DEFAULT_PIPELINE = _entries(pipeline)  # validated before changing anything
     return previous
+
+
+def _entries(pipeline) -> List[Any]:
+    """A pipeline (string "dce, grad{wrt=[1]}" or list) as entries: a pass name, or
+    (name, options) for a pass given options."""
+    if not isinstance(pipeline, str):
+        parse_pipeline(pipeline)
+        return list(pipeline)
+    return [name if not options else (name, options)
+            for name, options in parse_pipeline(pipeline)]
 
 
 class Compiled:
@@ -236,7 +246,7 @@ def _prepare(heads, head_grads, variables, create_graph: bool, pipeline):
     if pipeline is None:
         pipeline = DEFAULT_PIPELINE
     elif isinstance(pipeline, str):
-        pipeline = pipeline.split(",")
+        pipeline = _entries(pipeline)
     steps = passes = tuple(pipeline)
     try:
         hash(passes)
@@ -386,6 +396,7 @@ def _run_backward(heads, head_grads, variables, retain_graph: bool, create_graph
         for j, data in zip(compiled.computed_heads, grads[n:]):
             col.heads[j].data = data
         grads = grads[:n]
+    run_deferred(col.nodes, keep=retain_graph or create_graph)
     if not retain_graph and not create_graph:
         # With create_graph the new gradient graph reads the forward values: cutting
         # them from their graph would silently zero every higher-order term through them.

@@ -22,8 +22,9 @@ constants of the trace.
 A later call runs the plan (one generated function: no per-operator Python). Under
 `autograd.record()` it also records ONE `_CachedOp` node holding the graph as its region
 (tapegraph.ir.ops.regions): backward differentiates the region, to any order.
-BatchNorm in training mode updates its moving statistics after the plan runs, from the
-batch statistics of its input (the plan returns that input as a hidden output).
+BatchNorm in training mode updates its moving statistics when the backward goes through
+the recorded call (as MXNet 1.9.1 does), from the batch statistics of its input (the plan
+returns that input as a hidden output); an unrecorded call leaves them.
 """
 from __future__ import annotations
 
@@ -37,13 +38,14 @@ from .. import random as _random
 from ..base import MXNetError
 from ..ir import Graph, Node, TensorType, Value
 from ..ndarray import NDArray
-from ..ndarray.ops import dropout_mask
+from ..ndarray.ops import dropout_mask, moving_stats_update
+from ..autodiff.on_backward import defer
 from ..passes import PassManager
 from ..ir.ops.regions import CACHED_OP
 from ..runtime import Plan
 from ..trace.builder import record
 from ..trace.collect import Collected
-from ..trace.tape import STATE
+from ..trace.tape import STATE, hide
 from ..trace.values import TracedValue, VariableValue
 
 __all__ = ["MAX_TRACES", "Traced", "TRACE", "remember", "is_tracing", "trace_param", "trace",
@@ -113,9 +115,9 @@ class Traced:
                             list(graph.outputs) + list(dict.fromkeys(residuals)))
         self._plain = self._compile(graph)
         self._recorded: Optional[Tuple[Any, List[int]]] = None
-        # The call that traced already drew its Dropout masks and updated BatchNorm's
-        # moving statistics (the trace ran the forward): its plan run reuses the masks
-        # and skips the update, so a hybridized call consumes randomness as an eager one.
+        # The call that traced already drew its Dropout masks (the trace ran the forward):
+        # its plan run reuses them, so a hybridized call consumes randomness as an eager
+        # one.
         self.first_call: Optional[Dict[int, np.ndarray]] = masks_drawn
 
     @property
@@ -170,7 +172,6 @@ class Traced:
 
     def run(self, args: Sequence[NDArray], cls: Any) -> List[NDArray]:
         """Run the plan on `args`; record one `_CachedOp` node when recording."""
-        first = self.first_call is not None
         datas = self.datas(args)
         in_values = self._in_values(args, datas) if STATE.recording else None
         if in_values is None:
@@ -181,12 +182,6 @@ class Traced:
             (plan, order), graph = self._recorded, self.region
         results = plan.run([datas[i] for i in order])
         n = len(graph.outputs)
-        for (_, mean, var, momentum, axis), x in zip([] if first else self.bn_updates,
-                                                     results[n:]):
-            red = tuple(i for i in range(x.ndim) if i != axis % x.ndim)
-            m_arr, v_arr = mean.data()._data, var.data()._data
-            m_arr[...] = m_arr * momentum + x.mean(axis=red) * (1 - momentum)
-            v_arr[...] = v_arr * momentum + x.var(axis=red) * (1 - momentum)
         outs = []
         for r, v in zip(results[:n], graph.outputs):
             if r.dtype != v.type.dtype:
@@ -196,6 +191,10 @@ class Traced:
         if in_values is not None:
             values = record(CACHED_OP, in_values, [v.type for v in graph.outputs], outs, {},
                             self.region)
+            hide(values[len(self.graph.outputs):])
+            for (_, mean, var, momentum, axis), x in zip(self.bn_updates, results[n:]):
+                defer(values[0].node, moving_stats_update(
+                    mean.data()._data, var.data()._data, x, momentum, axis))
         arrays = []
         for i in range(len(self.graph.outputs)):
             a = cls.__new__(cls)

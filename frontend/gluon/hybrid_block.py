@@ -15,6 +15,7 @@ from .. import symbol as _sym
 from ..base import MXNetError
 from ..ndarray import NDArray
 from ..symbol import Symbol
+from ..trace import opnames
 from . import hybrid
 from .block import Block
 from .export import export_block
@@ -214,7 +215,7 @@ class HybridBlock(Block):
     def graph(self, *args: Any) -> Any:
         """The IR graph this hybridized block runs for inputs like `args` (traced now if
         that signature was not seen yet, which runs the forward once: in train mode that
-        draws Dropout masks and updates BatchNorm's moving statistics, as a call would)."""
+        draws Dropout masks, as a call would)."""
         traced = self._traced(args)[0]
         traced.first_call = None  # the next call is an ordinary one
         return traced.graph
@@ -228,9 +229,12 @@ class HybridBlock(Block):
             for _, v in self.params.items():
                 v._finish_deferred_init()
             params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-        if hybrid.is_tracing():
-            params = {k: hybrid.trace_param(self._reg_params[k], v) for k, v in params.items()}
         try:
+            if hybrid.is_tracing():
+                params = {k: hybrid.trace_param(self._reg_params[k], v)
+                          for k, v in params.items()}
+                with opnames.scope(self.prefix):  # `name=` of F calls: `<prefix><name>`
+                    return self.hybrid_forward(_nd, x, *args, **params)
             return self.hybrid_forward(_nd, x, *args, **params)
         except MXNetError as e:
             raise _name_block(e, self, [x] + list(args)) from None

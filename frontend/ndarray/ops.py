@@ -11,6 +11,8 @@ from ..ir.errors import DTypeError, MXNetError, ShapeError
 from ..ir.promotion import binary_dtypes
 from ..trace.invoke import invoke
 from ..trace.tape import STATE
+from ..trace.opnames import naming
+from ..autodiff.on_backward import defer
 from . import dispatch
 from .ndarray import NDArray, write_out
 from .. import random as _random
@@ -47,7 +49,8 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
 
     def fn(*args, out=None, name=None, **kwargs):
         # Fast path (the common `mx.nd.sin(x)`): exactly the arrays, nothing else.
-        if (not kwargs and out is None and not variadic and len(args) == n_arrays
+        if (not kwargs and out is None and name is None and not variadic
+                and len(args) == n_arrays
                 and (isinstance(args[0], NDArray) if n_arrays == 1
                      else all(isinstance(a, NDArray) for a in args))):
             return invoke(opdef, args)
@@ -65,6 +68,9 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
         kwargs = {k: _norm(v) for k, v in kwargs.items() if k not in ("ctx", "name")}
         while len(arrays) > 1 and arrays[-1] is None:  # `F.FullyConnected(x, w, None, ...)`
             arrays.pop()
+        if name is not None:  # kept on the node while a hybridized block traces
+            with naming(name):
+                return _finish(invoke(opdef, _as_inputs(arrays), kwargs), out)
         return _finish(invoke(opdef, _as_inputs(arrays), kwargs), out)
 
     fn.__name__ = pyname
@@ -211,8 +217,9 @@ def Dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None, **
     if not (STATE.training or mode == "always") or p == 0:
         return _finish(invoke(get_op("_copy"), [data]), out)
     mask = dropout_mask(data.shape, data._data.dtype, p, axes)
-    return _finish(invoke(get_op("Dropout"), [data, type(data)._wrap(mask)],
-                          {"p": float(p), "mode": mode, "axes": tuple(axes or ())}), out)
+    with naming(kw.get("name")):
+        return _finish(invoke(get_op("Dropout"), [data, type(data)._wrap(mask)],
+                              {"p": float(p), "mode": mode, "axes": tuple(axes or ())}), out)
 
 
 def dropout_mask(shape, dtype, p: float, axes=()) -> np.ndarray:
@@ -234,24 +241,39 @@ def dropout_mask(shape, dtype, p: float, axes=()) -> np.ndarray:
 def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9,
               fix_gamma=True, use_global_stats=False, output_mean_var=False, axis=1,
               cudnn_off=False, out=None, **kw):
-    """Batch normalisation. In train mode it uses the batch statistics and updates
-    `moving_mean` / `moving_var` in place; otherwise it uses the moving statistics."""
+    """Batch normalisation. In train mode it uses the batch statistics, and when recorded,
+    the backward through it updates `moving_mean` / `moving_var` in place (as MXNet 1.9.1
+    does; an unrecorded or never differentiated forward leaves them); otherwise it uses
+    the moving statistics."""
     reject_unknown_kwargs("BatchNorm", kw, ("eps", "momentum", "fix_gamma", "use_global_stats",
                                             "output_mean_var", "axis", "cudnn_off"))
     training = bool(STATE.training)
     attrs = {"eps": float(eps), "momentum": float(momentum), "fix_gamma": bool(fix_gamma),
              "use_global_stats": bool(use_global_stats), "axis": int(axis),
              "output_mean_var": False, "cudnn_off": bool(cudnn_off), "training": training}
-    result = invoke(get_op("BatchNorm"), _as_inputs([data, gamma, beta, moving_mean, moving_var]),
-                    attrs)
-    if training and not use_global_stats:
-        x = data._data
-        ax = int(axis) % x.ndim
-        red = tuple(i for i in range(x.ndim) if i != ax)
-        m = float(momentum)
-        moving_mean._data[...] = moving_mean._data * m + x.mean(axis=red) * (1 - m)
-        moving_var._data[...] = moving_var._data * m + x.var(axis=red) * (1 - m)
+    with naming(kw.get("name")):
+        result = invoke(get_op("BatchNorm"),
+                        _as_inputs([data, gamma, beta, moving_mean, moving_var]), attrs)
+    value = getattr(result, "_value", None)
+    if training and not use_global_stats and getattr(value, "node", None) is not None:
+        defer(value.node, moving_stats_update(moving_mean._data, moving_var._data, data._data,
+                                              float(momentum), int(axis)))
     return _finish(result, out)
+
+
+def moving_stats_update(mean: np.ndarray, var: np.ndarray, x: np.ndarray, momentum: float,
+                        axis: int):
+    """The update of BatchNorm's moving statistics (in place, `mean` and `var` buffers) by
+    the batch statistics of `x` over every axis but `axis`, as a function to run when the
+    backward goes through the operator (MXNet updates them there: see
+    tapegraph.autodiff.on_backward)."""
+    red = tuple(i for i in range(x.ndim) if i != axis % x.ndim)
+    batch_mean, batch_var = x.mean(axis=red), x.var(axis=red)
+
+    def update() -> None:
+        mean[...] = mean * momentum + batch_mean * (1 - momentum)
+        var[...] = var * momentum + batch_var * (1 - momentum)
+    return update
 
 
 def waitall() -> None:

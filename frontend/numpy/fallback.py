@@ -1,10 +1,16 @@
-"""NumPy fallbacks: MXNet 1.9.1's `mx.np` offers many official NumPy functions that it
-runs on the host (its "fallback" operators). tapegraph does the same for the names below:
-mx.np arrays go in as NumPy arrays, array results come back as mx.np arrays.
+"""NumPy functions MXNet 1.9.1's `mx.np` serves on the host (its "fallback" operators) or as
+separate operators, and how tapegraph serves them:
 
-These functions are not differentiable (they are not traced into the IR): calling one
-while recording on an array that is part of the graph raises NonDifferentiableError
-instead of silently dropping the gradient."""
+- where the result is differentiable (piecewise), as a traced composition of registered
+  operators (traced_layout, traced_math, traced_stats, traced_poly): it records under
+  autograd.record(), differentiates to any order and appears in exported symbols;
+- the others (integer, set, index, histogram and window functions, fits and roots) run on
+  the host: mx.np arrays go in as NumPy arrays, array results come back as mx.np arrays.
+  Inside autograd.record() on arrays of the graph, a result that is integer or boolean, or
+  that MXNet 1.9.1 also returns while recording (its own operators: unique, bincount,
+  histogram, ...), is constant data (no gradient flows, as MXNet's). A float result MXNet
+  refuses to compute while recording (partition, polyfit, roots, histogram bin edges, ...)
+  raises NonDifferentiableError instead of silently dropping the gradient."""
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable
@@ -15,6 +21,8 @@ from ..trace.tape import STATE
 from ..ir.errors import MXNetError, NonDifferentiableError
 from ..unsupported import not_implemented
 from .ndarray import ndarray
+from .traced_common import TRACED
+from . import traced_layout, traced_math, traced_poly, traced_stats  # noqa: F401  (fill TRACED)
 
 # mx.np names MXNet serves from official NumPy (or that are host-only there too)
 FALLBACK_FUNCTIONS = (
@@ -34,6 +42,45 @@ FALLBACK_FUNCTIONS = (
     "select", "setdiff1d", "setxor1d", "sometrue", "spacing", "trapz", "tril_indices_from",
     "trim_zeros", "triu_indices_from", "union1d", "unique", "unpackbits", "unravel_index",
     "unwrap", "vander", "vdot")
+# host functions MXNet 1.9.1 computes while recording (they are its operators there): their
+# results are constant data inside autograd.record()
+RECORDS_AS_CONSTANT = frozenset((
+    "bincount", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "blackman",
+    "diag_indices_from", "genfromtxt", "hamming", "hanning", "histogram", "indices", "invert",
+    "isneginf", "isposinf", "lcm", "sometrue", "unique", "unravel_index"))
+
+
+def _bincount(x, weights=None, minlength=0):
+    counts = onp.bincount(x, weights, minlength)
+    weights = None if weights is None else onp.asarray(weights)
+    return counts if weights is None or weights.dtype.kind != "f" else \
+        counts.astype(weights.dtype)
+
+
+def _window(fn: Callable) -> Callable:
+    def window(M, dtype=onp.float32, ctx=None):
+        return fn(M).astype(dtype)
+    return window
+
+
+def _indices(dimensions, dtype=onp.int32, ctx=None):
+    return onp.indices(dimensions, dtype=dtype)
+
+
+def _float64_edges(fn: Callable) -> Callable:
+    def histogram(*args, **kwargs):
+        hist, *edges = fn(*args, **kwargs)
+        edges = [e.astype(onp.float64) if isinstance(e, onp.ndarray) else
+                 [t.astype(onp.float64) for t in e] for e in edges]
+        return (hist, *edges)
+    return histogram
+
+
+# NumPy functions adapted to MXNet 1.9.1's dtypes (its operators, or NumPy 1.23's results)
+_ADAPTED = {"bincount": _bincount, "blackman": _window(onp.blackman),
+            "hamming": _window(onp.hamming), "hanning": _window(onp.hanning),
+            "indices": _indices, "histogram2d": _float64_edges(onp.histogram2d),
+            "histogramdd": _float64_edges(onp.histogramdd)}
 # functions NumPy 2 removed: their NumPy 1 equivalents
 _RENAMED = {"alltrue": "all", "sometrue": "any", "product": "prod", "msort": "sort",
             "row_stack": "vstack", "trapz": "trapezoid", "in1d": "isin"}
@@ -78,14 +125,31 @@ def _to_device(value: Any) -> Any:
     return value
 
 
-def host_function(name: str, fn: Callable, where: str = "mx.np") -> Callable:
-    """`fn` (a NumPy function) on mx.np arrays, computed on the host."""
+def _exact_outputs(value: Any) -> bool:
+    """True if every array in `value` is integer or boolean (nothing to differentiate)."""
+    if isinstance(value, (list, tuple)):
+        return all(_exact_outputs(v) for v in value)
+    return onp.asarray(value).dtype.kind in "biu" if isinstance(value, (onp.ndarray,
+                                                                        onp.generic)) \
+        else not isinstance(value, float)
+
+
+def host_function(name: str, fn: Callable, where: str = "mx.np",
+                  constant_in_graph: bool = False) -> Callable:
+    """`fn` (a NumPy function) on mx.np arrays, computed on the host. Inside
+    autograd.record() on arrays of the graph, an integer or boolean result (or any result
+    when `constant_in_graph`) is constant data; another raises NonDifferentiableError."""
     def fallback(*args, **kwargs):
-        if STATE.recording and _in_graph(list(args) + list(kwargs.values())):
+        in_graph = STATE.recording and _in_graph(list(args) + list(kwargs.values()))
+        result = _compute(*args, **kwargs)
+        if in_graph and not constant_in_graph and not _exact_outputs(result):
             raise NonDifferentiableError(
-                "%s.%s is computed on the host by NumPy (a fallback, as in MXNet) and is not "
-                "differentiable; call it outside autograd.record() or on detached arrays"
-                % (where, name))
+                "%s.%s is computed on the host by NumPy (a fallback, as in MXNet) and its "
+                "%s result is not differentiable; call it outside autograd.record() or on "
+                "detached arrays" % (where, name, _dtypes(result)))
+        return _to_device(result)
+
+    def _compute(*args, **kwargs):
         try:
             result = fn(*_to_host(args), **{k: _to_host(v) for k, v in kwargs.items()})
         except (TypeError, ValueError, IndexError):
@@ -93,19 +157,33 @@ def host_function(name: str, fn: Callable, where: str = "mx.np") -> Callable:
         except Exception as err:  # noqa: BLE001  (NumPy's other failures, one error kind)
             raise MXNetError("%s.%s failed in NumPy: %s: %s"
                              % (where, name, type(err).__name__, err)) from None
-        return _to_device(result)
+        return result
     fallback.__name__ = name
-    fallback.__doc__ = ("NumPy's `%s` on mx.np arrays (computed on the host, not "
-                        "differentiable)." % name)
+    fallback.__doc__ = ("NumPy's `%s` on mx.np arrays (computed on the host, %s)."
+                        % (name, "constant data inside autograd.record()" if constant_in_graph
+                           else "not differentiable"))
     return fallback
+
+
+def _dtypes(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_dtypes(v) for v in value)
+    return str(onp.asarray(value).dtype)
 
 
 def install(namespace: dict) -> None:
     """Bind the fallbacks missing from `namespace` (the mx.np module's globals)."""
     for name in FALLBACK_FUNCTIONS:
-        target = getattr(onp, name, None) or getattr(onp, _RENAMED.get(name, ""), None)
-        if name not in namespace and target is not None:
-            namespace[name] = host_function(name, target)
+        if name in namespace:
+            continue
+        if name in TRACED:
+            namespace[name] = TRACED[name]
+            continue
+        target = _ADAPTED.get(name) or getattr(onp, name, None) or \
+            getattr(onp, _RENAMED.get(name, ""), None)
+        if target is not None:
+            namespace[name] = host_function(name, target,
+                                            constant_in_graph=name in RECORDS_AS_CONSTANT)
     for name, value in VALUES.items():
         namespace.setdefault(name, value)
     for name in FINANCIAL:

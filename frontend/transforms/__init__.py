@@ -12,6 +12,7 @@ differentiate through it).
 from .tracing import make_graph
 from .api import (LinearFunction, Result, grad, hessian, hvp, jacfwd, jacrev, jvp, linearize,
                   vjp, vmap)
+from .checkpoint import checkpoint
 
-__all__ = ["LinearFunction", "Result", "grad", "hessian", "hvp", "jacfwd", "jacrev", "jvp",
-           "linearize", "make_graph", "vjp", "vmap"]
+__all__ = ["LinearFunction", "Result", "checkpoint", "grad", "hessian", "hvp", "jacfwd",
+           "jacrev", "jvp", "linearize", "make_graph", "vjp", "vmap"]

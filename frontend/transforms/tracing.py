@@ -10,9 +10,11 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ..ir import Graph, MXNetError, TensorType, Value, get_op, is_float
+from ..ir.ops.regions import CACHED_OP, CHECKPOINT, GRAD_REGION
 from ..passes import PassManager, inline
 from ..runtime import PLAN_CACHE, Plan
 from ..trace.collect import Collected
+from ..trace.builder import record
 from ..trace.invoke import invoke
 from ..trace.tape import STATE
 from ..trace.values import TracedValue
@@ -116,7 +118,9 @@ def trace(fn: Callable, args: Sequence[Any]) -> Traced:
         constants.append(_wrap_value(cls, leaf))
     g = Graph(getattr(fn, "__name__", "f").strip("<>") or "f", args_in + const_in,
               graph.nodes, graph.outputs)
-    g = inline(g)  # recorded gradient regions (autograd.grad inside fn) as operators
+    # recorded gradient regions (autograd.grad inside fn) and hybridized blocks as
+    # operators; a checkpointed function stays one node (see transforms.checkpoint)
+    g = inline(g, ops=(GRAD_REGION, CACHED_OP))
     return Traced(g, len(fresh), constants, structure, cls)
 
 
@@ -173,11 +177,37 @@ def run(graph: Graph, inputs: Sequence[Any], cls: type) -> List[Any]:
 
 
 def _replay(graph: Graph, inputs: Sequence[Any], cls: type) -> List[Any]:
-    graph = inline(graph)
+    graph = inline(graph, ops=(GRAD_REGION, CACHED_OP))
     env: Dict[Value, Any] = dict(zip(graph.inputs, inputs))
     for node in graph.nodes:
-        out = invoke(get_op(node.op), [env[v] for v in node.inputs], node.attrs, out_cls=cls)
-        outs = out if isinstance(out, tuple) else (out,)
+        args = [env[v] for v in node.inputs]
+        if node.op == CHECKPOINT and node.region is not None:
+            outs = tuple(record_region(node.region, args, node.attrs, cls))
+        else:
+            out = invoke(get_op(node.op), args, node.attrs, out_cls=cls)
+            outs = out if isinstance(out, tuple) else (out,)
         for v, o in zip(node.outputs, outs):
             env[v] = o
     return [env[v] for v in graph.outputs]
+
+
+def record_region(region: Graph, arrays: Sequence[Any], attrs: Dict[str, Any], cls: type
+                  ) -> List[Any]:
+    """Run `region` on NDArrays `arrays` and record one `_checkpoint` node for it (see
+    transforms.checkpoint); returns its outputs as NDArrays of class `cls`."""
+    datas = [a._data for a in arrays]
+    results = []
+    for r, v in zip(_plan(region).run(datas), region.outputs):
+        r = np.asarray(r)
+        results.append(r.astype(v.type.dtype) if r.dtype.name != v.type.dtype else r)
+    in_values = [a._value if a._value is not None else TracedValue(v.type, None, d)
+                 for a, d, v in zip(arrays, datas, region.inputs)]
+    values = record(CHECKPOINT, in_values, [v.type for v in region.outputs], results,
+                    dict(attrs), region)
+    outs = []
+    for r, value in zip(results, values):
+        a = cls.__new__(cls)
+        a._data = r
+        a._value = value
+        outs.append(a)
+    return outs

@@ -1,15 +1,15 @@
-"""Convolution, Deconvolution and Pooling over 1, 2 or 3 spatial axes ((N, C, W),
-(N, C, H, W) or (N, C, D, H, W)), built on a registered im2col pair.
+"""Convolution and Deconvolution over 1, 2 or 3 spatial axes ((N, C, W), (N, C, H, W) or
+(N, C, D, H, W)), the registered im2col pair, and the convolution weight gradient.
 
-`_im2col` turns (N, C, *spatial) into columns (N, C*prod(kernel), prod(out)); `_col2im` is
-its adjoint (overlapping windows add up). Each is the other's gradient, so the gradient
-rules of Convolution (batch_dot with the columns, then `_col2im`) and Pooling (a mask or
-an even share of the cotangent over each window, then `_col2im`) differentiate again to
-any order.
+The three products of a convolution close under differentiation: the data gradient of
+Convolution is a Deconvolution with the same window and weight, its weight gradient is
+`_conv_weight_grad(data, cotangent)`, and the gradients of Deconvolution and
+`_conv_weight_grad` are again made of these three, so gradients go to any order. The
+NumPy kernels are in `_windows`. `_im2col` turns (N, C, *spatial) into columns
+(N, C*prod(kernel), prod(out)); `_col2im` is its adjoint (overlapping windows add up);
+each is the other's gradient.
 """
 from __future__ import annotations
-
-import itertools
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from tapegraph.ir.errors import ShapeError
 from tapegraph.ir.registry import REQUIRED, register
 from tapegraph.ir.types import TensorType
 from .rules import fmt_shape
-from ._emit import broadcast, reshape
+from . import _windows
 
 _WINDOW = {"kernel": REQUIRED, "stride": (), "dilate": (), "pad": ()}
 
@@ -56,28 +56,11 @@ def out_size(spatial, attrs, opname):
     return out
 
 
-def _windows(attrs, out):
-    """For each kernel offset, the strided slices of the padded image it reads."""
-    k, s, dl, _ = window(attrs, "im2col", len(out))
-    for offset in itertools.product(*(range(ki) for ki in k)):
-        yield tuple(slice(i * di, i * di + si * (o - 1) + 1, si)
-                    for i, di, si, o in zip(offset, dl, s, out))
-
-
-def _padded(x, pad, fill):
-    if not any(pad):
-        return x
-    return np.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in pad), constant_values=fill)
-
-
 def im2col_array(x, attrs, fill=0.0):
-    n, c = x.shape[:2]
+    """`x` (N, C, *spatial) as columns (N, C*prod(kernel), prod(out))."""
     out = out_size(x.shape[2:], attrs, "im2col")
-    pad = window(attrs, "im2col", len(out))[3]
-    xp = _padded(x, pad, fill)
-    lead = (slice(None), slice(None))
-    cols = np.stack([xp[lead + sl] for sl in _windows(attrs, out)], axis=2)
-    return cols.reshape(n, -1, int(np.prod(out)))
+    k, s, dl, p = window(attrs, "im2col", len(out))
+    return _windows.im2col(x, k, s, dl, p, out, fill)
 
 
 def _check_spatial(t, opname, kernel=None):
@@ -129,15 +112,9 @@ def _col2im_infer(ins, attrs):
 def col2im(cols, shape, kernel, stride, dilate, pad):
     """The adjoint of _im2col: add each column entry back to its image position."""
     attrs = {"kernel": kernel, "stride": stride, "dilate": dilate, "pad": pad}
-    n, c, spatial = shape[0], shape[1], tuple(shape[2:])
-    out = out_size(spatial, attrs, "_col2im")
-    pad = window(attrs, "_col2im", len(out))[3]
-    image = np.zeros((n, c) + tuple(x + 2 * p for x, p in zip(spatial, pad)), dtype=cols.dtype)
-    parts = cols.reshape((n, c, -1) + out)
-    lead = (slice(None), slice(None))
-    for k, sl in enumerate(_windows(attrs, out)):
-        image[lead + sl] += parts[:, :, k]
-    return image[lead + tuple(slice(p, p + x) for p, x in zip(pad, spatial))]
+    out = out_size(tuple(shape[2:]), attrs, "_col2im")
+    k, s, dl, p = window(attrs, "_col2im", len(out))
+    return np.ascontiguousarray(_windows.col2im(cols, tuple(shape), k, s, dl, p, out))
 
 
 @col2im.gradient
@@ -184,124 +161,83 @@ def convolution(data, weight, *bias, kernel, stride, dilate, pad, num_filter, nu
     """Cross-correlation of `data` (N, C, *spatial) with `weight` (F, C/G, *kernel) + bias,
     over 1, 2 or 3 spatial axes."""
     attrs = {"kernel": kernel, "stride": stride, "dilate": dilate, "pad": pad}
-    n = data.shape[0]
     out_sp = out_size(data.shape[2:], attrs, "Convolution")
-    g = int(num_group)
-    cols = im2col_array(data, attrs).reshape(n, g, -1, int(np.prod(out_sp)))
-    w = weight.reshape(g, weight.shape[0] // g, -1)
-    out = np.matmul(w, cols).reshape((n, weight.shape[0]) + out_sp)
-    if not no_bias:
-        out += bias[0].reshape((1, -1) + (1,) * len(out_sp))
-    return out
+    k, s, dl, p = window(attrs, "Convolution", len(out_sp))
+    return _windows.conv_forward(data, weight, None if no_bias else bias[0], k, s, dl, p,
+                                 out_sp, int(num_group))
+
+
+def _win(attrs):
+    return {k: attrs[k] for k in ("kernel", "stride", "dilate", "pad")}
+
+
+def _adj(in_spatial, attrs):
+    """The Deconvolution `adj` that maps a Convolution's output back to `in_spatial`
+    (the rows a strided window skips at the far end)."""
+    k, s, dl, p = window(attrs, "Convolution", len(in_spatial))
+    return tuple((x + 2 * pi - di * (ki - 1) - 1) % si
+                 for x, ki, si, di, pi in zip(in_spatial, k, s, dl, p))
+
+
+def conv_data_grad(b, cot, weight, data_shape, attrs):
+    """The gradient of Convolution in its data, a Deconvolution with the same window."""
+    return b.op("Deconvolution", cot, weight, num_filter=int(data_shape[1]),
+                num_group=int(attrs["num_group"]), no_bias=True,
+                adj=_adj(data_shape[2:], attrs), **_win(attrs))
+
+
+def _bias_grad(b, cot):
+    return b.op("sum", cot, axis=(0,) + tuple(range(2, len(cot.type.shape))))
 
 
 @convolution.gradient
 def _conv_vjp(b, n, g):
     data, weight = n.inputs[0], n.inputs[1]
     a = n.attrs
-    nb, c = data.type.shape[:2]
-    f, groups = int(a["num_filter"]), int(a["num_group"])
-    out_sp = n.outputs[0].type.shape[2:]
-    npix = int(np.prod(out_sp))
-    ck = weight.type.size // f  # (C/G) * prod(kernel)
-    win = {k: a[k] for k in ("kernel", "stride", "dilate", "pad")}
-    cols = reshape(b, b.op("_im2col", data, fill="zero", **win), (nb * groups, ck, npix))
-    g3 = reshape(b, g[0], (nb * groups, f // groups, npix))
-    w3 = reshape(b, broadcast(b, reshape(b, weight, (1, groups, f // groups, ck)),
-                              (nb, groups, f // groups, ck)), (nb * groups, f // groups, ck))
-    dcols = b.op("batch_dot", w3, g3, transpose_a=True)
-    dx = b.op("_col2im", reshape(b, dcols, (nb, c * ck // (c // groups), npix)),
-              shape=data.type.shape, **win)
-    dw = b.op("batch_dot", g3, cols, transpose_b=True)
-    dw = b.op("sum", reshape(b, dw, (nb, groups * (f // groups), ck)), axis=(0,))
-    grads = [dx, reshape(b, dw, weight.type.shape)]
+    grads = [conv_data_grad(b, g[0], weight, data.type.shape, a),
+             b.op("_conv_weight_grad", data, g[0], num_group=int(a["num_group"]), **_win(a))]
     if not a["no_bias"]:
-        grads.append(b.op("sum", g[0], axis=(0,) + tuple(range(2, len(out_sp) + 2))))
+        grads.append(_bias_grad(b, g[0]))
     return grads
 
-# ---------------------------------------------------------------- Pooling
+# ---------------------------------------------------------------- the weight gradient
 
 
-_POOL_ATTRS = {"kernel": (), "pool_type": "max", "global_pool": False, "cudnn_off": False,
-               "pooling_convention": "valid", "stride": (), "pad": (), "p_value": None,
-               "count_include_pad": None, "layout": None}
+def _wgrad_infer(ins, attrs):
+    data, cot = ins
+    _check_spatial(data, "_conv_weight_grad", attrs["kernel"])
+    groups = int(attrs["num_group"])
+    n, c = data.shape[:2]
+    out = out_size(data.shape[2:], attrs, "_conv_weight_grad")
+    f = cot.shape[1] if cot.ndim > 1 else 0
+    if cot.shape != (n, f) + out or groups <= 0 or c % groups or f % groups:
+        raise ShapeError("_conv_weight_grad: cotangent of shape %s does not fit data %s "
+                         "(expected (%d, F) + %s with num_group=%d dividing C and F)"
+                         % (fmt_shape(cot.shape), fmt_shape(data.shape), n, fmt_shape(out),
+                            groups))
+    k = window(attrs, "_conv_weight_grad", data.ndim - 2)[0]
+    return [TensorType.get((f, c // groups) + k, data.dtype)]
 
 
-def pool_window(shape, attrs):
-    """The window attributes a Pooling node uses (global pooling covers the image)."""
-    if attrs["global_pool"]:
-        d = len(shape) - 2
-        return {"kernel": tuple(shape[2:]), "stride": (1,) * d, "dilate": (), "pad": (0,) * d}
-    return {"kernel": attrs["kernel"], "stride": attrs["stride"], "dilate": (),
-            "pad": attrs["pad"]}
+@register("_conv_weight_grad", _wgrad_infer, num_inputs=2,
+          attrs=dict(_WINDOW, num_group=1))
+def conv_weight_grad(data, cot, kernel, stride, dilate, pad, num_group):
+    """The gradient of Convolution in its weight: the correlation of `data` (N, C, *spatial)
+    with the output cotangent `cot` (N, F, *out), summed over the batch -> (F, C/G, *kernel)."""
+    attrs = {"kernel": kernel, "stride": stride, "dilate": dilate, "pad": pad}
+    k, s, dl, p = window(attrs, "_conv_weight_grad", data.ndim - 2)
+    return _windows.conv_weight_grad(data, cot, k, s, dl, p, int(num_group))
 
 
-def _pool_infer(ins, attrs):
-    t = ins[0]
-    _check_spatial(t, "Pooling", None if attrs["global_pool"] else attrs["kernel"])
-    if attrs["pool_type"] not in ("max", "avg", "sum"):
-        raise ShapeError("Pooling: pool_type %r is not supported (max, avg, sum)"
-                         % (attrs["pool_type"],))
-    if attrs["pooling_convention"] != "valid" and not attrs["global_pool"]:
-        # (a global pool has one window whatever the convention: Gluon exports 'full')
-        raise ShapeError("Pooling: only pooling_convention='valid' is supported")
-    if not attrs["global_pool"] and not attrs["kernel"]:
-        raise ShapeError("Pooling: kernel is required unless global_pool=True")
-    return [TensorType.get(t.shape[:2] + out_size(t.shape[2:], pool_window(t.shape, attrs),
-                                                  "Pooling"), t.dtype)]
-
-
-def _excludes_pad(attrs):
-    return attrs["pool_type"] == "avg" and attrs["count_include_pad"] is False
-
-
-@register("Pooling", _pool_infer, attrs=_POOL_ATTRS, mxnet_np="_npx_pooling")
-def pooling(x, kernel, pool_type, global_pool, cudnn_off, pooling_convention, stride, pad,
-            p_value, count_include_pad, layout):
-    """Max, average or sum pooling over the 1, 2 or 3 spatial axes."""
-    attrs = {"kernel": kernel, "global_pool": global_pool, "stride": stride, "pad": pad}
-    win = pool_window(x.shape, attrs)
-    n, c, spatial = x.shape[0], x.shape[1], x.shape[2:]
-    out_sp = out_size(spatial, win, "Pooling")
-    flat = x.reshape((n * c, 1) + spatial)
-    cols = im2col_array(flat, win, -np.inf if pool_type == "max" else 0.0)
-    if pool_type == "max":
-        out = cols.max(axis=1)
-    elif pool_type == "sum":
-        out = cols.sum(axis=1)
-    elif count_include_pad is False:
-        count = im2col_array(np.ones((1, 1) + spatial, x.dtype), win).sum(axis=1)
-        out = cols.sum(axis=1) / count
-    else:
-        out = cols.mean(axis=1)
-    return out.reshape((n, c) + out_sp).astype(x.dtype, copy=False)
-
-
-@pooling.gradient
-def _pool_vjp(b, n, g):
-    x = n.inputs[0]
-    shape = x.type.shape
-    nb, c, spatial = shape[0], shape[1], shape[2:]
-    win = pool_window(shape, n.attrs)
-    npix = int(np.prod(n.outputs[0].type.shape[2:]))
-    flat = reshape(b, x, (nb * c, 1) + spatial)
-    kind = n.attrs["pool_type"]
-    g3 = reshape(b, g[0], (nb * c, 1, npix))
-    cols_shape = (nb * c, int(np.prod(win["kernel"])), npix)
-    if kind == "max":
-        cols = b.op("_im2col", flat, fill="min", **win)
-        top = broadcast(b, b.op("max", cols, axis=(1,), keepdims=True), cols_shape)
-        share = b.op("elemwise_mul", broadcast(b, g3, cols_shape), b.op("_equal", cols, top))
-    elif kind == "sum":
-        share = broadcast(b, g3, cols_shape)
-    elif _excludes_pad(n.attrs):
-        ones = b.op("_im2col", b.op("ones_like", flat), fill="zero", **win)
-        count = b.op("sum", ones, axis=(1,), keepdims=True)
-        share = broadcast(b, b.op("elemwise_div", g3, count), cols_shape)
-    else:
-        share = broadcast(b, b.op("_div_scalar", g3, scalar=float(cols_shape[1])), cols_shape)
-    dflat = b.op("_col2im", share, shape=(nb * c, 1) + spatial, **win)
-    return [reshape(b, dflat, shape)]
+@conv_weight_grad.gradient
+def _wgrad_vjp(b, n, g):
+    # bilinear: <wgrad(x, c), H> = <Convolution(x, H), c> = <x, Deconvolution(c, H)>
+    data, cot = n.inputs
+    a = n.attrs
+    f = cot.type.shape[1]
+    return [conv_data_grad(b, cot, g[0], data.type.shape, a),
+            b.op("Convolution", data, g[0], num_filter=f, num_group=int(a["num_group"]),
+                 no_bias=True, **_win(a))]
 
 # ---------------------------------------------------------------- Deconvolution
 
@@ -357,38 +293,24 @@ def deconvolution(data, weight, *bias, kernel, stride, dilate, pad, adj, target_
     """Transposed convolution (the adjoint of Convolution with the same window) over 1, 2
     or 3 spatial axes: `data` (N, C, *spatial), `weight` (C, F/G, *kernel) -> (N, F, *out)."""
     attrs = {"kernel": kernel, "stride": stride, "dilate": dilate, "pad": pad, "adj": adj}
-    n, c, spatial = data.shape[0], data.shape[1], data.shape[2:]
-    npix = int(np.prod(spatial))
-    g = int(num_group)
-    out_sp = _deconv_size(spatial, attrs)
-    wg = weight.reshape(g, c // g, -1)
-    cols = np.matmul(wg.transpose(0, 2, 1), data.reshape(n, g, c // g, npix))
-    cols = cols.reshape(n, -1, npix)
-    out = col2im.kernel(cols, (n, int(num_filter)) + out_sp, kernel, stride, dilate, pad)
-    if not no_bias:
-        out = out + bias[0].reshape((1, -1) + (1,) * len(out_sp))
-    return np.ascontiguousarray(out)
+    out_sp = _deconv_size(data.shape[2:], attrs)
+    k, s, dl, p = window(attrs, "Deconvolution", len(out_sp))
+    return _windows.conv_transpose(data, weight, None if no_bias else bias[0], k, s, dl, p,
+                                   out_sp, int(num_group))
 
 
 @deconvolution.gradient
 def _deconv_vjp(b, n, g):
-    data, weight = n.inputs[0], n.inputs[1]
+    # Deconvolution is Convolution's data gradient: its own gradients are a Convolution
+    # (data) and the weight gradient with the roles of image and cotangent swapped
+    data = n.inputs[0]
     a = n.attrs
-    nb, c, spatial = data.type.shape[0], data.type.shape[1], data.type.shape[2:]
-    npix = int(np.prod(spatial))
-    groups = int(a["num_group"])
-    fk = weight.type.size // c  # (F/G) * prod(kernel)
-    win = {k: a[k] for k in ("kernel", "stride", "dilate", "pad")}
-    gcols = reshape(b, b.op("_im2col", g[0], fill="zero", **win), (nb * groups, fk, npix))
-    x3 = reshape(b, data, (nb * groups, c // groups, npix))
-    w3 = reshape(b, broadcast(b, reshape(b, weight, (1, groups, c // groups, fk)),
-                              (nb, groups, c // groups, fk)), (nb * groups, c // groups, fk))
-    dx = reshape(b, b.op("batch_dot", w3, gcols), data.type.shape)
-    dw = b.op("batch_dot", x3, gcols, transpose_b=True)
-    dw = b.op("sum", reshape(b, dw, (nb, c, fk)), axis=(0,))
-    grads = [dx, reshape(b, dw, weight.type.shape)]
+    grads = [b.op("Convolution", g[0], n.inputs[1], num_filter=int(data.type.shape[1]),
+                  num_group=int(a["num_group"]), no_bias=True, **_win(a)),
+             b.op("_conv_weight_grad", g[0], data, num_group=int(a["num_group"]),
+                  **_win(a))]
     if not a["no_bias"]:
-        grads.append(b.op("sum", g[0], axis=(0,) + tuple(range(2, len(spatial) + 2))))
+        grads.append(_bias_grad(b, g[0]))
     return grads
 
 
@@ -398,3 +320,4 @@ from ._jvp import product, set_rule  # noqa: E402  (after the operators)
 
 # Bilinear in data and weight, affine in the bias: the product rule.
 set_rule(product(0, 1, bias=2), ["Convolution", "Deconvolution"])
+set_rule(product(0, 1), ["_conv_weight_grad"])

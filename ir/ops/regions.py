@@ -57,11 +57,13 @@ def region_vjp(b, node: Node, cts: List[Optional[Value]]) -> List[Optional[Value
            and (needed is None or needed[i])]
     if not wrt or all(c is None for c in cts):
         return [None] * len(node.inputs)
-    specs = ["input" if c is not None else "zero" for c in cts]
     if b.differentiate is None:
         raise MXNetError("the gradient of a %s node differentiates its region: build it with "
                          "the gradient pass (tapegraph.passes.grad)" % node.op)
-    g = b.differentiate(region, wrt=wrt, head_grads=specs)
+    # only the outputs a cotangent reaches (a zero one would add zeros to the result)
+    reached = Graph(region.name, region.inputs, region.nodes,
+                    [v for v, c in zip(region.outputs, cts) if c is not None], region.meta)
+    g = b.differentiate(reached, wrt=wrt, head_grads="input")
     env: Dict[Value, Value] = dict(zip(region.inputs, node.inputs))
     env.update(zip(g.inputs[len(region.inputs):], [c for c in cts if c is not None]))
     first = len(region.nodes)  # g's nodes from here on differentiate the region's steps
@@ -129,3 +131,16 @@ CACHED_OP = "_CachedOp"
 CACHED_OP_OP = region_operator(
     CACHED_OP, "to a plan", "these nodes are recorded by hybridized Gluon blocks",
     "A hybridized Gluon block's forward recorded as one node (see `region`).")
+
+
+CHECKPOINT = "_checkpoint"
+# A function marked by `tapegraph.transforms.checkpoint` as ONE node: its region is the
+# function's graph, whose outputs are the function's results followed by the
+# intermediates its policy saves (`attrs["policy"]`, `attrs["num_results"]`). Its
+# gradient, like every region's (`region_vjp`), recomputes in the backward the region's
+# intermediates it did not keep; the `checkpoint` pass saves its outputs.
+CHECKPOINT_OP = region_operator(
+    CHECKPOINT, "to a plan", "these nodes are recorded by tapegraph.transforms.checkpoint",
+    "A function whose intermediates the backward recomputes instead of saving, recorded "
+    "by tapegraph.transforms.checkpoint (see `region`).",
+    attrs={"policy": "nothing", "num_results": 1})

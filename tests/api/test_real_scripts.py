@@ -24,13 +24,6 @@ RTOL, ATOL = 1e-3, 2e-4
 
 # script -> reason it cannot pass yet (strict: the test fails once it passes)
 XFAIL = {
-    "batchnorm_dropout": "MXNet 1.9.1 updates BatchNorm's running mean/var when the backward "
-                         "runs (not in the forward): a recorded forward without backward, or "
-                         "a train_mode forward, leaves them unchanged; tapegraph updates them "
-                         "in the forward",
-    "export_node_names": "export names nodes by op and counter (fullyconnected0); MXNet names "
-                         "them by block prefix and the name= of the F call (dense0_fwd, "
-                         "dense0_relu_fwd): F calls' name= is not recorded in the trace",
     "linalg_factorisations": "nd.linalg.potrf, potri, trsm, inverse, det and slogdet need IR "
                              "operators with gradient rules of their own (not registered yet)",
 }
@@ -73,22 +66,38 @@ def compare(expected, actual):
     return None
 
 
-def run_script(name):
-    with tempfile.TemporaryDirectory() as cwd:
-        return subprocess.run(
-            [sys.executable, RUNNER, os.path.join(HERE, name + ".py")], cwd=cwd,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+def _read(path):
+    with open(path) as f:
+        return f.read()
+
+
+@pytest.fixture(scope="module")
+def outputs():
+    """Every script's (returncode, stdout, stderr), all run by one runner process that
+    imports tapegraph once and forks a child per script."""
+    with tempfile.TemporaryDirectory() as outdir:
+        subprocess.run([sys.executable, RUNNER, "--each", outdir] +
+                       [os.path.join(HERE, n + ".py") for n in SCRIPTS], timeout=600,
+                       check=True)
+        result = {}
+        for name in SCRIPTS:
+            read = [os.path.join(outdir, name + ext) for ext in (".rc", ".stdout", ".stderr")]
+            if not os.path.exists(read[0]):
+                result[name] = (None, "", "the runner did not finish this script")
+                continue
+            rc, out, err = (_read(p) for p in read)
+            result[name] = (int(rc), out, err)
+        return result
 
 
 @pytest.mark.parametrize("name", [
     pytest.param(n, marks=pytest.mark.xfail(reason=XFAIL[n], strict=True)) if n in XFAIL else n
     for n in SCRIPTS])
-def test_script_prints_what_mxnet_printed(name):
-    with open(os.path.join(HERE, name + ".out")) as f:
-        expected = f.read()
-    proc = run_script(name)
-    assert proc.returncode == 0, "%s raised under tapegraph:\n%s" % (name, proc.stderr[-3000:])
-    problem = compare(expected, proc.stdout)
+def test_script_prints_what_mxnet_printed(name, outputs):
+    expected = _read(os.path.join(HERE, name + ".out"))
+    returncode, stdout, stderr = outputs[name]
+    assert returncode == 0, "%s raised under tapegraph:\n%s" % (name, stderr[-3000:])
+    problem = compare(expected, stdout)
     assert problem is None, "%s: %s" % (name, problem)
 
 

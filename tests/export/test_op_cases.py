@@ -22,6 +22,7 @@ NOT_EXPORTABLE = {
     "fused": "exported as the operators of its region",
     "_grad_region": "exported as the operators of its region (the inline pass)",
     "_CachedOp": "a hybridized Gluon block: exported as the operators of its region",
+    "_checkpoint": "a transforms.checkpoint function: exported as the operators of its region",
     "_CustomFunction": "runs Python code", "_CustomFunctionBackward": "runs Python code",
 }
 

@@ -188,16 +188,26 @@ def test_dropout_gradient_uses_the_same_mask():
     np.testing.assert_array_equal(x.grad.asnumpy(), y.asnumpy())
 
 
-def test_batchnorm_train_uses_batch_stats_and_updates_moving_stats():
+def test_batchnorm_train_uses_batch_stats_and_updates_moving_stats_in_backward():
+    # MXNet 1.9.1 (CPU) updates the moving statistics when the backward runs through
+    # BatchNorm: not in the recorded forward, not in a train-mode forward unrecorded.
     data = arr(np.arange(12).reshape(4, 3))
+    data.attach_grad()
     gamma, beta = mx.nd.ones(3), mx.nd.zeros(3)
     mm, mv = mx.nd.zeros(3), mx.nd.ones(3)
+    with autograd.train_mode():
+        mx.nd.BatchNorm(data, gamma, beta, mm, mv, eps=1e-5)
     with autograd.record():
         out = mx.nd.BatchNorm(data, gamma, beta, mm, mv, eps=1e-5)
     d = np.arange(12, dtype=np.float32).reshape(4, 3)
     expect = (d - d.mean(0)) / np.sqrt(d.var(0) + 1e-5)
     np.testing.assert_allclose(out.asnumpy(), expect, rtol=1e-5)
+    assert mm.asnumpy().tolist() == [0, 0, 0] and mv.asnumpy().tolist() == [1, 1, 1]
+    out.backward(retain_graph=True)
     np.testing.assert_allclose(mm.asnumpy(), 0.1 * d.mean(0), rtol=1e-6)
+    np.testing.assert_allclose(mv.asnumpy(), 0.9 + 0.1 * d.var(0), rtol=1e-6)
+    out.backward()  # each backward through the operator updates again, as in MXNet
+    np.testing.assert_allclose(mm.asnumpy(), 0.19 * d.mean(0), rtol=1e-6)
     out_predict = mx.nd.BatchNorm(data, gamma, beta, mm, mv, eps=1e-5)
     expect_p = (d - mm.asnumpy()) / np.sqrt(mv.asnumpy() + 1e-5)
     np.testing.assert_allclose(out_predict.asnumpy(), expect_p, rtol=1e-5)

@@ -56,3 +56,40 @@ def test_trace_cli_records_script_lines(tmp_path):
     assert main(["trace", str(script), "--out", str(out)]) == 0
     text = (out / "001_forward.ir").read_text()
     assert "# at prog.py:5" in text
+
+
+def test_environment_variable_turns_it_on():
+    import subprocess
+    import sys
+    code = ("import tapegraph as mx\n"
+            "from tapegraph.trace.source import ON\n"
+            "x = mx.nd.array([1.0]); x.attach_grad()\n"
+            "with mx.autograd.record():\n"
+            "    y = mx.nd.exp(x)\n"
+            "print(ON[0], y._value.node.meta['source'])\n")
+    for value, want in (("1", "True <string>:5"), ("0", None), ("", None)):
+        env = dict(os.environ, TAPEGRAPH_SOURCE_LINES=value)
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                              text=True)
+        if want is None:
+            assert "'NoneType' object is not subscriptable" in done.stderr
+        else:
+            assert done.stdout.strip() == want, done.stderr
+
+
+def test_a_source_line_keeps_the_code_not_the_frame_and_formats_when_printed():
+    from tapegraph.trace.source import SourceLine
+    with source_lines():
+        _, z = _record()
+    graph = autograd.get_symbol(z).graph
+    src = next(n.meta["source"] for n in graph.nodes if n.op == "exp")
+    assert isinstance(src, SourceLine) and src.code is _record.__code__
+    assert str(src) == "%s:%d" % (HERE, src.line) and src.filename == __file__
+    # nodes recorded on the same line share one meta: a loop allocates nothing per node
+    with source_lines():
+        x = mx.nd.array([1.0, 2.0])
+        x.attach_grad()
+        with autograd.record():
+            ys = [mx.nd.sin(x) for _ in range(3)]
+    metas = {id(y._value.node.meta) for y in ys}
+    assert len(metas) == 1

@@ -193,3 +193,88 @@ def _pool_nd_ref(data, k, s, p, kind, include_pad=True):
             val = win.sum(axis=axes) / (np.prod(k) if include_pad else ones[sl].sum())
         out[(slice(None), slice(None)) + pos] = val
     return out
+
+
+def _pool_windows(shape, k, s, p, convention):
+    """MXNet's pooling windows (pooling-inl.h): per output position, the per-axis
+    (start, end) before and after clipping to the image, for 'valid' or 'full'."""
+    spatial = shape[2:]
+    ceil = convention == "full"
+    outs = tuple(1 + (-(-(x + 2 * q - kk) // ss) if ceil else (x + 2 * q - kk) // ss)
+                 for x, kk, ss, q in zip(spatial, k, s, p))
+    for pos in itertools.product(*(range(o) for o in outs)):
+        raw, clipped = [], []
+        for i, x, kk, ss, q in zip(pos, spatial, k, s, p):
+            start = i * ss - q
+            end = min(start + kk, x + q)
+            raw.append((start, end))
+            clipped.append((max(start, 0), min(end, x)))
+        yield pos, outs, raw, clipped
+
+
+def _pool_conv_ref(data, k, s, p, kind, convention="valid", include_pad=True):
+    """Pooling by MXNet's own loop (clipped windows; max over the image part only)."""
+    out = None
+    for pos, outs, raw, clipped in _pool_windows(data.shape, k, s, p, convention):
+        if out is None:
+            out = np.zeros(data.shape[:2] + outs)
+        win = data[(slice(None), slice(None)) + tuple(slice(a, b) for a, b in clipped)]
+        win = win.reshape(win.shape[:2] + (-1,))
+        if kind == "max":
+            val = win.max(axis=2) if win.shape[2] else np.finfo(np.float64).min
+        else:
+            val = win.sum(axis=2)
+            if kind == "avg":
+                val = val / np.prod([b - a for a, b in (raw if include_pad else clipped)])
+        out[(slice(None), slice(None)) + pos] = val
+    return out
+
+
+def _pool_max_scatter_ref(data, g, k, s, p, convention="valid"):
+    """Each pooled cotangent added at the first (row-major) maximum of its window."""
+    dx = np.zeros_like(data)
+    for pos, _, _, clipped in _pool_windows(data.shape, k, s, p, convention):
+        sl = tuple(slice(a, b) for a, b in clipped)
+        for n in range(data.shape[0]):
+            for c in range(data.shape[1]):
+                win = data[(n, c) + sl]
+                at = np.unravel_index(np.argmax(win), win.shape)
+                dx[(n, c) + tuple(a + i for (a, _), i in zip(clipped, at))] += g[(n, c) + pos]
+    return dx
+
+
+def _pool_max_gather_ref(data, h, k, s, p, convention="valid"):
+    """`h` read at the first maximum of each window of `data`: the transpose of the
+    scatter, one pooled unit vector at a time."""
+    out = _pool_conv_ref(data, k, s, p, "max", convention)
+    flat_out = np.zeros(out.size)
+    for j in range(out.size):
+        e = np.zeros(out.size)
+        e[j] = 1.0
+        flat_out[j] = (_pool_max_scatter_ref(data, e.reshape(out.shape), k, s, p, convention)
+                       * h).sum()
+    return flat_out.reshape(out.shape)
+
+
+def _pool_scatter_ref(g, shape, k, s, p, kind, convention="valid", include_pad=True):
+    """The transpose of avg/sum pooling, by brute force over unit vectors."""
+    size = int(np.prod(shape))
+    mat = np.stack([_pool_conv_ref(np.eye(size)[i].reshape(shape), k, s, p, kind, convention,
+                                   include_pad).ravel() for i in range(size)])
+    return (mat @ g.ravel()).reshape(shape)
+
+
+def _conv_wgrad_ref(data, cot, k, stride, pad, dilate, groups=1):
+    """The weight gradient of Convolution: d<Convolution(data, W), cot>/dW by linearity,
+    one unit weight at a time through the direct-loop reference."""
+    f, cg = cot.shape[1], data.shape[1] // groups
+    wshape = (f, cg) + tuple(k)
+    size = int(np.prod(wshape))
+    grad = np.zeros(size)
+    for i in range(size):
+        e = np.zeros(size)
+        e[i] = 1.0
+        y = _conv_nd_ref(data, e.reshape(wshape), stride=stride, pad=pad, dilate=dilate,
+                         groups=groups)
+        grad[i] = (y * cot).sum()
+    return grad.reshape(wshape)

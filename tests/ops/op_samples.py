@@ -18,7 +18,8 @@ from tapegraph.ir.ops import special
 
 from op_refs import (_bisect_erfinv, _bn_ref, _col2im_ref, _conv_ref, _deconv_ref,  # noqa: F401
                      _im2col_ref, _pool_ref, _put_ref, _scatter, _conv_nd_ref, _deconv_nd_ref,
-                     _pool_nd_ref)
+                     _pool_nd_ref, _pool_conv_ref, _pool_max_scatter_ref, _pool_max_gather_ref,
+                     _pool_scatter_ref, _conv_wgrad_ref)
 
 
 @dataclass
@@ -390,6 +391,65 @@ NN = [
       kernel=(2, 2), stride=(1, 1), pool_type="sum"),
     S("Pooling", [x(1, 2, 3, 3)], lambda v: v.mean(axis=(2, 3), keepdims=True),
       global_pool=True, pool_type="avg"),
+    # MXNet's 'full' convention: ceil output sizes, the last windows clipped
+    S("Pooling", [x(1, 2, 5, 5)],
+      lambda v: _pool_conv_ref(v, (2, 2), (2, 2), (0, 0), "max", "full"),
+      kernel=(2, 2), stride=(2, 2), pool_type="max", pooling_convention="full"),
+    S("Pooling", [x(1, 1, 6)],
+      lambda v: _pool_conv_ref(v, (3,), (2,), (1,), "avg", "full"),
+      kernel=(3,), stride=(2,), pad=(1,), pool_type="avg", pooling_convention="full"),
+    S("Pooling", [x(1, 1, 3, 4, 3)],
+      lambda v: _pool_conv_ref(v, (2, 2, 2), (2, 1, 2), (0, 1, 0), "avg", "full", False),
+      kernel=(2, 2, 2), stride=(2, 1, 2), pad=(0, 1, 0), pool_type="avg",
+      pooling_convention="full", count_include_pad=False),
+    S("_pool_max_scatter", [x(1, 2, 5, 5), x(1, 2, 3, 3)],
+      lambda v, g: _pool_max_scatter_ref(v, g, (2, 2), (2, 2), (0, 0), "full"),
+      kernel=(2, 2), stride=(2, 2), pooling_convention="full"),
+    S("_pool_max_scatter", [x(1, 1, 4, 4), x(1, 1, 4, 4)],
+      lambda v, g: _pool_max_scatter_ref(v, g, (3, 3), (1, 1), (1, 1)),
+      kernel=(3, 3), stride=(1, 1), pad=(1, 1)),
+    S("_pool_max_scatter", [x(2, 1, 5), x(2, 1, 1)],
+      lambda v, g: _pool_max_scatter_ref(v, g, (5,), (1,), (0,)), kernel=(5,),
+      global_pool=True),
+    S("_pool_max_scatter", [x(2, 1, 5, 4), x(2, 1, 2, 2)],
+      lambda v, g: _pool_max_scatter_ref(v, g, (2, 2), (2, 2), (0, 0)),
+      kernel=(2, 2), stride=(2, 2)),
+    S("_pool_max_scatter", [x(1, 2, 7), x(1, 2, 2)],
+      lambda v, g: _pool_max_scatter_ref(v, g, (2,), (3,), (0,)), kernel=(2,), stride=(3,)),
+    S("_pool_max_gather", [x(1, 1, 3, 4, 2), x(1, 1, 3, 4, 2)],
+      lambda v, h: _pool_max_gather_ref(v, h, (2, 2, 2), (1, 2, 1), (0, 0, 0)),
+      kernel=(2, 2, 2), stride=(1, 2, 1)),
+    S("_pool_max_gather", [x(1, 2, 3, 3), x(1, 2, 3, 3)],
+      lambda v, h: _pool_max_gather_ref(v, h, (3, 3), (1, 1), (0, 0)), global_pool=True),
+    S("_pool_scatter", [x(1, 1, 3, 3)],
+      lambda g: _pool_scatter_ref(g, (1, 1, 5, 5), (2, 2), (2, 2), (0, 0), "avg", "full"),
+      shape=(1, 1, 5, 5), kernel=(2, 2), stride=(2, 2), pooling_convention="full"),
+    S("_pool_scatter", [x(1, 2, 5)],
+      lambda g: _pool_scatter_ref(g, (1, 2, 5), (3,), (1,), (1,), "avg", include_pad=False),
+      shape=(1, 2, 5), kernel=(3,), stride=(1,), pad=(1,), count_include_pad=False),
+    S("_pool_scatter", [x(1, 1, 1, 2, 1)],
+      lambda g: _pool_scatter_ref(g, (1, 1, 2, 3, 2), (2, 2, 2), (1, 1, 1), (0, 0, 0),
+                                  "sum"),
+      shape=(1, 1, 2, 3, 2), kernel=(2, 2, 2), pool_type="sum"),
+    S("_pool_scatter", [x(2, 1, 1, 1)], lambda g: np.broadcast_to(g / 6, (2, 1, 2, 3)),
+      shape=(2, 1, 2, 3), global_pool=True),
+    S("_conv_weight_grad", [x(2, 2, 5, 5), x(2, 3, 3, 3)],
+      lambda d, c: _conv_wgrad_ref(d, c, (3, 3), (2, 2), (1, 1), (1, 1)),
+      kernel=(3, 3), stride=(2, 2), pad=(1, 1)),
+    S("_conv_weight_grad", [x(1, 4, 5, 5), x(1, 2, 3, 4)],
+      lambda d, c: _conv_wgrad_ref(d, c, (2, 2), (1, 1), (0, 0), (2, 1), groups=2),
+      kernel=(2, 2), dilate=(2, 1), num_group=2),
+    S("_conv_weight_grad", [x(1, 2, 6), x(1, 2, 6)],
+      lambda d, c: _conv_wgrad_ref(d, c, (3,), (1,), (1,), (1,)), kernel=(3,), pad=(1,)),
+    S("_conv_weight_grad", [x(1, 1, 3, 3, 2), x(1, 2, 2, 2, 1)],
+      lambda d, c: _conv_wgrad_ref(d, c, (2, 2, 2), (1, 2, 1), (0, 1, 0), (1, 1, 1)),
+      kernel=(2, 2, 2), stride=(1, 2, 1), pad=(0, 1, 0)),
+    S("Convolution", [x(2, 3, 6, 5), x(4, 3, 3, 2), x(4)],
+      lambda d, w, b: _conv_ref(d, w, b, pad=(1, 0)), kernel=(3, 2), pad=(1, 0),
+      num_filter=4),
+    S("Deconvolution", [x(2, 3, 3, 4), x(3, 2, 2, 3), x(2)],
+      lambda d, w, b: _deconv_ref(d, w, b, pad=(1, 0)), kernel=(2, 3), pad=(1, 0),
+      num_filter=2, no_bias=False),
     S("_im2col", [x(1, 2, 4, 4)], lambda v: _im2col_ref(v, (3, 3), (1, 1), (1, 1)),
       kernel=(3, 3), pad=(1, 1)),
     S("_col2im", [x(1, 8, 4)], lambda c: _col2im_ref(c, (1, 2, 3, 3), (2, 2), (1, 1), (0, 0)),
@@ -436,6 +496,22 @@ def _cached_op_graph(inputs):
     return Graph("f", inputs, [Node("_CachedOp", inputs, [result], {}, region)], [result])
 
 
+def _checkpoint_graph(inputs):
+    """One `_checkpoint` node (as tapegraph.transforms.checkpoint records) whose region is
+    tanh(dot(x, w)) * sigmoid(dot(x, w)) and saves the product ("dots" policy): an extra
+    output its gradient reuses instead of recomputing."""
+    from tapegraph.ir import Builder, Graph, Node, Value
+    b = Builder()
+    xv, wv = [Value(v.type) for v in inputs]
+    z = b.op("dot", xv, wv)
+    out = b.op("elemwise_mul", b.op("tanh", z), b.op("sigmoid", z))
+    region = Graph("block", [xv, wv], b.nodes, [out, z])
+    results = [Value(out.type), Value(z.type)]
+    return Graph("f", inputs, [Node("_checkpoint", inputs, results,
+                                    {"policy": "dots", "num_results": 1}, region)],
+                 results[:1])
+
+
 def _grad_region_ref(a, w):
     t = np.tanh(a @ w)
     return a.T @ ((1 - t * t) * w) + t
@@ -463,6 +539,8 @@ REGION = [
     Sample("_grad_region", [x(3, 3), x(3)], _grad_region_ref, build=_grad_region_graph),
     Sample("_CachedOp", [x(2, 4), x(3, 4), x(3)], lambda v, w, b: np.tanh(v @ w.T + b),
            build=_cached_op_graph),
+    Sample("_checkpoint", [x(2, 3), x(3, 3)],
+           lambda v, w: np.tanh(v @ w) * _sigmoid(v @ w), build=_checkpoint_graph),
 ]
 
 # Losses marked on any value (their gradient ignores the head gradient), listed last so

@@ -1,18 +1,13 @@
 """Pooling and padding layers (the second half of MXNet 1.9.1's gluon/nn/conv_layers.py):
 Max/AvgPool1D/2D/3D, GlobalMax/AvgPool1D/2D/3D and ReflectionPad2D.
 
-The registered Pooling operator computes the 'valid' convention; `ceil_mode=True` (MXNet's
-'full' convention) is composed here from registered operators: the input is padded on the
-far side so the last, partial window exists, and for average pooling the window sums are
-divided by the number of elements MXNet counts in each window."""
+`ceil_mode=True` is the Pooling operator's 'full' convention, as in MXNet."""
 from __future__ import annotations
 
 from numbers import Number
 from typing import Any, Optional, Sequence, Tuple, Union
 
-import numpy as np
 
-from ...util import is_np_array
 from ..hybrid_block import HybridBlock
 
 __all__ = ["MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D", "AvgPool3D",
@@ -20,7 +15,6 @@ __all__ = ["MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D", "Avg
            "GlobalAvgPool2D", "GlobalAvgPool3D", "ReflectionPad2D"]
 
 IntOrTuple = Union[int, Sequence[int]]
-_LOW = -1e30  # what ceil-mode max pooling pads with: finite, so no inf * 0 in gradients
 _CHANNEL_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
 _CHANNEL_LAST = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
 
@@ -32,25 +26,6 @@ def _tuple(value: IntOrTuple, n: int, name: str) -> Tuple[int, ...]:
     if len(value) != n:
         raise ValueError("%s must be a number or a list of %d ints, got %r" % (name, n, value))
     return value
-
-
-def _full_extent(size: int, k: int, s: int, p: int) -> Tuple[int, int]:
-    """(output length, extra elements needed past the far padding) of MXNet's 'full'
-    pooling convention: 1 + ceil((size + 2p - k) / s) windows."""
-    out = 1 + -(-(size + 2 * p - k) // s)
-    return out, max(0, (out - 1) * s + k - (size + 2 * p))
-
-
-def _window_counts(size: int, k: int, s: int, p: int, out: int, include_pad: bool):
-    """How many elements MXNet averages over in each 'full'-convention window."""
-    counts = []
-    for o in range(out):
-        start = o * s - p
-        end = min(start + k, size + p)
-        if not include_pad:
-            start, end = max(start, 0), min(end, size)
-        counts.append(end - start)
-    return np.asarray(counts, dtype=np.float64)
 
 
 class _Pooling(HybridBlock):
@@ -87,43 +62,14 @@ class _Pooling(HybridBlock):
         channel_last = k["layout"] == _CHANNEL_LAST[n]
         if channel_last:
             x = F.transpose(x, axes=(0, n + 1) + tuple(range(1, n + 1)))
-        if k["pooling_convention"] == "full" and not k["global_pool"]:
-            if symbolic:
-                raise ValueError("%s(ceil_mode=True) needs the input's shape, which a Symbol "
-                                 "does not have: call it with NDArrays (hybridize() traces "
-                                 "them into a graph)" % type(self).__name__)
-            out = self._ceil_pool(F, x)
-        else:
-            attrs = {a: k[a] for a in ("kernel", "stride", "pad", "global_pool", "pool_type")}
-            if "count_include_pad" in k:
-                attrs["count_include_pad"] = k["count_include_pad"]
-            out = F.Pooling(x, **attrs)
+        attrs = {a: k[a] for a in ("kernel", "stride", "pad", "global_pool", "pool_type",
+                                   "pooling_convention")}
+        if "count_include_pad" in k:
+            attrs["count_include_pad"] = k["count_include_pad"]
+        out = F.Pooling(x, name="fwd", **attrs)
         if channel_last:
             out = F.transpose(out, axes=(0,) + tuple(range(2, n + 2)) + (1,))
         return out
-
-    def _ceil_pool(self, F, x):
-        k = self._kwargs
-        kernel, stride, pad = k["kernel"], k["stride"], k["pad"]
-        sizes = x.shape[2:]
-        extents = [_full_extent(*a) for a in zip(sizes, kernel, stride, pad)]
-        is_max = k["pool_type"] == "max"
-        width = [0, 0, 0, 0]
-        for p, (_, extra) in zip(pad, extents):
-            width += [p, p + extra]
-        x = F.Pad(x, mode="constant", pad_width=tuple(width),
-                  constant_value=_LOW if is_max else 0.0)
-        out = F.Pooling(x, kernel=kernel, stride=stride, pool_type="max" if is_max else "sum")
-        if k["pool_type"] != "avg":
-            return out
-        include = k.get("count_include_pad", True) is not False
-        count = np.ones(())
-        for size, kk, s, p, (o, _) in zip(sizes, kernel, stride, pad, extents):
-            count = np.multiply.outer(count, _window_counts(size, kk, s, p, o, include))
-        inverse = F.array((1.0 / count).reshape((1, 1) + count.shape), dtype=x.dtype)
-        if is_np_array():
-            inverse = inverse.as_np_ndarray()
-        return F.broadcast_mul(out, inverse)
 
     def __repr__(self) -> str:
         s = "{name}(size={kernel}, stride={stride}, padding={pad}, ceil_mode={ceil_mode}"

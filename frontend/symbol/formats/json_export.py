@@ -18,7 +18,7 @@ from ...ir import Graph, Node, Value
 from ..graph.mxnet_ops import LEGACY_TOTALS
 from ..graph.mxjson import attr_text, dumps
 from ..graph.naming import NodeNames
-from . import lower_gather  # noqa: F401  (registers the gather lowerings in LOWERINGS)
+from . import lower_gather, lower_window  # noqa: F401  (register their lowerings in LOWERINGS)
 from .json_writer import (LOWERINGS, Entry, ExportError, JsonWriter, lowering, mxnet_name,
                           _plain_attrs, tg_keys)
 from .lower_batchnorm import export_batchnorm
@@ -61,6 +61,10 @@ def _export_backward_sign(w: JsonWriter, node: Node, name: str, ins: List[Entry]
 
 @lowering("_CustomFunction", "_CustomFunctionBackward")
 def _export_custom(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
+    describe = getattr(node.attrs.get("function"), "mxnet_attrs", None)
+    attrs = describe() if node.op == "_CustomFunction" and describe is not None else None
+    if attrs is not None:  # a custom operator of mx.operator: MXNet's `Custom` node
+        return w.emit("Custom", name, ins, dict(sorted(attrs.items())), len(node.outputs))
     raise ExportError("cannot export node %s (%s): it runs Python code of an "
                       "autograd.Function, which MXNet symbol JSON cannot hold" % (name, node.op))
 

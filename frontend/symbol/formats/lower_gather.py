@@ -69,6 +69,17 @@ def _window(a) -> Dict[str, str]:
     return {k: attr_text(tuple(a[k])) for k in ("kernel", "stride", "dilate", "pad") if a[k]}
 
 
+def im2col_min_filled(w: JsonWriter, name: str, x: Entry, attrs: Dict[str, str]) -> Entry:
+    """MXNet im2col columns of `x` whose padding is below every value (max pooling's):
+    shift the data so its minimum is 1, pad with 0, shift back."""
+    low = _op(w, name, "_minus_scalar", [_op(w, name, "min", [x], keepdims=True)],
+              scalar=1.0)
+    shifted = _op(w, name, "broadcast_sub", [x, low])
+    cols = _op(w, name, "im2col", [shifted], **attrs)
+    low3 = _op(w, name, "Reshape", [low], shape=(1, 1, 1))  # MXNet broadcasts equal ranks
+    return _op(w, name, "broadcast_add", [cols, low3])
+
+
 @lowering("_im2col")
 def _export_im2col(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
     a = node.attrs

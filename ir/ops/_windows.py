@@ -1,0 +1,225 @@
+"""NumPy kernels of the sliding-window operators (Convolution, Deconvolution, the
+convolution weight gradient, im2col/col2im), over 1, 2 or 3 spatial axes.
+
+Stride-1 windows use *flat* columns: in the (padded) image flattened per channel, the
+window at kernel offset `k` of every output position is one contiguous run of length
+`L = sum((out_d - 1) * S_d) + 1` starting at `off_k` (`S_d` the flat stride of spatial axis
+`d`); the run's entries past the end of an output row are never read back. The columns
+(N, C * prod(kernel), L) are one strided view of the image copied once, and each product
+is one batched matrix product: forward `W @ cols` (its (N, F, L) result viewed as
+(N, F, *out) and copied once with the bias added), weight gradient `sum_n cols @ g.T`,
+data gradient `W.T @ g` then prod(kernel) additions of contiguous runs (col2im). Strided
+windows use (N, C * prod(kernel), prod(out)) columns from `sliding_window_view`.
+
+The temporaries that never leave a stride-1 kernel (columns, spread cotangents, products
+before the final copy) live in per-thread scratch buffers reused from call to call
+(`scratch`), as MXNet's convolution workspace: fresh multi-megabyte arrays at every call
+cost a page fault per 4 KiB page, more than the copy into them on a busy machine.
+"""
+from __future__ import annotations
+
+import itertools
+import threading
+from typing import Sequence, Tuple
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
+
+Ints = Tuple[int, ...]
+_LOCAL = threading.local()
+SCRATCH_LIMIT = 64 << 20  # larger temporaries are allocated (and freed) per call
+
+
+def scratch(slot: str, shape, dtype) -> np.ndarray:
+    """An uninitialised array of `shape` in this thread's reusable buffer `slot`, for a
+    temporary that does not outlive the kernel using it (two temporaries alive at once
+    need two slots)."""
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape)) * dtype.itemsize
+    if nbytes > SCRATCH_LIMIT:
+        return np.empty(shape, dtype)
+    buffers = getattr(_LOCAL, "buffers", None)
+    if buffers is None:
+        buffers = _LOCAL.buffers = {}
+    buf = buffers.get(slot)
+    if buf is None or buf.nbytes < nbytes:
+        buf = buffers[slot] = np.empty(max(nbytes, 1 << 16), np.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
+
+
+def pad_spatial(x: np.ndarray, lo: Sequence[int], hi: Sequence[int], fill) -> np.ndarray:
+    """`x` (N, C, *spatial) with `lo`/`hi` elements of `fill` before/after each spatial axis."""
+    if not any(lo) and not any(hi):
+        return x
+    shape = x.shape[:2] + tuple(s + a + b for s, a, b in zip(x.shape[2:], lo, hi))
+    out = np.full(shape, fill, dtype=x.dtype)
+    out[(slice(None), slice(None)) + tuple(slice(a, a + s) for a, s in
+                                           zip(lo, x.shape[2:]))] = x
+    return out
+
+
+def crop_spatial(x: np.ndarray, lo: Sequence[int], size: Sequence[int]) -> np.ndarray:
+    """The inverse of `pad_spatial`: the `size` elements after `lo` on each spatial axis."""
+    if not any(lo) and tuple(size) == x.shape[2:]:
+        return x
+    return x[(slice(None), slice(None)) + tuple(slice(a, a + s) for a, s in zip(lo, size))]
+
+
+def offset_slices(kernel: Ints, stride: Ints, dilate: Ints, out: Ints):
+    """For each kernel offset (row-major), the strided slices of the padded image it reads
+    at every output position."""
+    for offset in itertools.product(*(range(k) for k in kernel)):
+        yield tuple(slice(i * d, i * d + s * (o - 1) + 1, s)
+                    for i, d, s, o in zip(offset, dilate, stride, out))
+
+
+# ---------------------------------------------------------------- flat (stride 1) columns
+
+
+def _flat_strides(spatial: Ints) -> Ints:
+    return tuple(int(np.prod(spatial[d + 1:])) for d in range(len(spatial)))
+
+
+def _flat_run(spatial: Ints, out: Ints) -> int:
+    return sum((o - 1) * s for o, s in zip(out, _flat_strides(spatial))) + 1
+
+
+def flat_columns(xp: np.ndarray, kernel: Ints, dilate: Ints, out: Ints) -> np.ndarray:
+    """(N, C * prod(kernel), L) flat columns of the padded image `xp` (one copy, into the
+    scratch slot "cols")."""
+    n, c, spatial = xp.shape[0], xp.shape[1], xp.shape[2:]
+    xp = np.ascontiguousarray(xp)
+    it = xp.itemsize
+    run = _flat_run(spatial, out)
+    view = as_strided(xp, (n, c) + tuple(kernel) + (run,),
+                      xp.strides[:2] + tuple(d * s * it for d, s in
+                                             zip(dilate, _flat_strides(spatial))) + (it,),
+                      writeable=False)
+    cols = scratch("cols", view.shape, xp.dtype)
+    np.copyto(cols, view)
+    return cols.reshape(n, c * int(np.prod(kernel)), run)
+
+
+def _flat_outputs(y: np.ndarray, spatial: Ints, out: Ints) -> np.ndarray:
+    """The (N, F, *out) view of flat results `y` (N, F, L) in an image of `spatial`."""
+    it = y.itemsize
+    return as_strided(y, y.shape[:2] + tuple(out),
+                      y.strides[:2] + tuple(s * it for s in _flat_strides(spatial)))
+
+
+def _flat_spread(v: np.ndarray, spatial: Ints) -> np.ndarray:
+    """`v` (N, F, *out) written into zeros (N, F, L) at its flat positions in `spatial`
+    (scratch slot "spread")."""
+    flat = scratch("spread", v.shape[:2] + (_flat_run(spatial, v.shape[2:]),), v.dtype)
+    flat.fill(0)
+    _flat_outputs(flat, spatial, v.shape[2:])[...] = v
+    return flat
+
+
+def _with_bias(view: np.ndarray, bias) -> np.ndarray:
+    """A new array: `view` (+ bias per channel)."""
+    if bias is None:
+        return view.copy()
+    return np.add(view, bias.reshape((1, -1) + (1,) * (view.ndim - 2)).astype(view.dtype,
+                                                                             copy=False))
+
+
+# ---------------------------------------------------------------- strided columns
+
+
+def im2col(x: np.ndarray, kernel: Ints, stride: Ints, dilate: Ints, pad: Ints, out: Ints,
+           fill=0.0) -> np.ndarray:
+    """Sliding windows as columns (N, C * prod(kernel), prod(out)), one copy."""
+    n, c = x.shape[:2]
+    d = len(kernel)
+    xp = pad_spatial(x, pad, pad, fill)
+    span = tuple((k - 1) * dl + 1 for k, dl in zip(kernel, dilate))
+    view = sliding_window_view(xp, span, axis=tuple(range(2, 2 + d)))
+    view = view[(Ellipsis,) + tuple(slice(None, None, dl) for dl in dilate)]
+    view = view[(slice(None), slice(None)) + tuple(slice(0, s * (o - 1) + 1, s)
+                                                   for s, o in zip(stride, out))]
+    order = (0, 1) + tuple(range(2 + d, 2 + 2 * d)) + tuple(range(2, 2 + d))
+    return np.ascontiguousarray(view.transpose(order)).reshape(
+        n, c * int(np.prod(kernel)), int(np.prod(out)))
+
+
+def col2im(cols: np.ndarray, shape: Ints, kernel: Ints, stride: Ints, dilate: Ints,
+           pad: Ints, out: Ints) -> np.ndarray:
+    """The adjoint of `im2col`: every column entry added back at its image position."""
+    n, c, spatial = shape[0], shape[1], tuple(shape[2:])
+    image = np.zeros((n, c) + tuple(x + 2 * p for x, p in zip(spatial, pad)), cols.dtype)
+    parts = cols.reshape((n, c, -1) + tuple(out))
+    lead = (slice(None), slice(None))
+    for k, sl in enumerate(offset_slices(kernel, stride, dilate, out)):
+        view = image[lead + sl]
+        np.add(view, parts[:, :, k], out=view)
+    return crop_spatial(image, pad, spatial)
+
+
+# ---------------------------------------------------------------- the three products
+
+
+def conv_forward(x, w, bias, kernel, stride, dilate, pad, out, groups):
+    """Convolution: `x` (N, C, *spatial), `w` (F, C/G, *kernel) -> (N, F, *out)."""
+    n, f = x.shape[0], w.shape[0]
+    wg = w.reshape(groups, f // groups, -1)
+    if all(s == 1 for s in stride):
+        xp = pad_spatial(x, pad, pad, 0)
+        cols = flat_columns(xp, kernel, dilate, out)
+        cols = cols.reshape(n, groups, wg.shape[2], -1)
+        y = scratch("product", (n, groups, f // groups, cols.shape[3]),
+                    np.result_type(wg, cols))
+        np.matmul(wg, cols, out=y)
+        return _with_bias(_flat_outputs(y.reshape(n, f, -1), xp.shape[2:], out), bias)
+    cols = im2col(x, kernel, stride, dilate, pad, out).reshape(n, groups, wg.shape[2], -1)
+    y = np.matmul(wg, cols).reshape((n, f) + tuple(out))
+    if bias is not None:
+        y += bias.reshape((1, -1) + (1,) * len(out)).astype(y.dtype, copy=False)
+    return y
+
+
+def conv_weight_grad(x, gy, kernel, stride, dilate, pad, groups):
+    """The weight gradient of Convolution: `x` (N, C, *spatial), `gy` (N, F, *out) ->
+    (F, C/G, *kernel), as sum over the batch of columns @ cotangent.T."""
+    n, c, f = x.shape[0], x.shape[1], gy.shape[1]
+    out = tuple(gy.shape[2:])
+    if all(s == 1 for s in stride):
+        xp = pad_spatial(x, pad, pad, 0)
+        cols = flat_columns(xp, kernel, dilate, out)
+        g = _flat_spread(gy, xp.shape[2:])
+    else:
+        cols = im2col(x, kernel, stride, dilate, pad, out)
+        g = gy.reshape(n, f, -1)
+    cols = cols.reshape(n, groups, -1, cols.shape[2])
+    g = g.reshape(n, groups, f // groups, -1)
+    per_sample = scratch("product", (n, groups, cols.shape[2], f // groups),
+                         np.result_type(cols, g))
+    dwt = np.matmul(cols, g.transpose(0, 1, 3, 2), out=per_sample).sum(axis=0)
+    return dwt.transpose(0, 2, 1).reshape((f, c // groups) + tuple(kernel))
+
+
+def conv_transpose(u, w, bias, kernel, stride, dilate, pad, out, groups):
+    """Deconvolution (the adjoint of Convolution in its data): `u` (N, C, *in),
+    `w` (C, F/G, *kernel) -> (N, F, *out)."""
+    n, c, spatial = u.shape[0], u.shape[1], tuple(u.shape[2:])
+    f = w.shape[1] * groups
+    wg = w.reshape(groups, c // groups, -1).transpose(0, 2, 1)  # (G, F/G * K, C/G)
+    if all(s == 1 for s in stride):
+        padded = tuple(o + 2 * p for o, p in zip(out, pad))
+        uext = _flat_spread(u, padded)
+        run = uext.shape[2]
+        dcols = scratch("cols", (n, groups, wg.shape[1], run), np.result_type(wg, uext))
+        np.matmul(wg, uext.reshape(n, groups, c // groups, run), out=dcols)
+        dcols = dcols.reshape(n, f, -1, run)
+        image = scratch("product", (n, f, int(np.prod(padded))), dcols.dtype)
+        image.fill(0)
+        flat = _flat_strides(padded)
+        for k, offset in enumerate(itertools.product(*(range(kk) for kk in kernel))):
+            start = sum(i * d * s for i, d, s in zip(offset, dilate, flat))
+            view = image[:, :, start:start + run]
+            np.add(view, dcols[:, :, k], out=view)
+        return _with_bias(crop_spatial(image.reshape((n, f) + padded), pad, out), bias)
+    npix = int(np.prod(spatial))
+    cols = np.matmul(wg, u.reshape(n, groups, c // groups, npix)).reshape(n, -1, npix)
+    y = col2im(cols, (n, f) + tuple(out), kernel, stride, dilate, pad, spatial)
+    return _with_bias(y, bias)
