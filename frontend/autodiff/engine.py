@@ -60,9 +60,18 @@ def set_default_pipeline(pipeline) -> List[Any]:
     """Set the passes run on every derived backward graph; returns the previous list."""
     global DEFAULT_PIPELINE
     previous = DEFAULT_PIPELINE
-    parse_pipeline(pipeline)  # validate before changing anything
-    DEFAULT_PIPELINE = pipeline.split(",") if isinstance(pipeline, str) else list(pipeline)
+    DEFAULT_PIPELINE = _entries(pipeline)  # validated before changing anything
     return previous
+
+
+def _entries(pipeline) -> List[Any]:
+    """A pipeline (string "dce, grad{wrt=[1]}" or list) as entries: a pass name, or
+    (name, options) for a pass given options."""
+    if not isinstance(pipeline, str):
+        parse_pipeline(pipeline)
+        return list(pipeline)
+    return [name if not options else (name, options)
+            for name, options in parse_pipeline(pipeline)]
 
 
 class Compiled:
@@ -237,7 +246,7 @@ def _prepare(heads, head_grads, variables, create_graph: bool, pipeline):
     if pipeline is None:
         pipeline = DEFAULT_PIPELINE
     elif isinstance(pipeline, str):
-        pipeline = pipeline.split(",")
+        pipeline = _entries(pipeline)
     steps = passes = tuple(pipeline)
     try:
         hash(passes)

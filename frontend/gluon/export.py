@@ -38,6 +38,9 @@ def export_symbol(block: Any) -> Any:
             traced, _ = block._traced_flat(zeros, last.in_fmt)
         block._last = last
     names: Dict[Any, str] = {}
+    for node in traced.graph.nodes:  # `F.<op>(..., name=...)` in a forward: `<prefix><name>`
+        if node.meta and node.meta.get("name") and node.outputs:
+            names[node.outputs[0]] = node.meta["name"]
     values: Dict[str, np.ndarray] = {}
     for (kind, what), v in zip(traced.sources, traced.graph.inputs):
         names[v] = v.hint

@@ -15,6 +15,7 @@ from .. import symbol as _sym
 from ..base import MXNetError
 from ..ndarray import NDArray
 from ..symbol import Symbol
+from ..trace import opnames
 from . import hybrid
 from .block import Block
 from .export import export_block
@@ -228,9 +229,12 @@ class HybridBlock(Block):
             for _, v in self.params.items():
                 v._finish_deferred_init()
             params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-        if hybrid.is_tracing():
-            params = {k: hybrid.trace_param(self._reg_params[k], v) for k, v in params.items()}
         try:
+            if hybrid.is_tracing():
+                params = {k: hybrid.trace_param(self._reg_params[k], v)
+                          for k, v in params.items()}
+                with opnames.scope(self.prefix):  # `name=` of F calls: `<prefix><name>`
+                    return self.hybrid_forward(_nd, x, *args, **params)
             return self.hybrid_forward(_nd, x, *args, **params)
         except MXNetError as e:
             raise _name_block(e, self, [x] + list(args)) from None

@@ -11,6 +11,7 @@ from ..ir.errors import DTypeError, MXNetError, ShapeError
 from ..ir.promotion import binary_dtypes
 from ..trace.invoke import invoke
 from ..trace.tape import STATE
+from ..trace.opnames import naming
 from ..autodiff.on_backward import defer
 from . import dispatch
 from .ndarray import NDArray, write_out
@@ -48,7 +49,8 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
 
     def fn(*args, out=None, name=None, **kwargs):
         # Fast path (the common `mx.nd.sin(x)`): exactly the arrays, nothing else.
-        if (not kwargs and out is None and not variadic and len(args) == n_arrays
+        if (not kwargs and out is None and name is None and not variadic
+                and len(args) == n_arrays
                 and (isinstance(args[0], NDArray) if n_arrays == 1
                      else all(isinstance(a, NDArray) for a in args))):
             return invoke(opdef, args)
@@ -66,6 +68,9 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
         kwargs = {k: _norm(v) for k, v in kwargs.items() if k not in ("ctx", "name")}
         while len(arrays) > 1 and arrays[-1] is None:  # `F.FullyConnected(x, w, None, ...)`
             arrays.pop()
+        if name is not None:  # kept on the node while a hybridized block traces
+            with naming(name):
+                return _finish(invoke(opdef, _as_inputs(arrays), kwargs), out)
         return _finish(invoke(opdef, _as_inputs(arrays), kwargs), out)
 
     fn.__name__ = pyname
@@ -212,8 +217,9 @@ def Dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None, **
     if not (STATE.training or mode == "always") or p == 0:
         return _finish(invoke(get_op("_copy"), [data]), out)
     mask = dropout_mask(data.shape, data._data.dtype, p, axes)
-    return _finish(invoke(get_op("Dropout"), [data, type(data)._wrap(mask)],
-                          {"p": float(p), "mode": mode, "axes": tuple(axes or ())}), out)
+    with naming(kw.get("name")):
+        return _finish(invoke(get_op("Dropout"), [data, type(data)._wrap(mask)],
+                              {"p": float(p), "mode": mode, "axes": tuple(axes or ())}), out)
 
 
 def dropout_mask(shape, dtype, p: float, axes=()) -> np.ndarray:
@@ -245,8 +251,9 @@ def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9
     attrs = {"eps": float(eps), "momentum": float(momentum), "fix_gamma": bool(fix_gamma),
              "use_global_stats": bool(use_global_stats), "axis": int(axis),
              "output_mean_var": False, "cudnn_off": bool(cudnn_off), "training": training}
-    result = invoke(get_op("BatchNorm"), _as_inputs([data, gamma, beta, moving_mean, moving_var]),
-                    attrs)
+    with naming(kw.get("name")):
+        result = invoke(get_op("BatchNorm"),
+                        _as_inputs([data, gamma, beta, moving_mean, moving_var]), attrs)
     value = getattr(result, "_value", None)
     if training and not use_global_stats and getattr(value, "node", None) is not None:
         defer(value.node, moving_stats_update(moving_mean._data, moving_var._data, data._data,

@@ -18,11 +18,18 @@ from ..accel.gc_pause import _count_recorded, _gc_state
 from ..ir import Graph, Node, TensorType
 from .key import node_items
 from .source import ON as _SOURCE_ON, user_meta
+from .opnames import PENDING as _NAME_PENDING, take as _take_name
 from . import tape as _tape
 from .tape import STATE, current_tape, tape_node
 from .values import _SEQUENCE, TracedValue
 
 _new = object.__new__  # then every slot is set: cheaper than the constructors
+
+
+def _with_name(meta: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+    """A new node's meta with its given name (see tapegraph.trace.opnames); `meta` (the
+    source line's, shared between nodes) is copied, not changed."""
+    return dict(meta or (), name=_take_name())
 
 
 def record1(op: str, in_values: tuple, t: TensorType, r: np.ndarray, attrs: Dict[str, Any],
@@ -41,7 +48,8 @@ def record1(op: str, in_values: tuple, t: TensorType, r: np.ndarray, attrs: Dict
     node.outputs = (out,)
     node.attrs = attrs
     node.region = region
-    node.meta = user_meta() if _SOURCE_ON[0] else None
+    meta = user_meta() if _SOURCE_ON[0] else None
+    node.meta = meta if not _NAME_PENDING[0] else _with_name(meta)
     out.node = node
     ref = STATE.tape
     tape = ref() if ref is not None else None
@@ -86,8 +94,9 @@ def record(op: str, in_values: Sequence[TracedValue], types: Sequence[TensorType
     tape (a deferred call: its graph is found by a walk)."""
     in_values = tuple(in_values)
     outs = tuple(TracedValue(t, None, r) for t, r in zip(types, results))
+    meta = user_meta() if _SOURCE_ON[0] else None
     node = Node(op, in_values, outs, attrs, region,
-                user_meta() if _SOURCE_ON[0] else None)
+                meta if not _NAME_PENDING[0] else _with_name(meta))
     for v in outs:
         v.node = node
     if taped:

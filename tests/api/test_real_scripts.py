@@ -24,9 +24,6 @@ RTOL, ATOL = 1e-3, 2e-4
 
 # script -> reason it cannot pass yet (strict: the test fails once it passes)
 XFAIL = {
-    "export_node_names": "export names nodes by op and counter (fullyconnected0); MXNet names "
-                         "them by block prefix and the name= of the F call (dense0_fwd, "
-                         "dense0_relu_fwd): F calls' name= is not recorded in the trace",
     "linalg_factorisations": "nd.linalg.potrf, potri, trsm, inverse, det and slogdet need IR "
                              "operators with gradient rules of their own (not registered yet)",
 }

@@ -22,7 +22,7 @@ class LeakyReLU(HybridBlock):
         self._alpha = alpha
 
     def hybrid_forward(self, F, x):
-        return F.LeakyReLU(x, act_type="leaky", slope=self._alpha)
+        return F.LeakyReLU(x, act_type="leaky", slope=self._alpha, name="fwd")
 
     def __repr__(self) -> str:
         return "%s(%s)" % (type(self).__name__, self._alpha)
@@ -40,7 +40,7 @@ class PReLU(HybridBlock):
             self.alpha = self.params.get("alpha", shape=(in_channels,), init=alpha_initializer)
 
     def hybrid_forward(self, F, x, alpha):
-        return F.LeakyReLU(x, alpha, act_type="prelu")
+        return F.LeakyReLU(x, alpha, act_type="prelu", name="fwd")
 
 
 class ELU(HybridBlock):
@@ -58,14 +58,14 @@ class SELU(HybridBlock):
     """Scaled ELU: lambda * (x for x > 0, alpha * (exp(x) - 1) otherwise)."""
 
     def hybrid_forward(self, F, x):
-        return F.LeakyReLU(x, act_type="selu")
+        return F.LeakyReLU(x, act_type="selu", name="fwd")
 
 
 class GELU(HybridBlock):
     """Gaussian error linear unit: x * Phi(x) (the erf form)."""
 
     def hybrid_forward(self, F, x):
-        return F.LeakyReLU(x, act_type="gelu")
+        return F.LeakyReLU(x, act_type="gelu", name="fwd")
 
 
 class Swish(HybridBlock):

@@ -76,9 +76,9 @@ class _Conv(HybridBlock):
         if kwargs["layout"] in ("NCW", "NCHW", "NCDHW"):
             kwargs.pop("layout")
         if bias is None:
-            act = op(x, weight, **kwargs)
+            act = op(x, weight, name="fwd", **kwargs)
         else:
-            act = op(x, weight, bias, **kwargs)
+            act = op(x, weight, bias, name="fwd", **kwargs)
         if self.act is not None:
             act = self.act(act)
         return act

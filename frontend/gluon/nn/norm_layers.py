@@ -59,7 +59,8 @@ class _BatchNorm(HybridBlock):
         super().cast(dtype)
 
     def hybrid_forward(self, F, x, gamma, beta, running_mean, running_var):
-        out = F.BatchNorm(x, gamma, beta, running_mean, running_var, **self._kwargs)
+        out = F.BatchNorm(x, gamma, beta, running_mean, running_var, name="fwd",
+                          **self._kwargs)
         return F.relu(out) if self.fuse_relu else out
 
     def __repr__(self) -> str:
@@ -147,9 +148,9 @@ class InstanceNorm(_ScaleShiftNorm):
 
     def hybrid_forward(self, F, x, gamma, beta):
         if self._axis == 1:
-            return F.InstanceNorm(x, gamma, beta, eps=self._epsilon)
+            return F.InstanceNorm(x, gamma, beta, name="fwd", eps=self._epsilon)
         x = F.SwapAxis(x, dim1=1, dim2=self._axis)
-        out = F.InstanceNorm(x, gamma, beta, eps=self._epsilon)
+        out = F.InstanceNorm(x, gamma, beta, name="fwd", eps=self._epsilon)
         return F.SwapAxis(out, dim1=1, dim2=self._axis)
 
 

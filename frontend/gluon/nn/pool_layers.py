@@ -66,7 +66,7 @@ class _Pooling(HybridBlock):
                                    "pooling_convention")}
         if "count_include_pad" in k:
             attrs["count_include_pad"] = k["count_include_pad"]
-        out = F.Pooling(x, **attrs)
+        out = F.Pooling(x, name="fwd", **attrs)
         if channel_last:
             out = F.transpose(out, axes=(0,) + tuple(range(2, n + 2)) + (1,))
         return out
