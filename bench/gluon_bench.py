@@ -130,6 +130,56 @@ def tapegraph_steps(d):
     return out
 
 
+# ---------------------------------------------------------------- numpy
+def numpy_steps(d):
+    """The MLP step written by hand in NumPy, no framework: the same products (in the
+    operand order tapegraph's FullyConnected uses), buffers preallocated, the update in
+    two passes per weight. It measures the floor a NumPy-based step can reach on this
+    machine: what tapegraph adds on top of it is framework overhead."""
+    ws = [d[k].copy() for k in MLP_KEYS]
+    grads = [np.empty_like(w) for w in ws]
+    scratch = np.empty(max(w.size for w in ws), np.float32)
+    x, label = d["mlp_x"], d["label"]
+    rows, batch = np.arange(x.shape[0]), np.float32(x.shape[0])
+
+    def dense(h, w, b):
+        out = np.empty((h.shape[0], w.shape[0]), np.float32)
+        np.add(np.dot(w, h.T).T, b, out=out)
+        return out
+
+    def step():
+        w1, b1, w2, b2, w3, b3 = ws
+        h1 = dense(x, w1, b1)
+        np.maximum(h1, 0, out=h1)
+        h2 = dense(h1, w2, b2)
+        np.maximum(h2, 0, out=h2)
+        z = np.dot(h2, w3.T)
+        z += b3
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        total = e.sum(axis=1, keepdims=True)
+        loss = float(np.mean(np.log(total[:, 0]) - z[rows, label]))
+        e /= total  # softmax; its gradient for the summed losses, scaled by 1/batch
+        e[rows, label] -= 1
+        e /= batch
+        np.dot(e.T, h2, out=grads[4])
+        e.sum(axis=0, out=grads[5])
+        dh2 = np.dot(e, w3)
+        dh2 *= h2 > 0
+        np.dot(dh2.T, h1, out=grads[2])
+        dh2.sum(axis=0, out=grads[3])
+        dh1 = np.dot(dh2, w2)
+        dh1 *= h1 > 0
+        np.dot(dh1.T, x, out=grads[0])
+        dh1.sum(axis=0, out=grads[1])
+        for w, g in zip(ws, grads):
+            s = scratch[:g.size].reshape(g.shape)
+            np.multiply(g, np.float32(-LR), out=s)
+            w += s
+        return loss
+    return {"mlp_hand-written": step}
+
+
 # ---------------------------------------------------------------- torch
 def torch_steps(d):
     import torch
@@ -218,7 +268,8 @@ def jax_steps(d):
 
 def worker(name, quick):
     d = data()
-    builders = {"tapegraph": tapegraph_steps, "torch": torch_steps, "jax": jax_steps}
+    builders = {"tapegraph": tapegraph_steps, "numpy": numpy_steps, "torch": torch_steps,
+                "jax": jax_steps}
     try:
         steps = builders[name](d)
     except ImportError as e:
@@ -268,8 +319,8 @@ def main():
         return
     best: dict = {}
     for _ in range(args.rounds):  # interleaved rounds; the fastest of each step is kept
-        for name, python in (("tapegraph", sys.executable), ("torch", PEERS_PY),
-                             ("jax", PEERS_PY)):
+        for name, python in (("tapegraph", sys.executable), ("numpy", sys.executable),
+                             ("torch", PEERS_PY), ("jax", PEERS_PY)):
             if not os.path.exists(python):
                 best[name] = {"framework": name, "error": "no interpreter at " + python}
                 continue

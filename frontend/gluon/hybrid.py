@@ -45,7 +45,7 @@ from ..ir.ops.regions import CACHED_OP
 from ..runtime import Plan
 from ..trace.builder import record
 from ..trace.collect import Collected
-from ..trace.tape import STATE
+from ..trace.tape import STATE, hide
 from ..trace.values import TracedValue, VariableValue
 
 __all__ = ["MAX_TRACES", "Traced", "TRACE", "remember", "is_tracing", "trace_param", "trace",
@@ -191,6 +191,7 @@ class Traced:
         if in_values is not None:
             values = record(CACHED_OP, in_values, [v.type for v in graph.outputs], outs, {},
                             self.region)
+            hide(values[len(self.graph.outputs):])
             for (_, mean, var, momentum, axis), x in zip(self.bn_updates, results[n:]):
                 defer(values[0].node, moving_stats_update(
                     mean.data()._data, var.data()._data, x, momentum, axis))

@@ -192,6 +192,23 @@ class Trainer:
 
     def _update(self, ignore_stale_grad: bool = False) -> None:
         once = bool(self._kvstore and self._update_on_kvstore)
+        if not once and len(self._updaters) == 1:  # one context: the common case, lean
+            indices, grads, arrays = [], [], []
+            for i, param in enumerate(self._params):
+                if param.grad_req == "null":
+                    continue
+                datas = param.list_data()
+                first = datas[0]
+                fresh = first._fresh_grad
+                for d in datas:
+                    d._fresh_grad = False
+                if fresh or not ignore_stale_grad:
+                    indices.append(i)
+                    grads.append(param.list_grad()[0])
+                    arrays.append(first)
+            if indices:
+                self._updaters[0](indices, grads, arrays)
+            return
         updates: List[list] = [[] for _ in self._updaters]
         copies = []
         for i, param in enumerate(self._params):

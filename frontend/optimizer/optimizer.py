@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import ndarray as _nd
 from ..inplace import buffer
+from .blas import AXPY_MIN, axpy
 from ..registry import _REGISTRY, get_alias_func, get_create_func, get_register_func
 
 Index = Union[int, str]
@@ -235,6 +236,21 @@ class Optimizer:
         else:
             np.multiply(g, t(factor) * t(self.rescale_grad), out=out)
         return out
+
+    def _add_scaled_grad(self, y: np.ndarray, g: np.ndarray, factor: float) -> None:
+        """y += factor * clip(rescale_grad * g), in place: without clipping one BLAS axpy
+        pass (tapegraph.optimizer.blas) when it takes the arrays, else through the
+        scratch buffer."""
+        clip = self.clip_gradient
+        if clip is None or not clip or clip < 0:
+            t = y.dtype.type
+            a = t(factor) * t(self.rescale_grad)
+            if g.size < AXPY_MIN:  # small: a temporary costs less than the scratch's upkeep
+                y += g * a
+                return
+            if axpy(float(a), g, y):
+                return
+        y += self._scaled_grad(g, factor, y.dtype)
 
     def _scratch(self, shape: tuple, dtype: Any) -> np.ndarray:
         """A buffer of `shape` and `dtype`, reused across calls (one per dtype, grown to

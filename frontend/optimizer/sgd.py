@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..inplace import buffer
+from .blas import axpy
 from .optimizer import Optimizer, _zeros_like, register
 
 
@@ -75,20 +76,19 @@ class SGD(_MasterSecond):
 
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
-        # in place, through one reused scratch buffer: -lr * clip(rescale_grad * grad)
+        # in place: one BLAS pass per term where possible (Optimizer._add_scaled_grad)
         t = w.dtype.type
-        step = self._scaled_grad(g, -lr, w.dtype)
         if state is not None and self.momentum > 0:
             mom = buffer(state)
             mom *= t(self._current_momentum())
-            if wd:
+            if wd and not axpy(-float(t(lr * wd)), w, mom):
                 mom -= np.multiply(w, t(lr * wd))
-            mom += step
+            self._add_scaled_grad(mom, g, -lr)
             w += mom
         else:
             if wd:
                 w *= t(1.0 - lr * wd)
-            w += step
+            self._add_scaled_grad(w, g, -lr)
 
 
 @register

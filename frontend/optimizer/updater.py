@@ -27,27 +27,29 @@ class Updater:
             indices, grads, weights = [index], [grad], [weight]
         else:
             indices, grads, weights = list(index), list(grad), list(weight)
-        self.optimizer._set_current_context(self.device_id)
+        optimizer, states = self.optimizer, self.states
+        optimizer._set_current_context(self.device_id)
         for i, idx in enumerate(indices):
             if isinstance(idx, bytes):
                 indices[i] = idx = idx.decode()
-            if idx not in self.states:
-                self.states[idx] = self.optimizer.create_state_multi_precision(idx, weights[i])
-            self.states_synced[idx] = True
-        if self.optimizer.aggregate_num <= 0:
+            if idx not in states:
+                states[idx] = optimizer.create_state_multi_precision(idx, weights[i])
+        self.states_synced.update(dict.fromkeys(indices, True))
+        if optimizer.aggregate_num <= 0:
             for i, w, g in zip(indices, weights, grads):
-                self.optimizer.update_multi_precision(i, w, g, self.states[i])
+                optimizer.update_multi_precision(i, w, g, states[i])
             return
         by_dtype: Dict[Any, list] = {}
         for item in zip(indices, weights, grads):
             by_dtype.setdefault(buffer(item[1]).dtype, []).append(item)
-        size = self.optimizer.aggregate_num
+        size = optimizer.aggregate_num
         for items in by_dtype.values():
             for start in range(0, len(items), size):
                 group = items[start:start + size]
-                idx, ws, gs = (list(x) for x in zip(*group))
-                self.optimizer.update_multi_precision(idx, ws, gs,
-                                                      [self.states[i] for i in idx])
+                idx = [item[0] for item in group]
+                optimizer.update_multi_precision(idx, [item[1] for item in group],
+                                                 [item[2] for item in group],
+                                                 [states[i] for i in idx])
 
     @property
     def aggregate_updates(self) -> bool:

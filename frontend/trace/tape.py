@@ -121,6 +121,16 @@ def tape_node(tape: Tape, node: Node, in_values: Sequence[Any], items: tuple) ->
         tape.retire()
 
 
+def hide(values: Sequence[Any]) -> None:
+    """`values` are outputs no array exposes (a hybridized block's residuals, returned for
+    its backward only): no later node consumes them and no backward starts from them, so
+    they are no open ends of their tape (which then still reads off as the graph)."""
+    for v in values:
+        tape = v.tape
+        if tape is not None:
+            tape.open.discard(v.pos)
+
+
 def _off_tape(node: Node) -> None:
     for out in node.outputs:
         out.tape = None
