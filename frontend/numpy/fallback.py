@@ -2,14 +2,14 @@
 separate operators, and how tapegraph serves them:
 
 - where the result is differentiable (piecewise), as a traced composition of registered
-  operators (traced_layout, _math, _stats, _poly, _functional): it records under
+  operators (traced_layout, _math, _stats, _poly, _select, _functional): it records under
   autograd.record(), differentiates to any order and appears in exported symbols;
 - the others (integer, set, index, histogram and window functions, fits and roots) run on
   the host: mx.np arrays go in as NumPy arrays, array results come back as mx.np arrays.
   Inside autograd.record() on arrays of the graph, a result that is integer or boolean, or
   that MXNet 1.9.1 also returns while recording (its own operators: unique, bincount,
   histogram, ...), is constant data (no gradient flows, as MXNet's). A float result MXNet
-  refuses to compute while recording (partition, polyfit, roots, histogram bin edges, ...)
+  refuses to compute while recording (polyfit, roots, histogram bin edges, ...)
   raises NonDifferentiableError instead of silently dropping the gradient."""
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from ..unsupported import not_implemented
 from .ndarray import ndarray
 from .traced_common import TRACED
 from . import (traced_functional, traced_layout, traced_math, traced_poly,  # noqa: F401
-               traced_stats)  # (they fill TRACED)
+               traced_select, traced_stats)  # (they fill TRACED)
 
 # mx.np names MXNet serves from official NumPy (or that are host-only there too)
 FALLBACK_FUNCTIONS = (

@@ -116,6 +116,11 @@ CASES = {
     "apply_along_axis": (lambda a: np.apply_along_axis(lambda t: np.stack([t.sum() ** 2,
                                                                            t.prod()]), 1, a),
                          [X]),
+    "partition": (lambda a: np.partition(a, 2, axis=1) ** 2 * k(X), [X]),
+    "intersect1d": (lambda a: np.intersect1d(a, a[1:3]) ** 3, [V]),
+    "union1d": (lambda a, b: np.union1d(a, b) ** 3, [V, W]),
+    "setdiff1d": (lambda a: np.setdiff1d(a, a[:2]) ** 3, [V]),
+    "setxor1d": (lambda a, b: np.setxor1d(a, b[:2]) ** 3, [V, W]),
     "apply_over_axes": (lambda a: np.apply_over_axes(np.prod, a, [0, 1]), [X]),
 }
 THIRD_ORDER = ("rot90", "pad_reflect", "insert", "i0", "interp", "nancumprod", "percentile",
