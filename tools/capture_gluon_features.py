@@ -7,6 +7,7 @@ Writes tests/data/mxnet/gluon_features/:
   records.rec                             MXRecordIO written record by record
   indexed.rec, indexed.idx                MXIndexedRecordIO (keys 10, 20, ...)
   features.json                           the values the tests compare with
+  api_dir.json                            public names of MXNet's Gluon classes / modules
 """
 import json
 import os
@@ -208,8 +209,49 @@ def capture_pixel_shuffle():
     return out
 
 
+def capture_center_crop():
+    from mxnet.gluon.data.vision import transforms
+    x = mx.nd.arange(7 * 6 * 2).reshape((7, 6, 2))
+    return {"(3, 4)": arr(transforms.CenterCrop((3, 4))(x)),
+            "5": arr(transforms.CenterCrop(5)(x))}
+
+
+API = [("Block", "gluon.Block"), ("HybridBlock", "gluon.HybridBlock"),
+       ("SymbolBlock", "gluon.SymbolBlock"), ("Parameter", "gluon.Parameter"),
+       ("ParameterDict", "gluon.ParameterDict"), ("Constant", "gluon.Constant"),
+       ("Trainer", "gluon.Trainer"), ("gluon", "gluon"), ("nn", "gluon.nn"),
+       ("rnn", "gluon.rnn"), ("loss", "gluon.loss"), ("data", "gluon.data"),
+       ("data.vision", "gluon.data.vision"), ("transforms", "gluon.data.vision.transforms"),
+       ("init", "init"), ("optimizer", "optimizer"), ("utils", "gluon.utils"),
+       ("recordio", "recordio"), ("contrib.nn", "gluon.contrib.nn"),
+       ("model_zoo.vision", "gluon.model_zoo.vision")]
+
+
+def capture_api():
+    """Public names (dir() without underscores) of MXNet's Gluon classes and modules, and
+    of each class in nn, rnn, loss and data."""
+    def public(obj):
+        return sorted(n for n in dir(obj) if not n.startswith("_"))
+
+    def get(path):
+        obj = mx
+        for part in path.split("."):
+            obj = getattr(obj, part)
+        return obj
+    out = {key: public(get(path)) for key, path in API}
+    for key in ("nn", "rnn", "loss", "data"):
+        module = get("gluon." + key)
+        for name in public(module):
+            if isinstance(getattr(module, name), type):
+                out[key + "." + name] = public(getattr(module, name))
+    return out
+
+
 def main():
-    data = {"pixel_shuffle": capture_pixel_shuffle(), "save": capture_save(),
+    with open(os.path.join(OUT, "api_dir.json"), "w") as f:
+        json.dump(capture_api(), f, indent=0, sort_keys=True)
+    data = {"center_crop": capture_center_crop(), "pixel_shuffle": capture_pixel_shuffle(),
+            "save": capture_save(),
             "fused_rnn": capture_fused(), "lbsgd": capture_lbsgd(),
             "recordio": capture_recordio(), "hybrid_random": capture_hybrid_random()}
     with open(os.path.join(OUT, "features.json"), "w") as f:

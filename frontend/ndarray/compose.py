@@ -224,3 +224,32 @@ NAMESPACE.update(
 NAMESPACE["broadcast_logical_and"] = NAMESPACE["logical_and"]
 NAMESPACE["broadcast_logical_or"] = NAMESPACE["logical_or"]
 NAMESPACE["broadcast_logical_xor"] = NAMESPACE["logical_xor"]
+
+
+_plain_softmax = NAMESPACE["softmax"]
+
+
+def softmax(data, length=None, out=None, name=None, use_length=False, **kwargs):
+    """Softmax over `axis` (default -1). With `use_length=True`, only the first
+    `length[...]` positions along `axis` take part (`length` has data's shape without
+    `axis`, integers); the others are 0, as MXNet's masked softmax."""
+    if not use_length:
+        return _plain_softmax(data, out=out, name=name, **kwargs)
+    if length is None:
+        raise MXNetError("softmax: use_length=True needs the length input")
+    if np.dtype(length.dtype).kind not in "iu":
+        raise MXNetError("softmax: length must be of an integer type, got %s"
+                         % np.dtype(length.dtype).name)
+    axis = int(kwargs.get("axis", -1)) % data.ndim
+    if tuple(length.shape) != data.shape[:axis] + data.shape[axis + 1:]:
+        raise MXNetError("softmax: length of shape %s does not match data %s without axis %d"
+                         % (length.shape, data.shape, axis))
+    steps = np.arange(data.shape[axis]).reshape((-1,) + (1,) * (data.ndim - axis - 1))
+    keep = NDArray._wrap(
+        (steps < np.expand_dims(length.asnumpy(), axis)).astype(data.asnumpy().dtype))
+    masked = NAMESPACE["where"](keep, data, NDArray._wrap(
+        np.full(data.shape, -np.inf, data.asnumpy().dtype)))
+    return _finish(_plain_softmax(masked, name=name, **kwargs) * keep, out)
+
+
+NAMESPACE["softmax"] = softmax

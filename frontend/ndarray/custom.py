@@ -7,7 +7,7 @@ assigns carry gradients of any order.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -31,12 +31,22 @@ class CustomOpFunction(Function):
     op_type = ""
 
     def __init__(self, op: Any, prop: Any, aux: Sequence[Any], is_train: bool,
-                 out_types: Sequence[Tuple[Tuple[int, ...], Any]]):
+                 out_types: Sequence[Tuple[Tuple[int, ...], Any]],
+                 kwargs: Optional[Dict[str, str]] = None):
         super().__init__()
         self.op, self.prop, self.aux, self.is_train = op, prop, list(aux), is_train
         self.out_types = list(out_types)
+        self.kwargs = dict(kwargs or {})
         self.in_data: List[Any] = []
         self.out_data: List[Any] = []
+
+    def mxnet_attrs(self) -> Optional[Dict[str, str]]:
+        """The attributes of MXNet's `Custom` node for this call (`op_type` and the prop's
+        keyword arguments, as strings), or None when the node's inputs cannot say it (a
+        recorded call's auxiliary states are not inputs of its node)."""
+        if self.aux:
+            return None
+        return dict(self.kwargs, op_type=self.op_type)
 
     def _run(self, call, dsts):
         self.op._tg_sink = sink = {}
@@ -82,7 +92,12 @@ def _as_like(src, dst):
     return src
 
 
-def _function_class(op_type: str) -> type:
+def make_operator(prop: Any, shapes: Sequence[Tuple[int, ...]], dtypes: Sequence[Any]) -> Any:
+    """The prop's `CustomOp` for inputs of these shapes and dtypes (on the CPU)."""
+    return prop.create_operator(cpu(), list(shapes), list(dtypes))
+
+
+def function_class(op_type: str) -> type:
     cls = FUNCTIONS.get(op_type)
     if cls is None:
         name = "Custom[%s]" % op_type
@@ -98,7 +113,8 @@ def Custom(*args, op_type: str = None, name: str = None, **kwargs):
         raise MXNetError("Custom: op_type %r is not registered (use @mx.operator.register; "
                          "registered: %s)" % (op_type, ", ".join(sorted(REGISTRY)) or "none"))
     arrays = {k: kwargs.pop(k) for k in list(kwargs) if isinstance(kwargs[k], NDArray)}
-    prop = REGISTRY[op_type](**{k: str(v) for k, v in kwargs.items()})
+    kwargs = {k: str(v) for k, v in kwargs.items()}
+    prop = REGISTRY[op_type](**kwargs)
     arg_names, aux_names = prop.list_arguments(), prop.list_auxiliary_states()
     given = list(args)
     for nm in (arg_names + aux_names)[len(given):]:
@@ -124,11 +140,10 @@ def Custom(*args, op_type: str = None, name: str = None, **kwargs):
         raise MXNetError("Custom %s: infer_shape/infer_type gave %d/%d output(s) for %d "
                          "declared output(s)" % (op_type, len(out_shapes), len(out_dtypes),
                                                  n_out))
-    op = prop.create_operator(cpu(), [a.shape for a in given],
-                              [a._data.dtype.type for a in given])
-    fn = _function_class(op_type)(op, prop, aux, STATE.training,
+    op = make_operator(prop, [a.shape for a in given], [a._data.dtype.type for a in given])
+    fn = function_class(op_type)(op, prop, aux, STATE.training,
                                   [(tuple(int(d) for d in s), np.dtype(t))
-                                   for s, t in zip(out_shapes, out_dtypes)])
+                                   for s, t in zip(out_shapes, out_dtypes)], kwargs)
     out = fn(*inputs)
     return list(out) if isinstance(out, tuple) else out
 

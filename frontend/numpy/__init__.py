@@ -78,11 +78,15 @@ def arange(start, stop=None, step=1, dtype=None, ctx=None) -> ndarray:
 
 
 def zeros_like(a, dtype=None) -> ndarray:
-    return _invoke(_get_op("zeros_like"), [_arr(a)])
+    """Zeros of `a`'s shape, in `dtype` (default: `a`'s)."""
+    out = _invoke(_get_op("zeros_like"), [_arr(a)])
+    return out if dtype is None else out.astype(dtype, copy=False)
 
 
 def ones_like(a, dtype=None) -> ndarray:
-    return _invoke(_get_op("ones_like"), [_arr(a)])
+    """Ones of `a`'s shape, in `dtype` (default: `a`'s)."""
+    out = _invoke(_get_op("ones_like"), [_arr(a)])
+    return out if dtype is None else out.astype(dtype, copy=False)
 
 
 def _unary(opname):

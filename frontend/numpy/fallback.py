@@ -2,7 +2,7 @@
 separate operators, and how tapegraph serves them:
 
 - where the result is differentiable (piecewise), as a traced composition of registered
-  operators (traced_layout, traced_math, traced_stats, traced_poly): it records under
+  operators (traced_layout, _math, _stats, _poly, _functional): it records under
   autograd.record(), differentiates to any order and appears in exported symbols;
 - the others (integer, set, index, histogram and window functions, fits and roots) run on
   the host: mx.np arrays go in as NumPy arrays, array results come back as mx.np arrays.
@@ -22,7 +22,8 @@ from ..ir.errors import MXNetError, NonDifferentiableError
 from ..unsupported import not_implemented
 from .ndarray import ndarray
 from .traced_common import TRACED
-from . import traced_layout, traced_math, traced_poly, traced_stats  # noqa: F401  (fill TRACED)
+from . import (traced_functional, traced_layout, traced_math, traced_poly,  # noqa: F401
+               traced_stats)  # (they fill TRACED)
 
 # mx.np names MXNet serves from official NumPy (or that are host-only there too)
 FALLBACK_FUNCTIONS = (

@@ -104,8 +104,11 @@ def where(condition, x=None, y=None):
 
 @_export
 def clip(a, a_min, a_max, out=None):
-    """Limit values to [a_min, a_max]."""
-    return _op("clip", [a], {"a_min": float(a_min), "a_max": float(a_max)})
+    """Limit values to [a_min, a_max] (either bound may be None, not both)."""
+    if a_min is None and a_max is None:
+        raise ValueError("clip: a_min and a_max cannot both be None")
+    return _op("clip", [a], {"a_min": -_onp.inf if a_min is None else float(a_min),
+                             "a_max": _onp.inf if a_max is None else float(a_max)})
 
 
 MEAN_AS = {"b": "float32", "i": "float32", "u": "float32"}  # integer means are float32
@@ -161,20 +164,31 @@ def cumsum(a, axis=None, dtype=None, out=None):
 
 @_export
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    """Variance over `axis`."""
+    """Variance over `axis` (in `dtype`; integer inputs: in their dtype, as MXNet)."""
     a = arr(a)
     mean = _op("mean", [a], {"axis": _axis(axis), "keepdims": True, "exclude": False})
     centred = a - mean
     n = a.size if axis is None else int(_onp.prod([a.shape[i] for i in _onp.atleast_1d(axis)]))
     total = _op("sum", [centred * centred], {"axis": _axis(axis), "keepdims": bool(keepdims),
                                              "exclude": False})
-    return total / float(n - ddof)
+    return _stat_as(total / float(n - ddof), a, dtype)
+
+
+def _stat_as(result, a, dtype):
+    """A variance or deviation in `dtype`, else (as MXNet) an integer input's own dtype:
+    the float statistic truncated (`std` of int32 [1..6] is 1)."""
+    want = _onp.dtype(dtype) if dtype is not None else (
+        a.dtype if _onp.dtype(a.dtype).kind in "iu" else None)
+    return result if want is None or result.dtype == want else result.astype(want)
 
 
 @_export
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    """Standard deviation over `axis`."""
-    return _op("sqrt", [var(a, axis=axis, ddof=ddof, keepdims=keepdims)])
+    """Standard deviation over `axis` (in `dtype`; integer inputs: in their dtype)."""
+    a = arr(a)
+    exact = "float32" if _onp.dtype(a.dtype).kind in "iu" else None  # not truncated yet
+    spread = _op("sqrt", [var(a, axis=axis, dtype=exact, ddof=ddof, keepdims=keepdims)])
+    return _stat_as(spread, a, dtype)
 
 
 @_export
@@ -217,9 +231,17 @@ def stack(arrays, axis=0, out=None):
 
 @_export
 def split(ary, indices_or_sections, axis=0):
-    """Split into equal sections along `axis` (a list)."""
+    """Split along `axis` into equal sections, or at the given indices (a list)."""
     if not isinstance(indices_or_sections, int):
-        raise MXNetError("split: only an integer number of equal sections is supported")
+        ary = arr(ary)
+        axis = int(axis) % max(ary.ndim, 1)
+        bounds = [0] + [int(i) for i in indices_or_sections] + [ary.shape[axis]]
+        index = [slice(None)] * ary.ndim
+        parts = []
+        for start, stop in zip(bounds[:-1], bounds[1:]):
+            index[axis] = slice(start, max(start, stop))
+            parts.append(ary[tuple(index)])
+        return parts
     out = _op("SliceChannel", [ary], {"num_outputs": int(indices_or_sections),
                                       "axis": int(axis), "squeeze_axis": False})
     return list(out) if isinstance(out, tuple) else [out]

@@ -80,6 +80,11 @@ def round(self, decimals=0, out=None):
     return write_out(FUNCTIONS["around"](self, decimals=decimals), out)
 
 
+def prod(self, axis=None, dtype=None, out=None, keepdims=False):
+    """`mx.np.prod(self, axis, dtype, keepdims)`."""
+    return FUNCTIONS["prod"](self, axis=axis, dtype=dtype, out=out, keepdims=keepdims)
+
+
 def item(self, *args):
     """One element as a Python scalar: the only one, or the one at a flat index or at an
     index tuple (NumPy's `item`)."""
@@ -88,5 +93,5 @@ def item(self, *args):
 
 ndarray.nonzero = nonzero
 ndarray.reshape_view = reshape_view
-for _fn in (reshape, take, argsort, clip, round, item):
+for _fn in (reshape, take, argsort, clip, round, prod, item):
     setattr(ndarray, _fn.__name__, _fn)

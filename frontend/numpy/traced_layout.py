@@ -125,7 +125,9 @@ def row_stack(arrays):
 def append(arr_, values, axis=None):
     """`values` appended at the end (of the flattened arrays when axis is None)."""
     a = arr(arr_)
-    v = cast(as_array(values, a), a.dtype)
+    v = as_array(values, a)
+    dtype = onp.result_type(a.dtype, v.dtype)
+    a, v = cast(a, dtype), cast(v, dtype)
     if axis is None:
         return FUNCTIONS["concatenate"]([a.reshape(-1), v.reshape(-1)], axis=0)
     return FUNCTIONS["concatenate"]([a, v], axis=int(axis))

@@ -37,7 +37,8 @@ _I0_B = (
 
 
 def _float(a):
-    return a if a.dtype.kind == "f" else cast(a, "float32")
+    """`a` in floating point: integers and booleans become float64 (NumPy's promotion)."""
+    return a if a.dtype.kind == "f" else cast(a, "float64")
 
 
 @traced
@@ -65,8 +66,8 @@ def vdot(a, b):
 @traced
 def copysign(x1, x2, out=None, **kwargs):
     """|x1| with the sign of x2 (x2's sign bit is constant data: no gradient to x2)."""
-    a = _float(as_array(x1, x2 if is_array(x2) else None))
-    sign = onp.where(onp.signbit(host(x2)), -1.0, 1.0).astype(a.dtype)
+    a = as_array(x1, x2 if is_array(x2) else None)
+    sign = onp.where(onp.signbit(host(x2)), -1, 1).astype(a.dtype)  # (MXNet keeps integers)
     return op("abs", [a]) * const(sign)
 
 
@@ -82,7 +83,9 @@ def float_power(x1, x2, out=None, **kwargs):
 @traced
 def ldexp(x1, x2, out=None, **kwargs):
     """x1 * 2 ** x2 (differentiable in both; integer exponents are constant data)."""
-    m = _float(as_array(x1, x2 if is_array(x2) else None))
+    m = as_array(x1, x2 if is_array(x2) else None)
+    if m.dtype.kind != "f":  # MXNet keeps the integer dtype
+        return cast(ldexp(cast(m, "float64"), x2), m.dtype)
     if not is_array(x2):
         with onp.errstate(over="ignore"):
             return m * const(onp.power(2.0, onp.clip(float(x2), -4096, 4096)), m.dtype)
@@ -185,7 +188,7 @@ def i0(x):
 @traced
 def trapz(y, x=None, dx=1.0, axis=-1):
     """Integral of y along `axis` by the trapezoidal rule (sample points x, or spacing dx)."""
-    y = arr(y)
+    y = _float(arr(y))
     axis = norm_axis(axis, y.ndim, "trapz")
     n = y.shape[axis]
     hi = op("slice_axis", [y], axis=axis, begin=1, end=max(n, 1))

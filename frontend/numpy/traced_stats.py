@@ -116,6 +116,8 @@ def _quantile(a, q, axis, method, keepdims, skip_nan, dtype=None):
     the neighbours of the virtual index q * (n - 1) (n: the lane's non-NaN count when
     `skip_nan`) and interpolate by `method`."""
     a = arr(a)
+    if a.dtype.kind != "f":  # MXNet's operators give float32, NumPy 1.23's nan* float64
+        a = cast(a, dtype if dtype is not None else "float32")
     if method not in _METHODS:
         raise ValueError("'%s' is not a valid method. Use one of: %s" % (method, _METHODS))
     qs = onp.asarray(host(q), dtype=onp.float64)
@@ -213,8 +215,10 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, interpolatio
 
 @traced
 def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
-    """The median ignoring NaNs."""
-    return _quantile(a, 0.5, axis, "linear", keepdims, True)
+    """The median ignoring NaNs (float64 for integer input, as NumPy)."""
+    a = arr(a)
+    return _quantile(a, 0.5, axis, "linear", keepdims, True,
+                     None if a.dtype.kind == "f" else onp.dtype("float64"))
 
 
 def _rows(m, rowvar):

@@ -7,9 +7,10 @@ Symbols of recorded forward and derived backward graphs.
 from .api.symbol import Group, Symbol, Variable, load, load_json, symbol_from_arrays, var
 from .formats.json_export import ExportError
 from .api.op_functions import make_op_function
+from .api.custom import Custom
 from ..ir import MXNetError
 
-__all__ = ["ExportError", "Group", "Symbol", "Variable", "load", "load_json",
+__all__ = ["Custom", "ExportError", "Group", "Symbol", "Variable", "load", "load_json",
            "symbol_from_arrays", "var"]
 
 

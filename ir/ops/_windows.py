@@ -10,16 +10,41 @@ is one batched matrix product: forward `W @ cols` (its (N, F, L) result viewed a
 (N, F, *out) and copied once with the bias added), weight gradient `sum_n cols @ g.T`,
 data gradient `W.T @ g` then prod(kernel) additions of contiguous runs (col2im). Strided
 windows use (N, C * prod(kernel), prod(out)) columns from `sliding_window_view`.
+
+The temporaries that never leave a stride-1 kernel (columns, spread cotangents, products
+before the final copy) live in per-thread scratch buffers reused from call to call
+(`scratch`), as MXNet's convolution workspace: fresh multi-megabyte arrays at every call
+cost a page fault per 4 KiB page, more than the copy into them on a busy machine.
 """
 from __future__ import annotations
 
 import itertools
+import threading
 from typing import Sequence, Tuple
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 Ints = Tuple[int, ...]
+_LOCAL = threading.local()
+SCRATCH_LIMIT = 64 << 20  # larger temporaries are allocated (and freed) per call
+
+
+def scratch(slot: str, shape, dtype) -> np.ndarray:
+    """An uninitialised array of `shape` in this thread's reusable buffer `slot`, for a
+    temporary that does not outlive the kernel using it (two temporaries alive at once
+    need two slots)."""
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape)) * dtype.itemsize
+    if nbytes > SCRATCH_LIMIT:
+        return np.empty(shape, dtype)
+    buffers = getattr(_LOCAL, "buffers", None)
+    if buffers is None:
+        buffers = _LOCAL.buffers = {}
+    buf = buffers.get(slot)
+    if buf is None or buf.nbytes < nbytes:
+        buf = buffers[slot] = np.empty(max(nbytes, 1 << 16), np.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
 
 
 def pad_spatial(x: np.ndarray, lo: Sequence[int], hi: Sequence[int], fill) -> np.ndarray:
@@ -60,7 +85,8 @@ def _flat_run(spatial: Ints, out: Ints) -> int:
 
 
 def flat_columns(xp: np.ndarray, kernel: Ints, dilate: Ints, out: Ints) -> np.ndarray:
-    """(N, C * prod(kernel), L) flat columns of the padded image `xp` (one copy)."""
+    """(N, C * prod(kernel), L) flat columns of the padded image `xp` (one copy, into the
+    scratch slot "cols")."""
     n, c, spatial = xp.shape[0], xp.shape[1], xp.shape[2:]
     xp = np.ascontiguousarray(xp)
     it = xp.itemsize
@@ -69,7 +95,9 @@ def flat_columns(xp: np.ndarray, kernel: Ints, dilate: Ints, out: Ints) -> np.nd
                       xp.strides[:2] + tuple(d * s * it for d, s in
                                              zip(dilate, _flat_strides(spatial))) + (it,),
                       writeable=False)
-    return np.ascontiguousarray(view).reshape(n, c * int(np.prod(kernel)), run)
+    cols = scratch("cols", view.shape, xp.dtype)
+    np.copyto(cols, view)
+    return cols.reshape(n, c * int(np.prod(kernel)), run)
 
 
 def _flat_outputs(y: np.ndarray, spatial: Ints, out: Ints) -> np.ndarray:
@@ -80,15 +108,18 @@ def _flat_outputs(y: np.ndarray, spatial: Ints, out: Ints) -> np.ndarray:
 
 
 def _flat_spread(v: np.ndarray, spatial: Ints) -> np.ndarray:
-    """`v` (N, F, *out) written into zeros (N, F, L) at its flat positions in `spatial`."""
-    flat = np.zeros(v.shape[:2] + (_flat_run(spatial, v.shape[2:]),), v.dtype)
+    """`v` (N, F, *out) written into zeros (N, F, L) at its flat positions in `spatial`
+    (scratch slot "spread")."""
+    flat = scratch("spread", v.shape[:2] + (_flat_run(spatial, v.shape[2:]),), v.dtype)
+    flat.fill(0)
     _flat_outputs(flat, spatial, v.shape[2:])[...] = v
     return flat
 
 
 def _with_bias(view: np.ndarray, bias) -> np.ndarray:
+    """A new array: `view` (+ bias per channel)."""
     if bias is None:
-        return np.ascontiguousarray(view)
+        return view.copy()
     return np.add(view, bias.reshape((1, -1) + (1,) * (view.ndim - 2)).astype(view.dtype,
                                                                              copy=False))
 
@@ -135,8 +166,11 @@ def conv_forward(x, w, bias, kernel, stride, dilate, pad, out, groups):
     if all(s == 1 for s in stride):
         xp = pad_spatial(x, pad, pad, 0)
         cols = flat_columns(xp, kernel, dilate, out)
-        y = np.matmul(wg, cols.reshape(n, groups, wg.shape[2], -1)).reshape(n, f, -1)
-        return _with_bias(_flat_outputs(y, xp.shape[2:], out), bias)
+        cols = cols.reshape(n, groups, wg.shape[2], -1)
+        y = scratch("product", (n, groups, f // groups, cols.shape[3]),
+                    np.result_type(wg, cols))
+        np.matmul(wg, cols, out=y)
+        return _with_bias(_flat_outputs(y.reshape(n, f, -1), xp.shape[2:], out), bias)
     cols = im2col(x, kernel, stride, dilate, pad, out).reshape(n, groups, wg.shape[2], -1)
     y = np.matmul(wg, cols).reshape((n, f) + tuple(out))
     if bias is not None:
@@ -158,7 +192,9 @@ def conv_weight_grad(x, gy, kernel, stride, dilate, pad, groups):
         g = gy.reshape(n, f, -1)
     cols = cols.reshape(n, groups, -1, cols.shape[2])
     g = g.reshape(n, groups, f // groups, -1)
-    dwt = np.matmul(cols, g.transpose(0, 1, 3, 2)).sum(axis=0)  # (G, C/G * K, F/G)
+    per_sample = scratch("product", (n, groups, cols.shape[2], f // groups),
+                         np.result_type(cols, g))
+    dwt = np.matmul(cols, g.transpose(0, 1, 3, 2), out=per_sample).sum(axis=0)
     return dwt.transpose(0, 2, 1).reshape((f, c // groups) + tuple(kernel))
 
 
@@ -172,8 +208,11 @@ def conv_transpose(u, w, bias, kernel, stride, dilate, pad, out, groups):
         padded = tuple(o + 2 * p for o, p in zip(out, pad))
         uext = _flat_spread(u, padded)
         run = uext.shape[2]
-        dcols = np.matmul(wg, uext.reshape(n, groups, c // groups, run)).reshape(n, f, -1, run)
-        image = np.zeros((n, f, int(np.prod(padded))), dcols.dtype)
+        dcols = scratch("cols", (n, groups, wg.shape[1], run), np.result_type(wg, uext))
+        np.matmul(wg, uext.reshape(n, groups, c // groups, run), out=dcols)
+        dcols = dcols.reshape(n, f, -1, run)
+        image = scratch("product", (n, f, int(np.prod(padded))), dcols.dtype)
+        image.fill(0)
         flat = _flat_strides(padded)
         for k, offset in enumerate(itertools.product(*(range(kk) for kk in kernel))):
             start = sum(i * d * s for i, d, s in zip(offset, dilate, flat))

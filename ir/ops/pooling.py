@@ -92,8 +92,10 @@ def _include_pad(attrs) -> bool:
 
 def _window_sums(xp, geo, combine):
     slices = _slices(geo)
-    out = xp[slices[0]].copy()
-    for sl in slices[1:]:
+    if len(slices) == 1:
+        return xp[slices[0]].copy()
+    out = combine(xp[slices[0]], xp[slices[1]])
+    for sl in slices[2:]:
         combine(out, xp[sl], out=out)
     return out
 
@@ -103,9 +105,7 @@ def _first_max_masks(x, geo):
     reads and where it holds its window's first maximum (exactly one offset per window)."""
     xp = _windows.pad_spatial(x, geo[2], geo[3], _lowest(x.dtype))
     slices = _slices(geo)
-    best = xp[slices[0]].copy()
-    for sl in slices[1:]:
-        np.maximum(best, xp[sl], out=best)
+    best = _window_sums(xp, geo, np.maximum)
     masks, taken = [], None
     for k, sl in enumerate(slices):
         hit = np.equal(xp[sl], best)

@@ -49,6 +49,10 @@ SUPERSET = {
     "b.expand_dims(-1)": "tapegraph's mx.np.ndarray keeps the legacy expand_dims method",
     "b.flip(0)": "tapegraph's mx.np.ndarray keeps the legacy flip method",
     "b.ravel()": "tapegraph's mx.np.ndarray has NumPy's ravel",
+    "mx.np.flip(b, axis=-1)": "MXNet's np flip rejects negative axes",
+    "a.cumsum(axis=1)": "tapegraph's NDArray has cumsum (mx.nd.cumsum) as a method",
+    "mx.nd.add(a, a, out=mx.nd.zeros((2, 3)))": "MXNet's Python mx.nd.add has no out=; "
+                                                "tapegraph's functions all take one",
 }
 ERRORS = {"MXNetError": MXNetError, "TypeError": TypeError, "IndexError": IndexError,
           "ValueError": ValueError, "AttributeError": AttributeError,
@@ -160,3 +164,16 @@ def test_errors_are_classified_by_their_tapegraph_class():
         mx.np.ones((2, 3)).sum(initial=1)
     with pytest.raises(MXNetError, match="cannot reshape array of size 6"):
         mx.np.ones((2, 3)).reshape((0, -1))
+    with pytest.raises(ValueError):
+        mx.np.clip(mx.np.ones(2), None, None)
+
+
+def test_integer_variance_is_truncated_to_the_input_dtype_and_still_differentiable():
+    x = mx.np.array([1.0, 2.0, 4.0])
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.np.std(x, dtype="float64")
+    y.backward()
+    assert y.dtype == np.float64
+    want = (x.asnumpy() - x.asnumpy().mean()) / (3 * x.asnumpy().std())
+    np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-5)

@@ -67,9 +67,15 @@ def _numpy_value(expr):
 
 
 @pytest.mark.parametrize("expr", [e for e in NUMPY_REFERENCE
-                                  if not e.startswith(("np.apply_", "np.roots"))])
+                                  if not e.startswith("np.roots")])
 def test_arguments_mxnet_refuses_follow_numpy(expr):
-    got, want = eval(expr, _inputs()), _numpy_value(expr)
+    try:
+        want = _numpy_value(expr)
+    except (TypeError, ValueError, IndexError) as err:  # NumPy refuses too: the same error
+        with pytest.raises(type(err)):
+            eval(expr, _inputs())
+        return
+    got = eval(expr, _inputs())
     for g, w in zip(got if isinstance(got, (list, tuple)) else [got],
                     want if isinstance(want, (list, tuple)) else [want]):
         onp.testing.assert_allclose(g.asnumpy().astype("float64"),

@@ -109,9 +109,15 @@ CASES = {
     "polyint": (lambda p: np.polyint(p, 2, [1.0, 2.0]) ** 2, [C]),
     "poly": (lambda r: np.poly(r), [C]),
     "polydiv": (lambda u, v: list(np.polydiv(u, v)), [V, C]),
+    "piecewise": (lambda a: np.piecewise(a, [X < -0.3, X > 0.4], [lambda t: t * t, 0.5,
+                                                               lambda t: np.sin(t)]), [X]),
+    "apply_along_axis": (lambda a: np.apply_along_axis(lambda t: np.stack([t.sum() ** 2,
+                                                                           t.prod()]), 1, a),
+                         [X]),
+    "apply_over_axes": (lambda a: np.apply_over_axes(np.prod, a, [0, 1]), [X]),
 }
 THIRD_ORDER = ("rot90", "pad_reflect", "insert", "i0", "interp", "nancumprod", "percentile",
-               "cov", "corrcoef", "polydiv", "float_power", "correlate")
+               "cov", "corrcoef", "polydiv", "float_power", "correlate", "piecewise")
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

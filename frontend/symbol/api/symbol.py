@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numbers
 import threading
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import re
 
@@ -43,6 +43,10 @@ class _NamePrefix(threading.local):
 
 
 NAME_PREFIX = _NamePrefix()
+
+# MXNet operator -> the names of a node's outputs, for operators that name them (Custom:
+# `<node>_<output>` from its prop); the others are `<node>_output[<i>]`
+OUTPUT_NAMES: Dict[str, Callable[[SymNode], List[str]]] = {}
 
 
 # The name hints MXNet's Symbol operators use (`x * y` is `_mul0`, `x * 2` `_mulscalar0`).
@@ -169,8 +173,11 @@ class Symbol:
         output keeps its own name."""
         out = []
         for node, i in self._dag():
+            named = OUTPUT_NAMES.get(node.op) if not node.is_variable else None
             if node.is_variable:
                 out.append(node.name)
+            elif named is not None:
+                out.append(named(node)[i])
             elif node.num_outputs == 1:
                 out.append(node.name + "_output")
             else:

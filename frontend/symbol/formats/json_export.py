@@ -61,6 +61,10 @@ def _export_backward_sign(w: JsonWriter, node: Node, name: str, ins: List[Entry]
 
 @lowering("_CustomFunction", "_CustomFunctionBackward")
 def _export_custom(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
+    describe = getattr(node.attrs.get("function"), "mxnet_attrs", None)
+    attrs = describe() if node.op == "_CustomFunction" and describe is not None else None
+    if attrs is not None:  # a custom operator of mx.operator: MXNet's `Custom` node
+        return w.emit("Custom", name, ins, dict(sorted(attrs.items())), len(node.outputs))
     raise ExportError("cannot export node %s (%s): it runs Python code of an "
                       "autograd.Function, which MXNet symbol JSON cannot hold" % (name, node.op))
 

@@ -115,7 +115,7 @@ def aux_variables(order: Sequence[SymNode]) -> List[SymNode]:
         if node.is_variable or node.tg.get("op") or "unsupported" in node.tg:
             continue
         try:
-            aux = lookup(node.op).aux
+            aux = lookup(node.op).aux_positions(node.attrs)
         except MXNetError:  # e.g. a `fused` node of a typed graph: no auxiliary states
             continue
         for pos in aux:

@@ -38,10 +38,15 @@ class OpMapping:
     build: Build                                # (builder, inputs, attrs) -> Value(s)
     rename: Optional[Dict[str, str]] = None     # MXNet attr name -> IR attr name
     ignore: Tuple[str, ...] = ()                # MXNet attrs with no IR meaning
-    aux: Tuple[int, ...] = ()                   # input positions that are auxiliary states
+    aux: Any = ()                               # input positions that are auxiliary
+    #                                             states (or a function of the attrs)
     outputs: Optional[Callable[[Dict[str, Any]], int]] = None
     same_attrs: bool = False                    # attrs are `ir_op`'s own: check them
     arity: Optional[Tuple[int, Optional[int]]] = None  # (min, max) inputs; None: ir_op's
+
+    def aux_positions(self, attrs: Dict[str, Any]) -> Tuple[int, ...]:
+        """The input positions that are auxiliary states, for a node with `attrs`."""
+        return tuple(self.aux(attrs)) if callable(self.aux) else tuple(self.aux)
 
     def check_arity(self, count: int) -> None:
         """MXNetError unless the operator takes `count` inputs."""
@@ -323,9 +328,14 @@ def mappings() -> Dict[str, OpMapping]:
     return table
 
 
+# Mappings a higher layer adds: `Custom` (mx.sym.Custom), whose Python operators live in
+# mx.operator's registry above this package.
+EXTRA: Dict[str, OpMapping] = {}
+
+
 def lookup(op: str) -> OpMapping:
     """The mapping for MXNet operator `op` (MXNetError explaining why there is none)."""
-    found = mappings().get(op)
+    found = EXTRA.get(op) or mappings().get(op)
     if found is not None:
         return found
     if op.startswith("_backward_"):

@@ -105,6 +105,22 @@ EXPRS = [
     "np.histogram2d(v, s, bins=2)", "np.histogramdd(x, bins=2)",
     "np.apply_along_axis(np.sum, 0, x)", "np.apply_over_axes(np.sum, x, [0])",
     "np.dsplit(x3.reshape(1, 4, 6), 2)",
+    # integer and mixed dtypes
+    "np.fliplr(ix)", "np.rot90(ix)", "np.atleast_3d(iv)", "np.append(iv, v)", "np.append(iv, iv)",
+    "np.insert(iv, 1, 2.5)", "np.delete(ix, 1, axis=1)", "np.pad(ix, 1)", "np.pad(ix, 1, mode='edge')",
+    "np.pad(ix, ((1, 0), (0, 2)), mode='maximum')", "np.percentile(iv, 50)", "np.quantile(ix, 0.3, axis=1)",
+    "np.nanmax(ix)", "np.nanmin(iv)", "np.nanprod(ix, axis=1)", "np.nancumsum(iv)", "np.nanpercentile(iv, 40)",
+    "np.nanmedian(ix)", "np.diagflat(iv)", "np.resize(iv, 7)", "np.vander(iv, 3)", "np.trapz(iv)",
+    "np.polyval(iv, c)", "np.polyval(c, iv)", "np.cov(ix)", "np.corrcoef(ix)", "np.inner(iv, iv)",
+    "np.vdot(ix, ix)", "np.copysign(iv, -1)", "np.nan_to_num(iv)", "np.ediff1d(iv)",
+    "np.interp(iv, np.array([0.0, 2.0]), c[:2])", "np.heaviside(iv, 0.5)", "np.i0(iv)", "np.modf(iv)",
+    "np.frexp(iv)", "np.ldexp(iv, 2)", "np.float_power(iv, 2)", "np.correlate(iv, e[:3])",
+    "np.polyadd(iv, e)", "np.polymul(iv, e)", "np.polyint(iv)", "np.meshgrid(iv, e)",
+    "np.broadcast_arrays(iv, v)", "np.choose(ix, [iv[:4], e])", "np.select([ix > 0], [ix], 7)",
+    "np.compress([1, 0, 1], ix, axis=0)", "np.extract(ix > 0, ix)", "np.real(e)", "np.rollaxis(ix, 1)",
+    "np.row_stack([ix, e])", "np.flipud(bi)", "np.unwrap(iv)", "np.spacing(iv)", "np.trim_zeros(iv)",
+    "np.nanargmax(ix, axis=0)", "np.divmod(iv, 2)", "np.product(iv)", "np.msort(ix)",
+    "np.piecewise(iv, [iv > 1], [lambda t: t * 2, 5])",
 ]
 
 

@@ -13,9 +13,11 @@ from typing import Any, Callable, List, Optional, Tuple
 import numpy as np
 
 from ....ndarray.ndarray import NDArray
+from ....unsupported import not_implemented_class
 from ..dataset import Dataset
 
-__all__ = ["MNIST", "FashionMNIST", "CIFAR10", "CIFAR100"]
+__all__ = ["MNIST", "FashionMNIST", "CIFAR10", "CIFAR100", "ImageFolderDataset",
+           "ImageRecordDataset"]
 
 
 def _find(root: str, name: str, dataset: str) -> str:
@@ -136,3 +138,11 @@ class CIFAR100(CIFAR10):
         data = np.frombuffer(_read(path), dtype=np.uint8).reshape(-1, 3072 + 2)
         return (data[:, 2:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1),
                 data[:, 0 + self._fine_label].astype(np.int32))
+
+
+_DECODE = ("it decodes JPEG/PNG images with OpenCV (mx.image.imdecode), which tapegraph "
+           "does not implement")
+ImageFolderDataset = not_implemented_class("gluon.data.vision.ImageFolderDataset", _DECODE,
+                                           Dataset)
+ImageRecordDataset = not_implemented_class("gluon.data.vision.ImageRecordDataset", _DECODE,
+                                           Dataset)

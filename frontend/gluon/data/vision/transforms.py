@@ -87,3 +87,11 @@ class Normalize(Block):
         shape = (-1, 1, 1)
         out = (data - self._mean.reshape(shape)) / self._std.reshape(shape)
         return _wrap_like(x, out.astype(data.dtype, copy=False))
+
+
+from .augment import (CenterCrop, CropResize, RandomApply, RandomBrightness,  # noqa: E402,F401
+                      RandomColorJitter, RandomContrast, RandomFlipLeftRight,
+                      RandomFlipTopBottom, RandomHue, RandomLighting, RandomResizedCrop,
+                      RandomRotation, RandomSaturation, Resize, Rotate)
+from ...block import HybridBlock  # noqa: E402,F401  (MXNet's module exports these)
+from ...nn import HybridSequential  # noqa: E402,F401
