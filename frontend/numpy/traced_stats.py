@@ -86,19 +86,23 @@ def nancumsum(a, axis=None, dtype=None, out=None):
 
 
 def cumprod(a, axis=None):
-    """Running product along `axis` (the flattened array when None): each output is the
-    product of a lower-triangular selection of the axis, so the gradient is prod's."""
+    """Running product along `axis` (the flattened array when None), by a log-depth scan:
+    step k multiplies each element by the one 2**k positions before it (ones before the
+    start). Only multiplications: the gradient needs no division, so zeros are fine."""
     a = arr(a)
     if axis is None:
         a, axis = a.reshape(-1), 0
     axis = _axes(axis, a.ndim)[0]
     n = a.shape[axis]
-    moved = FUNCTIONS["moveaxis"](a, axis, -1) if a.ndim > 1 else a
-    rows = op("broadcast_to", [FUNCTIONS["expand_dims"](moved, -2)],
-              shape=moved.shape[:-1] + (n, n))
-    tri = onp.broadcast_to(onp.tri(n, n, dtype=bool), rows.shape)
-    out = op("prod", [where(const(tri), rows, 1.0)], axis=-1, keepdims=False, exclude=False)
-    return FUNCTIONS["moveaxis"](out, -1, axis) if a.ndim > 1 else out
+    out, step = a, 1
+    while step < n:
+        shape = list(a.shape)
+        shape[axis] = step
+        ones = const(onp.ones(shape, a.dtype))
+        head = op("slice_axis", [out], axis=axis, begin=0, end=n - step)
+        out = out * FUNCTIONS["concatenate"]([ones, head], axis=axis)
+        step *= 2
+    return out
 
 
 @traced

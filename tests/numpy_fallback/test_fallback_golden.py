@@ -153,3 +153,18 @@ def test_bad_arguments_raise_clear_errors(call, error):
         with mx.autograd.record():
             call(x)
     assert x.grad.asnumpy().sum() == 0
+
+
+def test_docs_list_the_traced_and_constant_names():
+    from tapegraph.numpy import fallback
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "docs",
+                           "numpy-fallbacks.md")) as f:
+        text = f.read()
+    traced_block = text[text.index("**Traced**"):text.index("How they are built")]
+    constant_block = text[text.index("**Host, constant data**"):
+                          text.index("**Host, refused")]
+    listed = set(re.findall(r"\b[a-z_0-9]+\b", traced_block.split("\n\n", 1)[1]))
+    assert listed == set(TRACED) & set(fallback.FALLBACK_FUNCTIONS)
+    assert "(%d names" % len(listed) in traced_block
+    for name in fallback.RECORDS_AS_CONSTANT:
+        assert re.search(r"\b%s\b" % name, constant_block), name

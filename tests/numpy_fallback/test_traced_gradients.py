@@ -89,6 +89,8 @@ CASES = {
     "nanprod": (lambda a: np.nanprod(a + k(NAN), axis=0), [X]),
     "nancumsum": (lambda a: np.nancumsum(a + k(NAN), axis=1) ** 2, [X]),
     "nancumprod": (lambda a: np.nancumprod(a + k(NAN)), [X]),
+    "nancumprod_zero": (lambda a: np.nancumprod(a * k([1.0, 0.0, 1.0, 1.0]) + k(NAN), axis=1),
+                        [X]),
     "percentile": (lambda a: np.percentile(a, [15, 50, 90], axis=1), [X]),
     "quantile_midpoint": (lambda a: np.quantile(a, 0.4, axis=0, method="midpoint"), [X]),
     "quantile_nearest": (lambda a: np.quantile(a ** 3, [0.3], keepdims=True,
