@@ -214,9 +214,10 @@ class NDArray:
 
     @property
     def grad(self):
-        """The gradient buffer, or None if `attach_grad` was not called."""
+        """The gradient buffer, or None if `attach_grad` was not called or was called
+        with grad_req='null' (as in MXNet)."""
         v = self._value
-        return v.grad if type(v) is VariableValue else None
+        return v.grad if type(v) is VariableValue and v.grad_req != "null" else None
 
     @property
     def grad_req(self) -> str:
