@@ -1,7 +1,7 @@
 """Gluon training steps: tapegraph (hybridized and not) vs PyTorch eager and JAX jit.
 
     python bench/gluon_bench.py [--quick] [--rounds 3] [--write-docs]   # every worker
-    python bench/gluon_bench.py --worker tapegraph|torch|jax   # one worker, prints JSON
+    python bench/gluon_bench.py --worker tapegraph|numpy|torch|jax   # one worker, JSON
 
 Two steps, each a forward, a backward and an SGD update (learning rate 0.1) of every
 parameter, from the same float32 initial weights and data in every framework:
@@ -11,11 +11,12 @@ parameter, from the same float32 initial weights and data in every framework:
   maxpool 2 - dense 120 - relu - dense 84 - relu - dense 10, softmax cross-entropy.
 
 tapegraph runs MXNet Gluon code (`gluon.nn`, `gluon.loss`, `gluon.Trainer`), once
-hybridized and once not. Each worker reports the median over 3 runs (each repeating the
-step for >= 0.5 s, 0.1 s with --quick) of the time per step, and the loss of the first
-step, which must agree across frameworks (same weights, same data). Time is the process's
-CPU time (`time.process_time`), not wall time. Workers run one after
-the other in their own processes, each on ONE thread (BLAS, PyTorch and XLA alike: the
+hybridized and once not; `numpy` is the MLP step hand-written in NumPy (the floor of a
+NumPy-based step, see `numpy_steps`). Each worker reports the median over 3 runs (each
+repeating the step for >= 0.5 s, 0.1 s with --quick) of the time per step, and the loss
+of the first step, which must agree across frameworks (same weights, same data). Time is
+the process's CPU time (`time.process_time`), not wall time. Workers run one after the
+other in their own processes, each on ONE thread (BLAS, PyTorch and XLA alike: the
 machine is shared, and threads competing for busy cores make timings meaningless);
 compare ratios within one run.
 """

@@ -100,6 +100,16 @@ METHOD_CASES = [
     "mx.nd.array([1, 2, 3])", "mx.nd.array(onp.array([1, 2], dtype='int64'))",
     "mx.nd.array([[1, 2]], dtype='float16')", "mx.nd.empty((2,)).shape",
     "mx.nd.linspace(0, 1, 5)", "mx.nd.eye(2, k=1)",
+    # conversions, comparisons, copies and attributes
+    "float(s)", "int(s)", "bool(s)", "float(a)", "bool(a)", "s.asscalar()", "a.asscalar()",
+    "a == 1", "a != a", "a > v", "a <= 0.5", "1 - a", "2 ** v", "v ** 2", "-a", "abs(a)",
+    "a % 2", "a // 2", "a.copyto(mx.nd.zeros((2, 3)))", "a.copyto(mx.cpu())",
+    "a.copyto(mx.nd.zeros((3, 2)))", "a.detach()", "a.as_np_ndarray()", "v.T", "len(v)",
+    "a.wait_to_read()", "a.grad", "a.attach_grad() or a.grad", "a.T.T", "a.size_array()",
+    "mx.nd.zeros((0, 3)).sum(axis=0)", "mx.nd.zeros((0, 3)).shape", "a[[0, 1]]",
+    "a[mx.nd.array([1, 0])]", "a[:, [0, 2]]", "a[0][1]", "a[1, 1:]", "a[-1]", "a[::-1]",
+    "a.reshape((6,))[::2]", "v[v > 1]", "a.astype('bool')", "a.astype(onp.uint8)",
+    "mx.nd.array([256, -1]).astype('uint8')", "mx.nd.array([2.7, -2.7]).astype('int32')",
 ]
 # mx.np.ndarray, evaluated under mx.npx.set_np() as NumPy-mode code runs
 NP_METHOD_CASES = [
@@ -157,6 +167,15 @@ NP_METHOD_CASES = [
     "mx.np.zeros_like(k)", "mx.np.ones_like(b, dtype='int32')", "mx.np.empty((2,)).shape",
     "mx.np.abs(-z)", "mx.np.sqrt(w)", "mx.np.power(w, 2)", "mx.np.square(z)",
     "mx.np.log(w)", "mx.np.sum(z)", "mx.np.linalg.norm(b)", "mx.np.linalg.norm(b, axis=1)",
+    # conversions, comparisons, copies and attributes
+    "float(z)", "bool(b)", "len(z)", "z.item()", "b == 1", "b != b", "b > w", "b <= 0.5",
+    "1 - b", "2 ** w", "w ** 2", "-b", "abs(b)", "b % 2", "b // 2", "k // 2", "k / 2",
+    "k % 4", "-k", "b.copy()", "b.as_nd_ndarray()", "w.T", "b.detach()", "b.grad",
+    "b.attach_grad() or b.grad", "b[[0, 1]]", "b[mx.np.array([1, 0])]", "b[:, [0, 2]]",
+    "b[0][1]", "b[1, 1:]", "b[::-1]", "w[w > 1]", "b[b > 0]", "b.astype('bool')",
+    "mx.np.array([256., -1.]).astype('uint8')", "mx.np.array([2.7, -2.7]).astype('int32')",
+    "mx.np.zeros((0, 3)).sum(axis=0)", "mx.np.zeros((0, 3)).max(axis=1)",
+    "mx.np.ones((2, 0)).mean()", "b.copyto(mx.np.zeros((2, 3)))",
 ]
 
 

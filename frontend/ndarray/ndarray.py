@@ -129,7 +129,12 @@ class NDArray:
         return invoke(get_op("_copy"), [self])
 
     def copyto(self, other):
+        """Copy into the array `other` (same shape; cast to its dtype), or to a new array
+        on context `other`."""
         if isinstance(other, NDArray):
+            if other.shape != self.shape:
+                raise ShapeError("copyto: the destination has shape %s, the array %s"
+                                 % (other.shape, self.shape))
             other._data[...] = self._data
             return other
         return self.copy()
@@ -154,14 +159,20 @@ class NDArray:
     def __array__(self, dtype=None, copy=None):
         return self._data if dtype is None else self._data.astype(dtype)
 
+    def _python_scalar(self, kind: str):
+        if self._data.size != 1:
+            raise TypeError("only arrays of size 1 can be converted to Python %s scalars, "
+                            "this one has shape %s" % (kind, self.shape))
+        return self._data.reshape(-1)[0]
+
     def __float__(self) -> float:
-        return float(self.asscalar())
+        return float(self._python_scalar("float"))
 
     def __int__(self) -> int:
-        return int(self.asscalar())
+        return int(self._python_scalar("int"))
 
     def __index__(self) -> int:
-        return int(self.asscalar())
+        return int(self._python_scalar("integer"))
 
     def __bool__(self) -> bool:
         if self._data.size == 1:
@@ -203,9 +214,10 @@ class NDArray:
 
     @property
     def grad(self):
-        """The gradient buffer, or None if `attach_grad` was not called."""
+        """The gradient buffer, or None if `attach_grad` was not called or was called
+        with grad_req='null' (as in MXNet)."""
         v = self._value
-        return v.grad if type(v) is VariableValue else None
+        return v.grad if type(v) is VariableValue and v.grad_req != "null" else None
 
     @property
     def grad_req(self) -> str:

@@ -56,8 +56,11 @@ def _sum_vjp(b, n, g):
 @register("mean", _reduce_infer("mean"), attrs=_REDUCE_ATTRS, mxnet_np="_npi_mean",
           reduction="mean")
 def mean(x, axis, keepdims, exclude):
-    """Mean over `axis` (all axes when None)."""
+    """Mean over `axis` (all axes when None); 0 over no elements, as MXNet."""
     axes = reduce_axes(x.shape, {"axis": axis, "exclude": exclude}, "mean")
+    if x.size == 0 or any(x.shape[a] == 0 for a in axes):
+        total = np.sum(x, axis=axes, keepdims=keepdims)
+        return np.zeros(np.shape(total), dtype=x.dtype)
     return np.asarray(np.mean(x, axis=axes, keepdims=keepdims), dtype=x.dtype)
 
 

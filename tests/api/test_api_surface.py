@@ -50,6 +50,11 @@ SUPERSET = {
     "b.flip(0)": "tapegraph's mx.np.ndarray keeps the legacy flip method",
     "b.ravel()": "tapegraph's mx.np.ndarray has NumPy's ravel",
     "mx.np.flip(b, axis=-1)": "MXNet's np flip rejects negative axes",
+    "float(s)": "MXNet's legacy NDArray has no __float__; tapegraph's converts size-1 arrays",
+    "int(s)": "MXNet's legacy NDArray has no __int__; tapegraph's converts size-1 arrays",
+    "mx.nd.zeros((0, 3)).shape": "MXNet's legacy arrays refuse zero-size shapes outside "
+                                 "NumPy mode; tapegraph's hold them",
+    "mx.nd.zeros((0, 3)).sum(axis=0)": "(as above: zero-size legacy arrays)",
     "a.cumsum(axis=1)": "tapegraph's NDArray has cumsum (mx.nd.cumsum) as a method",
     "mx.nd.add(a, a, out=mx.nd.zeros((2, 3)))": "MXNet's Python mx.nd.add has no out=; "
                                                 "tapegraph's functions all take one",

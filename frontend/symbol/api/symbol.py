@@ -299,11 +299,14 @@ class Symbol:
         cls = self._array_class()
         args = {n: cls._wrap(np.zeros(s, "float32"))
                 for n, s in zip(self.list_arguments(), arg_shapes)}
+        reqs = grad_req if isinstance(grad_req, dict) else {
+            n: grad_req for n in self.list_arguments()}
         grads = {n: cls._wrap(np.zeros(s, "float32"))
-                 for n, s in zip(self.list_arguments(), arg_shapes)}
+                 for n, s in zip(self.list_arguments(), arg_shapes)
+                 if reqs.get(n, "null") != "null"}
         aux = {n: cls._wrap(np.zeros(s, "float32"))
                for n, s in zip(self.list_auxiliary_states(), aux_shapes)}
-        return Executor(self, args, grads if grad_req != "null" else None, grad_req, aux)
+        return Executor(self, args, grads, grad_req, aux)
 
     def _array_class(self):
         if self._np_mode:

@@ -63,9 +63,12 @@ class Executor:
         aux_names = symbol.list_auxiliary_states()
         self.arg_dict = _by_name(arg_names, args, "arguments")
         self.aux_dict = _by_name(aux_names, aux_states, "auxiliary states")
-        self.grad_dict = _by_name(arg_names, args_grad, "gradients")
+        grads = _by_name(arg_names, args_grad, "gradients")
         reqs = grad_req if isinstance(grad_req, dict) else {n: grad_req for n in arg_names}
-        self._grad_req = {n: reqs.get(n, "null") if n in self.grad_dict else "null"
+        self._grad_req = {n: reqs.get(n, "null") if grads.get(n) is not None else "null"
+                          for n in arg_names}
+        # as in MXNet: every argument is a key, None where no gradient is kept
+        self.grad_dict = {n: grads[n] if self._grad_req[n] != "null" else None
                           for n in arg_names}
         missing = [n for n in arg_names + aux_names
                    if n not in self.arg_dict and n not in self.aux_dict]
