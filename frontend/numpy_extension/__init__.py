@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..ir import get_op as _get_op
 from ..trace.invoke import invoke as _invoke
 from ..numpy.library import arr as _arr
+from ..ndarray.rnn_op import RNN as _nd_rnn
 
 from ..util import (get_cuda_compute_capability, is_np_array, is_np_shape,
                     reset_np, set_np)
@@ -36,6 +37,16 @@ def stop_gradient(data):
 
 
 
+def rnn(data=None, parameters=None, state=None, state_cell=None, sequence_length=None,
+        **kwargs):
+    """The fused recurrent layer (mx.nd.RNN) on mx.np arrays: rnn_relu, rnn_tanh, lstm or
+    gru over (T, N, I) data with a packed parameter vector; unrolled with registered
+    operators."""
+    arrays = [_arr(a) if a is not None else None
+              for a in (data, parameters, state, state_cell, sequence_length)]
+    return _nd_rnn(*arrays, **kwargs)
+
+
 def waitall() -> None:
     """Computation is synchronous: nothing to wait for."""
 
@@ -55,7 +66,5 @@ multibox_detection = _stub("mx.npx.multibox_detection", _DETECTION)
 multibox_prior = _stub("mx.npx.multibox_prior", _DETECTION)
 multibox_target = _stub("mx.npx.multibox_target", _DETECTION)
 roi_pooling = _stub("mx.npx.roi_pooling", _DETECTION)
-rnn = _stub("mx.npx.rnn", "the fused RNN operator is not registered in tapegraph's IR; "
-            "use gluon.rnn layers (or their cells) built from registered operators")
 image = _stub("mx.npx.image", "image decoding and augmentation operators need MXNet's "
               "C++ image backend (OpenCV)")
