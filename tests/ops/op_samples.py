@@ -554,7 +554,10 @@ MARKED_LOSS = [
     S("make_loss", [x(3, 4)], lambda v: v, grad_ref=lambda v: np.ones(v.shape)),
 ]
 
-SAMPLES: List[Sample] = UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION + MARKED_LOSS
+from op_samples_linalg import LINALG  # noqa: E402  (the factorisations; needs Sample above)
+
+SAMPLES: List[Sample] = (UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION + MARKED_LOSS
+                         + LINALG)
 
 # Differentiable operators that the table does not cover, each with the reason.
 EXEMPT = {
