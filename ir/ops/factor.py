@@ -2,7 +2,7 @@
 `_linalg_potrf` (Cholesky), `_linalg_potri` (inverse from a Cholesky factor), `_linalg_trsm`
 (triangular solve), `_linalg_inverse`, `_linalg_det`, `_linalg_slogdet`, `_linalg_gelqf`
 (LQ) and `_linalg_syevd` (symmetric eigendecomposition), plus `_linalg_tril`, the
-triangle mask their gradients use (its own adjoint).
+triangle mask their gradients use (its own adjoint; MXNet's `_npi_tril`).
 
 Every gradient rule is built from these operators and the ordinary ones (dot/batch_dot,
 transpose, element-wise), so gradients go to any order: inverse's rule uses inverse,
@@ -79,7 +79,10 @@ def add(b, x, y):
 
 
 def tril(b, v, k=0, lower=True):
-    return b.op("_linalg_tril", v, k=k, lower=lower)
+    """v's lower triangle (on and below diagonal k), or its upper one (on and above k)."""
+    if lower:
+        return b.op("_linalg_tril", v, k=k)
+    return T(b, b.op("_linalg_tril", T(b, v), k=-k))
 
 
 def copy_ltu(b, m):
@@ -100,11 +103,10 @@ def _batch_to_matrix(b, s, like):
 # ---------------------------------------------------------------- the triangle mask
 
 @register("_linalg_tril", lambda ins, a: (_matrices(ins[0], "_linalg_tril", False), ins)[1],
-          attrs={"k": 0, "lower": True}, mxnet="_npi_tril", mxnet_np="_npi_tril")
-def linalg_tril(x, k, lower):
-    """The lower triangle (on and below diagonal `k`) of each matrix, or with `lower=False`
-    the upper one (on and above diagonal `k`); zeros elsewhere."""
-    return np.tril(x, int(k)) if lower else np.triu(x, int(k))
+          attrs={"k": 0}, mxnet="_npi_tril", mxnet_np="_npi_tril")
+def linalg_tril(x, k):
+    """The lower triangle (on and below diagonal `k`) of each matrix; zeros elsewhere."""
+    return np.tril(x, int(k))
 
 
 linalg_tril.gradient(lambda b, n, g: [b.op("_linalg_tril", g[0], **n.attrs)])

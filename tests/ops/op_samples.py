@@ -64,6 +64,7 @@ class Sample:
     build: Optional[Callable[..., Any]] = None  # inputs -> Graph, for region operators
     stop_gradient: bool = False  # gradient is zero by definition, not the derivative
     grad_ref: Optional[Callable[..., Any]] = None  # loss layers: the defined first gradient
+    export_build: bool = False  # `build` makes plain operators: export that graph
 
     @property
     def id(self) -> str:

@@ -88,12 +88,12 @@ def S(op, inputs, ref, **attrs):
 
 
 def B(op, inputs, ref):
-    return Sample(op, list(inputs), ref, build=_sym_graph(op))
+    return Sample(op, list(inputs), ref, build=_sym_graph(op), export_build=True)
 
 
 LINALG = [
     S("_linalg_tril", [x(3, 4)], np.tril),
-    S("_linalg_tril", [x(2, 3, 3)], lambda v: np.triu(v, 1), k=1, lower=False),
+    S("_linalg_tril", [x(2, 3, 4)], lambda v: np.tril(v, -1), k=-1),
     B("_linalg_potrf", [Mat((3, 3), "spd")], np.linalg.cholesky),
     B("_linalg_potrf", [Mat((2, 3, 3), "spd")], np.linalg.cholesky),
     S("_linalg_potri", [Mat((3, 3))], lambda v: np.linalg.inv(np.tril(v) @ _t(np.tril(v)))),
