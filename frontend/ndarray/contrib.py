@@ -15,6 +15,7 @@ from ..unsupported import not_implemented
 from .ndarray import NDArray
 from .ops import NAMESPACE, _finish
 from .random import uniform  # noqa: F401  (MXNet's mx.nd.contrib re-exports mx.nd.random's)
+from .vision import AdaptiveAvgPooling2D, BilinearResize2D  # noqa: F401
 
 _nd = NAMESPACE
 
@@ -160,7 +161,7 @@ _GROUPS = {
     "optimizer": ("adamw_update", "group_adagrad_update", "mp_adamw_update",
                   "multi_adamw_update", "multi_lamb_update", "multi_mp_adamw_update",
                   "multi_mp_lamb_update"),
-    "other": ("AdaptiveAvgPooling2D", "BatchNormWithReLU", "BilinearResize2D", "CTCLoss",
+    "other": ("BatchNormWithReLU", "CTCLoss",
               "SyncBatchNorm", "backward_gradientmultiplier", "backward_hawkesll",
               "backward_index_copy", "backward_quadratic", "count_sketch", "ctc_loss",
               "fft", "gradientmultiplier", "hawkesll", "ifft", "index_array",
