@@ -314,3 +314,10 @@ def _syevd_vjp(b, n, g):
         inner = diag if inner is None else add(b, inner, diag)
     full = mm(b, mm(b, u, inner, ta=True), u)
     return [scale(b, add(b, full, T(b, full)), 0.5)]
+
+
+# ---------------------------------------------------------------- forward mode (see _jvp.py)
+
+from ._jvp import linear, set_rule  # noqa: E402  (after the operators)
+
+set_rule(linear(0), ["_linalg_tril"])
