@@ -83,7 +83,7 @@ _STUBS = {
                  "preloaded_multi_sgd_update", "rmsprop_update", "rmspropalex_update",
                  "sgd_mom_update", "sgd_update", "signsgd_update", "signum_update",
                  "all_finite", "multi_all_finite", "multi_sum_sq", "reset_arrays"),
-    _NOT_REGISTERED: ("IdentityAttachKLSparseReg", "RNN", "ROIPooling",
+    _NOT_REGISTERED: ("IdentityAttachKLSparseReg", "RNN",
                       "SVMOutput", "SoftmaxActivation", "amp_cast",
                       "amp_multicast", "batch_take", "choose_element_0index",
                       "fill_element_0index", "histogram", "khatri_rao",
