@@ -97,8 +97,7 @@ class Traced:
     `redraw()` at each call, `("const", array)`."""
 
     def __init__(self, graph: Graph, sources: List[Tuple[str, Any]], out_fmt: Any,
-                 bn_updates: List[Tuple[Any, Any, Any, float, int]], block_name: str,
-                 masks_drawn: Optional[Dict[int, np.ndarray]]):
+                 bn_updates: List[Tuple[Any, Any, Any, float, int]], block_name: str):
         self.graph = graph
         self.sources = sources
         self.out_fmt = out_fmt
@@ -116,10 +115,6 @@ class Traced:
                             list(graph.outputs) + list(dict.fromkeys(residuals)))
         self._plain = self._compile(graph)
         self._recorded: Optional[Tuple[Any, List[int]]] = None
-        # The call that traced already drew its Dropout masks (the trace ran the forward):
-        # its plan run reuses them, so a hybridized call consumes randomness as an eager
-        # one.
-        self.first_call: Optional[Dict[int, np.ndarray]] = masks_drawn
 
     @property
     def plan(self) -> Any:
@@ -136,7 +131,6 @@ class Traced:
     def datas(self, args: Sequence[NDArray]) -> List[np.ndarray]:
         """The array bound to each graph input for this call (parameters on the first
         input's context: a parameter not there is an error naming it)."""
-        drawn, self.first_call = self.first_call, None
         ctx = args[0].context if args else None
         out = []
         for i, (kind, what) in enumerate(self.sources):
@@ -146,10 +140,9 @@ class Traced:
                 out.append(what.data(ctx)._data)
             elif kind == "mask":
                 p, axes, t = what
-                out.append(drawn[i] if drawn is not None else
-                           dropout_mask(t.shape, np.dtype(t.dtype), p, axes))
+                out.append(dropout_mask(t.shape, np.dtype(t.dtype), p, axes))
             elif kind == "random":
-                out.append(drawn[i] if drawn is not None else what())
+                out.append(what())
             else:
                 out.append(what)
         return out
@@ -223,6 +216,10 @@ def trace(block: Any, args: Sequence[Any], fmt: Any, regroup: Any, flatten: Any)
     TRACE.params = {}
     samples: Dict[Any, Any] = {}
     saved_observer = _random.set_sample_observer(_sample_observer(block, samples))
+    # The trace runs the forward eagerly, drawing its random numbers; the generator is
+    # rewound afterwards, so the plan's run of this same call draws them again, in graph
+    # order: a hybridized call consumes the generator as an eager call would.
+    rewind = _random.generator().bit_generator.state
     try:
         with autograd.pause():
             # traced once per signature: its nodes always keep their user line
@@ -238,6 +235,7 @@ def trace(block: Any, args: Sequence[Any], fmt: Any, regroup: Any, flatten: Any)
     finally:
         STATE.tape, TRACE.params = saved_tape, saved_params
         _random.set_sample_observer(saved_observer)
+        _random.generator().bit_generator.state = rewind
     heads = []
     for o in flat_out:
         if not isinstance(o, NDArray):
@@ -309,19 +307,16 @@ def _build(block: Any, col: Collected, leaves: List[Any], param_leaves: Dict[Any
     nodes = [Node(n.op, [clone[v] for v in n.inputs], [clone[v] for v in n.outputs], n.attrs,
                   n.region, n.meta) for n in col.nodes]
     graph = Graph(block.name, inputs, nodes, [clone[h] for h in col.heads])
-    drawn = {v: leaf.data for v, s, leaf in zip(inputs, sources, col.leaves)
-             if s[0] in ("mask", "random")}
-    return compile_traced(block.name, graph, sources, out_fmt, drawn)
+    return compile_traced(block.name, graph, sources, out_fmt)
 
 
-def compile_traced(name: str, graph: Graph, sources: List[Tuple[str, Any]], out_fmt: Any,
-                   drawn: Optional[Dict[Value, np.ndarray]] = None) -> Traced:
+def compile_traced(name: str, graph: Graph, sources: List[Tuple[str, Any]],
+                   out_fmt: Any) -> Traced:
     """A `Traced` from a graph and the source of each of its inputs (the region passes
-    run first; `drawn`: masks the tracing call drew, by input value)."""
+    run first)."""
     kept = dict(zip(graph.inputs, sources))
     graph = PassManager(REGION_PASSES, verify=False).run(graph)
     sources = [kept[v] for v in graph.inputs]
-    masks = {i: drawn[v] for i, v in enumerate(graph.inputs) if drawn and v in drawn}
     bn = []
     source_of = dict(zip(graph.inputs, sources))
     for n in graph.nodes:
@@ -330,7 +325,7 @@ def compile_traced(name: str, graph: Graph, sources: List[Tuple[str, Any]], out_
             mean, var = source_of.get(n.inputs[3]), source_of.get(n.inputs[4])
             if mean and var and mean[0] == "param" and var[0] == "param":
                 bn.append((n.inputs[0], mean[1], var[1], float(a["momentum"]), int(a["axis"])))
-    return Traced(graph, sources, out_fmt, bn, name, masks if drawn is not None else None)
+    return Traced(graph, sources, out_fmt, bn, name)
 
 
 def _hint(src: Tuple[str, Any], n_inputs: int, counts: Dict[str, int]) -> str:

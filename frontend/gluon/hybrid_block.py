@@ -216,9 +216,7 @@ class HybridBlock(Block):
         """The IR graph this hybridized block runs for inputs like `args` (traced now if
         that signature was not seen yet, which runs the forward once: in train mode that
         draws Dropout masks, as a call would)."""
-        traced = self._traced(args)[0]
-        traced.first_call = None  # the next call is an ordinary one
-        return traced.graph
+        return self._traced(args)[0].graph
 
     def _eager_forward(self, x: Any, *args: Any) -> Any:
         ctx = x.context if isinstance(x, NDArray) else None
