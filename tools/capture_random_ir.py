@@ -6,9 +6,9 @@
 
 `capture` writes tests/data/mxnet/random_ir/mxnet.json: the symbol JSON MXNet's
 `HybridBlock.export` writes for the blocks of `blocks()` (F.random.uniform/normal with
-scalar parameters, multinomial(get_prob=True) of a softmax, F.sample_normal, samplers with
-array parameters and the *_like ones), and gradients: of sum(w * logp) with respect to x
-through p = x / sum(x) (rows with one non-zero probability, so the draw is certain), of a
+scalar parameters, multinomial(get_prob=True) of a softmax, F.sample_normal, and every
+other sampler with scalar and array parameters and the *_like ones), and gradients: of
+sum(w * logp) with respect to x through p = x / sum(x) (rows with one non-zero probability, so the draw is certain), of a
 sample with respect to its parameters, and of a sample-times-parameter product.
 `write` exports the same blocks with tapegraph into DIR; `check` loads those files with
 MXNet's `SymbolBlock.imports`, runs them and writes tests/data/mxnet/random_ir/import.json
@@ -17,8 +17,6 @@ MXNet's `SymbolBlock.imports`, runs them and writes tests/data/mxnet/random_ir/i
 import json
 import os
 import sys
-
-import numpy as np
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "mxnet", "random_ir")
 X = [[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]]
@@ -56,8 +54,20 @@ def blocks(gluon):
             s, logp = F.random.multinomial(p, shape=(2,), get_prob=True)
             return s, logp
 
+    class Rest(gluon.HybridBlock):  # every other sampler (array parameters, *_like)
+        def hybrid_forward(self, F, x):
+            a = F.abs(x) + 1
+            return (F.random.exponential_like(x) + F.random.gamma_like(x)
+                    + F.random.generalized_negative_binomial(mu=2, alpha=0.5, shape=(2, 3))
+                    + F.random.generalized_negative_binomial_like(x)
+                    + F.random.negative_binomial(k=3, p=0.4, shape=(2, 3))
+                    + F.random.negative_binomial_like(x) + F.random.poisson_like(x)
+                    + F.random.exponential(scale=a) + F.random.gamma(a, a)
+                    + F.random.generalized_negative_binomial(a, a)
+                    + F.random.negative_binomial(a, F.sigmoid(x)) + F.random.poisson(a))
+
     return {"scalar": Scalar(), "reinforce": Reinforce(), "sample_normal": SampleNormal(),
-            "many": Many(), "certain": Certain()}
+            "many": Many(), "certain": Certain(), "rest": Rest()}
 
 
 def inputs(name):
@@ -125,7 +135,8 @@ def check(out):
     report = {}
     for name in blocks(mx.gluon):
         path = os.path.join(out, name + "-symbol.json")
-        blk = mx.gluon.SymbolBlock.imports(path, ["data"], os.path.join(out, name + "-0000.params"))
+        params = os.path.join(out, name + "-0000.params")
+        blk = mx.gluon.SymbolBlock.imports(path, ["data"], params)
         res = blk(mx.nd.array(inputs(name)))
         res = res if isinstance(res, (list, tuple)) else [res]
         entry = {"shapes": [list(r.shape) for r in res], "dtypes": [str(r.dtype) for r in res],

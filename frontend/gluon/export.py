@@ -52,8 +52,10 @@ def export_symbol(block: Any) -> Any:
             raise MXNetError("export: %s still draws Dropout masks in predict mode"
                              % block.name)
         elif kind == "random":
-            raise MXNetError("export: %s draws random numbers in its forward (F.random.*); "
-                             "exporting samplers is not supported" % block.name)
+            raise MXNetError("export: %s draws random numbers with mx.np.random / "
+                             "mx.npx.random, which are not IR operators (F.random.* and "
+                             "F.sample_* are, and export as MXNet's); exporting those "
+                             "samplers is not supported" % block.name)
     return Symbol.from_graph(traced.graph, names), values
 
 

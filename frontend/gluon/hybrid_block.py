@@ -216,7 +216,9 @@ class HybridBlock(Block):
         """The IR graph this hybridized block runs for inputs like `args` (traced now if
         that signature was not seen yet, which runs the forward once: in train mode that
         draws Dropout masks, as a call would)."""
-        return self._traced(args)[0].graph
+        traced = self._traced(args)[0]
+        traced.first_call = None  # the next call is an ordinary one
+        return traced.graph
 
     def _eager_forward(self, x: Any, *args: Any) -> Any:
         ctx = x.context if isinstance(x, NDArray) else None

@@ -89,7 +89,7 @@ def _draw(op: str, params: Sequence, shape, dtype, out, check=None, names=()):
         params = [p if p.shape == base else
                   invoke(get_op("broadcast_to"), [p], {"shape": base}) for p in params]
         return _op("_sample_" + op, params, {"shape": extra, "dtype": dt.name}, out)
-    values = [float(p) for p in params]
+    values = [int(p) if n == "k" else float(p) for n, p in zip(names, params)]
     if check is not None:
         check(*values)
     size = extra or (1,)

@@ -80,6 +80,10 @@ def _no_gradient(b, node, g) -> List[Any]:
     return [None] * len(node.inputs)
 
 
+def _zero_tangent(b, node, t) -> List[Any]:
+    return [None] * len(node.outputs)
+
+
 def _random_infer(ins: List[TensorType], attrs: Dict[str, Any]) -> List[TensorType]:
     return [TensorType.get(check_shape_attr(attrs["shape"], "random"), attrs["dtype"])]
 
@@ -97,6 +101,7 @@ def _register_random(dist: str, params, draw: Callable) -> None:
     op = register("_random_" + dist, _random_infer, attrs=attrs, num_inputs=0,
                   random=True)(kernel)
     op.gradient(_no_gradient)
+    op.jvp(_zero_tangent)
 
     def like(data, **attrs):
         values = [attrs[p] for p in names]
@@ -106,6 +111,7 @@ def _register_random(dist: str, params, draw: Callable) -> None:
     op = register("_random_%s_like" % dist, _like_infer, attrs=dict(params), num_inputs=1,
                   random=True)(like)
     op.gradient(_no_gradient)
+    op.jvp(_zero_tangent)
 
     def per_element(*arrays, shape, dtype):
         extra = tuple(shape)
@@ -117,6 +123,7 @@ def _register_random(dist: str, params, draw: Callable) -> None:
     op = register("_sample_" + dist, _sample_infer, attrs={"shape": (), "dtype": "float32"},
                   num_inputs=len(names), random=True)(per_element)
     op.gradient(_no_gradient)
+    op.jvp(_zero_tangent)
 
 
 def _like_infer(ins: List[TensorType], attrs: Dict[str, Any]) -> List[TensorType]:
@@ -154,6 +161,7 @@ def random_randint(low, high, shape, dtype):
 
 
 random_randint.gradient(_no_gradient)
+random_randint.jvp(_zero_tangent)
 
 
 # ---------------------------------------------------------------- multinomial
