@@ -12,12 +12,12 @@ recorded even when their parameters are constants: effectful operators that draw
 numbers from the generator at every plan run, in graph order (the call that traced reuses
 the trace's draws, pinned as inputs, so a hybridized call consumes the generator as the
 eager call does), and that export as MXNet's `_random_*` / `_sample_*` nodes. Each input
-of the graph is bound, at every call, to one source: a block input, a parameter's data, a fresh Dropout mask
-(drawn as `mx.nd.Dropout` draws it), a fresh host sample (each `mx.np.random.*`,
-`mx.npx.random.*` draw in the forward: the sampler tells the tracer through
-`mx.random.observe_sample`, and the sample becomes an input redrawn at each call, so
-operators on it are traced too), or a constant the forward computed without
-touching inputs, parameters or samples (captured at trace time: Python control flow,
+of the graph is bound, at every call, to one source: a block input, a parameter's data, a
+fresh Dropout mask (drawn as `mx.nd.Dropout` draws it), a fresh host sample (each
+`mx.np.random.*`, `mx.npx.random.*` draw in the forward: the sampler tells the tracer
+through `mx.random.observe_sample`, and the sample becomes an input redrawn at each call,
+so operators on it are traced too), or a constant the forward computed without touching
+inputs, parameters or samples (captured at trace time: Python control flow,
 and values computed from constants such as the zero begin state of the batch size, are
 fixed per signature, as with any tracer; each new input signature traces again).
 Host samplers whose distribution parameters are computed from inputs cannot be traced (a
