@@ -9,7 +9,8 @@
 scalar parameters, multinomial(get_prob=True) of a softmax, F.sample_normal, and every
 other sampler with scalar and array parameters and the *_like ones), and gradients: of
 sum(w * logp) with respect to x through p = x / sum(x) (rows with one non-zero
-probability, so the draw is certain), of a sample with respect to its parameters, and of a sample-times-parameter product.
+probability, so the draw is certain), of a sample with respect to its parameters, and of
+a sample-times-parameter product.
 `write` exports the same blocks with tapegraph into DIR; `check` loads those files with
 MXNet's `SymbolBlock.imports`, runs them and writes tests/data/mxnet/random_ir/import.json
 (output shapes and dtypes, and the certain multinomial draws and log-probabilities).
