@@ -94,7 +94,7 @@ def _register_random(dist: str, params, draw: Callable) -> None:
     def kernel(**attrs):
         values = [attrs[p] for p in names]
         return _cast(draw(generator(), *values, tuple(attrs["shape"])), attrs["dtype"])
-    kernel.__doc__ = "Samples of the %s distribution (%s attributes), `shape` of them." % (
+    kernel.__doc__ = "Samples of the %s distribution (parameters %s as attributes)." % (
         dist, ", ".join(names))
     attrs = dict(params)
     attrs.update(shape=(), dtype="float32")

@@ -188,3 +188,17 @@ def test_mxnet_loads_the_exported_files_with_the_right_shapes(tmp_path):
     got = _block("certain")(mx.nd.array(TOOL.CERTAIN))
     for g, want in zip(got, IMPORTED["certain"]["values"]):
         np.testing.assert_allclose(g.asnumpy(), want, atol=1e-7)
+
+
+def test_mxnet_exported_sampling_blocks_load_and_run(tmp_path):
+    for name, doc in MXNET["exports"].items():
+        path = str(tmp_path / (name + "-symbol.json"))
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        blk = gluon.SymbolBlock.imports(path, ["data"])
+        outs = blk(mx.nd.array(TOOL.inputs(name)))
+        outs = outs if isinstance(outs, list) else [outs]
+        assert [list(o.shape) for o in outs] == IMPORTED[name]["shapes"], name
+        if name == "certain":
+            np.testing.assert_array_equal(outs[0].asnumpy(), IMPORTED[name]["values"][0])
+            np.testing.assert_allclose(outs[1].asnumpy(), IMPORTED[name]["values"][1])
