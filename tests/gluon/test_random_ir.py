@@ -202,3 +202,26 @@ def test_mxnet_exported_sampling_blocks_load_and_run(tmp_path):
         if name == "certain":
             np.testing.assert_array_equal(outs[0].asnumpy(), IMPORTED[name]["values"][0])
             np.testing.assert_allclose(outs[1].asnumpy(), IMPORTED[name]["values"][1])
+
+
+class NoisyDropout(gluon.HybridBlock):
+    def hybrid_forward(self, F, x):
+        return F.Dropout(x * F.random.uniform(shape=(2, 3)), p=0.5)
+
+
+def test_export_of_a_train_mode_trace_consumes_no_random_numbers(tmp_path):
+    blk = NoisyDropout()
+    blk.hybridize()
+    with autograd.train_mode():  # export traces again in predict mode
+        blk(mx.nd.array(TOOL.X))
+    mx.random.seed(9)
+    blk.export(str(tmp_path / "noisy"))
+    after_export = mx.nd.random.uniform(shape=(3,)).asnumpy()
+    mx.random.seed(9)
+    np.testing.assert_array_equal(after_export, mx.nd.random.uniform(shape=(3,)).asnumpy())
+    assert len(blk._cached) == 2
+    mx.random.seed(9)
+    first = blk(mx.nd.array(TOOL.X)).asnumpy()  # the predict-mode trace export made
+    mx.random.seed(9)
+    np.testing.assert_allclose(first, NoisyDropout()(mx.nd.array(TOOL.X)).asnumpy(),
+                               rtol=1e-6)
