@@ -16,6 +16,11 @@ from .ndarray import NDArray
 from .ops import NAMESPACE, _finish
 from .random import uniform  # noqa: F401  (MXNet's mx.nd.contrib re-exports mx.nd.random's)
 from . import contrib_ops as _contrib_ops
+from .vision import AdaptiveAvgPooling2D, BilinearResize2D  # noqa: F401
+from .regions import PSROIPooling, ROIAlign  # noqa: F401
+from .detection import (bipartite_matching, box_decode, box_encode, box_iou,  # noqa: F401
+                        box_nms, box_non_maximum_suppression)
+from .multibox import MultiBoxDetection, MultiBoxPrior, MultiBoxTarget  # noqa: F401
 
 _nd = NAMESPACE
 
@@ -146,10 +151,7 @@ _WHY = {
 }
 _GROUPS = {
     "detection": ("DeformableConvolution", "DeformablePSROIPooling", "ModulatedDeformable"
-                  "Convolution", "MultiBoxDetection", "MultiBoxPrior", "MultiBoxTarget",
-                  "MultiProposal", "PSROIPooling", "Proposal", "ROIAlign", "RROIAlign",
-                  "bipartite_matching", "box_decode", "box_encode", "box_iou", "box_nms",
-                  "box_non_maximum_suppression"),
+                  "Convolution", "MultiProposal", "Proposal", "RROIAlign"),
     "quantization": ("calibrate_entropy", "dequantize", "quantize", "quantize_asym",
                      "quantize_v2", "quantized_act", "quantized_batch_norm", "quantized_concat",
                      "quantized_conv", "quantized_elemwise_add", "quantized_elemwise_mul",
@@ -161,9 +163,8 @@ _GROUPS = {
     "optimizer": ("adamw_update", "group_adagrad_update", "mp_adamw_update",
                   "multi_adamw_update", "multi_lamb_update", "multi_mp_adamw_update",
                   "multi_mp_lamb_update"),
-    "other": ("AdaptiveAvgPooling2D", "BilinearResize2D", "backward_gradientmultiplier",
-              "backward_hawkesll", "backward_index_copy", "backward_quadratic", "fft",
-              "hawkesll", "ifft", "rand_zipfian"),
+    "other": ("backward_gradientmultiplier", "backward_hawkesll", "backward_index_copy",
+              "backward_quadratic", "fft", "hawkesll", "ifft", "rand_zipfian"),
 }
 globals().update(_contrib_ops.NAMES)
 for _group, _names in _GROUPS.items():

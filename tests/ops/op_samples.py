@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from tapegraph.ir import REGISTRY
 from tapegraph.ir.ops import special
 
 from op_refs import (_bisect_erfinv, _bn_ref, _col2im_ref, _conv_ref, _deconv_ref,  # noqa: F401
@@ -65,6 +66,7 @@ class Sample:
     stop_gradient: bool = False  # gradient is zero by definition, not the derivative
     grad_ref: Optional[Callable[..., Any]] = None  # loss layers: the defined first gradient
     grad_ref_weights: bool = False  # grad_ref also takes the scalarizing weights (the head)
+    export_build: bool = False  # `build` makes plain operators: export that graph
 
     @property
     def id(self) -> str:
@@ -578,11 +580,17 @@ DEFINED = [
       regularization_coefficient=2.0, use_linear=True),
 ]
 
-SAMPLES: List[Sample] = (UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION
-                         + MARKED_LOSS + DEFINED)
+from op_samples_linalg import LINALG  # noqa: E402  (the factorisations; needs Sample above)
+
+SAMPLES: List[Sample] = (UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION + MARKED_LOSS
+                         + LINALG + DEFINED)
 
 # Differentiable operators that the table does not cover, each with the reason.
 EXEMPT = {
     "_CustomFunction": "runs a user's Python Function; covered by tests of autograd.Function",
     "_CustomFunctionBackward": "runs a user's Python backward",
 }
+# Sampling operators draw random numbers (no reference value; zero gradients except
+# multinomial's log-probability): tests/passes/test_random_passes.py, tests/gluon/
+# test_random_ir.py (gradients vs MXNet 1.9.1, to order 2).
+EXEMPT.update((op.name, "draws random numbers") for op in REGISTRY if op.random)
