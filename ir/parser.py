@@ -171,6 +171,9 @@ def _parse_graph(lines: List[str], pos: int, depth: int = 0) -> Tuple[Graph, int
         if region_follows:
             region, pos = _parse_graph(lines, pos, depth + 1)
             node.region = region
+            closing = _strip_comment(lines[pos - 1])[1]  # a region node's comment follows its '}'
+            if closing and node.meta is None:
+                node.meta = {"origin": closing}
         nodes.append(node)
     raise ParseError("line %d: graph %s has no 'return'" % (len(lines), name))
 

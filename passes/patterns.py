@@ -13,14 +13,15 @@ same thing, so `Pat("elemwise_sub", X, X)` matches `x - x` only.
 
 The replacement function gets a `Match` and returns an existing `Value` (the node's output
 is replaced by it), a new `Node` defining the node's output (`m.node(op, *inputs, **attrs)`
-builds one), or None when the rule does not apply after all.
+builds one, `m.value(op, *inputs, **attrs)` an intermediate value it may read), or None
+when the rule does not apply after all.
 """
 from __future__ import annotations
 
 from typing import (TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple,
                     Union)
 
-from ..ir import Graph, Node, Value
+from ..ir import Graph, Node, Value, get_op
 from .constants import uniform_value
 from .rewrite import Rewriter
 
@@ -69,10 +70,17 @@ class Match:
     """What a rule's pattern bound: `m.x`, `m.c`, ...; `m.out` is the value being
     rewritten and `m.root` the node defining it."""
 
-    def __init__(self, root: Node, bound: Dict[str, Any]):
+    def __init__(self, root: Node, bound: Dict[str, Any], uses: Dict[Value, int]):
         self.root = root
         self.out = root.outputs[0]
+        self.helpers: List[Node] = []
+        self._uses = uses
         self.__dict__.update(bound)
+
+    def single_use(self, *values: Value) -> bool:
+        """True when each value is read once only (by the pattern), so a replacement
+        that stops reading it removes its producer instead of adding work."""
+        return all(self._uses.get(v, 0) <= 1 for v in values)
 
     if TYPE_CHECKING:  # the bound names are attributes set at run time
         def __getattr__(self, name: str) -> Any: ...
@@ -81,6 +89,18 @@ class Match:
         """A node computing `op(*inputs)` into the rewritten value (same type, same
         provenance as the node it replaces)."""
         return Node(op, inputs, (self.out,), attrs, None, self.root.meta)
+
+    def value(self, op: str, *inputs: Value, **attrs: Any) -> Value:
+        """A new intermediate value `op(*inputs)` (typed by the operator's rule, same
+        provenance as the node being rewritten), for replacements of more than one node:
+        `m.node("elemwise_mul", m.x, m.value("_mul_scalar", m.y, scalar=-m.a))`. It is
+        added to the graph only if the rule's replacement is kept."""
+        opdef = get_op(op)
+        attrs = opdef.complete_attrs(attrs)
+        (out_type,) = opdef.infer([v.type for v in inputs], attrs)
+        node = Node(op, inputs, (Value(out_type),), attrs, None, self.root.meta)
+        self.helpers.append(node)
+        return node.outputs[0]
 
 
 class RuleSet:
@@ -109,11 +129,17 @@ class RuleSet:
 
 
 class _State:
-    __slots__ = ("producer", "consts")
+    __slots__ = ("producer", "consts", "uses")
 
-    def __init__(self):
+    def __init__(self, graph: Graph):
         self.producer: Dict[Value, Node] = {}
         self.consts: Dict[Value, float] = {}
+        self.uses: Dict[Value, int] = {}
+        for node in graph.nodes:
+            for v in node.inputs:
+                self.uses[v] = self.uses.get(v, 0) + 1
+        for v in graph.outputs:
+            self.uses[v] = self.uses.get(v, 0) + 1
 
 
 def _bind(bound: Dict[str, Any], name: Optional[str], thing: Any) -> bool:
@@ -151,12 +177,15 @@ def _match_node(p: Pat, node: Node, st: _State, bound: Dict[str, Any]) -> bool:
     return _bind(bound, p.name, node.outputs[0])
 
 
-def _apply(rules: RuleSet, node: Node, st: _State) -> Union[Value, Node, None]:
+def _apply(rules: RuleSet, node: Node, st: _State, helpers: List[Node]
+           ) -> Union[Value, Node, None]:
     for pattern, replacement, _ in rules.for_op(node.op):
         bound: Dict[str, Any] = {}
         if _match_node(pattern, node, st, bound):
-            result = replacement(Match(node, bound))
+            m = Match(node, bound, st.uses)
+            result = replacement(m)
             if result is not None:
+                helpers.extend(m.helpers)
                 return result
     return None
 
@@ -169,21 +198,25 @@ def rewrite(graph: Graph, rules: RuleSet, max_steps: int = 16) -> Graph:
     again, up to `max_steps` times, so chains of rules reach a fixed point in one walk.
     """
     rw = Rewriter(graph)
-    st = _State()
+    st = _State(graph)
     for node in graph.nodes:
         ins = tuple(rw.get(v) for v in node.inputs)
         current = node if ins == node.inputs else Node(node.op, ins, node.outputs, node.attrs,
                                                        node.region, node.meta)
         replaced: Union[Value, Node, None] = None
+        helpers: List[Node] = []
         if len(current.outputs) == 1 and current.region is None:
             for _ in range(max_steps):
-                result = _apply(rules, current, st)
+                result = _apply(rules, current, st, helpers)
                 if result is None:
                     break
                 replaced = result
                 if isinstance(result, Value):
                     break
                 current = result
+        for helper in helpers:  # intermediate values of multi-node replacements
+            rw.add(helper)
+            st.producer[helper.outputs[0]] = helper
         if isinstance(replaced, Value):
             rw.replace(node.outputs[0], replaced)
             continue

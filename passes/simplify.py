@@ -10,7 +10,7 @@ from ..ir import Graph, Node, Value
 from ..ir.ops.reduce import reduce_axes
 from ..ir.types import is_float
 from .manager import register_pass
-from .patterns import C, Match, Pat, RuleSet, X, rewrite
+from .patterns import C, Match, Pat, RuleSet, X, Y, rewrite
 
 _NEUTRAL_SCALAR = {"_mul_scalar": 1.0, "_div_scalar": 1.0, "_plus_scalar": 0.0,
                    "_minus_scalar": 0.0, "_power_scalar": 1.0}
@@ -80,6 +80,15 @@ RULES.add(Pat("_mul_scalar", Pat("negative", X), scalar="a"),
 RULES.add(Pat("negative", Pat("_mul_scalar", X, scalar="a")),
           lambda m: _scale(m, m.x, -m.a), "-(x * a)")
 RULES.add(Pat("negative", Pat("negative", X)), lambda m: m.x, "--x")
+# (-x) * (y * a) -> x * (y * -a), either side: exact (IEEE negation commutes with *);
+# only when neither operand is read elsewhere (else it would add a node)
+_NEG, _SCALED = Pat("negative", X, name="n"), Pat("_mul_scalar", Y, scalar="a", name="s")
+RULES.add(Pat("elemwise_mul", _NEG, _SCALED),
+          lambda m: m.node("elemwise_mul", m.x, m.value("_mul_scalar", m.y, scalar=-m.a))
+          if m.single_use(m.n, m.s) else None, "(-x) * (y * a)")
+RULES.add(Pat("elemwise_mul", _SCALED, _NEG),
+          lambda m: m.node("elemwise_mul", m.value("_mul_scalar", m.y, scalar=-m.a), m.x)
+          if m.single_use(m.n, m.s) else None, "(y * a) * (-x)")
 RULES.add(Pat("_copy", X), lambda m: m.x, "copy")
 # shape operators
 RULES.add(Pat(("Reshape", "broadcast_to"), X),
@@ -138,7 +147,8 @@ def simplify(graph: Graph) -> Graph:
     - `x * 1.0`, `x / 1.0`, `x + 0.0`, `x - 0.0`, `x ** 1.0` (scalar forms) -> `x`;
       `x / 2^k` -> `x * 2^-k`; scalar chains merge: `(x * 2) * 0.125` -> `x * 0.25`,
       `-(x * a)` and `(-x) * a` -> `x * -a` (merged only when exact: one factor is a
-      power of two);
+      power of two); `(-x) * (y * a)` -> `x * (y * -a)` when both operands are read only
+      there;
     - `negative(negative(x))` -> `x`; `transpose(transpose(x))` -> `x` or one transpose;
     - `Reshape`, `broadcast_to` to the input's own type, and `_copy` -> `x`;
       `Reshape(Reshape(x))` -> one `Reshape`;

@@ -46,6 +46,7 @@ from ..runtime import Plan
 from ..trace.builder import record
 from ..trace.collect import Collected
 from ..trace.tape import STATE, hide
+from ..trace.source import source_lines
 from ..trace.values import TracedValue, VariableValue
 
 __all__ = ["MAX_TRACES", "Traced", "TRACE", "remember", "is_tracing", "trace_param", "trace",
@@ -224,7 +225,8 @@ def trace(block: Any, args: Sequence[Any], fmt: Any, regroup: Any, flatten: Any)
     saved_observer = _random.set_sample_observer(_sample_observer(block, samples))
     try:
         with autograd.pause():
-            with autograd.record(train_mode=training):
+            # traced once per signature: its nodes always keep their user line
+            with autograd.record(train_mode=training), source_lines():
                 out = block._eager_forward(*regroup(leaves, fmt))
                 try:
                     flat_out, out_fmt = flatten(out, "output")

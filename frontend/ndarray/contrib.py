@@ -17,6 +17,7 @@ from ..unsupported import not_implemented
 from .ndarray import NDArray
 from .ops import NAMESPACE, _finish
 from .random import uniform  # noqa: F401  (MXNet's mx.nd.contrib re-exports mx.nd.random's)
+from .vision import AdaptiveAvgPooling2D, BilinearResize2D  # noqa: F401
 
 _nd = NAMESPACE
 
@@ -158,7 +159,7 @@ _GROUPS = {
     "dgl": ("dgl_adjacency", "dgl_csr_neighbor_non_uniform_sample",
             "dgl_csr_neighbor_uniform_sample", "dgl_graph_compact", "dgl_subgraph", "edge_id",
             "getnnz", "SparseEmbedding"),
-    "other": ("AdaptiveAvgPooling2D", "BatchNormWithReLU", "BilinearResize2D", "CTCLoss",
+    "other": ("BatchNormWithReLU", "CTCLoss",
               "SyncBatchNorm", "backward_gradientmultiplier", "backward_hawkesll",
               "backward_index_copy", "backward_quadratic", "count_sketch", "ctc_loss",
               "fft", "gradientmultiplier", "hawkesll", "ifft", "index_array",

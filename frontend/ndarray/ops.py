@@ -285,5 +285,6 @@ NAMESPACE.update(dot=dot, broadcast_to=broadcast_to, split=split, concat=concat,
 
 from . import library  # noqa: E402,F401  (the rest of the operator library)
 from . import compose  # noqa: E402,F401  (functions composed of registered operators)
+from . import vision  # noqa: E402,F401  (vision operators composed of registered operators)
 from .custom import Custom  # noqa: E402  (mx.nd.Custom: a call of a registered CustomOp)
 NAMESPACE["Custom"] = Custom

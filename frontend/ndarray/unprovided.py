@@ -72,11 +72,10 @@ def unravel_index(data: NDArray, shape, **kw) -> NDArray:
 _NOT_REGISTERED = "this operator is not registered in tapegraph's operator IR"
 _LEGACY = "a deprecated MXNet 0.x operator; use its current version"
 _STUBS = {
-    _NOT_REGISTERED: ("BilinearSampler", "Correlation", "GridGenerator",
-                      "IdentityAttachKLSparseReg", "LRN", "RNN", "ROIPooling",
-                      "SVMOutput", "SoftmaxActivation", "SpatialTransformer", "amp_cast",
-                      "amp_multicast", "batch_take", "choose_element_0index", "col2im", "crop",
-                      "Crop", "fill_element_0index", "histogram", "im2col", "khatri_rao",
+    _NOT_REGISTERED: ("IdentityAttachKLSparseReg", "RNN", "ROIPooling",
+                      "SVMOutput", "SoftmaxActivation", "amp_cast",
+                      "amp_multicast", "batch_take", "choose_element_0index",
+                      "fill_element_0index", "histogram", "khatri_rao",
                       "onehot_encode", "scatter_nd"),
     _LEGACY: ("BatchNorm_v1", "Convolution_v1", "Pooling_v1"),
     CPP: ("CachedOp", "register", "get_indexing_dispatch_code",

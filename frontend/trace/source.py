@@ -7,8 +7,12 @@ Recording it is cheap but not free: the builder walks up from its own frame to t
 frame whose code is not tapegraph's (a per-code-object cache answers "is this code
 internal?", so each step is one attribute read and one dict lookup), and keeps that
 frame's code object and line number, never the frame; "file:line" is formatted only
-when printed. docs/performance.md has the measured cost per recorded operator. It is
-off by default; turn it on with `set_source_lines(True)`, `with source_lines():`, or the
+when printed. docs/performance.md has the measured cost per recorded operator.
+
+Traces made once per signature always keep their lines, as JAX's tracing does:
+`hybridize()` and `tapegraph.transforms` (make_graph, jvp, vmap, ...) switch it on while
+they trace, where the cost is paid once. The eager tape, recorded again on every step,
+keeps them only when asked: `set_source_lines(True)`, `with source_lines():`, or the
 environment variable TAPEGRAPH_SOURCE_LINES=1 (read at import). `tapegraph trace` and
 `tapegraph explore` turn it on for the scripts they run.
 """

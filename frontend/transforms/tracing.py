@@ -17,6 +17,7 @@ from ..trace.collect import Collected
 from ..trace.builder import record
 from ..trace.invoke import invoke
 from ..trace.tape import STATE
+from ..trace.source import source_lines
 from ..trace.values import TracedValue
 from ..ndarray import NDArray
 from .. import autograd
@@ -83,7 +84,8 @@ def trace(fn: Callable, args: Sequence[Any]) -> Traced:
         fresh = [type(a)._wrap(np.array(a._data)) for a in arrays]
     for f in fresh:
         f.attach_grad()
-    with autograd.record(train_mode=autograd.is_training()):
+    # a trace runs once per signature, so its nodes always keep their user line
+    with autograd.record(train_mode=autograd.is_training()), source_lines():
         out = fn(*fresh)
     structure = None
     outs = [out]

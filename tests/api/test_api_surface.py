@@ -5,7 +5,6 @@ MXNet), the mx.operator module names, and NDArray / mx.np.ndarray methods on edg
 MXNet (tools/capture_api_surface.py -> tests/data/mxnet/api_surface.json)."""
 import array
 import ctypes
-import importlib.util
 import json
 import os
 import sys
@@ -16,29 +15,11 @@ import pytest
 import tapegraph as mx
 from tapegraph.base import MXNetError
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
-with open(os.path.join(ROOT, "tests", "data", "mxnet", "api_surface.json")) as f:
-    TABLE = json.load(f)
+sys.path.insert(0, os.path.dirname(__file__))
+from capture_tools import capture_module, load_table  # noqa: E402
 
-
-def _capture_module():
-    """tools/capture_api_surface.py with tapegraph as its `mxnet` (the same cases)."""
-    spec = importlib.util.spec_from_file_location(
-        "capture_api_surface", os.path.join(ROOT, "tools", "capture_api_surface.py"))
-    module = importlib.util.module_from_spec(spec)
-    saved = sys.modules.get("mxnet")
-    sys.modules["mxnet"] = mx
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        if saved is None:
-            del sys.modules["mxnet"]
-        else:
-            sys.modules["mxnet"] = saved
-    return module
-
-
-CAPTURE = _capture_module()
+TABLE = load_table("api_surface.json")
+CAPTURE = capture_module("capture_api_surface")
 
 # Cases where MXNet 1.9.1 fails and tapegraph computes NumPy's result, and why.
 SUPERSET = {

@@ -3,8 +3,6 @@ mixed-dtype updates (`a += b`, `a %= b`, `a **= b`, `a[:] = b`, `a[1] = b`), in 
 `mx.nd` and numpy mode `mx.np`: every case captured from MXNet 1.9.1
 (tools/capture_dtype_facts.py -> tests/data/mxnet/dtype_facts.json) gives the same result
 dtype and values, or the same kind of refusal leaving the array unchanged."""
-import importlib.util
-import json
 import os
 import sys
 import warnings
@@ -15,30 +13,11 @@ import pytest
 import tapegraph as mx
 from tapegraph.base import MXNetError
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
-with open(os.path.join(ROOT, "tests", "data", "mxnet", "dtype_facts.json")) as f:
-    TABLE = json.load(f)
+sys.path.insert(0, os.path.dirname(__file__))
+from capture_tools import capture_module, load_table  # noqa: E402
 
-
-def _capture_module():
-    """tools/capture_dtype_facts.py with tapegraph as its `mxnet`: the same operations and
-    inputs the capture ran."""
-    spec = importlib.util.spec_from_file_location(
-        "capture_dtype_facts", os.path.join(ROOT, "tools", "capture_dtype_facts.py"))
-    module = importlib.util.module_from_spec(spec)
-    saved = sys.modules.get("mxnet")
-    sys.modules["mxnet"] = mx
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        if saved is None:
-            del sys.modules["mxnet"]
-        else:
-            sys.modules["mxnet"] = saved
-    return module
-
-
-CAPTURE = _capture_module()
+TABLE = load_table("dtype_facts.json")
+CAPTURE = capture_module("capture_dtype_facts")
 ERRORS = {"MXNetError": MXNetError, "TypeError": TypeError}
 
 # (section, operator, dtype) -> why tapegraph differs, and in what ("value": the dtype

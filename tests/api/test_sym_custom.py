@@ -3,7 +3,6 @@
 writes, argument / output / auxiliary names, infer_shape through the prop's infer_shape
 (a softmax's label shape from its data), executor forward and backward values, refusals;
 and the round trip through JSON, typed export included."""
-import importlib.util
 import json
 import os
 import sys
@@ -14,29 +13,11 @@ import pytest
 import tapegraph as mx
 from tapegraph.base import MXNetError
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
-with open(os.path.join(ROOT, "tests", "data", "mxnet", "custom_symbol.json")) as f:
-    TABLE = json.load(f)
+sys.path.insert(0, os.path.dirname(__file__))
+from capture_tools import capture_module, load_table  # noqa: E402
 
-
-def _capture_module():
-    """tools/capture_custom_symbol.py with tapegraph as its `mxnet` (the same symbols)."""
-    spec = importlib.util.spec_from_file_location(
-        "capture_custom_symbol", os.path.join(ROOT, "tools", "capture_custom_symbol.py"))
-    module = importlib.util.module_from_spec(spec)
-    saved = sys.modules.get("mxnet")
-    sys.modules["mxnet"] = mx
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        if saved is None:
-            del sys.modules["mxnet"]
-        else:
-            sys.modules["mxnet"] = saved
-    return module
-
-
-CAPTURE = _capture_module()
+TABLE = load_table("custom_symbol.json")
+CAPTURE = capture_module("capture_custom_symbol")
 CAPTURE.custom_op_examples.define(mx)
 # symbols whose every node is named explicitly (the others hold process-wide auto names)
 NAMED = ["softmax", "softmax_label_created", "scale_mul", "sqr"]

@@ -1,5 +1,6 @@
-"""Source-line provenance: off by default (nothing on the hot path), on request every
-traced node names the user line that recorded it, and its gradient nodes say so too."""
+"""Source-line provenance: off on the eager tape (nothing on the hot path) unless asked
+for, always on in traces made once per signature (hybridize, transforms); every traced
+node names the user line that recorded it, and its gradient nodes say so too."""
 import os
 import textwrap
 
@@ -93,3 +94,47 @@ def test_a_source_line_keeps_the_code_not_the_frame_and_formats_when_printed():
             ys = [mx.nd.sin(x) for _ in range(3)]
     metas = {id(y._value.node.meta) for y in ys}
     assert len(metas) == 1
+
+
+def _line(marker):
+    return next(i for i, t in enumerate(open(__file__).read().splitlines(), 1)
+                if t.endswith(marker))
+
+
+class _Scaled(mx.gluon.HybridBlock):
+    def hybrid_forward(self, F, x):
+        y = F.sin(x)  # hybrid line 1
+        return y * 2  # hybrid line 2
+
+
+def test_traces_made_once_per_signature_always_keep_user_lines():
+    """hybridize() and tapegraph.transforms trace once per signature (as jax.jit and
+    make_jaxpr do), so their graphs keep the user's lines with the switch off."""
+    from tapegraph import transforms
+    assert set_source_lines(False) is False
+    net = _Scaled()
+    net.hybridize()
+    net(mx.nd.array([1.0, 2.0]))
+    sources = {n.op: str(n.meta["source"]) for n in net.forward_graph.nodes}
+    assert sources == {"sin": "%s:%d" % (HERE, _line("# hybrid line 1")),
+                       "_mul_scalar": "%s:%d" % (HERE, _line("# hybrid line 2"))}
+
+    def f(x):
+        return mx.nd.exp(x) * x  # traced by make_graph
+    g = transforms.make_graph(f, mx.nd.array([1.0, 2.0]))
+    at = "# at %s:%d" % (HERE, _line("# traced by make_graph"))
+    assert str(g).count(at) == 2
+    assert set_source_lines(False) is False  # the traces did not leave the switch on
+    _, z = _record()  # and eager recording stays without lines
+    assert all(n.meta is None for n in autograd.get_symbol(z).graph.nodes)
+
+
+def test_region_nodes_keep_their_line_through_print_and_parse():
+    from tapegraph import ir, transforms
+
+    def f(x):
+        return transforms.checkpoint(lambda a: mx.nd.tanh(a) * a)(x)  # region line
+    g = transforms.make_graph(f, mx.nd.array([1.0, 2.0]))
+    text = ir.print_graph(g)
+    assert "}   # at %s:%d" % (HERE, _line("# region line")) in text
+    assert ir.print_graph(ir.parse(text)) == text

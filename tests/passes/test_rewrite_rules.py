@@ -94,6 +94,33 @@ graph f(%x: f32[3], %y: f32[3]) -> (f32[3]) {
   return (%0)
 }""")
 
+GOLDEN["negation_into_other_factor"] = (simplify_dce, """\
+graph f(%a: f32[3], %c: f32[3]) -> (f32[3], f32[3]) {
+  %0: f32[3] = negative(%a)
+  %1: f32[3] = _mul_scalar(%c) {scalar=3.0}
+  %2: f32[3] = elemwise_mul(%0, %1)
+  %3: f32[3] = _mul_scalar(%c) {scalar=0.5}
+  %4: f32[3] = negative(%a)
+  %5: f32[3] = elemwise_mul(%3, %4)
+  return (%2, %5)
+}""", """\
+graph f(%a: f32[3], %c: f32[3]) -> (f32[3], f32[3]) {
+  %0: f32[3] = _mul_scalar(%c) {scalar=-3.0}
+  %1: f32[3] = elemwise_mul(%a, %0)
+  %2: f32[3] = _mul_scalar(%c) {scalar=-0.5}
+  %3: f32[3] = elemwise_mul(%2, %a)
+  return (%1, %3)
+}""")
+
+# a negation read elsewhere too: folding it into the factor would add a node
+GOLDEN["shared_negation_kept"] = (simplify, """\
+graph f(%a: f32[3], %c: f32[3]) -> (f32[3], f32[3]) {
+  %0: f32[3] = negative(%a)
+  %1: f32[3] = _mul_scalar(%c) {scalar=3.0}
+  %2: f32[3] = elemwise_mul(%0, %1)
+  return (%2, %0)
+}""", None)
+
 
 @pytest.mark.parametrize("name", sorted(GOLDEN))
 def test_golden(name):

@@ -1,0 +1,379 @@
+"""MXNet 1.9.1's vision operators as compositions of registered operators, so they record
+those operators and differentiate to any order: LRN (a channel-window sum pooling),
+Crop / crop (slices), im2col / col2im (the registered `_im2col` pair), GridGenerator
+(a dot with the target grid), BilinearSampler and SpatialTransformer (gathers of the four
+neighbours weighted by the grid's fractional parts), Correlation (shifted products and a
+sum pooling), contrib AdaptiveAvgPooling2D and BilinearResize2D (a constant matrix on each
+spatial axis) and the region poolings ROIPooling, contrib ROIAlign and PSROIPooling (a
+gather weighted by constants the regions give; regions get no gradient, as in MXNet).
+
+Positions that depend on an input's values (grid cells, region bins) are found on the host
+and enter the graph as constant indices, as `boolean_mask` does: a recorded graph holds
+them, and the gradient is exact wherever the positions do not change."""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+from ..ir import get_op
+from ..ir.errors import MXNetError
+from ..trace.invoke import invoke
+from .ndarray import NDArray
+from .ops import NAMESPACE, _as_inputs, _finish
+
+
+def _op(name, arrays, attrs=None):
+    return invoke(get_op(name), list(arrays), attrs or {}, out_cls=type(arrays[0]))
+
+
+def _const(like, values) -> NDArray:
+    """A constant (unrecorded) array of `like`'s class and dtype."""
+    return type(like)._wrap(np.ascontiguousarray(values, dtype=like._data.dtype))
+
+
+def _reshape(x, shape):
+    return _op("Reshape", [x], {"shape": tuple(int(s) for s in shape), "reverse": False})
+
+
+def _check_ndim(data, ndim, name, what="(N, C, H, W)"):
+    if data.ndim != ndim:
+        raise MXNetError("%s: expected a %d-D input %s, got shape %s"
+                         % (name, ndim, what, data.shape))
+
+
+def _pair(value, name):
+    v = (value,) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(v) == 1:
+        v = v * 2
+    if len(v) != 2:
+        raise MXNetError("%s must have 1 or 2 entries, got %r" % (name, value))
+    return tuple(int(i) for i in v)
+
+# ---------------------------------------------------------------- LRN, Crop, crop
+
+
+def LRN(data, alpha=1e-4, beta=0.75, knorm=2.0, nsize=None, out=None, **kw):
+    """Local response normalisation across channels: x / (knorm + alpha / nsize *
+    sum(x**2 over the channels c - nsize//2 .. c + nsize//2)) ** beta."""
+    if nsize is None:
+        raise MXNetError("Required parameter nsize of int (non-negative) is not presented, "
+                         "in operator LRN")
+    data = _as_inputs([data])[0]
+    if data.ndim < 3:
+        raise MXNetError("LRN: expected an input (N, C, ...) of at least 3 dimensions, got "
+                         "shape %s" % (data.shape,))
+    n, c = data.shape[:2]
+    half = int(nsize) // 2
+    sq = _reshape(_op("square", [data]), (n, 1, c, -1))
+    window = _op("Pooling", [sq], {"kernel": (2 * half + 1, 1), "stride": (1, 1),
+                                   "pad": (half, 0), "pool_type": "sum"})
+    scale = _op("_plus_scalar", [_op("_mul_scalar", [window], {"scalar": alpha / int(nsize)})],
+                {"scalar": float(knorm)})
+    norm = _op("_power_scalar", [scale], {"scalar": -float(beta)})
+    return _finish(data * _reshape(norm, data.shape), out)
+
+
+def Crop(*data, num_args=1, offset=(0, 0), h_w=(0, 0), center_crop=False, out=None, **kw):
+    """The (h, w) window of data[0] at `offset` (or centred): h_w comes from the attribute,
+    or from the height and width of data[1] when num_args=2."""
+    arrays = _as_inputs(list(data))
+    if len(arrays) != int(num_args) or len(arrays) not in (1, 2):
+        raise MXNetError("Crop: num_args=%r but %d input(s) given (1 or 2)"
+                         % (num_args, len(arrays)))
+    x = arrays[0]
+    _check_ndim(x, 4, "Crop")
+    h, w = arrays[1].shape[2:4] if len(arrays) == 2 else _pair(h_w, "Crop: h_w")
+    height, width = x.shape[2:]
+    if h > height:
+        raise MXNetError("Crop: the crop height(h_w[0]) should be less than the input data's "
+                         "height (%d vs. %d)" % (h, height))
+    if w > width:
+        raise MXNetError("Crop: the crop width(h_w[1]) should be less than the input data's "
+                         "width (%d vs. %d)" % (w, width))
+    if center_crop:
+        oy, ox = int((height - h) / 2.0), int((width - w) / 2.0)
+    else:
+        oy, ox = _pair(offset, "Crop: offset")
+        if oy + h > height or ox + w > width:
+            raise MXNetError("Crop: offset %s + crop size %s exceeds the input's height and "
+                             "width %s" % ((oy, ox), (h, w), (height, width)))
+    return _finish(_op("slice", [x], {"begin": (None, None, oy, ox),
+                                      "end": (None, None, oy + h, ox + w), "step": ()}), out)
+
+
+def crop(data, begin, end, step=(), out=None, **kw):
+    """MXNet's `crop` is an alias of `slice`: data[begin:end:step] per axis."""
+    return NAMESPACE["slice"](data, begin=begin, end=end, step=step, out=out, **kw)
+
+# ---------------------------------------------------------------- im2col, col2im
+
+
+def _window_attrs(kernel, stride, dilate, pad, name):
+    if len(tuple(kernel)) != 2:
+        raise MXNetError("%s: only 2-D kernels work in MXNet 1.9.1 (its 1-D and 3-D paths "
+                         "fail); got kernel=%r" % (name, kernel))
+    return {"kernel": tuple(kernel), "stride": tuple(stride), "dilate": tuple(dilate),
+            "pad": tuple(pad)}
+
+
+def im2col(data, kernel, stride=(), dilate=(), pad=(), out=None, **kw):
+    """Sliding (N, C, H, W) windows as columns (N, C*kh*kw, out_h*out_w)."""
+    data = _as_inputs([data])[0]
+    _check_ndim(data, 4, "im2col")
+    attrs = dict(_window_attrs(kernel, stride, dilate, pad, "im2col"), fill="zero")
+    return _finish(_op("_im2col", [data], attrs), out)
+
+
+def col2im(data, output_size, kernel, stride=(), dilate=(), pad=(), out=None, **kw):
+    """The adjoint of im2col: columns (N, C*kh*kw, L) summed back into an image (N, C,
+    *output_size) (overlapping windows add up)."""
+    data = _as_inputs([data])[0]
+    _check_ndim(data, 3, "col2im", "(N, C*kh*kw, L)")
+    attrs = _window_attrs(kernel, stride, dilate, pad, "col2im")
+    k = int(np.prod(attrs["kernel"]))
+    if data.shape[1] % k:
+        raise MXNetError("col2im: %d columns rows are not a multiple of the kernel's %d "
+                         "elements" % (data.shape[1], k))
+    shape = (data.shape[0], data.shape[1] // k) + _pair(output_size, "col2im: output_size")
+    return _finish(_op("_col2im", [data], dict(attrs, shape=shape)), out)
+
+# ---------------------------------------------------------------- grids and sampling
+
+
+def _linspace(n):
+    return np.zeros(1) - 1.0 if n == 1 else -1.0 + np.arange(n) * (2.0 / (n - 1))
+
+
+def GridGenerator(data, transform_type=None, target_shape=(0, 0), out=None, **kw):
+    """A sampling grid (N, 2, H, W) of normalised (x, y) in [-1, 1]: 'affine' maps the
+    target grid by the (N, 6) matrices in `data`; 'warp' adds the (N, 2, H, W) flow to the
+    pixel grid."""
+    data = _as_inputs([data])[0]
+    if transform_type == "affine":
+        if data.ndim != 2 or data.shape[1] != 6:
+            raise MXNetError("GridGenerator: incorrect data shape[1], should be 6 (an "
+                             "(N, 6) affine matrix), got shape %s" % (data.shape,))
+        h, w = _pair(target_shape, "GridGenerator: target_shape")
+        if h <= 0 or w <= 0:
+            raise MXNetError("GridGenerator: affine needs target_shape=(H, W), got %r"
+                             % (target_shape,))
+        xs, ys = np.meshgrid(_linspace(w), _linspace(h))
+        grid = np.stack([xs.ravel(), ys.ravel(), np.ones(h * w)])
+        theta = _reshape(data, (data.shape[0] * 2, 3))
+        res = _op("dot", [theta, _const(data, grid)])
+        return _finish(_reshape(res, (data.shape[0], 2, h, w)), out)
+    if transform_type == "warp":
+        if data.ndim != 4 or data.shape[1] != 2:
+            raise MXNetError("GridGenerator: warp needs an (N, 2, H, W) flow, got shape %s"
+                             % (data.shape,))
+        h, w = data.shape[2:]
+        ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
+        pixels = _const(data, np.stack([xs, ys])[None])
+        scale = _const(data, np.array([2.0 / max(w - 1, 1), 2.0 / max(h - 1, 1)])[None, :,
+                                                                                 None, None])
+        return _finish((data + pixels) * scale - 1.0, out)
+    raise MXNetError("GridGenerator: transform_type must be 'affine' or 'warp', got %r"
+                     % (transform_type,))
+
+
+def _gather(data, positions):
+    """data.flatten()[positions] (a recorded Reshape + take)."""
+    flat = _reshape(data, (-1,))
+    return _op("take", [flat, type(data)._wrap(np.ascontiguousarray(positions, np.int64))],
+               {"axis": 0, "mode": "clip"})
+
+
+def BilinearSampler(data, grid, cudnn_off=None, out=None, **kw):
+    """Sample (N, C, H, W) `data` at the normalised points of `grid` (N, 2, Ho, Wo): each
+    output mixes the four neighbours (zero outside the image) by the point's fractional
+    offsets; differentiable in both inputs."""
+    data, grid = _as_inputs([data, grid])
+    _check_ndim(data, 4, "BilinearSampler")
+    if grid.ndim != 4 or grid.shape[0] != data.shape[0] or grid.shape[1] != 2:
+        raise MXNetError("BilinearSampler: grid must be (N, 2, Ho, Wo) with N=%d, got shape %s"
+                         % (data.shape[0], grid.shape))
+    n, c, h, w = data.shape
+    ho, wo = grid.shape[2:]
+    gx = _reshape(_op("slice", [grid], {"begin": (None, 0), "end": (None, 1), "step": ()}),
+                  (n, 1, ho, wo))
+    gy = _reshape(_op("slice", [grid], {"begin": (None, 1), "end": (None, 2), "step": ()}),
+                  (n, 1, ho, wo))
+    xr = (gx + 1.0) * ((w - 1) / 2.0)
+    yr = (gy + 1.0) * ((h - 1) / 2.0)
+    x0 = np.floor(xr._data.astype(np.float64)).astype(np.int64)
+    y0 = np.floor(yr._data.astype(np.float64)).astype(np.int64)
+    fx = xr - _const(data, x0)  # weight of the right neighbours
+    fy = yr - _const(data, y0)
+    base = (np.arange(n)[:, None, None, None] * c + np.arange(c)[None, :, None, None]) * h * w
+    total = None
+    for dy, wy in ((0, 1.0 - fy), (1, fy)):
+        for dx, wx in ((0, 1.0 - fx), (1, fx)):
+            yy, xx = y0 + dy, x0 + dx
+            inside = (yy >= 0) & (yy <= h - 1) & (xx >= 0) & (xx <= w - 1)
+            pos = base + np.clip(yy, 0, h - 1) * w + np.clip(xx, 0, w - 1)
+            term = _gather(data, pos) * (wy * wx * _const(data, inside))
+            total = term if total is None else total + term
+    return _finish(total, out)
+
+
+def SpatialTransformer(data, loc, target_shape=(0, 0), transform_type=None, sampler_type=None,
+                       cudnn_off=None, out=None, **kw):
+    """BilinearSampler(data, GridGenerator(loc, 'affine', target_shape))."""
+    if transform_type != "affine" or sampler_type != "bilinear":
+        raise MXNetError("SpatialTransformer: transform_type must be 'affine' and sampler_type "
+                         "'bilinear', got %r and %r" % (transform_type, sampler_type))
+    data, loc = _as_inputs([data, loc])
+    grid = GridGenerator(loc, transform_type="affine", target_shape=target_shape)
+    return _finish(BilinearSampler(data, grid), out)
+
+# ---------------------------------------------------------------- Correlation
+
+
+def Correlation(data1, data2, kernel_size=1, max_displacement=1, stride1=1, stride2=1,
+                pad_size=0, is_multiply=True, out=None, **kw):
+    """FlowNet's correlation: for each displacement (a (2*(max_displacement//stride2)+1)**2
+    grid of them) the mean over channels and a kernel_size window of data1 * shifted data2
+    (or |data1 - shifted data2|): (N, displacements, out_h, out_w)."""
+    a, b = _as_inputs([data1, data2])
+    _check_ndim(a, 4, "Correlation")
+    if a.shape != b.shape:
+        raise MXNetError("Correlation: data1 %s and data2 %s must have the same shape"
+                         % (a.shape, b.shape))
+    k, md, s1, s2, p = (int(v) for v in (kernel_size, max_displacement, stride1, stride2,
+                                         pad_size))
+    n, c, h, w = a.shape
+    border = md + (k - 1) // 2
+    hp, wp = h + 2 * p, w + 2 * p
+    oh, ow = math.ceil((hp - 2 * border) / s1), math.ceil((wp - 2 * border) / s1)
+    if oh < 1 or ow < 1:
+        raise MXNetError("Correlation: the input %s (pad_size %d) is too small for "
+                         "max_displacement %d and kernel_size %d" % ((h, w), p, md, k))
+    if p:
+        widths = (0, 0, 0, 0, p, p, p, p)
+        a = _op("Pad", [a], {"mode": "constant", "pad_width": widths, "constant_value": 0.0})
+        b = _op("Pad", [b], {"mode": "constant", "pad_width": widths, "constant_value": 0.0})
+    span_h, span_w = (oh - 1) * s1 + k, (ow - 1) * s1 + k
+    first = _op("slice", [a], {"begin": (None, None, md, md),
+                               "end": (None, None, md + span_h, md + span_w), "step": ()})
+    radius = md // s2
+    parts = []
+    for i in range(-radius, radius + 1):
+        for j in range(-radius, radius + 1):
+            y, x = md + i * s2, md + j * s2
+            second = _op("slice", [b], {"begin": (None, None, y, x),
+                                        "end": (None, None, y + span_h, x + span_w),
+                                        "step": ()})
+            pair = first * second if is_multiply else _op("abs", [first - second])
+            summed = _op("sum", [pair], {"axis": (1,), "keepdims": True})
+            if k > 1 or s1 > 1:
+                summed = _op("Pooling", [summed], {"kernel": (k, k), "stride": (s1, s1),
+                                                   "pool_type": "sum"})
+            parts.append(summed)
+    res = _op("Concat", parts, {"dim": 1, "num_args": len(parts)}) if len(parts) > 1 \
+        else parts[0]
+    return _finish(_op("_mul_scalar", [res], {"scalar": 1.0 / (k * k * c)}), out)
+
+# ---------------------------------------------------------------- separable resampling
+
+
+def _separable(data, rows: np.ndarray, cols: np.ndarray):
+    """rows @ X @ cols.T for every (n, c) image X of `data` (N, C, H, W): rows (Ho, H),
+    cols (Wo, W) constant matrices, applied with two recorded dots."""
+    n, c, h, w = data.shape
+    ho, wo = rows.shape[0], cols.shape[0]
+    x = _op("dot", [_reshape(data, (n * c * h, w)), _const(data, cols.T)])
+    x = _op("transpose", [_reshape(x, (n * c, h, wo))], {"axes": (0, 2, 1)})
+    x = _op("dot", [_reshape(x, (n * c * wo, h)), _const(data, rows.T)])
+    x = _op("transpose", [_reshape(x, (n * c, wo, ho))], {"axes": (0, 2, 1)})
+    return _reshape(x, (n, c, ho, wo))
+
+
+def _adaptive_matrix(size, out):
+    m = np.zeros((out, size))
+    for i in range(out):
+        start = int(math.floor(i * size / out))
+        end = int(math.ceil((i + 1) * size / out))
+        m[i, start:end] = 1.0 / (end - start)
+    return m
+
+
+def AdaptiveAvgPooling2D(data, output_size=(), out=None, **kw):
+    """Average pooling to a fixed (out_h, out_w): output cell i covers input rows
+    floor(i*H/out_h) .. ceil((i+1)*H/out_h) (and the same for columns)."""
+    data = _as_inputs([data])[0]
+    _check_ndim(data, 4, "AdaptiveAvgPooling2D")
+    size = (1, 1) if output_size in ((), [], None) else _pair(
+        output_size, "AdaptiveAvgPooling2D: output_size")
+    h, w = data.shape[2:]
+    return _finish(_separable(data, _adaptive_matrix(h, size[0]),
+                              _adaptive_matrix(w, size[1])), out)
+
+
+def _resize_size(size, mode, target, scale, like):
+    if mode == "size":
+        return int(scale * size) if scale is not None else int(target)
+    if mode == "odd_scale":
+        return int(size * scale) if size % 2 == 0 else int((size - 1) * scale) + 1
+    if mode == "like":
+        return like
+    even, up = mode in ("to_even_down", "to_even_up"), mode.endswith("_up")
+    if (size % 2 == 0) == even:
+        return size
+    return size + 1 if up else size - 1
+
+
+def _bilinear_matrix(size, out, align_corners):
+    """MXNet's source positions: a float32 scale, the position float32 (computed in double
+    from (i + 0.5) when not aligning corners), its integer part and fraction."""
+    m = np.zeros((out, size))
+    if align_corners:
+        scale = np.float32((size - 1) / (out - 1)) if out > 1 else np.float32(0.0)
+    else:
+        scale = np.float32(size) / np.float32(out)
+    for i in range(out):
+        src = scale * np.float32(i) if align_corners else np.float32(
+            max(float(scale) * (i + 0.5) - 0.5, 0.0))
+        low = int(src)
+        step = 1 if low < size - 1 else 0
+        frac = float(src) - low
+        m[i, low] += 1.0 - frac
+        m[i, low + step] += frac
+    return m
+
+
+_RESIZE_MODES = ("size", "odd_scale", "like", "to_even_down", "to_even_up", "to_odd_down",
+                 "to_odd_up")
+
+
+def BilinearResize2D(data, like=None, height=1, width=1, scale_height=None, scale_width=None,
+                     mode="size", align_corners=True, out=None, **kw):
+    """Bilinear resize of (N, C, H, W) to the size `mode` says (given height/width, scaled,
+    like another array, or the nearest even/odd size)."""
+    data = _as_inputs([data])[0]
+    _check_ndim(data, 4, "BilinearResize2D")
+    if mode not in _RESIZE_MODES:
+        raise MXNetError("BilinearResize2D: mode must be one of %s, got %r"
+                         % (", ".join(_RESIZE_MODES), mode))
+    if mode == "like" and like is None:
+        raise MXNetError("BilinearResize2D: mode='like' needs the `like` input")
+    if mode == "odd_scale" and (scale_height is None or scale_width is None):
+        raise MXNetError("BilinearResize2D: mode='odd_scale' needs scale_height and "
+                         "scale_width")
+    h, w = data.shape[2:]
+    lh, lw = like.shape[2:4] if like is not None else (None, None)
+    oh = _resize_size(h, mode, height, scale_height, lh)
+    ow = _resize_size(w, mode, width, scale_width, lw)
+    if oh <= 0 or ow <= 0:
+        raise MXNetError("BilinearResize2D: output size %s must be positive" % ((oh, ow),))
+    return _finish(_separable(data, _bilinear_matrix(h, oh, align_corners),
+                              _bilinear_matrix(w, ow, align_corners)), out)
+
+
+__all__: Sequence[str] = (
+    "LRN", "Crop", "crop", "im2col", "col2im", "GridGenerator", "BilinearSampler",
+    "SpatialTransformer", "Correlation", "AdaptiveAvgPooling2D", "BilinearResize2D")
+
+NAMESPACE.update({name: globals()[name] for name in __all__
+                  if name not in ("AdaptiveAvgPooling2D", "BilinearResize2D")})

@@ -1,0 +1,65 @@
+"""The vision operators are compositions of registered operators: their gradients of order
+1 to 3 match float64 finite differences (mx.test_utils.gradcheck), in both inputs where
+MXNet differentiates both (BilinearSampler's grid, Correlation's two images); and their
+recorded graphs hold only registered operators."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tapegraph as mx
+from tapegraph.test_utils import gradcheck
+
+rng = np.random.RandomState(5)
+IMG = rng.uniform(-1, 1, (1, 2, 4, 5))
+# grid points kept away from pixel centres (where the bilinear weights have kinks)
+GRID = (np.floor(rng.uniform(-1, 4, (1, 2, 2, 3))) + rng.uniform(0.2, 0.8, (1, 2, 2, 3)))
+GRID = GRID / np.array([4 / 2.0, 3 / 2.0])[None, :, None, None] - 1.0
+ROIS = np.array([[0, 0.4, 0.6, 3.2, 2.7], [0, 1.9, 0.2, 4.6, 3.4]])
+
+PROGRAMS = {
+    "LRN": (lambda x: mx.nd.LRN(x, nsize=3, alpha=0.5, beta=0.75, knorm=1.0), [IMG]),
+    "Crop_crop": (lambda x: mx.nd.Crop(x, h_w=(3, 2), offset=(1, 1)) ** 2
+                  + mx.nd.crop(x, begin=(0, 0, 0, 1), end=(1, 2, 3, 3)) * x[:, :, :3, 3:], [IMG]),
+    "im2col_col2im": (lambda x: mx.nd.col2im(mx.nd.im2col(x, kernel=(2, 2), pad=(1, 0)) ** 2,
+                                             output_size=(4, 5), kernel=(2, 2), pad=(1, 0)),
+                      [IMG]),
+    "GridGenerator": (lambda t, f: mx.nd.GridGenerator(t, transform_type="affine",
+                                                       target_shape=(2, 3)) ** 2
+                      + mx.nd.GridGenerator(f, transform_type="warp") ** 3,
+                      [rng.uniform(-1, 1, (2, 6)), rng.uniform(-1, 1, (1, 2, 2, 3))]),
+    "BilinearSampler": (lambda x, g: mx.nd.BilinearSampler(x, g) * mx.nd.sum(g), [IMG, GRID]),
+    "Correlation": (lambda a, b: mx.nd.Correlation(a, b, kernel_size=1, max_displacement=1,
+                                                   pad_size=1) ** 2, [IMG, IMG[:, ::-1]]),
+    "Correlation_k3_abs": (lambda a, b: mx.nd.Correlation(
+        a, b, kernel_size=3, max_displacement=1, stride1=2, pad_size=1, is_multiply=False),
+                           [IMG, IMG[:, :, ::-1] * 0.5]),
+    "AdaptiveAvgPooling2D": (lambda x: mx.nd.contrib.AdaptiveAvgPooling2D(
+        x, output_size=(3, 2)) ** 3, [IMG]),
+    "BilinearResize2D": (lambda x: mx.nd.contrib.BilinearResize2D(
+        x, height=5, width=3, align_corners=False) ** 3, [IMG]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_third_order_gradients(name):
+    f, inputs = PROGRAMS[name]
+    assert gradcheck(f, [mx.nd.array(a, dtype="float64") for a in inputs], order=3)
+
+
+def test_sampler_gradient_reaches_the_grid_only_through_the_weights():
+    x = mx.nd.array(IMG)
+    g = mx.nd.array(GRID)
+    g.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.BilinearSampler(x, g)
+    y.backward()
+    # outside the image every neighbour is zero: no gradient there
+    far = mx.nd.array(np.full((1, 2, 1, 1), 3.0))
+    far.attach_grad()
+    with mx.autograd.record():
+        z = mx.nd.BilinearSampler(x, far)
+    z.backward()
+    assert np.abs(g.grad.asnumpy()).sum() > 0
+    np.testing.assert_array_equal(z.asnumpy(), np.zeros((1, 2, 1, 1)))
+    np.testing.assert_array_equal(far.grad.asnumpy(), np.zeros((1, 2, 1, 1)))
