@@ -18,6 +18,7 @@ from .ndarray import NDArray
 from .ops import NAMESPACE, _finish
 from .random import uniform  # noqa: F401  (MXNet's mx.nd.contrib re-exports mx.nd.random's)
 from .vision import AdaptiveAvgPooling2D, BilinearResize2D  # noqa: F401
+from .regions import PSROIPooling, ROIAlign  # noqa: F401
 
 _nd = NAMESPACE
 
@@ -148,7 +149,7 @@ _WHY = {
 _GROUPS = {
     "detection": ("DeformableConvolution", "DeformablePSROIPooling", "ModulatedDeformable"
                   "Convolution", "MultiBoxDetection", "MultiBoxPrior", "MultiBoxTarget",
-                  "MultiProposal", "PSROIPooling", "Proposal", "ROIAlign", "RROIAlign",
+                  "MultiProposal", "Proposal", "RROIAlign",
                   "bipartite_matching", "box_decode", "box_encode", "box_iou", "box_nms",
                   "box_non_maximum_suppression"),
     "quantization": ("calibrate_entropy", "dequantize", "quantize", "quantize_asym",

@@ -72,7 +72,7 @@ def unravel_index(data: NDArray, shape, **kw) -> NDArray:
 _NOT_REGISTERED = "this operator is not registered in tapegraph's operator IR"
 _LEGACY = "a deprecated MXNet 0.x operator; use its current version"
 _STUBS = {
-    _NOT_REGISTERED: ("IdentityAttachKLSparseReg", "RNN", "ROIPooling",
+    _NOT_REGISTERED: ("IdentityAttachKLSparseReg", "RNN",
                       "SVMOutput", "SoftmaxActivation", "amp_cast",
                       "amp_multicast", "batch_take", "choose_element_0index",
                       "fill_element_0index", "histogram", "khatri_rao",

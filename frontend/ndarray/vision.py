@@ -377,3 +377,6 @@ __all__: Sequence[str] = (
 
 NAMESPACE.update({name: globals()[name] for name in __all__
                   if name not in ("AdaptiveAvgPooling2D", "BilinearResize2D")})
+
+from .regions import ROIPooling  # noqa: E402  (built on the helpers above)
+NAMESPACE["ROIPooling"] = ROIPooling

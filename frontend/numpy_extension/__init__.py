@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..ir import get_op as _get_op
 from ..trace.invoke import invoke as _invoke
 from ..numpy.library import arr as _arr
+from ..ndarray.regions import roi_pooling  # noqa: F401
 
 from ..util import (get_cuda_compute_capability, is_np_array, is_np_shape,
                     reset_np, set_np)
@@ -54,7 +55,6 @@ _DETECTION = "detection / region operators are not registered in tapegraph's ope
 multibox_detection = _stub("mx.npx.multibox_detection", _DETECTION)
 multibox_prior = _stub("mx.npx.multibox_prior", _DETECTION)
 multibox_target = _stub("mx.npx.multibox_target", _DETECTION)
-roi_pooling = _stub("mx.npx.roi_pooling", _DETECTION)
 rnn = _stub("mx.npx.rnn", "the fused RNN operator is not registered in tapegraph's IR; "
             "use gluon.rnn layers (or their cells) built from registered operators")
 image = _stub("mx.npx.image", "image decoding and augmentation operators need MXNet's "

@@ -38,6 +38,14 @@ PROGRAMS = {
         x, output_size=(3, 2)) ** 3, [IMG]),
     "BilinearResize2D": (lambda x: mx.nd.contrib.BilinearResize2D(
         x, height=5, width=3, align_corners=False) ** 3, [IMG]),
+    "ROIPooling": (lambda x: mx.nd.ROIPooling(x, mx.nd.array(ROIS), pooled_size=(2, 2),
+                                              spatial_scale=1.0) ** 3, [IMG]),
+    "ROIAlign": (lambda x: mx.nd.contrib.ROIAlign(x, mx.nd.array(ROIS), pooled_size=(2, 1),
+                                                  spatial_scale=1.0, sample_ratio=2) ** 3,
+                 [IMG]),
+    "PSROIPooling": (lambda x: mx.nd.contrib.PSROIPooling(
+        x, mx.nd.array(ROIS), spatial_scale=1.0, output_dim=2, pooled_size=2, group_size=1)
+                     ** 3, [IMG]),
 }
 
 
@@ -45,6 +53,14 @@ PROGRAMS = {
 def test_third_order_gradients(name):
     f, inputs = PROGRAMS[name]
     assert gradcheck(f, [mx.nd.array(a, dtype="float64") for a in inputs], order=3)
+
+
+def test_npx_roi_pooling_takes_and_gives_np_arrays():
+    y = mx.npx.roi_pooling(mx.np.array(IMG), mx.np.array(ROIS), pooled_size=(2, 2),
+                           spatial_scale=1.0)
+    assert isinstance(y, mx.np.ndarray) and y.shape == (2, 2, 2, 2)
+    with pytest.raises(TypeError, match="mx.np arrays"):
+        mx.npx.roi_pooling(IMG, ROIS, pooled_size=(2, 2), spatial_scale=1.0)
 
 
 def test_sampler_gradient_reaches_the_grid_only_through_the_weights():
