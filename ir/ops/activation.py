@@ -106,6 +106,10 @@ def _softmax_infer(ins, attrs):
 _SOFTMAX_ATTRS = {"axis": -1, "temperature": None, "dtype": None, "use_length": False}
 
 
+# What ndarray.max / .sum call, without their Python-level wrappers (same results).
+_max_reduce, _add_reduce = np.maximum.reduce, np.add.reduce
+
+
 def _scaled(x, temperature):
     return x if temperature in (None, 1.0) else x / x.dtype.type(temperature)
 
@@ -114,8 +118,8 @@ def _scaled(x, temperature):
 def softmax(x, axis, temperature, dtype, use_length):
     """exp(x/T) normalised to sum 1 along `axis`."""
     z = _scaled(x, temperature)
-    e = np.exp(z - z.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    e = np.exp(z - _max_reduce(z, axis=axis, keepdims=True))
+    return np.true_divide(e, _add_reduce(e, axis=axis, keepdims=True), out=e)
 
 
 def _axis_sum(b, v, axis):
@@ -139,8 +143,9 @@ def _softmax_vjp(b, n, g):
 def log_softmax(x, axis, temperature, dtype, use_length):
     """log(softmax(x)) computed stably."""
     z = _scaled(x, temperature)
-    z = z - z.max(axis=axis, keepdims=True)
-    return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+    z = z - _max_reduce(z, axis=axis, keepdims=True)
+    total = _add_reduce(np.exp(z), axis=axis, keepdims=True)
+    return np.subtract(z, np.log(total, out=total), out=z)
 
 
 @log_softmax.gradient

@@ -7,6 +7,8 @@ so every order works.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from tapegraph.ir.errors import ShapeError
@@ -19,9 +21,14 @@ _MODES = ("clip", "wrap", "raise")
 
 def _indices(idx: np.ndarray, size: int, mode: str) -> np.ndarray:
     """Integer indices into an axis of `size`, handled as `mode` says."""
+    if mode == "clip":  # (np.clip's Python-level dispatch cost more than the clipping)
+        hi = max(size - 1, 0)
+        if idx.dtype.kind != "i":
+            i = idx.astype(np.int64)  # a fresh array: clipped in place
+            np.minimum(i, hi, out=i)
+            return np.maximum(i, 0, out=i)
+        return np.maximum(np.minimum(idx, hi), 0)
     i = idx.astype(np.int64) if idx.dtype.kind != "i" else idx
-    if mode == "clip":
-        return np.clip(i, 0, max(size - 1, 0))
     if mode == "wrap":
         return np.mod(i, size)
     if i.size and (i.min() < -size or i.max() >= size):
@@ -113,9 +120,22 @@ def _pick_infer(ins, attrs):
     return [TensorType.get(_pick_shape(x.shape, axis, attrs["keepdims"]), x.dtype)]
 
 
-def _pick_index(x_shape, idx, axis, mode):
+def _pick_where(x_shape, idx, axis, mode) -> tuple:
+    """The fancy index of pick's elements in an array of `x_shape` viewed as (before,
+    axis, after) (`_pick_view`): take_along_axis's indexing without its Python-level
+    set-up, which cost more than the gather for a loss-sized array."""
     i = _indices(idx, x_shape[axis], mode)
-    return i.reshape(_pick_shape(x_shape, axis, True))
+    before = math.prod(x_shape[:axis])
+    after = math.prod(x_shape[axis + 1:])
+    if after == 1:
+        return (np.arange(before), i.reshape(before))
+    return (np.arange(before)[:, None], i.reshape(before, after), np.arange(after))
+
+
+def _pick_view(shape, axis) -> tuple:
+    before = math.prod(shape[:axis])
+    after = math.prod(shape[axis + 1:])
+    return (before, shape[axis]) if after == 1 else (before, shape[axis], after)
 
 
 @register("pick", _pick_infer, num_inputs=2,
@@ -123,8 +143,8 @@ def _pick_index(x_shape, idx, axis, mode):
 def pick(x, index, axis, keepdims, mode):
     """x[..., index[...], ...]: one element per position along `axis`."""
     axis = int(axis) % x.ndim
-    out = np.take_along_axis(x, _pick_index(x.shape, index, axis, mode), axis=axis)
-    return out if keepdims else np.squeeze(out, axis=axis)
+    out = x.reshape(_pick_view(x.shape, axis))[_pick_where(x.shape, index, axis, mode)]
+    return out.reshape(_pick_shape(x.shape, axis, keepdims))
 
 
 @pick.gradient
@@ -150,8 +170,8 @@ def pick_scatter(g, index, shape, axis, keepdims, mode):
     """Zeros of `shape` with `g` written at the picked positions (the adjoint of pick)."""
     axis = int(axis) % len(shape)
     out = np.zeros(shape, dtype=g.dtype)
-    keep = _pick_shape(shape, axis, True)
-    np.put_along_axis(out, _pick_index(shape, index, axis, mode), g.reshape(keep), axis=axis)
+    where = _pick_where(shape, index, axis, mode)
+    out.reshape(_pick_view(shape, axis))[where] = g.reshape(where[1].shape)
     return out
 
 

@@ -61,7 +61,23 @@ def mean(x, axis, keepdims, exclude):
     if x.size == 0 or any(x.shape[a] == 0 for a in axes):
         total = np.sum(x, axis=axes, keepdims=keepdims)
         return np.zeros(np.shape(total), dtype=x.dtype)
+    count = 1
+    for a in axes:
+        count *= x.shape[a]
+    # What np.mean does for float32/64 (sum in the dtype, divide by the count), without
+    # its Python-level steps.
+    if x.dtype in _SUM_THEN_DIVIDE and count < 1 << 24:  # (exact in float32: same quotient)
+        total = _add_reduce(x, axis=axes, keepdims=keepdims)
+        if type(total) is np.ndarray:
+            return np.true_divide(total, count, out=total)
+        return np.asarray(total / count)
     return np.asarray(np.mean(x, axis=axes, keepdims=keepdims), dtype=x.dtype)
+
+
+# np.mean of these sums in the array's dtype and divides by the count (float16 is summed
+# in float32, integers in float64: those take np.mean itself). It divides by an intp in
+# float64 and rounds: the float32 quotient is the same while the count is exact in float32.
+_SUM_THEN_DIVIDE = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 @mean.gradient

@@ -64,6 +64,7 @@ class Sample:
     build: Optional[Callable[..., Any]] = None  # inputs -> Graph, for region operators
     stop_gradient: bool = False  # gradient is zero by definition, not the derivative
     grad_ref: Optional[Callable[..., Any]] = None  # loss layers: the defined first gradient
+    export_build: bool = False  # `build` makes plain operators: export that graph
 
     @property
     def id(self) -> str:
@@ -554,7 +555,10 @@ MARKED_LOSS = [
     S("make_loss", [x(3, 4)], lambda v: v, grad_ref=lambda v: np.ones(v.shape)),
 ]
 
-SAMPLES: List[Sample] = UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION + MARKED_LOSS
+from op_samples_linalg import LINALG  # noqa: E402  (the factorisations; needs Sample above)
+
+SAMPLES: List[Sample] = (UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION + MARKED_LOSS
+                         + LINALG)
 
 # Differentiable operators that the table does not cover, each with the reason.
 EXEMPT = {
