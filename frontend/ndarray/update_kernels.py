@@ -17,20 +17,9 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
+from . import blas
+
 Scratch = Optional[Callable[[tuple, Any], np.ndarray]]
-
-
-_BLAS: Any = None
-
-
-def _blas():
-    """tapegraph.optimizer.blas (imported on first use: the optimizer package imports
-    mx.nd, which imports this module)."""
-    global _BLAS
-    if _BLAS is None:
-        from ..optimizer import blas
-        _BLAS = blas
-    return _BLAS
 
 
 def rescaled(g: np.ndarray, rescale: float, clip: float, dtype: Any,
@@ -63,11 +52,10 @@ def _scaled(g: np.ndarray, factor: float, rescale: float, clip: float, dtype: An
 def add_scaled(y: np.ndarray, g: np.ndarray, factor: float, rescale: float, clip: float,
                scratch: Scratch = None) -> None:
     """y += factor * clip(rescale * g), in place: without clipping one BLAS axpy pass
-    (tapegraph.optimizer.blas) when it takes the arrays."""
+    (tapegraph.ndarray.blas) when it takes the arrays."""
     if clip < 0:
         t = y.dtype.type
         a = t(factor) * t(rescale)
-        blas = _blas()
         if g.size < blas.AXPY_MIN:  # small: a temporary costs less than the scratch's upkeep
             y += g * a
             return
@@ -97,7 +85,7 @@ def sgd_mom(weight, grad, mom, out, lr, momentum=0.0, wd=0.0, rescale=1.0, clip=
     out = weight + mom."""
     t = weight.dtype.type
     mom *= t(momentum)
-    if wd and not _blas().axpy(-float(t(lr) * t(wd)), weight, mom):
+    if wd and not blas.axpy(-float(t(lr) * t(wd)), weight, mom):
         mom -= np.multiply(weight, t(lr) * t(wd))
     add_scaled(mom, grad, -lr, rescale, clip, scratch)
     np.add(weight, mom, out=out)
