@@ -19,6 +19,9 @@ from .ops import NAMESPACE, _finish
 from .random import uniform  # noqa: F401  (MXNet's mx.nd.contrib re-exports mx.nd.random's)
 from .vision import AdaptiveAvgPooling2D, BilinearResize2D  # noqa: F401
 from .regions import PSROIPooling, ROIAlign  # noqa: F401
+from .detection import (bipartite_matching, box_decode, box_encode, box_iou,  # noqa: F401
+                        box_nms, box_non_maximum_suppression)
+from .multibox import MultiBoxDetection, MultiBoxPrior, MultiBoxTarget  # noqa: F401
 
 _nd = NAMESPACE
 
@@ -148,10 +151,7 @@ _WHY = {
 }
 _GROUPS = {
     "detection": ("DeformableConvolution", "DeformablePSROIPooling", "ModulatedDeformable"
-                  "Convolution", "MultiBoxDetection", "MultiBoxPrior", "MultiBoxTarget",
-                  "MultiProposal", "Proposal", "RROIAlign",
-                  "bipartite_matching", "box_decode", "box_encode", "box_iou", "box_nms",
-                  "box_non_maximum_suppression"),
+                  "Convolution", "MultiProposal", "Proposal", "RROIAlign"),
     "quantization": ("calibrate_entropy", "dequantize", "quantize", "quantize_asym",
                      "quantize_v2", "quantized_act", "quantized_batch_norm", "quantized_concat",
                      "quantized_conv", "quantized_elemwise_add", "quantized_elemwise_mul",
