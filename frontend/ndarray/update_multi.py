@@ -19,8 +19,8 @@ from ..ir.errors import MXNetError, ShapeError
 from . import update_kernels as K
 from .ndarray import NDArray
 from ..trace.tape import STATE
-from .update_ops import (REQUIRED, assigning_error, check_out, check_recording, need_array, need_dtype, params,
-                         same_shape, scalar)
+from .update_ops import (REQUIRED, assigning_error, check_out, check_recording, need_array,
+                         need_dtype, params, same_shape, scalar)
 
 
 def _count_error(op: str, expected: int, got: int) -> MXNetError:

@@ -14,7 +14,7 @@ backward pass ("Operator X is non-differentiable ..."), before anything is chang
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Sequence, Tuple
 
 import numpy as np
 
