@@ -92,6 +92,8 @@ class OpMapping:
             n = REGISTRY.get(self.ir_op).num_outputs
             if isinstance(n, str):
                 n = attrs.get(n, 1)
+            elif callable(n):  # a function of the attributes (`_sample_multinomial`)
+                n = n(REGISTRY.get(self.ir_op).complete_attrs(attrs))
             if isinstance(n, bool) or not isinstance(n, int) or n < 1:
                 raise MXNetError("bad number of outputs %r for %s" % (n, self.ir_op))
             return n
