@@ -1,7 +1,7 @@
-"""The vision operators (and the deformable convolutions) are compositions of registered operators: their gradients of order
-1 to 3 match float64 finite differences (mx.test_utils.gradcheck), in both inputs where
-MXNet differentiates both (BilinearSampler's grid, Correlation's two images); and their
-recorded graphs hold only registered operators."""
+"""The vision, region and deformable-convolution operators are compositions of registered
+operators: their gradients of order 1 to 3 match float64 finite differences
+(mx.test_utils.gradcheck), in every differentiable input (BilinearSampler's grid,
+Correlation's two images, the deformable offsets, masks and weights)."""
 from __future__ import annotations
 
 import numpy as np
