@@ -207,6 +207,29 @@ def syevd(A, out=None, **kw):
     return _call("_linalg_syevd", [A], out=out)
 
 
+def khatri_rao(*args, out=None, **kw):
+    """The column-wise Kronecker product of matrices A_i of shape (M_i, N): shape
+    (M_1 ... M_n, N), column k the outer product of the k-th columns (`mx.nd.khatri_rao`;
+    a composition of broadcast products, so unlike MXNet's it is differentiable)."""
+    if not args:
+        raise MXNetError("khatri_rao: needs at least one input matrix")
+    for a in args:
+        if not isinstance(a, NDArray) or a.ndim != 2:
+            raise MXNetError("khatri_rao: inputs must be 2-D NDArrays, got %r"
+                             % (getattr(a, "shape", type(a).__name__),))
+        if a.shape[1] != args[0].shape[1]:
+            raise MXNetError("khatri_rao: every matrix must have %d columns, got shape %s"
+                             % (args[0].shape[1], a.shape))
+    res, n = _nd["identity"](args[0]), args[0].shape[1]  # a new array even for one input
+    for a in args[1:]:
+        m1, m2 = res.shape[0], a.shape[0]
+        res = _nd["broadcast_mul"](res.reshape((m1, 1, n)), a.reshape((1, m2, n)))
+        res = res.reshape((m1 * m2, n))
+    return _finish(res, out)
+
+
+NAMESPACE.setdefault("khatri_rao", khatri_rao)
+
 NAMES: List[str] = ["det", "extractdiag", "extracttrian", "gelqf", "gemm", "gemm2",
                     "inverse", "makediag", "maketrian", "potrf", "potri", "slogdet",
                     "sumlogdiag", "syevd", "syrk", "trmm", "trsm"]

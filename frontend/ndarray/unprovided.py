@@ -86,7 +86,7 @@ _STUBS = {
     _NOT_REGISTERED: ("IdentityAttachKLSparseReg", "RNN",
                       "SVMOutput", "SoftmaxActivation", "amp_cast",
                       "amp_multicast", "batch_take", "choose_element_0index",
-                      "fill_element_0index", "histogram", "khatri_rao",
+                      "fill_element_0index", "histogram",
                       "onehot_encode", "scatter_nd"),
     _LEGACY: ("BatchNorm_v1", "Convolution_v1", "Pooling_v1"),
     CPP: ("CachedOp", "register", "get_indexing_dispatch_code",

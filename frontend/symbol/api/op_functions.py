@@ -35,11 +35,14 @@ POSITIONAL_ATTRS = {"clip": ("a_min", "a_max"), "reshape": ("shape",), "Reshape"
 # Lower-case spellings of `mx.sym` functions that create a differently named operator.
 ALIASES = {"split": "SliceChannel", "reshape": "Reshape", "concat": "Concat",
            "flatten": "Flatten", "Variable": None}
+ALIASES.update({"linalg_" + n: "_linalg_" + n for n in ("det", "gelqf", "inverse", "potrf",
+                                                       "potri", "slogdet", "trsm")})
 
 
-def make_op_function(called: str):
-    """The function `mx.sym.<op>` (MXNetError at once if tapegraph cannot load `op`)."""
-    op = ALIASES.get(called) or called
+def make_op_function(called: str, op: Optional[str] = None):
+    """The function `mx.sym.<called>` creating operator `op` (by default `called` or its
+    alias; MXNetError at once if tapegraph cannot load it)."""
+    op = op or ALIASES.get(called) or called
     mapping = lookup(op)
 
     def build(*args: Any, name: Optional[str] = None, attr: Optional[Dict[str, str]] = None,
