@@ -9,10 +9,7 @@ from typing import Any, Callable, Optional, Sequence
 import numpy as np
 
 from .context import Context  # noqa: F401  (MXNet's module exports it)
-
-# Seeded at start-up like MXNet, whose generator gives the same draws in every fresh
-# process until `seed` is called.
-_GENERATOR = np.random.default_rng(0)
+from .ir.ops import random as _ir_random
 
 _SAMPLERS = ("exponential", "gamma", "generalized_negative_binomial", "multinomial",
              "negative_binomial", "normal", "poisson", "randint", "randn", "shuffle", "uniform")
@@ -21,15 +18,15 @@ _SAMPLERS = ("exponential", "gamma", "generalized_negative_binomial", "multinomi
 def seed(seed_state: int, ctx="all") -> None:
     """Reseed the generator used by `mx.nd.random`, `mx.np.random`, `mx.npx.random` and
     Dropout: the same seed gives the same draws."""
-    global _GENERATOR
     if not isinstance(seed_state, numbers.Integral) or isinstance(seed_state, bool):
         raise ValueError("seed_state must be int")
-    _GENERATOR = np.random.default_rng(int(seed_state))
+    _ir_random.seed(int(seed_state))
 
 
 def generator() -> np.random.Generator:
-    """The generator every sampler draws from."""
-    return _GENERATOR
+    """The generator every sampler draws from (the IR's sampling operators' own: seeded at
+    start-up like MXNet's, the same draws in every fresh process until `seed`)."""
+    return _ir_random.generator()
 
 
 class _Observer(threading.local):
@@ -38,6 +35,12 @@ class _Observer(threading.local):
 
 
 _OBSERVER = _Observer()
+
+
+def observing() -> bool:
+    """Whether a tracer watches this thread's samples (then samplers that are IR operators
+    record their node even when no input is traced, so the draw is part of the graph)."""
+    return _OBSERVER.fn is not None
 
 
 def set_sample_observer(fn: Optional[Callable[..., None]]) -> Optional[Callable[..., None]]:

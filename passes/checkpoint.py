@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional, Set
 
-from ..ir import Builder, Graph, MXNetError, Node, Value
+from ..ir import REGISTRY, Builder, Graph, MXNetError, Node, Value
 from .dce import dce
 from .linearize import SHAPE_ONLY, constant_like
 from .manager import register_pass
@@ -50,8 +50,8 @@ def checkpoint(graph: Graph, policy: str = "dots", every: int = 0,
     constant; each backward node that read an unsaved forward value reads a recomputed
     copy instead, emitted before its first use (once, then shared) by copies of the
     forward nodes between it and saved values or graph inputs, stamped
-    `meta["recompute_of"]`. Nodes left dead are dropped. The forward must be pure:
-    random operators read their draw as an input, so a copy recomputes the same value.
+    `meta["recompute_of"]`. Nodes left dead are dropped. A random or callback node is
+    always saved, never recomputed (a copy would draw other numbers).
     """
     if forward_nodes is None:
         forward_nodes = graph.meta.get("forward_nodes")
@@ -65,7 +65,9 @@ def checkpoint(graph: Graph, policy: str = "dots", every: int = 0,
     for k, node in enumerate(forward):
         for v in node.outputs:
             producer[v] = node
-        if saves(k, node) or node.region is not None or node.op == "_CustomFunction":
+        opdef = REGISTRY._ops.get(node.op)
+        if (saves(k, node) or node.region is not None or node.op == "_CustomFunction"
+                or (opdef is not None and opdef.effects - {"train_mode"})):
             saved.update(node.outputs)
     copies: Dict[Value, Value] = {}
     nodes: List[Node] = list(forward)

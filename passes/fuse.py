@@ -63,14 +63,17 @@ def region_phase(node: Node, in_phases: Sequence[Optional[str]]) -> Optional[str
     - a fusible node (see `fusible`) reading no scalar-phase value: `ARRAY`;
     - a full reduction (see `full_reduction`) of an array-phase value: `SCALAR` (a
       reduction epilogue: the reduced array is never stored);
-    - a scalar reshape or a one-element fusible node reading one scalar-phase value:
-      `SCALAR` (a scalar tail, computed once after the chunk loop: `sum(...) / n`).
+    - a scalar reshape of a scalar-phase value, or a one-element fusible node reading
+      scalar-phase values only: `SCALAR` (a scalar tail, computed once after the chunk
+      loop: `sum(...) / n`, `s + s`).
     """
     if any(p not in (ARRAY, SCALAR, None) for p in in_phases):
         return None
     if SCALAR in in_phases:
-        if len(in_phases) == 1 and (scalar_reshape(node) or (
-                fusible(node) and node.outputs[0].type.size == 1)):
+        if len(in_phases) == 1 and scalar_reshape(node):
+            return SCALAR
+        if all(p == SCALAR for p in in_phases) and fusible(node) \
+                and node.outputs[0].type.size == 1:
             return SCALAR
         return None
     if full_reduction(node):

@@ -55,12 +55,13 @@ for _name in ("negative", "_copy", "elemwise_add", "elemwise_sub", "_mul_scalar"
               "_div_scalar", "degrees", "radians", "sum", "mean", "cumsum", "Reshape",
               "transpose", "broadcast_to", "slice", "_slice_scatter", "SliceChannel",
               "Concat", "stack", "expand_dims", "squeeze", "Flatten", "slice_axis", "tile",
-              "repeat", "reverse", "SwapAxis", "Cast", "UpSampling"):
+              "repeat", "reverse", "SwapAxis", "Cast", "UpSampling", "_linalg_tril"):
     LINEAR[_name] = _all
 for _name in ("take", "_take_scatter", "pick", "_pick_scatter", "_take_along_axis",
               "_put_along_axis", "Dropout"):
     LINEAR[_name] = _jointly(0)
 LINEAR["Embedding"] = _jointly(1)
+LINEAR["_linalg_trsm"] = _jointly(1)  # a solve against a constant triangular matrix
 LINEAR["where"] = _jointly(1, 2)
 LINEAR["elemwise_mul"] = _one_of(0, 1)
 LINEAR["elemwise_div"] = _jointly(0)

@@ -326,3 +326,14 @@ def _region_copy(b: Builder, node: Node, ins: List[Value]) -> List[Value]:
     outs = [Value(v.type) for v in node.outputs]
     b.add(Node(node.op, ins, outs, node.attrs, node.region, dict(b.meta or {})))
     return outs
+
+
+@rule("_linalg_tril", "_linalg_potrf", "_linalg_potri", "_linalg_trsm", "_linalg_inverse",
+      "_linalg_det", "_linalg_slogdet", "_linalg_gelqf", "_linalg_syevd")
+def _leading_batch(b, node, args, batched, size):
+    """Operators batched over their leading axes: the vmap batch is one more (a single
+    matrix's (1,)-shaped determinant becomes (size, 1))."""
+    outs = _outs(b.op(node.op, *_all_batched(b, args, batched, size), **node.attrs))
+    return [o if o.type.shape == (size,) + v.type.shape
+            else b.op("Reshape", o, shape=(size,) + v.type.shape)
+            for o, v in zip(outs, node.outputs)]

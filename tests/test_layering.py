@@ -25,7 +25,7 @@ _API = {"ir", "base", "context", "random", "trace", "accel", "autodiff", "util",
 FRONTEND = {
     "base": {"ir"},
     "context": {"ir"},
-    "random": {"context"},
+    "random": {"context", "ir"},
     "util": {"ir"},
     "unsupported": {"ir"},
     "accel": {"ir", "passes", "runtime"},

@@ -11,8 +11,9 @@ its own fused kernel (see engine.compile_backward), so most are never stored at 
 A full reduction (`sum` / `mean` over every axis) of a pending array is pending too: its
 kernel adds up each chunk's partial sum (a reduction epilogue), so the reduced array is
 never written to memory, and a backward whose head it is computes it in passing (see
-engine.compile_backward). So are one-input operators of its result (`sum(y) / n`, the
-reshape to MXNet's shape (1,)): a scalar tail, computed once after the chunks.
+engine.compile_backward). So are one-element operators reading only such results
+(`sum(y) / n`, `s + s`, `sum(y) * mean(y)`, the reshape to MXNet's shape (1,)): a scalar
+tail, computed once after the chunks.
 
 Pending arrays are instances of a subclass of their array class whose `_data` property
 shadows the base class's slot; materialising stores the array in the slot and turns the
@@ -96,8 +97,9 @@ def phase(value) -> Any:
         node = producer(value)
         if REGISTRY.get(node.op).reduction:
             return SCALAR
-        if value.type.size != 1 or len(node.inputs) != 1 or node.inputs[0].data is not None:
+        if value.type.size != 1 or node.inputs[0].data is not None:
             return ARRAY
+        # a tail reads scalar-phase values only (passes.fuse.region_phase): follow one
         value = node.inputs[0]
     return "unknown"
 

@@ -15,6 +15,7 @@ from typing import Any, Dict
 import numpy as np
 
 from .. import autograd
+from .. import random as _random
 from ..base import MXNetError
 from ..ndarray import NDArray
 from ..ndarray.serialize import save_arrays
@@ -34,8 +35,13 @@ def export_symbol(block: Any) -> Any:
             n.attrs.get("training") for n in last.graph.nodes):
         zeros = [NDArray._wrap(np.zeros(v.type.shape, v.type.dtype))
                  for (kind, _), v in zip(last.sources, last.graph.inputs) if kind == "input"]
-        with autograd.predict_mode():
-            traced, _ = block._traced_flat(zeros, last.in_fmt)
+        state = _random.generator().bit_generator.state  # exporting draws nothing
+        try:
+            with autograd.predict_mode():
+                traced, _ = block._traced_flat(zeros, last.in_fmt)
+        finally:
+            _random.generator().bit_generator.state = state
+        traced.first_call = None  # its draws were taken back: the next call draws afresh
         block._last = last
     names: Dict[Any, str] = {}
     for node in traced.graph.nodes:  # `F.<op>(..., name=...)` in a forward: `<prefix><name>`
@@ -52,8 +58,10 @@ def export_symbol(block: Any) -> Any:
             raise MXNetError("export: %s still draws Dropout masks in predict mode"
                              % block.name)
         elif kind == "random":
-            raise MXNetError("export: %s draws random numbers in its forward (F.random.*); "
-                             "exporting samplers is not supported" % block.name)
+            raise MXNetError("export: %s draws random numbers with mx.np.random / "
+                             "mx.npx.random, which are not IR operators (F.random.* and "
+                             "F.sample_* are, and export as MXNet's); exporting those "
+                             "samplers is not supported" % block.name)
     return Symbol.from_graph(traced.graph, names), values
 
 

@@ -6,16 +6,21 @@ train/predict mode) runs `hybrid_forward` once with `F = mx.nd`, recording on a 
 its own: the block's inputs and the parameters' data enter as marked leaves, so every
 operator that depends on them becomes a node. The graph (operator level after
 `dce, cse, simplify, prune-inputs`) is the block's `forward_graph`; it is compiled once
-more with `fuse, plan-memory` into a `runtime.Plan`. Each input of the graph is bound,
-at every call, to one source: a block input, a parameter's data, a fresh Dropout mask
-(drawn as `mx.nd.Dropout` draws it), a fresh random sample (every `F.random.*`,
+more with `fuse, plan-memory` into a `runtime.Plan`. Random draws of `F.random.*` and
+`F.sample_*` (MXNet's sampling operators, tapegraph.ir.ops.random) are nodes of the graph,
+recorded even when their parameters are constants: effectful operators that draw fresh
+numbers from the generator at every plan run, in graph order (the call that traced reuses
+the trace's draws, pinned as inputs, so a hybridized call consumes the generator as the
+eager call does), and that export as MXNet's `_random_*` / `_sample_*` nodes. Each input
+of the graph is bound, at every call, to one source: a block input, a parameter's data, a
+fresh Dropout mask (drawn as `mx.nd.Dropout` draws it), a fresh host sample (each
 `mx.np.random.*`, `mx.npx.random.*` draw in the forward: the sampler tells the tracer
-through `mx.random.observe_sample`, and the sample becomes an input redrawn at each
-call, so operators on it are traced too), or a constant the forward computed without
-touching inputs, parameters or samples (captured at trace time: Python control flow,
+through `mx.random.observe_sample`, and the sample becomes an input redrawn at each call,
+so operators on it are traced too), or a constant the forward computed without touching
+inputs, parameters or samples (captured at trace time: Python control flow,
 and values computed from constants such as the zero begin state of the batch size, are
 fixed per signature, as with any tracer; each new input signature traces again).
-Samplers whose distribution parameters are computed from inputs cannot be traced (a
+Host samplers whose distribution parameters are computed from inputs cannot be traced (a
 clear error); random numbers drawn outside tapegraph (NumPy's own `np.random`) are
 constants of the trace.
 
@@ -36,7 +41,7 @@ import numpy as np
 from .. import autograd
 from .. import random as _random
 from ..base import MXNetError
-from ..ir import Graph, Node, TensorType, Value
+from ..ir import Graph, Node, TensorType, Value, get_op
 from ..ndarray import NDArray
 from ..ndarray.ops import dropout_mask, moving_stats_update
 from ..autodiff.on_backward import defer
@@ -98,7 +103,7 @@ class Traced:
 
     def __init__(self, graph: Graph, sources: List[Tuple[str, Any]], out_fmt: Any,
                  bn_updates: List[Tuple[Any, Any, Any, float, int]], block_name: str,
-                 masks_drawn: Optional[Dict[int, np.ndarray]]):
+                 drawn: Optional[Dict[Value, np.ndarray]] = None):
         self.graph = graph
         self.sources = sources
         self.out_fmt = out_fmt
@@ -116,10 +121,11 @@ class Traced:
                             list(graph.outputs) + list(dict.fromkeys(residuals)))
         self._plain = self._compile(graph)
         self._recorded: Optional[Tuple[Any, List[int]]] = None
-        # The call that traced already drew its Dropout masks (the trace ran the forward):
-        # its plan run reuses them, so a hybridized call consumes randomness as an eager
-        # one.
-        self.first_call: Optional[Dict[int, np.ndarray]] = masks_drawn
+        # The call that traced already drew its random numbers (the trace ran the forward,
+        # interleaved with whatever else drew, e.g. deferred parameter initialisation): its
+        # plan run reuses them — masks and samples by input, the draws of random nodes
+        # pinned as inputs — so a hybridized call consumes the generator as an eager one.
+        self.first_call: Optional[Dict[Value, np.ndarray]] = drawn
 
     @property
     def plan(self) -> Any:
@@ -133,10 +139,10 @@ class Traced:
         position = {v: i for i, v in enumerate(graph.inputs)}
         return plan, [position[v] for v in plan.graph.inputs]
 
-    def datas(self, args: Sequence[NDArray]) -> List[np.ndarray]:
+    def datas(self, args: Sequence[NDArray],
+              drawn: Optional[Dict[Value, np.ndarray]] = None) -> List[np.ndarray]:
         """The array bound to each graph input for this call (parameters on the first
         input's context: a parameter not there is an error naming it)."""
-        drawn, self.first_call = self.first_call, None
         ctx = args[0].context if args else None
         out = []
         for i, (kind, what) in enumerate(self.sources):
@@ -146,10 +152,12 @@ class Traced:
                 out.append(what.data(ctx)._data)
             elif kind == "mask":
                 p, axes, t = what
-                out.append(drawn[i] if drawn is not None else
+                v = self.graph.inputs[i]
+                out.append(drawn[v] if drawn and v in drawn else
                            dropout_mask(t.shape, np.dtype(t.dtype), p, axes))
             elif kind == "random":
-                out.append(drawn[i] if drawn is not None else what())
+                v = self.graph.inputs[i]
+                out.append(drawn[v] if drawn and v in drawn else what())
             else:
                 out.append(what)
         return out
@@ -173,14 +181,20 @@ class Traced:
 
     def run(self, args: Sequence[NDArray], cls: Any) -> List[NDArray]:
         """Run the plan on `args`; record one `_CachedOp` node when recording."""
-        datas = self.datas(args)
+        drawn, self.first_call = self.first_call, None
+        datas = self.datas(args, drawn)
         in_values = self._in_values(args, datas) if STATE.recording else None
-        if in_values is None:
-            (plan, order), graph = self._plain, self.graph
+        graph = self.graph if in_values is None else self.region
+        pinned = _pinned(graph, drawn) if drawn else None
+        if pinned is not None:  # the first call: the trace's draws are inputs
+            (plan, order), extra = self._compile(pinned[0]), pinned[1]
+            datas = datas + extra
+        elif in_values is None:
+            plan, order = self._plain
         else:
             if self._recorded is None:
                 self._recorded = self._compile(self.region)
-            (plan, order), graph = self._recorded, self.region
+            plan, order = self._recorded
         results = plan.run([datas[i] for i in order])
         n = len(graph.outputs)
         outs = []
@@ -205,6 +219,19 @@ class Traced:
         if self.repeats:  # a value returned twice is one array, as in the eager forward
             arrays = [arrays[i] for i in self.repeats]
         return arrays
+
+
+def _pinned(graph: Graph, drawn: Dict[Value, np.ndarray]) -> Optional[Tuple[Graph, list]]:
+    """`graph` with each random node replaced by an input bound to the value the trace
+    drew for it, and those values; None when it has no random node (or one whose draw is
+    unknown)."""
+    random = [n for n in graph.nodes if "random" in get_op(n.op).effects]
+    outs = [v for n in random for v in n.outputs]
+    if not outs or any(v not in drawn for v in outs):
+        return None
+    nodes = [n for n in graph.nodes if n not in set(random)]
+    return (Graph(graph.name, list(graph.inputs) + outs, nodes, graph.outputs),
+            [drawn[v] for v in outs])
 
 
 def remember(cache: Dict[Any, Traced], key: Any, traced: Traced) -> None:
@@ -311,17 +338,20 @@ def _build(block: Any, col: Collected, leaves: List[Any], param_leaves: Dict[Any
     graph = Graph(block.name, inputs, nodes, [clone[h] for h in col.heads])
     drawn = {v: leaf.data for v, s, leaf in zip(inputs, sources, col.leaves)
              if s[0] in ("mask", "random")}
+    for n in col.nodes:  # what the trace's random nodes drew
+        if "random" in get_op(n.op).effects:
+            drawn.update((clone[v], v.data) for v in n.outputs if v.data is not None)
     return compile_traced(block.name, graph, sources, out_fmt, drawn)
 
 
 def compile_traced(name: str, graph: Graph, sources: List[Tuple[str, Any]], out_fmt: Any,
                    drawn: Optional[Dict[Value, np.ndarray]] = None) -> Traced:
     """A `Traced` from a graph and the source of each of its inputs (the region passes
-    run first; `drawn`: masks the tracing call drew, by input value)."""
+    run first; `drawn`: what the tracing call drew, by input value or random node output,
+    reused by its own run)."""
     kept = dict(zip(graph.inputs, sources))
     graph = PassManager(REGION_PASSES, verify=False).run(graph)
     sources = [kept[v] for v in graph.inputs]
-    masks = {i: drawn[v] for i, v in enumerate(graph.inputs) if drawn and v in drawn}
     bn = []
     source_of = dict(zip(graph.inputs, sources))
     for n in graph.nodes:
@@ -330,7 +360,7 @@ def compile_traced(name: str, graph: Graph, sources: List[Tuple[str, Any]], out_
             mean, var = source_of.get(n.inputs[3]), source_of.get(n.inputs[4])
             if mean and var and mean[0] == "param" and var[0] == "param":
                 bn.append((n.inputs[0], mean[1], var[1], float(a["momentum"]), int(a["axis"])))
-    return Traced(graph, sources, out_fmt, bn, name, masks if drawn is not None else None)
+    return Traced(graph, sources, out_fmt, bn, name, drawn)
 
 
 def _hint(src: Tuple[str, Any], n_inputs: int, counts: Dict[str, int]) -> str:

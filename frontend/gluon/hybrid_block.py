@@ -27,8 +27,11 @@ __all__ = ["HybridBlock"]
 
 def _flatten(args: Any, what: str) -> Tuple[List[Any], Any]:
     """Nested lists of arrays -> (flat list, format to regroup them), as MXNet's."""
-    if isinstance(args, (NDArray, Symbol)):
+    if isinstance(args, NDArray):
         return [args], 0
+    if isinstance(args, Symbol):  # a Symbol of n > 1 outputs regroups as a list (MXNet)
+        n = len(args.list_outputs())
+        return [args], n if n > 1 else 0
     if args is None:
         return [None], -1
     if not isinstance(args, (list, tuple)):

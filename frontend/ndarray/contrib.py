@@ -1,8 +1,10 @@
 """`mx.nd.contrib`: control flow (`foreach`, `while_loop`, `cond`, run eagerly and so
 recorded op by op, differentiable), element checks (`isfinite`, `isinf`, `isnan`,
 `allclose`), `arange_like`, `index_copy`, `boolean_mask`, `div_sqrt_dim`, `quadratic`.
-The other contrib operators (detection, quantisation, DGL graphs, fused optimizer updates
-...) are not registered in tapegraph's IR and raise NotImplementedError naming why."""
+The optimizer updates (`adamw_update`, `multi_lamb_update`, `group_adagrad_update`, ...)
+come from tapegraph.ndarray.update_ops / update_multi. The other contrib operators
+(detection, quantisation, DGL graphs ...) are not registered in tapegraph's IR and raise
+NotImplementedError naming why."""
 from __future__ import annotations
 
 from typing import Any, Callable, List
@@ -17,6 +19,10 @@ from .ops import NAMESPACE, _finish
 from .random import uniform  # noqa: F401  (MXNet's mx.nd.contrib re-exports mx.nd.random's)
 from .vision import AdaptiveAvgPooling2D, BilinearResize2D  # noqa: F401
 from .regions import PSROIPooling, ROIAlign  # noqa: F401
+from .detection import (bipartite_matching, box_decode, box_encode, box_iou,  # noqa: F401
+                        box_nms, box_non_maximum_suppression)
+from .multibox import MultiBoxDetection, MultiBoxPrior, MultiBoxTarget  # noqa: F401
+from .deformable import DeformableConvolution, ModulatedDeformableConvolution  # noqa: F401
 
 _nd = NAMESPACE
 
@@ -142,15 +148,10 @@ _WHY = {
                  "tapegraph's operator IR",
     "quantization": "quantised (int8) operators need MXNet's C++ quantisation backend",
     "dgl": "DGL graph operators work on sparse CSR graphs; sparse storage is not supported",
-    "optimizer": "fused optimizer kernels are not operators here; use mx.optimizer",
     "other": "this contrib operator is not registered in tapegraph's operator IR",
 }
 _GROUPS = {
-    "detection": ("DeformableConvolution", "DeformablePSROIPooling", "ModulatedDeformable"
-                  "Convolution", "MultiBoxDetection", "MultiBoxPrior", "MultiBoxTarget",
-                  "MultiProposal", "Proposal", "RROIAlign",
-                  "bipartite_matching", "box_decode", "box_encode", "box_iou", "box_nms",
-                  "box_non_maximum_suppression"),
+    "detection": ("DeformablePSROIPooling", "MultiProposal", "Proposal", "RROIAlign"),
     "quantization": ("calibrate_entropy", "dequantize", "quantize", "quantize_asym",
                      "quantize_v2", "quantized_act", "quantized_batch_norm", "quantized_concat",
                      "quantized_conv", "quantized_elemwise_add", "quantized_elemwise_mul",
@@ -159,9 +160,6 @@ _GROUPS = {
     "dgl": ("dgl_adjacency", "dgl_csr_neighbor_non_uniform_sample",
             "dgl_csr_neighbor_uniform_sample", "dgl_graph_compact", "dgl_subgraph", "edge_id",
             "getnnz", "SparseEmbedding"),
-    "optimizer": ("adamw_update", "group_adagrad_update", "mp_adamw_update",
-                  "multi_adamw_update", "multi_lamb_update", "multi_mp_adamw_update",
-                  "multi_mp_lamb_update"),
     "other": ("BatchNormWithReLU", "CTCLoss",
               "SyncBatchNorm", "backward_gradientmultiplier", "backward_hawkesll",
               "backward_index_copy", "backward_quadratic", "count_sketch", "ctc_loss",

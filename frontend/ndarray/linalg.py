@@ -1,16 +1,17 @@
-"""`mx.nd.linalg`: MXNet's linear-algebra operators that are compositions of registered,
-differentiable operators (gemm, gemm2, syrk, trmm, sumlogdiag, extractdiag, makediag,
-extracttrian, maketrian), so they have gradients of every order. Factorisations and solves
-(potrf, potri, trsm, inverse, det, slogdet, gelqf, syevd) need operators of their own with
-gradient rules, which the IR does not register yet: they raise NotImplementedError."""
+"""`mx.nd.linalg`: MXNet's linear-algebra operators. gemm, gemm2, syrk, trmm, sumlogdiag,
+extractdiag, makediag, extracttrian and maketrian are compositions of registered operators;
+the factorisations and solves (potrf, potri, trsm, inverse, det, slogdet, gelqf, syevd) are
+registered operators of their own (tapegraph/ir/ops/factor.py). All have gradients of every
+order."""
 from __future__ import annotations
 
 from typing import List
 
 import numpy as np
 
+from ..ir import get_op
 from ..ir.errors import MXNetError
-from ..unsupported import not_implemented
+from ..trace.invoke import invoke
 from .ndarray import NDArray
 from .ops import NAMESPACE, _finish
 
@@ -144,16 +145,90 @@ def maketrian(A, offset=0, lower=True, out=None, **kw):
     return _finish(_scatter(A, _trian_index(n, int(offset), bool(lower)), n), out)
 
 
-_WHY = ("it needs a %s operator with its own gradient rule, which tapegraph's IR does not "
-        "register yet")
-potrf = not_implemented("mx.nd.linalg.potrf", _WHY % "Cholesky factorisation")
-potri = not_implemented("mx.nd.linalg.potri", _WHY % "Cholesky inverse")
-trsm = not_implemented("mx.nd.linalg.trsm", _WHY % "triangular solve")
-inverse = not_implemented("mx.nd.linalg.inverse", _WHY % "matrix inverse")
-det = not_implemented("mx.nd.linalg.det", _WHY % "determinant")
-slogdet = not_implemented("mx.nd.linalg.slogdet", _WHY % "log-determinant")
-gelqf = not_implemented("mx.nd.linalg.gelqf", _WHY % "LQ factorisation")
-syevd = not_implemented("mx.nd.linalg.syevd", _WHY % "symmetric eigendecomposition")
+def _call(opname: str, arrays, attrs=None, out=None):
+    """Run the registered operator `opname`; multi-output operators give a list."""
+    res = invoke(get_op(opname), list(arrays), attrs or {})
+    if isinstance(res, tuple):
+        if out is not None:
+            raise MXNetError("linalg: out= is not supported for multi-output operators")
+        return list(res)
+    return _finish(res, out)
+
+
+def potrf(A, out=None, **kw):
+    """The lower-triangular Cholesky factor L of each symmetric positive-definite matrix
+    (A = L L^T; only A's lower triangle is read)."""
+    _check(A)
+    return _call("_linalg_potrf", [A], out=out)
+
+
+def potri(A, out=None, **kw):
+    """(L L^T)^-1 from each lower-triangular Cholesky factor L."""
+    _check(A)
+    return _call("_linalg_potri", [A], out=out)
+
+
+def trsm(A, B, transpose=False, rightside=False, lower=True, alpha=1.0, out=None, **kw):
+    """Solves op(tri(A)) X = alpha B (or X op(tri(A)) = alpha B when `rightside`)."""
+    _check(A, B)
+    return _call("_linalg_trsm", [A, B], {"transpose": bool(transpose),
+                                          "rightside": bool(rightside),
+                                          "lower": bool(lower), "alpha": float(alpha)}, out)
+
+
+def inverse(A, out=None, **kw):
+    """The inverse of each square matrix."""
+    _check(A)
+    return _call("_linalg_inverse", [A], out=out)
+
+
+def det(A, out=None, **kw):
+    """The determinant of each square matrix (shape (1,) for a single matrix)."""
+    _check(A)
+    return _call("_linalg_det", [A], out=out)
+
+
+def slogdet(A, out=None, **kw):
+    """[sign, log|det|] of each square matrix."""
+    _check(A)
+    return _call("_linalg_slogdet", [A], out=out)
+
+
+def gelqf(A, out=None, **kw):
+    """[Q, L] with A = L Q: Q's rows orthonormal, L lower triangular."""
+    _check(A)
+    return _call("_linalg_gelqf", [A], out=out)
+
+
+def syevd(A, out=None, **kw):
+    """[U, lam]: ascending eigenvalues of each symmetric matrix and the eigenvectors as the
+    rows of U (A = U^T diag(lam) U)."""
+    _check(A)
+    return _call("_linalg_syevd", [A], out=out)
+
+
+def khatri_rao(*args, out=None, **kw):
+    """The column-wise Kronecker product of matrices A_i of shape (M_i, N): shape
+    (M_1 ... M_n, N), column k the outer product of the k-th columns (`mx.nd.khatri_rao`;
+    a composition of broadcast products, so unlike MXNet's it is differentiable)."""
+    if not args:
+        raise MXNetError("khatri_rao: needs at least one input matrix")
+    for a in args:
+        if not isinstance(a, NDArray) or a.ndim != 2:
+            raise MXNetError("khatri_rao: inputs must be 2-D NDArrays, got %r"
+                             % (getattr(a, "shape", type(a).__name__),))
+        if a.shape[1] != args[0].shape[1]:
+            raise MXNetError("khatri_rao: every matrix must have %d columns, got shape %s"
+                             % (args[0].shape[1], a.shape))
+    res, n = _nd["identity"](args[0]), args[0].shape[1]  # a new array even for one input
+    for a in args[1:]:
+        m1, m2 = res.shape[0], a.shape[0]
+        res = _nd["broadcast_mul"](res.reshape((m1, 1, n)), a.reshape((1, m2, n)))
+        res = res.reshape((m1 * m2, n))
+    return _finish(res, out)
+
+
+NAMESPACE.setdefault("khatri_rao", khatri_rao)
 
 NAMES: List[str] = ["det", "extractdiag", "extracttrian", "gelqf", "gemm", "gemm2",
                     "inverse", "makediag", "maketrian", "potrf", "potri", "slogdet",

@@ -12,8 +12,11 @@ import numpy as np
 
 from .. import random as _random
 from ..context import current_context  # noqa: F401  (MXNet's module exports it)
-from ..ir import TensorType
+from ..ir import TensorType, get_op
 from ..ir.errors import DTypeError, MXNetError
+from ..trace.builder import record
+from ..trace.invoke import invoke
+from ..trace.values import TracedValue
 from .creation import _check_dtype, fits_in_memory, shape_arg
 from .ndarray import NDArray
 
@@ -46,32 +49,54 @@ def _finish(values, dtype: np.dtype, out):
     return NDArray._wrap(np.ascontiguousarray(data))
 
 
-def _draw(op: str, draw: Callable, params: Sequence, shape, dtype, out, check=None):
-    """Sample `draw(*params, size)` with MXNet's scalar / per-element parameter rules."""
+def _op(name: str, inputs: Sequence[NDArray], attrs, out=None):
+    """Run the sampling operator `name` (tapegraph.ir.ops.random): recorded as a node when
+    an input is recorded, or — while a tracer watches samples (hybridize) — always, so
+    the draw is part of the traced graph. Returns its output(s); with `out`, the first
+    output is written there."""
+    opdef = get_op(name)
+    result = invoke(opdef, list(inputs), attrs, NDArray)
+    outs = result if isinstance(result, tuple) else (result,)
+    if _random.observing() and outs[0]._value is None:
+        values = record(name, [TracedValue(TensorType.get(a._data.shape, a._data.dtype),
+                                           None, a._data) for a in inputs],
+                        [TensorType.get(o._data.shape, o._data.dtype) for o in outs],
+                        [o._data for o in outs], opdef.complete_attrs(attrs))
+        for o, v in zip(outs, values):
+            o._value = v
+    if out is not None:
+        out._data[...] = outs[0]._data
+        outs = (out,) + outs[1:]
+    return outs if isinstance(result, tuple) else outs[0]
+
+
+def _draw(op: str, params: Sequence, shape, dtype, out, check=None, names=()):
+    """Sample with MXNet's scalar (`_random_<op>`: attributes) / per-element
+    (`_sample_<op>`: array inputs, broadcast to one shape) parameter rules."""
     arrays = [isinstance(p, NDArray) for p in params]
     if any(arrays) and not all(arrays):
         kinds = {type(p) for p in params}
         raise DistributionParamsError(
             "Distribution parameters must all have the same type, but got both %s."
             % " and ".join(str(k) for k in kinds))
-    dt = _dtype(dtype, _FLOATS, op)
+    dt = _dtype(dtype, _FLOATS, "_random_" + op)
+    extra = _shape(shape)
     if all(arrays) and params:
-        values = [p._data.astype(np.float64) for p in params]
-        base = np.broadcast_shapes(*(v.shape for v in values))
-        extra = _shape(shape)
-        size = base + extra
-        values = [np.broadcast_to(v, base).reshape(base + (1,) * len(extra)) for v in values]
-    else:
-        values = [float(p) for p in params]
-        size = _shape(shape) or (1,)
+        base = np.broadcast_shapes(*(p.shape for p in params))
+        if check is not None:
+            check(*[p._data for p in params])
+        fits_in_memory(TensorType.get(base + extra, "float64"), "random")
+        params = [p if p.shape == base else
+                  invoke(get_op("broadcast_to"), [p], {"shape": base}) for p in params]
+        return _op("_sample_" + op, params, {"shape": extra, "dtype": dt.name}, out)
+    values = [int(p) if n == "k" else float(p) for n, p in zip(names, params)]
     if check is not None:
         check(*values)
+    size = extra or (1,)
     fits_in_memory(TensorType.get(size, "float64"), "random")
-
-    def sample():
-        return np.ascontiguousarray(np.asarray(draw(_random.generator(), *values, size))
-                                    .astype(dt, copy=False))
-    return _random.observe_sample(_finish(sample(), dt, out), sample, params)
+    attrs = dict(zip(names, values))
+    attrs.update(shape=size, dtype=dt.name)
+    return _op("_random_" + op, [], attrs, out)
 
 
 def _low_high(low, high):
@@ -82,14 +107,12 @@ def _low_high(low, high):
 
 def uniform(low=0, high=1, shape=None, dtype=None, ctx=None, out=None, **kwargs) -> NDArray:
     """Samples from U[low, high)."""
-    return _draw("_random_uniform", lambda g, lo, hi, s: g.uniform(lo, hi, s), (low, high),
-                 shape, dtype, out, _low_high)
+    return _draw("uniform", (low, high), shape, dtype, out, _low_high, ("low", "high"))
 
 
 def normal(loc=0, scale=1, shape=None, dtype=None, ctx=None, out=None, **kwargs) -> NDArray:
     """Samples from N(loc, scale^2)."""
-    return _draw("_random_normal", lambda g, m, s, size: g.normal(m, s, size), (loc, scale),
-                 shape, dtype, out)
+    return _draw("normal", (loc, scale), shape, dtype, out, None, ("loc", "scale"))
 
 
 def randn(*shape, loc=0, scale=1, dtype=None, ctx=None, out=None, **kwargs) -> NDArray:
@@ -101,44 +124,31 @@ def randn(*shape, loc=0, scale=1, dtype=None, ctx=None, out=None, **kwargs) -> N
 
 def exponential(scale=1, shape=None, dtype=None, ctx=None, out=None, **kwargs) -> NDArray:
     """Samples from the exponential distribution with mean `scale` (rate 1/scale)."""
-    return _draw("_random_exponential", lambda g, s, size: g.exponential(s, size), (scale,),
-                 shape, dtype, out)
+    lam = 1.0 / scale if isinstance(scale, NDArray) else 1.0 / float(scale)
+    return _draw("exponential", (lam,), shape, dtype, out, None, ("lam",))
 
 
 def gamma(alpha=1, beta=1, shape=None, dtype=None, ctx=None, out=None, **kwargs) -> NDArray:
     """Samples from Gamma(shape alpha, scale beta)."""
-    return _draw("_random_gamma", lambda g, a, b, size: g.gamma(a, b, size), (alpha, beta),
-                 shape, dtype, out)
+    return _draw("gamma", (alpha, beta), shape, dtype, out, None, ("alpha", "beta"))
 
 
 def poisson(lam=1, shape=None, dtype=None, ctx=None, out=None, **kwargs) -> NDArray:
     """Samples from Poisson(lam), as floating point numbers."""
-    return _draw("_random_poisson", lambda g, lam_, size: g.poisson(lam_, size), (lam,),
-                 shape, dtype, out)
+    return _draw("poisson", (lam,), shape, dtype, out, None, ("lam",))
 
 
 def negative_binomial(k=1, p=1, shape=None, dtype=None, ctx=None, out=None,
                       **kwargs) -> NDArray:
     """Failures before the k-th success with success probability p."""
-    return _draw("_random_negative_binomial",
-                 lambda g, k_, p_, size: g.negative_binomial(k_, p_, size), (k, p),
-                 shape, dtype, out)
-
-
-def _gnb(g, mu, alpha, size):
-    # a Poisson with a Gamma-distributed rate (mean mu, variance mu + alpha * mu^2)
-    if np.all(np.asarray(alpha) == 0):
-        return g.poisson(mu, size)
-    safe = np.where(np.asarray(alpha) == 0, 1.0, alpha)
-    lam = g.gamma(1.0 / safe, np.asarray(mu) * safe, size)
-    lam = np.where(np.asarray(alpha) == 0, np.broadcast_to(mu, np.shape(lam)), lam)
-    return g.poisson(lam)
+    return _draw("negative_binomial", (k, p), shape, dtype, out, None, ("k", "p"))
 
 
 def generalized_negative_binomial(mu=1, alpha=1, shape=None, dtype=None, ctx=None, out=None,
                                   **kwargs) -> NDArray:
     """Samples with mean mu and variance mu + alpha * mu^2."""
-    return _draw("_random_generalized_negative_binomial", _gnb, (mu, alpha), shape, dtype, out)
+    return _draw("generalized_negative_binomial", (mu, alpha), shape, dtype, out, None,
+                 ("mu", "alpha"))
 
 
 def randint(low, high, shape=None, dtype=None, ctx=None, out=None, **kwargs) -> NDArray:
@@ -148,67 +158,58 @@ def randint(low, high, shape=None, dtype=None, ctx=None, out=None, **kwargs) -> 
     if int(high) <= int(low):
         raise MXNetError("randint: low must be less than high, got low=%s high=%s"
                          % (low, high))
-
-    def sample():
-        return _random.generator().integers(int(low), int(high), size).astype(dt)
-    return _random.observe_sample(_finish(sample(), dt, out), sample)
+    return _op("_random_randint", [], {"low": int(low), "high": int(high), "shape": size,
+                                       "dtype": dt.name}, out)
 
 
-def _like(sampler: Callable, doc: str) -> Callable:
+def _like(dist: str, params: Sequence[str], doc: str) -> Callable:
+    """`<dist>_like(data, *params)`: `_random_<dist>_like`, samples shaped like `data`."""
     def like(data=None, *args, out=None, **kwargs) -> NDArray:
         if not isinstance(data, NDArray):
-            raise MXNetError("%s: data must be an NDArray" % sampler.__name__)
+            raise MXNetError("%s_like: data must be an NDArray" % dist)
         if data._data.dtype.kind != "f":
             raise DTypeError("This operation only support floating point types, not %s"
                              % data._data.dtype.name)
-        draw = sampler(*args, shape=data.shape, dtype="float64", **kwargs)
-        dt = data._data.dtype
-
-        def sample():
-            return sampler(*args, shape=data.shape, dtype="float64", **kwargs)._data.astype(dt)
-        return _random.observe_sample(_finish(draw._data, dt, out), sample)
-    like.__name__ = sampler.__name__ + "_like"
+        given = dict(zip(params, args))
+        given.update((k, v) for k, v in kwargs.items() if k in params)
+        attrs = {k: int(v) if k == "k" else float(v) for k, v in given.items()}
+        if dist == "uniform":
+            _low_high(attrs.get("low", 0.0), attrs.get("high", 1.0))
+        return _op("_random_%s_like" % dist, [data], attrs, out)
+    like.__name__ = dist + "_like"
     like.__doc__ = doc
     return like
 
 
-uniform_like = _like(uniform, "Samples from U[low, high) with the shape and dtype of data.")
-normal_like = _like(normal, "Samples from N(loc, scale^2) with the shape and dtype of data.")
-exponential_like = _like(exponential, "Exponential samples shaped like data.")
-gamma_like = _like(gamma, "Gamma samples shaped like data.")
-poisson_like = _like(poisson, "Poisson samples shaped like data.")
-negative_binomial_like = _like(negative_binomial, "Negative binomial samples like data.")
-generalized_negative_binomial_like = _like(generalized_negative_binomial,
+uniform_like = _like("uniform", ("low", "high"),
+                     "Samples from U[low, high) with the shape and dtype of data.")
+normal_like = _like("normal", ("loc", "scale"),
+                    "Samples from N(loc, scale^2) with the shape and dtype of data.")
+exponential_like = _like("exponential", ("lam",),
+                         "Exponential samples with rate lam (as MXNet's), shaped like data.")
+gamma_like = _like("gamma", ("alpha", "beta"), "Gamma samples shaped like data.")
+poisson_like = _like("poisson", ("lam",), "Poisson samples shaped like data.")
+negative_binomial_like = _like("negative_binomial", ("k", "p"),
+                               "Negative binomial samples like data.")
+generalized_negative_binomial_like = _like("generalized_negative_binomial", ("mu", "alpha"),
                                            "Generalized negative binomial samples like data.")
 
 
 def multinomial(data, shape=None, get_prob=False, out=None, dtype="int32", **kwargs):
     """Category indices drawn from the distributions in the last axis of `data`; with
-    `get_prob` also the log-probabilities of the draws."""
+    `get_prob` also the log-probabilities of the draws (differentiable with respect to
+    `data`, as log(pick(data, sample)))."""
     if not isinstance(data, NDArray):
         raise MXNetError("multinomial: data must be an NDArray of probabilities")
-    probs = data._data.astype(np.float64)
-    if probs.ndim == 0 or probs.shape[-1] == 0:
+    if data.ndim == 0 or data.shape[-1] == 0:
         raise MXNetError("multinomial: data must hold probabilities in its last axis, got "
-                         "shape %s" % (probs.shape,))
+                         "shape %s" % (data.shape,))
     extra = _shape(shape)
-    dt = _check_dtype(dtype)
-    fits_in_memory(TensorType.get(probs.shape[:-1] + extra, "float64"), "multinomial")
-    batch = probs.reshape(-1, probs.shape[-1])
-    count = int(np.prod(extra)) if extra else 1
-
-    def choose() -> np.ndarray:
-        g = _random.generator()
-        return np.stack([g.choice(row.size, size=count, p=row / row.sum()) for row in batch])
-
-    draws = choose()
-    idx = draws.reshape(probs.shape[:-1] + extra)
-    result = _random.observe_sample(
-        _finish(idx, dt, out), lambda: choose().reshape(idx.shape).astype(dt), [data])
-    if not get_prob:
-        return result
-    logp = np.log(np.take_along_axis(batch, draws, axis=1)).reshape(idx.shape)
-    return [result, NDArray._wrap(logp.astype(data._data.dtype))]
+    dt = np.dtype(_check_dtype(dtype)).name
+    fits_in_memory(TensorType.get(data.shape[:-1] + extra, "float64"), "multinomial")
+    result = _op("_sample_multinomial", [data],
+                 {"shape": extra, "get_prob": bool(get_prob), "dtype": dt}, out)
+    return list(result) if get_prob else result
 
 
 def shuffle(data, **kwargs) -> NDArray:

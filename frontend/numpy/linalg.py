@@ -1,18 +1,105 @@
-"""`mx.np.linalg`: `norm` (traced, differentiable) and NumPy's other linear-algebra
-functions as host fallbacks (not differentiable: under `autograd.record()` on arrays of
-the graph they raise NonDifferentiableError; the IR registers no factorisation operators
-with gradient rules yet)."""
+"""`mx.np.linalg`. Traced and differentiable to any order: `norm`, and on float32/float64
+matrices `inv`, `det`, `slogdet`, `cholesky`, `eigh`, `eigvalsh` and `qr` (tall or square,
+mode 'reduced'), which share mx.nd.linalg's registered operators (tapegraph/ir/ops/
+factor.py: inverse, det, slogdet, potrf, syevd, gelqf). NumPy's other linear-algebra
+functions, and these on other inputs, are host fallbacks (not differentiable: under
+`autograd.record()` on arrays of the graph they raise NonDifferentiableError).
+
+Differences from MXNet 1.9.1, deliberate: its `eigh`/`eigvalsh` gradients are zero and its
+`qr` has no gradient (it raises); here they are the derivatives. `eigh`'s eigenvectors
+follow MXNet's signs (each column's largest-magnitude entry positive)."""
 from __future__ import annotations
 
 import numpy as _onp
 
 from .fallback import host_function
-from .library import norm
+from .library import _op, arr, norm
 
 _HOST = ("cholesky", "cond", "det", "eig", "eigh", "eigvals", "eigvalsh", "inv", "lstsq",
          "matrix_power", "matrix_rank", "multi_dot", "pinv", "qr", "slogdet", "solve", "svd",
          "tensorinv", "tensorsolve")
+_host = {name: host_function(name, getattr(_onp.linalg, name), "mx.np.linalg")
+         for name in _HOST}
 for _name in _HOST:
-    globals()[_name] = host_function(_name, getattr(_onp.linalg, _name), "mx.np.linalg")
+    globals()[_name] = _host[_name]
+
+
+def _traced(a) -> bool:
+    """Whether `a` is a float32/float64 array of matrices (the operators' domain)."""
+    return (hasattr(a, "ndim") and a.ndim >= 2
+            and _onp.dtype(a.dtype).name in ("float32", "float64"))
+
+
+def _t(x):
+    n = x.ndim
+    return _op("transpose", [x], {"axes": tuple(range(n - 2)) + (n - 1, n - 2)})
+
+
+def _batch(x, a):
+    """A (1,)-shaped result of a single matrix as NumPy's 0-d one."""
+    return _op("Reshape", [x], {"shape": a.shape[:-2]}) if a.ndim == 2 else x
+
+
+def inv(a):
+    """The inverse of each square matrix."""
+    if not _traced(a):
+        return _host["inv"](a)
+    return _op("_linalg_inverse", [arr(a)])
+
+
+def det(a):
+    """The determinant of each square matrix."""
+    if not _traced(a):
+        return _host["det"](a)
+    return _batch(_op("_linalg_det", [arr(a)]), a)
+
+
+def slogdet(a):
+    """(sign, log|det|) of each square matrix."""
+    if not _traced(a):
+        return _host["slogdet"](a)
+    sign, logabs = _op("_linalg_slogdet", [arr(a)])
+    return _batch(sign, a), _batch(logabs, a)
+
+
+def cholesky(a):
+    """The lower-triangular Cholesky factor of each symmetric positive-definite matrix
+    (only the lower triangle is read)."""
+    if not _traced(a):
+        return _host["cholesky"](a)
+    return _op("_linalg_potrf", [arr(a)])
+
+
+def _syevd(a, UPLO):
+    if UPLO not in ("L", "U"):
+        raise ValueError("UPLO argument must be 'L' or 'U'")
+    a = arr(a)
+    return _op("_linalg_syevd", [a if UPLO == "L" else _t(a)])
+
+
+def eigh(a, UPLO="L"):
+    """(w, v): ascending eigenvalues of each symmetric matrix and the eigenvectors as the
+    columns of v."""
+    if not _traced(a):
+        return _host["eigh"](a, UPLO=UPLO)
+    u, lam = _syevd(a, UPLO)
+    return lam, _t(u)
+
+
+def eigvalsh(a, UPLO="L"):
+    """The ascending eigenvalues of each symmetric matrix."""
+    if not _traced(a):
+        return _host["eigvalsh"](a, UPLO=UPLO)
+    return _syevd(a, UPLO)[1]
+
+
+def qr(a, mode="reduced"):
+    """(q, r) with a = q r, q's columns orthonormal and r upper triangular (LAPACK's
+    signs); traced for tall or square matrices in mode 'reduced'."""
+    if not _traced(a) or mode != "reduced" or a.shape[-2] < a.shape[-1]:
+        return _host["qr"](a, mode=mode)
+    q, l_ = _op("_linalg_gelqf", [_t(arr(a))])
+    return _t(q), _t(l_)
+
 
 __all__ = ["norm"] + list(_HOST)

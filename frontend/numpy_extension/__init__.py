@@ -5,6 +5,8 @@ from ..ir import get_op as _get_op
 from ..trace.invoke import invoke as _invoke
 from ..numpy.library import arr as _arr
 from ..ndarray.regions import roi_pooling  # noqa: F401
+from ..ndarray.multibox import (multibox_detection, multibox_prior,  # noqa: F401
+                                multibox_target)
 
 from ..util import (get_cuda_compute_capability, is_np_array, is_np_shape,
                     reset_np, set_np)
@@ -52,9 +54,6 @@ def constraint_check(input, msg="Constraint violated."):  # noqa: A002  (MXNet's
 from ..unsupported import not_implemented as _stub  # noqa: E402
 
 _DETECTION = "detection / region operators are not registered in tapegraph's operator IR"
-multibox_detection = _stub("mx.npx.multibox_detection", _DETECTION)
-multibox_prior = _stub("mx.npx.multibox_prior", _DETECTION)
-multibox_target = _stub("mx.npx.multibox_target", _DETECTION)
 rnn = _stub("mx.npx.rnn", "the fused RNN operator is not registered in tapegraph's IR; "
             "use gluon.rnn layers (or their cells) built from registered operators")
 image = _stub("mx.npx.image", "image decoding and augmentation operators need MXNet's "

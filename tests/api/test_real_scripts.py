@@ -23,10 +23,7 @@ SCRIPTS = sorted(f[:-4] for f in os.listdir(HERE) if f.endswith(".out"))
 RTOL, ATOL = 1e-3, 2e-4
 
 # script -> reason it cannot pass yet (strict: the test fails once it passes)
-XFAIL = {
-    "linalg_factorisations": "nd.linalg.potrf, potri, trsm, inverse, det and slogdet need IR "
-                             "operators with gradient rules of their own (not registered yet)",
-}
+XFAIL = {}
 
 _NUMBER = re.compile(
     r"(?<![A-Za-z_\d.])[-+]?(?:nan|inf|(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)(?![A-Za-z_\d])")

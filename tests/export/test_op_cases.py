@@ -42,6 +42,11 @@ def test_every_registered_operator_is_exported_and_checked():
     checked = set()
     for c in EXPORTED:  # the IR operators the verified files hold (lowered ones included)
         checked.update(n.op for n in mx.sym.load_json(c["json"]).graph.nodes)
+    # sampling operators: hybridized blocks' exports MXNet loaded and ran
+    # (tests/data/mxnet/random_ir/import.json, checked in tests/gluon/test_random_ir.py)
+    for c in load_data("mxnet", "random_ir", "import.json").values():
+        checked.update(n["op"] for n in c["json"]["nodes"]
+                       if n["op"] in REGISTRY and REGISTRY.get(n["op"]).random)
     missing = [op for op in REGISTRY.names() if op not in checked and op not in NOT_EXPORTABLE]
     assert not missing, ("operators without an export checked by MXNet: %s — add a "
                          "sample or a lowering, then rerun make_op_cases.py and "

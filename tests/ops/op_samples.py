@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from tapegraph.ir import REGISTRY
 from tapegraph.ir.ops import special
 
 from op_refs import (_bisect_erfinv, _bn_ref, _col2im_ref, _conv_ref, _deconv_ref,  # noqa: F401
@@ -64,6 +65,7 @@ class Sample:
     build: Optional[Callable[..., Any]] = None  # inputs -> Graph, for region operators
     stop_gradient: bool = False  # gradient is zero by definition, not the derivative
     grad_ref: Optional[Callable[..., Any]] = None  # loss layers: the defined first gradient
+    export_build: bool = False  # `build` makes plain operators: export that graph
 
     @property
     def id(self) -> str:
@@ -554,10 +556,17 @@ MARKED_LOSS = [
     S("make_loss", [x(3, 4)], lambda v: v, grad_ref=lambda v: np.ones(v.shape)),
 ]
 
-SAMPLES: List[Sample] = UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION + MARKED_LOSS
+from op_samples_linalg import LINALG  # noqa: E402  (the factorisations; needs Sample above)
+
+SAMPLES: List[Sample] = (UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION + MARKED_LOSS
+                         + LINALG)
 
 # Differentiable operators that the table does not cover, each with the reason.
 EXEMPT = {
     "_CustomFunction": "runs a user's Python Function; covered by tests of autograd.Function",
     "_CustomFunctionBackward": "runs a user's Python backward",
 }
+# Sampling operators draw random numbers (no reference value; zero gradients except
+# multinomial's log-probability): tests/passes/test_random_passes.py, tests/gluon/
+# test_random_ir.py (gradients vs MXNet 1.9.1, to order 2).
+EXEMPT.update((op.name, "draws random numbers") for op in REGISTRY if op.random)

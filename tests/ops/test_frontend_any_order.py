@@ -13,6 +13,23 @@ rng = np.random.RandomState(3)
 A, B = rng.uniform(-1, 1, (2, 3)), rng.uniform(0.5, 1.5, (3,))
 M = rng.uniform(-1, 1, (3, 4))
 
+S3 = rng.uniform(-1, 1, (3, 3))
+
+
+def _eye(ns=mx.nd):
+    return ns.array(np.eye(3), dtype="float64")
+
+
+def _spd(s, ns=mx.nd):
+    """A symmetric positive-definite matrix from any s."""
+    return ns.dot(s, s.T) + 2 * _eye(ns)
+
+
+def _sep(s, ns=mx.nd):
+    """A symmetric matrix with eigenvalues well apart."""
+    return 0.2 * (s + s.T) + ns.array(np.diag([1.0, 2.5, 4.0]), dtype="float64")
+
+
 PROGRAMS = {
     "broadcast_arith": (lambda a, b: (a * b - a / b) ** 2 + 2 ** a, [A, B]),
     "maximum_hypot_where": (lambda a, b: mx.nd.hypot(a, b) * mx.nd.maximum(a, b)
@@ -52,6 +69,16 @@ PROGRAMS = {
     "softmin_depth_moveaxis_gemm": (lambda m: mx.nd.linalg_gemm2(mx.nd.moveaxis(
         mx.nd.depth_to_space(mx.nd.softmin(m).reshape((1, 4, 3, 1)), 2), 1, 3).reshape((6, 2)),
         m[:2], alpha=0.5), [M]),
+    "nd_linalg_gp": (lambda s, b: mx.nd.linalg.sumlogdiag(mx.nd.linalg.potrf(_spd(s)))
+                     + mx.nd.linalg.trsm(mx.nd.linalg.potrf(_spd(s)), b, transpose=True).sum()
+                     + mx.nd.linalg.potri(mx.nd.linalg.potrf(_spd(s)))[0].sum()
+                     + mx.nd.linalg.gelqf(b)[1].sum() + mx.nd.linalg.syevd(_sep(s))[0][1]
+                     .sum() * mx.nd.linalg.syevd(_sep(s))[1].sum(), [S3, M]),
+    "np_linalg": (lambda s, m: mx.np.linalg.inv(_spd(s, mx.np)).sum(axis=0)
+                  * mx.np.linalg.det(_spd(s, mx.np)) + mx.np.linalg.slogdet(s + 3 * _eye(
+                      mx.np))[1] + mx.np.linalg.cholesky(_spd(s, mx.np))[2]
+                  + mx.np.linalg.eigh(_sep(s, mx.np))[1][1] * mx.np.linalg.eigvalsh(
+                      _sep(s, mx.np)) + mx.np.linalg.qr(m.T)[0][1], [S3, M]),
     "topk_sort": (lambda m: mx.nd.topk(m, k=2, ret_typ="value") * mx.nd.sort(m, axis=1)[:, 1:3],
                   [M]),
 }

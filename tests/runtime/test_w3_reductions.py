@@ -89,17 +89,41 @@ def test_one_input_ops_of_a_pending_reduction_are_its_scalar_tail(small_lazy, ke
     assert s._value.data is None  # the tail's kernel did not store the sum either
 
 
+def test_scalar_tails_may_read_several_reductions(small_lazy, kernel_path):
+    x = mx.nd.array(XS)
+    x.attach_grad()
+    calls = []
+    real = lazy.FusedKernel.__call__
+    with autograd.record():
+        s = mx.nd.sum(mx.nd.sin(x))
+        t = s + s  # a scalar tail of two inputs, both after the chunk loop
+        m = mx.nd.mean(mx.nd.cos(x))
+        u = t * m  # two reductions of one chain, one tail
+        assert type(u) in lazy.PENDING_TYPES and s._value.data is None
+    lazy.FusedKernel.__call__ = lambda self, *a: calls.append(1) or real(self, *a)
+    try:
+        value = u.asnumpy()
+    finally:
+        lazy.FusedKernel.__call__ = real
+    assert len(calls) == 1  # one kernel computes both reductions and the tail
+    x64 = XS.astype(np.float64)
+    np.testing.assert_allclose(value, 2 * np.sin(x64).sum() * np.cos(x64).mean(), rtol=1e-5)
+    u.backward()
+    want = 2 * (np.cos(x64) * np.cos(x64).mean() - np.sin(x64).sum() * np.sin(x64) / x64.size)
+    np.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-4, atol=1e-6)
+
+
 def test_ops_mixing_a_pending_reduction_with_other_values_run_eagerly(small_lazy):
     x = mx.nd.array(XS)
     with autograd.record():
         s = mx.nd.sum(mx.nd.sin(x))
-        t = s + s  # two inputs: the sum is computed, t is an ordinary array
+        t = s + mx.nd.array([1.0])  # reads a computed value too: the sum is computed
         assert type(t) not in lazy.PENDING_TYPES and s._value.data is not None
         u = mx.nd.sum(s)  # a reduction of a reduction is not deferred either
         assert type(u) not in lazy.PENDING_TYPES
         y = mx.nd.sin(x)
         z = y * mx.nd.broadcast_to(mx.nd.sum(y), y.shape)  # the broadcast reads the sum
-    np.testing.assert_allclose(t.asnumpy(), 2 * np.sin(XS).sum(), rtol=1e-5)
+    np.testing.assert_allclose(t.asnumpy(), np.sin(XS).sum() + 1, rtol=1e-5)
     s64 = np.sin(XS.astype(np.float64))
     np.testing.assert_allclose(z.asnumpy(), s64 * s64.sum(), rtol=1e-5)
 

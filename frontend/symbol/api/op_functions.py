@@ -35,11 +35,20 @@ POSITIONAL_ATTRS = {"clip": ("a_min", "a_max"), "reshape": ("shape",), "Reshape"
 # Lower-case spellings of `mx.sym` functions that create a differently named operator.
 ALIASES = {"split": "SliceChannel", "reshape": "Reshape", "concat": "Concat",
            "flatten": "Flatten", "Variable": None}
+# MXNet's aliases of its sampling operators: `sample_normal` is `_sample_normal`, ...
+ALIASES.update(("%s_%s" % (kind, dist), "_%s_%s" % (kind, dist))
+               for kind in ("random", "sample")
+               for dist in ("uniform", "normal", "exponential", "gamma", "poisson",
+                            "negative_binomial", "generalized_negative_binomial"))
+ALIASES.update(random_randint="_random_randint", sample_multinomial="_sample_multinomial")
+ALIASES.update({"linalg_" + n: "_linalg_" + n for n in ("det", "gelqf", "inverse", "potrf",
+                                                       "potri", "slogdet", "trsm")})
 
 
-def make_op_function(called: str):
-    """The function `mx.sym.<op>` (MXNetError at once if tapegraph cannot load `op`)."""
-    op = ALIASES.get(called) or called
+def make_op_function(called: str, op: Optional[str] = None):
+    """The function `mx.sym.<called>` creating operator `op` (by default `called` or its
+    alias; MXNetError at once if tapegraph cannot load it)."""
+    op = op or ALIASES.get(called) or called
     mapping = lookup(op)
 
     def build(*args: Any, name: Optional[str] = None, attr: Optional[Dict[str, str]] = None,

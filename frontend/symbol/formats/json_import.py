@@ -201,6 +201,8 @@ def _tg_outputs(tg: Dict[str, Any], where: str) -> int:
                            "region or runs Python code)" % op)
     attrs = opdef.complete_attrs(parse_attrs(tg.get("attrs", "{}"), 0))
     n = opdef.num_outputs
+    if callable(n):
+        return n(attrs)
     if not isinstance(n, str):
         return n
     try:

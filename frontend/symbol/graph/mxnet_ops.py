@@ -22,6 +22,11 @@ ARG_NAMES = {
     "BatchNorm": ("data", "gamma", "beta", "moving_mean", "moving_var"),
     "Embedding": ("data", "weight"), "SoftmaxOutput": ("data", "label"),
     "Dropout": ("data", "mask"),
+    # MXNet's input names of its per-element samplers
+    "_sample_uniform": ("low", "high"), "_sample_normal": ("mu", "sigma"),
+    "_sample_exponential": ("lam",), "_sample_gamma": ("alpha", "beta"),
+    "_sample_poisson": ("lam",), "_sample_negative_binomial": ("k", "p"),
+    "_sample_generalized_negative_binomial": ("mu", "alpha"),
 }
 
 Build = Callable[[Builder, List[Value], Dict[str, Any]], Any]
@@ -92,6 +97,8 @@ class OpMapping:
             n = REGISTRY.get(self.ir_op).num_outputs
             if isinstance(n, str):
                 n = attrs.get(n, 1)
+            elif callable(n):  # a function of the attributes (`_sample_multinomial`)
+                n = n(REGISTRY.get(self.ir_op).complete_attrs(attrs))
             if isinstance(n, bool) or not isinstance(n, int) or n < 1:
                 raise MXNetError("bad number of outputs %r for %s" % (n, self.ir_op))
             return n
