@@ -247,3 +247,60 @@ def test_block_save_of_a_sampling_block_writes_its_symbol(tmp_path):
     sym = mx.sym.load_json(entry["symbol"])
     assert len(sym.list_outputs()) == 2
     assert "_sample_multinomial" in [n["op"] for n in json.loads(entry["symbol"])["nodes"]]
+
+
+class Child(gluon.HybridBlock):
+    def hybrid_forward(self, F, x):
+        return x * F.random.uniform(shape=(3,))
+
+
+class Parent(gluon.HybridBlock):
+    def __init__(self):
+        super().__init__()
+        with self.name_scope():
+            self.child = Child()
+
+    def hybrid_forward(self, F, x):
+        return self.child(x) + F.random.normal(shape=(3,))
+
+
+def test_nested_blocks_draw_the_same_stream_whichever_is_hybridized():
+    runs = []
+    for parent, child in ((False, False), (True, False), (False, True), (True, True)):
+        net = Parent()
+        if parent:
+            net.hybridize()
+        if child:
+            net.child.hybridize()
+        mx.random.seed(1)
+        runs.append([net(mx.nd.ones((3,))).asnumpy() for _ in range(2)])
+    for run in runs[1:]:
+        np.testing.assert_allclose(run, runs[0], rtol=1e-6)
+
+
+class Policy(gluon.HybridBlock):
+    def __init__(self):
+        super().__init__()
+        with self.name_scope():
+            self.dense = gluon.nn.Dense(3)
+
+    def hybrid_forward(self, F, x):
+        return F.random.multinomial(F.softmax(self.dense(x)), get_prob=True)
+
+
+def test_reinforce_learns_to_prefer_the_rewarded_action():
+    mx.random.seed(0)
+    policy = Policy()
+    policy.initialize()
+    policy.hybridize()
+    trainer = gluon.Trainer(policy.collect_params(), "sgd", {"learning_rate": 0.1})
+    obs = mx.nd.ones((4, 2))
+    before = mx.nd.softmax(policy.dense(obs)).asnumpy()[0, 2]
+    for _ in range(20):
+        with autograd.record():
+            action, logp = policy(obs)
+            loss = -(logp * (action == 2).astype("float32")).sum()
+        loss.backward()
+        trainer.step(4)
+    after = mx.nd.softmax(policy.dense(obs)).asnumpy()[0, 2]
+    assert before < 0.5 < after
