@@ -1,6 +1,8 @@
 """`mx.np.random`: sampling into `mx.np.ndarray` (float32 by default)."""
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import numpy as _np
 
@@ -32,6 +34,8 @@ def _shape(size):
 def _drawn(op: str, params, size, dtype, out) -> ndarray:
     """`op` (`_npi_uniform` / `_npi_normal`, IR operators): array parameters are inputs,
     broadcast to the output's shape (`size`, else theirs); numbers are attributes."""
+    params = {k: v if isinstance(v, (NDArray, numbers.Real)) else
+              ndarray._wrap(np.asarray(v, dtype=np.float64)) for k, v in params.items()}
     arrays = [p for p in params.values() if isinstance(p, NDArray)]
     if size is not None:
         shape = _shape(size)
