@@ -4,7 +4,8 @@
     .venv/bin/python tools/capture_random_ir.py write DIR
     /tmp/mxnet-oracle/bin/python tools/capture_random_ir.py check DIR
 
-`capture` writes tests/data/mxnet/random_ir/mxnet.json: the symbol JSON MXNet's
+`capture` writes tests/data/mxnet/random_ir/mxnet.json: the JSON of `symbols()` (mx.sym.random
+expressions), the symbol JSON MXNet's
 `HybridBlock.export` writes for the blocks of `blocks()` (F.random.uniform/normal with
 scalar parameters, multinomial(get_prob=True) of a softmax, F.sample_normal, and every
 other sampler with scalar and array parameters and the *_like ones), and gradients: of
@@ -71,6 +72,19 @@ def blocks(gluon):
             "many": Many(), "certain": Certain(), "rest": Rest()}
 
 
+def symbols(sym):
+    """name -> an mx.sym.random expression of the variable `data`."""
+    x = sym.var("data")
+    return {"uniform": sym.random.uniform(-1, 2, shape=(2, 3)),
+            "normal_of_symbols": sym.random.normal(x, x + 1),
+            "sample_normal": sym.sample_normal(mu=x, sigma=x, shape=(3,)),
+            "multinomial": sym.random.multinomial(sym.softmax(x), get_prob=True),
+            "exponential": sym.random.exponential(scale=2, shape=(2,)),
+            "exponential_like": sym.random.exponential_like(x, lam=2),
+            "randint": sym.random.randint(0, 5, shape=(2,)),
+            "gamma_of_symbols": sym.random.gamma(x, x, shape=(2,))}
+
+
 def inputs(name):
     return CERTAIN if name == "certain" else X
 
@@ -115,7 +129,8 @@ def capture():
         z = (y * mu).sum()
     z.backward()
     product = {"y": y.asnumpy().tolist(), "grad_mu": mu.grad.asnumpy().tolist()}
-    report = {"exports": exports, "multinomial_certain": certain,
+    syms = {k: json.loads(v.tojson()) for k, v in symbols(mx.sym).items()}
+    report = {"exports": exports, "multinomial_certain": certain, "symbols": syms,
               "sample_normal_grad_mu": sample_grad, "uniform_times_mu": product}
     with open(os.path.join(OUT, "mxnet.json"), "w") as f:
         json.dump(report, f, indent=1, sort_keys=True)

@@ -62,7 +62,10 @@ from .ctc import CTCLoss, ctc_loss  # noqa: E402,F401  (composed of the function
 
 from . import contrib  # noqa: E402,F401
 from . import unprovided as _unprovided  # noqa: E402
+from . import update_ops as _update_ops, update_multi as _update_multi  # noqa: E402
 
+_update_ops.install(globals(), vars(contrib))
+_update_multi.install(globals(), vars(contrib))
 _unprovided.install(globals())
 
 

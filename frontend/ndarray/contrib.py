@@ -1,8 +1,10 @@
 """`mx.nd.contrib`: control flow (`foreach`, `while_loop`, `cond`, run eagerly and so
 recorded op by op, differentiable), element checks (`isfinite`, `isinf`, `isnan`,
 `allclose`), `arange_like`, `index_copy`, `boolean_mask`, `div_sqrt_dim`, `quadratic`.
-The other contrib operators (detection, quantisation, DGL graphs, fused optimizer updates
-...) are not registered in tapegraph's IR and raise NotImplementedError naming why."""
+The optimizer updates (`adamw_update`, `multi_lamb_update`, `group_adagrad_update`, ...)
+come from tapegraph.ndarray.update_ops / update_multi. The other contrib operators
+(detection, quantisation, DGL graphs ...) are not registered in tapegraph's IR and raise
+NotImplementedError naming why."""
 from __future__ import annotations
 
 from typing import Any, Callable, List
@@ -145,7 +147,6 @@ _WHY = {
                  "tapegraph's operator IR",
     "quantization": "quantised (int8) operators need MXNet's C++ quantisation backend",
     "dgl": "DGL graph operators work on sparse CSR graphs; sparse storage is not supported",
-    "optimizer": "fused optimizer kernels are not operators here; use mx.optimizer",
     "other": "this contrib operator is not registered in tapegraph's operator IR",
 }
 _GROUPS = {
@@ -159,9 +160,6 @@ _GROUPS = {
     "dgl": ("dgl_adjacency", "dgl_csr_neighbor_non_uniform_sample",
             "dgl_csr_neighbor_uniform_sample", "dgl_graph_compact", "dgl_subgraph", "edge_id",
             "getnnz", "SparseEmbedding"),
-    "optimizer": ("adamw_update", "group_adagrad_update", "mp_adamw_update",
-                  "multi_adamw_update", "multi_lamb_update", "multi_mp_adamw_update",
-                  "multi_mp_lamb_update"),
     "other": ("BatchNormWithReLU", "CTCLoss",
               "SyncBatchNorm", "backward_gradientmultiplier", "backward_hawkesll",
               "backward_index_copy", "backward_quadratic", "count_sketch", "ctc_loss",

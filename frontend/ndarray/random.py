@@ -172,10 +172,7 @@ def _like(dist: str, params: Sequence[str], doc: str) -> Callable:
                              % data._data.dtype.name)
         given = dict(zip(params, args))
         given.update((k, v) for k, v in kwargs.items() if k in params)
-        if dist == "exponential":  # MXNet's operator takes the rate
-            attrs = {"lam": 1.0 / float(given.get("scale", 1.0))}
-        else:
-            attrs = {k: float(v) for k, v in given.items()}
+        attrs = {k: int(v) if k == "k" else float(v) for k, v in given.items()}
         if dist == "uniform":
             _low_high(attrs.get("low", 0.0), attrs.get("high", 1.0))
         return _op("_random_%s_like" % dist, [data], attrs, out)
@@ -188,7 +185,8 @@ uniform_like = _like("uniform", ("low", "high"),
                      "Samples from U[low, high) with the shape and dtype of data.")
 normal_like = _like("normal", ("loc", "scale"),
                     "Samples from N(loc, scale^2) with the shape and dtype of data.")
-exponential_like = _like("exponential", ("scale",), "Exponential samples shaped like data.")
+exponential_like = _like("exponential", ("lam",),
+                         "Exponential samples with rate lam (as MXNet's), shaped like data.")
 gamma_like = _like("gamma", ("alpha", "beta"), "Gamma samples shaped like data.")
 poisson_like = _like("poisson", ("lam",), "Poisson samples shaped like data.")
 negative_binomial_like = _like("negative_binomial", ("k", "p"),

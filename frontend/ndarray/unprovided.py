@@ -69,20 +69,9 @@ def unravel_index(data: NDArray, shape, **kw) -> NDArray:
     return NDArray._wrap(np.stack(coords).astype(data.asnumpy().dtype))
 
 
-_OPTIMIZER = ("fused optimizer update kernels are not operators in tapegraph; "
-              "mx.optimizer's optimizers update parameters")
 _NOT_REGISTERED = "this operator is not registered in tapegraph's operator IR"
 _LEGACY = "a deprecated MXNet 0.x operator; use its current version"
 _STUBS = {
-    _OPTIMIZER: ("adam_update", "ftml_update", "ftrl_update", "lamb_update_phase1",
-                 "lamb_update_phase2", "mp_lamb_update_phase1", "mp_lamb_update_phase2",
-                 "mp_nag_mom_update", "mp_sgd_mom_update", "mp_sgd_update", "multi_lars",
-                 "multi_mp_sgd_mom_update", "multi_mp_sgd_update", "multi_sgd_mom_update",
-                 "multi_sgd_update", "nag_mom_update", "preloaded_multi_mp_sgd_mom_update",
-                 "preloaded_multi_mp_sgd_update", "preloaded_multi_sgd_mom_update",
-                 "preloaded_multi_sgd_update", "rmsprop_update", "rmspropalex_update",
-                 "sgd_mom_update", "sgd_update", "signsgd_update", "signum_update",
-                 "all_finite", "multi_all_finite", "multi_sum_sq", "reset_arrays"),
     _NOT_REGISTERED: ("IdentityAttachKLSparseReg", "RNN",
                       "SVMOutput", "SoftmaxActivation", "amp_cast",
                       "amp_multicast", "batch_take", "choose_element_0index",

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import ndarray as _nd
 from ..inplace import buffer
-from .blas import AXPY_MIN, axpy
+from ..ndarray.blas import AXPY_MIN, axpy
 from ..registry import _REGISTRY, get_alias_func, get_create_func, get_register_func
 
 Index = Union[int, str]
@@ -239,7 +239,7 @@ class Optimizer:
 
     def _add_scaled_grad(self, y: np.ndarray, g: np.ndarray, factor: float) -> None:
         """y += factor * clip(rescale_grad * g), in place: without clipping one BLAS axpy
-        pass (tapegraph.optimizer.blas) when it takes the arrays, else through the
+        pass (tapegraph.ndarray.blas) when it takes the arrays, else through the
         scratch buffer."""
         clip = self.clip_gradient
         if clip is None or not clip or clip < 0:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..inplace import buffer
-from .blas import axpy
+from ..ndarray.blas import axpy
 from .optimizer import Optimizer, _zeros_like, register
 
 

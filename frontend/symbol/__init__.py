@@ -8,11 +8,12 @@ from .api.symbol import Group, Symbol, Variable, load, load_json, symbol_from_ar
 from .formats.json_export import ExportError
 from .api.op_functions import make_op_function
 from .api.custom import Custom
+from . import random
 from . import linalg  # noqa: F401  (mx.sym.linalg)
 from ..ir import MXNetError
 
 __all__ = ["Custom", "ExportError", "Group", "Symbol", "Variable", "load", "load_json",
-           "symbol_from_arrays", "var"]
+           "symbol_from_arrays", "var", "random"]
 
 
 def __getattr__(name: str):

@@ -1,10 +1,10 @@
-"""The one-pass update path of the optimizers (tapegraph.optimizer.blas.axpy) and its
+"""The one-pass update path of the optimizers (tapegraph.ndarray.blas.axpy) and its
 NumPy fallback give the same updates; axpy refuses what it cannot take, changing nothing."""
 import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph.optimizer import blas
+from tapegraph.ndarray import blas
 
 
 def test_axpy_matches_numpy_or_declines():

@@ -225,3 +225,25 @@ def test_export_of_a_train_mode_trace_consumes_no_random_numbers(tmp_path):
     mx.random.seed(9)
     np.testing.assert_allclose(first, NoisyDropout()(mx.nd.array(TOOL.X)).asnumpy(),
                                rtol=1e-6)
+
+
+def test_sym_random_writes_what_mxnet_writes():
+    for name, want in MXNET["symbols"].items():
+        got = json.loads(TOOL.symbols(mx.sym)[name].tojson())
+        assert _canonical(got) == _canonical(want), name
+
+
+def test_exponential_like_takes_the_rate_as_mxnet():
+    mx.random.seed(0)
+    draws = mx.nd.random.exponential_like(mx.nd.zeros((200000,)), lam=4.0).asnumpy()
+    assert abs(draws.mean() - 0.25) < 0.005
+
+
+def test_block_save_of_a_sampling_block_writes_its_symbol(tmp_path):
+    blk = _block("reinforce")  # Block.save builds the Symbol with F = mx.sym
+    blk(mx.nd.array(TOOL.X))
+    blk.save(str(tmp_path / "policy"))
+    (entry,) = json.load(open(str(tmp_path / "policy-model.json"))).values()
+    sym = mx.sym.load_json(entry["symbol"])
+    assert len(sym.list_outputs()) == 2
+    assert "_sample_multinomial" in [n["op"] for n in json.loads(entry["symbol"])["nodes"]]

@@ -35,6 +35,12 @@ POSITIONAL_ATTRS = {"clip": ("a_min", "a_max"), "reshape": ("shape",), "Reshape"
 # Lower-case spellings of `mx.sym` functions that create a differently named operator.
 ALIASES = {"split": "SliceChannel", "reshape": "Reshape", "concat": "Concat",
            "flatten": "Flatten", "Variable": None}
+# MXNet's aliases of its sampling operators: `sample_normal` is `_sample_normal`, ...
+ALIASES.update(("%s_%s" % (kind, dist), "_%s_%s" % (kind, dist))
+               for kind in ("random", "sample")
+               for dist in ("uniform", "normal", "exponential", "gamma", "poisson",
+                            "negative_binomial", "generalized_negative_binomial"))
+ALIASES.update(random_randint="_random_randint", sample_multinomial="_sample_multinomial")
 ALIASES.update({"linalg_" + n: "_linalg_" + n for n in ("det", "gelqf", "inverse", "potrf",
                                                        "potri", "slogdet", "trsm")})
 

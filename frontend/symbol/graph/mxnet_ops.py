@@ -22,6 +22,11 @@ ARG_NAMES = {
     "BatchNorm": ("data", "gamma", "beta", "moving_mean", "moving_var"),
     "Embedding": ("data", "weight"), "SoftmaxOutput": ("data", "label"),
     "Dropout": ("data", "mask"),
+    # MXNet's input names of its per-element samplers
+    "_sample_uniform": ("low", "high"), "_sample_normal": ("mu", "sigma"),
+    "_sample_exponential": ("lam",), "_sample_gamma": ("alpha", "beta"),
+    "_sample_poisson": ("lam",), "_sample_negative_binomial": ("k", "p"),
+    "_sample_generalized_negative_binomial": ("mu", "alpha"),
 }
 
 Build = Callable[[Builder, List[Value], Dict[str, Any]], Any]
