@@ -151,7 +151,13 @@ class Parameter:
                 if len(arr_list) == 1:
                     return arr_list[0]
                 ctx = context.current_context()
-            if ctx in self._ctx_list:
+            ctxs = self._ctx_list
+            if len(ctxs) == 1 and type(ctx) is Context:  # one context (a fresh equal object)
+                only = ctxs[0]
+                if only is ctx or (only.device_type == ctx.device_type
+                                   and only.device_id == ctx.device_id):
+                    return arr_list[0]
+            if ctx in ctxs:
                 return arr_list[self._ctx_list.index(ctx)]
             raise RuntimeError("Parameter '%s' was not initialized on context %s. It was "
                                "only initialized on %s." % (self.name, str(ctx),

@@ -184,27 +184,27 @@ class Trainer:
         if ignore_stale_grad:
             return
         for param in self._params:
-            if param.grad_req == "null":
+            if param._grad_req == "null":
                 continue
-            for ctx, data in zip(param.list_ctx(), param.list_data()):
+            for i, data in enumerate(param._data or param.list_data()):
                 if not data._fresh_grad:
-                    raise StaleGradientError(_STALE % (param.name, str(ctx)))
+                    raise StaleGradientError(_STALE % (param.name, str(param.list_ctx()[i])))
 
     def _update(self, ignore_stale_grad: bool = False) -> None:
         once = bool(self._kvstore and self._update_on_kvstore)
         if not once and len(self._updaters) == 1:  # one context: the common case, lean
             indices, grads, arrays = [], [], []
             for i, param in enumerate(self._params):
-                if param.grad_req == "null":
+                if param._grad_req == "null":
                     continue
-                datas = param.list_data()
+                datas = param._data or param.list_data()
                 first = datas[0]
                 fresh = first._fresh_grad
                 for d in datas:
                     d._fresh_grad = False
                 if fresh or not ignore_stale_grad:
                     indices.append(i)
-                    grads.append(param.list_grad()[0])
+                    grads.append((param._grad or param.list_grad())[0])
                     arrays.append(first)
             if indices:
                 self._updaters[0](indices, grads, arrays)

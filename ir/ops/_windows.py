@@ -19,6 +19,7 @@ cost a page fault per 4 KiB page, more than the copy into them on a busy machine
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 from typing import Sequence, Tuple
 
@@ -35,7 +36,7 @@ def scratch(slot: str, shape, dtype) -> np.ndarray:
     temporary that does not outlive the kernel using it (two temporaries alive at once
     need two slots)."""
     dtype = np.dtype(dtype)
-    nbytes = int(np.prod(shape)) * dtype.itemsize
+    nbytes = int(math.prod(shape)) * dtype.itemsize
     if nbytes > SCRATCH_LIMIT:
         return np.empty(shape, dtype)
     buffers = getattr(_LOCAL, "buffers", None)
@@ -77,7 +78,7 @@ def offset_slices(kernel: Ints, stride: Ints, dilate: Ints, out: Ints):
 
 
 def _flat_strides(spatial: Ints) -> Ints:
-    return tuple(int(np.prod(spatial[d + 1:])) for d in range(len(spatial)))
+    return tuple(int(math.prod(spatial[d + 1:])) for d in range(len(spatial)))
 
 
 def _flat_run(spatial: Ints, out: Ints) -> int:
@@ -97,7 +98,7 @@ def flat_columns(xp: np.ndarray, kernel: Ints, dilate: Ints, out: Ints) -> np.nd
                       writeable=False)
     cols = scratch("cols", view.shape, xp.dtype)
     np.copyto(cols, view)
-    return cols.reshape(n, c * int(np.prod(kernel)), run)
+    return cols.reshape(n, c * int(math.prod(kernel)), run)
 
 
 def _flat_outputs(y: np.ndarray, spatial: Ints, out: Ints) -> np.ndarray:
@@ -140,7 +141,7 @@ def im2col(x: np.ndarray, kernel: Ints, stride: Ints, dilate: Ints, pad: Ints, o
                                                    for s, o in zip(stride, out))]
     order = (0, 1) + tuple(range(2 + d, 2 + 2 * d)) + tuple(range(2, 2 + d))
     return np.ascontiguousarray(view.transpose(order)).reshape(
-        n, c * int(np.prod(kernel)), int(np.prod(out)))
+        n, c * int(math.prod(kernel)), int(math.prod(out)))
 
 
 def col2im(cols: np.ndarray, shape: Ints, kernel: Ints, stride: Ints, dilate: Ints,
@@ -211,7 +212,7 @@ def conv_transpose(u, w, bias, kernel, stride, dilate, pad, out, groups):
         dcols = scratch("cols", (n, groups, wg.shape[1], run), np.result_type(wg, uext))
         np.matmul(wg, uext.reshape(n, groups, c // groups, run), out=dcols)
         dcols = dcols.reshape(n, f, -1, run)
-        image = scratch("product", (n, f, int(np.prod(padded))), dcols.dtype)
+        image = scratch("product", (n, f, int(math.prod(padded))), dcols.dtype)
         image.fill(0)
         flat = _flat_strides(padded)
         for k, offset in enumerate(itertools.product(*(range(kk) for kk in kernel))):
@@ -219,7 +220,7 @@ def conv_transpose(u, w, bias, kernel, stride, dilate, pad, out, groups):
             view = image[:, :, start:start + run]
             np.add(view, dcols[:, :, k], out=view)
         return _with_bias(crop_spatial(image.reshape((n, f) + padded), pad, out), bias)
-    npix = int(np.prod(spatial))
+    npix = int(math.prod(spatial))
     cols = np.matmul(wg, u.reshape(n, groups, c // groups, npix)).reshape(n, -1, npix)
     y = col2im(cols, (n, f) + tuple(out), kernel, stride, dilate, pad, spatial)
     return _with_bias(y, bias)

@@ -11,6 +11,8 @@ each is the other's gradient.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from tapegraph.ir.errors import ShapeError
@@ -80,7 +82,7 @@ def _im2col_infer(ins, attrs):
         raise ShapeError("_im2col: fill must be 'zero' or 'min', got %r" % (attrs["fill"],))
     out = out_size(t.shape[2:], attrs, "_im2col")
     k = window(attrs, "_im2col", len(out))[0]
-    return [TensorType.get((t.shape[0], t.shape[1] * int(np.prod(k)), int(np.prod(out))),
+    return [TensorType.get((t.shape[0], t.shape[1] * int(math.prod(k)), int(math.prod(out))),
                            t.dtype)]
 
 

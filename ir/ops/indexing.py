@@ -87,8 +87,8 @@ def take_scatter(g, indices, shape, axis, mode):
     """Zeros of `shape` with `g` added at `indices` along `axis` (the adjoint of take)."""
     axis = int(axis) % len(shape)
     out = np.zeros(shape, dtype=g.dtype)
-    pre = int(np.prod(shape[:axis]))
-    post = int(np.prod(shape[axis + 1:]))
+    pre = math.prod(shape[:axis])
+    post = math.prod(shape[axis + 1:])
     flat = _indices(indices, shape[axis], mode).reshape(-1)
     view = out.reshape(pre, shape[axis], post)
     np.add.at(view, (slice(None), flat), g.reshape(pre, flat.size, post))

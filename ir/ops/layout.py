@@ -3,6 +3,8 @@ SwapAxis, UpSampling (nearest), Pad (constant, edge, reflect). Each gradient is 
 a reduction or the operator's own adjoint."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from tapegraph.ir.errors import ShapeError
@@ -45,7 +47,7 @@ def _flatten_infer(ins, attrs):
     t = ins[0]
     if t.ndim == 0:
         return [TensorType.get((1, 1), t.dtype)]
-    return [TensorType.get((t.shape[0], int(np.prod(t.shape[1:]))), t.dtype)]
+    return [TensorType.get((t.shape[0], int(math.prod(t.shape[1:]))), t.dtype)]
 
 
 @register("Flatten", _flatten_infer, mxnet_np="_npx_batch_flatten", view=True, reshape=True)

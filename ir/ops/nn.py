@@ -2,6 +2,8 @@
 BatchNorm. Their gradient rules are compositions of registered operators."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from tapegraph.ir.errors import ShapeError
@@ -163,7 +165,7 @@ def _fc_infer(ins, attrs):
     data, weight = ins[0], ins[1]
     nh = int(attrs["num_hidden"])
     if attrs["flatten"]:
-        k = int(np.prod(data.shape[1:])) if data.ndim > 1 else 1
+        k = int(math.prod(data.shape[1:])) if data.ndim > 1 else 1
         out = (data.shape[0] if data.ndim else 1, nh)
     else:
         k = data.shape[-1]

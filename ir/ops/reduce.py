@@ -15,10 +15,27 @@ _REDUCE_ATTRS = {"axis": None, "keepdims": False, "exclude": False}
 
 def reduce_axes(shape, attrs, opname):
     """The axes a reduction removes, honouring `exclude`."""
-    axes = normalize_axes(attrs["axis"], len(shape), opname) if len(shape) else ()
-    if attrs.get("exclude"):
+    axis, exclude = attrs["axis"], attrs.get("exclude")
+    try:
+        key = (len(shape), axis, type(axis), exclude)
+        found = _AXES.get(key)
+    except TypeError:  # an unhashable axis (a list)
+        key = found = None
+    if found is not None:
+        return found
+    axes = normalize_axes(axis, len(shape), opname) if len(shape) else ()
+    if exclude:
         axes = tuple(i for i in range(len(shape)) if i not in axes)
+    if key is not None:
+        if len(_AXES) >= 4096:
+            _AXES.clear()
+        _AXES[key] = axes
     return axes
+
+
+# reduce_axes by (ndim, axis and its type, exclude): normalizing in Python was a good part
+# of a small reduction's time. Only valid axes are kept (an invalid one raises every time).
+_AXES: dict = {}
 
 
 def _reduce_infer(opname):

@@ -138,7 +138,23 @@ def _broadcast_infer(ins, attrs):
           mxnet_np="_npi_broadcast_to", view=True)
 def broadcast_to(x, shape):
     """Broadcast to `shape` (NumPy rules)."""
+    if x.flags.c_contiguous and x.size:  # a read-only zero-stride view, made directly
+        key = (x.shape, x.strides, shape)
+        strides = _BROADCAST_STRIDES.get(key)
+        if strides is None:
+            strides = np.broadcast_to(x, shape).strides  # (also checks the shapes)
+            if len(_BROADCAST_STRIDES) >= 4096:
+                _BROADCAST_STRIDES.clear()
+            _BROADCAST_STRIDES[key] = strides
+        view = np.ndarray(shape, x.dtype, x, 0, strides)
+        view.flags.writeable = False
+        return view
     return np.broadcast_to(x, shape)
+
+
+# np.broadcast_to's strides per (input shape, input strides, shape): it builds an nditer
+# on every call, several times the cost of making the view.
+_BROADCAST_STRIDES: dict = {}
 
 
 @broadcast_to.gradient

@@ -1,7 +1,7 @@
-"""The vision operators are compositions of registered operators: their gradients of order
-1 to 3 match float64 finite differences (mx.test_utils.gradcheck), in both inputs where
-MXNet differentiates both (BilinearSampler's grid, Correlation's two images); and their
-recorded graphs hold only registered operators."""
+"""The vision, region and deformable-convolution operators are compositions of registered
+operators: their gradients of order 1 to 3 match float64 finite differences
+(mx.test_utils.gradcheck), in every differentiable input (BilinearSampler's grid,
+Correlation's two images, the deformable offsets, masks and weights)."""
 from __future__ import annotations
 
 import numpy as np
@@ -15,6 +15,9 @@ IMG = rng.uniform(-1, 1, (1, 2, 4, 5))
 # grid points kept away from pixel centres (where the bilinear weights have kinks)
 GRID = (np.floor(rng.uniform(-1, 4, (1, 2, 2, 3))) + rng.uniform(0.2, 0.8, (1, 2, 2, 3)))
 GRID = GRID / np.array([4 / 2.0, 3 / 2.0])[None, :, None, None] - 1.0
+# offsets keeping the samples inside the image and off integer coordinates
+OFFSETS = rng.uniform(0.1, 0.4, (1, 8, 3, 4))
+WEIGHT = rng.uniform(-1, 1, (2, 2, 2, 2))
 ROIS = np.array([[0, 0.4, 0.6, 3.2, 2.7], [0, 1.9, 0.2, 4.6, 3.4]])
 
 PROGRAMS = {
@@ -46,6 +49,13 @@ PROGRAMS = {
     "PSROIPooling": (lambda x: mx.nd.contrib.PSROIPooling(
         x, mx.nd.array(ROIS), spatial_scale=1.0, output_dim=2, pooled_size=2, group_size=1)
                      ** 3, [IMG]),
+    "DeformableConvolution": (lambda x, o, w: mx.nd.contrib.DeformableConvolution(
+        x, o, w, kernel=(2, 2), num_filter=2, no_bias=True) ** 2, [IMG, OFFSETS, WEIGHT]),
+    "ModulatedDeformableConvolution": (lambda x, o, m, w: mx.nd.contrib.
+                                       ModulatedDeformableConvolution(
+                                           x, o, m, w, kernel=(2, 2), num_filter=2,
+                                           no_bias=True) ** 2,
+                                       [IMG, OFFSETS, rng.uniform(0, 1, (1, 4, 3, 4)), WEIGHT]),
 }
 
 

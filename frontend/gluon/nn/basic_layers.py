@@ -2,10 +2,10 @@
 Embedding, Flatten, Lambda and HybridLambda."""
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any, Callable, Optional, Union
 
-import numpy as np
 
 from ... import ndarray as _nd
 from ... import symbol as _sym
@@ -124,7 +124,7 @@ class Dense(HybridBlock):
                 self.act = None
 
     def infer_shape(self, x: Any, *args: Any) -> None:
-        k = int(np.prod(x.shape[1:])) if self._flatten else x.shape[-1]
+        k = int(math.prod(x.shape[1:])) if self._flatten else x.shape[-1]
         self.weight.shape = (self._units, k)
 
     def hybrid_forward(self, F: Any, x: Any, weight: Any, bias: Any = None) -> Any:

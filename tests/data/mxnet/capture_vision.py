@@ -46,6 +46,11 @@ NMS = np.array([[[0, 0.9, 0.1, 0.1, 0.4, 0.4], [0, 0.8, 0.12, 0.1, 0.42, 0.43],
 LABEL = np.array([[[0, 0.1, 0.1, 0.45, 0.5], [1, 0.5, 0.4, 0.9, 0.95], [-1] * 5],
                   [[2, 0.3, 0.2, 0.7, 0.6], [-1] * 5, [-1] * 5]])
 
+BORDER_OFFSETS = np.array([[[[-0.5, -0.25, 0.3, 2.6], [1.2, 2.6, -0.7, 0.1], [0.5, 0.2, 1.5, 0],
+                             [-0.5, 0.4, 0.2, 0.6]],
+                            [[0.2, -0.5, 2.5, 0.4], [-0.3, 0.1, 1.5, 2.2], [0, -0.6, 0.7, 0.9],
+                             [2.5, 1.3, -1.2, 0.5]]]])
+
 CASES = [
     # name, fn, inputs, attrs, diff
     ("LRN", "nd.LRN", [u(2, 5, 3, 3)], dict(nsize=3), [0]),
@@ -167,6 +172,28 @@ CASES = [
           variances=(0.2, 0.2, 0.1, 0.1)), []),
     ("npx.multibox_detection", "npx.multibox_detection",
      [u(1, 3, 5, lo=0, hi=1), u(1, 20, lo=-0.5, hi=0.5), boxes(1, 5)], {}, []),
+    # deformable convolutions
+    ("DeformableConvolution", "nd.contrib.DeformableConvolution",
+     [u(2, 4, 5, 5), u(2, 2 * 9 * 2, 5, 5, lo=-1.5, hi=1.5), u(3, 4, 3, 3), u(3)],
+     dict(kernel=(3, 3), pad=(1, 1), num_filter=3, num_deformable_group=2), [0, 1, 2, 3]),
+    ("DeformableConvolution-groups", "nd.contrib.DeformableConvolution",
+     [u(1, 4, 6, 6), u(1, 8, 2, 2, lo=-2, hi=2), u(4, 2, 2, 2)],
+     dict(kernel=(2, 2), stride=(2, 2), dilate=(2, 2), num_filter=4, num_group=2,
+          no_bias=True), [0, 1, 2]),
+    ("ModulatedDeformableConvolution", "nd.contrib.ModulatedDeformableConvolution",
+     [u(1, 2, 4, 4), u(1, 18, 4, 4, lo=-1.5, hi=1.5), u(1, 9, 4, 4, lo=0, hi=1), u(2, 2, 3, 3),
+      u(2)], dict(kernel=(3, 3), pad=(1, 1), num_filter=2), []),
+    ("ModulatedDeformableConvolution-dg", "nd.contrib.ModulatedDeformableConvolution",
+     [u(1, 4, 5, 4), u(1, 2 * 4 * 2, 4, 3, lo=-1, hi=1), u(1, 4 * 2, 4, 3, lo=0, hi=1),
+      u(2, 4, 2, 2)], dict(kernel=(2, 2), num_filter=2, num_deformable_group=2, no_bias=True),
+     []),  # MXNet 1.9.1's CPU backward raises "only implemented in GPU": values only
+    # the border rules of the two CPU kernels (offsets reaching rows -0.5, 3.6, columns 3.5)
+    ("DeformableConvolution-border", "nd.contrib.DeformableConvolution",
+     [np.arange(1.0, 17.0).reshape(1, 1, 4, 4), BORDER_OFFSETS, np.ones((1, 1, 1, 1))],
+     dict(kernel=(1, 1), num_filter=1, no_bias=True), [0, 1]),
+    ("ModulatedDeformableConvolution-border", "nd.contrib.ModulatedDeformableConvolution",
+     [np.arange(1.0, 17.0).reshape(1, 1, 4, 4), BORDER_OFFSETS, np.ones((1, 1, 4, 4)),
+      np.ones((1, 1, 1, 1))], dict(kernel=(1, 1), num_filter=1, no_bias=True), []),
     # edge cases: IoU exactly at the threshold, topk, ratios[0] != 1
     ("box_nms-iou-equal", "nd.contrib.box_nms",
      [np.array([[[0, 0.9, 0, 0, 1, 1], [0, 0.8, 0, 0, 1, 0.5]]])], dict(overlap_thresh=0.5), []),
