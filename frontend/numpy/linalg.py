@@ -2,8 +2,9 @@
 matrices `inv`, `det`, `slogdet`, `cholesky`, `eigh`, `eigvalsh`, `qr` (tall or square,
 mode 'reduced'), `solve` and `matrix_power`, which share mx.nd.linalg's registered
 operators (tapegraph/ir/ops/factor.py: inverse, det, slogdet, potrf, syevd, gelqf).
-NumPy's other linear-algebra functions, and these on other inputs, are host fallbacks (not differentiable: under
-`autograd.record()` on arrays of the graph they raise NonDifferentiableError).
+NumPy's other linear-algebra functions, and these on other inputs, are host fallbacks
+(not differentiable: under `autograd.record()` on arrays of the graph they raise
+NonDifferentiableError).
 
 Differences from MXNet 1.9.1, deliberate: its `eigh`/`eigvalsh` gradients are zero and its
 `qr` has no gradient (it raises); here they are the derivatives. `eigh`'s eigenvectors
