@@ -268,11 +268,10 @@ def group_adagrad(weight, grad, history, out, lr, rescale=1.0, clip=-1.0, epsilo
     np.subtract(weight, c(lr) * g / np.sqrt(history.reshape(shape) + c(epsilon)), out=out)
 
 
-def lars_lr(lr: float, w_sq: float, g_sq: float, wd: float, eta: float, eps: float,
-            rescale: float = 1.0) -> float:
-    """multi_lars for one weight: lr * eta * ||w|| / (||g|| + wd * ||w|| + eps) with
-    ||g|| = sqrt(g_sq) * rescale; lr if either norm is 0."""
-    w_norm, g_norm = np.sqrt(w_sq), np.sqrt(g_sq) * rescale
+def lars_lr(lr: float, w_norm: float, g_norm: float, wd: float, eta: float,
+            eps: float) -> float:
+    """LARS (multi_lars for one weight): lr * eta * ||w|| / (||g|| + wd * ||w|| + eps), `g`
+    the rescaled gradient; lr itself if either norm is 0."""
     if w_norm > 0 and g_norm > 0:
         return lr * eta * w_norm / (g_norm + wd * w_norm + eps)
     return lr

@@ -360,10 +360,10 @@ def multi_lars(lrs=None, weights_sum_sq=None, grads_sum_sq=None, wds=None, out=N
     f = np.float32
     w = np.sqrt(weights_sum_sq._data.astype(f))
     g = np.sqrt(grads_sum_sq._data.astype(f)) * f(p["rescale_grad"])
-    lr = lrs._data.astype(f)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scaled = lr * f(p["eta"]) * w / (g + wds._data.astype(f) * w + f(p["eps"]))
-    return _into(op, np.where((w > 0) & (g > 0), scaled, lr).astype(f), out)
+    values = [K.lars_lr(f(lr), wn, gn, f(wd), f(p["eta"]), f(p["eps"]))
+              for lr, wn, gn, wd in zip(lrs._data.astype(f).reshape(-1), w.reshape(-1),
+                                        g.reshape(-1), wds._data.astype(f).reshape(-1))]
+    return _into(op, np.array(values, f).reshape(lrs.shape), out)
 
 
 def reset_arrays(*data, num_arrays=None, out=None, name=None, **kwargs) -> list:

@@ -1,5 +1,6 @@
-"""Adam, AdamW, LAMB and FTML, computed as MXNet 1.9.1 does (`adam_update`,
-`contrib.adamw_update`, `lamb_update_phase1/2`, `ftml_update`)."""
+"""Adam, AdamW, LAMB and FTML, computed by MXNet 1.9.1's update kernels (`adam_update`,
+`contrib.adamw_update`, `lamb_update_phase1/2`, `ftml_update`:
+tapegraph.ndarray.update_kernels), as MXNet's optimizers call them."""
 from __future__ import annotations
 
 import math
@@ -8,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..inplace import buffer
+from ..ndarray import update_kernels as K
 from .optimizer import Optimizer, _zeros_like, register
 
 
@@ -16,18 +18,6 @@ class _Moments(Optimizer):
 
     def create_state(self, index: Any, weight: Any) -> Any:
         return (_zeros_like(weight), _zeros_like(weight))
-
-    def _moments(self, state: Any, g: np.ndarray) -> tuple:
-        """Update (mean, var) in place from `g` (a scratch array: overwritten)."""
-        mean, var = buffer(state[0]), buffer(state[1])
-        t = mean.dtype.type
-        mean *= t(self.beta1)
-        mean += (t(1) - t(self.beta1)) * g
-        var *= t(self.beta2)
-        np.square(g, out=g)
-        g *= t(1) - t(self.beta2)
-        var += g
-        return mean, var
 
 
 @register
@@ -49,13 +39,8 @@ class Adam(_Moments):
               wd: float) -> None:
         step = self._index_update_count[index]
         lr *= math.sqrt(1.0 - self.beta2 ** step) / (1.0 - self.beta1 ** step)
-        mean, var = self._moments(state, self._grad(g, w, wd))
-        t = w.dtype.type
-        denom = np.sqrt(var)
-        denom += t(self.epsilon)
-        step_ = np.multiply(mean, t(lr))
-        step_ /= denom
-        w -= step_
+        K.adam(w, g, buffer(state[0]), buffer(state[1]), w, lr, self.beta1, self.beta2,
+               self.epsilon, wd, self.rescale_grad, self._kclip)
 
 
 @register
@@ -81,9 +66,8 @@ class AdamW(_Moments):
         alpha = 1.0
         if self.correct_bias:
             alpha = math.sqrt(1.0 - self.beta2 ** step) / (1.0 - self.beta1 ** step)
-        mean, var = self._moments(state, self._grad(g))
-        t = w.dtype.type
-        w -= t(lr) * (t(alpha) * mean / (np.sqrt(var) + t(self.epsilon)) + t(wd) * w)
+        K.adamw(w, g, buffer(state[0]), buffer(state[1]), w, self.rescale_grad, alpha, lr,
+                self.beta1, self.beta2, self.epsilon, wd, self._kclip)
 
 
 @register
@@ -102,21 +86,15 @@ class LAMB(_Moments):
 
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
-        step = self._index_update_count[index]
-        mean, var = self._moments(state, self._grad(g))
-        t = w.dtype.type
-        if self.bias_correction:
-            mean = mean / t(1.0 - self.beta1 ** step)
-            var = var / t(1.0 - self.beta2 ** step)
-        direction = mean / (np.sqrt(var) + t(self.epsilon)) + t(wd) * w
-        r1 = np.linalg.norm(w.astype(np.float32, copy=False))
-        r2 = np.linalg.norm(direction.astype(np.float32, copy=False))
-        if self.lower_bound:
-            r1 = max(r1, self.lower_bound)
-        if self.upper_bound:
-            r1 = min(r1, self.upper_bound)
-        ratio = r1 / r2 if r1 != 0 and r2 != 0 else 1.0
-        w -= t(lr * ratio) * direction
+        # lamb_update_phase1, then phase2 with r1 = ||w||, r2 = ||direction||
+        direction = np.empty_like(w)
+        K.lamb_phase1(w, g, buffer(state[0]), buffer(state[1]), direction,
+                      self._index_update_count[index], self.beta1, self.beta2, self.epsilon,
+                      self.bias_correction, wd, self.rescale_grad, self._kclip)
+        r1 = float(np.linalg.norm(w.astype(np.float32, copy=False)))
+        r2 = float(np.linalg.norm(direction.astype(np.float32, copy=False)))
+        K.lamb_phase2(w, direction, w, lr, r1, r2, self.lower_bound or -1.0,
+                      self.upper_bound or -1.0)
 
 
 @register
@@ -140,15 +118,6 @@ class FTML(Optimizer):
 
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
-        step = self._index_update_count[index]
         d, v, z = (buffer(s) for s in state)
-        t = w.dtype.type
-        g = self._grad(g, w, wd)
-        v *= t(self.beta2)
-        v += t(1 - self.beta2) * np.square(g)
-        d_t = t((1 - self.beta1 ** step) / lr) * (
-            np.sqrt(v / t(1 - self.beta2 ** step)) + t(self.epsilon))
-        z *= t(self.beta1)
-        z += t(1 - self.beta1) * g - (d_t - t(self.beta1) * d) * w
-        d[...] = d_t
-        w[...] = -z / d_t
+        K.ftml(w, g, d, v, z, w, lr, self._index_update_count[index], self.beta1, self.beta2,
+               self.epsilon, wd, self.rescale_grad, self._kclip)

@@ -1,5 +1,6 @@
-"""RMSProp, AdaGrad, AdaDelta, Adamax and Nadam, computed as MXNet 1.9.1 does
-(`rmsprop_update`, `rmspropalex_update`, and the Python-written updates)."""
+"""RMSProp, AdaGrad, AdaDelta, Adamax and Nadam, computed as MXNet 1.9.1 does (RMSProp by
+the `rmsprop_update` / `rmspropalex_update` kernels of tapegraph.ndarray.update_kernels,
+the others as MXNet's Python-written updates)."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..inplace import buffer
+from ..ndarray import update_kernels as K
 from .optimizer import Optimizer, _zeros_like, register
 
 
@@ -37,22 +39,14 @@ class RMSProp(Optimizer):
 
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
-        t = w.dtype.type
-        g = self._grad(g, w, wd)
-        n = buffer(state[0])
-        n *= t(self.gamma1)
-        n += (t(1) - t(self.gamma1)) * np.square(g)
+        clip_weights = float(self.clip_weights) if self.clip_weights else -1.0
         if not self.centered:
-            w -= t(lr) * g / np.sqrt(n + t(self.epsilon))
+            K.rmsprop(w, g, buffer(state[0]), w, lr, self.gamma1, self.epsilon, wd,
+                      self.rescale_grad, self._kclip, clip_weights)
         else:
-            m, delta = buffer(state[1]), buffer(state[2])
-            m *= t(self.gamma1)
-            m += (t(1) - t(self.gamma1)) * g
-            delta *= t(self.gamma2)
-            delta -= t(lr) * g / np.sqrt(n - np.square(m) + t(self.epsilon))
-            w += delta
-        if self.clip_weights:
-            np.clip(w, -self.clip_weights, self.clip_weights, out=w)
+            n, m, delta = (buffer(s) for s in state)
+            K.rmspropalex(w, g, n, m, delta, w, lr, self.gamma1, self.gamma2, self.epsilon, wd,
+                          self.rescale_grad, self._kclip, clip_weights)
 
 
 @register
@@ -73,7 +67,7 @@ class AdaGrad(Optimizer):
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
         t = w.dtype.type
-        g = self._grad(g, python_clip=True)
+        g = self._grad(g)
         history = buffer(state)
         history += np.square(g)
         div = g / np.sqrt(history + t(self.float_stable_eps))
@@ -101,7 +95,7 @@ class AdaDelta(Optimizer):
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
         t = w.dtype.type
-        g = self._grad(g, python_clip=True)
+        g = self._grad(g)
         acc_g, acc_delta = buffer(state[0]), buffer(state[1])
         acc_g *= t(self.rho)
         acc_g += t(1 - self.rho) * g * g
@@ -127,7 +121,7 @@ class Adamax(Optimizer):
               wd: float) -> None:
         t = w.dtype.type
         lr /= 1.0 - self.beta1 ** self._index_update_count[index]
-        g = self._grad(g, w, wd, python_clip=True)
+        g = self._grad(g, w, wd)
         m, u = buffer(state[0]), buffer(state[1])
         m *= t(self.beta1)
         m += t(1 - self.beta1) * g
@@ -153,7 +147,7 @@ class Nadam(Optimizer):
               wd: float) -> None:
         t = w.dtype.type
         step = self._index_update_count[index]
-        g = self._grad(g, w, wd, python_clip=True)
+        g = self._grad(g, w, wd)
         mom_t = self.beta1 * (1.0 - 0.5 * 0.96 ** (step * self.schedule_decay))
         mom_t1 = self.beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * self.schedule_decay))
         self.m_schedule = self.m_schedule * mom_t

@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 
 from ..inplace import buffer
+from ..ndarray import update_kernels as K
 from .optimizer import Optimizer, _zeros_like, register
 
 __all__ = ["GroupAdaGrad"]
@@ -33,8 +34,7 @@ class GroupAdaGrad(Optimizer):
               wd: float) -> None:
         if wd != 0:
             raise ValueError("Weight decay is not supported for GroupAdaGrad")
-        t = w.dtype.type
-        g = self._grad(g, python_clip=True)
-        history = buffer(state)
-        history += np.mean(np.square(g), axis=1, keepdims=True)
-        w -= t(lr) * g / np.sqrt(history + t(self.float_stable_eps))
+        # MXNet's dense update is Python-written: it clips whenever clip_gradient is set
+        clip = -1.0 if self.clip_gradient is None else float(self.clip_gradient)
+        K.group_adagrad(w, g, buffer(state), w, lr, self.rescale_grad, clip,
+                        self.float_stable_eps)

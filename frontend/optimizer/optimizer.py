@@ -14,7 +14,6 @@ import numpy as np
 
 from .. import ndarray as _nd
 from ..inplace import buffer
-from ..ndarray.blas import AXPY_MIN, axpy
 from ..registry import _REGISTRY, get_alias_func, get_create_func, get_register_func
 
 Index = Union[int, str]
@@ -209,48 +208,24 @@ class Optimizer:
               wd: float) -> None:
         raise NotImplementedError("%s must implement update or _step" % type(self).__name__)
 
-    def _grad(self, g: np.ndarray, w: Optional[np.ndarray] = None, wd: float = 0.0,
-              python_clip: bool = False) -> np.ndarray:
+    def _grad(self, g: np.ndarray, w: Optional[np.ndarray] = None,
+              wd: float = 0.0) -> np.ndarray:
         """A new array rescale_grad * g (+ wd * w), clipped to [-clip_gradient,
-        clip_gradient]. MXNet's fused kernels clip when `clip_gradient` is truthy and
-        non-negative; its Python-written updates whenever it is not None."""
+        clip_gradient] whenever clip_gradient is not None, as MXNet's Python-written updates
+        do (the kernel-based ones pass `_kclip` to tapegraph.ndarray.update_kernels)."""
         g = g * g.dtype.type(self.rescale_grad)
         if w is not None and wd:
             g += w.dtype.type(wd) * w
         clip = self.clip_gradient
-        if clip is not None and (python_clip or (clip and clip >= 0)):
+        if clip is not None:
             np.clip(g, -clip, clip, out=g)
         return g
 
-    def _scaled_grad(self, g: np.ndarray, factor: float, dtype: Any) -> np.ndarray:
-        """factor * clip(rescale_grad * g) in `dtype`, in a scratch buffer (valid until
-        the next call), with MXNet's fused kernels' arithmetic: without clipping one
-        multiplication by (factor * rescale_grad), rounded to `dtype` first."""
-        t = dtype.type
-        out = self._scratch(g.shape, dtype)
-        clip = self.clip_gradient
-        if clip is not None and clip and clip >= 0:
-            np.multiply(g, t(self.rescale_grad), out=out)
-            np.clip(out, -clip, clip, out=out)
-            out *= t(factor)
-        else:
-            np.multiply(g, t(factor) * t(self.rescale_grad), out=out)
-        return out
-
-    def _add_scaled_grad(self, y: np.ndarray, g: np.ndarray, factor: float) -> None:
-        """y += factor * clip(rescale_grad * g), in place: without clipping one BLAS axpy
-        pass (tapegraph.ndarray.blas) when it takes the arrays, else through the
-        scratch buffer."""
-        clip = self.clip_gradient
-        if clip is None or not clip or clip < 0:
-            t = y.dtype.type
-            a = t(factor) * t(self.rescale_grad)
-            if g.size < AXPY_MIN:  # small: a temporary costs less than the scratch's upkeep
-                y += g * a
-                return
-            if axpy(float(a), g, y):
-                return
-        y += self._scaled_grad(g, factor, y.dtype)
+    @property
+    def _kclip(self) -> float:
+        """clip_gradient as MXNet's optimizers pass it to the update kernels
+        (tapegraph.ndarray.update_kernels): only when set and non-zero, else -1 (off)."""
+        return float(self.clip_gradient) if self.clip_gradient else -1.0
 
     def _scratch(self, shape: tuple, dtype: Any) -> np.ndarray:
         """A buffer of `shape` and `dtype`, reused across calls (one per dtype, grown to

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import random as _random
 from ..inplace import buffer
+from ..ndarray import update_kernels as K
 from .optimizer import Optimizer, _zeros_like, register
 from .sgd import SGD
 
@@ -33,14 +34,8 @@ class Ftrl(Optimizer):
 
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
-        t = w.dtype.type
-        g = self._grad(g)
-        z, n = buffer(state[0]), buffer(state[1])
-        z += g - (np.sqrt(n + g * g) - np.sqrt(n)) * w / t(lr)
-        n += g * g
-        w[...] = ((np.sign(z) * t(self.lamda1) - z)
-                  / ((t(self.beta) + np.sqrt(n)) / t(lr) + t(wd))
-                  * (np.abs(z) > t(self.lamda1)))
+        K.ftrl(w, g, buffer(state[0]), buffer(state[1]), w, lr, self.lamda1, self.beta, wd,
+               self.rescale_grad, self._kclip)
 
 
 @register
@@ -66,7 +61,7 @@ class DCASGD(Optimizer):
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
         t = w.dtype.type
-        g = self._grad(g, python_clip=True)
+        g = self._grad(g)
         previous = buffer(state[1])
         step = t(-lr) * (g + t(wd) * w + t(self.lamda) * g * g * (w - previous))
         if state[0] is not None:
@@ -86,7 +81,7 @@ class SGLD(Optimizer):
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
         t = w.dtype.type
-        g = self._grad(g, python_clip=True)
+        g = self._grad(g)
         w += t(-lr / 2) * (g + t(wd) * w)
         w += _random.generator().normal(0, math.sqrt(lr), w.shape).astype(w.dtype)
 

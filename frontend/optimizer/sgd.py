@@ -1,5 +1,6 @@
-"""SGD (with momentum), NAG and Signum, computed as MXNet 1.9.1's fused kernels
-(`sgd_update`, `sgd_mom_update`, `nag_mom_update`, `signsgd_update`, `signum_update`)."""
+"""SGD (with momentum), NAG, Signum and LARS, computed by MXNet 1.9.1's update kernels
+(`sgd_update`, `sgd_mom_update`, `nag_mom_update`, `signsgd_update`, `signum_update`,
+`multi_lars`: tapegraph.ndarray.update_kernels), as MXNet's optimizers call them."""
 from __future__ import annotations
 
 import os
@@ -8,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..inplace import buffer
-from ..ndarray.blas import axpy
+from ..ndarray import update_kernels as K
 from .optimizer import Optimizer, _zeros_like, register
 
 
@@ -76,19 +77,12 @@ class SGD(_MasterSecond):
 
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
-        # in place: one BLAS pass per term where possible (Optimizer._add_scaled_grad)
-        t = w.dtype.type
+        # in place, one BLAS pass per term where possible, no allocation (the scratch)
         if state is not None and self.momentum > 0:
-            mom = buffer(state)
-            mom *= t(self._current_momentum())
-            if wd and not axpy(-float(t(lr * wd)), w, mom):
-                mom -= np.multiply(w, t(lr * wd))
-            self._add_scaled_grad(mom, g, -lr)
-            w += mom
+            K.sgd_mom(w, g, buffer(state), w, lr, self._current_momentum(), wd,
+                      self.rescale_grad, self._kclip, self._scratch)
         else:
-            if wd:
-                w *= t(1.0 - lr * wd)
-            self._add_scaled_grad(w, g, -lr)
+            K.sgd(w, g, w, lr, wd, self.rescale_grad, self._kclip, self._scratch)
 
 
 @register
@@ -107,18 +101,11 @@ class NAG(_MasterSecond):
 
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
-        t = w.dtype.type
-        g = self._grad(g)
         if state is not None and self.momentum > 0:
-            mom = buffer(state)
-            mom *= t(self.momentum)
-            step = mom - t(lr) * (g + t(wd) * w)
-            w -= mom
-            w += t(self.momentum + 1) * step
-            mom -= t(lr) * (g + t(wd) * w)
+            K.nag_mom(w, g, buffer(state), w, lr, self.momentum, wd, self.rescale_grad,
+                      self._kclip)
         else:
-            w *= t(1.0 - lr * wd)
-            w -= t(lr) * g
+            K.sgd(w, g, w, lr, wd, self.rescale_grad, self._kclip)
 
 
 @register
@@ -142,17 +129,11 @@ class Signum(Optimizer):
 
     def _step(self, index: Any, w: np.ndarray, g: np.ndarray, state: Any, lr: float,
               wd: float) -> None:
-        t = w.dtype.type
-        g = self._grad(g)
         if state is not None and self.momentum > 0:
-            mom = buffer(state)
-            mom *= t(self.momentum)
-            mom -= (t(1) - t(self.momentum)) * (t(wd) * w + g)
-            w *= t(1.0 - lr * self.wd_lh)
-            w += t(lr) * np.sign(mom)
+            K.signum(w, g, buffer(state), w, lr, self.momentum, wd, self.rescale_grad,
+                     self._kclip, self.wd_lh)
         else:
-            w *= t(1.0 - lr * wd)
-            w -= t(lr) * np.sign(g)
+            K.signsgd(w, g, w, lr, wd, self.rescale_grad, self._kclip)
 
 
 @register
@@ -201,7 +182,5 @@ class LARS(SGD):
                 continue
             w_norm = float(np.linalg.norm(buffer(w).astype(np.float32)))
             g_norm = float(np.linalg.norm(buffer(g).astype(np.float32))) * self.rescale_grad
-            if w_norm > 0.0 and g_norm > 0.0:
-                lr = lr * self.eta * w_norm / (g_norm + wd * w_norm + self.eps)
-            out.append(lr)
+            out.append(K.lars_lr(lr, w_norm, g_norm, wd, self.eta, self.eps))
         return out
