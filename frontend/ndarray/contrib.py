@@ -23,6 +23,7 @@ from .detection import (bipartite_matching, box_decode, box_encode, box_iou,  # 
                         box_nms, box_non_maximum_suppression)
 from .multibox import MultiBoxDetection, MultiBoxPrior, MultiBoxTarget  # noqa: F401
 from .deformable import DeformableConvolution, ModulatedDeformableConvolution  # noqa: F401
+from .proposal import MultiProposal, Proposal  # noqa: F401
 
 _nd = NAMESPACE
 
@@ -151,7 +152,7 @@ _WHY = {
     "other": "this contrib operator is not registered in tapegraph's operator IR",
 }
 _GROUPS = {
-    "detection": ("DeformablePSROIPooling", "MultiProposal", "Proposal", "RROIAlign"),
+    "detection": ("DeformablePSROIPooling", "RROIAlign"),
     "quantization": ("calibrate_entropy", "dequantize", "quantize", "quantize_asym",
                      "quantize_v2", "quantized_act", "quantized_batch_norm", "quantized_concat",
                      "quantized_conv", "quantized_elemwise_add", "quantized_elemwise_mul",
