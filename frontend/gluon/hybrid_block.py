@@ -172,6 +172,13 @@ class HybridBlock(Block):
     def forward(self, x: Any, *args: Any) -> Any:
         """Dispatch on the inputs: Symbols build a Symbol; NDArrays run the compiled plan
         when hybridized, else `hybrid_forward` eagerly."""
+        if isinstance(x, NDArray) and all(isinstance(a, NDArray) for a in args):
+            # only arrays, none nested or None (the usual call): no flattening
+            if self._active and not hybrid.is_tracing():
+                flat = [x, *args]
+                traced, real = self._traced_flat(flat, [0] * len(flat))
+                return _regroup(traced.run(real, type(x)), traced.out_fmt)
+            return self._eager_forward(x, *args)
         flat = [a for a in _flatten([x] + list(args), "input")[0] if a is not None]
         has_sym = any(isinstance(a, Symbol) for a in flat)
         has_nd = any(isinstance(a, NDArray) for a in flat)

@@ -49,11 +49,14 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
 
     def fn(*args, out=None, name=None, **kwargs):
         # Fast path (the common `mx.nd.sin(x)`): exactly the arrays, nothing else.
-        if (not kwargs and out is None and name is None and not variadic
-                and len(args) == n_arrays
+        if (out is None and name is None and not variadic and len(args) == n_arrays
                 and (isinstance(args[0], NDArray) if n_arrays == 1
                      else all(isinstance(a, NDArray) for a in args))):
-            return invoke(opdef, args)
+            if not kwargs:
+                return invoke(opdef, args)
+            # the arrays, then attributes by keyword (`F.log_softmax(x, axis=-1)`)
+            return invoke(opdef, args, {k: v if type(v) in _PLAIN else _norm(v)
+                                        for k, v in kwargs.items() if k != "ctx"})
         if variadic:
             arrays, rest = list(args), []
         else:
@@ -91,6 +94,9 @@ def reject_unknown_kwargs(fn_name: str, kwargs, accepted: Sequence[str] = ()) ->
         if key not in MXNET_CALL_KEYWORDS:
             raise ShapeError("Cannot find argument '%s', Possible Arguments: %s (in operator "
                              "%s)" % (key, ", ".join(accepted) or "none", fn_name))
+
+
+_PLAIN = (int, float, str, bool, type(None))  # attribute values `_norm` keeps as they are
 
 
 def _norm(v):
