@@ -16,7 +16,7 @@ import numpy as np
 
 from ...ir import Builder, MXNetError, TensorType, Value
 from ...ndarray import NDArray
-from ...ndarray.custom import REGISTRY, CustomOpFunction, make_operator
+from ...ndarray.custom import REGISTRY, CustomOpFunction, _as_like, make_operator
 from ..graph.dag import SymNode
 from ..graph.mxnet_ops import EXTRA, OpMapping
 from ..graph.param_shapes import RULES
@@ -47,6 +47,23 @@ class SymbolCustomFunction(CustomOpFunction):
     def forward(self, *inputs):
         self.aux = list(inputs[self.num_args:])
         return super().forward(*inputs[:self.num_args])
+
+    def _run(self, call, dsts):
+        """As CustomOpFunction._run; then what the operator assigned to its auxiliary states
+        is written into them in place (the executor's aux_dict storage, see
+        tapegraph.symbol.execute.executor), as MXNet does."""
+        sink_out = {}
+
+        def call_and_keep():
+            try:
+                call()
+            finally:
+                sink_out.update(self.op._tg_sink or {})
+        out = super()._run(call_and_keep, dsts)
+        for a in self.aux:
+            if id(a) in sink_out:
+                a._data[...] = _as_like(sink_out[id(a)][1], a)._data
+        return out
 
     def backward(self, *out_grads):
         grads = super().backward(*out_grads)

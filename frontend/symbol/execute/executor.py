@@ -3,6 +3,11 @@
 `forward(is_train=...)` runs the graph (operators that behave differently in training,
 such as BatchNorm, follow `is_train`); `backward(out_grads)` derives the gradient graph
 with `passes.grad` and writes (or, for grad_req 'add', adds) into `grad_dict`.
+
+Auxiliary states a custom operator writes (`CustomOp.forward` / `backward`) change
+`aux_dict` as in MXNet: forward runs on the aux arrays themselves; the gradient graph
+replays forward from the aux values forward started with (so forward's writes are not
+applied twice), and what the replay and backward leave is written back into `aux_dict`.
 """
 from __future__ import annotations
 
@@ -76,6 +81,7 @@ class Executor:
             raise MXNetError("bind: no value for %s" % ", ".join(missing))
         self.outputs: List[Any] = []
         self._graph: Optional[Graph] = None
+        self._aux_before: Dict[str, np.ndarray] = {}
 
     @property
     def arg_arrays(self) -> List[Any]:
@@ -85,10 +91,19 @@ class Executor:
     def grad_arrays(self) -> List[Any]:
         return [self.grad_dict.get(n) for n in self._symbol.list_arguments()]
 
-    def _feed(self, graph: Graph) -> List[np.ndarray]:
-        values = dict(self.arg_dict)
-        values.update(self.aux_dict)
-        return [_as_numpy(values[v.hint]) for v in graph.inputs]
+    def _feed(self, graph: Graph, aux: Optional[Dict[str, np.ndarray]] = None
+              ) -> List[np.ndarray]:
+        """The graph's input arrays: copies of the arguments; the aux states as `aux` gives
+        them (default: copies)."""
+        values = {k: _as_numpy(v) for k, v in self.arg_dict.items()}
+        values.update(aux if aux is not None else
+                      {k: _as_numpy(v) for k, v in self.aux_dict.items()})
+        return [values[v.hint] for v in graph.inputs]
+
+    def _aux_buffers(self) -> Dict[str, np.ndarray]:
+        """The aux states' own storage (a custom operator writes them in place)."""
+        return {k: v._data if hasattr(v, "_data") else _as_numpy(v)
+                for k, v in self.aux_dict.items()}
 
     def _typed(self, is_train: bool) -> Graph:
         values = dict(self.arg_dict)
@@ -106,8 +121,9 @@ class Executor:
             self.arg_dict[k] = v
         self._graph = self._typed(is_train)
         cls = self._symbol._array_class()
-        self.outputs = [cls._wrap(np.asarray(o))
-                        for o in execute(self._graph, self._feed(self._graph))]
+        self._aux_before = {k: np.array(v, copy=True) for k, v in self._aux_buffers().items()}
+        self.outputs = [cls._wrap(np.asarray(o)) for o in
+                        execute(self._graph, self._feed(self._graph, self._aux_buffers()))]
         return self.outputs
 
     def backward(self, out_grads: Any = None) -> None:
@@ -123,8 +139,13 @@ class Executor:
             list(out_grads) if isinstance(out_grads, (list, tuple)) else [out_grads])
         spec = "ones" if heads is None else "input"
         graph = grad(self._graph, wrt=wrt, head_grads=spec)
-        feed = self._feed(self._graph) + [_as_numpy(h) for h in heads or []]
-        for i, g in zip(wrt, execute(graph, feed)):
+        replayed = {k: np.array(v, copy=True) for k, v in self._aux_before.items()}
+        feed = self._feed(self._graph, replayed) + [_as_numpy(h) for h in heads or []]
+        results = execute(graph, feed)
+        for name, value in replayed.items():   # what custom operators wrote, as in MXNet
+            if not np.array_equal(value, self._aux_before[name], equal_nan=True):
+                self._aux_buffers()[name][...] = value
+        for i, g in zip(wrt, results):
             buf = self.grad_dict[names[i]]
             if self._grad_req[names[i]] == "add":
                 buf[:] = _as_numpy(buf) + g
