@@ -12,7 +12,9 @@ other sampler with scalar and array parameters and the *_like ones), and gradien
 sum(w * logp) with respect to x through p = x / sum(x) (rows with one non-zero
 probability, so the draw is certain), of a sample with respect to its parameters, and of
 a sample-times-parameter product.
-`write` exports the same blocks with tapegraph into DIR; `check` loads those files with
+`capture` also exports `np_block()` (mx.np samplers, np mode) and records
+np.random.normal's reparameterised gradient. `write` exports the same blocks with
+tapegraph into DIR; `check` loads those files with
 MXNet's `SymbolBlock.imports`, runs them and writes tests/data/mxnet/random_ir/import.json
 (output shapes and dtypes, and the certain multinomial draws and log-probabilities).
 """
@@ -70,6 +72,18 @@ def blocks(gluon):
 
     return {"scalar": Scalar(), "reinforce": Reinforce(), "sample_normal": SampleNormal(),
             "many": Many(), "certain": Certain(), "rest": Rest()}
+
+
+def np_block(gluon):
+    """A block of mx.np samplers (run in np mode): numbers and an array parameter."""
+    class NpNoise(gluon.HybridBlock):
+        def hybrid_forward(self, F, x):
+            return (x + F.np.random.uniform(size=(3,))
+                    + F.np.random.normal(1.0, 2.0, size=(3,)) + F.np.random.normal(x, 1.0))
+    return NpNoise()
+
+
+NP_X = [0.0, 1.0, 2.0]
 
 
 def symbols(sym):
@@ -130,7 +144,28 @@ def capture():
     z.backward()
     product = {"y": y.asnumpy().tolist(), "grad_mu": mu.grad.asnumpy().tolist()}
     syms = {k: json.loads(v.tojson()) for k, v in symbols(mx.sym).items()}
+    mx.npx.set_np()
+    blk = np_block(gluon)
+    blk.hybridize()
+    blk(mx.np.array(NP_X))
+    blk.export("/tmp/random_ir_np")
+    exports["np"] = json.load(open("/tmp/random_ir_np-symbol.json"))
+    loc, scale = mx.np.array([0.0, 1.0]), mx.np.array([1.0, 2.0])
+    loc.attach_grad()
+    scale.attach_grad()
+    with autograd.record():
+        y = mx.np.random.normal(loc, scale)
+    y.backward()
+    np_normal = {"loc": [0.0, 1.0], "scale": [1.0, 2.0], "y": y.asnumpy().tolist(),
+                 "grad_loc": loc.grad.asnumpy().tolist(),
+                 "grad_scale": scale.grad.asnumpy().tolist()}
+    with autograd.record():
+        y = mx.np.random.uniform(loc, scale + 1)
+    y.backward()
+    np_normal["uniform_grad_loc"] = loc.grad.asnumpy().tolist()
+    mx.npx.reset_np()
     report = {"exports": exports, "multinomial_certain": certain, "symbols": syms,
+              "np_normal": np_normal,
               "sample_normal_grad_mu": sample_grad, "uniform_times_mu": product}
     with open(os.path.join(OUT, "mxnet.json"), "w") as f:
         json.dump(report, f, indent=1, sort_keys=True)
@@ -144,6 +179,14 @@ def write(out):
         blk.hybridize()
         blk(mx.nd.array(inputs(name)))
         blk.export(os.path.join(out, name))
+    mx.npx.set_np()
+    try:
+        blk = np_block(gluon)
+        blk.hybridize()
+        blk(mx.np.array(NP_X))
+        blk.export(os.path.join(out, "np"))
+    finally:
+        mx.npx.reset_np()
 
 
 def check(out):
@@ -160,6 +203,13 @@ def check(out):
         if name == "certain":
             entry["values"] = [r.asnumpy().tolist() for r in res]
         report[name] = entry
+    mx.npx.set_np()
+    path = os.path.join(out, "np-symbol.json")
+    blk = mx.gluon.SymbolBlock.imports(path, ["data"], os.path.join(out, "np-0000.params"))
+    res = blk(mx.np.array(NP_X))
+    report["np"] = {"shapes": [list(res.shape)], "dtypes": [str(res.dtype)],
+                    "json": json.load(open(path))}
+    mx.npx.reset_np()
     with open(os.path.join(OUT, "import.json"), "w") as f:
         json.dump(report, f, indent=1, sort_keys=True)
 

@@ -58,10 +58,11 @@ def export_symbol(block: Any) -> Any:
             raise MXNetError("export: %s still draws Dropout masks in predict mode"
                              % block.name)
         elif kind == "random":
-            raise MXNetError("export: %s draws random numbers with mx.np.random / "
-                             "mx.npx.random, which are not IR operators (F.random.* and "
-                             "F.sample_* are, and export as MXNet's); exporting those "
-                             "samplers is not supported" % block.name)
+            raise MXNetError("export: %s draws random numbers with an mx.np.random / "
+                             "mx.npx.random sampler that is not an IR operator (F.random.*, "
+                             "F.sample_* and mx.np.random.uniform/normal are, and export as "
+                             "MXNet's); exporting those samplers is not supported"
+                             % block.name)
     return Symbol.from_graph(traced.graph, names), values
 
 

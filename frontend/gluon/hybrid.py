@@ -6,15 +6,16 @@ train/predict mode) runs `hybrid_forward` once with `F = mx.nd`, recording on a 
 its own: the block's inputs and the parameters' data enter as marked leaves, so every
 operator that depends on them becomes a node. The graph (operator level after
 `dce, cse, simplify, prune-inputs`) is the block's `forward_graph`; it is compiled once
-more with `fuse, plan-memory` into a `runtime.Plan`. Random draws of `F.random.*` and
-`F.sample_*` (MXNet's sampling operators, tapegraph.ir.ops.random) are nodes of the graph,
+more with `fuse, plan-memory` into a `runtime.Plan`. Random draws of `F.random.*`,
+`F.sample_*` and `mx.np.random.uniform/normal` (MXNet's sampling operators,
+tapegraph.ir.ops.random and random_np) are nodes of the graph,
 recorded even when their parameters are constants: effectful operators that draw fresh
 numbers from the generator at every plan run, in graph order (the call that traced reuses
 the trace's draws, pinned as inputs, so a hybridized call consumes the generator as the
 eager call does), and that export as MXNet's `_random_*` / `_sample_*` nodes. Each input
 of the graph is bound, at every call, to one source: a block input, a parameter's data, a
-fresh Dropout mask (drawn as `mx.nd.Dropout` draws it), a fresh host sample (each
-`mx.np.random.*`, `mx.npx.random.*` draw in the forward: the sampler tells the tracer
+fresh Dropout mask (drawn as `mx.nd.Dropout` draws it), a fresh host sample (each other
+`mx.np.random.*` and each `mx.npx.random.*` draw in the forward: the sampler tells the tracer
 through `mx.random.observe_sample`, and the sample becomes an input redrawn at each call,
 so operators on it are traced too), or a constant the forward computed without touching
 inputs, parameters or samples (captured at trace time: Python control flow,
@@ -50,6 +51,7 @@ from ..ir.ops.regions import CACHED_OP
 from ..runtime import Plan
 from ..trace.builder import record
 from ..trace.collect import Collected
+from ..trace.invoke import dtype_name
 from ..trace.tape import STATE, hide
 from ..trace.source import source_lines
 from ..trace.values import TracedValue, VariableValue
@@ -199,7 +201,7 @@ class Traced:
         n = len(graph.outputs)
         outs = []
         for r, v in zip(results[:n], graph.outputs):
-            if r.dtype != v.type.dtype:
+            if dtype_name(r.dtype) != v.type.dtype:
                 r = r.astype(v.type.dtype)
             outs.append(r)
         values = None

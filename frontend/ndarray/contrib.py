@@ -18,7 +18,7 @@ from .ndarray import NDArray
 from .ops import NAMESPACE, _finish
 from .random import uniform  # noqa: F401  (MXNet's mx.nd.contrib re-exports mx.nd.random's)
 from .vision import AdaptiveAvgPooling2D, BilinearResize2D  # noqa: F401
-from .regions import PSROIPooling, ROIAlign  # noqa: F401
+from .regions import DeformablePSROIPooling, PSROIPooling, ROIAlign  # noqa: F401
 from .detection import (bipartite_matching, box_decode, box_encode, box_iou,  # noqa: F401
                         box_nms, box_non_maximum_suppression)
 from .multibox import MultiBoxDetection, MultiBoxPrior, MultiBoxTarget  # noqa: F401
@@ -152,7 +152,7 @@ _WHY = {
     "other": "this contrib operator is not registered in tapegraph's operator IR",
 }
 _GROUPS = {
-    "detection": ("DeformablePSROIPooling", "RROIAlign"),
+    "detection": ("RROIAlign",),
     "quantization": ("calibrate_entropy", "dequantize", "quantize", "quantize_asym",
                      "quantize_v2", "quantized_act", "quantized_batch_norm", "quantized_concat",
                      "quantized_conv", "quantized_elemwise_add", "quantized_elemwise_mul",

@@ -49,13 +49,13 @@ def _finish(values, dtype: np.dtype, out):
     return NDArray._wrap(np.ascontiguousarray(data))
 
 
-def _op(name: str, inputs: Sequence[NDArray], attrs, out=None):
+def _op(name: str, inputs: Sequence[NDArray], attrs, out=None, cls=NDArray):
     """Run the sampling operator `name` (tapegraph.ir.ops.random): recorded as a node when
     an input is recorded, or — while a tracer watches samples (hybridize) — always, so
     the draw is part of the traced graph. Returns its output(s); with `out`, the first
-    output is written there."""
+    output is written there (`cls`: the class of the results)."""
     opdef = get_op(name)
-    result = invoke(opdef, list(inputs), attrs, NDArray)
+    result = invoke(opdef, list(inputs), attrs, cls)
     outs = result if isinstance(result, tuple) else (result,)
     if _random.observing() and outs[0]._value is None:
         values = record(name, [TracedValue(TensorType.get(a._data.shape, a._data.dtype),

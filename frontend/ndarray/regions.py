@@ -216,3 +216,104 @@ def roi_pooling(data, rois, pooled_size, spatial_scale, **kw):
         if not isinstance(a, NDArray):
             raise TypeError("roi_pooling: expected mx.np arrays, got %s" % type(a).__name__)
     return ROIPooling(data, rois, pooled_size=pooled_size, spatial_scale=spatial_scale)
+
+
+def _dpsroi_samples(boxes, p, g, k, part, spp, scale, classes, n):
+    """Per sample of DeformablePSROIPooling: output index, batch, input channel, base (x, y),
+    the trans entries and their coefficients (trans_std * roi size is applied later)."""
+    r_ = np.arange(boxes.shape[0])[:, None, None, None, None, None]
+    ct = np.arange(k)[None, :, None, None, None, None]
+    ph = np.arange(p)[None, None, :, None, None, None]
+    pw = np.arange(p)[None, None, None, :, None, None]
+    ih = np.arange(spp)[None, None, None, None, :, None]
+    iw = np.arange(spp)[None, None, None, None, None, :]
+    batch = boxes[:, 0].astype(np.int64)
+    if (batch < 0).any() or (batch >= n).any():
+        raise MXNetError("DeformablePSROIPooling: a region's batch index is out of range for "
+                         "a batch of %d" % n)
+    rounded = _c_round(boxes[:, 1:])
+    x1, y1 = rounded[:, 0] * scale - 0.5, rounded[:, 1] * scale - 0.5
+    x2, y2 = (rounded[:, 2] + 1.0) * scale - 0.5, (rounded[:, 3] + 1.0) * scale - 0.5
+    rw, rh = np.maximum(x2 - x1, 0.1), np.maximum(y2 - y1, 0.1)
+    col = lambda v: v[:, None, None, None, None, None]  # noqa: E731  (per region)
+    bw, bh = col(rw / p), col(rh / p)
+    base_x = pw * bw + col(x1) + iw * (bw / spp)
+    base_y = ph * bh + col(y1) + ih * (bh / spp)
+    part_h = np.floor(ph / p * part).astype(np.int64)
+    part_w = np.floor(pw / p * part).astype(np.int64)
+    cls = ct // (k // classes)
+    t_x = (((r_ * classes + cls) * 2) * part + part_h) * part + part_w
+    t_y = (((r_ * classes + cls) * 2 + 1) * part + part_h) * part + part_w
+    gh = np.clip(np.floor(ph * g / p).astype(np.int64), 0, g - 1)
+    gw = np.clip(np.floor(pw * g / p).astype(np.int64), 0, g - 1)
+    chan = (ct * g + gh) * g + gw
+    target = ((r_ * k + ct) * p + ph) * p + pw
+    shape = (boxes.shape[0], k, p, p, spp, spp)
+    b = lambda v: np.broadcast_to(v, shape).reshape(-1)  # noqa: E731
+    return (b(target), b(col(batch)), b(chan), b(base_x), b(base_y), b(t_x), b(t_y),
+            b(col(rw)), b(col(rh)))
+
+
+def DeformablePSROIPooling(data, rois, trans=None, spatial_scale=None, output_dim=None,
+                           group_size=None, pooled_size=None, part_size=0, sample_per_part=1,
+                           trans_std=0.0, no_trans=False, out=None, **kw):
+    """Deformable R-FCN pooling: PSROIPooling whose bins move by `trans` (R, 2*classes,
+    part, part) times trans_std times the region size, each bin the mean of
+    sample_per_part**2 bilinear samples (those within half a pixel of the image).
+    Differentiable in data and trans."""
+    for key, v in (("spatial_scale", spatial_scale), ("output_dim", output_dim),
+                   ("group_size", group_size), ("pooled_size", pooled_size)):
+        if v is None:
+            raise MXNetError("Required parameter %s is not presented, in operator "
+                             "_contrib_DeformablePSROIPooling" % key)
+    arrays = _as_inputs([data, rois] + ([] if no_trans else [trans]))
+    data, rois = arrays[:2]
+    _check(data, rois, "DeformablePSROIPooling")
+    n, c, h, w = data.shape
+    p, g, k, spp = int(pooled_size), int(group_size), int(output_dim), int(sample_per_part)
+    part = int(part_size) or p
+    if c != k * g * g:
+        raise MXNetError("DeformablePSROIPooling: input channels %d must equal output_dim * "
+                         "group_size**2 = %d" % (c, k * g * g))
+    classes = 1
+    if not no_trans:
+        tr = arrays[2]
+        classes = tr.shape[1] // 2 if tr.ndim == 4 else 0
+        if (tr.ndim != 4 or tr.shape[0] != rois.shape[0] or tr.shape[2:] != (part, part)
+                or not classes or tr.shape[1] != 2 * classes or k % classes):
+            raise MXNetError("DeformablePSROIPooling: trans must be (%d, 2*classes, %d, %d) "
+                             "with classes dividing output_dim, got %s"
+                             % (rois.shape[0], part, part, tr.shape))
+    boxes = rois._data.astype(np.float64)
+    target, batch, chan, bx, by, tx, ty, rw, rh = _dpsroi_samples(
+        boxes, p, g, k, part, spp, float(np.float32(spatial_scale)), classes, n)
+    xs, ys = _const(data, bx), _const(data, by)
+    if not no_trans:
+        flat = _reshape(arrays[2], (-1,))
+        cls = type(data)
+        for idx, size, name in ((tx, rw, "x"), (ty, rh, "y")):
+            moved = _op("take", [flat, cls._wrap(idx)], {"axis": 0, "mode": "clip"})
+            moved = moved * _const(data, size * float(np.float32(trans_std)))  # a C float
+            if name == "x":
+                xs = xs + moved
+            else:
+                ys = ys + moved
+    x, y = xs._data.astype(np.float64), ys._data.astype(np.float64)
+    valid = (x >= -0.5) & (x <= w - 0.5) & (y >= -0.5) & (y <= h - 0.5)
+    count = np.bincount(target, weights=valid, minlength=boxes.shape[0] * k * p * p)
+    share = np.where(valid, 1.0 / np.maximum(count[target], 1), 0.0)
+    xc, yc = np.clip(x, 0, w - 1), np.clip(y, 0, h - 1)
+    x1, y1 = np.floor(xc).astype(np.int64), np.floor(yc).astype(np.int64)
+    fx = (xs - _const(data, x1)) * _const(data, (x > 0) & (x < w - 1))
+    fy = (ys - _const(data, y1)) * _const(data, (y > 0) & (y < h - 1))
+    plane = (batch * c + chan) * h * w
+    total = None
+    for dy, wy in ((0, 1.0 - fy), (1, fy)):
+        for dx, wx in ((0, 1.0 - fx), (1, fx)):
+            pos = plane + np.minimum(y1 + dy, h - 1) * w + np.minimum(x1 + dx, w - 1)
+            term = _op("take", [_reshape(data, (-1,)), type(data)._wrap(pos)],
+                       {"axis": 0, "mode": "clip"}) * (wy * wx * _const(data, share))
+            total = term if total is None else total + term
+    res = _op("_take_scatter", [total, type(data)._wrap(target)],
+              {"shape": (boxes.shape[0] * k * p * p,), "axis": 0, "mode": "clip"})
+    return _finish(_reshape(res, (boxes.shape[0], k, p, p)), out)

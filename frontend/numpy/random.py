@@ -1,12 +1,17 @@
 """`mx.np.random`: sampling into `mx.np.ndarray` (float32 by default)."""
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import numpy as _np
 
 from .. import random as _random
-from ..ir import TensorType
+from ..ir import TensorType, get_op
+from ..ndarray import NDArray
 from ..ndarray.creation import _check_dtype, fits_in_memory, shape_arg
+from ..ndarray.random import _op
+from ..trace.invoke import invoke
 from .ndarray import ndarray
 
 
@@ -26,22 +31,39 @@ def _shape(size):
     return shape
 
 
-def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, out=None) -> ndarray:
-    """Samples from U[low, high); a 0-d array when `size` is None."""
-    shape = _shape(size)
+def _drawn(op: str, params, size, dtype, out) -> ndarray:
+    """`op` (`_npi_uniform` / `_npi_normal`, IR operators): array parameters are inputs,
+    broadcast to the output's shape (`size`, else theirs); numbers are attributes."""
+    params = {k: v if isinstance(v, (NDArray, numbers.Real)) else
+              ndarray._wrap(np.asarray(v, dtype=np.float64)) for k, v in params.items()}
+    arrays = [p for p in params.values() if isinstance(p, NDArray)]
+    if size is not None:
+        shape = _shape(size)
+    else:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
+        fits_in_memory(TensorType.get(shape, "float64"), "random")
+    attrs = {k: None if isinstance(v, NDArray) else float(v) for k, v in params.items()}
+    attrs.update(size=shape if size is not None else None,
+                 dtype=np.dtype(_check_dtype(dtype or np.float32)).name)
+    inputs = [a if a.shape == shape else
+              invoke(get_op("broadcast_to"), [a], {"shape": shape}, ndarray) for a in arrays]
+    result = _op(op, inputs, attrs, None, ndarray)
+    if out is not None:
+        out._data[...] = result._data
+        return out
+    return result
 
-    def draw():
-        return _random.generator().uniform(_host(low), _host(high), shape)
-    return _sample(draw(), dtype, draw, [low, high])
+
+def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, out=None) -> ndarray:
+    """Samples from U[low, high); a 0-d array when `size` is None and both are numbers
+    (MXNet's `_npi_uniform`: no gradient with respect to array parameters)."""
+    return _drawn("_npi_uniform", {"low": low, "high": high}, size, dtype, out)
 
 
 def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, out=None) -> ndarray:
-    """Samples from N(loc, scale^2); a 0-d array when `size` is None."""
-    shape = _shape(size)
-
-    def draw():
-        return _random.generator().normal(_host(loc), _host(scale), shape)
-    return _sample(draw(), dtype, draw, [loc, scale])
+    """Samples from N(loc, scale^2); a 0-d array when `size` is None and both are numbers
+    (MXNet's `_npi_normal`: differentiable in array parameters, as loc + scale * eps)."""
+    return _drawn("_npi_normal", {"loc": loc, "scale": scale}, size, dtype, out)
 
 
 def _host(value):

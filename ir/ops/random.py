@@ -46,7 +46,8 @@ def seed(value: int) -> None:
 
 
 def _cast(values: Any, dtype: str) -> np.ndarray:
-    return np.ascontiguousarray(np.asarray(values).astype(dtype, copy=False))
+    a = np.asarray(values).astype(dtype, copy=False)
+    return a if a.flags.c_contiguous else a.copy()  # (ascontiguousarray makes 0-d 1-d)
 
 
 # name -> (parameter names with their MXNet defaults, draw(generator, *params, size))

@@ -78,7 +78,9 @@ PROGRAMS = {
                   * mx.np.linalg.det(_spd(s, mx.np)) + mx.np.linalg.slogdet(s + 3 * _eye(
                       mx.np))[1] + mx.np.linalg.cholesky(_spd(s, mx.np))[2]
                   + mx.np.linalg.eigh(_sep(s, mx.np))[1][1] * mx.np.linalg.eigvalsh(
-                      _sep(s, mx.np)) + mx.np.linalg.qr(m.T)[0][1], [S3, M]),
+                      _sep(s, mx.np)) + mx.np.linalg.qr(m.T)[0][1]
+                  + mx.np.linalg.solve(_spd(s, mx.np), m[:, 0])
+                  + mx.np.linalg.matrix_power(0.3 * _spd(s, mx.np), -3)[0], [S3, M]),
     "topk_sort": (lambda m: mx.nd.topk(m, k=2, ret_typ="value") * mx.nd.sort(m, axis=1)[:, 1:3],
                   [M]),
 }

@@ -49,6 +49,9 @@ PROGRAMS = {
     "PSROIPooling": (lambda x: mx.nd.contrib.PSROIPooling(
         x, mx.nd.array(ROIS), spatial_scale=1.0, output_dim=2, pooled_size=2, group_size=1)
                      ** 3, [IMG]),
+    "DeformablePSROIPooling": (lambda x, t: mx.nd.contrib.DeformablePSROIPooling(
+        x, mx.nd.array(ROIS), t, spatial_scale=1.0, output_dim=2, group_size=1, pooled_size=2,
+        sample_per_part=2, trans_std=0.1) ** 3, [IMG, rng.uniform(-0.5, 0.5, (2, 2, 2, 2))]),
     "DeformableConvolution": (lambda x, o, w: mx.nd.contrib.DeformableConvolution(
         x, o, w, kernel=(2, 2), num_filter=2, no_bias=True) ** 2, [IMG, OFFSETS, WEIGHT]),
     "ModulatedDeformableConvolution": (lambda x, o, m, w: mx.nd.contrib.

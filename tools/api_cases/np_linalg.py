@@ -33,5 +33,11 @@ CASES = [
     "grad_of(lambda a: np.linalg.det(a).sum(), M2)",
     "grad_of(lambda a: np.linalg.slogdet(a)[1], M)",
     "grad_of(lambda a: (np.linalg.cholesky(a) * W).sum(), S + 2 * np.eye(3))",
+    "np.linalg.solve(M, X[0])", "np.linalg.solve(M, X[:3])", "np.linalg.solve(M2, X[:2])",
+    "np.linalg.solve(M2, np.stack([X[:3], X[1:]]))",
+    "np.linalg.matrix_power(M, 0)", "np.linalg.matrix_power(M, 1)",
+    "np.linalg.matrix_power(M, 3)", "np.linalg.matrix_power(M, -2)",
+    "np.linalg.matrix_power(M2, 5)",
+    "grad_of(lambda a, b: (np.linalg.solve(a, b) * X[1:, :2]).sum(), M, X[:3, :2])",
     "mx.npx.reset_np()",
 ]

@@ -96,7 +96,8 @@ def _is_comparison(name: str) -> bool:
 
 
 # Attributes MXNet requires even where their value is tapegraph's default.
-ALWAYS_WRITTEN = {"UpSampling": ("num_args", "sample_type"), "_random_randint": ("low", "high")}
+ALWAYS_WRITTEN = {"UpSampling": ("num_args", "sample_type"), "_random_randint": ("low", "high"),
+                  "_npi_uniform": ("low", "high"), "_npi_normal": ("loc", "scale")}
 
 
 def _plain_attrs(node: Node, drop=()) -> Dict[str, str]:
