@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tapegraph.ir.errors import ShapeError
+from tapegraph.ir.errors import DTypeError, ShapeError
 from tapegraph.ir.registry import register
 from tapegraph.ir.types import TensorType
 from .rules import fmt_shape
@@ -22,6 +22,9 @@ def _rows_infer(name, n_inputs):
                 (n_inputs == 3 and ins[1].shape != (a.shape[0],)):
             raise ShapeError("%s: expected a (N, M) array and (N,) arrays, got %s"
                              % (name, ", ".join(fmt_shape(t.shape) for t in ins)))
+        if n_inputs == 2 and idx.dtype != "int32":  # MXNet's batch_take reads int32 only
+            raise DTypeError("batch_take: indices must be int32, got %s (Type inconsistent, "
+                             "Provided = %s, inferred type = int32)" % (idx.dtype, idx.dtype))
         return [a] if n_inputs == 3 else [TensorType.get((a.shape[0],), a.dtype)]
     return rule
 

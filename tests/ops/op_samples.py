@@ -578,6 +578,10 @@ DEFINED = [
     S("SVMOutput", [In((3, 4), -0.9, 0.9, avoid=(-0.3, 0.3)), Const(LABELS)], lambda v, lab: v,
       grad_ref=lambda v, lab: _svm_grad(v, lab, 0.3, 2.0, True), margin=0.3,
       regularization_coefficient=2.0, use_linear=True),
+    # non-differentiable in MXNet (no FGradient): kernel and export checks only (MXNet
+    # cannot run an exported fill_element_0index: tests/export/test_op_cases.py)
+    S("batch_take", [Const(np.arange(12.0).reshape(3, 4)), Const(np.array([0, 3, 2], np.int32))],
+      lambda a, i: a[np.arange(3), i.astype(int)]),
 ]
 
 from op_samples_linalg import LINALG  # noqa: E402  (the factorisations; needs Sample above)

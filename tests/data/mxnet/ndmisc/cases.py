@@ -110,6 +110,7 @@ CASES = [
     ("nd.RNN(rx, w_lstm1, h0, state_size=3, num_layers=1, mode='lstm')", []),
     ("nd.contrib.interleaved_matmul_selfatt_qk(qkv, heads=5)", []),
     ("nd.histogram(hist)", []),
+    ("nd.batch_take(x, lab)", []),
     ("nd.IdentityAttachKLSparseReg(data=p, moving_avg=nd.ones((4,)) * 0.5)", ["p"]),
 ]
 
