@@ -22,6 +22,7 @@ from ..trace.values import TracedValue, VariableValue
 from ..accel.gc_pause import _gc_state, pause_gc, resume_gc
 from ..accel.lazy import phase, shape_dtype
 from ..trace.collect import Collected, collect
+from ..trace.invoke import dtype_name
 from .replay import RegionRecorder, Replay, record_gradients as _record
 from .on_backward import run_deferred
 from ..base import NOT_IN_GRAPH
@@ -435,7 +436,7 @@ def _grad_buffers(compiled: Compiled, col: Collected, wrt, inputs) -> Optional[t
     for k in compiled.into_outputs:
         var = col.values[wrt[k]]
         b, t = var.grad._data, outputs[k].type
-        if (b.shape == t.shape and b.dtype.name == t.dtype and b.flags.c_contiguous
+        if (b.shape == t.shape and dtype_name(b.dtype) == t.dtype and b.flags.c_contiguous
                 and b.flags.writeable and not any(np.may_share_memory(b, a) for a in inputs)):
             into[k] = b
             add[k] = var.grad_req == "add"

@@ -51,6 +51,7 @@ from ..ir.ops.regions import CACHED_OP
 from ..runtime import Plan
 from ..trace.builder import record
 from ..trace.collect import Collected
+from ..trace.invoke import dtype_name
 from ..trace.tape import STATE, hide
 from ..trace.source import source_lines
 from ..trace.values import TracedValue, VariableValue
@@ -200,7 +201,7 @@ class Traced:
         n = len(graph.outputs)
         outs = []
         for r, v in zip(results[:n], graph.outputs):
-            if r.dtype != v.type.dtype:
+            if dtype_name(r.dtype) != v.type.dtype:
                 r = r.astype(v.type.dtype)
             outs.append(r)
         values = None

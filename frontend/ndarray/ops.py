@@ -11,7 +11,7 @@ from ..ir.errors import DTypeError, MXNetError, ShapeError
 from ..ir.promotion import binary_dtypes
 from ..trace.invoke import invoke
 from ..trace.tape import STATE
-from ..trace.opnames import naming
+from ..trace.opnames import _SCOPES as _NAME_SCOPES, naming  # (a name only counts in a scope)
 from ..autodiff.on_backward import defer
 from . import dispatch
 from .ndarray import NDArray, write_out
@@ -49,7 +49,8 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
 
     def fn(*args, out=None, name=None, **kwargs):
         # Fast path (the common `mx.nd.sin(x)`): exactly the arrays, nothing else.
-        if (out is None and name is None and not variadic and len(args) == n_arrays
+        if (out is None and (name is None or not _NAME_SCOPES) and not variadic
+                and len(args) == n_arrays
                 and (isinstance(args[0], NDArray) if n_arrays == 1
                      else all(isinstance(a, NDArray) for a in args))):
             if not kwargs:

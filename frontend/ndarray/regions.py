@@ -317,3 +317,46 @@ def DeformablePSROIPooling(data, rois, trans=None, spatial_scale=None, output_di
     res = _op("_take_scatter", [total, type(data)._wrap(target)],
               {"shape": (boxes.shape[0] * k * p * p,), "axis": 0, "mode": "clip"})
     return _finish(_reshape(res, (boxes.shape[0], k, p, p)), out)
+
+
+def RROIAlign(data, rois, pooled_size, spatial_scale, sampling_ratio=-1, out=None, **kw):
+    """ROIAlign over rotated regions [batch_index, centre_x, centre_y, width, height,
+    angle in degrees]: each bin the mean of bilinear samples on the rotated grid. (MXNet
+    1.9.1 registers no gradient for it; here the gradient reaches `data`.)"""
+    data, rois = _as_inputs([data, rois])
+    if data.ndim != 4 or rois.ndim != 2 or rois.shape[1] != 6:
+        raise MXNetError("RROIAlign: data (N, C, H, W) and rois (R, 6) [batch_index, x, y, "
+                         "w, h, angle] expected, got %s and %s" % (data.shape, rois.shape))
+    ph, pw = _pair(pooled_size, "RROIAlign: pooled_size")
+    n, c, h, w = data.shape
+    scale = float(np.float32(spatial_scale))
+    outs, poss, wts = [], [], []
+    channels = np.arange(c)
+    for r, roi in enumerate(rois._data.astype(np.float64)):
+        b = int(roi[0])
+        if b < 0:
+            continue
+        b = _batch_index(roi, n, "RROIAlign")
+        cx, cy = roi[1] * scale, roi[2] * scale
+        rw, rh = max(roi[3] * scale, 1.0), max(roi[4] * scale, 1.0)
+        theta = roi[5] * math.pi / 180.0
+        cos, sin = math.cos(theta), math.sin(theta)
+        bh, bw = rh / ph, rw / pw
+        gh = int(sampling_ratio) if sampling_ratio > 0 else int(math.ceil(rh / ph))
+        gw = int(sampling_ratio) if sampling_ratio > 0 else int(math.ceil(rw / pw))
+        count = max(gh * gw, 1)
+        for i in range(ph):
+            for j in range(pw):
+                target = ((r * c + channels) * ph + i) * pw + j
+                for iy in range(gh):
+                    yy = -rh / 2.0 + i * bh + (iy + 0.5) * bh / gh
+                    for ix in range(gw):
+                        xx = -rw / 2.0 + j * bw + (ix + 0.5) * bw / gw
+                        y = yy * cos - xx * sin + cy
+                        x = xx * cos + yy * sin + cx
+                        for p, wt in _bilinear(y, x, h, w):
+                            poss.append((b * c + channels) * h * w + p)
+                            outs.append(target)
+                            wts.append(np.full(c, wt / count))
+    shape = (rois.shape[0], c, ph, pw)
+    return _finish(_assemble(data, shape, _concat(outs), _concat(poss), _concat(wts)), out)
