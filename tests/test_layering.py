@@ -88,6 +88,9 @@ LOCAL_IMPORTS = {
     ("random", "ndarray.random"):
         "mx.random.uniform/normal are MXNet's aliases of mx.nd.random's, which draw from "
         "the generator defined here",
+    ("symbol.api.fluent", "symbol.api.op_functions"):
+        "Symbol's fluent methods build nodes with mx.sym's operator functions, which build "
+        "Symbols",
     ("symbol.api.symbol", "viz"):
         "Symbol's drawing methods are viz's, which draws Symbols",
     ("explore.sources", "cli.commands"):
