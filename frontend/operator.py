@@ -10,7 +10,6 @@ A call runs through the IR as an `autograd.Function` does (it is one: see
 """
 from __future__ import annotations
 
-import collections
 import ctypes
 from array import array  # noqa: F401  (MXNet's mx.operator exposes the module-level import)
 from typing import Any, List, Tuple
@@ -20,6 +19,7 @@ from .ndarray import NDArray  # noqa: F401  (MXNet's mx.operator exposes it)
 from .util import is_np_array  # noqa: F401  (MXNet's mx.operator exposes it)
 from .ndarray.custom import FUNCTIONS as _FUNCTIONS, REGISTRY as _REGISTRY, CustomOpFunction
 from .trace.tape import STATE
+from .operator_arguments import OperatorArguments, get_operator_arguments
 
 __all__ = ["CustomOp", "CustomOpProp", "CustomOpFunction", "register",
            "get_all_registered_operators", "get_operator_arguments", "PythonOp", "NumpyOp",
@@ -28,8 +28,6 @@ __all__ = ["CustomOp", "CustomOpProp", "CustomOpFunction", "register",
 c_int_p = ctypes.POINTER(ctypes.c_int)
 """MXNet's ctypes pointer-to-int type (its C API's shape arrays)."""
 
-OperatorArguments = collections.namedtuple("OperatorArguments", ["narg", "names", "types"])
-OperatorArguments.__doc__ = "An operator's arguments: their number, names and types."
 
 
 class CustomOp:
@@ -132,13 +130,6 @@ def register(reg_name: str):
 def get_all_registered_operators() -> List[str]:
     """Names of the registered custom operators (MXNet lists its built-in ones too)."""
     return sorted(_REGISTRY)
-
-
-def get_operator_arguments(op_name: str):
-    """The argument names of registered custom operator `op_name`."""
-    if op_name not in _REGISTRY:
-        raise MXNetError("operator %r is not registered" % op_name)
-    return _REGISTRY[op_name]().list_arguments()
 
 
 def _deprecated(name):

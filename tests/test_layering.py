@@ -59,7 +59,8 @@ FRONTEND = {
                      "symbol.api", "symbol.graph", "symbol.formats", "initializer",
                      "inplace", "optimizer", "numpy_extension", "recordio"},
     "transforms": _API | {"passes", "runtime", "ndarray", "autograd"},
-    "operator": _API | {"ndarray"},
+    "operator": _API | {"ndarray", "operator_arguments"},
+    "operator_arguments": _API | {"ndarray", "symbol.graph"},
     "profiler": {"base", "trace", "autodiff", "runtime"},
     "cli": None,  # the command line may use anything
     "": None,  # tapegraph/__init__.py: the lazy table of public names
