@@ -59,7 +59,7 @@ FRONTEND = {
                      "symbol.api", "symbol.graph", "symbol.formats", "initializer",
                      "inplace", "optimizer", "numpy_extension", "recordio"},
     "transforms": _API | {"passes", "runtime", "ndarray", "autograd"},
-    "operator": _API | {"ndarray", "operator_arguments"},
+    "operator": _API | {"ndarray", "operator_arguments", "symbol.api"},
     "operator_arguments": _API | {"ndarray", "symbol.graph"},
     "profiler": {"base", "trace", "autodiff", "runtime"},
     "cli": None,  # the command line may use anything
