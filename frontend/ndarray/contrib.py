@@ -14,6 +14,7 @@ import numpy as np
 
 from ..context import current_context  # noqa: F401  (MXNet's module exports it)
 from ..ir.errors import MXNetError
+from ..trace import host_reads
 from ..unsupported import not_implemented
 from .ndarray import NDArray
 from .ops import NAMESPACE, _finish
@@ -131,6 +132,7 @@ def index_copy(old_tensor, index_vector, new_tensor, **kw) -> NDArray:
 def boolean_mask(data, index, axis=0, **kw) -> NDArray:
     """The slices of `data` along `axis` where `index` is non-zero (a gather of those
     positions, so gradients flow to the kept slices)."""
+    host_reads.note(index)  # a hybridized trace must not replay these positions
     keep = np.nonzero(index.asnumpy())[0].astype(np.int64)
     return _nd["take"](data, NDArray._wrap(keep), axis=axis)
 

@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from ..ir.errors import MXNetError
+from ..trace import host_reads
 from .ndarray import NDArray
 from .ops import _as_inputs, _finish
 from .vision import _const, _op, _pair, _reshape
@@ -68,7 +69,9 @@ def ROIPooling(data, rois, pooled_size, spatial_scale, out=None, **kw):
     _check(data, rois, "ROIPooling")
     ph, pw = _pair(pooled_size, "ROIPooling: pooled_size")
     n, c, h, w = data.shape
+    host_reads.note(data)
     x = data._data
+    host_reads.note(rois)
     boxes = rois._data.astype(np.float64)
     shape = (boxes.shape[0], c, ph, pw)
     outs, poss = [], []
@@ -132,6 +135,7 @@ def ROIAlign(data, rois, pooled_size, spatial_scale, sample_ratio=-1,
         raise MXNetError("ROIAlign: position_sensitive needs channels %d divisible by "
                          "pooled h*w %d" % (c, ph * pw))
     cout = c // (ph * pw) if position_sensitive else c
+    host_reads.note(rois)
     boxes = rois._data.astype(np.float64)
     scale, offset = float(spatial_scale), 0.5 if aligned else 0.0
     outs, poss, wts = [], [], []
@@ -179,6 +183,7 @@ def PSROIPooling(data, rois, spatial_scale, output_dim, pooled_size, group_size=
     if c != k * g * g:
         raise MXNetError("PSROIPooling: input channels %d must equal output_dim * group_size"
                          "**2 = %d" % (c, k * g * g))
+    host_reads.note(rois)
     boxes = rois._data.astype(np.float64)
     scale = float(spatial_scale)
     outs, poss, wts = [], [], []
@@ -284,6 +289,7 @@ def DeformablePSROIPooling(data, rois, trans=None, spatial_scale=None, output_di
             raise MXNetError("DeformablePSROIPooling: trans must be (%d, 2*classes, %d, %d) "
                              "with classes dividing output_dim, got %s"
                              % (rois.shape[0], part, part, tr.shape))
+    host_reads.note(rois)
     boxes = rois._data.astype(np.float64)
     target, batch, chan, bx, by, tx, ty, rw, rh = _dpsroi_samples(
         boxes, p, g, k, part, spp, float(np.float32(spatial_scale)), classes, n)
@@ -298,6 +304,7 @@ def DeformablePSROIPooling(data, rois, trans=None, spatial_scale=None, output_di
                 xs = xs + moved
             else:
                 ys = ys + moved
+    host_reads.note(xs, ys)
     x, y = xs._data.astype(np.float64), ys._data.astype(np.float64)
     valid = (x >= -0.5) & (x <= w - 0.5) & (y >= -0.5) & (y <= h - 0.5)
     count = np.bincount(target, weights=valid, minlength=boxes.shape[0] * k * p * p)
@@ -332,6 +339,7 @@ def RROIAlign(data, rois, pooled_size, spatial_scale, sampling_ratio=-1, out=Non
     scale = float(np.float32(spatial_scale))
     outs, poss, wts = [], [], []
     channels = np.arange(c)
+    host_reads.note(rois)
     for r, roi in enumerate(rois._data.astype(np.float64)):
         b = int(roi[0])
         if b < 0:
