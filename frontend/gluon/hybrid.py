@@ -20,7 +20,10 @@ through `mx.random.observe_sample`, and the sample becomes an input redrawn at e
 so operators on it are traced too), or a constant the forward computed without touching
 inputs, parameters or samples (captured at trace time: Python control flow,
 and values computed from constants such as the zero begin state of the batch size, are
-fixed per signature, as with any tracer; each new input signature traces again).
+fixed per signature, as with any tracer; each new input signature traces again). A forward
+whose operators read traced values on the host (tapegraph.trace.host_reads: the region
+poolings, samplers, deformable convolutions, detection operators, boolean_mask) is not a
+fixed graph: after the call that traced it, the block runs that forward eagerly.
 Host samplers whose distribution parameters are computed from inputs cannot be traced (a
 clear error); random numbers drawn outside tapegraph (NumPy's own `np.random`) are
 constants of the trace.
@@ -54,6 +57,7 @@ from ..trace.collect import Collected
 from ..trace.invoke import dtype_name
 from ..trace.tape import STATE, hide
 from ..trace.source import source_lines
+from ..trace import host_reads
 from ..trace.values import TracedValue, VariableValue
 
 __all__ = ["MAX_TRACES", "Traced", "TRACE", "remember", "is_tracing", "trace_param", "trace",
@@ -128,6 +132,10 @@ class Traced:
         # plan run reuses them — masks and samples by input, the draws of random nodes
         # pinned as inputs — so a hybridized call consumes the generator as an eager one.
         self.first_call: Optional[Dict[Value, np.ndarray]] = drawn
+        # The forward read traced values on the host (tapegraph.trace.host_reads: region
+        # operators, samplers, detection): the graph's constants hold what that one call
+        # read, so later calls run the forward eagerly instead of replaying it.
+        self.value_dependent = False
 
     @property
     def plan(self) -> Any:
@@ -252,6 +260,7 @@ def trace(block: Any, args: Sequence[Any], fmt: Any, regroup: Any, flatten: Any)
     TRACE.params = {}
     samples: Dict[Any, Any] = {}
     saved_observer = _random.set_sample_observer(_sample_observer(block, samples))
+    reads = host_reads.count()
     try:
         with autograd.pause():
             # traced once per signature: its nodes always keep their user line
@@ -279,7 +288,9 @@ def trace(block: Any, args: Sequence[Any], fmt: Any, regroup: Any, flatten: Any)
     if any(n.op in ("_CustomFunction",) for n in col.nodes):
         raise MXNetError("hybridize: %s calls an autograd.Function, which cannot be traced "
                          "into a graph; call the block without hybridize()" % block.name)
-    return _build(block, col, leaves, param_leaves, out_fmt, samples)
+    traced = _build(block, col, leaves, param_leaves, out_fmt, samples)
+    traced.value_dependent = host_reads.count() != reads
+    return traced
 
 
 def _sample_observer(block: Any, samples: Dict[Any, Any]) -> Any:

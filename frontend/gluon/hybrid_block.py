@@ -93,6 +93,7 @@ class HybridBlock(Block):
     def _clear_cached_op(self) -> None:
         self._cached = {}
         self._last = None
+        self._fresh = False  # the last _traced_flat traced (rather than found a trace)
 
     def hybridize(self, active: bool = True, backend: Any = None, clear: bool = True,
                   static_alloc: bool = False, static_shape: bool = False,
@@ -177,6 +178,8 @@ class HybridBlock(Block):
             if self._active and not hybrid.is_tracing():
                 flat = [x, *args]
                 traced, real = self._traced_flat(flat, [0] * len(flat))
+                if traced.value_dependent and not self._fresh:
+                    return self._eager_forward(x, *args)
                 return _regroup(traced.run(real, type(x)), traced.out_fmt)
             return self._eager_forward(x, *args)
         flat = [a for a in _flatten([x] + list(args), "input")[0] if a is not None]
@@ -205,6 +208,7 @@ class HybridBlock(Block):
         key = (tuple((a.shape, a._data.dtype) for a in real), repr(fmt),
                autograd.is_training())
         found = self._cached.get(key)
+        self._fresh = found is None
         if found is None:
             found = hybrid.trace(self, flat, fmt, _regroup, _flatten)
             found.in_fmt = fmt
@@ -214,6 +218,8 @@ class HybridBlock(Block):
 
     def _call_cached_op(self, *args: Any) -> Any:
         traced, real = self._traced(args)
+        if traced.value_dependent and not self._fresh:
+            return self._eager_forward(*args)
         outs = traced.run(real, type(real[0]))
         return _regroup(outs, traced.out_fmt)
 

@@ -2,9 +2,10 @@
 recorded op by op, differentiable), element checks (`isfinite`, `isinf`, `isnan`,
 `allclose`), `arange_like`, `index_copy`, `boolean_mask`, `div_sqrt_dim`, `quadratic`.
 The optimizer updates (`adamw_update`, `multi_lamb_update`, `group_adagrad_update`, ...)
-come from tapegraph.ndarray.update_ops / update_multi. The other contrib operators
-(detection, quantisation, DGL graphs ...) are not registered in tapegraph's IR and raise
-NotImplementedError naming why."""
+come from tapegraph.ndarray.update_ops / update_multi; the vision, region, deformable and
+detection operators from tapegraph.ndarray.vision / regions / deformable / detection /
+multibox / proposal. The other contrib operators (quantisation, DGL graphs ...) are not
+registered in tapegraph's IR and raise NotImplementedError naming why."""
 from __future__ import annotations
 
 from typing import Any, Callable, List
@@ -13,12 +14,13 @@ import numpy as np
 
 from ..context import current_context  # noqa: F401  (MXNet's module exports it)
 from ..ir.errors import MXNetError
+from ..trace import host_reads
 from ..unsupported import not_implemented
 from .ndarray import NDArray
 from .ops import NAMESPACE, _finish
 from .random import uniform  # noqa: F401  (MXNet's mx.nd.contrib re-exports mx.nd.random's)
 from .vision import AdaptiveAvgPooling2D, BilinearResize2D  # noqa: F401
-from .regions import DeformablePSROIPooling, PSROIPooling, ROIAlign  # noqa: F401
+from .regions import DeformablePSROIPooling, PSROIPooling, ROIAlign, RROIAlign  # noqa: F401
 from .detection import (bipartite_matching, box_decode, box_encode, box_iou,  # noqa: F401
                         box_nms, box_non_maximum_suppression)
 from .multibox import MultiBoxDetection, MultiBoxPrior, MultiBoxTarget  # noqa: F401
@@ -129,6 +131,7 @@ def index_copy(old_tensor, index_vector, new_tensor, **kw) -> NDArray:
 def boolean_mask(data, index, axis=0, **kw) -> NDArray:
     """The slices of `data` along `axis` where `index` is non-zero (a gather of those
     positions, so gradients flow to the kept slices)."""
+    host_reads.note(index)  # a hybridized trace must not replay these positions
     keep = np.nonzero(index.asnumpy())[0].astype(np.int64)
     return _nd["take"](data, NDArray._wrap(keep), axis=axis)
 
@@ -145,14 +148,11 @@ def quadratic(data, a=0.0, b=0.0, c=0.0, out=None, name=None, **kwargs):
 
 
 _WHY = {
-    "detection": "detection / region operators (boxes, anchors, ROI) are not registered in "
-                 "tapegraph's operator IR",
     "quantization": "quantised (int8) operators need MXNet's C++ quantisation backend",
     "dgl": "DGL graph operators work on sparse CSR graphs; sparse storage is not supported",
     "other": "this contrib operator is not registered in tapegraph's operator IR",
 }
 _GROUPS = {
-    "detection": ("RROIAlign",),
     "quantization": ("calibrate_entropy", "dequantize", "quantize", "quantize_asym",
                      "quantize_v2", "quantized_act", "quantized_batch_norm", "quantized_concat",
                      "quantized_conv", "quantized_elemwise_add", "quantized_elemwise_mul",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ir.errors import MXNetError
+from ..trace import host_reads
 from .ops import _as_inputs, _finish
 from .vision import _const, _gather, _op, _reshape
 
@@ -66,6 +67,7 @@ def _columns(data, offset, mask, kernel, stride, dilate, pad, groups):
         part = part + _const(data, np.broadcast_to(base, (k, ho, wo))[None, None, :, None])
         coords.append(_by_channel(part, n, groups, c, k, ho, wo))
     ys, xs = coords
+    host_reads.note(ys, xs)
     y, x = ys._data.astype(np.float64), xs._data.astype(np.float64)
     y0, x0 = np.floor(y).astype(np.int64), np.floor(x).astype(np.int64)
     if mask is None:

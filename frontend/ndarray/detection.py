@@ -14,6 +14,7 @@ from typing import List, Sequence
 import numpy as np
 
 from ..ir.errors import MXNetError
+from ..trace import host_reads
 from .ndarray import NDArray
 from .ops import _as_inputs
 from .vision import _const, _op, _reshape
@@ -37,6 +38,8 @@ def _zero_grad(inputs: Sequence[NDArray], values: np.ndarray) -> NDArray:
 
 
 def _host(a: NDArray) -> np.ndarray:
+    """`a`'s values on the host (noted: a hybridized trace reading them is not fixed)."""
+    host_reads.note(a)
     return a._data.astype(np.float64)
 
 

@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from ..ir.errors import MXNetError
+from ..trace import host_reads
 from .ndarray import NDArray
 from .ops import _as_inputs, _finish
 from .vision import _const, _op, _pair, _reshape
@@ -68,7 +69,9 @@ def ROIPooling(data, rois, pooled_size, spatial_scale, out=None, **kw):
     _check(data, rois, "ROIPooling")
     ph, pw = _pair(pooled_size, "ROIPooling: pooled_size")
     n, c, h, w = data.shape
+    host_reads.note(data)
     x = data._data
+    host_reads.note(rois)
     boxes = rois._data.astype(np.float64)
     shape = (boxes.shape[0], c, ph, pw)
     outs, poss = [], []
@@ -132,6 +135,7 @@ def ROIAlign(data, rois, pooled_size, spatial_scale, sample_ratio=-1,
         raise MXNetError("ROIAlign: position_sensitive needs channels %d divisible by "
                          "pooled h*w %d" % (c, ph * pw))
     cout = c // (ph * pw) if position_sensitive else c
+    host_reads.note(rois)
     boxes = rois._data.astype(np.float64)
     scale, offset = float(spatial_scale), 0.5 if aligned else 0.0
     outs, poss, wts = [], [], []
@@ -179,6 +183,7 @@ def PSROIPooling(data, rois, spatial_scale, output_dim, pooled_size, group_size=
     if c != k * g * g:
         raise MXNetError("PSROIPooling: input channels %d must equal output_dim * group_size"
                          "**2 = %d" % (c, k * g * g))
+    host_reads.note(rois)
     boxes = rois._data.astype(np.float64)
     scale = float(spatial_scale)
     outs, poss, wts = [], [], []
@@ -284,6 +289,7 @@ def DeformablePSROIPooling(data, rois, trans=None, spatial_scale=None, output_di
             raise MXNetError("DeformablePSROIPooling: trans must be (%d, 2*classes, %d, %d) "
                              "with classes dividing output_dim, got %s"
                              % (rois.shape[0], part, part, tr.shape))
+    host_reads.note(rois)
     boxes = rois._data.astype(np.float64)
     target, batch, chan, bx, by, tx, ty, rw, rh = _dpsroi_samples(
         boxes, p, g, k, part, spp, float(np.float32(spatial_scale)), classes, n)
@@ -298,6 +304,7 @@ def DeformablePSROIPooling(data, rois, trans=None, spatial_scale=None, output_di
                 xs = xs + moved
             else:
                 ys = ys + moved
+    host_reads.note(xs, ys)
     x, y = xs._data.astype(np.float64), ys._data.astype(np.float64)
     valid = (x >= -0.5) & (x <= w - 0.5) & (y >= -0.5) & (y <= h - 0.5)
     count = np.bincount(target, weights=valid, minlength=boxes.shape[0] * k * p * p)
@@ -317,3 +324,47 @@ def DeformablePSROIPooling(data, rois, trans=None, spatial_scale=None, output_di
     res = _op("_take_scatter", [total, type(data)._wrap(target)],
               {"shape": (boxes.shape[0] * k * p * p,), "axis": 0, "mode": "clip"})
     return _finish(_reshape(res, (boxes.shape[0], k, p, p)), out)
+
+
+def RROIAlign(data, rois, pooled_size, spatial_scale, sampling_ratio=-1, out=None, **kw):
+    """ROIAlign over rotated regions [batch_index, centre_x, centre_y, width, height,
+    angle in degrees]: each bin the mean of bilinear samples on the rotated grid. (MXNet
+    1.9.1 registers no gradient for it; here the gradient reaches `data`.)"""
+    data, rois = _as_inputs([data, rois])
+    if data.ndim != 4 or rois.ndim != 2 or rois.shape[1] != 6:
+        raise MXNetError("RROIAlign: data (N, C, H, W) and rois (R, 6) [batch_index, x, y, "
+                         "w, h, angle] expected, got %s and %s" % (data.shape, rois.shape))
+    ph, pw = _pair(pooled_size, "RROIAlign: pooled_size")
+    n, c, h, w = data.shape
+    scale = float(np.float32(spatial_scale))
+    outs, poss, wts = [], [], []
+    channels = np.arange(c)
+    host_reads.note(rois)
+    for r, roi in enumerate(rois._data.astype(np.float64)):
+        b = int(roi[0])
+        if b < 0:
+            continue
+        b = _batch_index(roi, n, "RROIAlign")
+        cx, cy = roi[1] * scale, roi[2] * scale
+        rw, rh = max(roi[3] * scale, 1.0), max(roi[4] * scale, 1.0)
+        theta = roi[5] * math.pi / 180.0
+        cos, sin = math.cos(theta), math.sin(theta)
+        bh, bw = rh / ph, rw / pw
+        gh = int(sampling_ratio) if sampling_ratio > 0 else int(math.ceil(rh / ph))
+        gw = int(sampling_ratio) if sampling_ratio > 0 else int(math.ceil(rw / pw))
+        count = max(gh * gw, 1)
+        for i in range(ph):
+            for j in range(pw):
+                target = ((r * c + channels) * ph + i) * pw + j
+                for iy in range(gh):
+                    yy = -rh / 2.0 + i * bh + (iy + 0.5) * bh / gh
+                    for ix in range(gw):
+                        xx = -rw / 2.0 + j * bw + (ix + 0.5) * bw / gw
+                        y = yy * cos - xx * sin + cy
+                        x = xx * cos + yy * sin + cx
+                        for p, wt in _bilinear(y, x, h, w):
+                            poss.append((b * c + channels) * h * w + p)
+                            outs.append(target)
+                            wts.append(np.full(c, wt / count))
+    shape = (rois.shape[0], c, ph, pw)
+    return _finish(_assemble(data, shape, _concat(outs), _concat(poss), _concat(wts)), out)

@@ -77,11 +77,10 @@ def _groups(op: str, data: Sequence[Any], n: int, names: Sequence[str], tail: in
 def _multi_sgd(name: str, mom: bool, mp: bool, preloaded: bool) -> Callable:
     names = ("weight", "grad") + (("mom",) if mom else ()) + (("weight32",) if mp else ())
     f32 = [n for n in names if mp and n in ("mom", "weight32")]
-    spec: Dict[str, Any] = {"rescale_grad": 1.0, "clip_gradient": -1.0, "num_weights": 1}
-    if not preloaded:
-        spec.update(lrs=REQUIRED, wds=REQUIRED)
+    spec: Dict[str, Any] = {} if preloaded else {"lrs": REQUIRED, "wds": REQUIRED}
     if mom:
         spec["momentum"] = 0.0
+    spec.update(rescale_grad=1.0, clip_gradient=-1.0, num_weights=1)  # MXNet's order
 
     def fn(*data: Any, out: Any = None, **kwargs: Any):
         p = params(name, spec, kwargs)
@@ -114,6 +113,7 @@ def _multi_sgd(name: str, mom: bool, mp: bool, preloaded: bool) -> Callable:
         return out if isinstance(out, NDArray) else outs
 
     fn.__name__ = fn.__qualname__ = name
+    fn._tg_params = spec
     fn.__doc__ = ("mx.nd.%s(*data, out, %snum_weights=1, rescale_grad=1, clip_gradient=-1%s): "
                   "MXNet 1.9.1's multi-tensor SGD update. `data` is (%s) for each weight in "
                   "turn%s; each group is updated as by mx.nd.%s. Returns `out`."

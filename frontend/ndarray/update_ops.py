@@ -183,7 +183,9 @@ def _common(p: Dict[str, Any]) -> Dict[str, float]:
 
 SGD_P = {"lr": REQUIRED, "wd": 0.0, "rescale_grad": 1.0, "clip_gradient": -1.0,
          "lazy_update": True}
-MOM_P = dict(SGD_P, momentum=0.0)
+# (parameters in MXNet's order: mx.operator.get_operator_arguments lists them so)
+MOM_P = {"lr": REQUIRED, "momentum": 0.0, "wd": 0.0, "rescale_grad": 1.0,
+         "clip_gradient": -1.0, "lazy_update": True}
 NAG_P = {k: v for k, v in MOM_P.items() if k != "lazy_update"}
 
 
@@ -277,8 +279,9 @@ SPECS = [
     Spec("signum_update", ("weight", "grad", "mom"), dict(NAG_P, wd_lh=0.0), _signum),
     Spec("adam_update", ("weight", "grad", "mean", "var"), ADAM_P, _adam),
     Spec("rmsprop_update", ("weight", "grad", "n"), RMS_P, _rmsprop),
-    Spec("rmspropalex_update", ("weight", "grad", "n", "g", "delta"), dict(RMS_P, gamma2=0.9),
-         _rmspropalex),
+    Spec("rmspropalex_update", ("weight", "grad", "n", "g", "delta"),
+         {"lr": REQUIRED, "gamma1": 0.95, "gamma2": 0.9, "epsilon": 1e-8, "wd": 0.0,
+          "rescale_grad": 1.0, "clip_gradient": -1.0, "clip_weights": -1.0}, _rmspropalex),
     Spec("ftrl_update", ("weight", "grad", "z", "n"),
          {"lr": REQUIRED, "lamda1": 0.01, "beta": 1.0, "wd": 0.0, "rescale_grad": 1.0,
           "clip_gradient": -1.0}, _ftrl),

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..ir import get_op
 from ..ir.errors import MXNetError
+from ..trace import host_reads
 from ..trace.invoke import invoke
 from .ndarray import NDArray
 from .ops import NAMESPACE, _as_inputs, _finish
@@ -202,6 +203,7 @@ def BilinearSampler(data, grid, cudnn_off=None, out=None, **kw):
                   (n, 1, ho, wo))
     xr = (gx + 1.0) * ((w - 1) / 2.0)
     yr = (gy + 1.0) * ((h - 1) / 2.0)
+    host_reads.note(xr, yr)
     x0 = np.floor(xr._data.astype(np.float64)).astype(np.int64)
     y0 = np.floor(yr._data.astype(np.float64)).astype(np.int64)
     fx = xr - _const(data, x0)  # weight of the right neighbours

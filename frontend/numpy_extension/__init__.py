@@ -53,7 +53,6 @@ def constraint_check(input, msg="Constraint violated."):  # noqa: A002  (MXNet's
 
 from ..unsupported import not_implemented as _stub  # noqa: E402
 
-_DETECTION = "detection / region operators are not registered in tapegraph's operator IR"
 rnn = _stub("mx.npx.rnn", "the fused RNN operator is not registered in tapegraph's IR; "
             "use gluon.rnn layers (or their cells) built from registered operators")
 image = _stub("mx.npx.image", "image decoding and augmentation operators need MXNet's "

@@ -105,6 +105,8 @@ def test_bad_calls_raise_clear_errors():
     with pytest.raises(MXNetError, match="CustomOpProp subclass"):
         mx.operator.register("bad")(object)
     assert "sqr" in mx.operator.get_all_registered_operators()
-    assert mx.operator.get_operator_arguments("softmax") == ["data", "label"]
-    with pytest.raises(NotImplementedError, match="CustomOp"):
-        mx.operator.NumpyOp()
+    with pytest.raises(MXNetError, match="Operator sqr is not registered"):
+        mx.operator.get_operator_arguments("sqr")   # as in MXNet: custom ops are not operators
+    with pytest.raises(NotImplementedError, match="Must override this"):
+        with pytest.warns(UserWarning, match="PythonOp has been deprecated"):
+            mx.operator.PythonOp()(mx.sym.Variable("x"))

@@ -52,6 +52,9 @@ PROGRAMS = {
     "DeformablePSROIPooling": (lambda x, t: mx.nd.contrib.DeformablePSROIPooling(
         x, mx.nd.array(ROIS), t, spatial_scale=1.0, output_dim=2, group_size=1, pooled_size=2,
         sample_per_part=2, trans_std=0.1) ** 3, [IMG, rng.uniform(-0.5, 0.5, (2, 2, 2, 2))]),
+    "RROIAlign": (lambda x: mx.nd.contrib.RROIAlign(
+        x, mx.nd.array([[0, 2.1, 1.7, 2.6, 1.9, 25.0]]), pooled_size=(2, 2), spatial_scale=1.0,
+        sampling_ratio=2) ** 3, [IMG]),
     "DeformableConvolution": (lambda x, o, w: mx.nd.contrib.DeformableConvolution(
         x, o, w, kernel=(2, 2), num_filter=2, no_bias=True) ** 2, [IMG, OFFSETS, WEIGHT]),
     "ModulatedDeformableConvolution": (lambda x, o, m, w: mx.nd.contrib.
@@ -74,6 +77,49 @@ def test_npx_roi_pooling_takes_and_gives_np_arrays():
     assert isinstance(y, mx.np.ndarray) and y.shape == (2, 2, 2, 2)
     with pytest.raises(TypeError, match="mx.np arrays"):
         mx.npx.roi_pooling(IMG, ROIS, pooled_size=(2, 2), spatial_scale=1.0)
+
+
+def test_hybridized_block_reads_new_regions_on_every_call():
+    class Pool(mx.gluon.nn.HybridBlock):
+        def hybrid_forward(self, F, x, rois):
+            return F.contrib.ROIAlign(x, rois, pooled_size=(2, 2), spatial_scale=1.0)
+    block = Pool()
+    block.hybridize()
+    x = mx.nd.array(IMG)
+    for rois in (ROIS, ROIS[::-1] + [0, 0.5, 0.1, 0.3, 0.2]):
+        want = mx.nd.contrib.ROIAlign(x, mx.nd.array(rois), pooled_size=(2, 2),
+                                      spatial_scale=1.0)
+        np.testing.assert_allclose(block(x, mx.nd.array(rois)).asnumpy(), want.asnumpy())
+
+
+def test_hybridized_deformable_block_differentiates_with_new_offsets():
+    class Deform(mx.gluon.nn.HybridBlock):
+        def hybrid_forward(self, F, x, offset, weight):
+            return F.contrib.DeformableConvolution(x, offset, weight, kernel=(2, 2),
+                                                   num_filter=2, no_bias=True)
+    block = Deform()
+    block.hybridize()
+    x, w = mx.nd.array(IMG), mx.nd.array(WEIGHT)
+    for off in (OFFSETS, OFFSETS[:, ::-1] * 2):
+        o = mx.nd.array(off)
+        o.attach_grad()
+        with mx.autograd.record():
+            y = block(x, o, w)
+        y.backward()
+        o2 = mx.nd.array(off)
+        o2.attach_grad()
+        with mx.autograd.record():
+            want = mx.nd.contrib.DeformableConvolution(x, o2, w, kernel=(2, 2), num_filter=2,
+                                                       no_bias=True)
+        want.backward()
+        np.testing.assert_allclose(y.asnumpy(), want.asnumpy(), rtol=1e-6)
+        np.testing.assert_allclose(o.grad.asnumpy(), o2.grad.asnumpy(), rtol=1e-6)
+    assert block._last.value_dependent
+    dense = mx.gluon.nn.Dense(2)
+    dense.initialize()
+    dense.hybridize()
+    dense(x)
+    assert not dense._last.value_dependent  # no host read: the trace is replayed
 
 
 def test_sampler_gradient_reaches_the_grid_only_through_the_weights():

@@ -29,12 +29,16 @@ VARIADIC = {"Concat", "add_n", "ElementWiseSum", "stack"}
 POSITIONAL_ATTRS = {"clip": ("a_min", "a_max"), "reshape": ("shape",), "Reshape": ("shape",),
                     "transpose": ("axes",), "swapaxes": ("dim1", "dim2"),
                     "SwapAxis": ("dim1", "dim2"), "expand_dims": ("axis",),
-                    "slice_axis": ("axis", "begin", "end")}
+                    "slice_axis": ("axis", "begin", "end"), "cast": ("dtype",),
+                    "Cast": ("dtype",), "flip": ("axis",), "reverse": ("axis",),
+                    "tile": ("reps",), "repeat": ("repeats", "axis"), "one_hot": ("depth",),
+                    "split": ("num_outputs", "axis")}
 
 
 # Lower-case spellings of `mx.sym` functions that create a differently named operator.
 ALIASES = {"split": "SliceChannel", "reshape": "Reshape", "concat": "Concat",
-           "flatten": "Flatten", "Variable": None}
+           "flatten": "Flatten", "Variable": None, "cast": "Cast", "swapaxes": "SwapAxis",
+           "flip": "reverse", "pad": "Pad"}
 # MXNet's aliases of its sampling operators: `sample_normal` is `_sample_normal`, ...
 ALIASES.update(("%s_%s" % (kind, dist), "_%s_%s" % (kind, dist))
                for kind in ("random", "sample")

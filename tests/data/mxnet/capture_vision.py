@@ -228,6 +228,14 @@ CASES = [
      [u(2, 2 * 9, 6, 7), ROIS],
      dict(spatial_scale=1.0, output_dim=2, group_size=3, pooled_size=3, no_trans=True,
           sample_per_part=2), [0]),
+    # rotated ROI align (MXNet 1.9.1 registers no gradient for it: values only)
+    ("RROIAlign", "nd.contrib.RROIAlign",
+     [u(2, 3, 6, 7), np.array([[0, 3.0, 2.5, 4.0, 2.0, 30.0], [1, 4.2, 3.1, 3.3, 5.1, -65.0],
+                               [0, 1.0, 1.2, 0.5, 0.8, 120.0], [1, 3.5, 3.0, 9.0, 7.0, 10.0]])],
+     dict(pooled_size=(2, 3), spatial_scale=1.0), []),
+    ("RROIAlign-ratio", "nd.contrib.RROIAlign",
+     [u(1, 2, 6, 6), np.array([[0, 6.0, 5.0, 6.0, 4.0, 45.0], [0, 4.0, 7.0, 8.0, 3.0, -20.0]])],
+     dict(pooled_size=(2, 2), spatial_scale=0.5, sampling_ratio=2), []),
     # edge cases: IoU exactly at the threshold, topk, ratios[0] != 1
     ("box_nms-iou-equal", "nd.contrib.box_nms",
      [np.array([[[0, 0.9, 0, 0, 1, 1], [0, 0.8, 0, 0, 1, 0.5]]])], dict(overlap_thresh=0.5), []),
