@@ -59,7 +59,7 @@ FRONTEND = {
                      "symbol.api", "symbol.graph", "symbol.formats", "initializer",
                      "inplace", "optimizer", "numpy_extension", "recordio"},
     "transforms": _API | {"passes", "runtime", "ndarray", "autograd"},
-    "operator": _API | {"ndarray", "operator_arguments"},
+    "operator": _API | {"ndarray", "operator_arguments", "symbol.api"},
     "operator_arguments": _API | {"ndarray", "symbol.graph"},
     "profiler": {"base", "trace", "autodiff", "runtime"},
     "cli": None,  # the command line may use anything
@@ -88,6 +88,9 @@ LOCAL_IMPORTS = {
     ("random", "ndarray.random"):
         "mx.random.uniform/normal are MXNet's aliases of mx.nd.random's, which draw from "
         "the generator defined here",
+    ("symbol.api.fluent", "symbol.api.op_functions"):
+        "Symbol's fluent methods build nodes with mx.sym's operator functions, which build "
+        "Symbols",
     ("symbol.api.symbol", "viz"):
         "Symbol's drawing methods are viz's, which draws Symbols",
     ("explore.sources", "cli.commands"):

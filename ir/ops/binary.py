@@ -58,7 +58,8 @@ _binary("_hypot", np.hypot, "np.hypot({0}, {1})", _hypot_vjp, "_npi_hypot")
 def _mod(x, y):
     """Returns the element-wise remainder of division (0 where the divisor is 0, as MXNet)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(y == 0, np.zeros_like(x), np.mod(x, y))
+        r = np.mod(x, y)  # (x may be a Python number: the array's dtype is the result's)
+        return np.where(y == 0, r.dtype.type(0), r)
 
 
 _binary("_mod", _mod, "np.where({1} == 0, 0 * {0}, np.mod({0}, {1}))", _mod_vjp, "_npi_mod")

@@ -107,5 +107,6 @@ def test_bad_calls_raise_clear_errors():
     assert "sqr" in mx.operator.get_all_registered_operators()
     with pytest.raises(MXNetError, match="Operator sqr is not registered"):
         mx.operator.get_operator_arguments("sqr")   # as in MXNet: custom ops are not operators
-    with pytest.raises(NotImplementedError, match="CustomOp"):
-        mx.operator.NumpyOp()
+    with pytest.raises(NotImplementedError, match="Must override this"):
+        with pytest.warns(UserWarning, match="PythonOp has been deprecated"):
+            mx.operator.PythonOp()(mx.sym.Variable("x"))

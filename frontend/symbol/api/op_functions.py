@@ -29,20 +29,25 @@ VARIADIC = {"Concat", "add_n", "ElementWiseSum", "stack"}
 POSITIONAL_ATTRS = {"clip": ("a_min", "a_max"), "reshape": ("shape",), "Reshape": ("shape",),
                     "transpose": ("axes",), "swapaxes": ("dim1", "dim2"),
                     "SwapAxis": ("dim1", "dim2"), "expand_dims": ("axis",),
-                    "slice_axis": ("axis", "begin", "end")}
+                    "slice_axis": ("axis", "begin", "end"), "cast": ("dtype",),
+                    "Cast": ("dtype",), "flip": ("axis",), "reverse": ("axis",),
+                    "tile": ("reps",), "repeat": ("repeats", "axis"), "one_hot": ("depth",),
+                    "split": ("num_outputs", "axis")}
 
 
 # Lower-case spellings of `mx.sym` functions that create a differently named operator.
 ALIASES = {"split": "SliceChannel", "reshape": "Reshape", "concat": "Concat",
-           "flatten": "Flatten", "Variable": None}
+           "flatten": "Flatten", "Variable": None, "cast": "Cast", "swapaxes": "SwapAxis",
+           "flip": "reverse", "pad": "Pad"}
 # MXNet's aliases of its sampling operators: `sample_normal` is `_sample_normal`, ...
 ALIASES.update(("%s_%s" % (kind, dist), "_%s_%s" % (kind, dist))
                for kind in ("random", "sample")
                for dist in ("uniform", "normal", "exponential", "gamma", "poisson",
                             "negative_binomial", "generalized_negative_binomial"))
 ALIASES.update(random_randint="_random_randint", sample_multinomial="_sample_multinomial")
-ALIASES.update({"linalg_" + n: "_linalg_" + n for n in ("det", "gelqf", "inverse", "potrf",
-                                                       "potri", "slogdet", "trsm")})
+ALIASES.update({"linalg_" + n: "_linalg_" + n for n in (
+    "det", "extractdiag", "extracttrian", "gelqf", "gemm", "gemm2", "inverse", "makediag",
+    "maketrian", "potrf", "potri", "slogdet", "sumlogdiag", "syevd", "syrk", "trmm", "trsm")})
 
 
 def make_op_function(called: str, op: Optional[str] = None):

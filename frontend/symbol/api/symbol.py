@@ -32,6 +32,7 @@ from ...ir.nx import to_networkx
 from ..graph.mxnet_ops import lookup
 from ..formats.json_import import parse_document
 from ...trace.collect import Collected
+from .fluent import FluentMethods
 
 _COUNTERS: Dict[str, int] = {}
 
@@ -55,7 +56,8 @@ _MXNET_HINTS = {"elemwise_add": "_plus", "elemwise_sub": "_minus", "elemwise_mul
                 "_minus_scalar": "_minusscalar", "_rminus_scalar": "_rminusscalar",
                 "_mul_scalar": "_mulscalar", "_div_scalar": "_divscalar",
                 "_rdiv_scalar": "_rdivscalar", "_power_scalar": "_powerscalar",
-                "_rpower_scalar": "_rpowerscalar"}
+                "_rpower_scalar": "_rpowerscalar", "_mod_scalar": "_modscalar",
+                "_rmod_scalar": "_rmodscalar"}
 
 
 def auto_name(op: str) -> str:
@@ -66,7 +68,7 @@ def auto_name(op: str) -> str:
     return "%s%d" % (base, k)
 
 
-class Symbol:
+class Symbol(FluentMethods):
     """A symbolic graph with MXNet's Symbol methods; `print(sym)` shows the IR text."""
 
     def __init__(self, graph: Optional[Graph] = None, np_mode: bool = False,

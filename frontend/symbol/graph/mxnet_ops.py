@@ -150,6 +150,14 @@ def broadcasting(ir_op: str) -> OpMapping:
     return OpMapping(ir_op, build, arity=(2, 2))
 
 
+def _broadcast_to(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    """MXNet's broadcast_to: a 0 in `shape` keeps the input's dimension."""
+    shape, have = tuple(attrs["shape"]), ins[0].type.shape
+    if len(shape) == len(have):
+        shape = tuple(d if s == 0 else s for s, d in zip(shape, have))
+    return b.op("broadcast_to", ins[0], **dict(attrs, shape=shape))
+
+
 def _add_n(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     total = ins[0]
     for v in ins[1:]:
@@ -299,6 +307,8 @@ def _table() -> Dict[str, OpMapping]:
                                      ignore=("cudnn_off", "p", "mode", "axes"))
     if "BatchNorm" in table:
         table["BatchNorm"].aux = (3, 4)
+    if "broadcast_to" in table:
+        table["broadcast_to"] = _replace(table["broadcast_to"], build=_broadcast_to)
     if "_copy" in table:
         table["_copy"].ignore = ("scalar",)
     for name in LEGACY_TOTALS:  # MXNet's legacy arrays have no 0-d form

@@ -1,0 +1,118 @@
+"""MXNet 1.9.1's fluent Symbol methods: `x.astype("float16")` is `mx.sym.cast(x, ...)`.
+
+`FluentMethods` is a base of `Symbol`. Each method `m` in `FLUENT` builds the node
+`mx.sym.<FLUENT[m]>(self, *args, **kwargs)` would (same operator, node name and
+attribute text as MXNet). MXNet methods whose operator tapegraph has no IR for raise
+NotImplementedError naming the operator; the NDArray-only methods MXNet refuses for
+Symbols raise `NotImplementedForSymbol`, as in MXNet.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ...ir import MXNetError
+
+# method -> the `mx.sym` function MXNet's method calls
+FLUENT = {"astype": "cast", **{m: m for m in (
+    "abs", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "argmax",
+    "argmin", "argsort", "broadcast_to", "cbrt", "ceil", "clip", "cos", "cosh", "degrees",
+    "exp", "expand_dims", "expm1", "fix", "flatten", "flip", "floor", "log", "log10",
+    "log1p", "log2", "log_softmax", "max", "mean", "min", "norm", "one_hot", "ones_like",
+    "pad", "pick", "prod", "radians", "rcbrt", "reciprocal", "relu", "repeat", "reshape",
+    "rint", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "slice", "slice_axis",
+    "softmax", "sort", "split", "sqrt", "square", "sum", "swapaxes", "take",
+    "tan", "tanh", "tile", "topk", "transpose", "trunc", "zeros_like")}}
+
+# MXNet fluent methods whose operators have no IR operator (or loader mapping) here.
+UNSUPPORTED = {"argmax_channel": "argmax_channel", "broadcast_axes": "broadcast_axis",
+               "broadcast_like": "broadcast_like", "depth_to_space": "depth_to_space",
+               "diag": "diag", "nanprod": "nanprod", "nansum": "nansum",
+               "reshape_like": "reshape_like", "shape_array": "shape_array",
+               "size_array": "size_array", "slice_like": "slice_like",
+               "softmin": "softmin", "space_to_depth": "space_to_depth",
+               "split_v2": "_split_v2"}
+
+# NDArray methods MXNet's Symbol has only to refuse.
+REFUSED = ("asnumpy", "asscalar", "copy", "as_in_context", "detach", "backward",
+           "wait_to_read")
+
+
+class NotImplementedForSymbol(MXNetError):
+    """MXNet's error for an NDArray-only method called on a Symbol."""
+
+    def __init__(self, function: str, alias: Any = None):
+        super().__init__("Function %s%s is not implemented for Symbol and only available "
+                         "in NDArray." % (function, " (namely operator \"%s\")" % alias
+                                          if alias else ""))
+
+
+def _fluent(method: str, function: str):
+    def call(self, *args: Any, **kwargs: Any):
+        from .op_functions import make_op_function
+        return make_op_function(function)(self, *args, **kwargs)
+    call.__name__ = method
+    call.__doc__ = "Convenience fluent method for `mx.sym.%s` with this symbol as data." % (
+        function)
+    return call
+
+
+def _unsupported(method: str, op: str):
+    def call(self, *args: Any, **kwargs: Any):
+        raise NotImplementedError(
+            "Symbol.%s: tapegraph has no IR operator for MXNet's %r, so it cannot build, "
+            "load or run it" % (method, op))
+    call.__name__ = method
+    call.__doc__ = "Not supported: MXNet operator %s has no IR operator here." % op
+    return call
+
+
+def _refused(method: str):
+    def call(self, *args: Any, **kwargs: Any):
+        raise NotImplementedForSymbol(method)
+    call.__name__ = method
+    call.__doc__ = "Refused as in MXNet: only an NDArray has `%s`." % method
+    return call
+
+
+class FluentMethods:
+    """MXNet's fluent methods and the operators `abs(x)`, `x % y` (see the module doc)."""
+
+    def __abs__(self):
+        return self.abs()
+
+    def __mod__(self, other):
+        return self._binary(other, "_mod", "_mod_scalar")
+
+    def __rmod__(self, other):
+        if isinstance(other, FluentMethods):
+            return other._binary(self, "_mod", "_mod_scalar")
+        return self._binary(other, "_mod", "_rmod_scalar")
+
+    def __bool__(self):
+        raise NotImplementedForSymbol("__bool__", "bool")
+
+    def squeeze(self, axis=None, **kwargs):
+        """Convenience fluent method for `mx.sym.squeeze` (writes axis=None, as MXNet)."""
+        from .op_functions import make_op_function
+        return make_op_function("squeeze")(self, axis=axis, **kwargs)
+
+    def as_nd_ndarray(self):
+        """This symbol (MXNet: for converting between legacy and np symbols)."""
+        return self
+
+    def as_np_ndarray(self):
+        """The same graph as an np-mode symbol (its export writes MXNet's np names)."""
+        out = type(self)(heads=self._dag(), np_mode=True)
+        out._unused_inputs = list(self._unused_inputs)
+        return out
+
+
+FLUENT["squeeze"] = "squeeze"  # defined above: MXNet passes axis=None explicitly
+for _m, _f in FLUENT.items():
+    if _m in FluentMethods.__dict__:
+        continue
+    setattr(FluentMethods, _m, _fluent(_m, _f))
+for _m, _op in UNSUPPORTED.items():
+    setattr(FluentMethods, _m, _unsupported(_m, _op))
+for _m in REFUSED:
+    setattr(FluentMethods, _m, _refused(_m))
