@@ -55,7 +55,9 @@ for _name in ("negative", "_copy", "elemwise_add", "elemwise_sub", "_mul_scalar"
               "_div_scalar", "degrees", "radians", "sum", "mean", "cumsum", "Reshape",
               "transpose", "broadcast_to", "slice", "_slice_scatter", "SliceChannel",
               "Concat", "stack", "expand_dims", "squeeze", "Flatten", "slice_axis", "tile",
-              "repeat", "reverse", "SwapAxis", "Cast", "UpSampling", "_linalg_tril"):
+              "repeat", "reverse", "SwapAxis", "Cast", "UpSampling", "_linalg_tril",
+              "_linalg_extractdiag", "_linalg_makediag", "_linalg_extracttrian",
+              "_linalg_maketrian"):
     LINEAR[_name] = _all
 for _name in ("take", "_take_scatter", "pick", "_pick_scatter", "_take_along_axis",
               "_put_along_axis", "Dropout"):
@@ -65,9 +67,9 @@ LINEAR["_linalg_trsm"] = _jointly(1)  # a solve against a constant triangular ma
 LINEAR["where"] = _jointly(1, 2)
 LINEAR["elemwise_mul"] = _one_of(0, 1)
 LINEAR["elemwise_div"] = _jointly(0)
-for _name in ("dot", "_np_dot", "batch_dot"):
+for _name in ("dot", "_np_dot", "batch_dot", "_linalg_gemm2", "_linalg_trmm"):
     LINEAR[_name] = _one_of(0, 1)
-for _name in ("FullyConnected", "Convolution", "Deconvolution"):
+for _name in ("FullyConnected", "Convolution", "Deconvolution", "_linalg_gemm"):
     LINEAR[_name] = _one_of(0, 1, bias=2)
 for _name in ("_im2col", "_col2im", "_pool_scatter"):
     LINEAR[_name] = _jointly(0)

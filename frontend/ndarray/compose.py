@@ -135,21 +135,15 @@ def moveaxis(data, source, destination, out=None, **kw):
 
 def linalg_gemm2(A, B, transpose_a=False, transpose_b=False, alpha=1.0, axis=-2, out=None,
                  **kw):
-    """alpha * op(A) . op(B) for matrices or batches of matrices (last two axes)."""
+    """alpha * op(A) . op(B) for matrices or batches of matrices (last two axes): the
+    `_linalg_gemm2` operator."""
     a, b = _as_inputs([A, B])
-    if a.ndim == 2:
-        res = _op("dot", [a, b], {"transpose_a": bool(transpose_a),
-                                  "transpose_b": bool(transpose_b)})
-    else:
-        lead = a.shape[:-2]
-        a3 = a.reshape((-1,) + a.shape[-2:])
-        b3 = b.reshape((-1,) + b.shape[-2:])
-        res = _op("batch_dot", [a3, b3], {"transpose_a": bool(transpose_a),
-                                          "transpose_b": bool(transpose_b)})
-        res = res.reshape(lead + res.shape[-2:])
-    if alpha != 1.0:
-        res = _op("_mul_scalar", [res], {"scalar": float(alpha)})
-    return _finish(res, out)
+    if axis != -2:
+        raise NotImplementedError("linalg_gemm2: only axis=-2 (matrices in the last two "
+                                  "axes) is implemented in tapegraph")
+    return _finish(_op("_linalg_gemm2", [a, b], {"transpose_a": bool(transpose_a),
+                                                 "transpose_b": bool(transpose_b),
+                                                 "alpha": float(alpha)}), out)
 
 
 def argmax_channel(data, out=None, **kw):

@@ -1,13 +1,12 @@
-"""`mx.nd.linalg`: MXNet's linear-algebra operators. gemm, gemm2, syrk, trmm, sumlogdiag,
-extractdiag, makediag, extracttrian and maketrian are compositions of registered operators;
-the factorisations and solves (potrf, potri, trsm, inverse, det, slogdet, gelqf, syevd) are
-registered operators of their own (tapegraph/ir/ops/factor.py). All have gradients of every
-order."""
+"""`mx.nd.linalg`: MXNet's linear-algebra operators, each a registered operator: the
+products and diagonal/triangle helpers (gemm, gemm2, syrk, trmm, sumlogdiag, extractdiag,
+makediag, extracttrian, maketrian: tapegraph/ir/ops/factor_blas.py) and the factorisations
+and solves (potrf, potri, trsm, inverse, det, slogdet, gelqf, syevd: ir/ops/factor.py).
+All have gradients of every order."""
 from __future__ import annotations
 
 from typing import List
 
-import numpy as np
 
 from ..ir import get_op
 from ..ir.errors import MXNetError
@@ -35,114 +34,69 @@ def gemm2(A, B, transpose_a=False, transpose_b=False, alpha=1.0, axis=-2, out=No
     """alpha * op(A) . op(B) over the last two axes."""
     _check(A, B)
     _axis(axis)
-    return _nd["linalg_gemm2"](A, B, transpose_a=transpose_a, transpose_b=transpose_b,
-                               alpha=alpha, out=out)
+    return _call("_linalg_gemm2", [A, B], {"transpose_a": bool(transpose_a),
+                                           "transpose_b": bool(transpose_b),
+                                           "alpha": float(alpha)}, out)
 
 
 def gemm(A, B, C, transpose_a=False, transpose_b=False, alpha=1.0, beta=1.0, axis=-2,
          out=None, **kw):
     """alpha * op(A) . op(B) + beta * C."""
     _check(A, B, C)
-    res = gemm2(A, B, transpose_a, transpose_b, alpha, axis)
-    return _finish(res + C * float(beta), out)
+    _axis(axis)
+    return _call("_linalg_gemm", [A, B, C], {"transpose_a": bool(transpose_a),
+                                             "transpose_b": bool(transpose_b),
+                                             "alpha": float(alpha), "beta": float(beta)}, out)
 
 
 def syrk(A, transpose=False, alpha=1.0, out=None, **kw):
     """alpha * A . A^T (or A^T . A when `transpose`)."""
     _check(A)
-    return gemm2(A, A, transpose_a=bool(transpose), transpose_b=not transpose, alpha=alpha,
-                 out=out)
-
-
-def _tri_mask(n: int, lower: bool, offset: int = 0) -> np.ndarray:
-    return np.tril(np.ones((n, n)), offset) if lower else np.triu(np.ones((n, n)), offset)
+    return _call("_linalg_syrk", [A], {"transpose": bool(transpose), "alpha": float(alpha)},
+                 out)
 
 
 def trmm(A, B, transpose=False, rightside=False, lower=True, alpha=1.0, out=None, **kw):
     """alpha * op(tri(A)) . B (or B . op(tri(A)) when `rightside`), tri(A) the lower (or
     upper) triangle of A."""
     _check(A, B)
-    mask = NDArray._wrap(_tri_mask(A.shape[-1], lower).astype(A.asnumpy().dtype))
-    tri = A * mask
-    if rightside:
-        return gemm2(B, tri, transpose_b=transpose, alpha=alpha, out=out)
-    return gemm2(tri, B, transpose_a=transpose, alpha=alpha, out=out)
-
-
-def _diag_index(n: int, offset: int) -> np.ndarray:
-    rows = np.arange(max(0, -offset), min(n, n - offset))
-    return rows * n + rows + offset
-
-
-def _flat(A: NDArray) -> NDArray:
-    return A.reshape(A.shape[:-2] + (A.shape[-2] * A.shape[-1],))
-
-
-def _take_last(x: NDArray, index: np.ndarray) -> NDArray:
-    return _nd["take"](x, NDArray._wrap(index.astype(np.int64)), axis=-1)
+    return _call("_linalg_trmm", [A, B], {"transpose": bool(transpose),
+                                          "rightside": bool(rightside),
+                                          "lower": bool(lower), "alpha": float(alpha)}, out)
 
 
 def extractdiag(A, offset=0, out=None, **kw):
     """The `offset` diagonal of each matrix."""
     _check(A)
-    if A.shape[-1] != A.shape[-2]:
-        raise MXNetError("extractdiag: matrices must be square, got %s" % (A.shape,))
-    return _finish(_take_last(_flat(A), _diag_index(A.shape[-1], int(offset))), out)
+    return _call("_linalg_extractdiag", [A], {"offset": int(offset)}, out)
 
 
 def sumlogdiag(A, out=None, **kw):
     """sum(log(diag(A))) of each square matrix."""
-    return _finish(_nd["sum"](_nd["log"](extractdiag(A)), axis=-1), out)
-
-
-def _scatter(values: NDArray, positions: np.ndarray, n: int) -> NDArray:
-    """An (..., n, n) array with values[..., k] at flat position positions[k], else 0."""
-    zero = _nd["zeros_like"](_nd["slice_axis"](values, axis=-1, begin=0, end=1))
-    padded = _nd["concat"](values, zero, dim=values.ndim - 1)
-    index = np.full(n * n, values.shape[-1])
-    index[positions] = np.arange(len(positions))
-    flat = _take_last(padded, index)
-    return flat.reshape(values.shape[:-1] + (n, n))
+    _check(A)
+    return _call("_linalg_sumlogdiag", [A], out=out)
 
 
 def makediag(A, offset=0, out=None, **kw):
     """Square matrices with A's last axis on the `offset` diagonal."""
     if not isinstance(A, NDArray):
         raise MXNetError("makediag: A must be an NDArray")
-    n = A.shape[-1] + abs(int(offset))
-    return _finish(_scatter(A, _diag_index(n, int(offset)), n), out)
-
-
-def _trian_index(n: int, offset: int, lower: bool) -> np.ndarray:
-    """Flat positions of the packed triangle in MXNet's order. A non-zero offset picks the
-    triangle (above the diagonal for offset > 0, below for < 0) and `lower` only matters
-    for offset 0; lower triangles are read row by row, upper ones column by column."""
-    if offset != 0:
-        lower = offset < 0
-    if lower:
-        rows, cols = np.nonzero(np.tril(np.ones((n, n)), offset))
-        return rows * n + cols
-    cols, rows = np.nonzero(np.triu(np.ones((n, n)), offset).T)
-    return rows * n + cols
+    return _call("_linalg_makediag", [A], {"offset": int(offset)}, out)
 
 
 def extracttrian(A, offset=0, lower=True, out=None, **kw):
     """The lower (or upper) triangle of each square matrix, packed into a vector."""
     _check(A)
-    n = A.shape[-1]
-    return _finish(_take_last(_flat(A), _trian_index(n, int(offset), bool(lower))), out)
+    return _call("_linalg_extracttrian", [A], {"offset": int(offset), "lower": bool(lower)},
+                 out)
 
 
 def maketrian(A, offset=0, lower=True, out=None, **kw):
     """Triangular matrices from packed triangles (the inverse of `extracttrian`)."""
     if not isinstance(A, NDArray):
         raise MXNetError("maketrian: A must be an NDArray")
-    k, off = A.shape[-1], abs(int(offset))
-    m = int(round((np.sqrt(8 * k + 1) - 1) / 2))
-    if m * (m + 1) // 2 != k:
-        raise MXNetError("maketrian: %d is not a triangular number of elements" % k)
-    n = m + off
-    return _finish(_scatter(A, _trian_index(n, int(offset), bool(lower)), n), out)
+    return _call("_linalg_maketrian", [A], {"offset": int(offset), "lower": bool(lower)},
+                 out)
 
 
 def _call(opname: str, arrays, attrs=None, out=None):

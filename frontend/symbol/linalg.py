@@ -1,12 +1,13 @@
-"""`mx.sym.linalg`: the factorisations and solves as Symbols (`mx.sym.linalg.potrf(x)`
-makes an `_linalg_potrf` node named `potrf0`, as MXNet does). gemm, gemm2, syrk, trmm and
-the diagonal/triangle helpers are compositions in mx.nd.linalg, not IR operators: they are
-not available as Symbols."""
+"""`mx.sym.linalg`: every MXNet 1.9.1 linalg operator as a Symbol (`mx.sym.linalg.potrf(x)`
+makes an `_linalg_potrf` node named `potrf0`, as MXNet does), from the registered operators
+of tapegraph/ir/ops/factor.py and factor_blas.py; JSON names them as MXNet does."""
 from __future__ import annotations
 
 from .api.op_functions import make_op_function
 
-NAMES = ("det", "gelqf", "inverse", "potrf", "potri", "slogdet", "syevd", "trsm")
+NAMES = ("det", "extractdiag", "extracttrian", "gelqf", "gemm", "gemm2", "inverse",
+         "makediag", "maketrian", "potrf", "potri", "slogdet", "sumlogdiag", "syevd", "syrk",
+         "trmm", "trsm")
 
 
 def __getattr__(name: str):

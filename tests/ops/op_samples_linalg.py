@@ -121,3 +121,67 @@ LINALG = [
     B("_linalg_syevd", [Mat((3, 3), "eig")], lambda a: _eig_ref(a)[0]),
     B("_linalg_syevd", [Mat((2, 3, 3), "eig")], lambda a: _eig_ref(a)[0]),
 ]
+
+
+def _tri(a, lower=True):
+    return np.tril(a) if lower else np.triu(a)
+
+
+def _trian_ref(a, offset=0, lower=True):
+    n = a.shape[-1]
+    if offset != 0:
+        lower = offset < 0
+    if lower:
+        r, c = np.nonzero(np.tril(np.ones((n, n)), offset))
+    else:
+        c, r = np.nonzero(np.triu(np.ones((n, n)), offset).T)
+    return a[..., r, c]
+
+
+def _maketrian_ref(v, offset=0, lower=True):
+    m = int(round((np.sqrt(8 * v.shape[-1] + 1) - 1) / 2))
+    n = m + abs(offset)
+    idx = _trian_ref(np.arange(n * n).reshape(n, n), offset, lower)
+    out = np.zeros(v.shape[:-1] + (n * n,))
+    out[..., idx] = v
+    return out.reshape(v.shape[:-1] + (n, n))
+
+
+def _makediag_ref(v, offset=0):
+    n = v.shape[-1] + abs(offset)
+    out = np.zeros(v.shape[:-1] + (n, n))
+    r = np.arange(max(0, -offset), min(n, n - offset))
+    out[..., r, r + offset] = v
+    return out
+
+
+BLAS = [
+    S("_linalg_gemm2", [x(3, 4), x(4, 2)], lambda a, c: a @ c),
+    S("_linalg_gemm2", [x(2, 4, 3), x(2, 2, 4)], lambda a, c: -1.5 * _t(a) @ _t(c),
+      transpose_a=True, transpose_b=True, alpha=-1.5),
+    S("_linalg_gemm2", [x(3, 4), x(2, 4)], lambda a, c: a @ _t(c), transpose_b=True),
+    S("_linalg_gemm", [x(2, 3, 4), x(2, 3, 2), x(2, 4, 2)],
+      lambda a, c, d: 2.0 * _t(a) @ c + 0.5 * d, transpose_a=True, alpha=2.0, beta=0.5),
+    S("_linalg_syrk", [x(3, 4)], lambda a: a @ _t(a)),
+    S("_linalg_syrk", [x(2, 3, 4)], lambda a: 0.5 * _t(a) @ a, transpose=True, alpha=0.5),
+    S("_linalg_trmm", [x(3, 3), x(3, 2)], lambda a, c: np.tril(a) @ c),
+    S("_linalg_trmm", [x(2, 3, 3), x(2, 2, 3)],
+      lambda a, c: -2.0 * c @ _t(np.triu(a)), transpose=True, rightside=True, lower=False,
+      alpha=-2.0),
+    S("_linalg_sumlogdiag", [Mat((3, 3))],
+      lambda a: _batch(np.log(np.diagonal(a, axis1=-2, axis2=-1)).sum(-1), a)),
+    S("_linalg_sumlogdiag", [Mat((2, 3, 3))],
+      lambda a: np.log(np.diagonal(a, axis1=-2, axis2=-1)).sum(-1)),
+    S("_linalg_extractdiag", [x(3, 3)], np.diag),
+    S("_linalg_extractdiag", [x(2, 4, 4)],
+      lambda a: np.diagonal(a, -1, axis1=-2, axis2=-1), offset=-1),
+    S("_linalg_makediag", [x(3)], _makediag_ref),
+    S("_linalg_makediag", [x(2, 3)], lambda v: _makediag_ref(v, 1), offset=1),
+    S("_linalg_extracttrian", [x(3, 3)], _trian_ref),
+    S("_linalg_extracttrian", [x(2, 4, 4)], lambda a: _trian_ref(a, 0, False), lower=False),
+    S("_linalg_extracttrian", [x(4, 4)], lambda a: _trian_ref(a, 1), offset=1),
+    S("_linalg_maketrian", [x(6)], _maketrian_ref),
+    S("_linalg_maketrian", [x(2, 6)], lambda v: _maketrian_ref(v, 0, False), lower=False),
+    S("_linalg_maketrian", [x(3)], lambda v: _maketrian_ref(v, -2), offset=-2),
+]
+LINALG += BLAS

@@ -1,8 +1,10 @@
-"""mx.sym.linalg / mx.sym.linalg_* build the factorisation operators as MXNet does (node
-names and JSON op names captured from MXNet 1.9.1: `potrf0`, `linalg_potrf0`,
-`syevd0_output0`, op `_linalg_potrf`), evaluate to mx.nd.linalg's values, and khatri_rao
-(a composition, non-differentiable in MXNet) has gradients of any order."""
+"""mx.sym.linalg / mx.sym.linalg_* build the linalg operators as MXNet does (node names and
+JSON op names captured from MXNet 1.9.1: `potrf0`, `linalg_potrf0`, `syevd0_output0`, op
+`_linalg_potrf`; gemm2 ... maketrian against tests/data/mxnet/sym_linalg.json), evaluate to
+mx.nd.linalg's values, and khatri_rao (a composition, non-differentiable in MXNet) has
+gradients of any order."""
 import json
+import os
 
 import numpy as np
 import pytest
@@ -23,8 +25,8 @@ def test_symbol_names_follow_mxnet():
     ops = [n["op"] for n in json.loads(mx.sym.linalg.trsm(
         mx.sym.linalg.potrf(x), x, alpha=2.0).tojson())["nodes"]]
     assert ops == ["null", "_linalg_potrf", "_linalg_trsm"]
-    with pytest.raises(AttributeError, match="gemm2"):
-        mx.sym.linalg.gemm2  # noqa: B018  (a composition in mx.nd, not an operator)
+    with pytest.raises(AttributeError, match="gemm3"):
+        mx.sym.linalg.gemm3  # noqa: B018
 
 
 @pytest.mark.parametrize("name, args, attrs", [
@@ -42,6 +44,42 @@ def test_symbols_evaluate_to_ndarray_values(name, args, attrs):
     assert len(got) == len(want)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g.asnumpy(), w.asnumpy(), rtol=1e-12)
+
+
+with open(os.path.join(os.path.dirname(__file__), "..", "data", "mxnet",
+                       "sym_linalg.json")) as _f:
+    CAPTURED = json.load(_f)["cases"]
+
+
+def _nodes(text):
+    return [(n["op"], n["name"], n.get("attrs", {}), n["inputs"])
+            for n in json.loads(text)["nodes"]]
+
+
+@pytest.mark.parametrize("case", CAPTURED, ids=[c["id"] for c in CAPTURED])
+def test_mxnet_written_linalg_symbols_load_and_match(case):
+    feed = {k: mx.nd.array(np.array(v), dtype="float64") for k, v in case["inputs"].items()}
+    out = mx.sym.load_json(case["json"]).eval(**feed)
+    for got, want in zip(out, case["outputs"]):
+        np.testing.assert_allclose(got.asnumpy(), np.array(want), rtol=1e-10, atol=1e-12)
+    # the same symbol built here writes MXNet's JSON nodes (op names, node names, attrs)
+    names = sorted(case["inputs"])
+    sym = getattr(mx.sym.linalg, case["function"])(*[mx.sym.var(n) for n in names],
+                                                    **case["attrs"])
+    mine = _nodes(sym.tojson())
+    theirs = _nodes(case["json"])
+    assert [m[0] for m in mine] == [t[0] for t in theirs]
+    assert [m[2] for m in mine] == [t[2] for t in theirs]
+    # mx.nd.linalg's gradients (head gradients of ones) are MXNet's
+    for a in feed.values():
+        a.attach_grad()
+    with mx.autograd.record():
+        res = getattr(mx.nd.linalg, case["function"])(*[feed[n] for n in names],
+                                                      **case["attrs"])
+    res.backward()
+    for n in names:
+        np.testing.assert_allclose(feed[n].grad.asnumpy(), np.array(case["grads"][n]),
+                                   rtol=1e-10, atol=1e-12)
 
 
 def test_khatri_rao_gradients_any_order():

@@ -45,8 +45,9 @@ ALIASES.update(("%s_%s" % (kind, dist), "_%s_%s" % (kind, dist))
                for dist in ("uniform", "normal", "exponential", "gamma", "poisson",
                             "negative_binomial", "generalized_negative_binomial"))
 ALIASES.update(random_randint="_random_randint", sample_multinomial="_sample_multinomial")
-ALIASES.update({"linalg_" + n: "_linalg_" + n for n in ("det", "gelqf", "inverse", "potrf",
-                                                       "potri", "slogdet", "trsm")})
+ALIASES.update({"linalg_" + n: "_linalg_" + n for n in (
+    "det", "extractdiag", "extracttrian", "gelqf", "gemm", "gemm2", "inverse", "makediag",
+    "maketrian", "potrf", "potri", "slogdet", "sumlogdiag", "syevd", "syrk", "trmm", "trsm")})
 
 
 def make_op_function(called: str, op: Optional[str] = None):

@@ -1,0 +1,61 @@
+"""The max-pooling gradient kernel `_pool_max_scatter`: its fast path for windows that tile
+the image (one broadcast comparison with the window maxima) and its per-offset path agree
+with a direct loop that routes each cotangent to its window's FIRST maximum (row-major), as
+MXNet does, with ties, NaN windows and every dtype it takes."""
+import itertools
+
+import numpy as np
+import pytest
+
+from tapegraph.ir import get_op
+
+SCATTER = get_op("_pool_max_scatter").kernel
+
+
+def _first_max_ref(x, g, kernel, stride):
+    """The cotangent of each (valid, unpadded) window added at its first maximum."""
+    out = np.zeros(x.shape, np.float64)
+    d = len(kernel)
+    for pos in itertools.product(*(range(n) for n in g.shape[2:])):
+        corner = [p * s for p, s in zip(pos, stride)]
+        window = tuple(slice(c, c + k) for c, k in zip(corner, kernel))
+        for n, c in itertools.product(range(x.shape[0]), range(x.shape[1])):
+            w = x[(n, c) + window]
+            flat = w.reshape(-1)
+            best = np.max(flat)  # NaN if the window holds one: then no element equals it
+            hits = np.flatnonzero(flat == best)
+            if hits.size:
+                at = np.unravel_index(hits[0], w.shape)
+                idx = (n, c) + tuple(cc + a for cc, a in zip(corner, at))
+                out[idx] += g[(n, c) + pos]
+    assert d == len(stride)
+    return out
+
+
+CASES = [((2, 3, 4, 6), (2, 2), (2, 2)),      # tiles the image: the fast path
+         ((1, 2, 6, 6), (3, 2), (3, 2)),      # tiles, non-square windows
+         ((2, 2, 8), (2,), (2,)),             # 1-D
+         ((2, 2, 5, 6), (2, 2), (2, 2)),      # a row left over: the per-offset path
+         ((1, 2, 5, 5), (3, 3), (1, 1))]      # overlapping windows
+
+
+@pytest.mark.parametrize("shape,kernel,stride", CASES)
+@pytest.mark.parametrize("values", ["floats", "ties", "nan", "ints"])
+def test_max_scatter_routes_to_the_first_maximum(shape, kernel, stride, values):
+    rng = np.random.RandomState(len(shape) * 7 + kernel[0])
+    if values == "floats":
+        x = rng.randn(*shape).astype(np.float32)
+    elif values == "ties":  # few distinct values: most windows have equal maxima
+        x = rng.randint(0, 3, shape).astype(np.float32)
+    elif values == "nan":
+        x = rng.randn(*shape).astype(np.float32)
+        x.reshape(-1)[rng.randint(0, x.size, 3)] = np.nan
+    else:
+        x = rng.randint(-4, 4, shape).astype(np.int32)
+    pooled = tuple((n - k) // s + 1 for n, k, s in zip(shape[2:], kernel, stride))
+    g = rng.randn(*(shape[:2] + pooled)).astype(np.float32)
+    got = SCATTER(x, g, kernel=kernel, stride=stride, pad=(0,) * len(kernel),
+                  global_pool=False, pooling_convention="valid")
+    assert got.shape == x.shape and got.dtype == g.dtype
+    # (overlapping windows add several cotangents at one position: float32 vs float64 sums)
+    np.testing.assert_allclose(got, _first_max_ref(x, g, kernel, stride), rtol=1e-6, atol=1e-6)
