@@ -11,6 +11,7 @@ import numpy as np
 
 from ..ir import get_op
 from ..ir.errors import MXNetError
+from ..ir.registry import MAX_RESULT_BYTES
 from ..trace.invoke import invoke
 from .ndarray import NDArray
 from .ops import NAMESPACE, _as_inputs, _finish, reject_unknown_kwargs
@@ -134,6 +135,10 @@ def histogram(data, bins=10, range=None, out=None, **kw):  # noqa: A002  (MXNet'
         if range is None:
             warnings.warn("range is not specified, using numpy's result to ensure "
                           "consistency with numpy")
+        if not isinstance(bins, (int, np.integer)) or not 0 < int(bins) <= values.size + (
+                MAX_RESULT_BYTES // 64):
+            raise MXNetError("histogram: bins must be a positive integer (of a size that fits "
+                             "in memory) or an NDArray of bin edges, got %r" % (bins,))
         lo, hi = (values.min(), values.max()) if range is None else range
         edges = np.linspace(float(lo), float(hi), int(bins) + 1)
     counts, _ = np.histogram(values.astype(np.float64), bins=edges)
