@@ -155,6 +155,8 @@ class Block:
         """Load parameters saved by `save_parameters` (here or by MXNet). Every name is
         checked before any parameter changes."""
         loaded = load_arrays(filename)
+        if isinstance(loaded, list) and not loaded:
+            loaded = {}  # an empty file is also an empty dictionary (a block without params)
         if not isinstance(loaded, dict):
             raise MXNetError("%s holds a list of arrays, not named parameters" % filename)
         params = self._collect_params_with_prefix()

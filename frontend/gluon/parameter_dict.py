@@ -180,6 +180,8 @@ class ParameterDict:
                     "restore_prefix is '%s' but Parameters name '%s' does not start with "
                     "'%s'. %s" % (restore_prefix, name, restore_prefix, _NAMING_URL))
         loaded = load_arrays(filename)
+        if isinstance(loaded, list) and not loaded:
+            loaded = {}  # an empty file is also an empty dictionary (a block without params)
         if not isinstance(loaded, dict):
             raise MXNetError("%s holds a list of arrays, not named parameters" % filename)
         self.load_dict(loaded, ctx, allow_missing, ignore_extra, restore_prefix, filename,

@@ -14,6 +14,7 @@ import numpy as onp
 from ..ir import get_op
 from ..ir.errors import MXNetError
 from ..ir.registry import MAX_RESULT_BYTES
+from ..trace import host_reads
 from ..trace.invoke import invoke
 from .library import arr
 from .ndarray import ndarray
@@ -38,9 +39,12 @@ def const(value: Any, dtype: Any = None) -> ndarray:
 
 
 def host(a: Any) -> onp.ndarray:
-    """The values of `a` on the host (constant data: no gradient flows through them)."""
+    """The values of `a` on the host (constant data: no gradient flows through them). A
+    read of a traced array is noted (trace.host_reads): a hybridized block does not replay
+    a trace whose constants came from its inputs' values."""
     if isinstance(a, (list, tuple)):
         return onp.asarray([host(t) for t in a])
+    host_reads.note(a)
     return onp.asarray(a._data) if hasattr(a, "_data") else onp.asarray(a)
 
 

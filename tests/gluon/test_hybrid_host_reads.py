@@ -1,0 +1,60 @@
+"""A hybridized block whose forward computes positions from its inputs' values on the host
+(boolean_mask, np.partition, ROIAlign's regions) is not replayed as the first call's fixed
+graph: every call gives the eager forward's values; and such a block refuses export."""
+import numpy as np
+import pytest
+
+import tapegraph as mx
+from tapegraph.gluon import nn
+
+
+class Fn(nn.HybridBlock):
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def hybrid_forward(self, F, x):
+        return self.fn(x)
+
+
+@pytest.mark.parametrize("make, fn, inputs", [
+    (mx.nd.array, lambda x: mx.nd.contrib.boolean_mask(x, x[:, 0] > 0),
+     [[[1.0, 2], [-1, 3], [2, 2]], [[-1.0, 2], [1, 3], [-2, 2]]]),
+    (mx.np.array, lambda x: mx.np.partition(x, 1) * 2, [[3.0, 1, 2], [1.0, 5, 0]]),
+])
+def test_every_call_reads_its_own_values(make, fn, inputs):
+    block = Fn(fn)
+    block.hybridize()
+    for values in inputs:
+        np.testing.assert_array_equal(block(make(values)).asnumpy(),
+                                      fn(make(values)).asnumpy())
+    assert block._last.value_dependent
+
+
+class Pool(nn.HybridBlock):
+    def hybrid_forward(self, F, x, rois):
+        return F.contrib.ROIAlign(x, rois, pooled_size=(2, 2), spatial_scale=1.0)
+
+
+def test_export_refuses_a_value_dependent_trace(tmp_path):
+    block = Pool()
+    block.hybridize()
+    block(mx.nd.ones((1, 1, 4, 4)), mx.nd.array([[0, 0.5, 0.5, 2.5, 2.5]]))
+    with pytest.raises(mx.base.MXNetError, match="cannot be exported"):
+        block.export(str(tmp_path / "roi"))
+
+
+def test_constant_regions_keep_a_fixed_exportable_trace(tmp_path):
+    block = Fn(lambda x: mx.nd.contrib.ROIAlign(x, mx.nd.array([[0, 0.5, 0.5, 2.5, 2.5]]),
+                                                pooled_size=(2, 2), spatial_scale=1.0))
+    block.hybridize()
+    block(mx.nd.ones((1, 1, 4, 4)))
+    assert not block._last.value_dependent
+    block.export(str(tmp_path / "roi"))
+
+
+def test_blocks_without_host_reads_replay_their_trace():
+    block = Fn(lambda x: x * 2 + 1)
+    block.hybridize()
+    block(mx.nd.ones((2, 2)))
+    assert not block._last.value_dependent
