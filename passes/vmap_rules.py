@@ -331,7 +331,8 @@ def _region_copy(b: Builder, node: Node, ins: List[Value]) -> List[Value]:
 @rule("_linalg_tril", "_linalg_potrf", "_linalg_potri", "_linalg_trsm", "_linalg_inverse",
       "_linalg_det", "_linalg_slogdet", "_linalg_gelqf", "_linalg_syevd", "_linalg_gemm2",
       "_linalg_gemm", "_linalg_syrk", "_linalg_trmm", "_linalg_sumlogdiag",
-      "_linalg_extractdiag", "_linalg_makediag", "_linalg_extracttrian", "_linalg_maketrian")
+      "_linalg_extractdiag", "_linalg_makediag", "_linalg_extracttrian", "_linalg_maketrian",
+      "_linalg_svd")
 def _leading_batch(b, node, args, batched, size):
     """Operators batched over their leading axes: the vmap batch is one more (a single
     matrix's (1,)-shaped determinant becomes (size, 1))."""

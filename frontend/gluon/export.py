@@ -44,6 +44,12 @@ def export_symbol(block: Any) -> Any:
             _random.generator().bit_generator.state = state
         traced.first_call = None  # its draws were taken back: the next call draws afresh
         block._last = last
+    if traced.value_dependent:
+        raise MXNetError("export: the forward of %s computes positions or constants from its "
+                         "inputs' values on the host (region poolings, samplers, deformable "
+                         "convolutions, detection operators, boolean_mask, ...): its graph "
+                         "holds one call's values, so it cannot be exported as a symbol"
+                         % block.name)
     names: Dict[Any, str] = {}
     for node in traced.graph.nodes:  # `F.<op>(..., name=...)` in a forward: `<prefix><name>`
         if node.meta and node.meta.get("name") and node.outputs:

@@ -1,5 +1,5 @@
 """The operator library. Importing this package registers every operator."""
 from . import elementwise, reduce, shape, nn  # noqa: F401
 from . import unary, binary, layout, indexing, activation, linalg, normalization  # noqa: F401
-from . import conv, pooling, sorting, loss, creation, regions, factor, factor_blas  # noqa: F401
+from . import conv, pooling, sorting, loss, creation, regions, factor, factor_blas, svd  # noqa: F401
 from . import random, random_np  # noqa: F401

@@ -1,6 +1,6 @@
 """A hybridized block whose forward computes positions from its inputs' values on the host
 (boolean_mask, np.partition, ROIAlign's regions) is not replayed as the first call's fixed
-graph: every call gives the eager forward's values."""
+graph: every call gives the eager forward's values; and such a block refuses export."""
 import numpy as np
 import pytest
 
@@ -29,6 +29,28 @@ def test_every_call_reads_its_own_values(make, fn, inputs):
         np.testing.assert_array_equal(block(make(values)).asnumpy(),
                                       fn(make(values)).asnumpy())
     assert block._last.value_dependent
+
+
+class Pool(nn.HybridBlock):
+    def hybrid_forward(self, F, x, rois):
+        return F.contrib.ROIAlign(x, rois, pooled_size=(2, 2), spatial_scale=1.0)
+
+
+def test_export_refuses_a_value_dependent_trace(tmp_path):
+    block = Pool()
+    block.hybridize()
+    block(mx.nd.ones((1, 1, 4, 4)), mx.nd.array([[0, 0.5, 0.5, 2.5, 2.5]]))
+    with pytest.raises(mx.base.MXNetError, match="cannot be exported"):
+        block.export(str(tmp_path / "roi"))
+
+
+def test_constant_regions_keep_a_fixed_exportable_trace(tmp_path):
+    block = Fn(lambda x: mx.nd.contrib.ROIAlign(x, mx.nd.array([[0, 0.5, 0.5, 2.5, 2.5]]),
+                                                pooled_size=(2, 2), spatial_scale=1.0))
+    block.hybridize()
+    block(mx.nd.ones((1, 1, 4, 4)))
+    assert not block._last.value_dependent
+    block.export(str(tmp_path / "roi"))
 
 
 def test_blocks_without_host_reads_replay_their_trace():

@@ -19,7 +19,8 @@ from op_samples import Sample, x
 @dataclass
 class Mat:
     """A matrix input (batched over leading axes) of `kind`: "spd" (symmetric positive
-    definite), "eig" (symmetric, eigenvalues about 1, 2.5 and 4 apart), "dominant" (a
+    definite), "eig" (symmetric, eigenvalues about 1, 2.5 and 4 apart), "svd" (any shape,
+    singular values 1.5 apart), "dominant" (a
     diagonal of 2.5..3.5 over [-1, 1] entries: every triangle well-conditioned)."""
     shape: Tuple[int, ...]
     kind: str = "dominant"
@@ -31,6 +32,13 @@ class Mat:
         eye = np.eye(n)
         if self.kind == "spd":
             out = m @ np.swapaxes(m, -1, -2) / n + eye
+        elif self.kind == "svd":  # singular values about 1, 2.5, 4, ... apart
+            m, k = self.shape[-2:]
+            u, _ = np.linalg.qr(rng.uniform(-1, 1, self.shape[:-2] + (m, m)))
+            v, _ = np.linalg.qr(rng.uniform(-1, 1, self.shape[:-2] + (k, k)))
+            sv = 1.5 * np.arange(min(m, k), 0, -1) + rng.uniform(-0.2, 0.2, self.shape[:-2]
+                                                                 + (min(m, k),))
+            out = (u[..., :, :min(m, k)] * sv[..., None, :]) @ _t(v[..., :, :min(m, k)])
         elif self.kind == "eig":
             q, _ = np.linalg.qr(m)
             lam = 1.5 * np.arange(1, n + 1) + rng.uniform(-0.2, 0.2, self.shape[:-1])
@@ -185,3 +193,20 @@ BLAS = [
     S("_linalg_maketrian", [x(3)], lambda v: _maketrian_ref(v, -2), offset=-2),
 ]
 LINALG += BLAS
+
+
+def _svd_ref(a):
+    u, s, v = np.linalg.svd(a, full_matrices=False)
+    for k in np.ndindex(*a.shape[:-2]):
+        for i in range(v.shape[-2]):
+            if v[k + (i, np.argmax(np.abs(v[k + (i,)])))] < 0:
+                v[k + (i,)] *= -1
+                u[k + (slice(None), i)] *= -1
+    return u, s, v
+
+
+LINALG += [
+    S("_linalg_svd", [Mat((3, 3), "svd")], _svd_ref),
+    S("_linalg_svd", [Mat((2, 4), "svd")], _svd_ref),
+    S("_linalg_svd", [Mat((2, 3, 5), "svd")], _svd_ref),
+]

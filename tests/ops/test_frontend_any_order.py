@@ -81,6 +81,11 @@ PROGRAMS = {
                       _sep(s, mx.np)) + mx.np.linalg.qr(m.T)[0][1]
                   + mx.np.linalg.solve(_spd(s, mx.np), m[:, 0])
                   + mx.np.linalg.matrix_power(0.3 * _spd(s, mx.np), -3)[0], [S3, M]),
+    "np_svd": (lambda m, s: mx.np.matmul(mx.np.linalg.svd(m)[0], mx.np.linalg.svd(m)[2]).sum(0)
+               * mx.np.linalg.svd(m)[1].sum() + mx.np.linalg.pinv(m)[:, 0]
+               + mx.np.linalg.norm(m, 2) * mx.np.linalg.norm(m.T, "nuc")
+               + mx.np.linalg.norm(m, -2) + mx.np.linalg.lstsq(m, s[0] + 1, rcond=None)[0]
+               .sum() + mx.np.linalg.svd(m.T)[2][0, 1], [M, S3]),
     "topk_sort": (lambda m: mx.nd.topk(m, k=2, ret_typ="value") * mx.nd.sort(m, axis=1)[:, 1:3],
                   [M]),
 }
