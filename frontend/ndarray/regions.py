@@ -121,6 +121,22 @@ def _bilinear(y, x, h, w):
             (yh * w + xh, ly * lx)]
 
 
+def _bilinear_grid(y, x, h, w):
+    """`_bilinear` on arrays of sample points: positions and weights (..., 4)."""
+    out = (y < -1.0) | (y > h) | (x < -1.0) | (x > w)
+    y, x = np.maximum(y, 0.0), np.maximum(x, 0.0)
+    yl, xl = y.astype(np.int64), x.astype(np.int64)
+    cy, cx = yl >= h - 1, xl >= w - 1
+    yl, xl = np.where(cy, h - 1, yl), np.where(cx, w - 1, xl)
+    yh, xh = np.where(cy, h - 1, yl + 1), np.where(cx, w - 1, xl + 1)
+    y, x = np.where(cy, yl, y), np.where(cx, xl, x)
+    ly, lx = y - yl, x - xl
+    hy, hx = 1.0 - ly, 1.0 - lx
+    pos = np.stack([yl * w + xl, yl * w + xh, yh * w + xl, yh * w + xh], -1)
+    wts = np.stack([hy * hx, hy * lx, ly * hx, ly * lx], -1)
+    return np.where(out[..., None], 0, pos), np.where(out[..., None], 0.0, wts)
+
+
 def ROIAlign(data, rois, pooled_size, spatial_scale, sample_ratio=-1,
              position_sensitive=False, aligned=False, out=None, **kw):
     """Each region's bins averaged over a grid of bilinear samples (sample_ratio per axis,
@@ -138,11 +154,19 @@ def ROIAlign(data, rois, pooled_size, spatial_scale, sample_ratio=-1,
     host_reads.note(rois)
     boxes = rois._data.astype(np.float64)
     scale, offset = float(spatial_scale), 0.5 if aligned else 0.0
-    outs, poss, wts = [], [], []
-    channels = np.arange(cout)
-    for r, roi in enumerate(boxes):
+    poss, wts = [], []
+    channels = np.arange(cout)[:, None, None, None]
+    i = np.arange(ph)[:, None, None, None]
+    j = np.arange(pw)[None, :, None, None]
+    if position_sensitive:
+        cin = channels * ph * pw + (i * pw + j)[None, :, :, 0]
+    else:
+        cin = np.broadcast_to(channels, (cout, ph, pw, 1))
+    for roi in boxes:
         b = int(roi[0])
         if b < 0:
+            poss.append(np.zeros((cout, ph, pw, 1), np.int64))
+            wts.append(np.zeros((cout, ph, pw, 1)))
             continue
         b = _batch_index(roi, n, "ROIAlign")
         x1, y1, x2, y2 = (v * scale - offset for v in roi[1:])
@@ -153,21 +177,24 @@ def ROIAlign(data, rois, pooled_size, spatial_scale, sample_ratio=-1,
         gh = int(sample_ratio) if sample_ratio > 0 else int(math.ceil(rh / ph))
         gw = int(sample_ratio) if sample_ratio > 0 else int(math.ceil(rw / pw))
         count = max(gh * gw, 1)
-        for i in range(ph):
-            for j in range(pw):
-                cin = channels * ph * pw + i * pw + j if position_sensitive else channels
-                base = (b * c + cin) * h * w
-                target = ((r * cout + channels) * ph + i) * pw + j
-                for iy in range(gh):
-                    y = y1 + i * bh + (iy + 0.5) * bh / gh
-                    for ix in range(gw):
-                        x = x1 + j * bw + (ix + 0.5) * bw / gw
-                        for p, wt in _bilinear(y, x, h, w):
-                            poss.append(base + p)
-                            outs.append(target)
-                            wts.append(np.full(cout, wt / count))
-    shape = (boxes.shape[0], cout, ph, pw)
-    return _finish(_assemble(data, shape, _concat(outs), _concat(poss), _concat(wts)), out)
+        iy = np.arange(gh)[None, None, :, None]
+        ix = np.arange(gw)[None, None, None, :]
+        y = np.broadcast_to(y1 + i * bh + (iy + 0.5) * bh / gh, (ph, pw, gh, gw))
+        x = np.broadcast_to(x1 + j * bw + (ix + 0.5) * bw / gw, (ph, pw, gh, gw))
+        pos, wt = _bilinear_grid(y, x, h, w)
+        pos, wt = pos.reshape(ph, pw, -1), wt.reshape(ph, pw, -1) / count
+        poss.append((b * c + cin) * h * w + pos[None])
+        wts.append(np.broadcast_to(wt[None], (cout,) + wt.shape))
+    # every output sums the same number of (position, weight) pairs, padded with weight 0
+    k = max([p.shape[-1] for p in poss] + [1])
+    pos = np.stack([np.pad(p, ((0, 0),) * 3 + ((0, k - p.shape[-1]),)) for p in poss]) \
+        if poss else np.zeros((0, cout, ph, pw, k), np.int64)
+    wt = np.stack([np.pad(q, ((0, 0),) * 3 + ((0, k - q.shape[-1]),)) for q in wts]) \
+        if wts else np.zeros((0, cout, ph, pw, k))
+    vals = _op("take", [_reshape(data, (-1,)), type(data)._wrap(pos.reshape(-1))],
+               {"axis": 0, "mode": "clip"})
+    vals = _reshape(vals, pos.shape) * _const(data, wt)
+    return _finish(_op("sum", [vals], {"axis": (4,), "keepdims": False, "exclude": False}), out)
 
 
 def PSROIPooling(data, rois, spatial_scale, output_dim, pooled_size, group_size=0, out=None,
