@@ -20,6 +20,7 @@ from ..base import MXNetError
 from ..ndarray import NDArray
 from ..ndarray.serialize import save_arrays
 from ..symbol import Symbol
+from ..util import is_np_array
 
 __all__ = ["export_block", "export_symbol"]
 
@@ -69,7 +70,7 @@ def export_symbol(block: Any) -> Any:
                              "F.sample_* and mx.np.random.uniform/normal are, and export as "
                              "MXNet's); exporting those samplers is not supported"
                              % block.name)
-    return Symbol.from_graph(traced.graph, names), values
+    return Symbol.from_graph(traced.graph, names, np_mode=is_np_array()), values
 
 
 def export_block(block: Any, path: str, epoch: int = 0) -> None:

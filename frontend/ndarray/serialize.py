@@ -12,6 +12,7 @@ Layout (little-endian), as `NDArray::Save` and `MXNDArraySave` write it:
         the raw data, C order
     u64 count, then each name: u64 length, bytes (no names: a list was saved)
 
+Under NumPy shape semantics (`npx.set_np()`) MXNet writes every array as V3.
 Older files (V1 magic 0xF993FAC8, without the storage type; and the legacy layout whose
 first word is ndim with u32 dimensions) load too. Arrays with 0 dimensions or 0 elements
 are written as V3, everything else as V2, the format MXNet's `nd.save` writes.
@@ -19,12 +20,13 @@ are written as V3, everything else as V2, the format MXNet's `nd.save` writes.
 from __future__ import annotations
 
 import struct
-from typing import Any, Dict, List, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 
 from ..ir.errors import MXNetError
 from .ndarray import NDArray
+from ..util import is_np_shape
 
 __all__ = ["save", "load", "save_arrays", "load_arrays", "DTYPE_FLAGS"]
 
@@ -37,8 +39,11 @@ DTYPE_FLAGS = {np.dtype(np.float32): 0, np.dtype(np.float64): 1, np.dtype(np.flo
 _FLAG_DTYPES = {v: k for k, v in DTYPE_FLAGS.items()}
 
 
-def save_arrays(fname: str, data: Union[Dict[str, Any], List[Any], Tuple[Any, ...]]) -> None:
+def save_arrays(fname: str, data: Union[Dict[str, Any], List[Any], Tuple[Any, ...]],
+                np_shape: Optional[bool] = None) -> None:
     """Write a dict name -> array or a list of arrays (NumPy or NDArray) to `fname`.
+    Under NumPy shape semantics (`np_shape`; None: whether `npx.set_np` is on) every array
+    is V3, as MXNet writes it there (and MXNet loads such a file only there).
 
     Everything is checked before the file is opened, so a bad entry leaves no file."""
     if isinstance(data, dict):
@@ -53,9 +58,10 @@ def save_arrays(fname: str, data: Union[Dict[str, Any], List[Any], Tuple[Any, ..
         raise TypeError("save: data must be a dict of str to NDArray or a list of NDArrays, "
                         "got %s" % type(data).__name__)
     blobs = [_as_numpy(a, names[i] if names else "entry %d" % i) for i, a in enumerate(arrays)]
+    np_shape = is_np_shape() if np_shape is None else np_shape
     parts = [struct.pack("<QQQ", LIST_MAGIC, 0, len(blobs))]
     for arr in blobs:
-        parts.append(_encode(arr))
+        parts.append(_encode(arr, np_shape))
     parts.append(struct.pack("<Q", len(names)))
     for name in names:
         raw = name.encode("utf-8")
@@ -121,8 +127,8 @@ def _as_numpy(a: Any, what: str) -> np.ndarray:
     return arr if arr.flags.c_contiguous else np.ascontiguousarray(arr)  # keeps 0-d
 
 
-def _encode(arr: np.ndarray) -> bytes:
-    magic = V3 if arr.ndim == 0 or arr.size == 0 else V2
+def _encode(arr: np.ndarray, np_shape: bool = False) -> bytes:
+    magic = V3 if np_shape or arr.ndim == 0 or arr.size == 0 else V2
     head = struct.pack("<IiI", magic, 0, arr.ndim) + struct.pack("<%dq" % arr.ndim, *arr.shape)
     head += struct.pack("<iii", 1, 0, DTYPE_FLAGS[arr.dtype])
     return head + arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes()

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ...ir import Graph, Node, Value
-from ..graph.mxnet_ops import LEGACY_TOTALS
+from ...ir import Graph, MXNetError, Node, Value
+from ..graph.mxnet_ops import BINARY, LEGACY_TOTALS, NP_BINARY
 from ..graph.mxjson import attr_text, dumps
 from ..graph.naming import NodeNames
 from . import lower_gather, lower_window  # noqa: F401  (register their lowerings in LOWERINGS)
-from .json_writer import (LOWERINGS, Entry, ExportError, JsonWriter, lowering, mxnet_name,
-                          _plain_attrs, tg_keys)
+from .json_writer import (LOWERINGS, NP_CANONICAL, Entry, ExportError, JsonWriter, lowering,
+                          mxnet_name, _plain_attrs, tg_keys)
 from .lower_batchnorm import export_batchnorm
 
 @lowering("_slice_scatter")
@@ -81,9 +81,51 @@ def _export_node(w: JsonWriter, node: Node, name: str, ins: List[Entry]) -> List
     if lower is not None:
         return lower(w, node, name, ins)
     attrs = _plain_attrs(node)
+    if w.np_mode and node.op in NP_REDUCTIONS and not node.attrs.get("exclude"):
+        axis = node.attrs.get("axis")
+        return w.emit(NP_REDUCTIONS[node.op], name, ins, {
+            "axis": "None" if axis is None or axis == () else attr_text(axis),
+            "keepdims": str(bool(node.attrs.get("keepdims")))})
     if node.op in LEGACY_TOTALS and not w.np_mode and node.outputs[0].type.shape == ():
         attrs.update(tg_keys(node))  # MXNet's legacy op gives (1,); tapegraph's IR gives ()
-    return w.emit(mxnet_name(node, w.np_mode), name, ins, attrs, len(node.outputs))
+    op = mxnet_name(node, w.np_mode)
+    if w.np_mode and set(attrs) == {"scalar"} and op.endswith("_scalar") and (
+            op.startswith("_npi_") or op in NP_CANONICAL.values()):
+        # MXNet's np scalar operators record whether the scalar was an int
+        attrs["is_int"] = str(float(node.attrs["scalar"]).is_integer())
+    return w.emit(op, name, ins, attrs, len(node.outputs))
+
+
+# np-mode spelling of reductions over axes (MXNet's F.np.sum / F.np.mean write these).
+NP_REDUCTIONS = {"sum": "_np_sum", "mean": "_npi_mean"}
+# MXNet operators that broadcast their operands (np mode): their inputs need no broadcast_to.
+BROADCASTING = {"_npi_" + n for n in NP_BINARY} | {"broadcast_" + n for n in BINARY}
+
+
+def _implicit_broadcasts(graph: Graph, w: JsonWriter) -> Dict[Value, Value]:
+    """np mode: `broadcast_to` outputs read only by operators MXNet broadcasts itself
+    (`_npi_add`, ...) -> the value they broadcast; such nodes are not written."""
+    readers: Dict[Value, List[Node]] = {}
+    for node in graph.nodes:
+        for v in node.inputs:
+            readers.setdefault(v, []).append(node)
+    outputs = set(graph.outputs)
+    elided: Dict[Value, Value] = {}
+    for node in graph.nodes:
+        out = node.outputs[0] if node.op == "broadcast_to" and node.region is None else None
+        if out is None or out in outputs or not readers.get(out):
+            continue
+        if all(r.region is None and r.op not in LOWERINGS and _written_name(r, w)
+               in BROADCASTING for r in readers[out]):
+            elided[out] = node.inputs[0]
+    return elided
+
+
+def _written_name(node: Node, w: JsonWriter) -> Optional[str]:
+    try:
+        return mxnet_name(node, w.np_mode)
+    except MXNetError:
+        return None
 
 
 def _export_region(w: JsonWriter, node: Node, name: str, ins: List[Entry]) -> List[Entry]:
@@ -126,7 +168,11 @@ def to_document(graph: Graph, names: Optional[NodeNames] = None,
     w = JsonWriter(graph, names, np_mode)
     for v in graph.inputs:
         w.variable(v, names.inputs[v])
+    elided = _implicit_broadcasts(graph, w) if np_mode else {}
     for node in graph.nodes:
+        if node.outputs and node.outputs[0] in elided:
+            w.entry[node.outputs[0]] = w.entry[elided[node.outputs[0]]]
+            continue
         name = names.nodes[node]
         outs = _export_node(w, node, name, [w.entry[v] for v in node.inputs])
         _stamp_provenance(w, node, outs)

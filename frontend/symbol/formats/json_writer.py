@@ -83,11 +83,29 @@ def mxnet_name(node: Node, np_mode: bool) -> str:
     opdef = REGISTRY.get(node.op)
     if (np_mode and opdef.mxnet_np and set(opdef.attrs) <= {"scalar"}
             and opdef.mxnet_np in MXNET_OPERATORS and not _is_comparison(opdef.mxnet_np)):
-        return opdef.mxnet_np
+        return NP_CANONICAL.get(opdef.mxnet_np, opdef.mxnet_np)
     if opdef.mxnet not in MXNET_OPERATORS:
         raise ExportError("operator %s has no MXNet 1.9.1 equivalent (no lowering is "
                           "defined for it in tapegraph.symbol.json_export)" % node.op)
     return opdef.mxnet
+
+
+# MXNet's np names that are aliases: MXNet's symbol JSON holds the operator's own name
+# (captured by tools/capture_np_export.py; tests/export/test_np_export.py checks this table).
+NP_CANONICAL = {
+    "_np_repeat": "repeat", "_npi_argsort": "argsort", "_npi_cast": "Cast", "_npi_clip": "clip",
+    "_npi_expand_dims": "expand_dims", "_npi_full": "_full", "_npi_hypot_scalar": "_hypot_scalar",
+    "_npi_inv": "_linalg_inverse", "_npi_maximum": "broadcast_maximum",
+    "_npi_maximum_scalar": "_maximum_scalar", "_npi_minimum": "broadcast_minimum",
+    "_npi_minimum_scalar": "_minimum_scalar", "_npi_slice": "slice", "_npi_sort": "sort",
+    "_npi_split": "_split_v2", "_npi_swapaxes": "SwapAxis", "_npi_take": "take",
+    "_npi_tile": "tile", "_npx_batch_dot": "batch_dot", "_npx_batch_flatten": "Flatten",
+    "_npx_convolution": "Convolution", "_npx_deconvolution": "Deconvolution",
+    "_npx_embedding": "Embedding", "_npx_erf": "erf", "_npx_erfinv": "erfinv",
+    "_npx_gamma": "gamma", "_npx_gammaln": "gammaln", "_npx_layer_norm": "LayerNorm",
+    "_npx_log_softmax": "log_softmax", "_npx_one_hot": "one_hot", "_npx_pick": "pick",
+    "_npx_pooling": "Pooling", "_npx_softmax": "softmax", "_npx_topk": "topk",
+    "stop_gradient": "BlockGrad"}
 
 
 def _is_comparison(name: str) -> bool:

@@ -252,6 +252,8 @@ _NP_BINARY = {"add": "add", "subtract": "sub", "multiply": "mul", "true_divide":
               "power": "power", "maximum": "maximum", "minimum": "minimum",
               "equal": "equal", "not_equal": "not_equal", "greater": "greater",
               "greater_equal": "greater_equal", "less": "lesser", "less_equal": "lesser_equal"}
+# (public: export leaves out broadcasts these operators do themselves)
+BINARY, NP_BINARY = _BINARY, _NP_BINARY
 _ALIASES = {"_plus": "add", "_add": "add", "_Plus": "add", "_sub": "sub", "_minus": "sub",
             "_Minus": "sub", "_mul": "mul", "_Mul": "mul", "_div": "div", "_Div": "div",
             "_Power": "power", "_maximum": "maximum", "_minimum": "minimum"}
@@ -309,6 +311,10 @@ def _table() -> Dict[str, OpMapping]:
         table["BatchNorm"].aux = (3, 4)
     if "broadcast_to" in table:
         table["broadcast_to"] = _replace(table["broadcast_to"], build=_broadcast_to)
+    for name, mapping in table.items():  # MXNet's np scalar operators write is_int too
+        if mapping.same_attrs and mapping.ir_op in REGISTRY and \
+                set(REGISTRY.get(mapping.ir_op).attrs) == {"scalar"}:
+            table[name] = _replace(mapping, ignore=tuple(mapping.ignore) + ("is_int",))
     if "_copy" in table:
         table["_copy"].ignore = ("scalar",)
     for name in LEGACY_TOTALS:  # MXNet's legacy arrays have no 0-d form
