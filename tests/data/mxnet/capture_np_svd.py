@@ -65,6 +65,12 @@ def main():
         outs, g = grad_of(lambda x: np.linalg.norm(x, ord=ord_, axis=axis), a, [1.0])
         out["norm"].append({"a": a.tolist(), "ord": ord_, "axis": axis, "value": outs[0],
                             "grad": g})
+    import mxnet as mx  # MXNet's own JSON of an np-mode svd symbol, and its outputs
+    sym = mx.sym.Group(mx.sym.np.linalg.svd(mx.sym.var("a").as_np_ndarray()))
+    a = rng.uniform(-1, 1, (2, 3))
+    ex = sym.bind(mx.cpu(), {"a": mx.nd.array(a, dtype="float64")})
+    out["symbol"] = {"json": sym.tojson(), "a": a.tolist(),
+                     "outputs": [o.asnumpy().tolist() for o in ex.forward()]}
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
 
