@@ -1,13 +1,16 @@
 """MXNet 1.9.1's region poolings as compositions of registered operators: ROIPooling (the
 maximum of each bin), contrib ROIAlign (the mean of bilinear samples in each bin, optionally
-position-sensitive) and contrib PSROIPooling (the mean of each bin of its position's channel
-group).
+position-sensitive), PSROIPooling (the mean of each bin of its position's channel group),
+DeformablePSROIPooling (PSROIPooling with bins moved by `trans`) and RROIAlign (ROIAlign on
+rotated regions).
 
 Each is linear in `data` once the regions are known: the host turns the regions into
 (output position, data position, weight) triples, and the graph is
-`_take_scatter(take(data.flatten(), positions) * weights, outputs)`, so gradients reach
-`data` to any order (the maximum's position is a constant: the gradient goes to the first
-maximum of its bin, as in MXNet). Regions get no gradient, as in MXNet."""
+`_take_scatter(take(data.flatten(), positions) * weights, outputs)` (ROIAlign: a sum over a
+fixed number of gathered pairs per output), so gradients reach `data` to any order (the
+maximum's position is a constant: the gradient goes to the first maximum of its bin, as in
+MXNet). Regions get no gradient, as in MXNet; DeformablePSROIPooling's `trans` does, through
+the sample coordinates."""
 from __future__ import annotations
 
 import math
