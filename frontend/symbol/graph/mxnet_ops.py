@@ -311,6 +311,9 @@ def _table() -> Dict[str, OpMapping]:
         table["BatchNorm"].aux = (3, 4)
     if "broadcast_to" in table:
         table["broadcast_to"] = _replace(table["broadcast_to"], build=_broadcast_to)
+    for name in NP_SAMPLERS:
+        if name in table:
+            table[name] = _broadcast_parameters(table[name])
     for name, mapping in table.items():  # MXNet's np scalar operators write is_int too
         if mapping.same_attrs and mapping.ir_op in REGISTRY and \
                 set(REGISTRY.get(mapping.ir_op).attrs) == {"scalar"}:
@@ -321,6 +324,35 @@ def _table() -> Dict[str, OpMapping]:
         if name in table:
             table[name] = _legacy_total(table[name])
     return table
+
+
+# MXNet's np samplers broadcast their array parameters (to `size` when given); its legacy
+# `_sample_*` operators require parameters of one shape (MXNet 1.9.1 refuses others).
+NP_SAMPLERS = ("_npi_uniform", "_npi_normal")
+
+
+def _broadcast_parameters(mapping: OpMapping) -> OpMapping:
+    """`mapping` with explicit `broadcast_to` nodes giving every array parameter the
+    output's shape: the broadcast of the parameters' shapes, or `size`. (MXNet also
+    writes the device, `ctx`, which means nothing here.)"""
+    inner = mapping.build
+
+    def build(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Any:
+        size = attrs.get("size")
+        if ins:
+            shapes = [v.type.shape for v in ins]
+            try:
+                shape = tuple(np.broadcast_shapes(*shapes + ([tuple(size)] if size else [])))
+            except ValueError:
+                shape = None
+            if shape is None or (size is not None and shape != tuple(size)):
+                raise MXNetError("%s: parameters of shapes %s cannot be broadcast%s"
+                                 % (mapping.ir_op, ", ".join(str(s) for s in shapes),
+                                    "" if size is None else " to size %s" % (tuple(size),)))
+            ins = [v if v.type.shape == shape else b.op("broadcast_to", v, shape=shape)
+                   for v in ins]
+        return inner(b, ins, attrs)
+    return _replace(mapping, build=build, ignore=tuple(mapping.ignore) + ("ctx",))
 
 
 # Legacy operators whose reduction over every axis MXNet gives shape (1,), not ().
