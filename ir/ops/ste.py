@@ -4,7 +4,9 @@ and `_contrib_gradientmultiplier` (forward the identity, backward the cotangent 
 `scalar`), as MXNet 1.9.1's contrib operators.
 
 Each rule is linear in the cotangent and independent of the input, so every gradient of
-order two and up is a symbolic zero: the rules are closed under differentiation.
+order two and up is a symbolic zero: the rules are closed under differentiation. Forward
+mode (jvp) differentiates the forward function itself (zero tangents for round / sign,
+the tangent unchanged for gradientmultiplier): a defined gradient has no forward form.
 """
 from __future__ import annotations
 
@@ -14,14 +16,14 @@ from tapegraph.ir.registry import REQUIRED, register
 from .elementwise import _round_half_away
 from .rules import math_type
 from ._emit import scale
-from ._jvp import diagonal
+from ._jvp import linear, zero
 
 
 def _ste(name, kernel, fuse, doc):
     op = register(name, math_type(name), elementwise=True, fuse=fuse, doc=doc,
                   mxnet_np=name)(kernel)
     op.gradient(lambda b, n, g: [g[0]])
-    op.jvp(diagonal)
+    op.jvp(zero)  # forward mode differentiates the forward function: piecewise constant
     return op
 
 
@@ -46,4 +48,4 @@ def _(b, node, g):
     return [scale(b, g[0], node.attrs["scalar"])]
 
 
-gradientmultiplier.jvp(diagonal)
+gradientmultiplier.jvp(linear(0))  # forward mode: the identity's tangent
