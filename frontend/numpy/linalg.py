@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as _onp
 
+from ..trace import host_reads
 from .fallback import host_function
 from .library import _op, arr, expand_dims, matmul, squeeze
 from .library import norm as _library_norm
@@ -213,7 +214,10 @@ def matrix_rank(M, tol=None, hermitian=False):
         first = _op("ones_like", [_op("slice_axis", [s], {"axis": -1, "begin": 0, "end": 1})])
         cut = _op("_mul_scalar", [first], {"scalar": float(tol)})
     count = _op("Cast", [_op("sum", [_kept(s, cut)], {"axis": -1})], {"dtype": "int64"})
-    return _onp.int64(count._data) if M.ndim == 2 else count  # a NumPy scalar, as MXNet's
+    if M.ndim != 2:
+        return count
+    host_reads.note(count)  # a NumPy scalar, as MXNet's: a value read on the host
+    return _onp.int64(count._data)
 
 
 def lstsq(a, b, rcond="warn"):
@@ -232,6 +236,7 @@ def lstsq(a, b, rcond="warn"):
     inv, s = _pinv(a, lambda sv: _relative(sv, ratio))
     rhs = b if b.ndim == 2 else expand_dims(b, -1)
     x = matmul(inv, rhs)
+    host_reads.note(s)  # the rank (and so the residuals' shape) is read on the host
     host_s = _onp.asarray(s._data)
     rank = _onp.int32(_onp.sum(host_s > ratio * host_s[0]) if host_s.size else 0)
     if rank == n and m > n:
