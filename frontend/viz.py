@@ -243,8 +243,8 @@ def _op_look(node: Dict[str, Any]):
 
 # Layers whose non-data variable operands are weights, and additions whose variable operand
 # added to such a layer's output is a bias: how networks written with `dot` are counted.
-_LINEAR = {"dot", "batch_dot", "linalg_gemm2", "_np_dot", "_npi_matmul", "_npi_dot",
-           "FullyConnected", "Convolution", "Deconvolution", "Embedding"}
+_LINEAR = {"dot", "batch_dot", "linalg_gemm2", "_linalg_gemm2", "_np_dot", "_npi_matmul",
+           "_npi_dot", "FullyConnected", "Convolution", "Deconvolution", "Embedding"}
 _ADD = {"elemwise_add", "broadcast_add", "broadcast_plus", "_plus", "_Plus", "_npi_add"}
 _SHAPE_ONLY = {"broadcast_to", "Reshape", "expand_dims", "reshape", "_npx_reshape"}
 

@@ -241,3 +241,15 @@ def _make_loss(b, node, args, batched, size):
     y = b.op(node.op, b.op("Reshape", data, shape=tuple(merged)),
              **dict(a, grad_scale=float(a["grad_scale"]) * size))
     return [b.op("Reshape", y, shape=(size,) + shape)]
+
+
+@rule("SVMOutput", "batch_take", "fill_element_0index")
+def _rows(b, node, args, batched, size):
+    """Row-wise operators (each row of the (N, ...) inputs independent of the others, the
+    SVM gradient included: it is not normalised): the batch merges into the rows."""
+    ins = []
+    for v, a in zip(node.inputs, _all_batched(b, args, batched, size)):
+        shape = v.type.shape
+        ins.append(b.op("Reshape", a, shape=(size * shape[0],) + shape[1:]))
+    y = b.op(node.op, *ins, **node.attrs)
+    return [b.op("Reshape", y, shape=(size,) + node.outputs[0].type.shape)]

@@ -1,8 +1,7 @@
 """MXNet's legacy sampling operators in `mx.nd`: `random_*`, `sample_*`, `uniform`,
-`normal`, `shuffle`, and the `random_pdf_*` densities (not provided)."""
+`normal`, `shuffle` (the `random_pdf_*` densities are in pdf.py)."""
 from __future__ import annotations
 
-from ..unsupported import not_implemented
 from . import random as _r
 
 __all__ = ["uniform", "normal", "shuffle", "random_uniform", "random_normal",
@@ -97,10 +96,3 @@ def sample_multinomial(data, shape=None, get_prob=False, out=None, dtype="int32"
 uniform = random_uniform
 normal = random_normal
 shuffle = _r.shuffle
-
-_PDF_WHY = ("probability-density operators are not registered in tapegraph's IR (they "
-            "would need gradient rules for every parameter)")
-for _name in ("dirichlet", "exponential", "gamma", "generalized_negative_binomial",
-              "negative_binomial", "normal", "poisson", "uniform"):
-    globals()["random_pdf_" + _name] = not_implemented("mx.nd.random_pdf_" + _name, _PDF_WHY)
-    __all__.append("random_pdf_" + _name)

@@ -299,6 +299,9 @@ NAMESPACE.update(dot=dot, broadcast_to=broadcast_to, split=split, concat=concat,
 
 from . import library  # noqa: E402,F401  (the rest of the operator library)
 from . import compose  # noqa: E402,F401  (functions composed of registered operators)
+from . import legacy_ops  # noqa: E402,F401  (older mx.nd operators, composed the same way)
+from . import rnn_op  # noqa: E402,F401  (mx.nd.RNN, the fused recurrent operator)
+from . import pdf  # noqa: E402,F401  (mx.nd.random_pdf_*)
 from . import vision  # noqa: E402,F401  (vision operators composed of registered operators)
 from .custom import Custom  # noqa: E402  (mx.nd.Custom: a call of a registered CustomOp)
 NAMESPACE["Custom"] = Custom

@@ -72,11 +72,7 @@ def unravel_index(data: NDArray, shape, **kw) -> NDArray:
 _NOT_REGISTERED = "this operator is not registered in tapegraph's operator IR"
 _LEGACY = "a deprecated MXNet 0.x operator; use its current version"
 _STUBS = {
-    _NOT_REGISTERED: ("IdentityAttachKLSparseReg", "RNN",
-                      "SVMOutput", "SoftmaxActivation", "amp_cast",
-                      "amp_multicast", "batch_take", "choose_element_0index",
-                      "fill_element_0index", "histogram",
-                      "onehot_encode", "scatter_nd"),
+    _NOT_REGISTERED: ("IdentityAttachKLSparseReg",),
     _LEGACY: ("BatchNorm_v1", "Convolution_v1", "Pooling_v1"),
     CPP: ("CachedOp", "register", "get_indexing_dispatch_code",
           "get_oshape_of_gather_nd_op", "indexing_key_expand_implicit_axes"),

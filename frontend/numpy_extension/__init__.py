@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..ir import get_op as _get_op
 from ..trace.invoke import invoke as _invoke
 from ..numpy.library import arr as _arr
+from ..ndarray.rnn_op import RNN as _nd_rnn
 from ..ndarray.regions import roi_pooling  # noqa: F401
 from ..ndarray.multibox import (multibox_detection, multibox_prior,  # noqa: F401
                                 multibox_target)
@@ -39,6 +40,16 @@ def stop_gradient(data):
 
 
 
+def rnn(data=None, parameters=None, state=None, state_cell=None, sequence_length=None,
+        **kwargs):
+    """The fused recurrent layer (mx.nd.RNN) on mx.np arrays: rnn_relu, rnn_tanh, lstm or
+    gru over (T, N, I) data with a packed parameter vector; unrolled with registered
+    operators."""
+    arrays = [_arr(a) if a is not None else None
+              for a in (data, parameters, state, state_cell, sequence_length)]
+    return _nd_rnn(*arrays, **kwargs)
+
+
 def waitall() -> None:
     """Computation is synchronous: nothing to wait for."""
 
@@ -53,7 +64,5 @@ def constraint_check(input, msg="Constraint violated."):  # noqa: A002  (MXNet's
 
 from ..unsupported import not_implemented as _stub  # noqa: E402
 
-rnn = _stub("mx.npx.rnn", "the fused RNN operator is not registered in tapegraph's IR; "
-            "use gluon.rnn layers (or their cells) built from registered operators")
 image = _stub("mx.npx.image", "image decoding and augmentation operators need MXNet's "
               "C++ image backend (OpenCV)")

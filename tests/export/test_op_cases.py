@@ -24,6 +24,8 @@ NOT_EXPORTABLE = {
     "_CachedOp": "a hybridized Gluon block: exported as the operators of its region",
     "_checkpoint": "a transforms.checkpoint function: exported as the operators of its region",
     "_CustomFunction": "runs Python code", "_CustomFunctionBackward": "runs Python code",
+    "fill_element_0index": "MXNet 1.9.1 registers it with no symbolic kernel (\"Neither "
+                           "FCompute nor FComputeEx registered\"; its executor segfaults)",
 }
 
 

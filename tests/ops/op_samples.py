@@ -65,6 +65,7 @@ class Sample:
     build: Optional[Callable[..., Any]] = None  # inputs -> Graph, for region operators
     stop_gradient: bool = False  # gradient is zero by definition, not the derivative
     grad_ref: Optional[Callable[..., Any]] = None  # loss layers: the defined first gradient
+    grad_ref_weights: bool = False  # grad_ref also takes the scalarizing weights (the head)
     export_build: bool = False  # `build` makes plain operators: export that graph
 
     @property
@@ -94,9 +95,9 @@ def frac(*shape) -> In:
 
 
 def S(op, inputs, ref, max_order=3, note="", stop_gradient=False, grad_ref=None,
-      **attrs) -> Sample:
+      grad_ref_weights=False, **attrs) -> Sample:
     return Sample(op, list(inputs), ref, attrs, max_order, note, stop_gradient=stop_gradient,
-                  grad_ref=grad_ref)
+                  grad_ref=grad_ref, grad_ref_weights=grad_ref_weights)
 
 
 def _sigmoid(v):
@@ -556,10 +557,37 @@ MARKED_LOSS = [
     S("make_loss", [x(3, 4)], lambda v: v, grad_ref=lambda v: np.ones(v.shape)),
 ]
 
+def _svm_grad(v, lab, m, reg, linear):
+    hit = np.eye(v.shape[1])[lab.astype(int)]
+    if linear:
+        return reg * ((1 - hit) * (v > -m) - hit * (v < m))
+    return 2 * reg * ((1 - hit) * (m + v) * (v > -m) - hit * (m - v) * (v < m))
+
+
+# Defined gradients (straight-through estimators, gradient scaling): the first gradient is
+# a function of the head gradient (the scalarizing weights w), not the derivative.
+DEFINED = [
+    S("_contrib_round_ste", [frac(3, 4)], lambda v: np.copysign(np.floor(np.abs(v) + 0.5), v),
+      grad_ref=lambda v, w: w, grad_ref_weights=True),
+    S("_contrib_sign_ste", [nz(3, 4)], np.sign, grad_ref=lambda v, w: w,
+      grad_ref_weights=True),
+    S("_contrib_gradientmultiplier", [x(3, 4)], np.copy, grad_ref=lambda v, w: -2.5 * w,
+      grad_ref_weights=True, scalar=-2.5),
+    S("SVMOutput", [In((3, 4), -0.9, 0.9), Const(LABELS)], lambda v, lab: v,
+      grad_ref=lambda v, lab: _svm_grad(v, lab, 1.0, 1.0, False)),
+    S("SVMOutput", [In((3, 4), -0.9, 0.9, avoid=(-0.3, 0.3)), Const(LABELS)], lambda v, lab: v,
+      grad_ref=lambda v, lab: _svm_grad(v, lab, 0.3, 2.0, True), margin=0.3,
+      regularization_coefficient=2.0, use_linear=True),
+    # non-differentiable in MXNet (no FGradient): kernel and export checks only (MXNet
+    # cannot run an exported fill_element_0index: tests/export/test_op_cases.py)
+    S("batch_take", [Const(np.arange(12.0).reshape(3, 4)), Const(np.array([0, 3, 2], np.int32))],
+      lambda a, i: a[np.arange(3), i.astype(int)]),
+]
+
 from op_samples_linalg import LINALG  # noqa: E402  (the factorisations; needs Sample above)
 
 SAMPLES: List[Sample] = (UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION + MARKED_LOSS
-                         + LINALG)
+                         + LINALG + DEFINED)
 
 # Differentiable operators that the table does not cover, each with the reason.
 EXEMPT = {

@@ -2,17 +2,17 @@
 sequences, stacked (`num_layers`) and optionally bidirectional, in TNC or NTC layout.
 
 MXNet runs these as one opaque fused `RNN` kernel. Here the layer unrolls through the IR
-with registered operators (see _kernels.py): a recorded or hybridized recurrent network is
-an ordinary graph that can be printed, optimised, exported and differentiated to any
-order. Parameters keep MXNet's names and shapes (`l0_i2h_weight`, `r1_h2h_bias`, ...), so
-`.params` files move between the two."""
+with registered operators (see tapegraph.ndarray.rnn_kernels, which mx.nd.RNN uses too): a
+recorded or hybridized recurrent network is an ordinary graph that can be printed,
+optimised, exported and differentiated to any order. Parameters keep MXNet's names and
+shapes (`l0_i2h_weight`, `r1_h2h_bias`, ...), so `.params` files move between the two."""
 from __future__ import annotations
 
 from typing import Any, List, Optional
 
 from ... import ndarray
 from ..hybrid_block import HybridBlock
-from . import _kernels
+from ...ndarray import rnn_kernels as _kernels
 from .rnn_cell import SYMBOLIC_UNROLL, as_np_if_active
 
 __all__ = ["RNN", "LSTM", "GRU"]

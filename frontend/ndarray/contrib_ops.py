@@ -1,0 +1,191 @@
+"""`mx.nd.contrib` operators made of registered operators: the straight-through estimators
+(`round_ste`, `sign_ste`) and `gradientmultiplier` (IR operators with a defined gradient),
+`index_array`, the interleaved multi-head attention products, `count_sketch`,
+`BatchNormWithReLU`, `SyncBatchNorm` (one device: BatchNorm), and `CTCLoss` / `ctc_loss`
+(mx.nd's composed CTC loss)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..ir import get_op
+from ..ir.errors import MXNetError
+from ..trace.invoke import invoke
+from .ctc import CTCLoss
+from .ndarray import NDArray
+from .ops import NAMESPACE, _as_inputs, _finish, reject_unknown_kwargs
+
+
+def _op(name, arrays, attrs=None, like=None):
+    return invoke(get_op(name), list(arrays), attrs or {},
+                  out_cls=type(like) if like is not None else None)
+
+
+def _unary(name, opname, doc, attr_names=()):
+    def fn(data, *args, out=None, **kw):
+        attrs = {k: v for k, v in zip(attr_names, args)}
+        for k in attr_names:
+            if k in kw:
+                attrs[k] = kw.pop(k)
+        reject_unknown_kwargs(name, kw, attr_names)
+        for k in attr_names:
+            if k not in attrs:
+                raise MXNetError("Required parameter %s of float is not presented, in "
+                                 "operator %s(name=\"\", data=\"\")" % (k, opname))
+            attrs[k] = float(attrs[k])
+        return _finish(_op(opname, _as_inputs([data]), attrs), out)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+round_ste = _unary("round_ste", "_contrib_round_ste",
+                   "round(data) (halves away from zero); the gradient passes straight through.")
+sign_ste = _unary("sign_ste", "_contrib_sign_ste",
+                  "sign(data); the gradient passes straight through.")
+gradientmultiplier = _unary("gradientmultiplier", "_contrib_gradientmultiplier",
+                            "The identity; the gradient is multiplied by `scalar` (scalar=-1: "
+                            "a gradient reversal layer).", ("scalar",))
+
+
+def index_array(data, axes=None, out=None, **kw):
+    """The coordinates of every element of `data` (int64, shape data.shape + (k,)), for all
+    axes or only the listed `axes`. Not differentiable."""
+    reject_unknown_kwargs("index_array", kw, ("axes",))
+    data = _as_inputs([data])[0]
+    grids = np.indices(data.shape, dtype=np.int64)
+    if axes is not None:
+        axes = (axes,) if isinstance(axes, int) else tuple(axes)
+        for a in axes:
+            if not -data.ndim <= int(a) < data.ndim:
+                raise MXNetError("index_array: axis %d is out of range for a %d-d array"
+                                 % (a, data.ndim))
+        grids = grids[[int(a) % data.ndim for a in axes]]
+    return _finish(NDArray._wrap(np.ascontiguousarray(np.moveaxis(grids, 0, -1))), out)
+
+
+def _heads(x, heads, slots, slot, name):
+    """Slot `slot` of `slots` interleaved per head in x (L, B, slots*H*D), as (B*H, L, D)."""
+    L, B, width = x.shape
+    if heads <= 0 or width % (slots * heads):
+        raise MXNetError("%s: the last dimension %d is not divisible by %d heads x %d"
+                         % (name, width, heads, slots))
+    d = width // (slots * heads)
+    part = _op("Reshape", [x], {"shape": (L, B, heads, slots, d)})
+    part = _op("slice_axis", [part], {"axis": 3, "begin": slot, "end": slot + 1})
+    part = _op("Reshape", [part], {"shape": (L, B * heads, d)})
+    return _op("transpose", [part], {"axes": (1, 0, 2)}), d
+
+
+def _merge_heads(res, L, B, heads):
+    """(B*H, L, D) -> (L, B, H*D)."""
+    d = res.shape[-1]
+    res = _op("transpose", [res], {"axes": (1, 0, 2)})
+    return _op("Reshape", [res], {"shape": (L, B, heads * d)})
+
+
+def _check3(name, **arrays):
+    for k, a in arrays.items():
+        if a.ndim != 3:
+            raise MXNetError("%s: %s must be 3-d (seq_length, batch, features), got %s"
+                             % (name, k, a.shape))
+
+
+def interleaved_matmul_selfatt_qk(queries_keys_values, heads, out=None, **kw):
+    """Self-attention scores: (B*heads, L, L) = q k^T / sqrt(D) from the interleaved
+    projections (L, B, heads*3*D) (per head: query, key, value)."""
+    reject_unknown_kwargs("interleaved_matmul_selfatt_qk", kw, ("heads",))
+    qkv = _as_inputs([queries_keys_values])[0]
+    _check3("interleaved_matmul_selfatt_qk", queries_keys_values=qkv)
+    q, d = _heads(qkv, int(heads), 3, 0, "interleaved_matmul_selfatt_qk")
+    k, _ = _heads(qkv, int(heads), 3, 1, "interleaved_matmul_selfatt_qk")
+    q = _op("_mul_scalar", [q], {"scalar": 1.0 / math.sqrt(d)})
+    return _finish(_op("batch_dot", [q, k], {"transpose_b": True}), out)
+
+
+def interleaved_matmul_selfatt_valatt(queries_keys_values, attention, heads, out=None, **kw):
+    """Attention-weighted values: (L, B, heads*D) from the interleaved projections and
+    attention weights (B*heads, L, L)."""
+    reject_unknown_kwargs("interleaved_matmul_selfatt_valatt", kw, ("heads",))
+    qkv, att = _as_inputs([queries_keys_values, attention])
+    _check3("interleaved_matmul_selfatt_valatt", queries_keys_values=qkv, attention=att)
+    v, _ = _heads(qkv, int(heads), 3, 2, "interleaved_matmul_selfatt_valatt")
+    res = _op("batch_dot", [att, v])
+    return _finish(_merge_heads(res, qkv.shape[0], qkv.shape[1], int(heads)), out)
+
+
+def interleaved_matmul_encdec_qk(queries, keys_values, heads, out=None, **kw):
+    """Encoder-decoder attention scores (B*heads, Lq, Lk) = q k^T / sqrt(D) from queries
+    (Lq, B, heads*D) and interleaved keys/values (Lk, B, heads*2*D)."""
+    reject_unknown_kwargs("interleaved_matmul_encdec_qk", kw, ("heads",))
+    q, kv = _as_inputs([queries, keys_values])
+    _check3("interleaved_matmul_encdec_qk", queries=q, keys_values=kv)
+    qh, d = _heads(q, int(heads), 1, 0, "interleaved_matmul_encdec_qk")
+    k, _ = _heads(kv, int(heads), 2, 0, "interleaved_matmul_encdec_qk")
+    qh = _op("_mul_scalar", [qh], {"scalar": 1.0 / math.sqrt(d)})
+    return _finish(_op("batch_dot", [qh, k], {"transpose_b": True}), out)
+
+
+def interleaved_matmul_encdec_valatt(keys_values, attention, heads, out=None, **kw):
+    """Encoder-decoder attention output (Lq, B, heads*D) from interleaved keys/values
+    (Lk, B, heads*2*D) and attention weights (B*heads, Lq, Lk)."""
+    reject_unknown_kwargs("interleaved_matmul_encdec_valatt", kw, ("heads",))
+    kv, att = _as_inputs([keys_values, attention])
+    _check3("interleaved_matmul_encdec_valatt", keys_values=kv, attention=att)
+    v, _ = _heads(kv, int(heads), 2, 1, "interleaved_matmul_encdec_valatt")
+    res = _op("batch_dot", [att, v])
+    return _finish(_merge_heads(res, att.shape[1], kv.shape[1], int(heads)), out)
+
+
+def count_sketch(data, h, s, out_dim, processing_batch_size=32, out=None, **kw):
+    """Count sketch of the rows of `data` (N, in_dim): out[:, h[i]] += s[i] * data[:, i],
+    shape (N, out_dim); a product with the sketch matrix, so differentiable in data."""
+    reject_unknown_kwargs("count_sketch", kw, ("out_dim", "processing_batch_size"))
+    data, h, s = _as_inputs([data, h, s])
+    n_in = data.shape[-1]
+    hs, ss = h._data.reshape(-1), s._data.reshape(-1)
+    if hs.size != n_in or ss.size != n_in:
+        raise MXNetError("count_sketch: h and s need %d entries (data's last dimension), "
+                         "got %d and %d" % (n_in, hs.size, ss.size))
+    sketch = np.zeros((n_in, int(out_dim)), dtype=data._data.dtype)
+    sketch[np.arange(n_in), hs.astype(np.int64)] = ss
+    return _finish(_op("dot", [data, NDArray._wrap(sketch)]), out)
+
+
+_batch_norm = NAMESPACE["BatchNorm"]
+
+
+def SyncBatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9,
+                  fix_gamma=True, use_global_stats=False, output_mean_var=False, ndev=1,
+                  key="", out=None, **kw):
+    """Batch normalisation synchronised across `ndev` devices; with one device (the only
+    one here) exactly BatchNorm over axis 1."""
+    reject_unknown_kwargs("SyncBatchNorm", kw, ("eps", "momentum", "fix_gamma",
+                                                "use_global_stats", "output_mean_var", "ndev",
+                                                "key"))
+    return _batch_norm(data, gamma, beta, moving_mean, moving_var, eps=eps, momentum=momentum,
+                       fix_gamma=fix_gamma, use_global_stats=use_global_stats,
+                       output_mean_var=output_mean_var, out=out)
+
+
+def BatchNormWithReLU(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9,
+                      fix_gamma=True, use_global_stats=False, output_mean_var=False, axis=1,
+                      cudnn_off=False, out=None, **kw):
+    """relu(BatchNorm(...)): batch normalisation fused with a ReLU."""
+    reject_unknown_kwargs("BatchNormWithReLU", kw, ("eps", "momentum", "fix_gamma",
+                                                    "use_global_stats", "output_mean_var",
+                                                    "axis", "cudnn_off"))
+    res = _batch_norm(data, gamma, beta, moving_mean, moving_var, eps=eps, momentum=momentum,
+                      fix_gamma=fix_gamma, use_global_stats=use_global_stats,
+                      output_mean_var=output_mean_var, axis=axis, cudnn_off=cudnn_off)
+    return _finish(_op("relu", [res], None, res), out)
+
+
+ctc_loss = CTCLoss
+
+NAMES = {f.__name__: f for f in (
+    round_ste, sign_ste, gradientmultiplier, index_array, interleaved_matmul_selfatt_qk,
+    interleaved_matmul_selfatt_valatt, interleaved_matmul_encdec_qk,
+    interleaved_matmul_encdec_valatt, count_sketch, SyncBatchNorm, BatchNormWithReLU)}
+NAMES.update(CTCLoss=CTCLoss, ctc_loss=ctc_loss)
