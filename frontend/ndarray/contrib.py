@@ -163,7 +163,7 @@ _GROUPS = {
             "dgl_csr_neighbor_uniform_sample", "dgl_graph_compact", "dgl_subgraph", "edge_id",
             "getnnz", "SparseEmbedding"),
     "other": ("backward_gradientmultiplier", "backward_hawkesll", "backward_index_copy",
-              "backward_quadratic", "fft", "hawkesll", "ifft", "rand_zipfian"),
+              "backward_quadratic", "fft", "hawkesll", "ifft"),
 }
 globals().update(_contrib_ops.NAMES)
 for _group, _names in _GROUPS.items():

@@ -1,8 +1,8 @@
 """`mx.nd.contrib` operators made of registered operators: the straight-through estimators
 (`round_ste`, `sign_ste`) and `gradientmultiplier` (IR operators with a defined gradient),
 `index_array`, the interleaved multi-head attention products, `count_sketch`,
-`BatchNormWithReLU`, `SyncBatchNorm` (one device: BatchNorm), and `CTCLoss` / `ctc_loss`
-(mx.nd's composed CTC loss)."""
+`BatchNormWithReLU`, `SyncBatchNorm` (one device: BatchNorm), `CTCLoss` / `ctc_loss`
+(mx.nd's composed CTC loss), and the sampler `rand_zipfian`."""
 from __future__ import annotations
 
 import math
@@ -15,6 +15,7 @@ from ..trace.invoke import invoke
 from .ctc import CTCLoss
 from .ndarray import NDArray
 from .ops import NAMESPACE, _as_inputs, _finish, reject_unknown_kwargs
+from .random import uniform as _uniform
 
 
 def _op(name, arrays, attrs=None, like=None):
@@ -184,8 +185,23 @@ def BatchNormWithReLU(data, gamma, beta, moving_mean, moving_var, eps=1e-3, mome
 
 ctc_loss = CTCLoss
 
+
+def rand_zipfian(true_classes, num_sampled, range_max, ctx=None):
+    """Draw `num_sampled` classes from the approximately Zipfian (log-uniform) distribution
+    over [0, range_max): P(c) = log((c + 2) / (c + 1)) / log(range_max + 1). Returns
+    (sampled classes int64, expected counts of `true_classes`, expected counts of the
+    sampled classes), the counts float64 (MXNet's Python implementation, step for step)."""
+    log_range = math.log(range_max + 1)
+    rand = _uniform(0, log_range, shape=(num_sampled,), dtype="float64")
+    sampled = NDArray._wrap((np.expm1(rand.asnumpy()).astype(np.int64)) % int(range_max))
+    true_cls = _as_inputs([true_classes])[0].asnumpy().astype(np.float64)
+    count_true = np.log((true_cls + 2.0) / (true_cls + 1.0)) / log_range * num_sampled
+    cls = sampled.asnumpy().astype(np.float64)
+    count_sampled = np.log((cls + 2.0) / (cls + 1.0)) / log_range * num_sampled
+    return sampled, NDArray._wrap(count_true), NDArray._wrap(count_sampled)
+
 NAMES = {f.__name__: f for f in (
     round_ste, sign_ste, gradientmultiplier, index_array, interleaved_matmul_selfatt_qk,
     interleaved_matmul_selfatt_valatt, interleaved_matmul_encdec_qk,
     interleaved_matmul_encdec_valatt, count_sketch, SyncBatchNorm, BatchNormWithReLU)}
-NAMES.update(CTCLoss=CTCLoss, ctc_loss=ctc_loss)
+NAMES.update(CTCLoss=CTCLoss, ctc_loss=ctc_loss, rand_zipfian=rand_zipfian)

@@ -40,7 +40,8 @@ def write_out(result, out):
     return out
 
 
-_OPERATOR_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%"}
+_OPERATOR_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%",
+                     "matmul": "@"}
 
 
 class NDArray:
@@ -296,7 +297,9 @@ class NDArray:
         """`self <kind>= other`: the operator's result written into this array, which must
         keep its dtype (MXNet 1.9.1 refuses `int32 += float32` and the like, leaving the
         array unchanged). No `**=`: MXNet has none, so `a **= b` rebinds `a` to `a ** b`."""
-        result = dispatch.binary(kind, self, other)
+        return self._write_inplace(kind, dispatch.binary(kind, self, other))
+
+    def _write_inplace(self, kind, result):
         if result._data.dtype != self._data.dtype:
             raise MXNetError("in-place %s: the result has dtype %s, the array %s (MXNet "
                              "1.9.1 writes results in place only in the array's own dtype); "

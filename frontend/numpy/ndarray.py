@@ -22,6 +22,24 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
     def dtype(self):
         return self._data.dtype
 
+    def __matmul__(self, other):
+        """`a @ b`: `mx.np.matmul(a, b)`."""
+        from .library import matmul
+        return matmul(self, other)
+
+    def __rmatmul__(self, other):
+        from .library import matmul
+        return matmul(other, self)
+
+    def __imatmul__(self, other):
+        """`a @= b`: the product written into `a` (same shape and dtype, as MXNet)."""
+        from .library import matmul
+        result = matmul(self, other)
+        if result.shape != self.shape:
+            raise MXNetError("in-place @: the product has shape %s, the array %s"
+                             % (result.shape, self.shape))
+        return self._write_inplace("matmul", result)
+
     def __invert__(self):
         """Bitwise not of a bool or integer array (MXNet refuses floats)."""
         if self._data.dtype.kind not in "biu":

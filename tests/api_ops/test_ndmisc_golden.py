@@ -89,3 +89,17 @@ def test_count_sketch():
     cot = cotangent((3, 3))
     y.backward(mx.nd.array(cot))
     np.testing.assert_allclose(x.grad.asnumpy(), cot[:, h] * s, rtol=1e-6, atol=1e-6)
+
+
+def test_rand_zipfian():
+    """Expected counts of the true classes as MXNet 1.9.1 printed them for classes [1, 2],
+    3 samples, range 5; sampled classes in range, int64, their counts by the same law."""
+    sampled, count_true, count_sampled = mx.nd.contrib.rand_zipfian(
+        mx.nd.array([1, 2]), 3, 5)
+    np.testing.assert_allclose(count_true.asnumpy(), [0.6788831565927504, 0.48167526511087416],
+                               rtol=1e-12)
+    assert sampled.dtype == np.int64 and count_true.dtype == np.float64
+    cls = sampled.asnumpy()
+    assert sampled.shape == (3,) and ((0 <= cls) & (cls < 5)).all()
+    np.testing.assert_allclose(count_sampled.asnumpy(),
+                               np.log((cls + 2.0) / (cls + 1.0)) / np.log(6) * 3)
