@@ -11,7 +11,8 @@ from ..ir.errors import DTypeError, MXNetError, ShapeError
 from ..ir.promotion import binary_dtypes
 from ..trace.invoke import invoke
 from ..trace.tape import STATE
-from ..trace.opnames import _SCOPES as _NAME_SCOPES, exported_as, naming  # (a name only counts in a scope)
+from ..trace.opnames import (  # (a name only counts in a scope)
+    _SCOPES as _NAME_SCOPES, exported_as, naming)
 from ..autodiff.on_backward import defer
 from . import dispatch
 from .ndarray import NDArray, write_out
