@@ -151,7 +151,11 @@ def quadratic(data, a=0.0, b=0.0, c=0.0, out=None, name=None, **kwargs):
 _WHY = {
     "quantization": "quantised (int8) operators need MXNet's C++ quantisation backend",
     "dgl": "DGL graph operators work on sparse CSR graphs; sparse storage is not supported",
-    "other": "this contrib operator is not registered in tapegraph's operator IR",
+    "backward": "an internal backward operator of MXNet; tapegraph derives every backward "
+                "from gradient rules (autograd.backward_graph shows the operators it uses)",
+    "gpu": "MXNet 1.9.1 implements it on GPUs only (cuFFT; its CPU build has no kernel) and "
+           "tapegraph runs on the CPU",
+    "hawkes": "the Hawkes-process log-likelihood is not implemented in tapegraph yet",
 }
 _GROUPS = {
     "quantization": ("calibrate_entropy", "dequantize", "quantize", "quantize_asym",
@@ -162,8 +166,10 @@ _GROUPS = {
     "dgl": ("dgl_adjacency", "dgl_csr_neighbor_non_uniform_sample",
             "dgl_csr_neighbor_uniform_sample", "dgl_graph_compact", "dgl_subgraph", "edge_id",
             "getnnz", "SparseEmbedding"),
-    "other": ("backward_gradientmultiplier", "backward_hawkesll", "backward_index_copy",
-              "backward_quadratic", "fft", "hawkesll", "ifft"),
+    "backward": ("backward_gradientmultiplier", "backward_hawkesll", "backward_index_copy",
+                 "backward_quadratic"),
+    "gpu": ("fft", "ifft"),
+    "hawkes": ("hawkesll",),
 }
 globals().update(_contrib_ops.NAMES)
 for _group, _names in _GROUPS.items():
