@@ -89,7 +89,9 @@ RULES.add(Pat("elemwise_mul", _NEG, _SCALED),
 RULES.add(Pat("elemwise_mul", _SCALED, _NEG),
           lambda m: m.node("elemwise_mul", m.value("_mul_scalar", m.y, scalar=-m.a), m.x)
           if m.single_use(m.n, m.s) else None, "(y * a) * (-x)")
-RULES.add(Pat("_copy", X), lambda m: m.x, "copy")
+# (a copy that export writes as another MXNet operator, e.g. a predict-mode Dropout, stays)
+RULES.add(Pat("_copy", X), lambda m: None if m.root.meta and "export_as" in m.root.meta
+          else m.x, "copy")
 # shape operators
 RULES.add(Pat(("Reshape", "broadcast_to"), X),
           lambda m: m.x if m.x.type is m.out.type else None, "reshape to own type")

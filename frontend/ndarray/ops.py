@@ -11,7 +11,8 @@ from ..ir.errors import DTypeError, MXNetError, ShapeError
 from ..ir.promotion import binary_dtypes
 from ..trace.invoke import invoke
 from ..trace.tape import STATE
-from ..trace.opnames import _SCOPES as _NAME_SCOPES, naming  # (a name only counts in a scope)
+from ..trace.opnames import (  # (a name only counts in a scope)
+    _SCOPES as _NAME_SCOPES, exported_as, naming)
 from ..autodiff.on_backward import defer
 from . import dispatch
 from .ndarray import NDArray, write_out
@@ -222,7 +223,14 @@ def Dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None, **
     if not 0.0 <= float(p) <= 1.0:
         raise MXNetError("Dropout: p must be in [0, 1], got %r" % (p,))
     if not (STATE.training or mode == "always") or p == 0:
-        return _finish(invoke(get_op("_copy"), [data]), out)
+        # the identity; an exported trace writes MXNet's Dropout node (the identity there
+        # in inference too, and a Dropout when MXNet trains the loaded network)
+        attrs = {"p": str(float(p)), "axes": str(tuple(int(a) for a in axes or ())),
+                 "cudnn_off": str(bool(cudnn_off))}
+        if mode != "training":
+            attrs["mode"] = str(mode)
+        with exported_as(kw.get("name"), "Dropout", attrs):
+            return _finish(invoke(get_op("_copy"), [data]), out)
     mask = dropout_mask(data.shape, data._data.dtype, p, axes)
     with naming(kw.get("name")):
         return _finish(invoke(get_op("Dropout"), [data, type(data)._wrap(mask)],

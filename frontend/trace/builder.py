@@ -29,7 +29,10 @@ _new = object.__new__  # then every slot is set: cheaper than the constructors
 def _with_name(meta: Optional[Dict[str, Any]]) -> Dict[str, Any]:
     """A new node's meta with its given name (see tapegraph.trace.opnames); `meta` (the
     source line's, shared between nodes) is copied, not changed."""
-    return dict(meta or (), name=_take_name())
+    pending = _take_name()
+    if isinstance(pending, dict):  # (opnames.exported_as)
+        return dict(meta or (), **pending)
+    return dict(meta or (), name=pending)
 
 
 def record1(op: str, in_values: tuple, t: TensorType, r: np.ndarray, attrs: Dict[str, Any],

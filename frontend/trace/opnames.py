@@ -11,10 +11,11 @@ kept (no cost beyond one list index per recorded node).
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Union
 
 # PENDING[0] is read by the node builder on every recorded call: one list index.
-PENDING: List[Optional[str]] = [None]
+# (a dict instead of a name: the meta entries of `exported_as`)
+PENDING: List[Optional[Union[str, Dict[str, Any]]]] = [None]
 _SCOPES: List[str] = []
 
 
@@ -37,6 +38,23 @@ def name_next(name: Optional[str]) -> None:
 
 
 @contextlib.contextmanager
+def exported_as(name: Optional[str], op: str, attrs: Dict[str, str]) -> Iterator[None]:
+    """`with exported_as(name, op, attrs):` around an operator function whose recorded
+    node stands for MXNet operator `op` (e.g. Dropout in predict mode records `_copy`):
+    inside a trace, the node's meta gets `name` (as `naming`) and `export_as` = (op,
+    attrs), which the symbol JSON export writes instead of the node's own operator."""
+    if _SCOPES:
+        pending: Dict[str, Any] = {"export_as": (op, dict(attrs))}
+        if name:
+            pending["name"] = _SCOPES[-1] + str(name)
+        PENDING[0] = pending
+    try:
+        yield
+    finally:
+        PENDING[0] = None
+
+
+@contextlib.contextmanager
 def naming(name: Optional[str]) -> Iterator[None]:
     """`with naming(name):` around an operator function's recording: its (first)
     recorded node gets `name`; a name left unused (nothing recorded) is dropped."""
@@ -47,7 +65,7 @@ def naming(name: Optional[str]) -> Iterator[None]:
         PENDING[0] = None
 
 
-def take() -> Optional[str]:
-    """The pending name, cleared (for the node being recorded)."""
+def take() -> Optional[Union[str, Dict[str, Any]]]:
+    """The pending name (or `exported_as` meta), cleared (for the node being recorded)."""
     name, PENDING[0] = PENDING[0], None
     return name
