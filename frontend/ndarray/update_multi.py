@@ -195,24 +195,11 @@ def _multi_adamw(mp: bool) -> Callable:
     names = ("weight", "grad", "mean", "var") + (("weight32",) if mp else ())
 
     def fn(weights, grads, mean, var, *rest, out=None, size=0, **kwargs):
-        given = list(rest)
         keys = (("weights32",) if mp else ()) + ("rescale_grad", "lrs", "wds", "etas")
-        spec = dict(zip(keys, given))
-        for key in keys:
-            if key in kwargs:
-                spec[key] = kwargs.pop(key)
-            if key not in spec:
-                raise MXNetError("%s() missing required argument '%s'" % (name, key))
-        kwargs.pop("name", None)
+        spec = _named(name, keys, rest, kwargs)
         p = params(name, ADAMW_P, kwargs)
         size = int(size) or len(weights)
-        arrays = dict(weights=weights, grads=grads, mean=mean, var=var)
-        if mp:
-            arrays["weights32"] = spec["weights32"]
-        _lists(name, arrays, size)
-        flat = [a for group in zip(*arrays.values()) for a in group]
-        f32 = ("mean", "var", "weight32") if mp else ()
-        groups = _groups(name, flat, size, names, 0, f32)
+        flat, groups = _moment_groups(name, names, size, mp, spec, weights, grads, mean, var)
         lrs = _per_weight(name, "lrs", spec["lrs"], size, "learning rates")
         wds = _per_weight(name, "wds", spec["wds"], size, "weight decays")
         etas = _per_weight(name, "etas", spec["etas"], size, "etas")
@@ -230,6 +217,32 @@ def _multi_adamw(mp: bool) -> Callable:
     return fn
 
 
+def _named(name: str, keys: Sequence[str], given: Sequence[Any], kwargs: dict) -> dict:
+    """The arguments `keys` given positionally (`given`) or by keyword (taken out of
+    `kwargs`, which also loses `name`); MXNet's error for a missing one."""
+    spec = dict(zip(keys, given))
+    for key in keys:
+        if key in kwargs:
+            spec[key] = kwargs.pop(key)
+        if key not in spec:
+            raise MXNetError("%s() missing required argument '%s'" % (name, key))
+    kwargs.pop("name", None)
+    return spec
+
+
+def _moment_groups(name: str, names: Sequence[str], size: int, mp: bool, spec: dict,
+                   weights, grads, mean, var):
+    """The flat array list and per-weight groups of a multi AdamW / LAMB call (with
+    `weights32` from `spec` for the mixed-precision variants)."""
+    arrays = dict(weights=weights, grads=grads, mean=mean, var=var)
+    if mp:
+        arrays["weights32"] = spec["weights32"]
+    _lists(name, arrays, size)
+    flat = [a for group in zip(*arrays.values()) for a in group]
+    f32 = ("mean", "var", "weight32") if mp else ()
+    return flat, _groups(name, flat, size, names, 0, f32)
+
+
 LAMB_P = {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-6, "rescale_grad": 1.0,
           "lower_bound": -1.0, "upper_bound": -1.0, "clip_gradient": -1.0,
           "bias_correction": True}
@@ -241,22 +254,10 @@ def _multi_lamb(mp: bool) -> Callable:
 
     def fn(weights, grads, mean, var, *rest, out=None, num_tensors=0, **kwargs):
         keys = (("weights32",) if mp else ()) + ("step_count", "lrs", "wds")
-        spec = dict(zip(keys, rest))
-        for key in keys:
-            if key in kwargs:
-                spec[key] = kwargs.pop(key)
-            if key not in spec:
-                raise MXNetError("%s() missing required argument '%s'" % (name, key))
-        kwargs.pop("name", None)
+        spec = _named(name, keys, rest, kwargs)
         p = params(name, LAMB_P, kwargs)
         size = int(num_tensors) or len(weights)
-        arrays = dict(weights=weights, grads=grads, mean=mean, var=var)
-        if mp:
-            arrays["weights32"] = spec["weights32"]
-        _lists(name, arrays, size)
-        flat = [a for group in zip(*arrays.values()) for a in group]
-        f32 = ("mean", "var", "weight32") if mp else ()
-        groups = _groups(name, flat, size, names, 0, f32)
+        flat, groups = _moment_groups(name, names, size, mp, spec, weights, grads, mean, var)
         steps = [int(s) for s in _per_weight(name, "step_count", spec["step_count"], size,
                                              "step counts")]
         lrs = _per_weight(name, "lrs", spec["lrs"], size, "learning rates")

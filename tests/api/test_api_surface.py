@@ -15,7 +15,7 @@ import pytest
 import tapegraph as mx
 from tapegraph.base import MXNetError
 
-sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
 from capture_tools import capture_module, load_table  # noqa: E402
 
 TABLE = load_table("api_surface.json")

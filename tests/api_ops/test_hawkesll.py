@@ -1,7 +1,6 @@
 """contrib.hawkesll, composed of registered operators: values and gradients as MXNet 1.9.1
 (captured by tests/data/mxnet/hawkesll/capture.py), orders 1-2 against finite
 differences, bad shapes refused."""
-import importlib.util
 import json
 import os
 import sys
@@ -13,26 +12,13 @@ import tapegraph as mx
 from tapegraph.base import MXNetError
 from tapegraph.test_utils import gradcheck
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
+from capture_tools import import_as_mxnet  # noqa: E402
+
 HERE = os.path.join(os.path.dirname(__file__), "..", "data", "mxnet", "hawkesll")
 
 
-def _capture():
-    spec = importlib.util.spec_from_file_location("capture_hawkesll",
-                                                  os.path.join(HERE, "capture.py"))
-    module = importlib.util.module_from_spec(spec)
-    saved = sys.modules.get("mxnet")
-    sys.modules["mxnet"] = mx
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        if saved is None:
-            del sys.modules["mxnet"]
-        else:
-            sys.modules["mxnet"] = saved
-    return module
-
-
-CAPTURE = _capture()
+CAPTURE = import_as_mxnet(os.path.join(HERE, "capture.py"), "capture_hawkesll")
 
 
 def test_values_and_gradients_match_mxnet():

@@ -8,7 +8,7 @@ import sys
 
 import tapegraph as mx
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+ROOT = os.path.join(os.path.dirname(__file__), "..")
 
 
 def load_table(name):
@@ -20,8 +20,12 @@ def load_table(name):
 def capture_module(script):
     """tools/`script`.py imported with tapegraph standing in for `mxnet` (the same cases
     the capture ran)."""
-    spec = importlib.util.spec_from_file_location(
-        script, os.path.join(ROOT, "tools", script + ".py"))
+    return import_as_mxnet(os.path.join(ROOT, "tools", script + ".py"), script)
+
+
+def import_as_mxnet(path, name):
+    """The Python file `path` imported as module `name` with tapegraph as its `mxnet`."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     saved = sys.modules.get("mxnet")
     sys.modules["mxnet"] = mx
