@@ -27,6 +27,7 @@ from .detection import (bipartite_matching, box_decode, box_encode, box_iou,  # 
 from .multibox import MultiBoxDetection, MultiBoxPrior, MultiBoxTarget  # noqa: F401
 from .deformable import DeformableConvolution, ModulatedDeformableConvolution  # noqa: F401
 from .proposal import MultiProposal, Proposal  # noqa: F401
+from .hawkes import hawkesll  # noqa: F401
 
 _nd = NAMESPACE
 
@@ -155,7 +156,6 @@ _WHY = {
                 "from gradient rules (autograd.backward_graph shows the operators it uses)",
     "gpu": "MXNet 1.9.1 implements it on GPUs only (cuFFT; its CPU build has no kernel) and "
            "tapegraph runs on the CPU",
-    "hawkes": "the Hawkes-process log-likelihood is not implemented in tapegraph yet",
 }
 _GROUPS = {
     "quantization": ("calibrate_entropy", "dequantize", "quantize", "quantize_asym",
@@ -169,7 +169,6 @@ _GROUPS = {
     "backward": ("backward_gradientmultiplier", "backward_hawkesll", "backward_index_copy",
                  "backward_quadratic"),
     "gpu": ("fft", "ifft"),
-    "hawkes": ("hawkesll",),
 }
 globals().update(_contrib_ops.NAMES)
 for _group, _names in _GROUPS.items():
