@@ -184,6 +184,25 @@ def _multinomial_outputs(attrs: Dict[str, Any]) -> int:
     return 2 if attrs["get_prob"] else 1
 
 
+def _inverse_cdf(batch: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Row r's j-th category index for uniforms u[r, j] in [0, 1): the first k with
+    u < cdf[r, k], all rows at once. The cdf is the cumulative sum divided by its last
+    entry, so it is exactly 1 from the last non-zero probability on (a category of
+    probability 0 is never drawn). Seed semantics: with `mx.random.seed(s)`, the draws
+    of one node are `np.random.default_rng(s).random((rows, count))` (after the draws
+    that ran before it) mapped through each row's cdf, row-major."""
+    c = np.cumsum(batch, axis=1)
+    total = c[:, -1:]
+    if np.any(total <= 0) or not np.all(np.isfinite(total)):
+        raise MXNetError("_sample_multinomial: each distribution's probabilities must have "
+                         "a positive finite sum")
+    rows, k = batch.shape
+    offset = np.arange(rows, dtype=np.float64)[:, None] * 2.0  # rows apart: one search
+    cdf = (c / total + offset).ravel()
+    found = np.searchsorted(cdf, (u + offset).ravel(), side="right").reshape(u.shape)
+    return np.minimum(found - np.arange(rows)[:, None] * k, k - 1)
+
+
 @register("_sample_multinomial", _multinomial_infer, num_outputs=_multinomial_outputs,
           attrs={"shape": (), "get_prob": False, "dtype": "int32"}, random=True)
 def sample_multinomial(data, shape, get_prob, dtype):
@@ -195,7 +214,7 @@ def sample_multinomial(data, shape, get_prob, dtype):
     g = generator()
     if np.any(batch < 0):
         raise MXNetError("_sample_multinomial: probabilities must be non-negative")
-    draws = np.stack([g.choice(row.size, size=count, p=row / row.sum()) for row in batch])
+    draws = _inverse_cdf(batch, g.random((batch.shape[0], count)))
     out_shape = data.shape[:-1] + extra
     idx = draws.reshape(out_shape).astype(dtype)
     if not get_prob:
