@@ -11,6 +11,7 @@ from .cse import cse
 from .fold import fold
 from .simplify import simplify
 from .prune_inputs import prune_inputs
+from .drop_export_copies import drop_export_copies
 from .patterns import Pat, RuleSet, rewrite
 from ..ir.ops.regions import CACHED_OP_OP, FUSED, GRAD_REGION_OP
 from .inline import inline
@@ -48,6 +49,7 @@ __all__ = [
     "parse_pipeline",
     "plan_memory",
     "prune_inputs",
+    "drop_export_copies",
     "region_phase",
     "register_pass",
     "residualize",

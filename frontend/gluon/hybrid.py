@@ -65,7 +65,7 @@ __all__ = ["MAX_TRACES", "Traced", "TRACE", "remember", "is_tracing", "trace_par
 
 REGION_PASSES = ["dce", "cse", "simplify", "dce", "prune-inputs"]
 MAX_TRACES = 64  # signatures a block keeps compiled (the oldest is dropped beyond)
-RUN_PASSES = ["fuse", "plan-memory"]
+RUN_PASSES = ["drop-export-copies", "fuse", "plan-memory"]
 
 
 class _TraceState(threading.local):
