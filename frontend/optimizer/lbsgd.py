@@ -10,12 +10,12 @@ import numpy as np
 
 from .. import ndarray as _nd
 from ..inplace import buffer
-from .optimizer import Optimizer, _zeros_like, register
-from .sgd import SGD
+from .optimizer import _zeros_like, register
+from .sgd import SGD, _MasterSecond
 
 
 @register
-class LBSGD(Optimizer):
+class LBSGD(_MasterSecond):
     """SGD with momentum for large batches, as MXNet 1.9.1's `LBSGD`.
 
     Each weight's gradients are summed over `batch_scale` calls (a "macro-batch"); on
@@ -120,14 +120,6 @@ class LBSGD(Optimizer):
         else:
             SGD._step(self, None, w, g, state, lr, wd)
         cgrad["cum_grad"] = 0
-
-    def create_state_multi_precision(self, index: Any, weight: Any) -> Any:
-        if self.multi_precision and buffer(weight).dtype == np.float16:
-            master = _zeros_like(weight, np.float32)
-            buffer(master)[...] = buffer(weight)
-            return (self.create_state(index, master), master)
-        self._warn_fp16(weight)
-        return self.create_state(index, weight)
 
     def update_multi_precision(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
         self.update(index, weight, grad, state)
