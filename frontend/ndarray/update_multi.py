@@ -323,14 +323,19 @@ def multi_all_finite(*data, num_arrays=1, init_output=True, out=None, name=None,
     return _flag("multi_all_finite", data, bool(init_output), out)
 
 
-def multi_sum_sq(*data, num_arrays=None, out=None, name=None, **kwargs) -> NDArray:
-    """The sum of squares of each of the `num_arrays` arrays (float32, shape (num_arrays,))."""
-    p = params("multi_sum_sq", {"num_arrays": REQUIRED}, dict(kwargs, num_arrays=num_arrays))
+def _array_list(op: str, data: Sequence[Any], num_arrays: Any, kwargs: dict) -> None:
+    """Check the `num_arrays` arrays `data` of a list operator (MXNet's errors)."""
+    p = params(op, {"num_arrays": REQUIRED}, dict(kwargs, num_arrays=num_arrays))
     n = int(p["num_arrays"])
     if len(data) != n:
-        raise _count_error("multi_sum_sq", n, len(data))
+        raise _count_error(op, n, len(data))
     for i, a in enumerate(data):
-        need_array("multi_sum_sq", "input %d" % i, a)
+        need_array(op, "input %d" % i, a)
+
+
+def multi_sum_sq(*data, num_arrays=None, out=None, name=None, **kwargs) -> NDArray:
+    """The sum of squares of each of the `num_arrays` arrays (float32, shape (num_arrays,))."""
+    _array_list("multi_sum_sq", data, num_arrays, kwargs)
     check_recording("multi_sum_sq", data, [])
     sums = np.array([np.sum(np.square(a._data, dtype=np.float32)) for a in data], np.float32)
     return _into("multi_sum_sq", sums, out)
@@ -369,12 +374,7 @@ def multi_lars(lrs=None, weights_sum_sq=None, grads_sum_sq=None, wds=None, out=N
 
 def reset_arrays(*data, num_arrays=None, out=None, name=None, **kwargs) -> list:
     """Set each of the `num_arrays` arrays to zero in place; returns [] (no outputs)."""
-    p = params("reset_arrays", {"num_arrays": REQUIRED}, dict(kwargs, num_arrays=num_arrays))
-    n = int(p["num_arrays"])
-    if len(data) != n:
-        raise _count_error("reset_arrays", n, len(data))
-    for i, a in enumerate(data):
-        need_array("reset_arrays", "input %d" % i, a)
+    _array_list("reset_arrays", data, num_arrays, kwargs)
     if STATE.recording and any(a._value is not None for a in data):
         raise assigning_error()
     for a in data:

@@ -148,20 +148,23 @@ def _potri_vjp(b, n, g):
 
 # ---------------------------------------------------------------- triangular solve
 
-def _trsm_infer(ins, attrs):
-    a, c = ins
-    _matrices(a, "trsm")
-    _matrices(c, "trsm", square=False)
-    n = a.shape[-1]
-    k = c.shape[-1] if attrs["rightside"] else c.shape[-2]
-    if a.shape[:-2] != c.shape[:-2] or k != n or a.dtype != c.dtype:
-        raise ShapeError("trsm: A %s %s and B %s %s do not match (rightside=%s)"
-                         % (fmt_shape(a.shape), a.dtype, fmt_shape(c.shape), c.dtype,
-                            attrs["rightside"]))
-    return [c]
+def triangular_infer(name):
+    """The shape rule of trsm / trmm: square A (batched), B whose rows (columns when
+    `rightside`) match A; the result has B's type."""
+    def infer(ins, attrs):
+        a, c = ins
+        _matrices(a, name)
+        _matrices(c, name, square=False)
+        k = c.shape[-1] if attrs["rightside"] else c.shape[-2]
+        if a.shape[:-2] != c.shape[:-2] or k != a.shape[-1] or a.dtype != c.dtype:
+            raise ShapeError("%s: A %s %s and B %s %s do not match (rightside=%s)"
+                             % (name, fmt_shape(a.shape), a.dtype, fmt_shape(c.shape),
+                                c.dtype, attrs["rightside"]))
+        return [c]
+    return infer
 
 
-@register("_linalg_trsm", _trsm_infer, num_inputs=2,
+@register("_linalg_trsm", triangular_infer("trsm"), num_inputs=2,
           attrs={"transpose": False, "rightside": False, "lower": True, "alpha": 1.0})
 def trsm(a, b_, transpose, rightside, lower, alpha):
     """Solves op(A) X = alpha B (or X op(A) = alpha B when `rightside`) for X, with A the

@@ -15,7 +15,7 @@ import numpy as np
 from tapegraph.ir.errors import ShapeError
 from tapegraph.ir.registry import register
 from tapegraph.ir.types import TensorType
-from .factor import T, _matrices, _t, add, scale, tril
+from .factor import T, _matrices, _t, add, scale, tril, triangular_infer
 from .rules import fmt_shape
 
 
@@ -122,19 +122,7 @@ def _syrk_vjp(b, n, g):
     return [b.op("_linalg_gemm2", sym, a, alpha=alpha)]
 
 
-def _trmm_infer(ins, attrs):
-    a, c = ins
-    _matrices(a, "trmm")
-    _matrices(c, "trmm", square=False)
-    k = c.shape[-1] if attrs["rightside"] else c.shape[-2]
-    if a.shape[:-2] != c.shape[:-2] or k != a.shape[-1] or a.dtype != c.dtype:
-        raise ShapeError("trmm: A %s %s and B %s %s do not match (rightside=%s)"
-                         % (fmt_shape(a.shape), a.dtype, fmt_shape(c.shape), c.dtype,
-                            attrs["rightside"]))
-    return [c]
-
-
-@register("_linalg_trmm", _trmm_infer, num_inputs=2,
+@register("_linalg_trmm", triangular_infer("trmm"), num_inputs=2,
           attrs={"transpose": False, "rightside": False, "lower": True, "alpha": 1.0})
 def trmm(a, b_, transpose, rightside, lower, alpha):
     """alpha * op(tri(A)) B (or alpha * B op(tri(A)) when `rightside`), tri(A) the lower
