@@ -7,7 +7,7 @@ forward into one IR graph and later calls run its compiled plan (`hybrid.py`).
 from __future__ import annotations
 
 import warnings
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .. import autograd
 from .. import ndarray as _nd
@@ -177,10 +177,7 @@ class HybridBlock(Block):
             # only arrays, none nested or None (the usual call): no flattening
             if self._active and not hybrid.is_tracing():
                 flat = [x, *args]
-                traced, real = self._traced_flat(flat, [0] * len(flat))
-                if traced.value_dependent and not self._fresh:
-                    return self._eager_forward(x, *args)
-                return _regroup(traced.run(real, type(x)), traced.out_fmt)
+                return self._run_traced(*self._traced_flat(flat, [0] * len(flat)), flat)
             return self._eager_forward(x, *args)
         flat = [a for a in _flatten([x] + list(args), "input")[0] if a is not None]
         has_sym = any(isinstance(a, Symbol) for a in flat)
@@ -217,11 +214,15 @@ class HybridBlock(Block):
         return found, real
 
     def _call_cached_op(self, *args: Any) -> Any:
-        traced, real = self._traced(args)
+        return self._run_traced(*self._traced(args), args)
+
+    def _run_traced(self, traced: "hybrid.Traced", real: List[Any], args: Sequence[Any]
+                    ) -> Any:
+        """Run the compiled trace on the arrays `real`; a trace whose graph depends on its
+        inputs' values runs `args` eagerly instead (but for the call that traced it)."""
         if traced.value_dependent and not self._fresh:
             return self._eager_forward(*args)
-        outs = traced.run(real, type(real[0]))
-        return _regroup(outs, traced.out_fmt)
+        return _regroup(traced.run(real, type(real[0])), traced.out_fmt)
 
     @property
     def forward_graph(self) -> Any:
