@@ -2,6 +2,7 @@
 is both an empty list and an empty dictionary). Captured by tools/capture_empty_params.py."""
 import json
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -9,24 +10,17 @@ import pytest
 import tapegraph as mx
 from tapegraph import gluon
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
+from capture_tools import capture_module  # noqa: E402
+
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "mxnet", "empty_params.json")
 with open(DATA) as _f:
     CAPTURED = json.load(_f)
 
 
-class NoParams(gluon.HybridBlock):
-    def hybrid_forward(self, F, x):
-        return F.relu(x * 2) + 1
-
-
-class OneParam(gluon.HybridBlock):
-    def __init__(self):
-        super().__init__()
-        with self.name_scope():
-            self.w = self.params.get("w", shape=(3,), init="ones")
-
-    def hybrid_forward(self, F, x, w):
-        return x * w
+# the blocks the capture saved and loaded in MXNet
+_TOOL = capture_module("capture_empty_params")
+NoParams, OneParam = _TOOL.NoParams, _TOOL.OneParam
 
 
 @pytest.fixture
