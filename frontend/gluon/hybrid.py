@@ -132,6 +132,7 @@ class Traced:
         self._ctx_checked: Dict[Any, Any] = {}  # parameter -> its _ctx_list found on cpu(0)
         self._dtypes = tuple([np.dtype(v.type.dtype) for v in g.outputs]
                              for g in (graph, self.region))  # what run returns, unrecorded/not
+        self._region_types = [v.type for v in self.region.outputs]
         # The call that traced already drew its random numbers (the trace ran the forward,
         # interleaved with whatever else drew, e.g. deferred parameter initialisation): its
         # plan run reuses them — masks and samples by input, the draws of random nodes
@@ -259,8 +260,7 @@ class Traced:
             outs.append(r)
         values = None
         if in_values is not None:
-            values = record(CACHED_OP, in_values, [v.type for v in graph.outputs], outs, {},
-                            self.region)
+            values = record(CACHED_OP, in_values, self._region_types, outs, {}, self.region)
             hide(values[len(self.graph.outputs):])
             for (_, mean, var, momentum, axis), x in zip(self.bn_updates, results[n:]):
                 defer(values[0].node, moving_stats_update(
