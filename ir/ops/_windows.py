@@ -9,9 +9,10 @@ window at kernel offset `k` of every output position is one contiguous run of le
 is one batched matrix product: forward `W @ cols` (its (N, F, L) result viewed as
 (N, F, *out) and copied once with the bias added), weight gradient `sum_n cols @ g.T`
 (the cotangent spread channels-last, (N, L, F), from 16 filters per group: a faster
-product there), data gradient `W.T @ g` per sample written into (F * prod(kernel), N, P)
-lines whose entries past `L` in each sample are zero, then col2im as ONE shifted addition
-of (F, N * P) lines per kernel offset (a sample's entries never reach the next sample's P).
+product there), data gradient `W.T @ g` per sample written into (F * offsets, N, P) lines
+whose entries past `L` in each sample are zero, then col2im as ONE shifted addition of
+(F, N * P) lines per kernel offset (a sample's entries never reach the next sample's P),
+a chunk of kernel offsets at a time so that the lines are added while still in cache.
 Strided windows use (N, C * prod(kernel), prod(out)) columns from `sliding_window_view`.
 
 The temporaries that never leave a stride-1 kernel (columns, spread cotangents, products
@@ -32,6 +33,7 @@ from numpy.lib.stride_tricks import as_strided, sliding_window_view
 Ints = Tuple[int, ...]
 _LOCAL = threading.local()
 SCRATCH_LIMIT = 64 << 20  # larger temporaries are allocated (and freed) per call
+CHUNK_BYTES = 1 << 20  # products made and consumed chunk by chunk stay in a core's cache
 
 
 def scratch(slot: str, shape, dtype) -> np.ndarray:
@@ -235,30 +237,37 @@ def conv_transpose(u, w, bias, kernel, stride, dilate, pad, out, groups):
     `w` (C, F/G, *kernel) -> (N, F, *out)."""
     n, c, spatial = u.shape[0], u.shape[1], tuple(u.shape[2:])
     f = w.shape[1] * groups
-    wg = w.reshape(groups, c // groups, -1).transpose(0, 2, 1)  # (G, F/G * K, C/G)
     if all(s == 1 for s in stride):
         padded = tuple(o + 2 * p for o, p in zip(out, pad))
-        uext = _flat_spread(u, padded)
-        run, npix, kk = uext.shape[2], int(math.prod(padded)), int(math.prod(kernel))
-        dtype = np.result_type(wg, uext)
-        # products per sample into (F * K, N, P) lines: zero past `run` in every sample, so
-        # that col2im is, per kernel offset, ONE shifted addition of (F, N * P) lines
-        lines = _zero_tailed((f * kk, n, npix), run, dtype)
-        per_sample = lines.reshape(groups, wg.shape[1], n, npix)[..., :run]
-        np.matmul(wg, uext.reshape(n, groups, c // groups, run),
-                  out=per_sample.transpose(2, 0, 1, 3))
-        lines = lines.reshape(f, kk, n * npix)
+        uext = _flat_spread(u, padded).reshape(n, groups, c // groups, -1)
+        run, npix, kk = uext.shape[3], int(math.prod(padded)), int(math.prod(kernel))
+        dtype = np.result_type(w, uext)
+        flat = _flat_strides(padded)
+        starts = [sum(i * d * s for i, d, s in zip(offset, dilate, flat))
+                  for offset in itertools.product(*(range(r) for r in kernel))]
+        # per chunk of kernel offsets: the products of every sample, written into
+        # (F * chunk, N, P) lines (zero past `run` in each sample), then col2im as ONE
+        # shifted addition of (F, N * P) lines per offset (a sample's entries stay in its
+        # own P: run + start <= P; the last `start` ones dropped are zeros). A chunk's
+        # lines fit in CHUNK_BYTES, to be added while still in cache.
+        chunk = max(1, min(kk, CHUNK_BYTES // (f * n * npix * dtype.itemsize)))
+        lines = _zero_tailed((f * chunk, n, npix), run, dtype)
         image = scratch("product", (f, n * npix), dtype)
         image.fill(0)
-        flat = _flat_strides(padded)
-        for k, offset in enumerate(itertools.product(*(range(r) for r in kernel))):
-            start = sum(i * d * s for i, d, s in zip(offset, dilate, flat))
-            # a sample's entries stay in its own P (run + start <= P); the last `start` ones
-            # dropped here are zeros
-            view = image[:, start:]
-            np.add(view, lines[:, k, :n * npix - start], out=view)
+        w4 = w.reshape(groups, c // groups, f // groups, kk)
+        for k0 in range(0, kk, chunk):
+            m = min(chunk, kk - k0)
+            wk = w4[..., k0:k0 + m].transpose(0, 2, 3, 1).reshape(groups, -1, c // groups)
+            part = lines[:f * m]
+            np.matmul(wk, uext, out=part.reshape(groups, -1, n, npix)[..., :run]
+                      .transpose(2, 0, 1, 3))
+            part = part.reshape(f, m, n * npix)
+            for j in range(m):
+                view = image[:, starts[k0 + j]:]
+                np.add(view, part[:, j, :n * npix - starts[k0 + j]], out=view)
         image = image.reshape((f, n) + padded)
         return _with_bias(crop_spatial(image.swapaxes(0, 1), pad, out), bias)
+    wg = w.reshape(groups, c // groups, -1).transpose(0, 2, 1)  # (G, F/G * K, C/G)
     npix = int(math.prod(spatial))
     cols = np.matmul(wg, u.reshape(n, groups, c // groups, npix)).reshape(n, -1, npix)
     y = col2im(cols, (n, f) + tuple(out), kernel, stride, dilate, pad, spatial)

@@ -58,9 +58,9 @@ def test_flat_and_strided_paths_agree():
 
 
 # Deconvolution at stride 1 adds its per-sample products as (F, N * P) lines (one shifted
-# addition per kernel offset), in a buffer whose per-sample tails are kept zero from call to
-# call: cases of every shape kind, run twice in interleaved order (a layout seen before reuses
-# the buffer unzeroed, a new one zeroes it).
+# addition per kernel offset, chunks of offsets at a time), in a buffer whose per-sample
+# tails are kept zero from call to call: cases of every shape kind, run twice in interleaved
+# order (a layout seen before reuses the buffer unzeroed, a new one zeroes it).
 DECONV_CASES = [  # (data shape, weight shape, pad, dilate, groups, bias)
     ((1, 3, 5, 7), (3, 2, 3, 2), (1, 0), (1, 1), 1, True),       # batch of 1, odd sizes
     ((3, 4, 6, 5), (4, 3, 3, 3), (1, 1), (2, 1), 2, True),       # groups, dilation
@@ -81,7 +81,10 @@ def _deconv_reference(u, w, b, pad, dilate, groups):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_stride1_deconvolution_lines_match_direct_loops(dtype):
+# kernel offsets per chunk: all, one, and (first case) 4 then 2 in float32, 2 in float64
+@pytest.mark.parametrize("chunk_bytes", [1 << 20, 1, 1800])
+def test_stride1_deconvolution_lines_match_direct_loops(dtype, chunk_bytes, monkeypatch):
+    monkeypatch.setattr(_windows, "CHUNK_BYTES", chunk_bytes)
     rng = np.random.RandomState(2)
     runs = []
     for ushape, wshape, pad, dilate, groups, has_bias in DECONV_CASES:
