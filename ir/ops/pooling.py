@@ -15,9 +15,9 @@ linear; `_pool_scatter` is their transpose, and Pooling is its. Gradients go to 
 
 Kernels loop over the prod(kernel) window offsets, each a strided slice of the padded
 image (2x2 pooling: four slices of the output's size), instead of materializing windows.
-`_pool_max_scatter` for 1-D/2-D windows that tile the whole image (LeNet's 2x2 pooling)
-works on flat 1-D arrays instead (`_tiled_scatter`): NumPy's cost there is per inner loop,
-and the strided slices loop over rows of a few elements.
+Max pooling and `_pool_max_scatter` for 1-D/2-D windows that tile the whole image (LeNet's
+2x2 pooling) work on flat 1-D arrays and whole image rows instead (`_tiled_pool`): NumPy's
+cost there is per inner loop, and the strided slices loop over rows of a few elements.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from tapegraph.ir.errors import ShapeError
 from tapegraph.ir.registry import REQUIRED, register
 from tapegraph.ir.types import TensorType
 from .rules import fmt_shape
-from . import _windows
+from . import _tiled_pool as _tiled, _windows
 from .conv import _check_spatial, window
 
 _WIN_ATTRS = {"kernel": (), "stride": (), "pad": (), "global_pool": False,
@@ -150,6 +150,8 @@ def pooling(x, kernel, pool_type, global_pool, cudnn_off, pooling_convention, st
         reduce = {"max": np.max, "sum": np.sum, "avg": np.mean}[pool_type]
         return reduce(x, axis=axes, keepdims=True).astype(x.dtype, copy=False)
     geo = geometry(x.shape, attrs)
+    if pool_type == "max" and _tiled.tiles_exactly(x, geo):
+        return _tiled.max_pool(np.ascontiguousarray(x), geo[0])
     fill = _lowest(x.dtype) if pool_type == "max" else 0
     xp = _windows.pad_spatial(x, geo[2], geo[3], fill)
     out = _window_sums(xp, geo, np.maximum if pool_type == "max" else np.add)
@@ -206,8 +208,8 @@ def pool_max_scatter(x, g, kernel, stride, pad, global_pool, pooling_convention)
         return out.reshape(x.shape)
     geo = geometry(x.shape, {"kernel": kernel, "stride": stride, "pad": pad,
                              "global_pool": False, "pooling_convention": pooling_convention})
-    if _tiles_exactly(x, g, geo):
-        return _tiled_scatter(np.ascontiguousarray(x), np.ascontiguousarray(g), geo[0])
+    if _tiled.tiles_exactly(x, geo) and g.dtype.kind == "f":
+        return _tiled.max_scatter(np.ascontiguousarray(x), np.ascontiguousarray(g), geo[0])
     slices, masks = _first_max_masks(x, geo)
     padded = x.shape[:2] + tuple(s + a + b for s, a, b in zip(x.shape[2:], geo[2], geo[3]))
     disjoint = all(s >= k for s, k in zip(geo[1], geo[0]))
@@ -223,93 +225,6 @@ def pool_max_scatter(x, g, kernel, stride, pad, global_pool, pooling_convention)
         covered = tuple(slice(0, (o - 1) * s + k) for o, s, k in zip(geo[4], geo[1], geo[0]))
         _zero_outside(dxp, covered)
     return np.ascontiguousarray(_windows.crop_spatial(dxp, geo[2], x.shape[2:]))
-
-
-def _tiles_exactly(x, g, geo) -> bool:
-    """1-D or 2-D windows side by side covering the whole image, no padding: the case of
-    `_tiled_scatter`."""
-    k, s, lo, hi, out = geo
-    return (x.ndim in (3, 4) and k == s and not any(lo) and not any(hi)
-            and all(o * kk == n for o, kk, n in zip(out, k, x.shape[2:]))
-            and x.dtype.kind in "fiu" and g.dtype.kind == "f" and x.size > 0)
-
-
-def _firsts(parts, best, slot):
-    """Per part (in order), where it equals `best` and no earlier part does (scratch)."""
-    masks, taken = [], None
-    for i, part in enumerate(parts):
-        hit = np.equal(part, best, out=_windows.scratch("%s%d" % (slot, i), part.shape, bool))
-        if taken is None:
-            taken = hit
-        else:
-            np.greater(hit, taken, out=hit)  # a maximum no earlier part took
-            if i + 1 < len(parts):
-                if i == 1:
-                    taken = np.logical_or(taken, hit, out=_windows.scratch(
-                        slot + "taken", hit.shape, bool))
-                else:
-                    np.logical_or(taken, hit, out=taken)
-        masks.append(hit)
-    return masks
-
-
-def _tiled_scatter(x, g, kernel):
-    """`pool_max_scatter` for windows that tile the whole image, on 1-D contiguous arrays
-    (NumPy's cost is per inner loop: the strided (N, C, *out) views of the general path loop
-    over rows of a few elements). With `x` flat and k2 = kernel[-1]: the k2 columns of the
-    windows are the stride-k2 views x[j::k2] (copied), their maximum `hm` holds each
-    window row's maximum, and the first column reaching it is found per row. The k1 rows of
-    a window are `hm` shifted by multiples of the pooled width `wo`: compared at every
-    position (meaningful at the windows' first rows only), they give the first row holding
-    the window's maximum. `g`, put at the windows' first rows of a zero array, times each
-    row's mask, is OR-ed (bitwise: the other terms are +0.0) into `gh` at that row; `gh`
-    times each column's mask fills the columns of the result. Every result entry is
-    g * mask as in the general path (-0.0 and NaN products included)."""
-    k2 = kernel[-1]
-    xf = x.reshape(-1)
-    size = xf.size // k2
-    scratch = _windows.scratch  # slots "pool.a" and "pool.b" are reused once free
-    cols = [xf]
-    if k2 > 1:
-        cols = [scratch("pool." + "ab"[j] if j < 2 else "pool.c%d" % j, (size,), x.dtype)
-                for j in range(k2)]
-        for j, col in enumerate(cols):
-            np.copyto(col, xf[j::k2])
-    hm = cols[0]
-    if k2 > 1:
-        hm = np.maximum(cols[0], cols[1], out=scratch("pool.h", (size,), x.dtype))
-        for col in cols[2:]:
-            np.maximum(hm, col, out=hm)
-    first_cols = _firsts(cols, hm, "pool.fc")
-    if len(kernel) == 1:
-        gh = g.reshape(-1)
-    else:
-        k1, wo = kernel[0], x.shape[-1] // k2
-        span = size - (k1 - 1) * wo
-        rows = [hm[i * wo:i * wo + span] for i in range(k1)]
-        m = rows[0]
-        if k1 > 1:
-            m = np.maximum(rows[0], rows[1], out=scratch("pool.a", (span,), x.dtype))
-            for row in rows[2:]:
-                np.maximum(m, row, out=m)
-        first_rows = _firsts(rows, m, "pool.fr")
-        gext = scratch("pool.b", (size,), g.dtype)
-        gext.fill(0)
-        gext.reshape(-1, k1, wo)[:, 0] = g.reshape(-1, wo)
-        gh = scratch("pool.h", (size,), g.dtype)
-        np.multiply(gext[:span], first_rows[0], out=gh[:span])
-        gh[span:] = 0
-        bits = np.dtype("i%d" % g.itemsize)
-        part = scratch("pool.a", (span,), g.dtype)
-        for i, mask in enumerate(first_rows[1:], 1):
-            np.multiply(gext[:span], mask, out=part)
-            target = gh[i * wo:i * wo + span].view(bits)
-            np.bitwise_or(target, part.view(bits), out=target)
-    dx = np.empty(x.shape, g.dtype)
-    dxf = dx.reshape(-1)
-    for j, mask in enumerate(first_cols):
-        np.multiply(gh, mask, out=dxf[j::k2])
-    return dx
 
 
 def _zero_outside(a, covered):

@@ -2,7 +2,8 @@
 that tile the whole image (1-D column/row passes) and its per-offset path agree with a
 direct loop that routes each cotangent to its window's FIRST maximum (row-major), as MXNet
 does, with ties, NaN windows and every dtype it takes; the tiled path gives exactly
-g * (first-maximum mask), signed zeros and NaN products included."""
+g * (first-maximum mask), signed zeros and NaN products included. Max pooling's own tiled
+path gives the window maxima."""
 import itertools
 
 import numpy as np
@@ -102,3 +103,24 @@ def test_tiled_scatter_is_g_times_the_first_maximum_mask(shape, kernel, gdtype):
         assert got.dtype == g.dtype and got.flags.c_contiguous
         bits = "u%d" % g.itemsize
         np.testing.assert_array_equal(got.view(bits), want.view(bits))
+
+
+@pytest.mark.parametrize("shape,kernel", TILED)
+@pytest.mark.parametrize("dtype", ["float16", "float64", "int32"])
+def test_tiled_max_pooling_matches_window_maxima(shape, kernel, dtype):
+    pool = get_op("Pooling").kernel
+    rng = np.random.RandomState(sum(shape))
+    x = rng.randint(-3, 3, shape).astype(dtype)
+    if dtype != "int32":
+        x.reshape(-1)[rng.randint(0, x.size, 2)] = np.nan
+    pooled = tuple(n // k for n, k in zip(shape[2:], kernel))
+    blocks = x.reshape(shape[:2] + tuple(v for p in zip(pooled, kernel) for v in p))
+    want = blocks.max(axis=tuple(3 + 2 * i for i in range(len(kernel))))
+    attrs = dict(kernel=kernel, pool_type="max", global_pool=False, cudnn_off=False,
+                 pooling_convention="valid", stride=kernel, pad=(0,) * len(kernel),
+                 p_value=None, count_include_pad=None, layout=None)
+    got = pool(x, **attrs)
+    again = pool(x[::-1].copy(), **attrs)  # a later call leaves the first result alone
+    assert got.dtype == x.dtype and got.flags.c_contiguous
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(again, want[::-1])
