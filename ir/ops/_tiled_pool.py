@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._windows import scratch
+from ._windows import copy_rows, scratch
 
 
 def tiles_exactly(x, geo) -> bool:
@@ -81,7 +81,7 @@ def max_scatter(x, g, kernel):
         first_rows = _firsts(rows, m, "pool.fr")
         gext = scratch("pool.b", (size,), g.dtype)
         gext.fill(0)
-        gext.reshape(-1, k1, wo)[:, 0] = g.reshape(-1, wo)
+        copy_rows(gext.reshape(-1, k1, wo)[:, 0], g.reshape(-1, wo))
         gh = scratch("pool.h", (size,), g.dtype)
         np.multiply(gext[:span], first_rows[0], out=gh[:span])
         gh[span:] = 0

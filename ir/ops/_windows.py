@@ -15,6 +15,10 @@ whose entries past `L` in each sample are zero, then col2im as ONE shifted addit
 a chunk of kernel offsets at a time so that the lines are added while still in cache.
 Strided windows use (N, C * prod(kernel), prod(out)) columns from `sliding_window_view`.
 
+Copies whose last axis is contiguous on both sides (window runs, output rows, padding)
+go through `copy_rows`, a row at a time as one opaque element: NumPy's copy costs per
+inner loop, and these rows are a few dozen elements long.
+
 The temporaries that never leave a stride-1 kernel (columns, spread cotangents, products
 before the final copy) live in per-thread scratch buffers reused from call to call
 (`scratch`), as MXNet's convolution workspace: fresh multi-megabyte arrays at every call
@@ -53,14 +57,29 @@ def scratch(slot: str, shape, dtype) -> np.ndarray:
     return buf[:nbytes].view(dtype).reshape(shape)
 
 
+def copy_rows(dst: np.ndarray, src: np.ndarray) -> None:
+    """np.copyto(dst, src), each last-axis row copied as ONE opaque element when that axis is
+    contiguous in both (same shape and dtype): NumPy's copy costs per inner loop, and a
+    strided view such as a window run or an output row loops over a few dozen elements."""
+    it = dst.itemsize
+    if (dst.ndim and dst.shape == src.shape and dst.dtype == src.dtype and dst.shape[-1] > 1
+            and dst.strides[-1] == it and src.strides[-1] == it and dst.dtype.kind in "biufc"):
+        row = np.dtype("V%d" % (dst.shape[-1] * it))
+        try:
+            dst, src = dst.view(row), src.view(row)
+        except ValueError:  # NumPy < 1.23: no such view of a non-contiguous array
+            pass
+    np.copyto(dst, src)
+
+
 def pad_spatial(x: np.ndarray, lo: Sequence[int], hi: Sequence[int], fill) -> np.ndarray:
     """`x` (N, C, *spatial) with `lo`/`hi` elements of `fill` before/after each spatial axis."""
     if not any(lo) and not any(hi):
         return x
     shape = x.shape[:2] + tuple(s + a + b for s, a, b in zip(x.shape[2:], lo, hi))
     out = np.full(shape, fill, dtype=x.dtype)
-    out[(slice(None), slice(None)) + tuple(slice(a, a + s) for a, s in
-                                           zip(lo, x.shape[2:]))] = x
+    copy_rows(out[(slice(None), slice(None)) + tuple(slice(a, a + s) for a, s in
+                                                     zip(lo, x.shape[2:]))], x)
     return out
 
 
@@ -102,7 +121,7 @@ def flat_columns(xp: np.ndarray, kernel: Ints, dilate: Ints, out: Ints) -> np.nd
                                              zip(dilate, _flat_strides(spatial))) + (it,),
                       writeable=False)
     cols = scratch("cols", view.shape, xp.dtype)
-    np.copyto(cols, view)
+    copy_rows(cols, view)
     return cols.reshape(n, c * int(math.prod(kernel)), run)
 
 
@@ -118,7 +137,7 @@ def _flat_spread(v: np.ndarray, spatial: Ints) -> np.ndarray:
     (scratch slot "spread")."""
     flat = scratch("spread", v.shape[:2] + (_flat_run(spatial, v.shape[2:]),), v.dtype)
     flat.fill(0)
-    _flat_outputs(flat, spatial, v.shape[2:])[...] = v
+    copy_rows(_flat_outputs(flat, spatial, v.shape[2:]), v)
     return flat
 
 
@@ -138,7 +157,7 @@ def _with_bias(view: np.ndarray, bias) -> np.ndarray:
     """A new C-contiguous array: `view` (+ bias per channel, added in `view`'s dtype). The
     copy and then the addition in place are faster than one broadcasting addition."""
     out = np.empty(view.shape, view.dtype)
-    np.copyto(out, view)
+    copy_rows(out, view)
     if bias is not None:
         out += bias.reshape((1, -1) + (1,) * (view.ndim - 2)).astype(view.dtype, copy=False)
     return out

@@ -134,3 +134,20 @@ def test_stride1_weight_grad_both_cotangent_layouts(dtype, filters):
         assert got.dtype == np.dtype(dtype)
         np.testing.assert_allclose(got, _wgrad_reference(x, gy, k, dilate, pad, groups),
                                    rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "int32", "complex64", "bool"])
+def test_copy_rows_equals_copyto(dtype):
+    rng = np.random.RandomState(4)
+    src = (rng.uniform(-3, 3, (3, 4, 9)) * 2).astype(dtype)
+    for dst_index, src_index in [((slice(None), slice(None), slice(0, 5)),
+                                  (slice(None), slice(None, None, -1), slice(2, 7))),
+                                 ((slice(None), slice(1, 3), slice(None)),
+                                  (slice(None), slice(0, 2), slice(None))),
+                                 ((slice(None), 0, slice(None, None, 2)),
+                                  (slice(None), 1, slice(0, 5)))]:
+        dst = np.zeros((3, 4, 9), dtype)
+        want = dst.copy()
+        np.copyto(want[dst_index], src[src_index])
+        _windows.copy_rows(dst[dst_index], src[src_index])
+        np.testing.assert_array_equal(dst, want)
