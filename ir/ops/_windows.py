@@ -132,21 +132,34 @@ def _flat_outputs(y: np.ndarray, spatial: Ints, out: Ints) -> np.ndarray:
                       y.strides[:2] + tuple(s * it for s in _flat_strides(spatial)))
 
 
+def _spread_buffer(shape, dtype, layout) -> np.ndarray:
+    """Scratch for a spread: zero except where the spread writes. The zeros stay from a call
+    of the same layout (nothing else writes these slots), so a buffer is zeroed only when
+    its layout changes; four slots, picked by layout, let the few layouts of a training
+    step alternate."""
+    key = (layout, tuple(shape), np.dtype(dtype).str)
+    slot = "spread%d" % (hash(key) % 4)
+    buf = scratch(slot, shape, dtype)
+    keys = _LOCAL.__dict__.setdefault("spread_keys", {})
+    if keys.get(slot) != key or buf.base is None:
+        buf.fill(0)
+        keys[slot] = key if buf.base is not None else None
+    return buf
+
+
 def _flat_spread(v: np.ndarray, spatial: Ints) -> np.ndarray:
-    """`v` (N, F, *out) written into zeros (N, F, L) at its flat positions in `spatial`
-    (scratch slot "spread")."""
-    flat = scratch("spread", v.shape[:2] + (_flat_run(spatial, v.shape[2:]),), v.dtype)
-    flat.fill(0)
+    """`v` (N, F, *out) written into zeros (N, F, L) at its flat positions in `spatial`."""
+    flat = _spread_buffer(v.shape[:2] + (_flat_run(spatial, v.shape[2:]),), v.dtype,
+                          ("first", tuple(spatial), v.shape[2:]))
     copy_rows(_flat_outputs(flat, spatial, v.shape[2:]), v)
     return flat
 
 
 def _flat_spread_last(v: np.ndarray, spatial: Ints) -> np.ndarray:
-    """As `_flat_spread`, into zeros (N, L, F) (channels last; scratch slot "spread")."""
+    """As `_flat_spread`, into zeros (N, L, F) (channels last)."""
     n, f, out = v.shape[0], v.shape[1], v.shape[2:]
     run = _flat_run(spatial, out)
-    flat = scratch("spread", (n, run, f), v.dtype)
-    flat.fill(0)
+    flat = _spread_buffer((n, run, f), v.dtype, ("last", tuple(spatial), out))
     it = v.itemsize
     as_strided(flat, v.shape, (run * f * it, it) + tuple(s * f * it for s in
                                                          _flat_strides(spatial)))[...] = v
