@@ -38,6 +38,7 @@ Ints = Tuple[int, ...]
 _LOCAL = threading.local()
 SCRATCH_LIMIT = 64 << 20  # larger temporaries are allocated (and freed) per call
 CHUNK_BYTES = 1 << 20  # products made and consumed chunk by chunk stay in a core's cache
+SPREADS = 4  # cotangent spread layouts whose zeroed buffers each thread keeps
 
 
 def scratch(slot: str, shape, dtype) -> np.ndarray:
@@ -133,17 +134,20 @@ def _flat_outputs(y: np.ndarray, spatial: Ints, out: Ints) -> np.ndarray:
 
 
 def _spread_buffer(shape, dtype, layout) -> np.ndarray:
-    """Scratch for a spread: zero except where the spread writes. The zeros stay from a call
-    of the same layout (nothing else writes these slots), so a buffer is zeroed only when
-    its layout changes; four slots, picked by layout, let the few layouts of a training
-    step alternate."""
+    """A buffer for a spread: zero except where the spread writes. The zeros stay from a
+    call of the same layout (nothing else writes these buffers), so each thread keeps the
+    buffers of its SPREADS most recent layouts (a training step alternates a few) and zeroes
+    a buffer only when it is new."""
     key = (layout, tuple(shape), np.dtype(dtype).str)
-    slot = "spread%d" % (hash(key) % 4)
-    buf = scratch(slot, shape, dtype)
-    keys = _LOCAL.__dict__.setdefault("spread_keys", {})
-    if keys.get(slot) != key or buf.base is None:
-        buf.fill(0)
-        keys[slot] = key if buf.base is not None else None
+    if int(math.prod(shape)) * np.dtype(dtype).itemsize > SCRATCH_LIMIT // SPREADS:
+        return np.zeros(shape, dtype)
+    kept = _LOCAL.__dict__.setdefault("spreads", {})  # least recently used first
+    buf = kept.pop(key, None)
+    if buf is None:
+        buf = np.zeros(shape, dtype)
+        if len(kept) >= SPREADS:
+            del kept[next(iter(kept))]
+    kept[key] = buf
     return buf
 
 
