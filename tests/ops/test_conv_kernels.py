@@ -57,13 +57,16 @@ def test_flat_and_strided_paths_agree():
     np.testing.assert_allclose(dw.reshape(2, 3, 18), gg @ cols.transpose(0, 2, 1), rtol=1e-12)
 
 
-# Deconvolution at stride 1 adds its per-sample products as (F, N * P) lines (one shifted
-# addition per kernel offset, chunks of offsets at a time), in a buffer whose per-sample
-# tails are kept zero from call to call: cases of every shape kind, run twice in interleaved
-# order (a layout seen before reuses the buffer unzeroed, a new one zeroes it).
+# Deconvolution at stride 1 folds the last kernel axis into its per-sample products (a
+# Toeplitz copy of the input) and adds them as (F, N * P) lines (one shifted addition per
+# offset of the other kernel axes, chunks of offsets at a time), in a buffer whose
+# per-sample tails are kept zero from call to call: cases of every shape kind, run thrice
+# in interleaved order (a layout seen before reuses the buffer unzeroed, a new one zeroes
+# it).
 DECONV_CASES = [  # (data shape, weight shape, pad, dilate, groups, bias)
     ((1, 3, 5, 7), (3, 2, 3, 2), (1, 0), (1, 1), 1, True),       # batch of 1, odd sizes
     ((3, 4, 6, 5), (4, 3, 3, 3), (1, 1), (2, 1), 2, True),       # groups, dilation
+    ((2, 4, 5, 6), (4, 2, 3, 3), (0, 1), (1, 2), 2, True),       # dilated last axis
     ((2, 6, 4, 4), (6, 3, 1, 1), (0, 0), (1, 1), 3, False),      # 1x1 kernel
     ((4, 16, 8, 8), (16, 6, 5, 5), (0, 0), (1, 1), 1, False),    # LeNet's conv2 data grad
     ((2, 2, 7), (2, 3, 3), (1,), (1,), 1, True),                 # 1-D
@@ -81,8 +84,8 @@ def _deconv_reference(u, w, b, pad, dilate, groups):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-# kernel offsets per chunk: all, one, and (first case) 4 then 2 in float32, 2 in float64
-@pytest.mark.parametrize("chunk_bytes", [1 << 20, 1, 1800])
+# offsets per chunk: all, one, and (first case) 2 then 1 in float32, 1 in float64
+@pytest.mark.parametrize("chunk_bytes", [1 << 20, 1, 1000])
 def test_stride1_deconvolution_lines_match_direct_loops(dtype, chunk_bytes, monkeypatch):
     monkeypatch.setattr(_windows, "CHUNK_BYTES", chunk_bytes)
     rng = np.random.RandomState(2)
