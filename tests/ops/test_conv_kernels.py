@@ -57,13 +57,16 @@ def test_flat_and_strided_paths_agree():
     np.testing.assert_allclose(dw.reshape(2, 3, 18), gg @ cols.transpose(0, 2, 1), rtol=1e-12)
 
 
-# Deconvolution at stride 1 adds its per-sample products as (F, N * P) lines (one shifted
-# addition per kernel offset, chunks of offsets at a time), in a buffer whose per-sample
-# tails are kept zero from call to call: cases of every shape kind, run twice in interleaved
-# order (a layout seen before reuses the buffer unzeroed, a new one zeroes it).
+# Deconvolution at stride 1 folds the last kernel axis into its per-sample products (a
+# Toeplitz copy of the input) and adds them as (F, N * P) lines (one shifted addition per
+# offset of the other kernel axes, chunks of offsets at a time), in a buffer whose
+# per-sample tails are kept zero from call to call: cases of every shape kind, run thrice
+# in interleaved order (a layout seen before reuses the buffer unzeroed, a new one zeroes
+# it).
 DECONV_CASES = [  # (data shape, weight shape, pad, dilate, groups, bias)
     ((1, 3, 5, 7), (3, 2, 3, 2), (1, 0), (1, 1), 1, True),       # batch of 1, odd sizes
     ((3, 4, 6, 5), (4, 3, 3, 3), (1, 1), (2, 1), 2, True),       # groups, dilation
+    ((2, 4, 5, 6), (4, 2, 3, 3), (0, 1), (1, 2), 2, True),       # dilated last axis
     ((2, 6, 4, 4), (6, 3, 1, 1), (0, 0), (1, 1), 3, False),      # 1x1 kernel
     ((4, 16, 8, 8), (16, 6, 5, 5), (0, 0), (1, 1), 1, False),    # LeNet's conv2 data grad
     ((2, 2, 7), (2, 3, 3), (1,), (1,), 1, True),                 # 1-D
@@ -81,8 +84,8 @@ def _deconv_reference(u, w, b, pad, dilate, groups):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-# kernel offsets per chunk: all, one, and (first case) 4 then 2 in float32, 2 in float64
-@pytest.mark.parametrize("chunk_bytes", [1 << 20, 1, 1800])
+# offsets per chunk: all, one, and (first case) 2 then 1 in float32, 1 in float64
+@pytest.mark.parametrize("chunk_bytes", [1 << 20, 1, 1000])
 def test_stride1_deconvolution_lines_match_direct_loops(dtype, chunk_bytes, monkeypatch):
     monkeypatch.setattr(_windows, "CHUNK_BYTES", chunk_bytes)
     rng = np.random.RandomState(2)
@@ -151,3 +154,35 @@ def test_copy_rows_equals_copyto(dtype):
         np.copyto(want[dst_index], src[src_index])
         _windows.copy_rows(dst[dst_index], src[src_index])
         np.testing.assert_array_equal(dst, want)
+
+
+# Stride-1 convolutions with output rows of 16 and more (and 1-D ones) read window columns
+# (each window row copied once, no flat runs); shorter rows keep the flat runs.
+WINDOW_CASES = [  # (data shape, weight shape, pad, dilate, groups)
+    ((1, 4, 5, 20), (6, 2, 3, 3), (1, 1), (1, 2), 2),       # batch of 1, groups, dilation
+    ((3, 1, 18, 21), (4, 1, 3, 5), (0, 2), (1, 1), 1),      # odd sizes, padding
+    ((2, 2, 3, 3, 18), (4, 2, 2, 2, 3), (0, 1, 0), (1, 1, 1), 1),  # 3-D
+    ((2, 3, 9), (6, 1, 3), (1,), (2,), 3),                  # 1-D: short rows, still windows
+    ((2, 2, 6, 7), (32, 2, 3, 3), (1, 1), (1, 1), 1),       # short rows: flat runs
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_stride1_window_columns_match_direct_loops(dtype):
+    rng = np.random.RandomState(5)
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    for xshape, wshape, pad, dilate, groups in WINDOW_CASES:
+        x = rng.uniform(-1, 1, xshape).astype(dtype)
+        w = rng.uniform(-1, 1, wshape).astype(dtype)
+        b = rng.uniform(-1, 1, wshape[0]).astype(dtype)
+        k = wshape[2:]
+        out = tuple(s + 2 * p - d * (kk - 1) for s, kk, d, p in zip(xshape[2:], k, dilate, pad))
+        y = _windows.conv_forward(x, w, b, k, (1,) * len(k), dilate, pad, out, groups)
+        assert y.dtype == np.dtype(dtype) and y.flags.c_contiguous
+        np.testing.assert_allclose(y, _conv_nd_ref(x, w, b, stride=(1,) * len(k), pad=pad,
+                                                   dilate=dilate, groups=groups),
+                                   rtol=tol, atol=tol)
+        gy = rng.uniform(-1, 1, y.shape).astype(dtype)
+        dw = _windows.conv_weight_grad(x, gy, k, (1,) * len(k), dilate, pad, groups)
+        np.testing.assert_allclose(dw, _wgrad_reference(x, gy, k, dilate, pad, groups),
+                                   rtol=tol, atol=tol)
