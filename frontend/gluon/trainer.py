@@ -47,7 +47,47 @@ class _Program:
     updater are the same."""
 
     __slots__ = ("version", "params", "nparams", "updater", "indices", "weights", "grads",
-                 "checks", "lean")
+                 "checks", "lean", "param_dict", "pd_version")
+
+
+class _ParamDict(dict):
+    """The optimizer's `param_dict` (index -> Parameter) as a Trainer makes it: counts its
+    changes, so that the update program knows when the multipliers it read still hold
+    (a Parameter's lr_mult/wd_mult changes bump `parameter.STRUCTURE_VERSION`)."""
+
+    version = 0
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.version += 1
+
+    def __delitem__(self, key: Any) -> None:
+        super().__delitem__(key)
+        self.version += 1
+
+    def __ior__(self, other: Any) -> "_ParamDict":
+        self.update(other)
+        return self
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self.version += 1
+
+    def pop(self, *args: Any) -> Any:
+        self.version += 1
+        return super().pop(*args)
+
+    def popitem(self) -> Any:
+        self.version += 1
+        return super().popitem()
+
+    def clear(self) -> None:
+        super().clear()
+        self.version += 1
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        self.version += 1
+        return super().setdefault(key, default)
 
 
 class Trainer:
@@ -103,7 +143,7 @@ class Trainer:
         return contexts
 
     def _init_optimizer(self, optimizer: Any, optimizer_params: dict) -> None:
-        param_dict = {i: param for i, param in enumerate(self._params)}
+        param_dict = _ParamDict((i, param) for i, param in enumerate(self._params))
         if isinstance(optimizer, opt.Optimizer):
             if optimizer_params:
                 raise ValueError("optimizer_params must be None if optimizer is an instance "
@@ -220,7 +260,9 @@ class Trainer:
                 return self._update_gathered(ignore_stale_grad)
         for check in checks:
             check[1].fresh = False
-        if not prog.lean.run():
+        pd = prog.param_dict
+        if not prog.lean.run(pd is not None and pd.version == prog.pd_version
+                             and prog.updater.optimizer.param_dict is pd):
             self._program = None
             self._updaters[0].update_lean(prog.indices, prog.grads, prog.weights)
         return True
@@ -281,6 +323,12 @@ class Trainer:
         prog.updater, prog.indices, prog.weights, prog.grads = updater, indices, weights, grads
         prog.checks = list(zip(weights, values, arrays[0], grads, arrays[1]))
         prog.lean = _lean.Program(updater, indices, weights, grads, *arrays)
+        pd = updater.optimizer.param_dict
+        # the multipliers are fixed while no Parameter changes (STRUCTURE_VERSION) and
+        # the trainer's param_dict maps every index to a Parameter, unchanged
+        fixed = type(pd) is _ParamDict and all(isinstance(pd.get(i), Parameter)
+                                               for i in indices)
+        prog.param_dict, prog.pd_version = (pd, pd.version) if fixed else (None, -1)
         return prog
 
     def _check_stale(self, ignore_stale_grad: bool) -> None:
@@ -357,4 +405,5 @@ class Trainer:
             updater.set_states(states)
             updater.optimizer = self._updaters[0].optimizer
         self._optimizer = self._updaters[0].optimizer
-        self._optimizer.param_dict = {i: param for i, param in enumerate(self._params)}
+        self._optimizer.param_dict = _ParamDict(
+            (i, param) for i, param in enumerate(self._params))

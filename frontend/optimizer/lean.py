@@ -121,14 +121,17 @@ class Program:
         self.states, self.device_id = updater.states, updater.device_id
         self.plan = self.runner.plan(opt, indices, wbs, gbs)
 
-    def run(self) -> bool:
-        """One update of every weight, or False (nothing done) if the program is stale."""
+    def run(self, fixed_mults: bool = False) -> bool:
+        """One update of every weight, or False (nothing done) if the program is stale.
+        `fixed_mults`: the caller knows that every index's lr_mult and wd_mult are those
+        of the last run (then what was derived from them and unchanged options is
+        reused)."""
         updater, opt = self.updater, self.optimizer
         if (updater.optimizer is not opt or updater.states is not self.states
                 or updater.device_id != self.device_id):
             return False
         opt._index_update_count = opt._all_index_update_counts.setdefault(self.device_id, {})
-        return self.runner.run(opt, self.plan, self.states)
+        return self.runner.run(opt, self.plan, self.states, fixed_mults)
 
 
 def _cache(opt: Optimizer) -> dict:
@@ -157,18 +160,44 @@ def _plan_sgd(opt: SGD, indices: list, wbs: list, gbs: list) -> tuple:
         items = [(idx, wb, gb, max(wb.size, gb.size)) for idx, wb, gb
                  in zip(indices[start:stop], wbs[start:stop], gbs[start:stop])]
         groups.append((tuple(indices[start:stop]), items))
-    return agg, groups
+    return agg, groups, [None] * len(groups)
 
 
-def _run_sgd(opt: SGD, plan: tuple, states: dict) -> bool:
-    agg, groups = plan
+def _prepare_sgd(opt: SGD, items: list, lr: float, wd: float, rescale: float,
+                 momentum: float, small: int) -> list:
+    """Per weight of a group, what `_run_sgd` applies: (0, wb, gb, idx, decay factor or
+    None, gradient factor) for update_kernels.sgd, (1, ..., momentum scalars, sgd's two)
+    for sgd_mom (sgd's if the state is None), (2, ..., lr, wd) for SGD._step."""
+    cache = _cache(opt)
+    out = []
+    for idx, wb, gb, n in items:
+        lrm, wdm = _mults(opt, idx)
+        lr_k, wd_k = lr * lrm, wd * wdm
+        if n >= small:
+            out.append((2, wb, gb, idx, lr_k, wd_k, None))
+            continue
+        t = wb.dtype.type
+        key = (t, lr_k, wd_k, rescale)
+        plain = cache.get(key)
+        if plain is None:
+            plain = cache[key] = ((t(1.0) - t(lr_k) * t(wd_k)) if wd_k else None,
+                                  t(-lr_k) * t(rescale))
+        if momentum > 0:
+            mom = (t(momentum), (t(lr_k) * t(wd_k)) if wd_k else None, plain[1])
+            out.append((1, wb, gb, idx, mom, plain[0], plain[1]))
+        else:
+            out.append((0, wb, gb, idx, plain[0], plain[1], None))
+    return out
+
+
+def _run_sgd(opt: SGD, plan: tuple, states: dict, fixed: bool = False) -> bool:
+    agg, groups, prepared = plan
     if opt.aggregate_num != agg:
         return False
     counts, begin = opt._index_update_count, opt.begin_num_update
-    pd, wd, rescale, momentum = opt.param_dict, opt.wd, opt.rescale_grad, opt.momentum
+    wd, rescale, momentum = opt.wd, opt.rescale_grad, opt.momentum
     small = blas.AXPY_MIN if not opt.clip_gradient else 0  # else SGD._step
-    cache = _cache(opt)
-    for idxs, items in groups:
+    for g, (idxs, items) in enumerate(groups):
         nu = opt.num_update
         for idx in idxs:  # MXNet counts the group, then reads its learning rate
             c = counts.get(idx, begin) + 1
@@ -177,39 +206,31 @@ def _run_sgd(opt: SGD, plan: tuple, states: dict) -> bool:
                 nu = c
         opt.num_update = nu
         lr = opt.lr_scheduler(nu) if opt.lr_scheduler is not None else opt.lr
-        for idx, wb, gb, n in items:
-            if idx in pd:
-                p = pd[idx]
-                lr_k, wd_k = lr * p.lr_mult, wd * p.wd_mult
-            else:
-                lrm, wdm = _mults(opt, idx)
-                lr_k, wd_k = lr * lrm, wd * wdm
-            if n >= small:
-                opt._step(None, wb, gb, states[idx], lr_k, wd_k)
-                continue
-            s = states[idx] if momentum > 0 else None
-            t = wb.dtype.type
-            if s is None:  # update_kernels.sgd, out = weight
-                key = (t, lr_k, wd_k, rescale)
-                sc = cache.get(key)
-                if sc is None:
-                    sc = cache[key] = ((t(1.0) - t(lr_k) * t(wd_k)) if wd_k else None,
-                                       t(-lr_k) * t(rescale))
-                if sc[0] is not None:
-                    wb *= sc[0]
-                wb += gb * sc[1]
-            else:  # update_kernels.sgd_mom, out = weight
-                key = (t, lr_k, wd_k, rescale, momentum)
-                sc = cache.get(key)
-                if sc is None:
-                    sc = cache[key] = (t(momentum), (t(lr_k) * t(wd_k)) if wd_k else None,
-                                       t(-lr_k) * t(rescale))
-                mom = s._data
-                mom *= sc[0]
-                if sc[1] is not None:
-                    mom -= np.multiply(wb, sc[1])
-                mom += gb * sc[2]
+        key = (lr, wd, rescale, momentum, small)
+        prep = prepared[g]
+        if prep is None or prep[0] != key or not fixed:
+            prep = (key, _prepare_sgd(opt, items, lr, wd, rescale, momentum, small))
+            prepared[g] = prep if fixed else None
+        for kind, wb, gb, idx, x, y, z in prep[1]:
+            if kind == 0:  # update_kernels.sgd, out = weight
+                if x is not None:
+                    wb *= x
+                wb += gb * y
+            elif kind == 1:
+                s = states[idx]
+                if s is None:  # SGD._step without a state: update_kernels.sgd
+                    if y is not None:
+                        wb *= y
+                    wb += gb * z
+                    continue
+                mom = s._data  # update_kernels.sgd_mom, out = weight
+                mom *= x[0]
+                if x[1] is not None:
+                    mom -= np.multiply(wb, x[1])
+                mom += gb * x[2]
                 np.add(wb, mom, out=wb)
+            else:
+                opt._step(None, wb, gb, states[idx], x, y)
     return True
 
 
@@ -235,7 +256,7 @@ def _plan_adam(opt: Adam, indices: list, wbs: list, gbs: list) -> list:
     return items
 
 
-def _run_adam(opt: Adam, items: list, states: dict) -> bool:
+def _run_adam(opt: Adam, items: list, states: dict, fixed: bool = False) -> bool:
     counts, begin = opt._index_update_count, opt.begin_num_update
     wd, clip = opt.wd, opt._kclip
     b1, b2 = opt.beta1, opt.beta2
@@ -294,7 +315,8 @@ def _plan_per_index(opt: Optimizer, indices: list, wbs: list, gbs: list) -> list
     return list(zip(indices, wbs, gbs))
 
 
-def _run_per_index(opt: Optimizer, items: list, states: dict) -> bool:
+def _run_per_index(opt: Optimizer, items: list, states: dict,
+                   fixed: bool = False) -> bool:
     counts, begin = opt._index_update_count, opt.begin_num_update
     for idx, wb, gb in items:
         c = counts.get(idx, begin) + 1

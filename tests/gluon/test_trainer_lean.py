@@ -132,8 +132,9 @@ def _lr_mult(params, trainer):
 
 
 def _param_dict_entry(params, trainer):
-    trainer._optimizer.param_dict[1] = params[3]  # index 1 now takes b_bias's multipliers
-    params[3].lr_mult = 0.25
+    opt = trainer._optimizer  # indices not in param_dict take the optimizer's tables
+    opt.lr_mult, opt.wd_mult = {1: 4.0, 3: 0.5}, {1: 2.0, 3: 0.0}
+    opt.param_dict.pop(3 if 1 not in opt.param_dict else 1)
 
 
 def _reinit(params, trainer):

@@ -154,3 +154,35 @@ def test_copy_rows_equals_copyto(dtype):
         np.copyto(want[dst_index], src[src_index])
         _windows.copy_rows(dst[dst_index], src[src_index])
         np.testing.assert_array_equal(dst, want)
+
+
+# Stride-1 convolutions with output rows of 16 and more (and 1-D ones) read window columns
+# (each window row copied once, no flat runs); shorter rows keep the flat runs.
+WINDOW_CASES = [  # (data shape, weight shape, pad, dilate, groups)
+    ((1, 4, 5, 20), (6, 2, 3, 3), (1, 1), (1, 2), 2),       # batch of 1, groups, dilation
+    ((3, 1, 18, 21), (4, 1, 3, 5), (0, 2), (1, 1), 1),      # odd sizes, padding
+    ((2, 2, 3, 3, 18), (4, 2, 2, 2, 3), (0, 1, 0), (1, 1, 1), 1),  # 3-D
+    ((2, 3, 9), (6, 1, 3), (1,), (2,), 3),                  # 1-D: short rows, still windows
+    ((2, 2, 6, 7), (32, 2, 3, 3), (1, 1), (1, 1), 1),       # short rows: flat runs
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_stride1_window_columns_match_direct_loops(dtype):
+    rng = np.random.RandomState(5)
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    for xshape, wshape, pad, dilate, groups in WINDOW_CASES:
+        x = rng.uniform(-1, 1, xshape).astype(dtype)
+        w = rng.uniform(-1, 1, wshape).astype(dtype)
+        b = rng.uniform(-1, 1, wshape[0]).astype(dtype)
+        k = wshape[2:]
+        out = tuple(s + 2 * p - d * (kk - 1) for s, kk, d, p in zip(xshape[2:], k, dilate, pad))
+        y = _windows.conv_forward(x, w, b, k, (1,) * len(k), dilate, pad, out, groups)
+        assert y.dtype == np.dtype(dtype) and y.flags.c_contiguous
+        np.testing.assert_allclose(y, _conv_nd_ref(x, w, b, stride=(1,) * len(k), pad=pad,
+                                                   dilate=dilate, groups=groups),
+                                   rtol=tol, atol=tol)
+        gy = rng.uniform(-1, 1, y.shape).astype(dtype)
+        dw = _windows.conv_weight_grad(x, gy, k, (1,) * len(k), dilate, pad, groups)
+        np.testing.assert_allclose(dw, _wgrad_reference(x, gy, k, dilate, pad, groups),
+                                   rtol=tol, atol=tol)
