@@ -15,11 +15,13 @@ path):
 - any other optimizer updating through `Optimizer.update` and `_step`: per index, the
   count, learning rate and weight decay computed inline, then its `_step`.
 
-What a plan keeps is only the arrays it was made for and values derived from them
-(sizes, scratch views); the optimizer's options, learning rate, schedule, multipliers
-(`param_dict`, read at each step), update counts and states are read at each step.
-Scalars derived from those numbers are cached keyed by the numbers. Weights that are not
-all float32 or all float64 (e.g. float16 with `multi_precision`) take the general path.
+What a plan keeps is the arrays it was made for and values derived from them (sizes,
+scratch views). The optimizer's options, learning rate (or schedule), update counts and
+states are read at each step; the multipliers too (through `param_dict`), unless the
+caller vouches that they are those of the last run (`Program.run(fixed_mults=True)`):
+SGD and Adam then reuse the scalars they derived from the multipliers and options while
+the options are equal. Weights that are not all float32 or all float64 (e.g. float16
+with `multi_precision`) take the general path.
 """
 from __future__ import annotations
 
