@@ -13,6 +13,7 @@ from .. import autograd
 from .. import ndarray as _nd
 from .. import symbol as _sym
 from ..base import MXNetError
+from ..context import cpu
 from ..ndarray import NDArray
 from ..symbol import Symbol
 from ..trace import opnames
@@ -191,7 +192,7 @@ class HybridBlock(Block):
     def forward(self, x: Any, *args: Any) -> Any:
         """Dispatch on the inputs: Symbols build a Symbol; NDArrays run the compiled plan
         when hybridized, else `hybrid_forward` eagerly."""
-        if isinstance(x, NDArray) and all(isinstance(a, NDArray) for a in args):
+        if isinstance(x, NDArray) and (not args or _all_arrays(args)):
             # only arrays, none nested or None (the usual call): no flattening
             if self._active and hybrid.TRACE.params is None:  # (not is_tracing())
                 flat = [x, *args]
@@ -258,16 +259,22 @@ class HybridBlock(Block):
         return traced.graph
 
     def _eager_forward(self, x: Any, *args: Any) -> Any:
-        ctx = x.context if isinstance(x, NDArray) else None
+        reg = self._reg_params
+        if reg:
+            # (an NDArray's context is always cpu(0): one shared object, not a new one)
+            ctx = (_CPU0 if type(x).context is _ND_CONTEXT else x.context) \
+                if isinstance(x, NDArray) else None
+            try:
+                params = {k: v.data(ctx) for k, v in reg.items()}
+            except DeferredInitializationError:
+                self._deferred_infer_shape(x, *args)
+                for _, v in self.params.items():
+                    v._finish_deferred_init()
+                params = {k: v.data(ctx) for k, v in reg.items()}
+        else:
+            params = _NO_PARAMS
         try:
-            params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-        except DeferredInitializationError:
-            self._deferred_infer_shape(x, *args)
-            for _, v in self.params.items():
-                v._finish_deferred_init()
-            params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-        try:
-            if hybrid.is_tracing():
+            if hybrid.TRACE.params is not None:  # (hybrid.is_tracing())
                 params = {k: hybrid.trace_param(self._reg_params[k], v)
                           for k, v in params.items()}
                 with opnames.scope(self.prefix):  # `name=` of F calls: `<prefix><name>`
@@ -310,6 +317,18 @@ class HybridBlock(Block):
     def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> None:
         """Write `path-symbol.json` and `path-%04d.params` (see `hybrid.export`)."""
         export_block(self, path, epoch)
+
+
+def _all_arrays(args: Tuple[Any, ...]) -> bool:
+    for a in args:
+        if not isinstance(a, NDArray):
+            return False
+    return True
+
+
+_NO_PARAMS: Dict[str, Any] = {}  # (never changed: passed as **params)
+_CPU0 = cpu()
+_ND_CONTEXT = NDArray.__dict__["context"]
 
 
 def _placeholders(fmt: Any) -> Any:

@@ -34,6 +34,11 @@ __all__ = ["DeferredInitializationError", "Parameter", "Constant", "tensor_types
 
 tensor_types = (_sym.Symbol, _nd.NDArray)
 
+# Bumped whenever any Parameter's arrays, contexts, grad_req or multipliers are set: a
+# `gluon.Trainer` keeps its update program (`Trainer._update_lean`) while this is unchanged.
+_WATCHED = frozenset(("_data", "_grad", "_grad_req", "_ctx_list", "lr_mult", "wd_mult"))
+STRUCTURE_VERSION = [0]
+
 
 class DeferredInitializationError(MXNetError):
     """A parameter was used before its deferred initialization could finish."""
@@ -92,6 +97,11 @@ class Parameter:
 
     def __repr__(self) -> str:
         return "Parameter %s (shape=%s, dtype=%s)" % (self.name, self.shape, self.dtype)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name in _WATCHED:
+            STRUCTURE_VERSION[0] += 1
 
     # ------------------------------------------------------------ attributes
     @property

@@ -19,7 +19,9 @@ import numpy as np
 from .. import optimizer as opt
 from ..ir.errors import MXNetError
 from ..inplace import buffer
-from .parameter import Parameter
+from ..optimizer import lean as _lean
+from ..trace.values import VariableValue
+from .parameter import STRUCTURE_VERSION, Parameter
 
 __all__ = ["Trainer", "StaleGradientError"]
 
@@ -35,6 +37,57 @@ _STALE = ("Gradient of Parameter `%s` on context %s has not been updated by back
           "updating of Parameters with stale gradient")
 _ON_KVSTORE = ("%s() when parameters are updated on kvstore is not supported. Try setting "
                "`update_on_kvstore` to False when creating trainer.")
+
+
+class _Program:
+    """A Trainer's update program for one context: the arrays of every parameter it
+    updates (checked at each step: the same arrays, buffers and variables) and the
+    optimizer's `lean.Program` for them, valid while no Parameter's arrays, grad_req or
+    multipliers were set (`parameter.STRUCTURE_VERSION`) and the trainer's number of
+    parameters and its updater are the same."""
+
+    __slots__ = ("version", "nparams", "updater", "indices", "weights", "grads",
+                 "checks", "lean", "param_dict", "pd_version")
+
+
+class _ParamDict(dict):
+    """The optimizer's `param_dict` (index -> Parameter) as a Trainer makes it: counts its
+    changes, so that the update program knows when the multipliers it read still hold
+    (a Parameter's lr_mult/wd_mult changes bump `parameter.STRUCTURE_VERSION`)."""
+
+    version = 0
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.version += 1
+
+    def __delitem__(self, key: Any) -> None:
+        super().__delitem__(key)
+        self.version += 1
+
+    def __ior__(self, other: Any) -> "_ParamDict":
+        self.update(other)
+        return self
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self.version += 1
+
+    def pop(self, *args: Any) -> Any:
+        self.version += 1
+        return super().pop(*args)
+
+    def popitem(self) -> Any:
+        self.version += 1
+        return super().popitem()
+
+    def clear(self) -> None:
+        super().clear()
+        self.version += 1
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        self.version += 1
+        return super().setdefault(key, default)
 
 
 class Trainer:
@@ -73,6 +126,7 @@ class Trainer:
             raise ValueError("kvstore %r: distributed training is not available in tapegraph"
                              % kvstore)
         self._kvstore_params = {"kvstore": kvstore, "update_on_kvstore": update_on_kvstore}
+        self._program: Optional[_Program] = None
         self._reset_kvstore()
 
     # ------------------------------------------------------------ set-up
@@ -89,7 +143,7 @@ class Trainer:
         return contexts
 
     def _init_optimizer(self, optimizer: Any, optimizer_params: dict) -> None:
-        param_dict = {i: param for i, param in enumerate(self._params)}
+        param_dict = _ParamDict((i, param) for i, param in enumerate(self._params))
         if isinstance(optimizer, opt.Optimizer):
             if optimizer_params:
                 raise ValueError("optimizer_params must be None if optimizer is an instance "
@@ -141,9 +195,11 @@ class Trainer:
 
     def step(self, batch_size: float, ignore_stale_grad: bool = False) -> None:
         """One optimization step; gradients are normalized by 1/batch_size."""
-        self._check_and_rescale_grad(self._scale / batch_size)
+        self._optimizer.rescale_grad = self._scale / batch_size
         if not self._kv_initialized:
             self._init_kvstore()
+        if self._kvstore is None and self._update_lean(ignore_stale_grad):
+            return
         self._check_stale(ignore_stale_grad)
         self._allreduce_grads()
         self._update(ignore_stale_grad)
@@ -164,6 +220,8 @@ class Trainer:
         if self._kvstore and self._update_on_kvstore:
             raise AssertionError(_ON_KVSTORE % "update")
         self._check_and_rescale_grad(self._scale / batch_size)
+        if self._kvstore is None and self._update_lean(ignore_stale_grad):
+            return
         self._check_stale(ignore_stale_grad)
         self._update(ignore_stale_grad)
 
@@ -178,6 +236,99 @@ class Trainer:
                 total = np.sum(grads, axis=0, dtype=grads[0].dtype)
                 for g in grads:
                     g[...] = total
+
+    def _update_lean(self, ignore_stale_grad: bool) -> bool:
+        """`_check_stale` + `_update` for one context without a kvstore (the common case),
+        through the update program kept from the last step (`_Program`) while it is
+        valid. False, with nothing changed, when this does not apply (a stale gradient
+        to report, several contexts, an uninitialized parameter): the general path then
+        runs."""
+        prog = self._program  # (made only with one updater; _updaters is never changed)
+        if (prog is None or prog.version != STRUCTURE_VERSION[0]
+                or prog.nparams != len(self._params) or prog.updater is not self._updaters[0]):
+            if len(self._updaters) != 1:
+                return False
+            prog = self._program = self._make_program()
+            if prog is None:
+                return self._update_gathered(ignore_stale_grad)
+        checks = prog.checks
+        for w, v, wb, g, gb in checks:
+            if not v.fresh or w._value is not v or w._data is not wb or g._data is not gb:
+                if w._value is not v or w._data is not wb or g._data is not gb:
+                    self._program = None
+                return self._update_gathered(ignore_stale_grad)
+        for check in checks:
+            check[1].fresh = False
+        pd = prog.param_dict
+        if not prog.lean.run(pd is not None and pd.version == prog.pd_version
+                             and prog.updater.optimizer.param_dict is pd):
+            self._program = None
+            self._updaters[0].update_lean(prog.indices, prog.grads, prog.weights)
+        return True
+
+    def _gather(self, ignore_stale_grad: bool) -> Optional[tuple]:
+        """(indices, weights, gradients, their VariableValues) of the parameters to
+        update with one context, skipping stale ones if `ignore_stale_grad`; None if a
+        stale gradient is to be reported or the parameters are not plain one-context
+        variables (the general path handles those)."""
+        indices, weights, grads, values = [], [], [], []
+        i = -1
+        for param in self._params:
+            i += 1
+            if param._grad_req == "null":
+                continue
+            datas, grad_list = param._data, param._grad
+            if datas is None or grad_list is None or len(datas) != 1:
+                return None
+            w = datas[0]
+            v = w._value
+            if type(v) is not VariableValue:
+                return None
+            if not v.fresh:
+                if ignore_stale_grad:
+                    continue
+                return None  # the general path raises StaleGradientError
+            values.append(v)
+            indices.append(i)
+            weights.append(w)
+            grads.append(grad_list[0])
+        return indices, weights, grads, values
+
+    def _update_gathered(self, ignore_stale_grad: bool) -> bool:
+        found = self._gather(ignore_stale_grad)
+        if found is None:
+            return False
+        indices, weights, grads, values = found
+        for v in values:
+            v.fresh = False
+        if indices:
+            self._updaters[0].update_lean(indices, grads, weights)
+        return True
+
+    def _make_program(self) -> Optional["_Program"]:
+        updater = self._updaters[0]
+        if _lean.runner(type(updater.optimizer)) is None:
+            return None
+        version = STRUCTURE_VERSION[0]
+        found = self._gather(False)  # every gradient fresh: this step updates them all
+        if found is None or not found[0]:
+            return None
+        indices, weights, grads, values = found
+        arrays = _lean.buffers(weights, grads)
+        if arrays is None:
+            return None
+        prog = _Program()
+        prog.version, prog.nparams = version, len(self._params)
+        prog.updater, prog.indices, prog.weights, prog.grads = updater, indices, weights, grads
+        prog.checks = list(zip(weights, values, arrays[0], grads, arrays[1]))
+        prog.lean = _lean.Program(updater, indices, weights, grads, *arrays)
+        pd = updater.optimizer.param_dict
+        # the multipliers are fixed while no Parameter changes (STRUCTURE_VERSION) and
+        # the trainer's param_dict maps every index to a Parameter, unchanged
+        fixed = type(pd) is _ParamDict and all(isinstance(pd.get(i), Parameter)
+                                               for i in indices)
+        prog.param_dict, prog.pd_version = (pd, pd.version) if fixed else (None, -1)
+        return prog
 
     def _check_stale(self, ignore_stale_grad: bool) -> None:
         # checked for every parameter before anything is updated, so an error loses nothing
@@ -253,4 +404,5 @@ class Trainer:
             updater.set_states(states)
             updater.optimizer = self._updaters[0].optimizer
         self._optimizer = self._updaters[0].optimizer
-        self._optimizer.param_dict = {i: param for i, param in enumerate(self._params)}
+        self._optimizer.param_dict = _ParamDict(
+            (i, param) for i, param in enumerate(self._params))

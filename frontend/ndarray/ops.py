@@ -47,18 +47,27 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
     other keyword arguments are the operator's attributes."""
     opdef = get_op(opname)
     n_arrays = len(arg_names)
+    # keyword attributes (with their types) -> the completed attribute dict, shared by the
+    # calls (and recorded nodes: nodes' attributes are immutable); see `_keyword_attrs`
+    by_keywords: Dict[tuple, Dict[str, Any]] = {}
 
     def fn(*args, out=None, name=None, **kwargs):
         # Fast path (the common `mx.nd.sin(x)`): exactly the arrays, nothing else.
         if (out is None and (name is None or not _NAME_SCOPES) and not variadic
                 and len(args) == n_arrays
                 and (isinstance(args[0], NDArray) if n_arrays == 1
-                     else all(isinstance(a, NDArray) for a in args))):
+                     else _all_arrays(args))):
             if not kwargs:
                 return invoke(opdef, args)
             # the arrays, then attributes by keyword (`F.log_softmax(x, axis=-1)`)
-            return invoke(opdef, args, {k: v if type(v) in _PLAIN else _norm(v)
-                                        for k, v in kwargs.items() if k != "ctx"})
+            try:
+                key = (*kwargs.items(), *map(type, kwargs.values()))
+                attrs = by_keywords.get(key)
+            except TypeError:  # an unhashable value
+                key = attrs = None
+            if attrs is None:
+                attrs = _keyword_attrs(opdef, kwargs, by_keywords, key)
+            return invoke(opdef, args, attrs)
         if variadic:
             arrays, rest = list(args), []
         else:
@@ -85,6 +94,35 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
             "%s=%r" % (k, v) for k, v in opdef.attrs.items()) or "none")
     NAMESPACE[pyname] = fn
     return fn
+
+
+def _all_arrays(args) -> bool:
+    for a in args:
+        if not isinstance(a, NDArray):
+            return False
+    return True
+
+
+# Attribute values a `defop` function's keyword cache keeps: equal keys must mean equal
+# attributes, and Python equates 1 == 1.0 == True and -0.0 == 0.0 (the key holds the
+# values' types; zero and NaN floats, tuples and lists, whose items' types it does not
+# hold, and anything else are normalized afresh at each call).
+_CACHED_TYPES = frozenset([str, bool, int, type(None)])
+_KEYWORD_CACHE_MAX = 256
+
+
+def _keyword_attrs(opdef, kwargs, cache, key) -> Dict[str, Any]:
+    """The operator's completed attributes for keyword arguments `kwargs` (MXNet's call
+    keyword `ctx` dropped, values normalized by `_norm`), remembered in `cache` under
+    `key` when every value qualifies (`_CACHED_TYPES`, or a non-zero finite float)."""
+    attrs = {k: v if type(v) in _PLAIN else _norm(v) for k, v in kwargs.items() if k != "ctx"}
+    if len(attrs) != len(opdef.attrs):
+        attrs = opdef.complete_attrs(attrs)  # (raises for an unknown or missing one)
+    if key is not None and len(cache) < _KEYWORD_CACHE_MAX and all(
+            type(v) in _CACHED_TYPES or (type(v) is float and v != 0 and v == v)
+            for v in kwargs.values()):
+        cache[key] = attrs
+    return attrs
 
 
 MXNET_CALL_KEYWORDS = ("name", "ctx", "attr")  # accepted and ignored, as MXNet does

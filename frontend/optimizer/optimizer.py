@@ -243,6 +243,8 @@ class Optimizer:
         ret = self.__dict__.copy()
         ret.pop("param_dict", None)
         ret.pop("_scratch_buffers", None)
+        ret.pop("_lean_cache", None)  # tapegraph.optimizer.lean's derived values
+        ret.pop("_lean_views", None)
         return ret
 
     def __setstate__(self, state: dict) -> None:

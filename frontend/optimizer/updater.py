@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from ..inplace import buffer
+from . import lean as _lean
 from .optimizer import Optimizer
 from .states import dumps_states, loads_states
 
@@ -50,6 +51,18 @@ class Updater:
                 optimizer.update_multi_precision(idx, [item[1] for item in group],
                                                  [item[2] for item in group],
                                                  [states[i] for i in idx])
+
+    def update_lean(self, indices: list, grads: list, weights: list) -> None:
+        """`self(indices, grads, weights)` for lists of int indices and NDArrays, through
+        `tapegraph.optimizer.lean` when it takes the optimizer and the arrays (the same
+        updates, counts and states, with less Python); otherwise exactly that call."""
+        run = _lean.runner(type(self.optimizer))
+        found = _lean.buffers(weights, grads) if run is not None else None
+        if found is None:
+            self(indices, grads, weights)
+            return
+        _lean.make_states(self, indices, weights)
+        run.run(self.optimizer, run.plan(self.optimizer, indices, *found), self.states)
 
     @property
     def aggregate_updates(self) -> bool:

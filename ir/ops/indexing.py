@@ -143,8 +143,40 @@ def _pick_view(shape, axis) -> tuple:
 def pick(x, index, axis, keepdims, mode):
     """x[..., index[...], ...]: one element per position along `axis`."""
     axis = int(axis) % x.ndim
+    if mode == "clip" and axis == x.ndim - 1:  # the commonest (a classification loss)
+        return _pick_last_clip(x, index, keepdims)
     out = x.reshape(_pick_view(x.shape, axis))[_pick_where(x.shape, index, axis, mode)]
     return out.reshape(_pick_shape(x.shape, axis, keepdims))
+
+
+def _pick_last_clip(x, index, keepdims):
+    """`pick` along the last axis in mode 'clip': a `take` at flat positions (row offsets
+    plus the clipped indices), with the offsets and the clip bounds made once per shape
+    (NumPy's handling of Python-number operands and fancy indexing cost more than the
+    gather on a loss-sized array). Same elements as the general path."""
+    shape = x.shape
+    key = (shape, bool(keepdims))
+    plan = _PICK_LAST.get(key)
+    if plan is None:
+        n = shape[-1]
+        rows = math.prod(shape[:-1])
+        offsets = np.arange(rows, dtype=np.int64) * n
+        hi, zero = np.array(max(n - 1, 0), np.int64), np.array(0, np.int64)
+        for a in (offsets, hi, zero):
+            a.setflags(write=False)
+        plan = (rows, offsets, hi, zero, _pick_shape(shape, len(shape) - 1, keepdims))
+        if len(_PICK_LAST) >= 256:
+            _PICK_LAST.clear()
+        _PICK_LAST[key] = plan
+    rows, offsets, hi, zero, out_shape = plan
+    i = index.astype(np.int64).reshape(rows)  # a fresh array: clipped and offset in place
+    np.minimum(i, hi, out=i)
+    np.maximum(i, zero, out=i)
+    np.add(i, offsets, out=i)
+    return x.take(i).reshape(out_shape)
+
+
+_PICK_LAST: dict = {}  # (shape, keepdims) -> _pick_last_clip's offsets, bounds and shapes
 
 
 @pick.gradient

@@ -184,13 +184,19 @@ def _fc_infer(ins, attrs):
     return [TensorType.get(out, data.dtype)]
 
 
+# Multiply-adds from which the (weight . x^T) form pays: below, its two extra NumPy calls
+# cost more than the product (a tiny layer).
+_FC_TRANSPOSED_MIN = 1 << 15
+
+
 @register("FullyConnected", _fc_infer, num_inputs=None,
           attrs={"num_hidden": REQUIRED, "no_bias": False, "flatten": True},
           mxnet_np="FullyConnected")
 def fully_connected(data, weight, *bias, num_hidden, no_bias, flatten):
     """data . weight^T + bias, flattening data to 2-D first when `flatten`."""
-    x = data.reshape(data.shape[0], -1) if flatten else data
-    if x.ndim == 2 and 1 < x.shape[0] and 2 * x.shape[0] <= weight.shape[0]:
+    x = data.reshape(data.shape[0], -1) if flatten and data.ndim != 2 else data
+    if (x.ndim == 2 and 1 < x.shape[0] and 2 * x.shape[0] <= weight.shape[0]
+            and x.size * weight.shape[0] >= _FC_TRANSPOSED_MIN):
         # A batch smaller than the layer: OpenBLAS computes (weight . x^T) 10-45% faster
         # than x . weight^T (measured from 8x784->512 to 64x4096->4096; slower for large
         # batches); the C-ordered result is written by the bias add (or a copy).

@@ -15,6 +15,9 @@ linear; `_pool_scatter` is their transpose, and Pooling is its. Gradients go to 
 
 Kernels loop over the prod(kernel) window offsets, each a strided slice of the padded
 image (2x2 pooling: four slices of the output's size), instead of materializing windows.
+Max pooling and `_pool_max_scatter` for 1-D/2-D windows that tile the whole image (LeNet's
+2x2 pooling) work on flat 1-D arrays and whole image rows instead (`_tiled_pool`): NumPy's
+cost there is per inner loop, and the strided slices loop over rows of a few elements.
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from tapegraph.ir.errors import ShapeError
 from tapegraph.ir.registry import REQUIRED, register
 from tapegraph.ir.types import TensorType
 from .rules import fmt_shape
-from . import _windows
+from . import _tiled_pool as _tiled, _windows
 from .conv import _check_spatial, window
 
 _WIN_ATTRS = {"kernel": (), "stride": (), "pad": (), "global_pool": False,
@@ -147,6 +150,8 @@ def pooling(x, kernel, pool_type, global_pool, cudnn_off, pooling_convention, st
         reduce = {"max": np.max, "sum": np.sum, "avg": np.mean}[pool_type]
         return reduce(x, axis=axes, keepdims=True).astype(x.dtype, copy=False)
     geo = geometry(x.shape, attrs)
+    if pool_type == "max" and _tiled.tiles_exactly(x, geo):
+        return _tiled.max_pool(np.ascontiguousarray(x), geo[0])
     fill = _lowest(x.dtype) if pool_type == "max" else 0
     xp = _windows.pad_spatial(x, geo[2], geo[3], fill)
     out = _window_sums(xp, geo, np.maximum if pool_type == "max" else np.add)
@@ -203,6 +208,8 @@ def pool_max_scatter(x, g, kernel, stride, pad, global_pool, pooling_convention)
         return out.reshape(x.shape)
     geo = geometry(x.shape, {"kernel": kernel, "stride": stride, "pad": pad,
                              "global_pool": False, "pooling_convention": pooling_convention})
+    if _tiled.tiles_exactly(x, geo) and g.dtype.kind == "f":
+        return _tiled.max_scatter(np.ascontiguousarray(x), np.ascontiguousarray(g), geo[0])
     slices, masks = _first_max_masks(x, geo)
     padded = x.shape[:2] + tuple(s + a + b for s, a, b in zip(x.shape[2:], geo[2], geo[3]))
     disjoint = all(s >= k for s, k in zip(geo[1], geo[0]))

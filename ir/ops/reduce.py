@@ -2,6 +2,8 @@
 argmax/argmin (zero gradient) and cumsum."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from tapegraph.ir.errors import ShapeError
@@ -74,13 +76,26 @@ def _sum_vjp(b, n, g):
           reduction="mean")
 def mean(x, axis, keepdims, exclude):
     """Mean over `axis` (all axes when None); 0 over no elements, as MXNet."""
-    axes = reduce_axes(x.shape, {"axis": axis, "exclude": exclude}, "mean")
-    if x.size == 0 or any(x.shape[a] == 0 for a in axes):
+    shape = x.shape
+    try:
+        key = (shape, axis, type(axis), exclude, keepdims)
+        plan = _MEAN_PLANS.get(key)
+    except TypeError:  # an unhashable axis (a list)
+        key = plan = None
+    if plan is None:
+        axes = reduce_axes(shape, {"axis": axis, "exclude": exclude}, "mean")
+        count = math.prod(shape[a] for a in axes)
+        plan = (axes, count, reduced_shape(shape, axes, keepdims))
+        if key is not None:
+            if len(_MEAN_PLANS) >= 4096:
+                _MEAN_PLANS.clear()
+            _MEAN_PLANS[key] = plan
+    axes, count, out_shape = plan
+    if count == 0 or x.size == 0:
         total = np.sum(x, axis=axes, keepdims=keepdims)
         return np.zeros(np.shape(total), dtype=x.dtype)
-    count = 1
-    for a in axes:
-        count *= x.shape[a]
+    if count == 1:  # each mean is of one element: that element (a per-sample mean of a
+        return x.reshape(out_shape).copy()  # (batch, 1) loss), as summing would give
     # What np.mean does for float32/64 (sum in the dtype, divide by the count), without
     # its Python-level steps.
     if x.dtype in _SUM_THEN_DIVIDE and count < 1 << 24:  # (exact in float32: same quotient)
@@ -91,6 +106,8 @@ def mean(x, axis, keepdims, exclude):
     return np.asarray(np.mean(x, axis=axes, keepdims=keepdims), dtype=x.dtype)
 
 
+# (shape, axis, its type, exclude, keepdims) -> (axes, count, result shape) of `mean`
+_MEAN_PLANS: dict = {}
 # np.mean of these sums in the array's dtype and divides by the count (float16 is summed
 # in float32, integers in float64: those take np.mean itself). It divides by an intp in
 # float64 and rounds: the float32 quotient is the same while the count is exact in float32.

@@ -1,0 +1,64 @@
+"""`mx.nd` operator functions remember the completed attributes of their keyword
+arguments (tapegraph.ndarray.ops, `_keyword_attrs`): a remembered entry must only serve
+calls whose attributes are the same values of the same types."""
+import math
+
+import numpy as np
+import pytest
+
+import tapegraph as mx
+from tapegraph import autograd
+from tapegraph.ir.errors import MXNetError
+
+nd = mx.nd
+
+
+def _picked_node(**kw):
+    x = nd.array(np.arange(9, dtype=np.float32).reshape(3, 3))
+    x.attach_grad()
+    with autograd.record():
+        y = nd.pick(x, nd.array([1, 2, 0]), **kw)
+    return y, y._value.node
+
+
+def test_different_values_get_their_own_attributes():
+    a, na = _picked_node(axis=1, keepdims=True)
+    b, nb = _picked_node(axis=0, keepdims=True)
+    np.testing.assert_array_equal(a.asnumpy(), [[1], [5], [6]])
+    np.testing.assert_array_equal(b.asnumpy(), [[3, 7, 2]])
+    assert na.attrs["axis"] == 1 and nb.attrs["axis"] == 0
+    assert na.attrs == {"axis": 1, "keepdims": True, "mode": "clip"}  # completed
+
+
+def test_equal_values_of_other_types_are_not_confused():
+    _, n1 = _picked_node(axis=1, keepdims=True)
+    _, n2 = _picked_node(axis=1, keepdims=1)
+    _, n3 = _picked_node(axis=1, keepdims=True)
+    assert n1.attrs["keepdims"] is True and type(n2.attrs["keepdims"]) is int
+    assert n3.attrs is n1.attrs  # remembered (and shared: node attributes are immutable)
+
+
+@pytest.mark.parametrize("first,then", [(0.0, -0.0), (-0.0, 0.0)])
+def test_signed_zero_floats_are_not_confused(first, then):
+    x = nd.array([-2.0, 3.0])
+    x.attach_grad()
+    with autograd.record():
+        nd.hard_sigmoid(x, alpha=1.0, beta=first)
+        y = nd.hard_sigmoid(x, alpha=1.0, beta=then)
+    assert math.copysign(1.0, y._value.node.attrs["beta"]) == math.copysign(1.0, then)
+
+
+def test_a_bad_keyword_raises_every_time_and_is_not_remembered():
+    x = nd.ones((2, 3))
+    for _ in range(2):
+        with pytest.raises(MXNetError, match="no attribute 'axes'"):
+            nd.log_softmax(x, axes=1)
+    np.testing.assert_allclose(nd.log_softmax(x, axis=1).asnumpy(), np.log(np.full((2, 3), 1 / 3)),
+                               rtol=1e-6)
+
+
+def test_unhashable_and_list_values_still_work():
+    x = nd.array(np.arange(6, dtype=np.float32).reshape(2, 3))
+    for axes in ([1, 0], (1, 0), [1, 0]):
+        np.testing.assert_array_equal(nd.transpose(x, axes=axes).asnumpy(),
+                                      np.arange(6).reshape(2, 3).T)
