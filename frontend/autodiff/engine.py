@@ -437,10 +437,24 @@ def _grad_buffers(compiled: Compiled, col: Collected, wrt, inputs) -> Optional[t
         var = col.values[wrt[k]]
         b, t = var.grad._data, outputs[k].type
         if (b.shape == t.shape and dtype_name(b.dtype) == t.dtype and b.flags.c_contiguous
-                and b.flags.writeable and not any(np.may_share_memory(b, a) for a in inputs)):
+                and b.flags.writeable and not _shares_memory(b, inputs)):
             into[k] = b
             add[k] = var.grad_req == "add"
     return (into, add) if any(b is not None for b in into) else None
+
+
+def _shares_memory(b: np.ndarray, inputs: Sequence[Any]) -> bool:
+    """Whether `b` may share memory with one of `inputs` (arrays owning their memory, base
+    None, are distinct allocations unless they are the same array: no bounds check)."""
+    own = b.base is None
+    for a in inputs:
+        if a is b:
+            return True
+        if own and type(a) is np.ndarray and a.base is None:
+            continue
+        if np.may_share_memory(b, a):
+            return True
+    return False
 
 
 # Set by mx.profiler while it runs: `PLAN_OBSERVER(plan, inputs, into)` runs the plan as
