@@ -42,11 +42,11 @@ _ON_KVSTORE = ("%s() when parameters are updated on kvstore is not supported. Tr
 class _Program:
     """A Trainer's update program for one context: the arrays of every parameter it
     updates (checked at each step: the same arrays, buffers and variables) and the
-    optimizer's `lean.Program` for them, valid while no Parameter's arrays or grad_req
-    were replaced (`parameter.STRUCTURE_VERSION`) and the trainer's parameter list and
-    updater are the same."""
+    optimizer's `lean.Program` for them, valid while no Parameter's arrays, grad_req or
+    multipliers were set (`parameter.STRUCTURE_VERSION`) and the trainer's number of
+    parameters and its updater are the same."""
 
-    __slots__ = ("version", "params", "nparams", "updater", "indices", "weights", "grads",
+    __slots__ = ("version", "nparams", "updater", "indices", "weights", "grads",
                  "checks", "lean", "param_dict", "pd_version")
 
 
@@ -243,12 +243,11 @@ class Trainer:
         valid. False, with nothing changed, when this does not apply (a stale gradient
         to report, several contexts, an uninitialized parameter): the general path then
         runs."""
-        if len(self._updaters) != 1:
-            return False
-        prog = self._program
+        prog = self._program  # (made only with one updater; _updaters is never changed)
         if (prog is None or prog.version != STRUCTURE_VERSION[0]
-                or prog.params is not self._params or prog.nparams != len(self._params)
-                or prog.updater is not self._updaters[0]):
+                or prog.nparams != len(self._params) or prog.updater is not self._updaters[0]):
+            if len(self._updaters) != 1:
+                return False
             prog = self._program = self._make_program()
             if prog is None:
                 return self._update_gathered(ignore_stale_grad)
@@ -319,7 +318,7 @@ class Trainer:
         if arrays is None:
             return None
         prog = _Program()
-        prog.version, prog.params, prog.nparams = version, self._params, len(self._params)
+        prog.version, prog.nparams = version, len(self._params)
         prog.updater, prog.indices, prog.weights, prog.grads = updater, indices, weights, grads
         prog.checks = list(zip(weights, values, arrays[0], grads, arrays[1]))
         prog.lean = _lean.Program(updater, indices, weights, grads, *arrays)

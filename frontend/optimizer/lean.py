@@ -15,11 +15,13 @@ path):
 - any other optimizer updating through `Optimizer.update` and `_step`: per index, the
   count, learning rate and weight decay computed inline, then its `_step`.
 
-What a plan keeps is only the arrays it was made for and values derived from them
-(sizes, scratch views); the optimizer's options, learning rate, schedule, multipliers
-(`param_dict`, read at each step), update counts and states are read at each step.
-Scalars derived from those numbers are cached keyed by the numbers. Weights that are not
-all float32 or all float64 (e.g. float16 with `multi_precision`) take the general path.
+What a plan keeps is the arrays it was made for and values derived from them (sizes,
+scratch views). The optimizer's options, learning rate (or schedule), update counts and
+states are read at each step; the multipliers too (through `param_dict`), unless the
+caller vouches that they are those of the last run (`Program.run(fixed_mults=True)`):
+SGD and Adam then reuse the scalars they derived from the multipliers and options while
+the options are equal. Weights that are not all float32 or all float64 (e.g. float16
+with `multi_precision`) take the general path.
 """
 from __future__ import annotations
 
@@ -253,45 +255,55 @@ def _plan_adam(opt: Adam, indices: list, wbs: list, gbs: list) -> list:
         inline = (gb.dtype is wb.dtype and gb.shape == wb.shape
                   and wb.size <= _SCRATCH_MAX)
         items.append((idx, wb, gb, _scratch3(opt, wb.shape, wb.dtype) if inline else None))
-    return items
+    return [items, None]
 
 
-def _run_adam(opt: Adam, items: list, states: dict, fixed: bool = False) -> bool:
-    counts, begin = opt._index_update_count, opt.begin_num_update
-    wd, clip = opt.wd, opt._kclip
-    b1, b2 = opt.beta1, opt.beta2
-    cache = _cache(opt)
-    last, corr, consts, tk = None, 0.0, None, None
+def _prepare_adam(opt: Adam, items: list, key: tuple) -> list:
+    """Per weight: (idx, wb, gb, temporaries, lr_mult, weight decay, scalars), the
+    scalars (those of update_kernels.adam in the weight's dtype, and the dtype's scalar
+    type) None for Adam._step."""
+    wd, rescale, _, b1, b2, eps = key
+    out = []
     for idx, wb, gb, tmps in items:
+        lrm, wdm = _mults(opt, idx)
+        wd_k = wd * wdm
+        consts = None
+        if tmps is not None:
+            t = wb.dtype.type
+            consts = (t(rescale), t(b1), t(1) - t(b1), t(b2), t(1) - t(b2), t(eps),
+                      t(wd_k) if wd_k else None, t)
+        out.append((idx, wb, gb, tmps, lrm, wd_k, consts))
+    return out
+
+
+def _run_adam(opt: Adam, plan: list, states: dict, fixed: bool = False) -> bool:
+    b1, b2, clip = opt.beta1, opt.beta2, opt._kclip
+    key = (opt.wd, opt.rescale_grad, clip, b1, b2, opt.epsilon)
+    prep = plan[1]
+    if prep is None or prep[0] != key or not fixed:
+        prep = (key, _prepare_adam(opt, plan[0], key))
+        plan[1] = prep if fixed else None
+    counts, begin, sched = opt._index_update_count, opt.begin_num_update, opt.lr_scheduler
+    last, corr = None, 0.0
+    for idx, wb, gb, tmps, lrm, wd_k, consts in prep[1]:
         c = counts.get(idx, begin) + 1
         counts[idx] = c
         if c > opt.num_update:
             opt.num_update = c
-        lr = opt.lr_scheduler(opt.num_update) if opt.lr_scheduler is not None else opt.lr
-        lrm, wdm = _mults(opt, idx)
-        lr_k, wd_k = lr * lrm, wd * wdm
+        lr_k = (sched(opt.num_update) if sched is not None else opt.lr) * lrm
         s = states[idx]
-        if tmps is None:
+        if consts is None:
             opt._step(idx, wb, gb, s, lr_k, wd_k)
             continue
-        t = wb.dtype.type
-        if t is not tk:
-            key = ("adam", t, opt.rescale_grad, b1, b2, opt.epsilon)
-            consts = cache.get(key)
-            if consts is None:
-                consts = cache[key] = (t(key[2]), t(b1), t(1) - t(b1), t(b2), t(1) - t(b2),
-                                       t(key[5]))
-            tk = t
-        rs, tb1, c1, tb2, c2, teps = consts
+        rs, tb1, c1, tb2, c2, teps, twd, t = consts
         if c != last:  # Adam._step's bias correction of the rate
             last, corr = c, math.sqrt(1.0 - b2 ** c) / (1.0 - b1 ** c)
-        lr_k *= corr
         # update_kernels.adam with out = weight, its temporaries reused
         g, tmp, denom = tmps
         mean, var = s[0]._data, s[1]._data
         np.multiply(gb, rs, out=g)
-        if wd_k:
-            np.multiply(wb, t(wd_k), out=tmp)
+        if twd is not None:
+            np.multiply(wb, twd, out=tmp)
             g += tmp
         if clip >= 0:
             np.clip(g, -clip, clip, out=g)
@@ -304,7 +316,7 @@ def _run_adam(opt: Adam, items: list, states: dict, fixed: bool = False) -> bool
         var += g
         np.sqrt(var, out=denom)
         denom += teps
-        np.multiply(mean, t(lr_k), out=tmp)
+        np.multiply(mean, t(lr_k * corr), out=tmp)
         tmp /= denom
         np.subtract(wb, tmp, out=wb)
     return True

@@ -240,13 +240,17 @@ def test_stale_error_changes_nothing_with_a_program():
     assert all(p.data()._fresh_grad for p in params if p.name != "c_weight")
 
 
-def test_training_through_backward_matches_the_general_path(monkeypatch):
+@pytest.mark.parametrize("hybridize", [True, False])
+def test_training_through_backward_matches_the_general_path(monkeypatch, hybridize):
     def train(lean):
-        net = nn.HybridSequential()
-        net.add(nn.Dense(5, activation="relu", in_units=4), nn.Dense(3, in_units=5))
+        net = nn.HybridSequential()  # the first layer's shape is known at its first call
+        net.add(nn.Dense(5, activation="relu"), nn.Dense(3, in_units=5))
         net.initialize(mx.init.Constant(0.1))
-        net.hybridize()
-        trainer = Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
+        if hybridize:
+            net.hybridize()
+        # made before the deferred initialization: its parameters get arrays later
+        trainer = Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1,
+                                                        "momentum": 0.5})
         if not lean:
             monkeypatch.setattr(trainer, "_update_lean", lambda ignore: False)
         x = mx.nd.array(np.random.RandomState(1).randn(6, 4))
