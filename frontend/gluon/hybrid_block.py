@@ -63,6 +63,24 @@ def _regroup(args: List[Any], fmt: Any) -> Any:
     return merge(args, fmt)[0]
 
 
+class _FlatFormat(list):
+    """The input format of a call with `n` arrays, none nested or None (`[0] * n`), with
+    its text (the cache key's part) computed once."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__([0] * n)
+        self.text = repr([0] * n)
+
+
+class _FlatFormats(dict):
+    def __missing__(self, n: int) -> _FlatFormat:
+        found = self[n] = _FlatFormat(n)
+        return found
+
+
+_FLAT_FMTS = _FlatFormats()
+
+
 class HybridBlock(Block):
     """A block that can be traced and compiled (MXNet's `gluon.HybridBlock`).
 
@@ -176,10 +194,11 @@ class HybridBlock(Block):
         when hybridized, else `hybrid_forward` eagerly."""
         if isinstance(x, NDArray) and (not args or _all_arrays(args)):
             # only arrays, none nested or None (the usual call): no flattening
-            if self._active and not hybrid.is_tracing():
+            if self._active and hybrid.TRACE.params is None:  # (not is_tracing())
                 flat = [x, *args]
-                return self._run_traced(*self._traced_flat(flat, [0] * len(flat)), flat)
-            return self._eager_forward(x, *args)
+                return self._run_traced(*self._traced_flat(flat, _FLAT_FMTS[len(flat)]),
+                                        flat)
+            return self._eager_forward(x, *args) if args else self._eager_forward(x)
         flat = [a for a in _flatten([x] + list(args), "input")[0] if a is not None]
         has_sym = any(isinstance(a, Symbol) for a in flat)
         has_nd = any(isinstance(a, NDArray) for a in flat)
@@ -203,15 +222,16 @@ class HybridBlock(Block):
 
     def _traced_flat(self, flat: List[Any], fmt: Any) -> Tuple["hybrid.Traced", List[Any]]:
         real = [a for a in flat if a is not None]
-        key = (tuple((a.shape, a._data.dtype) for a in real), repr(fmt),
-               autograd.is_training())
+        key = (tuple([(a._data.shape, a._data.dtype) for a in real]),
+               fmt.text if type(fmt) is _FlatFormat else repr(fmt), autograd.is_training())
         found = self._cached.get(key)
-        self._fresh = found is None
+        attrs = self.__dict__  # (plain attributes: Block.__setattr__ registers children)
+        attrs["_fresh"] = found is None
         if found is None:
-            found = hybrid.trace(self, flat, fmt, _regroup, _flatten)
-            found.in_fmt = fmt
+            found = hybrid.trace(self, flat, list(fmt), _regroup, _flatten)
+            found.in_fmt = list(fmt)
             hybrid.remember(self._cached, key, found)
-        self._last = found
+        attrs["_last"] = found
         return found, real
 
     def _call_cached_op(self, *args: Any) -> Any:
@@ -254,12 +274,15 @@ class HybridBlock(Block):
         else:
             params = _NO_PARAMS
         try:
-            if hybrid.TRACE.params is not None:  # (hybrid.is_tracing())
+            if _TRACE.params is not None:  # (hybrid.is_tracing())
                 params = {k: hybrid.trace_param(self._reg_params[k], v)
                           for k, v in params.items()}
                 with opnames.scope(self.prefix):  # `name=` of F calls: `<prefix><name>`
                     return self.hybrid_forward(_nd, x, *args, **params)
-            return self.hybrid_forward(_nd, x, *args, **params)
+            if args:
+                return self.hybrid_forward(_nd, x, *args, **params)
+            # (a plain call when it can be: no tuple or dict to build)
+            return self.hybrid_forward(_nd, x, **params) if reg else self.hybrid_forward(_nd, x)
         except MXNetError as e:
             raise _name_block(e, self, [x] + list(args)) from None
 
@@ -306,6 +329,7 @@ def _all_arrays(args: Tuple[Any, ...]) -> bool:
     return True
 
 
+_TRACE = hybrid.TRACE
 _NO_PARAMS: Dict[str, Any] = {}  # (never changed: passed as **params)
 _CPU0 = cpu()
 _ND_CONTEXT = NDArray.__dict__["context"]
