@@ -10,7 +10,7 @@ from ..ir import Graph, Node, Value
 from ..ir.ops.reduce import reduce_axes
 from ..ir.types import is_float
 from .manager import register_pass
-from .patterns import C, Match, Pat, RuleSet, X, Y, rewrite
+from .patterns import C, Match, Pat, RuleSet, X, Y, rewrite, var
 
 _NEUTRAL_SCALAR = {"_mul_scalar": 1.0, "_div_scalar": 1.0, "_plus_scalar": 0.0,
                    "_minus_scalar": 0.0, "_power_scalar": 1.0}
@@ -132,7 +132,18 @@ def _sum_of_broadcast(m: Match):
     return m.node("_mul_scalar", src, scalar=float(m.b.type.size // max(src.type.size, 1)))
 
 
+def _sum_of_pick_scatter(m: Match):
+    shape = m.s.type.shape
+    if tuple(reduce_axes(shape, m.root.attrs, "sum")) != (int(m.axis) % len(shape),):
+        return None
+    if m.x.type is m.out.type:
+        return m.x
+    return m.node("Reshape", m.x, shape=m.out.type.shape, reverse=False)
+
+
 RULES.add(Pat(("sum", "mean"), X), _reduce_size_one, "reduction over size-1 axes")
+RULES.add(Pat("sum", Pat("_pick_scatter", X, var("i"), name="s", axis="axis")),
+          _sum_of_pick_scatter, "sum of a pick's scatter along its axis")
 RULES.add(Pat("sum", Pat("broadcast_to", X, name="b")), _sum_of_broadcast,
           "sum of broadcast")
 

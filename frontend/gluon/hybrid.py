@@ -54,7 +54,6 @@ from ..ir.ops.regions import CACHED_OP
 from ..runtime import Plan
 from ..trace.builder import record
 from ..trace.collect import Collected
-from ..trace.invoke import dtype_name
 from ..trace.tape import STATE, hide
 from ..trace.source import source_lines
 from ..trace import host_reads
@@ -127,6 +126,13 @@ class Traced:
                             list(graph.outputs) + list(dict.fromkeys(residuals)))
         self._plain = self._compile(graph)
         self._recorded: Optional[Tuple[Any, List[int]]] = None
+        # Every input a block input, a parameter or a constant (no mask or sample to draw):
+        # `run` binds them in one lean pass (`_bind`).
+        self._plain_sources = all(kind in ("input", "param", "const") for kind, _ in sources)
+        self._ctx_checked: Dict[Any, Any] = {}  # parameter -> its _ctx_list found on cpu(0)
+        self._dtypes = tuple([np.dtype(v.type.dtype) for v in g.outputs]
+                             for g in (graph, self.region))  # what run returns, unrecorded/not
+        self._region_types = [v.type for v in self.region.outputs]
         # The call that traced already drew its random numbers (the trace ran the forward,
         # interleaved with whatever else drew, e.g. deferred parameter initialisation): its
         # plan run reuses them — masks and samples by input, the draws of random nodes
@@ -189,11 +195,51 @@ class Traced:
             in_values.append(value)
         return in_values if traced else None
 
+    def _bind(self, args: Sequence[NDArray], recording: bool
+              ) -> Tuple[List[np.ndarray], Optional[list]]:
+        """`datas(args)` and, when `recording`, `_in_values` in one pass, for a trace whose
+        inputs are block inputs, parameters and constants only. A parameter's context is
+        checked as `data(ctx)` checks it, once per `_ctx_list` it has (arrays are all on
+        cpu(0) here)."""
+        datas: List[np.ndarray] = []
+        in_values: Optional[list] = [] if recording else None
+        traced = False
+        checked = self._ctx_checked
+        for (kind, what), v in zip(self.sources, self.graph.inputs):
+            if kind == "input":
+                a = args[what]
+            elif kind == "param":
+                arrs = what._data
+                if arrs is not None and len(arrs) == 1 and checked.get(what) is what._ctx_list:
+                    a = arrs[0]
+                else:
+                    a = what.data(args[0].context if args else None)  # (raises if absent)
+                    if len(what._data) == 1:
+                        checked[what] = what._ctx_list
+            else:
+                datas.append(what)
+                if recording:
+                    in_values.append(TracedValue(v.type, None, what))
+                continue
+            d = a._data
+            datas.append(d)
+            if recording:
+                value = a._value
+                if value is None:
+                    value = TracedValue(v.type, None, d)
+                else:
+                    traced = True
+                in_values.append(value)
+        return datas, in_values if traced else None
+
     def run(self, args: Sequence[NDArray], cls: Any) -> List[NDArray]:
         """Run the plan on `args`; record one `_CachedOp` node when recording."""
         drawn, self.first_call = self.first_call, None
-        datas = self.datas(args, drawn)
-        in_values = self._in_values(args, datas) if STATE.recording else None
+        if drawn is None and self._plain_sources:
+            datas, in_values = self._bind(args, STATE.recording)
+        else:
+            datas = self.datas(args, drawn)
+            in_values = self._in_values(args, datas) if STATE.recording else None
         graph = self.graph if in_values is None else self.region
         pinned = _pinned(graph, drawn) if drawn else None
         if pinned is not None:  # the first call: the trace's draws are inputs
@@ -208,14 +254,13 @@ class Traced:
         results = plan.run([datas[i] for i in order])
         n = len(graph.outputs)
         outs = []
-        for r, v in zip(results[:n], graph.outputs):
-            if dtype_name(r.dtype) != v.type.dtype:
-                r = r.astype(v.type.dtype)
+        for r, want in zip(results[:n], self._dtypes[in_values is not None]):
+            if r.dtype is not want and r.dtype != want:
+                r = r.astype(want)
             outs.append(r)
         values = None
         if in_values is not None:
-            values = record(CACHED_OP, in_values, [v.type for v in graph.outputs], outs, {},
-                            self.region)
+            values = record(CACHED_OP, in_values, self._region_types, outs, {}, self.region)
             hide(values[len(self.graph.outputs):])
             for (_, mean, var, momentum, axis), x in zip(self.bn_updates, results[n:]):
                 defer(values[0].node, moving_stats_update(

@@ -13,6 +13,7 @@ from .. import autograd
 from .. import ndarray as _nd
 from .. import symbol as _sym
 from ..base import MXNetError
+from ..context import cpu
 from ..ndarray import NDArray
 from ..symbol import Symbol
 from ..trace import opnames
@@ -60,6 +61,24 @@ def _regroup(args: List[Any], fmt: Any) -> Any:
             ret.append(res)
         return ret, args
     return merge(args, fmt)[0]
+
+
+class _FlatFormat(list):
+    """The input format of a call with `n` arrays, none nested or None (`[0] * n`), with
+    its text (the cache key's part) computed once."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__([0] * n)
+        self.text = repr([0] * n)
+
+
+class _FlatFormats(dict):
+    def __missing__(self, n: int) -> _FlatFormat:
+        found = self[n] = _FlatFormat(n)
+        return found
+
+
+_FLAT_FMTS = _FlatFormats()
 
 
 class HybridBlock(Block):
@@ -173,12 +192,13 @@ class HybridBlock(Block):
     def forward(self, x: Any, *args: Any) -> Any:
         """Dispatch on the inputs: Symbols build a Symbol; NDArrays run the compiled plan
         when hybridized, else `hybrid_forward` eagerly."""
-        if isinstance(x, NDArray) and all(isinstance(a, NDArray) for a in args):
+        if isinstance(x, NDArray) and (not args or _all_arrays(args)):
             # only arrays, none nested or None (the usual call): no flattening
-            if self._active and not hybrid.is_tracing():
+            if self._active and hybrid.TRACE.params is None:  # (not is_tracing())
                 flat = [x, *args]
-                return self._run_traced(*self._traced_flat(flat, [0] * len(flat)), flat)
-            return self._eager_forward(x, *args)
+                return self._run_traced(*self._traced_flat(flat, _FLAT_FMTS[len(flat)]),
+                                        flat)
+            return self._eager_forward(x, *args) if args else self._eager_forward(x)
         flat = [a for a in _flatten([x] + list(args), "input")[0] if a is not None]
         has_sym = any(isinstance(a, Symbol) for a in flat)
         has_nd = any(isinstance(a, NDArray) for a in flat)
@@ -202,15 +222,16 @@ class HybridBlock(Block):
 
     def _traced_flat(self, flat: List[Any], fmt: Any) -> Tuple["hybrid.Traced", List[Any]]:
         real = [a for a in flat if a is not None]
-        key = (tuple((a.shape, a._data.dtype) for a in real), repr(fmt),
-               autograd.is_training())
+        key = (tuple([(a._data.shape, a._data.dtype) for a in real]),
+               fmt.text if type(fmt) is _FlatFormat else repr(fmt), autograd.is_training())
         found = self._cached.get(key)
-        self._fresh = found is None
+        attrs = self.__dict__  # (plain attributes: Block.__setattr__ registers children)
+        attrs["_fresh"] = found is None
         if found is None:
-            found = hybrid.trace(self, flat, fmt, _regroup, _flatten)
-            found.in_fmt = fmt
+            found = hybrid.trace(self, flat, list(fmt), _regroup, _flatten)
+            found.in_fmt = list(fmt)
             hybrid.remember(self._cached, key, found)
-        self._last = found
+        attrs["_last"] = found
         return found, real
 
     def _call_cached_op(self, *args: Any) -> Any:
@@ -238,21 +259,30 @@ class HybridBlock(Block):
         return traced.graph
 
     def _eager_forward(self, x: Any, *args: Any) -> Any:
-        ctx = x.context if isinstance(x, NDArray) else None
+        reg = self._reg_params
+        if reg:
+            # (an NDArray's context is always cpu(0): one shared object, not a new one)
+            ctx = (_CPU0 if type(x).context is _ND_CONTEXT else x.context) \
+                if isinstance(x, NDArray) else None
+            try:
+                params = {k: v.data(ctx) for k, v in reg.items()}
+            except DeferredInitializationError:
+                self._deferred_infer_shape(x, *args)
+                for _, v in self.params.items():
+                    v._finish_deferred_init()
+                params = {k: v.data(ctx) for k, v in reg.items()}
+        else:
+            params = _NO_PARAMS
         try:
-            params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-        except DeferredInitializationError:
-            self._deferred_infer_shape(x, *args)
-            for _, v in self.params.items():
-                v._finish_deferred_init()
-            params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-        try:
-            if hybrid.is_tracing():
+            if _TRACE.params is not None:  # (hybrid.is_tracing())
                 params = {k: hybrid.trace_param(self._reg_params[k], v)
                           for k, v in params.items()}
                 with opnames.scope(self.prefix):  # `name=` of F calls: `<prefix><name>`
                     return self.hybrid_forward(_nd, x, *args, **params)
-            return self.hybrid_forward(_nd, x, *args, **params)
+            if args:
+                return self.hybrid_forward(_nd, x, *args, **params)
+            # (a plain call when it can be: no tuple or dict to build)
+            return self.hybrid_forward(_nd, x, **params) if reg else self.hybrid_forward(_nd, x)
         except MXNetError as e:
             raise _name_block(e, self, [x] + list(args)) from None
 
@@ -290,6 +320,19 @@ class HybridBlock(Block):
     def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> None:
         """Write `path-symbol.json` and `path-%04d.params` (see `hybrid.export`)."""
         export_block(self, path, epoch)
+
+
+def _all_arrays(args: Tuple[Any, ...]) -> bool:
+    for a in args:
+        if not isinstance(a, NDArray):
+            return False
+    return True
+
+
+_TRACE = hybrid.TRACE
+_NO_PARAMS: Dict[str, Any] = {}  # (never changed: passed as **params)
+_CPU0 = cpu()
+_ND_CONTEXT = NDArray.__dict__["context"]
 
 
 def _placeholders(fmt: Any) -> Any:

@@ -34,9 +34,9 @@ __all__ = ["DeferredInitializationError", "Parameter", "Constant", "tensor_types
 
 tensor_types = (_sym.Symbol, _nd.NDArray)
 
-# Bumped whenever any Parameter's arrays, contexts or grad_req are replaced: a
-# `gluon.Trainer` keeps its update program (`Trainer._lean_step`) while this is unchanged.
-_WATCHED = frozenset(("_data", "_grad", "_grad_req", "_ctx_list"))
+# Bumped whenever any Parameter's arrays, contexts, grad_req or multipliers are set: a
+# `gluon.Trainer` keeps its update program (`Trainer._update_lean`) while this is unchanged.
+_WATCHED = frozenset(("_data", "_grad", "_grad_req", "_ctx_list", "lr_mult", "wd_mult"))
 STRUCTURE_VERSION = [0]
 
 

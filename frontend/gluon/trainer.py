@@ -42,12 +42,52 @@ _ON_KVSTORE = ("%s() when parameters are updated on kvstore is not supported. Tr
 class _Program:
     """A Trainer's update program for one context: the arrays of every parameter it
     updates (checked at each step: the same arrays, buffers and variables) and the
-    optimizer's `lean.Program` for them, valid while no Parameter's arrays or grad_req
-    were replaced (`parameter.STRUCTURE_VERSION`) and the trainer's parameter list and
-    updater are the same."""
+    optimizer's `lean.Program` for them, valid while no Parameter's arrays, grad_req or
+    multipliers were set (`parameter.STRUCTURE_VERSION`) and the trainer's number of
+    parameters and its updater are the same."""
 
-    __slots__ = ("version", "params", "nparams", "updater", "indices", "weights", "grads",
-                 "checks", "lean")
+    __slots__ = ("version", "nparams", "updater", "indices", "weights", "grads",
+                 "checks", "lean", "param_dict", "pd_version")
+
+
+class _ParamDict(dict):
+    """The optimizer's `param_dict` (index -> Parameter) as a Trainer makes it: counts its
+    changes, so that the update program knows when the multipliers it read still hold
+    (a Parameter's lr_mult/wd_mult changes bump `parameter.STRUCTURE_VERSION`)."""
+
+    version = 0
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.version += 1
+
+    def __delitem__(self, key: Any) -> None:
+        super().__delitem__(key)
+        self.version += 1
+
+    def __ior__(self, other: Any) -> "_ParamDict":
+        self.update(other)
+        return self
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self.version += 1
+
+    def pop(self, *args: Any) -> Any:
+        self.version += 1
+        return super().pop(*args)
+
+    def popitem(self) -> Any:
+        self.version += 1
+        return super().popitem()
+
+    def clear(self) -> None:
+        super().clear()
+        self.version += 1
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        self.version += 1
+        return super().setdefault(key, default)
 
 
 class Trainer:
@@ -103,7 +143,7 @@ class Trainer:
         return contexts
 
     def _init_optimizer(self, optimizer: Any, optimizer_params: dict) -> None:
-        param_dict = {i: param for i, param in enumerate(self._params)}
+        param_dict = _ParamDict((i, param) for i, param in enumerate(self._params))
         if isinstance(optimizer, opt.Optimizer):
             if optimizer_params:
                 raise ValueError("optimizer_params must be None if optimizer is an instance "
@@ -203,12 +243,11 @@ class Trainer:
         valid. False, with nothing changed, when this does not apply (a stale gradient
         to report, several contexts, an uninitialized parameter): the general path then
         runs."""
-        if len(self._updaters) != 1:
-            return False
-        prog = self._program
+        prog = self._program  # (made only with one updater; _updaters is never changed)
         if (prog is None or prog.version != STRUCTURE_VERSION[0]
-                or prog.params is not self._params or prog.nparams != len(self._params)
-                or prog.updater is not self._updaters[0]):
+                or prog.nparams != len(self._params) or prog.updater is not self._updaters[0]):
+            if len(self._updaters) != 1:
+                return False
             prog = self._program = self._make_program()
             if prog is None:
                 return self._update_gathered(ignore_stale_grad)
@@ -220,7 +259,9 @@ class Trainer:
                 return self._update_gathered(ignore_stale_grad)
         for check in checks:
             check[1].fresh = False
-        if not prog.lean.run():
+        pd = prog.param_dict
+        if not prog.lean.run(pd is not None and pd.version == prog.pd_version
+                             and prog.updater.optimizer.param_dict is pd):
             self._program = None
             self._updaters[0].update_lean(prog.indices, prog.grads, prog.weights)
         return True
@@ -277,10 +318,16 @@ class Trainer:
         if arrays is None:
             return None
         prog = _Program()
-        prog.version, prog.params, prog.nparams = version, self._params, len(self._params)
+        prog.version, prog.nparams = version, len(self._params)
         prog.updater, prog.indices, prog.weights, prog.grads = updater, indices, weights, grads
         prog.checks = list(zip(weights, values, arrays[0], grads, arrays[1]))
         prog.lean = _lean.Program(updater, indices, weights, grads, *arrays)
+        pd = updater.optimizer.param_dict
+        # the multipliers are fixed while no Parameter changes (STRUCTURE_VERSION) and
+        # the trainer's param_dict maps every index to a Parameter, unchanged
+        fixed = type(pd) is _ParamDict and all(isinstance(pd.get(i), Parameter)
+                                               for i in indices)
+        prog.param_dict, prog.pd_version = (pd, pd.version) if fixed else (None, -1)
         return prog
 
     def _check_stale(self, ignore_stale_grad: bool) -> None:
@@ -357,4 +404,5 @@ class Trainer:
             updater.set_states(states)
             updater.optimizer = self._updaters[0].optimizer
         self._optimizer = self._updaters[0].optimizer
-        self._optimizer.param_dict = {i: param for i, param in enumerate(self._params)}
+        self._optimizer.param_dict = _ParamDict(
+            (i, param) for i, param in enumerate(self._params))

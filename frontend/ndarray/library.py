@@ -168,6 +168,7 @@ _WHOLE_VECTOR = (None, 0, -1, (0,), (-1,))
 
 
 _TOTAL = {"axis": None, "keepdims": False, "exclude": False}
+_ONE_AXIS: dict = {}  # (int axis, keepdims, exclude) -> attributes shared by the nodes
 _TOTAL_KEEPDIMS = {"axis": None, "keepdims": True, "exclude": False}
 
 
@@ -175,12 +176,26 @@ def _reduce(opname):
     opdef = get_op(opname)
 
     def fn(data, axis=None, keepdims=False, exclude=False, out=None, **kw):
-        if (axis is None and keepdims is False and exclude is False and out is None and not kw
-                and isinstance(data, NDArray) and type(data) not in PENDING_TYPES):
-            # Fast path, the common total `mx.nd.sum(x)`: attribute dicts shared by the nodes.
-            if data._data.ndim == 1 and not type(data)._zero_dim:
-                return invoke(opdef, (data,), _TOTAL_KEEPDIMS)  # MXNet's (1,): one node
-            return no_zero_dim(invoke(opdef, (data,), _TOTAL))
+        if (out is None and not kw and isinstance(data, NDArray)
+                and type(data) not in PENDING_TYPES):
+            if axis is None and keepdims is False and exclude is False:
+                # Fast path, the common total `mx.nd.sum(x)`: attribute dicts shared by
+                # the nodes.
+                if data._data.ndim == 1 and not type(data)._zero_dim:
+                    return invoke(opdef, (data,), _TOTAL_KEEPDIMS)  # MXNet's (1,): one node
+                return no_zero_dim(invoke(opdef, (data,), _TOTAL))
+            if type(axis) is int and type(keepdims) is bool and type(exclude) is bool:
+                # one axis (a loss's per-sample mean, `axis=0, exclude=True`): the same
+                # attributes as below, from one shared dict per (axis, keepdims, exclude)
+                if (not keepdims and not exclude and (axis == 0 or axis == -1)
+                        and data._data.ndim == 1 and not type(data)._zero_dim):
+                    keepdims = True  # a vector's total in MXNet's legacy shape (1,)
+                attrs = _ONE_AXIS.get((axis, keepdims, exclude))
+                if attrs is None:
+                    attrs = {"axis": axis, "keepdims": keepdims, "exclude": exclude}
+                    if -64 <= axis < 64:
+                        _ONE_AXIS[axis, keepdims, exclude] = attrs
+                return no_zero_dim(invoke(opdef, (data,), attrs))
         if kw:
             reject_unknown_kwargs(opname, kw, ("axis", "keepdims", "exclude"))
         inputs = _as_inputs([data])

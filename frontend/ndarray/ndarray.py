@@ -14,6 +14,7 @@ from ..trace.tape import STATE
 from ..trace.values import VariableValue
 from ..autodiff.engine import run_backward
 from . import dispatch
+from ..accel.lazy import PENDING_TYPES
 from .indexing import getitem, no_zero_dim, setitem
 from .creation import to_numpy, _check_dtype
 from ..unsupported import check_stype
@@ -111,9 +112,10 @@ class NDArray:
 
     def asscalar(self):
         """The single element as a NumPy scalar (the array must have size 1)."""
-        if self._data.size != 1:
+        d = self._data
+        if d.size != 1:
             raise ValueError("The current array is not a scalar")
-        return self._data.reshape(-1)[0]
+        return d[0] if d.ndim == 1 else d.reshape(-1)[0]
 
     def item(self):
         return self.asscalar().item()
@@ -283,6 +285,8 @@ class NDArray:
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
     def __neg__(self):
+        if type(self) not in PENDING_TYPES and self._data.dtype.kind == "f":
+            return invoke(_NEGATIVE, (self,))
         if not dispatch._float_array(self) and self._data.dtype == np.bool_:
             return dispatch.binary("mul", self, -1)  # MXNet: -x is x * -1 (int64 for bool)
         return invoke(get_op("negative"), [self])
@@ -348,11 +352,22 @@ class NDArray:
 
     def sum(self, axis=None, keepdims=False, exclude=False, out=None, **kw):
         """Sum over `axis` (all axes by default; `exclude` sums over the others)."""
+        if (axis is None and keepdims is False and exclude is False and out is None
+                and type(self) not in PENDING_TYPES):  # the total: shared attributes
+            return no_zero_dim(invoke(_SUM, (self,), _TOTAL))
         return write_out(no_zero_dim(invoke(get_op("sum"), [self], {
             "axis": _axis(axis), "keepdims": bool(keepdims), "exclude": bool(exclude)})), out)
 
     def mean(self, axis=None, keepdims=False, exclude=False, out=None, **kw):
         """Mean over `axis` (all axes by default; `exclude` averages over the others)."""
+        if (axis is None and keepdims is False and exclude is False and out is None
+                and type(self) not in PENDING_TYPES):  # the total: shared attributes
+            if (self._data.ndim == 1 and not type(self)._zero_dim
+                    and not (self._value is not None and STATE.recording)):
+                # nothing recorded: a vector's total kept as (1,) at once (one kernel
+                # call), the value the mean and the reshape to (1,) give
+                return invoke(_MEAN, (self,), _TOTAL_KEEPDIMS)
+            return no_zero_dim(invoke(_MEAN, (self,), _TOTAL))
         return write_out(no_zero_dim(invoke(get_op("mean"), [self], {
             "axis": _axis(axis), "keepdims": bool(keepdims), "exclude": bool(exclude)})), out)
 
@@ -379,6 +394,11 @@ class NDArray:
                     d is not None and d.__class__ is object for d in opdef.attrs.values()):
                 return lambda **attrs: invoke(opdef, [self], attrs)
         raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
+
+
+_TOTAL = {"axis": None, "keepdims": False, "exclude": False}  # (shared by recorded nodes)
+_TOTAL_KEEPDIMS = {"axis": None, "keepdims": True, "exclude": False}
+_NEGATIVE, _SUM, _MEAN = get_op("negative"), get_op("sum"), get_op("mean")
 
 
 def _axis(axis):

@@ -15,11 +15,13 @@ path):
 - any other optimizer updating through `Optimizer.update` and `_step`: per index, the
   count, learning rate and weight decay computed inline, then its `_step`.
 
-What a plan keeps is only the arrays it was made for and values derived from them
-(sizes, scratch views); the optimizer's options, learning rate, schedule, multipliers
-(`param_dict`, read at each step), update counts and states are read at each step.
-Scalars derived from those numbers are cached keyed by the numbers. Weights that are not
-all float32 or all float64 (e.g. float16 with `multi_precision`) take the general path.
+What a plan keeps is the arrays it was made for and values derived from them (sizes,
+scratch views). The optimizer's options, learning rate (or schedule), update counts and
+states are read at each step; the multipliers too (through `param_dict`), unless the
+caller vouches that they are those of the last run (`Program.run(fixed_mults=True)`):
+SGD and Adam then reuse the scalars they derived from the multipliers and options while
+the options are equal. Weights that are not all float32 or all float64 (e.g. float16
+with `multi_precision`) take the general path.
 """
 from __future__ import annotations
 
@@ -121,14 +123,17 @@ class Program:
         self.states, self.device_id = updater.states, updater.device_id
         self.plan = self.runner.plan(opt, indices, wbs, gbs)
 
-    def run(self) -> bool:
-        """One update of every weight, or False (nothing done) if the program is stale."""
+    def run(self, fixed_mults: bool = False) -> bool:
+        """One update of every weight, or False (nothing done) if the program is stale.
+        `fixed_mults`: the caller knows that every index's lr_mult and wd_mult are those
+        of the last run (then what was derived from them and unchanged options is
+        reused)."""
         updater, opt = self.updater, self.optimizer
         if (updater.optimizer is not opt or updater.states is not self.states
                 or updater.device_id != self.device_id):
             return False
         opt._index_update_count = opt._all_index_update_counts.setdefault(self.device_id, {})
-        return self.runner.run(opt, self.plan, self.states)
+        return self.runner.run(opt, self.plan, self.states, fixed_mults)
 
 
 def _cache(opt: Optimizer) -> dict:
@@ -157,18 +162,45 @@ def _plan_sgd(opt: SGD, indices: list, wbs: list, gbs: list) -> tuple:
         items = [(idx, wb, gb, max(wb.size, gb.size)) for idx, wb, gb
                  in zip(indices[start:stop], wbs[start:stop], gbs[start:stop])]
         groups.append((tuple(indices[start:stop]), items))
-    return agg, groups
+    return agg, groups, [None] * len(groups)
 
 
-def _run_sgd(opt: SGD, plan: tuple, states: dict) -> bool:
-    agg, groups = plan
+def _prepare_sgd(opt: SGD, items: list, lr: float, wd: float, rescale: float,
+                 momentum: float, small: int) -> list:
+    """Per weight of a group, what `_run_sgd` applies: (0, wb, gb, idx, decay factor or
+    None, gradient factor, -, -) for update_kernels.sgd; (1, ..., momentum, lr * wd or
+    None, gradient factor, decay factor or None) for sgd_mom (sgd if the state is None);
+    (2, ..., lr, wd, -, -) for SGD._step."""
+    cache = _cache(opt)
+    out = []
+    for idx, wb, gb, n in items:
+        lrm, wdm = _mults(opt, idx)
+        lr_k, wd_k = lr * lrm, wd * wdm
+        if n >= small:
+            out.append((2, wb, gb, idx, lr_k, wd_k, None, None))
+            continue
+        t = wb.dtype.type
+        key = (t, lr_k, wd_k, rescale)
+        plain = cache.get(key)
+        if plain is None:
+            plain = cache[key] = ((t(1.0) - t(lr_k) * t(wd_k)) if wd_k else None,
+                                  t(-lr_k) * t(rescale))
+        if momentum > 0:
+            out.append((1, wb, gb, idx, t(momentum), (t(lr_k) * t(wd_k)) if wd_k else None,
+                        plain[1], plain[0]))
+        else:
+            out.append((0, wb, gb, idx, plain[0], plain[1], None, None))
+    return out
+
+
+def _run_sgd(opt: SGD, plan: tuple, states: dict, fixed: bool = False) -> bool:
+    agg, groups, prepared = plan
     if opt.aggregate_num != agg:
         return False
     counts, begin = opt._index_update_count, opt.begin_num_update
-    pd, wd, rescale, momentum = opt.param_dict, opt.wd, opt.rescale_grad, opt.momentum
+    wd, rescale, momentum = opt.wd, opt.rescale_grad, opt.momentum
     small = blas.AXPY_MIN if not opt.clip_gradient else 0  # else SGD._step
-    cache = _cache(opt)
-    for idxs, items in groups:
+    for g, (idxs, items) in enumerate(groups):
         nu = opt.num_update
         for idx in idxs:  # MXNet counts the group, then reads its learning rate
             c = counts.get(idx, begin) + 1
@@ -177,39 +209,31 @@ def _run_sgd(opt: SGD, plan: tuple, states: dict) -> bool:
                 nu = c
         opt.num_update = nu
         lr = opt.lr_scheduler(nu) if opt.lr_scheduler is not None else opt.lr
-        for idx, wb, gb, n in items:
-            if idx in pd:
-                p = pd[idx]
-                lr_k, wd_k = lr * p.lr_mult, wd * p.wd_mult
+        key = (lr, wd, rescale, momentum, small)
+        prep = prepared[g]
+        if prep is None or prep[0] != key or not fixed:
+            prep = (key, _prepare_sgd(opt, items, lr, wd, rescale, momentum, small))
+            prepared[g] = prep if fixed else None
+        for kind, wb, gb, idx, x, y, z, u in prep[1]:
+            if kind == 0:  # update_kernels.sgd, out = weight
+                if x is not None:
+                    wb *= x
+                wb += gb * y
+            elif kind == 1:
+                s = states[idx]
+                if s is None:  # SGD._step without a state: update_kernels.sgd
+                    if u is not None:
+                        wb *= u
+                    wb += gb * z
+                    continue
+                mom = s._data  # update_kernels.sgd_mom, out = weight
+                mom *= x
+                if y is not None:
+                    mom -= np.multiply(wb, y)
+                mom += gb * z
+                wb += mom  # np.add(weight, mom, out=weight)
             else:
-                lrm, wdm = _mults(opt, idx)
-                lr_k, wd_k = lr * lrm, wd * wdm
-            if n >= small:
-                opt._step(None, wb, gb, states[idx], lr_k, wd_k)
-                continue
-            s = states[idx] if momentum > 0 else None
-            t = wb.dtype.type
-            if s is None:  # update_kernels.sgd, out = weight
-                key = (t, lr_k, wd_k, rescale)
-                sc = cache.get(key)
-                if sc is None:
-                    sc = cache[key] = ((t(1.0) - t(lr_k) * t(wd_k)) if wd_k else None,
-                                       t(-lr_k) * t(rescale))
-                if sc[0] is not None:
-                    wb *= sc[0]
-                wb += gb * sc[1]
-            else:  # update_kernels.sgd_mom, out = weight
-                key = (t, lr_k, wd_k, rescale, momentum)
-                sc = cache.get(key)
-                if sc is None:
-                    sc = cache[key] = (t(momentum), (t(lr_k) * t(wd_k)) if wd_k else None,
-                                       t(-lr_k) * t(rescale))
-                mom = s._data
-                mom *= sc[0]
-                if sc[1] is not None:
-                    mom -= np.multiply(wb, sc[1])
-                mom += gb * sc[2]
-                np.add(wb, mom, out=wb)
+                opt._step(None, wb, gb, states[idx], x, y)
     return True
 
 
@@ -232,45 +256,55 @@ def _plan_adam(opt: Adam, indices: list, wbs: list, gbs: list) -> list:
         inline = (gb.dtype is wb.dtype and gb.shape == wb.shape
                   and wb.size <= _SCRATCH_MAX)
         items.append((idx, wb, gb, _scratch3(opt, wb.shape, wb.dtype) if inline else None))
-    return items
+    return [items, None]
 
 
-def _run_adam(opt: Adam, items: list, states: dict) -> bool:
-    counts, begin = opt._index_update_count, opt.begin_num_update
-    wd, clip = opt.wd, opt._kclip
-    b1, b2 = opt.beta1, opt.beta2
-    cache = _cache(opt)
-    last, corr, consts, tk = None, 0.0, None, None
+def _prepare_adam(opt: Adam, items: list, key: tuple) -> list:
+    """Per weight: (idx, wb, gb, temporaries, lr_mult, weight decay, scalars), the
+    scalars (those of update_kernels.adam in the weight's dtype, and the dtype's scalar
+    type) None for Adam._step."""
+    wd, rescale, _, b1, b2, eps = key
+    out = []
     for idx, wb, gb, tmps in items:
+        lrm, wdm = _mults(opt, idx)
+        wd_k = wd * wdm
+        consts = None
+        if tmps is not None:
+            t = wb.dtype.type
+            consts = (t(rescale), t(b1), t(1) - t(b1), t(b2), t(1) - t(b2), t(eps),
+                      t(wd_k) if wd_k else None, t)
+        out.append((idx, wb, gb, tmps, lrm, wd_k, consts))
+    return out
+
+
+def _run_adam(opt: Adam, plan: list, states: dict, fixed: bool = False) -> bool:
+    b1, b2, clip = opt.beta1, opt.beta2, opt._kclip
+    key = (opt.wd, opt.rescale_grad, clip, b1, b2, opt.epsilon)
+    prep = plan[1]
+    if prep is None or prep[0] != key or not fixed:
+        prep = (key, _prepare_adam(opt, plan[0], key))
+        plan[1] = prep if fixed else None
+    counts, begin, sched = opt._index_update_count, opt.begin_num_update, opt.lr_scheduler
+    last, corr = None, 0.0
+    for idx, wb, gb, tmps, lrm, wd_k, consts in prep[1]:
         c = counts.get(idx, begin) + 1
         counts[idx] = c
         if c > opt.num_update:
             opt.num_update = c
-        lr = opt.lr_scheduler(opt.num_update) if opt.lr_scheduler is not None else opt.lr
-        lrm, wdm = _mults(opt, idx)
-        lr_k, wd_k = lr * lrm, wd * wdm
+        lr_k = (sched(opt.num_update) if sched is not None else opt.lr) * lrm
         s = states[idx]
-        if tmps is None:
+        if consts is None:
             opt._step(idx, wb, gb, s, lr_k, wd_k)
             continue
-        t = wb.dtype.type
-        if t is not tk:
-            key = ("adam", t, opt.rescale_grad, b1, b2, opt.epsilon)
-            consts = cache.get(key)
-            if consts is None:
-                consts = cache[key] = (t(key[2]), t(b1), t(1) - t(b1), t(b2), t(1) - t(b2),
-                                       t(key[5]))
-            tk = t
-        rs, tb1, c1, tb2, c2, teps = consts
+        rs, tb1, c1, tb2, c2, teps, twd, t = consts
         if c != last:  # Adam._step's bias correction of the rate
             last, corr = c, math.sqrt(1.0 - b2 ** c) / (1.0 - b1 ** c)
-        lr_k *= corr
         # update_kernels.adam with out = weight, its temporaries reused
         g, tmp, denom = tmps
         mean, var = s[0]._data, s[1]._data
         np.multiply(gb, rs, out=g)
-        if wd_k:
-            np.multiply(wb, t(wd_k), out=tmp)
+        if twd is not None:
+            np.multiply(wb, twd, out=tmp)
             g += tmp
         if clip >= 0:
             np.clip(g, -clip, clip, out=g)
@@ -283,7 +317,7 @@ def _run_adam(opt: Adam, items: list, states: dict) -> bool:
         var += g
         np.sqrt(var, out=denom)
         denom += teps
-        np.multiply(mean, t(lr_k), out=tmp)
+        np.multiply(mean, t(lr_k * corr), out=tmp)
         tmp /= denom
         np.subtract(wb, tmp, out=wb)
     return True
@@ -291,17 +325,21 @@ def _run_adam(opt: Adam, items: list, states: dict) -> bool:
 
 # ---------------------------------------------------------------- any Optimizer._step
 def _plan_per_index(opt: Optimizer, indices: list, wbs: list, gbs: list) -> list:
-    return list(zip(indices, wbs, gbs))
+    return [list(zip(indices, wbs, gbs)), None]
 
 
-def _run_per_index(opt: Optimizer, items: list, states: dict) -> bool:
-    counts, begin = opt._index_update_count, opt.begin_num_update
-    for idx, wb, gb in items:
+def _run_per_index(opt: Optimizer, plan: list, states: dict,
+                   fixed: bool = False) -> bool:
+    items = plan[1] if fixed else None  # (idx, wb, gb, lr_mult, wd_mult)
+    if items is None:
+        items = [(idx, wb, gb) + _mults(opt, idx) for idx, wb, gb in plan[0]]
+        plan[1] = items if fixed else None
+    counts, begin, sched = opt._index_update_count, opt.begin_num_update, opt.lr_scheduler
+    for idx, wb, gb, lrm, wdm in items:
         c = counts.get(idx, begin) + 1
         counts[idx] = c
         if c > opt.num_update:
             opt.num_update = c
-        lr = opt.lr_scheduler(opt.num_update) if opt.lr_scheduler is not None else opt.lr
-        lrm, wdm = _mults(opt, idx)
+        lr = sched(opt.num_update) if sched is not None else opt.lr
         opt._step(idx, wb, gb, states[idx], lr * lrm, opt.wd * wdm)
     return True

@@ -96,12 +96,23 @@ def record(op: str, in_values: Sequence[TracedValue], types: Sequence[TensorType
     see tapegraph.accel.lazy); returns their values. `taped=False` keeps the node off the
     tape (a deferred call: its graph is found by a walk)."""
     in_values = tuple(in_values)
-    outs = tuple(TracedValue(t, None, r) for t, r in zip(types, results))
     meta = user_meta() if _SOURCE_ON[0] else None
-    node = Node(op, in_values, outs, attrs, region,
-                meta if not _NAME_PENDING[0] else _with_name(meta))
-    for v in outs:
-        v.node = node
+    node = _new(Node)
+    node.op = op
+    node.inputs = in_values
+    node.attrs = attrs
+    node.region = region
+    node.meta = meta if not _NAME_PENDING[0] else _with_name(meta)
+    outs = []
+    for t, r in zip(types, results):  # = TracedValue(t, node, r), slot by slot
+        out = _new(TracedValue)
+        out.type = t
+        out.hint = out.recipe = out.tape = None
+        out.node = node
+        out.data = r
+        out.seq = next(_SEQUENCE)
+        outs.append(out)
+    outs = node.outputs = tuple(outs)
     if taped:
         tape = current_tape()
         if tape.clean:

@@ -282,6 +282,33 @@ def test_parameters_on_another_context_are_named(hybridize):
         d.optimize_for(nd.ones((1, 3)), backend="TensorRT")
 
 
+@pytest.mark.parametrize("recording", [False, True])
+def test_a_traced_block_sees_parameters_moved_or_replaced(recording):
+    """The lean binding of a traced call reads each parameter's data at every call and
+    checks its context again whenever the context list changed."""
+    d = gluon.nn.Dense(2, in_units=3, prefix="moved_")
+    d.initialize(mx.init.One())
+    d.hybridize()
+    x = nd.ones((1, 3))
+    scope = autograd.record if recording else autograd.pause
+    with scope():
+        assert d(x).asnumpy().tolist() == [[3.0, 3.0]]
+    d.weight.set_data(nd.full((2, 3), 2.0))
+    with scope():
+        assert d(x).asnumpy().tolist() == [[6.0, 6.0]]
+    d.collect_params().reset_ctx(mx.cpu(1))
+    with pytest.raises(RuntimeError, match=r"Parameter 'moved_weight' was not initialized on "
+                                           r"context cpu\(0\)"):
+        with scope():
+            d(x)
+    d.collect_params().reset_ctx(mx.cpu(0))
+    with scope():
+        y = d(x)
+    assert y.asnumpy().tolist() == [[6.0, 6.0]]
+    if recording:
+        y.backward()
+        assert d.weight.grad().asnumpy().tolist() == [[1.0] * 3] * 2
+
 def test_a_block_keeps_a_bounded_number_of_traces(monkeypatch):
     from tapegraph.gluon import hybrid
     monkeypatch.setattr(hybrid, "MAX_TRACES", 3)

@@ -132,8 +132,9 @@ def _lr_mult(params, trainer):
 
 
 def _param_dict_entry(params, trainer):
-    trainer._optimizer.param_dict[1] = params[3]  # index 1 now takes b_bias's multipliers
-    params[3].lr_mult = 0.25
+    opt = trainer._optimizer  # indices not in param_dict take the optimizer's tables
+    opt.lr_mult, opt.wd_mult = {1: 4.0, 3: 0.5}, {1: 2.0, 3: 0.0}
+    opt.param_dict.pop(3 if 1 not in opt.param_dict else 1)
 
 
 def _reinit(params, trainer):
@@ -239,13 +240,17 @@ def test_stale_error_changes_nothing_with_a_program():
     assert all(p.data()._fresh_grad for p in params if p.name != "c_weight")
 
 
-def test_training_through_backward_matches_the_general_path(monkeypatch):
+@pytest.mark.parametrize("hybridize", [True, False])
+def test_training_through_backward_matches_the_general_path(monkeypatch, hybridize):
     def train(lean):
-        net = nn.HybridSequential()
-        net.add(nn.Dense(5, activation="relu", in_units=4), nn.Dense(3, in_units=5))
+        net = nn.HybridSequential()  # the first layer's shape is known at its first call
+        net.add(nn.Dense(5, activation="relu"), nn.Dense(3, in_units=5))
         net.initialize(mx.init.Constant(0.1))
-        net.hybridize()
-        trainer = Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
+        if hybridize:
+            net.hybridize()
+        # made before the deferred initialization: its parameters get arrays later
+        trainer = Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1,
+                                                        "momentum": 0.5})
         if not lean:
             monkeypatch.setattr(trainer, "_update_lean", lambda ignore: False)
         x = mx.nd.array(np.random.RandomState(1).randn(6, 4))

@@ -122,6 +122,29 @@ graph f(%a: f32[3], %c: f32[3]) -> (f32[3], f32[3]) {
 }""", None)
 
 
+# exactly one element per row receives the cotangent: summing along the pick's axis
+# gives it back (the log_softmax gradient of a picked loss sums it)
+GOLDEN["sum_of_pick_scatter"] = (simplify_dce, """\
+graph f(%g: f32[4,1], %i: f32[4]) -> (f32[4], f32[4,1]) {
+  %0: f32[4,3] = _pick_scatter(%g, %i) {shape=(4, 3), keepdims=True}
+  %1: f32[4] = sum(%0) {axis=(1,)}
+  %2: f32[4,1] = sum(%0) {axis=(-1,), keepdims=True}
+  return (%1, %2)
+}""", """\
+graph f(%g: f32[4,1], %i: f32[4]) -> (f32[4], f32[4,1]) {
+  %0: f32[4] = Reshape(%g) {shape=(4,)}
+  %1: f32[4,1] = _copy(%g)
+  return (%0, %1)
+}""")
+
+# summed along another axis, the scatter is not the cotangent
+GOLDEN["sum_of_pick_scatter_other_axis_kept"] = (simplify, """\
+graph f(%g: f32[4,1], %i: f32[4]) -> (f32[1,3]) {
+  %0: f32[4,3] = _pick_scatter(%g, %i) {shape=(4, 3), keepdims=True}
+  %1: f32[1,3] = sum(%0) {axis=(0,), keepdims=True}
+  return (%1)
+}""", None)
+
 @pytest.mark.parametrize("name", sorted(GOLDEN))
 def test_golden(name):
     fn, source, expected = GOLDEN[name]
@@ -237,3 +260,21 @@ graph f(%x: f32[2,3]) -> (f32[2,3]) {
   %0: f32[2,3] = _copy(%x)
   return (%0)
 }"""
+
+
+def test_softmax_cross_entropy_backward_sums_no_scatter():
+    """Gluon's SoftmaxCrossEntropyLoss backward: the log_softmax gradient's sum over the
+    classes of the picked cotangent is the cotangent itself (no sum, no broadcast)."""
+    pred = mx.nd.array(np.random.RandomState(1).randn(5, 4))
+    label = mx.nd.array([0, 3, 1, 1, 2])
+    pred.attach_grad()
+    loss_fn = mx.gluon.loss.SoftmaxCrossEntropyLoss()
+    with mx.autograd.record():
+        loss = loss_fn(pred, label)
+    graph = mx.autograd.backward_graph([loss], [pred]).graph
+    ops = [n.op for n in graph.nodes]
+    assert "sum" not in ops and "broadcast_to" not in ops, print_graph(graph)
+    loss.backward()
+    p = np.exp(pred.asnumpy()) / np.exp(pred.asnumpy()).sum(1, keepdims=True)
+    p[np.arange(5), label.asnumpy().astype(int)] -= 1
+    np.testing.assert_allclose(pred.grad.asnumpy(), p, rtol=1e-5, atol=1e-6)
