@@ -198,7 +198,7 @@ class HybridBlock(Block):
                 flat = [x, *args]
                 return self._run_traced(*self._traced_flat(flat, _FLAT_FMTS[len(flat)]),
                                         flat)
-            return self._eager_forward(x, *args)
+            return self._eager_forward(x, *args) if args else self._eager_forward(x)
         flat = [a for a in _flatten([x] + list(args), "input")[0] if a is not None]
         has_sym = any(isinstance(a, Symbol) for a in flat)
         has_nd = any(isinstance(a, NDArray) for a in flat)
@@ -274,12 +274,15 @@ class HybridBlock(Block):
         else:
             params = _NO_PARAMS
         try:
-            if hybrid.TRACE.params is not None:  # (hybrid.is_tracing())
+            if _TRACE.params is not None:  # (hybrid.is_tracing())
                 params = {k: hybrid.trace_param(self._reg_params[k], v)
                           for k, v in params.items()}
                 with opnames.scope(self.prefix):  # `name=` of F calls: `<prefix><name>`
                     return self.hybrid_forward(_nd, x, *args, **params)
-            return self.hybrid_forward(_nd, x, *args, **params)
+            if args:
+                return self.hybrid_forward(_nd, x, *args, **params)
+            # (a plain call when it can be: no tuple or dict to build)
+            return self.hybrid_forward(_nd, x, **params) if reg else self.hybrid_forward(_nd, x)
         except MXNetError as e:
             raise _name_block(e, self, [x] + list(args)) from None
 
@@ -326,6 +329,7 @@ def _all_arrays(args: Tuple[Any, ...]) -> bool:
     return True
 
 
+_TRACE = hybrid.TRACE
 _NO_PARAMS: Dict[str, Any] = {}  # (never changed: passed as **params)
 _CPU0 = cpu()
 _ND_CONTEXT = NDArray.__dict__["context"]

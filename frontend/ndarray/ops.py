@@ -61,7 +61,11 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
                 return invoke(opdef, args)
             # the arrays, then attributes by keyword (`F.log_softmax(x, axis=-1)`)
             try:
-                key = (*kwargs.items(), *map(type, kwargs.values()))
+                if len(kwargs) == 1:  # (the commonest: `act_type=`, `axis=`)
+                    (k, v), = kwargs.items()
+                    key = (k, v, type(v))
+                else:
+                    key = (*kwargs.items(), *map(type, kwargs.values()))
                 attrs = by_keywords.get(key)
             except TypeError:  # an unhashable value
                 key = attrs = None

@@ -168,15 +168,16 @@ def _plan_sgd(opt: SGD, indices: list, wbs: list, gbs: list) -> tuple:
 def _prepare_sgd(opt: SGD, items: list, lr: float, wd: float, rescale: float,
                  momentum: float, small: int) -> list:
     """Per weight of a group, what `_run_sgd` applies: (0, wb, gb, idx, decay factor or
-    None, gradient factor) for update_kernels.sgd, (1, ..., momentum scalars, sgd's two)
-    for sgd_mom (sgd's if the state is None), (2, ..., lr, wd) for SGD._step."""
+    None, gradient factor, -, -) for update_kernels.sgd; (1, ..., momentum, lr * wd or
+    None, gradient factor, decay factor or None) for sgd_mom (sgd if the state is None);
+    (2, ..., lr, wd, -, -) for SGD._step."""
     cache = _cache(opt)
     out = []
     for idx, wb, gb, n in items:
         lrm, wdm = _mults(opt, idx)
         lr_k, wd_k = lr * lrm, wd * wdm
         if n >= small:
-            out.append((2, wb, gb, idx, lr_k, wd_k, None))
+            out.append((2, wb, gb, idx, lr_k, wd_k, None, None))
             continue
         t = wb.dtype.type
         key = (t, lr_k, wd_k, rescale)
@@ -185,10 +186,10 @@ def _prepare_sgd(opt: SGD, items: list, lr: float, wd: float, rescale: float,
             plain = cache[key] = ((t(1.0) - t(lr_k) * t(wd_k)) if wd_k else None,
                                   t(-lr_k) * t(rescale))
         if momentum > 0:
-            mom = (t(momentum), (t(lr_k) * t(wd_k)) if wd_k else None, plain[1])
-            out.append((1, wb, gb, idx, mom, plain[0], plain[1]))
+            out.append((1, wb, gb, idx, t(momentum), (t(lr_k) * t(wd_k)) if wd_k else None,
+                        plain[1], plain[0]))
         else:
-            out.append((0, wb, gb, idx, plain[0], plain[1], None))
+            out.append((0, wb, gb, idx, plain[0], plain[1], None, None))
     return out
 
 
@@ -213,7 +214,7 @@ def _run_sgd(opt: SGD, plan: tuple, states: dict, fixed: bool = False) -> bool:
         if prep is None or prep[0] != key or not fixed:
             prep = (key, _prepare_sgd(opt, items, lr, wd, rescale, momentum, small))
             prepared[g] = prep if fixed else None
-        for kind, wb, gb, idx, x, y, z in prep[1]:
+        for kind, wb, gb, idx, x, y, z, u in prep[1]:
             if kind == 0:  # update_kernels.sgd, out = weight
                 if x is not None:
                     wb *= x
@@ -221,16 +222,16 @@ def _run_sgd(opt: SGD, plan: tuple, states: dict, fixed: bool = False) -> bool:
             elif kind == 1:
                 s = states[idx]
                 if s is None:  # SGD._step without a state: update_kernels.sgd
-                    if y is not None:
-                        wb *= y
+                    if u is not None:
+                        wb *= u
                     wb += gb * z
                     continue
                 mom = s._data  # update_kernels.sgd_mom, out = weight
-                mom *= x[0]
-                if x[1] is not None:
-                    mom -= np.multiply(wb, x[1])
-                mom += gb * x[2]
-                np.add(wb, mom, out=wb)
+                mom *= x
+                if y is not None:
+                    mom -= np.multiply(wb, y)
+                mom += gb * z
+                wb += mom  # np.add(weight, mom, out=weight)
             else:
                 opt._step(None, wb, gb, states[idx], x, y)
     return True
@@ -324,18 +325,21 @@ def _run_adam(opt: Adam, plan: list, states: dict, fixed: bool = False) -> bool:
 
 # ---------------------------------------------------------------- any Optimizer._step
 def _plan_per_index(opt: Optimizer, indices: list, wbs: list, gbs: list) -> list:
-    return list(zip(indices, wbs, gbs))
+    return [list(zip(indices, wbs, gbs)), None]
 
 
-def _run_per_index(opt: Optimizer, items: list, states: dict,
+def _run_per_index(opt: Optimizer, plan: list, states: dict,
                    fixed: bool = False) -> bool:
-    counts, begin = opt._index_update_count, opt.begin_num_update
-    for idx, wb, gb in items:
+    items = plan[1] if fixed else None  # (idx, wb, gb, lr_mult, wd_mult)
+    if items is None:
+        items = [(idx, wb, gb) + _mults(opt, idx) for idx, wb, gb in plan[0]]
+        plan[1] = items if fixed else None
+    counts, begin, sched = opt._index_update_count, opt.begin_num_update, opt.lr_scheduler
+    for idx, wb, gb, lrm, wdm in items:
         c = counts.get(idx, begin) + 1
         counts[idx] = c
         if c > opt.num_update:
             opt.num_update = c
-        lr = opt.lr_scheduler(opt.num_update) if opt.lr_scheduler is not None else opt.lr
-        lrm, wdm = _mults(opt, idx)
+        lr = sched(opt.num_update) if sched is not None else opt.lr
         opt._step(idx, wb, gb, states[idx], lr * lrm, opt.wd * wdm)
     return True

@@ -9,6 +9,7 @@ import numpy as np
 from tapegraph.ir.errors import ShapeError
 from tapegraph.ir.registry import REQUIRED, register
 from tapegraph.ir.types import TensorType
+from .elementwise import _relu
 from .rules import fmt_shape
 from ._emit import broadcast, mul, reshape, rsub, scale, shift, sub, sum_to
 
@@ -235,7 +236,7 @@ def _softrelu(x):
 
 
 _ACTS = {
-    "relu": lambda x: np.maximum(x, 0),
+    "relu": _relu,
     "sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)),
     "tanh": np.tanh,
     "softrelu": _softrelu,

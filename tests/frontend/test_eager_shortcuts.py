@@ -89,3 +89,31 @@ def test_eager_block_forward_hooks_params_and_contexts():
     value = loss(nd.array([[1.0, 2.0, 3.0]]), nd.array([2]))
     np.testing.assert_allclose(value.asnumpy(), [-np.log(np.exp(3) / np.exp([1, 2, 3]).sum())],
                                rtol=1e-6)
+
+
+class _Scale(gluon.HybridBlock):
+    """x * w (+ y): a parameter, and an optional second input."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.w = self.params.get("w", shape=(2,), init=mx.init.Constant(3.0))
+
+    def hybrid_forward(self, F, x, *args, w):
+        out = F.broadcast_mul(x, w)
+        return out + args[0] if args else out
+
+
+class _Twice(gluon.HybridBlock):
+    def hybrid_forward(self, F, x, *args):
+        return (x * 2, len(args))
+
+
+def test_eager_forward_passes_parameters_and_inputs_in_every_form():
+    blk = _Scale()
+    blk.initialize()
+    x = nd.array([1.0, 2.0])
+    np.testing.assert_array_equal(blk(x).asnumpy(), [3.0, 6.0])
+    np.testing.assert_array_equal(blk(x, nd.ones((2,))).asnumpy(), [4.0, 7.0])
+    out, n = _Twice()(x)
+    assert n == 0 and list(out.asnumpy()) == [2.0, 4.0]
+    assert _Twice()(x, x, x)[1] == 2

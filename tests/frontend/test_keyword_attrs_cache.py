@@ -46,6 +46,22 @@ def test_signed_zero_floats_are_not_confused(first, then):
         nd.hard_sigmoid(x, alpha=1.0, beta=first)
         y = nd.hard_sigmoid(x, alpha=1.0, beta=then)
     assert math.copysign(1.0, y._value.node.attrs["beta"]) == math.copysign(1.0, then)
+    with autograd.record():  # a single keyword argument (its own key form)
+        with np.errstate(divide="ignore", invalid="ignore"):  # (a zero temperature)
+            nd.softmax(x, temperature=first)
+            z = nd.softmax(x, temperature=then)
+    assert math.copysign(1.0, z._value.node.attrs["temperature"]) == math.copysign(1.0, then)
+
+
+def test_single_keyword_values_of_other_types_are_not_confused():
+    x = nd.array([[1.0, 2.0]])
+    x.attach_grad()
+    with autograd.record():
+        a = nd.expand_dims(x, axis=1)
+        b = nd.expand_dims(x, axis=True)
+        c = nd.expand_dims(x, axis=1)
+    assert type(a._value.node.attrs["axis"]) is int and b._value.node.attrs["axis"] is True
+    assert c._value.node.attrs is a._value.node.attrs
 
 
 def test_a_bad_keyword_raises_every_time_and_is_not_remembered():

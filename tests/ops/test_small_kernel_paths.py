@@ -88,3 +88,15 @@ def test_fully_connected_small_and_transposed_forms_agree(batch, units, k):
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
     got = FC(x.reshape(batch, 1, k), w, num_hidden=units, no_bias=True, flatten=True)
     np.testing.assert_allclose(got, want - b, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int32", "uint8", "bool"])
+def test_relu_against_a_zero_of_the_dtype_is_numpys_maximum_with_zero(dtype):
+    x = np.array([-2.5, -0.0, 0.0, np.nan, -np.inf, 3.0]).astype(dtype) if dtype[0] == "f" \
+        else np.array([0, 1, 5]).astype(dtype)
+    for kernel in (get_op("relu").kernel, lambda a: get_op("Activation").kernel(
+            a, act_type="relu")):
+        got, want = kernel(x), np.maximum(x, 0)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+        assert (np.signbit(got) == np.signbit(want)).all()
