@@ -21,6 +21,15 @@ def tiles_exactly(x, geo) -> bool:
             and x.dtype.kind in "fiu" and x.size > 0)
 
 
+def _max_of(parts, out=None):
+    """The elementwise maximum of two or more same-shape `parts`, left to right, in `out`
+    (a new array when None)."""
+    out = np.maximum(parts[0], parts[1], out=out)
+    for part in parts[2:]:
+        np.maximum(out, part, out=out)
+    return out
+
+
 def _firsts(parts, best, slot):
     """Per part (in order), where it equals `best` and no earlier part does (scratch)."""
     masks, taken = [], None
@@ -63,9 +72,7 @@ def max_scatter(x, g, kernel):
             np.copyto(col, xf[j::k2])
     hm = cols[0]
     if k2 > 1:
-        hm = np.maximum(cols[0], cols[1], out=scratch("pool.h", (size,), x.dtype))
-        for col in cols[2:]:
-            np.maximum(hm, col, out=hm)
+        hm = _max_of(cols, scratch("pool.h", (size,), x.dtype))
     first_cols = _firsts(cols, hm, "pool.fc")
     if len(kernel) == 1:
         gh = g.reshape(-1)
@@ -75,9 +82,7 @@ def max_scatter(x, g, kernel):
         rows = [hm[i * wo:i * wo + span] for i in range(k1)]
         m = rows[0]
         if k1 > 1:
-            m = np.maximum(rows[0], rows[1], out=scratch("pool.a", (span,), x.dtype))
-            for row in rows[2:]:
-                np.maximum(m, row, out=m)
+            m = _max_of(rows, scratch("pool.a", (span,), x.dtype))
         first_rows = _firsts(rows, m, "pool.fr")
         gext = scratch("pool.b", (size,), g.dtype)
         gext.fill(0)
@@ -106,15 +111,9 @@ def max_pool(x, kernel):
     flat = x.reshape(-1)
     if len(kernel) == 2 and kernel[0] > 1:
         rows = x.reshape(-1, kernel[0], x.shape[-1])
-        v = np.maximum(rows[:, 0], rows[:, 1], out=scratch("pool.v", rows[:, 0].shape,
-                                                           x.dtype))
-        for i in range(2, kernel[0]):
-            np.maximum(v, rows[:, i], out=v)
-        flat = v.reshape(-1)
+        parts = [rows[:, i] for i in range(kernel[0])]
+        flat = _max_of(parts, scratch("pool.v", parts[0].shape, x.dtype)).reshape(-1)
     shape = x.shape[:2] + tuple(n // k for n, k in zip(x.shape[2:], kernel))
     if k2 == 1:
         return flat.reshape(shape).copy()
-    out = np.maximum(flat[0::k2], flat[1::k2])
-    for j in range(2, k2):
-        np.maximum(out, flat[j::k2], out=out)
-    return out.reshape(shape)
+    return _max_of([flat[j::k2] for j in range(k2)]).reshape(shape)
