@@ -100,3 +100,24 @@ def test_relu_against_a_zero_of_the_dtype_is_numpys_maximum_with_zero(dtype):
         assert got.dtype == want.dtype
         np.testing.assert_array_equal(got, want)
         assert (np.signbit(got) == np.signbit(want)).all()
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("shape", [(4096,), (64, 6, 24, 24), (3, 5000)])
+def test_relu_of_large_arrays_against_kept_zeros_is_numpys_maximum_bit_for_bit(dtype, shape):
+    """Large C-contiguous floats meet a view of a kept read-only zero buffer: the same bits
+    as np.maximum(x, 0) (signed zeros, NaN payloads), for contiguous and strided inputs."""
+    rng = np.random.RandomState(5)
+    x = rng.randn(*shape).astype(dtype)
+    flat = x.reshape(-1)
+    flat[::7], flat[1::11], flat[2::13] = -0.0, np.nan, -np.nan
+    bits = "u%d" % x.itemsize
+    relu = get_op("relu").kernel
+    for a in (x, x[..., ::2], np.asfortranarray(x)):
+        got, want = relu(a), np.maximum(a, 0)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got.view(bits), want.view(bits))
+    kept = relu(x)  # the result is a fresh writable array, the zeros stay zeros
+    assert kept.flags.writeable
+    kept[...] = 1
+    assert not relu(-np.abs(np.nan_to_num(x))).any()
