@@ -46,7 +46,8 @@ class OpDef:
       with `{0}`, `{1}` for inputs and `{a[name]}` for attributes;
     - `ufunc`: when the operator is one NumPy ufunc call, `(ufunc name, arguments)`,
       each argument an input position or an attribute name (`("add", (0, "scalar"))`):
-      fused code calls it with `out=`. Defaults to the kernel when it is a ufunc;
+      fused code calls it with `out=` (a comparison's booleans cast to the output's
+      dtype, 0/1, as its kernel returns them). Defaults to the kernel when it is a ufunc;
     - `fill`: the value of every output element of an operator that only reads its
       input's shape (`zeros_like` is 0);
     - `view`: the kernel may return a view of its first input (NumPy reshape, transpose,

@@ -149,7 +149,13 @@ def _ufunc_call(node: Node, args: Sequence[str], out: str, consts: _Consts
         return ["np.power(%s, %s, out=%s)" % (args[0], consts.bind(p), out)]
     texts = [args[a] if isinstance(a, int) else consts.bind_operand(node.attrs[a], dtype)
              for a in operands]
+    if name in _COMPARISONS:  # booleans, written as 0/1 of the output's dtype
+        return ["np.%s(%s, out=%s, casting='unsafe')" % (name, ", ".join(texts), out)]
     return ["np.%s(%s, out=%s)" % (name, ", ".join(texts), out)]
+
+
+_COMPARISONS = frozenset(("equal", "not_equal", "greater", "greater_equal", "less",
+                          "less_equal"))
 
 
 class FusedKernel:
