@@ -12,6 +12,7 @@ from .fold import fold
 from .simplify import simplify
 from .prune_inputs import prune_inputs
 from .drop_export_copies import drop_export_copies
+from .pool_first import pool_first
 from .patterns import Pat, RuleSet, rewrite
 from ..ir.ops.regions import CACHED_OP_OP, FUSED, GRAD_REGION_OP
 from .inline import inline
@@ -48,6 +49,7 @@ __all__ = [
     "non_differentiable_error",
     "parse_pipeline",
     "plan_memory",
+    "pool_first",
     "prune_inputs",
     "drop_export_copies",
     "region_phase",

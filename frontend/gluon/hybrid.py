@@ -5,8 +5,9 @@ Tracing (the first call with a given signature: input shapes, dtypes and nesting
 train/predict mode) runs `hybrid_forward` once with `F = mx.nd`, recording on a tape of
 its own: the block's inputs and the parameters' data enter as marked leaves, so every
 operator that depends on them becomes a node. The graph (operator level after
-`dce, cse, simplify, prune-inputs`) is the block's `forward_graph`; it is compiled once
-more with `fuse, plan-memory` into a `runtime.Plan`. Random draws of `F.random.*`,
+`dce, cse, simplify, prune-inputs`) is the block's `forward_graph` (what export writes);
+what runs is that graph after LOWER_PASSES (`pool-first`), compiled once more with
+`fuse, plan-memory` into a `runtime.Plan`. Random draws of `F.random.*`,
 `F.sample_*` and `mx.np.random.uniform/normal` (MXNet's sampling operators,
 tapegraph.ir.ops.random and random_np) are nodes of the graph,
 recorded even when their parameters are constants: effectful operators that draw fresh
@@ -60,11 +61,12 @@ from ..trace import host_reads
 from ..trace.values import TracedValue, VariableValue
 
 __all__ = ["MAX_TRACES", "Traced", "TRACE", "remember", "is_tracing", "trace_param", "trace",
-           "REGION_PASSES", "RUN_PASSES"]
+           "REGION_PASSES", "RUN_PASSES", "LOWER_PASSES"]
 
 REGION_PASSES = ["dce", "cse", "simplify", "dce", "prune-inputs"]
 MAX_TRACES = 64  # signatures a block keeps compiled (the oldest is dropped beyond)
 RUN_PASSES = ["drop-export-copies", "fuse", "plan-memory"]
+LOWER_PASSES = ["pool-first"]  # rewrites of what runs (and is differentiated), not exported
 
 
 class _TraceState(threading.local):
@@ -117,21 +119,24 @@ class Traced:
         self.repeats = order if len(first) < len(order) else None
         self.bn_updates = bn_updates
         self.block_name = block_name
-        # What a recorded call records: the graph, returning also every intermediate
+        # What runs: the graph after LOWER_PASSES (same inputs and outputs), which the
+        # recorded region holds too, so that backward differentiates what ran.
+        self.lowered = lowered = PassManager(LOWER_PASSES, verify=False).run(graph)
+        # What a recorded call records: the lowered graph, returning also every intermediate
         # value (residuals), so that a backward reads them instead of recomputing the
         # forward inside the region's gradient (as an eager forward keeps them too).
-        outs = set(graph.outputs)
-        residuals = [v for n in graph.nodes for v in n.outputs if v not in outs]
-        self.region = Graph(graph.name, graph.inputs, graph.nodes,
-                            list(graph.outputs) + list(dict.fromkeys(residuals)))
-        self._plain = self._compile(graph)
+        outs = set(lowered.outputs)
+        residuals = [v for n in lowered.nodes for v in n.outputs if v not in outs]
+        self.region = Graph(graph.name, lowered.inputs, lowered.nodes,
+                            list(lowered.outputs) + list(dict.fromkeys(residuals)))
+        self._plain = self._compile(lowered)
         self._recorded: Optional[Tuple[Any, List[int]]] = None
         # Every input a block input, a parameter or a constant (no mask or sample to draw):
         # `run` binds them in one lean pass (`_bind`).
         self._plain_sources = all(kind in ("input", "param", "const") for kind, _ in sources)
         self._ctx_checked: Dict[Any, Any] = {}  # parameter -> its _ctx_list found on cpu(0)
         self._dtypes = tuple([np.dtype(v.type.dtype) for v in g.outputs]
-                             for g in (graph, self.region))  # what run returns, unrecorded/not
+                             for g in (lowered, self.region))  # what run returns, unrecorded/not
         self._region_types = [v.type for v in self.region.outputs]
         # The call that traced already drew its random numbers (the trace ran the forward,
         # interleaved with whatever else drew, e.g. deferred parameter initialisation): its
@@ -240,7 +245,7 @@ class Traced:
         else:
             datas = self.datas(args, drawn)
             in_values = self._in_values(args, datas) if STATE.recording else None
-        graph = self.graph if in_values is None else self.region
+        graph = self.lowered if in_values is None else self.region
         pinned = _pinned(graph, drawn) if drawn else None
         if pinned is not None:  # the first call: the trace's draws are inputs
             (plan, order), extra = self._compile(pinned[0]), pinned[1]
