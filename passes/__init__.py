@@ -13,6 +13,7 @@ from .simplify import simplify
 from .prune_inputs import prune_inputs
 from .drop_export_copies import drop_export_copies
 from .pool_first import pool_first
+from .pool_grad_first import pool_grad_first
 from .patterns import Pat, RuleSet, rewrite
 from ..ir.ops.regions import CACHED_OP_OP, FUSED, GRAD_REGION_OP
 from .inline import inline
@@ -50,6 +51,7 @@ __all__ = [
     "parse_pipeline",
     "plan_memory",
     "pool_first",
+    "pool_grad_first",
     "prune_inputs",
     "drop_export_copies",
     "region_phase",

@@ -14,14 +14,14 @@ def _pool_first(act_op: str, **act_attrs):
     def replace(m):
         if (m.pool_type != "max" or getattr(m, "act", "relu") != "relu"
                 or not m.single_use(m.r)
-                or not _windows_read_input(m.x.type.shape, m.root.attrs)):
+                or not windows_read_input(m.x.type.shape, m.root.attrs)):
             return None
         pooled = m.value("Pooling", m.x, **m.root.attrs)
         return m.node(act_op, pooled, **act_attrs)
     return replace
 
 
-def _windows_read_input(shape, attrs) -> bool:
+def windows_read_input(shape, attrs) -> bool:
     """Whether every pooling window covers at least one input element (a window of padding
     only pools to the lowest number, where relu first gives 0)."""
     k, s, lo, _, out = geometry(shape, attrs)

@@ -32,8 +32,12 @@ FREED_GRAPH = ("The graph that computed head %d was freed by an earlier backward
 
 # The pipeline applied after `grad` + `residualize`. Users can change it globally with
 # `set_default_pipeline` or per call (autograd.backward/grad's `pipeline=`).
-DEFAULT_PIPELINE = ["dce", "cse", "simplify", "fold", "simplify", "cse", "dce", "prune-inputs",
-                    "fuse", "plan-memory"]
+DEFAULT_PIPELINE = ["pool-grad-first", "dce", "cse", "simplify", "fold", "simplify", "cse", "dce",
+                    "prune-inputs", "fuse", "plan-memory"]
+# Passes of the pipeline that run on the joint forward + backward graph, before forward
+# values become inputs (`pool-grad-first` makes the backward read a forward value it did
+# not read).
+JOINT_PASSES = ("pool-grad-first",)
 # When the backward itself is recorded (create_graph) it becomes the region of one
 # `_grad_region` node (tapegraph.autodiff.replay.RegionRecorder): the region is what users see as
 # the recorded gradient computation once inlined (get_symbol), so it keeps operator-level
@@ -102,6 +106,10 @@ class Compiled:
         self.into_outputs: Tuple[int, ...] = ()
 
 
+def _pass_name(entry: Any) -> str:
+    return entry if isinstance(entry, str) else entry[0]
+
+
 def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[str],
                      pipeline: Sequence[Any], build_plan: bool = True) -> Compiled:
     """Run the gradient pass and the pipeline on the collected graph.
@@ -113,7 +121,12 @@ def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[st
     `Compiled.computed_heads` lists those heads."""
     fwd, stand_ins = col.detached()
     wrt_inputs = [col.leaves.index(col.values[i]) for i in wrt]
-    joint = grad_pass(fwd, wrt=wrt_inputs, head_grads=list(head_specs))
+    derived = joint = grad_pass(fwd, wrt=wrt_inputs, head_grads=list(head_specs))
+    joint_manager = PassManager([p for p in pipeline if _pass_name(p) in JOINT_PASSES],
+                                verify=False)
+    if joint_manager.pipeline:
+        joint = joint_manager.run(joint)
+        pipeline = [p for p in pipeline if _pass_name(p) not in JOINT_PASSES]
     # Forward values that exist become inputs; pending ones (tapegraph.accel.lazy) are
     # recomputed inside the backward graph, where fusion merges them with its kernels.
     known = [s for s, v in zip(stand_ins, col.values) if v.data is not None]
@@ -139,7 +152,8 @@ def compile_backward(col: Collected, wrt: Sequence[int], head_specs: Sequence[st
             sources.append(("h", head_inputs[v]))
         else:
             sources.append(("v", index[v]))
-    compiled = Compiled(joint, final, tuple(sources), manager.history, build_plan, stand_ins)
+    compiled = Compiled(derived, final, tuple(sources), joint_manager.history + manager.history,
+                        build_plan, stand_ins)
     compiled.computed_heads = computed
     if build_plan and not any(n.op.startswith("_Custom") for n in final.nodes):
         made_by = {v: n.op for n in final.nodes for v in n.outputs}

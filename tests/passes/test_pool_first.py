@@ -6,9 +6,10 @@ import pytest
 
 import tapegraph as mx
 from tapegraph import autograd, gluon
+from tapegraph.autodiff import engine
 from tapegraph.gluon import nn
 from tapegraph.ir import Builder, TensorType, Value, parse, print_graph, verify
-from tapegraph.passes import grad, pool_first
+from tapegraph.passes import dce, grad, pool_first, pool_grad_first
 from tapegraph.runtime import execute
 
 SWAPPED = ("""\
@@ -142,3 +143,76 @@ def test_hybridized_block_runs_the_swapped_graph_and_shows_the_traced_one():
     assert ran.index("Pooling") < ran.index("Activation")
     recorded = [n.op for n in hybrid._last.region.nodes]
     assert recorded.index("Pooling") < recorded.index("Activation")
+
+
+# ---------------------------------------------------------------- pool-grad-first
+
+JOINT = """\
+graph grad_f(%x: f32[2,3,4,4], %head_grad0: f32[2,3,2,2]) -> (f32[2,3,2,2], f32[2,3,4,4]) {
+  %0: f32[2,3,4,4] = Activation(%x) {act_type='relu'}
+  %1: f32[2,3,2,2] = Pooling(%0) {kernel=(2, 2), stride=(2, 2), pad=(0, 0)}
+  %2: f32[2,3,4,4] = _pool_max_scatter(%0, %head_grad0) {kernel=(2, 2), stride=(2, 2), pad=(0, 0)}
+  %3: f32[2,3,4,4] = _greater_scalar(%x) {scalar=0.0}
+  %4: f32[2,3,4,4] = elemwise_mul(%2, %3)
+  return (%1, %4)
+}"""
+
+JOINT_REWRITTEN = """\
+graph grad_f(%x: f32[2,3,4,4], %head_grad0: f32[2,3,2,2]) -> (f32[2,3,2,2], f32[2,3,4,4]) {
+  %0: f32[2,3,4,4] = Activation(%x) {act_type='relu'}
+  %1: f32[2,3,2,2] = Pooling(%0) {kernel=(2, 2), stride=(2, 2), pad=(0, 0)}
+  %2: f32[2,3,2,2] = _greater_scalar(%1) {scalar=0.0}
+  %3: f32[2,3,2,2] = elemwise_mul(%head_grad0, %2)
+  %4: f32[2,3,4,4] = _pool_max_scatter(%x, %3) {kernel=(2, 2), stride=(2, 2), pad=(0, 0)}
+  return (%1, %4)
+}"""
+
+
+def test_golden_backward_masks_the_pooled_cotangent():
+    graph = parse(JOINT)
+    assert print_graph(dce(verify(pool_grad_first(graph)))) == JOINT_REWRITTEN
+    assert print_graph(graph) == JOINT
+
+
+def test_backward_without_the_forward_pooling_is_left_alone():
+    no_pool = parse(JOINT.replace(
+        "  %1: f32[2,3,2,2] = Pooling(%0) {kernel=(2, 2), stride=(2, 2), pad=(0, 0)}\n", "")
+        .replace("return (%1, %4)", "return (%0, %4)").replace(
+            "-> (f32[2,3,2,2], f32[2,3,4,4])", "-> (f32[2,3,4,4], f32[2,3,4,4])"))
+    assert pool_grad_first(no_pool) is no_pool
+
+
+@pytest.mark.parametrize("attrs,shape", GEOMETRIES)
+@pytest.mark.parametrize("act", ["Activation", "relu"])
+def test_backward_gradients_unchanged(attrs, shape, act):
+    joint = grad(_relu_pool(attrs, shape, act), head_grads="input", keep_outputs=True)
+    rewritten = verify(pool_grad_first(joint))
+    assert rewritten is not joint
+    rng = np.random.RandomState(5)
+    x = rng.randint(-3, 3, shape).astype(np.float32)
+    x[0, 0] = -1.0
+    head = rng.randn(*joint.outputs[0].type.shape).astype(np.float32)
+    want = execute(joint, [x, head])
+    got = execute(dce(rewritten), [x, head])
+    for a, b in zip(got, want):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_eager_backward_runs_it_and_a_pipeline_without_it_agrees():
+    rng = np.random.RandomState(1)
+    x = mx.nd.array(rng.randint(-3, 3, (2, 3, 6, 6)))
+    w = mx.nd.array(rng.randn(2, 3, 3, 3))
+    x.attach_grad()
+    grads = []
+    for pipeline in (None, "dce,cse,simplify,fuse,plan-memory"):
+        with autograd.record():
+            y = mx.nd.Pooling(mx.nd.relu(x), kernel=(2, 2), stride=(2, 2), pool_type="max")
+            loss = (y * w).sum()
+        compiled = engine.compile_for([loss], [x], pipeline=pipeline)
+        autograd.backward([loss], pipeline=pipeline)
+        grads.append(x.grad.asnumpy().copy())
+        ran = [r.name for r in compiled.history]
+        assert ("pool-grad-first" in ran) == (pipeline is None)
+        assert [n.op for n in compiled.joint.nodes].count("_pool_max_scatter") == 1
+    np.testing.assert_array_equal(grads[0], grads[1])
+    assert np.any(grads[0] != 0)
