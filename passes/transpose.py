@@ -60,11 +60,14 @@ for _name in ("negative", "_copy", "elemwise_add", "elemwise_sub", "_mul_scalar"
               "_linalg_maketrian"):
     LINEAR[_name] = _all
 for _name in ("take", "_take_scatter", "pick", "_pick_scatter", "_take_along_axis",
-              "_put_along_axis", "Dropout"):
+              "_put_along_axis", "Dropout", "SequenceLast", "_sequence_last_scatter",
+              "SequenceReverse"):
     LINEAR[_name] = _jointly(0)
 LINEAR["Embedding"] = _jointly(1)
 LINEAR["_linalg_trsm"] = _jointly(1)  # a solve against a constant triangular matrix
 LINEAR["where"] = _jointly(1, 2)
+LINEAR["SequenceMask"] = lambda node, lin: (float(node.attrs["value"]) == 0.0
+                                            and not any(lin[1:]))  # else affine
 LINEAR["elemwise_mul"] = _one_of(0, 1)
 LINEAR["elemwise_div"] = _jointly(0)
 for _name in ("dot", "_np_dot", "batch_dot", "_linalg_gemm2", "_linalg_trmm"):

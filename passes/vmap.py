@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 from ..ir import REGISTRY, Builder, Graph, MXNetError, Node, Value
 from ..ir.types import TensorType
 from .manager import register_pass
-from . import vmap_index, vmap_layers  # noqa: F401  (register their rules)
+from . import vmap_index, vmap_layers, vmap_sequence  # noqa: F401  (register their rules)
 from .vmap_rules import _all_batched, batched_value, per_example, rule, rule_for
 
 Axes = Union[None, int, Sequence[Optional[int]]]

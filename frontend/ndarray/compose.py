@@ -20,76 +20,40 @@ def _op(name, arrays, attrs=None, out_cls=None):
     return invoke(get_op(name), list(arrays), attrs or {}, out_cls=out_cls)
 
 
-def _host(a) -> np.ndarray:
-    return a._data if isinstance(a, NDArray) else np.asarray(a)
-
-
-def _lengths(data, sequence_length, use_sequence_length, axis):
-    steps, batch = data.shape[axis], data.shape[1 - axis]
-    if not use_sequence_length or sequence_length is None:
-        return np.full(batch, steps, dtype=np.int64)
-    lengths = _host(sequence_length).astype(np.int64).reshape(-1)
-    if lengths.shape != (batch,):
-        raise MXNetError("sequence_length has %d entries for a batch of %d"
-                         % (lengths.size, batch))
-    return np.clip(lengths, 0, steps)
-
-
-def _check_axis(data, axis, name):
-    if axis not in (0, 1) or data.ndim < 2:
-        raise MXNetError("%s: axis must be 0 or 1 of an array with at least 2 dimensions"
-                         % name)
+def _sequence_op(name, data, sequence_length, use_sequence_length, attrs, out):
+    """Invoke sequence operator `name` (tapegraph.ir.ops.sequence): the lengths are its
+    second input when used, so a traced call reads them in the graph, not on the host."""
+    data = _as_inputs([data])[0]
+    inputs = [data]
+    if use_sequence_length:
+        if sequence_length is None:
+            raise MXNetError("%s: use_sequence_length=True needs sequence_length" % name)
+        inputs.append(_as_inputs([sequence_length])[0])
+    attrs = dict(attrs, use_sequence_length=bool(use_sequence_length))
+    return _finish(_op(name, inputs, attrs, out_cls=type(data)), out)
 
 
 def SequenceMask(data, sequence_length=None, use_sequence_length=False, value=0.0, axis=0,
                  out=None, **kw):
     """Set positions at or beyond each sequence's length (time on `axis`, batch on the
     other of the first two axes) to `value`; the gradient flows to the kept positions."""
-    data = _as_inputs([data])[0]
-    _check_axis(data, axis, "SequenceMask")
-    lengths = _lengths(data, sequence_length, use_sequence_length, axis)
-    steps = np.arange(data.shape[axis])
-    keep = steps[:, None] < lengths[None, :] if axis == 0 else lengths[:, None] > steps[None, :]
-    keep = np.broadcast_to(keep.reshape(keep.shape + (1,) * (data.ndim - 2)), data.shape)
-    cond = type(data)._wrap(keep.astype(data._data.dtype))
-    fill = type(data)._wrap(np.full(data.shape, value, dtype=data._data.dtype))
-    return _finish(_op("where", [cond, data, fill], out_cls=type(data)), out)
-
-
-def _gather(data, positions):
-    """data.flatten()[positions] recorded as Reshape + take (gradient: _take_scatter)."""
-    flat = _op("Reshape", [data], {"shape": (-1,), "reverse": False})
-    return _op("take", [flat, NDArray._wrap(positions.astype(np.int64))],
-               {"axis": 0, "mode": "clip"}, out_cls=type(data))
+    return _sequence_op("SequenceMask", data, sequence_length, use_sequence_length,
+                        {"value": float(value), "axis": int(axis)}, out)
 
 
 def SequenceLast(data, sequence_length=None, use_sequence_length=False, axis=0, out=None,
                  **kw):
     """The last valid step of each sequence: shape of `data` without the time axis."""
-    data = _as_inputs([data])[0]
-    _check_axis(data, axis, "SequenceLast")
-    lengths = _lengths(data, sequence_length, use_sequence_length, axis)
-    index = np.arange(data.size).reshape(data.shape)
-    batch = np.arange(data.shape[1 - axis])
-    last = np.maximum(lengths - 1, 0)
-    picked = index[last, batch] if axis == 0 else index[batch, last]
-    return _finish(_gather(data, picked), out)
+    return _sequence_op("SequenceLast", data, sequence_length, use_sequence_length,
+                        {"axis": int(axis)}, out)
 
 
 def SequenceReverse(data, sequence_length=None, use_sequence_length=False, axis=0, out=None,
                     **kw):
     """Reverse the first `length` steps of each sequence (time on axis 0); later steps
     stay where they are."""
-    data = _as_inputs([data])[0]
-    if axis != 0:
-        raise MXNetError("SequenceReverse: only axis=0 is supported")
-    _check_axis(data, axis, "SequenceReverse")
-    lengths = _lengths(data, sequence_length, use_sequence_length, 0)
-    steps = np.arange(data.shape[0])[:, None]
-    source = np.where(steps < lengths[None, :], lengths[None, :] - 1 - steps, steps)
-    index = np.arange(data.size).reshape(data.shape)
-    positions = index[source, np.arange(data.shape[1])[None, :]]
-    return _finish(_gather(data, positions), out)
+    return _sequence_op("SequenceReverse", data, sequence_length, use_sequence_length,
+                        {"axis": int(axis)}, out)
 
 
 def softmin(data, axis=-1, temperature=None, out=None, **kw):

@@ -3,4 +3,4 @@ from . import elementwise, reduce, shape, nn  # noqa: F401
 from . import unary, binary, layout, indexing, activation, linalg, normalization  # noqa: F401
 from . import conv, pooling, sorting, loss, creation, regions, factor, factor_blas, svd  # noqa: F401
 from . import random, random_np  # noqa: F401
-from . import ste, legacy  # noqa: F401
+from . import ste, legacy, sequence  # noqa: F401

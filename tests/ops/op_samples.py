@@ -584,10 +584,70 @@ DEFINED = [
       lambda a, i: a[np.arange(3), i.astype(int)]),
 ]
 
+
+
+def _seq_keep(shape, lengths, axis):
+    n = np.clip(lengths.astype(int), 0, shape[axis])
+    steps = np.arange(shape[axis])
+    keep = steps[:, None] < n[None, :] if axis == 0 else (n[:, None] > steps[None, :])
+    return keep.reshape(keep.shape + (1,) * (len(shape) - 2))
+
+
+def _seq_last(v, lengths, axis):
+    last = np.maximum(np.clip(lengths.astype(int), 0, v.shape[axis]) - 1, 0)
+    b = np.arange(v.shape[1 - axis])
+    return v[last, b] if axis == 0 else v[b, last]
+
+
+def _seq_reverse(v, lengths):
+    out = v.copy()
+    for b, n in enumerate(np.clip(lengths.astype(int), 0, v.shape[0])):
+        out[:n, b] = v[:n, b][::-1]
+    return out
+
+
+LENGTHS3 = np.array([1.0, 4.0, 0.0])
+LAST3 = np.array([1.0, 4.0, 2.0])  # (MXNet reads out of bounds for a length of 0)
+SEQUENCE = [
+    S("SequenceMask", [x(4, 3, 2), Const(LENGTHS3)],
+      lambda v, n: np.where(_seq_keep(v.shape, n, 0), v, -1.0), use_sequence_length=True,
+      value=-1.0),
+    S("SequenceMask", [x(3, 4), Const(np.array([2.0, 9.0, 0.0]))],
+      lambda v, n: np.where(_seq_keep(v.shape, n, 1), v, 0.0), use_sequence_length=True,
+      axis=1),
+    S("SequenceMask", [x(3, 2)], lambda v: v),
+    S("SequenceLast", [x(4, 3, 2), Const(LAST3)], lambda v, n: _seq_last(v, n, 0),
+      use_sequence_length=True),
+    S("SequenceLast", [x(3, 4, 2), Const(np.array([2.0, 4.0, 1.0]))],
+      lambda v, n: _seq_last(v, n, 1), use_sequence_length=True, axis=1),
+    S("SequenceLast", [x(4, 3)], lambda v: v[-1]),
+    S("_sequence_last_scatter", [x(3, 2), Const(LAST3)],
+      lambda g, n: _last_scatter_ref(g, n, (4, 3, 2), 0), shape=(4, 3, 2),
+      use_sequence_length=True),
+    S("_sequence_last_scatter", [x(3, 2), Const(np.array([2.0, 4.0, 1.0]))],
+      lambda g, n: _last_scatter_ref(g, n, (3, 4, 2), 1), shape=(3, 4, 2),
+      use_sequence_length=True, axis=1),
+    S("SequenceReverse", [x(4, 3, 2), Const(np.array([2.0, 4.0, 0.0]))],
+      _seq_reverse, use_sequence_length=True),
+    S("SequenceReverse", [x(4, 3)], lambda v: v[::-1]),
+]
+
+
+def _last_scatter_ref(g, lengths, shape, axis):
+    out = np.zeros(shape)
+    last = np.maximum(np.clip(lengths.astype(int), 0, shape[axis]) - 1, 0)
+    for b, t in enumerate(last):
+        if axis == 0:
+            out[t, b] = g[b]
+        else:
+            out[b, t] = g[b]
+    return out
+
+
 from op_samples_linalg import LINALG  # noqa: E402  (the factorisations; needs Sample above)
 
 SAMPLES: List[Sample] = (UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION + MARKED_LOSS
-                         + LINALG + DEFINED)
+                         + LINALG + DEFINED + SEQUENCE)
 
 # Differentiable operators that the table does not cover, each with the reason.
 EXEMPT = {

@@ -182,3 +182,31 @@ def _export_pad(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
             return w.emit("Concat", name, parts, concat_attrs)
         out = _op(w, name, "Concat", parts, dim=d, num_args=len(parts))
     return w.emit("_copy", name, [out], tg_keys(node, ins))  # nothing to pad
+
+
+@lowering("_sequence_last_scatter")
+def _export_sequence_last_scatter(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
+    """SequenceLast's adjoint: a one-hot of each sequence's last step (over time, from the
+    lengths, or the last step without them) times the cotangent."""
+    a = node.attrs
+    shape = tuple(a["shape"])
+    axis = int(a["axis"])
+    steps, batch = shape[axis], shape[1 - axis]
+    dtype = node.outputs[0].type.dtype
+    if a["use_sequence_length"]:
+        lengths = _op(w, name, "Reshape", [ins[1]], shape=(batch,))
+        last = _op(w, name, "_minus_scalar", [lengths], scalar=1.0)
+    else:
+        last = _op(w, name, "_full", [], shape=(batch,), value=float(steps - 1))
+    hot = _op(w, name, "one_hot", [_clipped(w, name, last, steps, "clip")], depth=steps,
+              dtype=dtype)  # (batch, steps)
+    if axis == 0:
+        hot = _op(w, name, "transpose", [hot], axes=(1, 0))
+    hot = _op(w, name, "Reshape", [hot], shape=_hot_shape(shape))
+    g = _op(w, name, "Reshape", [ins[0]], shape=shape[:axis] + (1,) + shape[axis + 1:])
+    return w.emit("broadcast_mul", name, [hot, g], tg_keys(node, ins))
+
+
+def _hot_shape(shape):
+    """The one-hot's (steps, batch) or (batch, steps) axes, then 1 per feature axis."""
+    return tuple(shape[:2]) + (1,) * (len(shape) - 2)
