@@ -11,6 +11,7 @@ import numpy as np
 from ..ir import get_op
 from ..ir.errors import MXNetError
 from ..trace.invoke import invoke
+from . import dispatch
 from .indexing import no_zero_dim
 from .ndarray import NDArray
 from .ops import NAMESPACE, _as_inputs, _finish
@@ -116,15 +117,22 @@ def argmax_channel(data, out=None, **kw):
     return _finish(_op("argmax", [data], {"axis": 1, "keepdims": False}), out)
 
 
-def _logical(fn, name):
+def _nonzero(a, dtype=None):
+    """1 where `a` is non-zero, else 0, in `a`'s dtype (or `dtype`): a recorded operator."""
+    flag = _op("_not_equal_scalar", [a], {"scalar": 0.0})
+    return flag if dtype is None or flag.dtype == dtype else flag.astype(dtype)
+
+
+def _logical(kind, name):
     def f(lhs, rhs, out=None, **kw):
         lhs, rhs = _as_inputs([lhs, rhs])
         try:
-            res = fn(lhs._data != 0, rhs._data != 0).astype(lhs._data.dtype)
+            np.broadcast_shapes(lhs.shape, rhs.shape)
         except ValueError:
             raise MXNetError("%s: shapes %s and %s do not broadcast"
                              % (name, lhs.shape, rhs.shape)) from None
-        return _finish(type(lhs)._wrap(res), out)
+        a, b = _nonzero(lhs), _nonzero(rhs, lhs.dtype)
+        return _finish(dispatch.binary(kind, a, b), out)
     f.__name__ = name
     f.__doc__ = "Elementwise logical %s as 0/1 in the input dtype (not differentiable)." % (
         name.split("_")[-1])
@@ -135,10 +143,10 @@ def logical_not(data, out=None, **kw):
     """Elementwise logical not as 0/1 in the input dtype (not differentiable); bool arrays
     are refused, as MXNet 1.9.1's legacy operator does."""
     data = _as_inputs([data])[0]
-    if data._data.dtype == np.bool_:
+    if data.dtype == np.bool_:
         raise MXNetError("logical_not does not support bool inputs (MXNet 1.9.1 refuses "
                          "them: Unknown type enum 7); cast the array first")
-    return _finish(type(data)._wrap((data._data == 0).astype(data._data.dtype)), out)
+    return _finish(_op("_equal_scalar", [data], {"scalar": 0.0}), out)
 
 
 def eye(N, M=0, k=0, ctx=None, dtype=None, **kw) -> NDArray:
@@ -152,11 +160,16 @@ def linspace(start, stop, num, endpoint=True, ctx=None, dtype=None, **kw) -> NDA
                                      dtype=dtype or np.float32))
 
 
+def not_nan(data):
+    """1 where `data` is not NaN (x == x), else 0, in its dtype: a recorded operator, so a
+    traced call computes it from each call's values."""
+    return _op("_equal", [data, data])
+
+
 def nansum(data, axis=None, keepdims=False, exclude=False, out=None, **kw):
     """Sum treating NaN as zero (the gradient is zero at NaN positions)."""
     data = _as_inputs([data])[0]
-    ok = type(data)._wrap((~np.isnan(data._data)).astype(data._data.dtype))
-    clean = _op("where", [ok, data, _op("zeros_like", [data])], out_cls=type(data))
+    clean = _op("where", [not_nan(data), data, _op("zeros_like", [data])], out_cls=type(data))
     res = _op("sum", [clean], {"axis": axis, "keepdims": bool(keepdims), "exclude": exclude})
     return _finish(no_zero_dim(res), out)
 
@@ -169,9 +182,8 @@ NAMESPACE.update(
     SequenceMask=SequenceMask, SequenceLast=SequenceLast, SequenceReverse=SequenceReverse,
     softmin=softmin, depth_to_space=depth_to_space, space_to_depth=space_to_depth,
     moveaxis=moveaxis, linalg_gemm2=linalg_gemm2, argmax_channel=argmax_channel,
-    logical_and=_logical(np.logical_and, "logical_and"),
-    logical_or=_logical(np.logical_or, "logical_or"),
-    logical_xor=_logical(np.logical_xor, "logical_xor"), logical_not=logical_not,
+    logical_and=_logical("mul", "logical_and"), logical_or=_logical("maximum", "logical_or"),
+    logical_xor=_logical("ne", "logical_xor"), logical_not=logical_not,
     eye=eye, linspace=linspace, nansum=nansum,
     equal=_alias("broadcast_equal"), not_equal=_alias("broadcast_not_equal"),
     greater=_alias("broadcast_greater"), greater_equal=_alias("broadcast_greater_equal"),

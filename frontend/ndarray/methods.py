@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import List, Sequence, Union
 
-import numpy as np
 
 from ..ir.errors import MXNetError
 from .ndarray import NDArray
+from .compose import not_nan
 from .ops import NAMESPACE, _finish
 
 
@@ -15,8 +15,7 @@ def nanprod(data, axis=None, keepdims=False, exclude=False, out=None, **kw):
     """Product treating NaN as one."""
     if not isinstance(data, NDArray):
         raise MXNetError("nanprod: data must be an NDArray, got %s" % type(data).__name__)
-    ok = type(data)._wrap((~np.isnan(data._data)).astype(data._data.dtype))
-    clean = NAMESPACE["where"](ok, data, NAMESPACE["ones_like"](data))
+    clean = NAMESPACE["where"](not_nan(data), data, NAMESPACE["ones_like"](data))
     return _finish(NAMESPACE["prod"](clean, axis=axis, keepdims=keepdims, exclude=exclude),
                    out)
 
