@@ -250,6 +250,13 @@ class HybridBlock(Block):
         """The IR graph of the most recent hybridized call (None before the first)."""
         return self._last.graph if self._last is not None else None
 
+    @property
+    def lowered_graph(self) -> Any:
+        """What the most recent hybridized call ran and backward differentiates:
+        `forward_graph` after the lowering passes (`hybrid.LOWER_PASSES`, rewrites for speed
+        that export does not write), before fusion (None before the first call)."""
+        return self._last.lowered if self._last is not None else None
+
     def graph(self, *args: Any) -> Any:
         """The IR graph this hybridized block runs for inputs like `args` (traced now if
         that signature was not seen yet, which runs the forward once: in train mode that

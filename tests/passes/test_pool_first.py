@@ -139,7 +139,7 @@ def test_hybridized_block_runs_the_swapped_graph_and_shows_the_traced_one():
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     shown = [n.op for n in hybrid.forward_graph.nodes]
     assert shown.index("Activation") < shown.index("Pooling")  # as traced and exported
-    ran = [n.op for n in hybrid._last.lowered.nodes]
+    ran = [n.op for n in hybrid.lowered_graph.nodes]
     assert ran.index("Pooling") < ran.index("Activation")
     recorded = [n.op for n in hybrid._last.region.nodes]
     assert recorded.index("Pooling") < recorded.index("Activation")
