@@ -314,7 +314,8 @@ def trace(block: Any, args: Sequence[Any], fmt: Any, regroup: Any, flatten: Any)
     try:
         with autograd.pause():
             # traced once per signature: its nodes always keep their user line
-            with autograd.record(train_mode=training), source_lines():
+            with autograd.record(train_mode=training), source_lines(), \
+                    host_reads.tracing_graph():
                 out = block._eager_forward(*regroup(leaves, fmt))
                 try:
                     flat_out, out_fmt = flatten(out, "output")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as _np
 
-from .ndarray import NDArray
+from .ndarray import NDArray, recorded_copy as _recorded_copy
 from .creation import arange as _arange, make as _make, to_numpy as _to_numpy
 from .ops import NAMESPACE as _NAMESPACE
 from . import linalg  # noqa: F401  (also adds the linalg_* names)
@@ -23,6 +23,9 @@ def array(source_array, ctx=None, dtype=None) -> NDArray:
     A SciPy sparse matrix raises NotImplementedError (MXNet would make a CSRNDArray)."""
     if hasattr(source_array, "tocsr") and hasattr(source_array, "nnz"):
         _check_stype("csr", "array(scipy.sparse matrix)")
+    copy = _recorded_copy(source_array, dtype, NDArray)
+    if copy is not None:
+        return copy
     return NDArray._wrap(_to_numpy(source_array, dtype, NDArray))
 
 

@@ -214,11 +214,15 @@ def softmax(data, length=None, out=None, name=None, use_length=False, **kwargs):
     if tuple(length.shape) != data.shape[:axis] + data.shape[axis + 1:]:
         raise MXNetError("softmax: length of shape %s does not match data %s without axis %d"
                          % (length.shape, data.shape, axis))
-    steps = np.arange(data.shape[axis]).reshape((-1,) + (1,) * (data.ndim - axis - 1))
-    keep = NDArray._wrap(
-        (steps < np.expand_dims(length.asnumpy(), axis)).astype(data.asnumpy().dtype))
-    masked = NAMESPACE["where"](keep, data, NDArray._wrap(
-        np.full(data.shape, -np.inf, data.asnumpy().dtype)))
+    # positions along `axis` (a constant of the shape) compared with the lengths by a
+    # recorded operator: a traced call reads each call's lengths
+    steps = NDArray._wrap(np.arange(data.shape[axis], dtype=np.float64).reshape(
+        (-1,) + (1,) * (data.ndim - axis - 1)).astype(data.dtype))
+    bound = _op("expand_dims", [_op("Cast", [length], {"dtype": np.dtype(data.dtype).name})],
+                {"axis": axis})
+    keep = dispatch.binary("lt", steps, bound)
+    masked = NAMESPACE["where"](_op("broadcast_to", [keep], {"shape": data.shape}), data,
+                                NDArray._wrap(np.full(data.shape, -np.inf, data.dtype)))
     return _finish(_plain_softmax(masked, name=name, **kwargs) * keep, out)
 
 

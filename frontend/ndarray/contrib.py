@@ -88,7 +88,13 @@ def while_loop(cond: Callable, func: Callable, loop_vars, max_iterations: int = 
 
 
 def _as_scalar(x) -> Any:
-    return x.asscalar() if isinstance(x, NDArray) else x
+    """The value of a one-element predicate, read on the host: noted, so a hybridized
+    block runs the forward eagerly after the call that traced it (the branch taken or the
+    number of iterations depends on each call's values)."""
+    if isinstance(x, NDArray):
+        host_reads.note(x)
+        return x.asscalar()
+    return x
 
 
 def cond(pred, then_func: Callable, else_func: Callable):
@@ -121,9 +127,25 @@ isnan = _check("isnan", lambda x: _op("_not_equal", [x, x]), "zeros_like")
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=True, **kw) -> NDArray:
-    """A one-element array: 1 if |a - b| <= atol + rtol * |b| everywhere."""
-    ok = np.allclose(a.asnumpy(), b.asnumpy(), rtol=rtol, atol=atol, equal_nan=equal_nan)
-    return NDArray._wrap(np.array([1.0 if ok else 0.0], dtype=np.float32))
+    """A one-element array: 1 if |a - b| <= atol + rtol * |b| everywhere (equal values,
+    infinities included, are close; NaNs are close to NaNs when `equal_nan`). Recorded
+    operators, so a traced call computes it from each call's values."""
+    if not isinstance(a, NDArray) or not isinstance(b, NDArray):
+        raise MXNetError("allclose: a and b must be NDArrays")
+    if a.shape != b.shape:
+        raise MXNetError("allclose: a and b must have the same shape, got %s and %s"
+                         % (a.shape, b.shape))
+    a, b = (x if x.dtype == np.float64 else _nd["Cast"](x, dtype="float32") for x in (a, b))
+    same = _op("_equal", [a, b])  # equal values (infinities too) are close: compare 0, 0
+    zeros = _nd["zeros_like"](a)
+    a, b = _nd["where"](same, zeros, a), _nd["where"](same, zeros, b)
+    close = _nd["broadcast_lesser_equal"](_nd["abs"](a - b),
+                                          _nd["abs"](b) * float(rtol) + float(atol))
+    if equal_nan:
+        both = _op("_not_equal", [a, a]) * _op("_not_equal", [b, b])
+        close = _nd["broadcast_maximum"](close, both)
+    ok = _nd["min"](close.reshape((-1,)), axis=0, keepdims=True)
+    return ok if ok.dtype == np.float32 else _nd["Cast"](ok, dtype="float32")
 
 
 def arange_like(data, start=0.0, step=1.0, repeat=1, axis=None, **kw) -> NDArray:
@@ -135,10 +157,20 @@ def arange_like(data, start=0.0, step=1.0, repeat=1, axis=None, **kw) -> NDArray
 
 
 def index_copy(old_tensor, index_vector, new_tensor, **kw) -> NDArray:
-    """A copy of old_tensor with rows index_vector[i] replaced by new_tensor[i]."""
-    out = old_tensor.asnumpy().copy()
-    out[index_vector.asnumpy().astype(np.int64)] = new_tensor.asnumpy()
-    return NDArray._wrap(out)
+    """A copy of old_tensor with rows index_vector[i] replaced by new_tensor[i]: recorded
+    as old * (1 - written) + scatter(new), so a traced call follows each call's index and
+    gradients reach old_tensor's kept rows and new_tensor (indices are distinct, as in
+    MXNet)."""
+    n = old_tensor.shape[0]
+    idx = _nd["Cast"](index_vector, dtype="int64")
+    new = new_tensor if new_tensor.dtype == old_tensor.dtype else \
+        _nd["Cast"](new_tensor, dtype=np.dtype(old_tensor.dtype).name)
+    scattered = _op("_take_scatter", [new, idx], shape=old_tensor.shape, axis=0, mode="clip")
+    ones = _nd["ones_like"](_nd["Cast"](idx, dtype=np.dtype(old_tensor.dtype).name))
+    written = _op("_take_scatter", [ones, idx], shape=(n,), axis=0, mode="clip")
+    keep = _nd["reshape"](_op("_equal_scalar", [written], scalar=0.0),
+                          (n,) + (1,) * (old_tensor.ndim - 1))
+    return _nd["broadcast_mul"](old_tensor, keep) + scattered
 
 
 def boolean_mask(data, index, axis=0, **kw) -> NDArray:

@@ -23,6 +23,11 @@ def _op(name, arrays, attrs=None, like=None):
                   out_cls=type(like) if like is not None else None)
 
 
+def _cast_to(a, dtype: str):
+    """`a` in `dtype` (a recorded Cast when it differs)."""
+    return a if np.dtype(a.dtype).name == dtype else _op("Cast", [a], {"dtype": dtype})
+
+
 def _unary(name, opname, doc, attr_names=()):
     def fn(data, *args, out=None, **kw):
         attrs = {k: v for k, v in zip(attr_names, args)}
@@ -145,13 +150,16 @@ def count_sketch(data, h, s, out_dim, processing_batch_size=32, out=None, **kw):
     reject_unknown_kwargs("count_sketch", kw, ("out_dim", "processing_batch_size"))
     data, h, s = _as_inputs([data, h, s])
     n_in = data.shape[-1]
-    hs, ss = h._data.reshape(-1), s._data.reshape(-1)
-    if hs.size != n_in or ss.size != n_in:
+    if h.size != n_in or s.size != n_in:
         raise MXNetError("count_sketch: h and s need %d entries (data's last dimension), "
-                         "got %d and %d" % (n_in, hs.size, ss.size))
-    sketch = np.zeros((n_in, int(out_dim)), dtype=data._data.dtype)
-    sketch[np.arange(n_in), hs.astype(np.int64)] = ss
-    return _finish(_op("dot", [data, NDArray._wrap(sketch)]), out)
+                         "got %d and %d" % (n_in, h.size, s.size))
+    # the sketch matrix one_hot(h) * s, recorded: a traced call follows each call's h, s
+    dtype = np.dtype(data.dtype).name
+    rows = _op("one_hot", [_op("Reshape", [h], {"shape": (n_in,)})],
+               {"depth": int(out_dim), "dtype": dtype})
+    signs = _op("Reshape", [_cast_to(s, dtype)], {"shape": (n_in, 1)})
+    sketch = rows * signs
+    return _finish(_op("dot", [data, sketch]), out)
 
 
 _batch_norm = NAMESPACE["BatchNorm"]
@@ -193,12 +201,15 @@ def rand_zipfian(true_classes, num_sampled, range_max, ctx=None):
     sampled classes), the counts float64 (MXNet's Python implementation, step for step)."""
     log_range = math.log(range_max + 1)
     rand = _uniform(0, log_range, shape=(num_sampled,), dtype="float64")
-    sampled = NDArray._wrap((np.expm1(rand.asnumpy()).astype(np.int64)) % int(range_max))
-    true_cls = _as_inputs([true_classes])[0].asnumpy().astype(np.float64)
-    count_true = np.log((true_cls + 2.0) / (true_cls + 1.0)) / log_range * num_sampled
-    cls = sampled.asnumpy().astype(np.float64)
-    count_sampled = np.log((cls + 2.0) / (cls + 1.0)) / log_range * num_sampled
-    return sampled, NDArray._wrap(count_true), NDArray._wrap(count_sampled)
+    # recorded operators: a traced call follows each call's draw and true classes
+    sampled = _op("_mod_scalar", [_cast_to(_op("expm1", [rand]), "int64")],
+                  {"scalar": float(int(range_max))})
+
+    def expected(classes):
+        c = _cast_to(classes, "float64")
+        ratio = _op("log", [(c + 2.0) / (c + 1.0)])
+        return ratio / log_range * num_sampled
+    return sampled, expected(_as_inputs([true_classes])[0]), expected(sampled)
 
 NAMES = {f.__name__: f for f in (
     round_ste, sign_ste, gradientmultiplier, index_array, interleaved_matmul_selfatt_qk,

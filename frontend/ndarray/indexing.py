@@ -10,6 +10,7 @@ import numpy as np
 
 from ..ir import get_op
 from ..ir.errors import IndexingError, MXNetError, ShapeError
+from ..trace import host_reads
 from ..trace.invoke import invoke
 
 
@@ -53,6 +54,10 @@ def advanced_getitem(arr, key):
                                     % (bad, size))
             idx_arr = key[0] if isinstance(key[0], NDArray) else type(arr)._wrap(idx)
             return invoke(get_op("take"), [arr, idx_arr], {"axis": 0, "mode": "wrap"})
+    # positions resolved on the host from the index arrays: noted, so a hybridized block
+    # runs this forward eagerly after the call that traced it (boolean masks give shapes
+    # that depend on the values)
+    host_reads.note(*[k for k in key if isinstance(k, NDArray)])
     host = tuple(_index_array(k) if _is_advanced(k) else k for k in key)
     try:
         positions = np.arange(arr.size, dtype=np.int64).reshape(arr.shape)[host]

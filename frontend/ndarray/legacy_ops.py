@@ -12,7 +12,9 @@ import numpy as np
 from ..ir import get_op
 from ..ir.errors import MXNetError
 from ..ir.registry import MAX_RESULT_BYTES
+from ..trace import host_reads
 from ..trace.invoke import invoke
+from .library import flat_positions
 from .ndarray import NDArray
 from .ops import NAMESPACE, _as_inputs, _finish, reject_unknown_kwargs
 
@@ -24,10 +26,6 @@ def _op(name, arrays, attrs=None, like=None):
 
 def _const(like, values, dtype=None) -> NDArray:
     return type(like)._wrap(np.asarray(values, dtype=dtype or like._data.dtype))
-
-
-def _int_host(a) -> np.ndarray:
-    return (a._data if isinstance(a, NDArray) else np.asarray(a)).astype(np.int64)
 
 
 def SoftmaxActivation(data, mode="instance", out=None, **kw):
@@ -128,7 +126,11 @@ def histogram(data, bins=10, range=None, out=None, **kw):  # noqa: A002  (MXNet'
     a number of equal bins over `range` (the data's min and max when None) or an NDArray
     of edges. Not differentiable."""
     reject_unknown_kwargs("histogram", kw, ("bins", "range"))
-    values = _as_inputs([data])[0]._data.ravel()
+    data = _as_inputs([data])[0]
+    # counted on the host (and the edges too without a range): a hybridized block runs
+    # this forward eagerly after the call that traced it
+    host_reads.note(data, bins)
+    values = data._data.ravel()
     if isinstance(bins, NDArray):
         edges = bins._data.astype(np.float64)
     else:
@@ -159,6 +161,21 @@ def SVMOutput(data, label, margin=1.0, regularization_coefficient=1.0, use_linea
     return _finish(_op("SVMOutput", _as_inputs([data, label]), attrs), out)
 
 
+def _overwritten(positions):
+    """1 where a later write (in order) targets the same position, else 0 (int64): the
+    writes sorted by (position, order), each not last of its run of equal positions."""
+    n = positions.shape[0]
+    order_key = _op("elemwise_add", [_op("_mul_scalar", [positions], {"scalar": float(n)}),
+                                     _const(positions, np.arange(n), np.int64)])
+    order = _op("argsort", [order_key], {"axis": 0, "is_ascend": True, "dtype": "int64"})
+    ranked = _op("take", [positions, order], {"axis": 0, "mode": "clip"})
+    head = _op("slice_axis", [ranked], {"axis": 0, "begin": 0, "end": n - 1})
+    tail = _op("slice_axis", [ranked], {"axis": 0, "begin": 1, "end": n})
+    later = _op("Concat", [_op("_equal", [head, tail]), _const(positions, [0], np.int64)],
+                {"dim": 0, "num_args": 2})
+    return _op("_take_scatter", [later, order], {"shape": (n,), "axis": 0, "mode": "clip"})
+
+
 def scatter_nd(data, indices, shape, out=None, **kw):
     """Zeros of `shape` with data[k] written at the position indices[:, k] (indices is
     (M, N): M leading coordinates of N slices; a later write to one position wins). The
@@ -173,20 +190,22 @@ def scatter_nd(data, indices, shape, out=None, **kw):
         raise MXNetError("scatter_nd: data %s, indices %s and shape %s do not match (expected "
                          "data of shape indices.shape[1:] + shape[M:])"
                          % (data.shape, indices.shape, shape))
-    coords = _int_host(indices).reshape(m, -1)
+    # positions and the overwritten writes are recorded operators on `indices`: a traced
+    # call follows each call's indices
+    positions = flat_positions(_op("Reshape", [indices], {"shape": (m, -1)}), shape[:m],
+                               wrap=True)
+    n = positions.shape[0]
     lead = int(np.prod(shape[:m]))
-    positions = np.ravel_multi_index(tuple(coords), shape[:m], mode="wrap")
-    rows = _op("Reshape", [data], {"shape": (positions.size, -1)}, data)
+    rows = _op("Reshape", [data], {"shape": (n, -1)}, data)
     attrs = {"shape": (lead, rows.shape[1]), "axis": 0, "mode": "clip"}
-    res = _op("_take_scatter", [rows, _const(data, positions, np.int64)], attrs, data)
-    last = np.zeros(positions.size, dtype=bool)
-    last[positions.size - 1 - np.unique(positions[::-1], return_index=True)[1]] = True
-    if not last.all():  # drop overwritten writes from the value, not from the gradient
-        drop = _const(data, (~last).reshape(-1, 1).astype(data._data.dtype))
-        hidden = _op("BlockGrad", [_op("elemwise_mul", [rows, _op("broadcast_to", [
-            drop], {"shape": rows.shape}, data)], None, data)], None, data)
-        res = _op("elemwise_sub", [res, _op("_take_scatter", [
-            hidden, _const(data, positions, np.int64)], attrs, data)], None, data)
+    res = _op("_take_scatter", [rows, positions], attrs, data)
+    if n > 1:  # drop overwritten writes from the value, not from the gradient
+        dropped = _cast(_overwritten(positions), data._data.dtype.name)
+        hidden = _op("BlockGrad", [_op("elemwise_mul", [rows, _op("broadcast_to", [_op(
+            "Reshape", [dropped], {"shape": (n, 1)})], {"shape": rows.shape})], None, data)],
+            None, data)
+        res = _op("elemwise_sub", [res, _op("_take_scatter", [hidden, positions], attrs,
+                                                               data)], None, data)
     return _finish(_op("Reshape", [res], {"shape": shape}, data), out)
 
 

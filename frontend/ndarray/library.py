@@ -327,17 +327,32 @@ def gather_nd(data, indices, out=None, **kw):
     M axes are indexed (M = indices.shape[0]), the rest are kept. Recorded as a `take` on
     the flattened leading axes, so the gradient adds up repeated positions."""
     data = _as_inputs([data])[0]
-    idx = np.asarray(indices._data if isinstance(indices, NDArray) else indices)
-    m = idx.shape[0]
+    if not isinstance(indices, NDArray):
+        indices = NDArray._wrap(np.asarray(indices))
+    m = indices.shape[0]
     if m > data.ndim:
         raise MXNetError("gather_nd: indices index %d axes of a %d-d array" % (m, data.ndim))
-    lead = data.shape[:m]
-    flat_idx = np.ravel_multi_index(tuple(np.asarray(i, dtype=np.int64) for i in idx), lead,
-                                    mode="wrap")
+    flat_idx = flat_positions(indices, data.shape[:m], wrap=True)
     flat = invoke(get_op("Reshape"), [data], {"shape": (-1,) + data.shape[m:],
                                               "reverse": False})
-    return _finish(invoke(get_op("take"), [flat, NDArray._wrap(np.asarray(flat_idx))],
+    return _finish(invoke(get_op("take"), [flat, flat_idx],
                           {"axis": 0, "mode": "clip"}, out_cls=type(data)), out)
+
+
+def flat_positions(indices, dims, wrap: bool = False, dtype: str = "int64"):
+    """The flat positions sum_k indices[k] * stride_k (row-major strides of `dims`; each
+    coordinate taken modulo its dimension when `wrap`) of the coordinate rows of
+    `indices` (M, ...), as recorded operators: a traced call reads each call's indices."""
+    m = len(dims)
+    shape = (m,) + (1,) * (indices.ndim - 1)
+    strides = np.cumprod((1,) + tuple(dims[:0:-1]))[::-1].astype(dtype)
+    idx = indices if np.dtype(indices.dtype).name == dtype else \
+        invoke(get_op("Cast"), [indices], {"dtype": dtype})
+    if wrap:
+        dims_arr = type(indices)._wrap(np.asarray(dims, dtype).reshape(shape))
+        idx = dispatch.binary("mod", idx, dims_arr)
+    terms = dispatch.binary("mul", idx, type(indices)._wrap(strides.reshape(shape)))
+    return invoke(get_op("sum"), [terms], {"axis": 0})
 
 
 def shape_array(data, out=None, **kw):

@@ -91,4 +91,12 @@ for _name in _NAMES:
 for _fn in (slice_assign, slice_assign_scalar, to_dlpack_for_read, to_dlpack_for_write):
     setattr(NDArray, _fn.__name__, _fn)
 NDArray.writable = property(lambda self: True, doc="Always True: arrays are writable.")
-NDArray.as_nd_ndarray = lambda self: NDArray._wrap(self._data)
+def as_nd_ndarray(self) -> NDArray:
+    """The same array as a legacy NDArray: same buffer and same traced value, so a traced
+    call and gradients go through the conversion."""
+    out = NDArray.__new__(NDArray)
+    out._data, out._value = self._data, self._value
+    return out
+
+
+NDArray.as_nd_ndarray = as_nd_ndarray

@@ -9,6 +9,7 @@ import numpy as np
 from ..context import Context, cpu
 from ..ir import TensorType, get_op, REGISTRY
 from ..ir.errors import GradReqError, MXNetError, ShapeError
+from ..trace import host_reads
 from ..trace.invoke import invoke
 from ..trace.tape import STATE
 from ..trace.values import VariableValue
@@ -43,6 +44,21 @@ def write_out(result, out):
 
 _OPERATOR_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%",
                      "matmul": "@"}
+
+
+def recorded_copy(src: Any, dtype: Any, cls) -> Any:
+    """`array(src, dtype)` for an NDArray `src` of a graph traced for replay (hybridize,
+    trace.host_reads.tracing): a copy with no gradient, recorded (`BlockGrad`, then `Cast`
+    to `dtype`), so a replayed call copies each call's values. None otherwise (a copy on
+    the host, outside the graph, as in MXNet)."""
+    if not isinstance(src, NDArray) or src._value is None or not STATE.recording or \
+            not host_reads.tracing():
+        return None
+    out = invoke(get_op("BlockGrad"), (src,), {}, out_cls=cls)
+    target = _check_dtype(dtype) if dtype is not None else np.dtype(src.dtype)
+    if target != np.dtype(src.dtype):
+        out = invoke(get_op("Cast"), (out,), {"dtype": target.name}, out_cls=cls)
+    return out
 
 
 class NDArray:
@@ -240,8 +256,15 @@ class NDArray:
         v.fresh = bool(state)
 
     def detach(self):
-        """The same data, cut from the graph (a constant for later operations)."""
-        return type(self)._wrap(self._data)
+        """The same data, cut from the graph (a constant for later operations). While a
+        hybridized block traces its forward (trace.host_reads.tracing), a recorded
+        stop-gradient (`BlockGrad`) sharing the data: replays carry each call's values."""
+        if self._value is None or not STATE.recording or not host_reads.tracing():
+            return type(self)._wrap(self._data)
+        out = invoke(get_op("BlockGrad"), (self,), {}, out_cls=type(self))
+        if type(out) not in PENDING_TYPES:
+            out._data = self._data
+        return out
 
     def backward(self, out_grad=None, retain_graph: bool = False, train_mode: bool = True):
         """Differentiate this array's graph, writing gradients into the marked variables."""
@@ -277,6 +300,21 @@ class NDArray:
 
     def _bitwise(self, fn, other):
         o = other._data if isinstance(other, NDArray) else other
+        if self._data.dtype == np.bool_ and np.asarray(o).dtype == np.bool_:
+            # bool operands: recorded operators (a traced call reads each call's values)
+            kind = {np.bitwise_and: "_minimum", np.bitwise_or: "_maximum",
+                    np.bitwise_xor: "_not_equal"}[fn]
+            if not isinstance(other, NDArray):
+                other = type(self)._wrap(np.asarray(o))
+            if other.shape != self.shape:
+                shape = np.broadcast_shapes(self.shape, other.shape)
+                lhs, other = (invoke(get_op("broadcast_to"), (a,), {"shape": shape})
+                              for a in (self, other))
+            else:
+                lhs = self
+            res = invoke(get_op(kind), (lhs, other), {}, out_cls=type(self))
+            return invoke(get_op("Cast"), (res,), {"dtype": "bool"}, out_cls=type(self))
+        host_reads.note(self, other)  # integers: computed on the host (hybridize: eager)
         return type(self)._wrap(np.asarray(fn(self._data, o)))
 
     def __and__(self, o): return self._bitwise(np.bitwise_and, o)

@@ -8,6 +8,9 @@ from typing import Sequence
 
 import numpy as np
 
+from ..ir import get_op
+from ..ir.errors import MXNetError
+from ..trace.invoke import invoke
 from ..unsupported import CPP, DATA, not_implemented
 from .ndarray import NDArray
 from .ops import NAMESPACE
@@ -54,19 +57,43 @@ def to_dlpack_for_write(data: NDArray):
     return data.to_dlpack_for_write()
 
 
+def _op(name: str, inputs, **attrs):
+    return invoke(get_op(name), list(inputs), attrs)
+
+
+def _as(a, dtype: str):
+    return a if np.dtype(a.dtype).name == dtype else _op("Cast", [a], dtype=dtype)
+
+
 def ravel_multi_index(data: NDArray, shape, **kw) -> NDArray:
-    """Flat indices of the coordinates in the rows of `data` for an array of `shape`."""
+    """Flat indices of the coordinates in the rows of `data` for an array of `shape`:
+    sum_k data[k] * stride_k, in data's dtype (MXNet 1.9.1's arithmetic: coordinates are
+    not checked). Recorded operators, so a traced call reads each call's coordinates."""
     _need(data, "ravel_multi_index")
-    coords = tuple(data.asnumpy().astype(np.int64))
-    return NDArray._wrap(np.ravel_multi_index(coords, tuple(shape)).astype(
-        data.asnumpy().dtype))
+    shape = tuple(int(s) for s in shape)
+    if data.ndim < 1 or data.shape[0] != len(shape):
+        raise MXNetError("ravel_multi_index: data needs %d rows (one per axis of shape %s), "
+                         "got shape %s" % (len(shape), shape, data.shape))
+    strides = np.cumprod((1,) + shape[:0:-1])[::-1].astype(np.float64)
+    terms = _as(data, "float64") * NDArray._wrap(
+        strides.reshape((-1,) + (1,) * (data.ndim - 1)))
+    return _as(_op("sum", [terms], axis=0), np.dtype(data.dtype).name)
 
 
 def unravel_index(data: NDArray, shape, **kw) -> NDArray:
-    """Coordinates (one row per axis) of flat indices `data` in an array of `shape`."""
+    """Coordinates (one row per axis) of flat indices `data` in an array of `shape`, in
+    data's dtype: from the last axis, the remainder and the truncated quotient (C's), the
+    first axis keeps the rest (MXNet 1.9.1's arithmetic). Recorded operators."""
     _need(data, "unravel_index")
-    coords = np.unravel_index(data.asnumpy().astype(np.int64), tuple(shape))
-    return NDArray._wrap(np.stack(coords).astype(data.asnumpy().dtype))
+    shape = tuple(int(s) for s in shape)
+    rest = _as(data, "float64")
+    rows = []
+    for dim in reversed(shape[1:]):
+        quotient = _op("trunc", [rest / float(dim)]) + 0.0  # (no -0.0)
+        rows.append(rest - quotient * float(dim))
+        rest = quotient
+    rows.append(rest)
+    return _as(_op("stack", rows[::-1], axis=0, num_args=len(rows)), np.dtype(data.dtype).name)
 
 
 _KL_SPARSE = ("a symbol-level regulariser whose moving-average auxiliary state MXNet 1.9.1's "

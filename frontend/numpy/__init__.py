@@ -4,9 +4,11 @@ from __future__ import annotations
 import numpy as _onp
 
 from ..ir import get_op as _get_op
+from ..trace import host_reads as _host_reads
 from ..trace.invoke import invoke as _invoke
 from ..ndarray import dispatch as _dispatch
 from ..ndarray.creation import arange as _arange, make as _make, to_numpy as _to_numpy
+from ..ndarray.ndarray import recorded_copy as _recorded_copy
 from .ndarray import ndarray
 from . import random  # noqa: F401
 from . import linalg  # noqa: F401
@@ -37,8 +39,10 @@ def set_printoptions(precision=None, threshold=None, **kwarg) -> None:
 def _arr(x) -> ndarray:
     if isinstance(x, ndarray):
         return x
-    if hasattr(x, "_data"):
-        return ndarray._wrap(x._data)
+    if hasattr(x, "_data"):  # a legacy NDArray: the same buffer and traced value
+        out = ndarray._wrap(x._data)
+        out._value = x._value
+        return out
     return ndarray._wrap(_to_numpy(x, None, ndarray))
 
 
@@ -47,6 +51,9 @@ def array(object, dtype=None, ctx=None, copy=True) -> ndarray:
     their dtype and Python data becomes float32 (MXNet 1.9.1's `np.array`)."""
     if dtype is None and isinstance(object, (_onp.ndarray, _onp.generic)):
         dtype = object.dtype
+    copy = _recorded_copy(object, dtype, ndarray)
+    if copy is not None:
+        return copy
     return ndarray._wrap(_to_numpy(object, dtype, ndarray))
 
 
@@ -162,12 +169,14 @@ def array_equiv(a1, a2) -> bool:
     """True if the arrays have broadcast-compatible shapes and equal elements."""
     def host(x):
         return x._data if hasattr(x, "_data") else _onp.asarray(x)
+    _host_reads.note(a1, a2)  # a Python bool read on the host (hybridize: eager)
     return bool(_onp.array_equiv(host(a1), host(a2)))
 
 
 def array_equal(a1, a2) -> bool:
     def host(x):
         return x._data if hasattr(x, "_data") else _onp.asarray(x)
+    _host_reads.note(a1, a2)  # a Python bool read on the host (hybridize: eager)
     return bool(_onp.array_equal(host(a1), host(a2)))
 
 

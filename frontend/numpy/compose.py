@@ -8,10 +8,11 @@ import numpy as _onp
 
 from ..ir import get_op
 from ..ir.errors import MXNetError
+from ..trace import host_reads
 from ..trace.invoke import invoke
 from .library import (FUNCTIONS, _export, _op, arr, concatenate, expand_dims,
                       no_extra_keywords, split)
-from .ndarray import ndarray
+from .ndarray import ndarray, truth_reduce
 
 
 def _host(a) -> _onp.ndarray:
@@ -247,47 +248,134 @@ FUNCTIONS["invert"] = bitwise_not
 
 def _host_fn(name, fn, doc):
     def f(x, *args, **kwargs):
+        host_reads.note(x)  # a hybridized block runs this forward eagerly after tracing
         return ndarray._wrap(_onp.asarray(fn(_host(x), *args, **kwargs)))
     f.__name__ = name
     f.__doc__ = doc + " (computed on the host, not differentiable)."
     _export(f, name)
 
 
-for _name, _doc in (("isnan", "Where x is NaN"), ("isinf", "Where x is infinite"),
-                    ("isfinite", "Where x is finite"), ("signbit", "Where the sign bit is set"),
-                    ("logical_not", "Logical not"), ("count_nonzero", "Non-zero count"),
+for _name, _doc in (("signbit", "Where the sign bit is set"),
                     ("argwhere", "Indices of non-zero elements"),
                     ("flatnonzero", "Flat indices of non-zero elements")):
     _host_fn(_name, getattr(_onp, _name), _doc)
 
 
+def _flag(a, name: str, **attrs) -> ndarray:
+    """The comparison operator `name` on `a` as a bool array (recorded)."""
+    res = invoke(get_op(name), [arr(a)], attrs, out_cls=ndarray)
+    return res if res.dtype == _onp.bool_ else \
+        invoke(get_op("Cast"), [res], {"dtype": "bool"}, out_cls=ndarray)
+
+
+def _const_flag(x, like: str) -> ndarray:
+    """All False (`zeros_like`) or all True (`ones_like`) in x's shape, as bool."""
+    return invoke(get_op("Cast"), [invoke(get_op(like), [x], {}, out_cls=ndarray)],
+                  {"dtype": "bool"}, out_cls=ndarray)
+
+
+def _floats(a, b):
+    """`a` and `b` as arrays of one floating dtype (float64 for integers; a Python number
+    takes the other operand's dtype)."""
+    arrays = [arr(x) if hasattr(x, "_data") or _onp.ndim(x) else None for x in (a, b)]
+    kinds = [x.dtype for x in arrays if x is not None]
+    dtype = _onp.result_type(*kinds) if kinds else _onp.dtype(_onp.float64)
+    dtype = dtype if dtype.kind == "f" else _onp.dtype(_onp.float64)
+
+    def cast(x, raw):
+        if x is None:
+            return ndarray._wrap(_onp.array(raw, dtype=dtype))
+        return x if _onp.dtype(x.dtype) == dtype else \
+            invoke(get_op("Cast"), [x], {"dtype": dtype.name}, out_cls=ndarray)
+    return cast(arrays[0], a), cast(arrays[1], b)
+
+
+@_export
+def isnan(x):
+    """Where x is NaN (x != x; recorded, not differentiable)."""
+    x = arr(x)
+    if _onp.dtype(x.dtype).kind != "f":
+        return _const_flag(x, "zeros_like")  # never NaN
+    return _flag(invoke(get_op("_not_equal"), [x, x], {}, out_cls=ndarray), "_not_equal_scalar",
+                 scalar=0.0)
+
+
+@_export
+def isinf(x):
+    """Where x is infinite (recorded, not differentiable)."""
+    x = arr(x)
+    if _onp.dtype(x.dtype).kind != "f":
+        return _const_flag(x, "zeros_like")
+    return _flag(_op("abs", [x]), "_equal_scalar", scalar=float("inf"))
+
+
+@_export
+def isfinite(x):
+    """Where x is finite (recorded, not differentiable)."""
+    x = arr(x)
+    if _onp.dtype(x.dtype).kind != "f":
+        return _const_flag(x, "ones_like")
+    return _flag(_op("abs", [x]), "_lesser_scalar", scalar=float("inf"))
+
+
+@_export
+def logical_not(x):
+    """Logical not, as a bool array (recorded, not differentiable)."""
+    return _flag(x, "_equal_scalar", scalar=0.0)
+
+
+@_export
+def count_nonzero(a, axis=None, keepdims=False):
+    """How many elements (along `axis`) are non-zero, as int64 (recorded)."""
+    a = arr(a)
+    flags = invoke(get_op("Cast"), [_flag(a, "_not_equal_scalar", scalar=0.0)],
+                   {"dtype": "int64"}, out_cls=ndarray)
+    attrs = {"keepdims": bool(keepdims)}
+    if axis is not None:
+        attrs["axis"] = tuple(int(x) for x in axis) if isinstance(axis, (tuple, list)) \
+            else int(axis)
+    return invoke(get_op("sum"), [flags], attrs, out_cls=ndarray)
+
+
 @_export
 def nonzero(a):
     """Indices of the non-zero elements, one int64 array per axis (host)."""
+    host_reads.note(a)  # shapes from values: a hybridized block runs it eagerly
     return tuple(ndarray._wrap(i) for i in _onp.nonzero(_host(a)))
 
 
 @_export
 def all(a, axis=None, keepdims=False):  # noqa: A001  (NumPy's name)
     """Whether all elements (along `axis`) are true."""
-    return ndarray._wrap(_onp.asarray(_onp.all(_host(a), axis=axis, keepdims=keepdims)))
+    return truth_reduce(arr(a), "min", axis, keepdims)
 
 
 @_export
 def any(a, axis=None, keepdims=False):  # noqa: A001  (NumPy's name)
     """Whether any element (along `axis`) is true."""
-    return ndarray._wrap(_onp.asarray(_onp.any(_host(a), axis=axis, keepdims=keepdims)))
+    return truth_reduce(arr(a), "max", axis, keepdims)
 
 
 @_export
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """Elementwise closeness (host)."""
-    return ndarray._wrap(_onp.isclose(_host(a), _host(b), rtol, atol, equal_nan))
+    """Elementwise |a - b| <= atol + rtol * |b| for finite values (NumPy's: equal values,
+    infinities too, are close; NaNs are close to NaNs when `equal_nan`), as a bool array:
+    recorded operators."""
+    a, b = _floats(a, b)
+    same = a == b
+    a0, b0 = (FUNCTIONS["where"](same, 0.0, x) for x in (a, b))
+    close = FUNCTIONS["absolute"](a0 - b0) <= FUNCTIONS["absolute"](b0) * float(rtol) + \
+        float(atol)
+    close = same | (close & isfinite(a0) & isfinite(b0))  # infinities: only when equal
+    if equal_nan:
+        close = close | (isnan(a) & isnan(b))
+    return close
 
 
 @_export
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
-    """True if all elements are close."""
+    """True if all elements are close (a Python bool, read on the host)."""
+    host_reads.note(a, b)
     return bool(_onp.allclose(_host(a), _host(b), rtol, atol, equal_nan))
 
 

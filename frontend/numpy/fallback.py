@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as onp
 
+from ..trace import host_reads
 from ..trace.tape import STATE
 from ..ir.errors import MXNetError, NonDifferentiableError
 from ..unsupported import not_implemented
@@ -106,6 +107,14 @@ def _in_graph(values: Iterable[Any]) -> bool:
     return False
 
 
+def _note_arrays(values: Iterable[Any]) -> None:
+    for v in values:
+        if hasattr(v, "_data") and hasattr(v, "asnumpy"):
+            host_reads.note(v)
+        elif isinstance(v, (list, tuple)):
+            _note_arrays(v)
+
+
 def _to_host(value: Any) -> Any:
     if hasattr(value, "_data") and hasattr(value, "asnumpy"):
         return value._data
@@ -141,6 +150,9 @@ def host_function(name: str, fn: Callable, where: str = "mx.np",
     autograd.record() on arrays of the graph, an integer or boolean result (or any result
     when `constant_in_graph`) is constant data; another raises NonDifferentiableError."""
     def fallback(*args, **kwargs):
+        # computed on the host from the values: a hybridized block runs this forward
+        # eagerly after the call that traced it
+        _note_arrays(list(args) + list(kwargs.values()))
         in_graph = STATE.recording and _in_graph(list(args) + list(kwargs.values()))
         result = _compute(*args, **kwargs)
         if in_graph and not constant_in_graph and not _exact_outputs(result):

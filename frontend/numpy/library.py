@@ -8,6 +8,7 @@ import numpy as _onp
 
 from ..ir import get_op
 from ..ir.errors import MXNetError, ShapeError
+from ..trace import host_reads
 from ..trace.invoke import invoke
 from ..accel.lazy import shape_dtype
 from ..ndarray import dispatch as _dispatch, library as _ndlib
@@ -94,10 +95,9 @@ _binary("arctan2")
 def where(condition, x=None, y=None):
     """Elements of x where `condition` is true, else of y (broadcasting; scalars allowed)."""
     if x is None and y is None:
+        host_reads.note(condition)  # shapes from values: a hybridized block runs eagerly
         return tuple(ndarray._wrap(i) for i in _onp.nonzero(arr(condition)._data))
-    cond = arr(condition)
-    if cond._data.dtype == _onp.bool_:
-        cond = ndarray._wrap(cond._data)  # a constant: conditions carry no gradient
+    cond = arr(condition)  # an input of the recorded `where` (which has no gradient in it)
     return _ndlib.where(cond, x if isinstance(x, ndarray) or _dispatch.is_scalar(x) else arr(x),
                         y if isinstance(y, ndarray) or _dispatch.is_scalar(y) else arr(y))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as _onp
 
 from ..ndarray.ndarray import NDArray, write_out
+from ..trace import host_reads
 from ..trace.invoke import invoke
 from ..ir import get_op
 from ..ir.errors import MXNetError
@@ -45,6 +46,10 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
         if self._data.dtype.kind not in "biu":
             raise MXNetError("bitwise_not: this operation only supports integer and bool "
                              "types, not %s (as MXNet 1.9.1)" % self._data.dtype.name)
+        if self._data.dtype == _onp.bool_:  # recorded: a traced call reads each call's values
+            res = invoke(get_op("_equal_scalar"), (self,), {"scalar": 0.0}, out_cls=type(self))
+            return invoke(get_op("Cast"), (res,), {"dtype": "bool"}, out_cls=type(self))
+        host_reads.note(self)  # integers: computed on the host (hybridize: eager)
         return type(self)._wrap(_onp.asarray(_onp.invert(self._data)))
 
     def __repr__(self) -> str:
@@ -65,11 +70,11 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
 
     def all(self, axis=None, keepdims=False):
         """Whether all elements are true (not differentiable)."""
-        return ndarray._wrap(_onp.asarray(self._data.all(axis=axis, keepdims=keepdims)))
+        return truth_reduce(self, "min", axis, keepdims)
 
     def any(self, axis=None, keepdims=False):
         """Whether any element is true (not differentiable)."""
-        return ndarray._wrap(_onp.asarray(self._data.any(axis=axis, keepdims=keepdims)))
+        return truth_reduce(self, "max", axis, keepdims)
 
     def tolist(self):
         return self._data.tolist()
@@ -122,6 +127,25 @@ def _axes(axis):
     if axis is None or axis == ():
         return None
     return tuple(int(a) for a in axis) if isinstance(axis, (tuple, list)) else int(axis)
+
+
+def truth_reduce(a, reduce: str, axis, keepdims) -> "ndarray":
+    """all (reduce="min") or any ("max") of `a` along `axis`, as a bool array: recorded
+    operators on `a != 0` (NaN counts as true), so a traced call reads each call's values.
+    (An empty reduction is computed on the host: its result depends on shapes only.)"""
+    data = a._data
+    if data.size == 0:
+        fn = _onp.all if reduce == "min" else _onp.any
+        return ndarray._wrap(_onp.asarray(fn(data, axis=axis, keepdims=keepdims)))
+    flags = invoke(get_op("_not_equal_scalar"), (a,), {"scalar": 0.0}, out_cls=ndarray)
+    if flags.dtype != _onp.float32:
+        flags = invoke(get_op("Cast"), (flags,), {"dtype": "float32"}, out_cls=ndarray)
+    attrs = {"keepdims": bool(keepdims)}
+    if axis is not None:
+        attrs["axis"] = tuple(int(x) for x in axis) if isinstance(axis, (tuple, list)) \
+            else int(axis)
+    res = invoke(get_op(reduce), (flags,), attrs, out_cls=ndarray)
+    return invoke(get_op("Cast"), (res,), {"dtype": "bool"}, out_cls=ndarray)
 
 
 def _view(cls, arr):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..ir import get_op as _get_op
+from ..trace import host_reads as _host_reads
 from ..trace.invoke import invoke as _invoke
 from ..numpy.library import arr as _arr
 from ..ndarray.rnn_op import RNN as _nd_rnn
@@ -57,6 +58,9 @@ def waitall() -> None:
 def constraint_check(input, msg="Constraint violated."):  # noqa: A002  (MXNet's name)
     """True (as a bool array) if every element of `input` is true; else ValueError(msg)."""
     data = _arr(input)
+    # checked on the host: a hybridized block runs this forward eagerly (so it checks
+    # each call's values)
+    _host_reads.note(data)
     if not bool(data._data.all()):
         raise ValueError(msg)
     return type(data)._wrap(data._data.all().reshape(()))

@@ -8,6 +8,7 @@ from ..ndarray import ops as _nd
 from ..numpy.library import arr
 from ..numpy.ndarray import ndarray
 from ..ndarray.compose import NAMESPACE, SequenceMask
+from ..trace import host_reads
 
 
 def _op(name, arrays, attrs):
@@ -206,4 +207,5 @@ def arange_like(data, start=0.0, step=1.0, repeat=1, axis=None):
 def nonzero(a):
     """Indices of non-zero elements as an (N, ndim) int64 array."""
     import numpy as _onp
+    host_reads.note(a)  # shapes from values: a hybridized block runs this forward eagerly
     return ndarray._wrap(_onp.argwhere(arr(a)._data).astype(_onp.int64))

@@ -5,13 +5,15 @@ tracing a forward: a trace that read traced values is not a fixed graph (its con
 depend on the inputs), so it must not be replayed for other inputs."""
 from __future__ import annotations
 
+import contextlib
 import threading
-from typing import Any
+from typing import Any, Iterator
 
 
 class _State(threading.local):
     def __init__(self) -> None:
         self.count = 0
+        self.tracing = 0  # > 0 while a tracer (hybridize) records a graph to replay
 
 
 STATE = _State()
@@ -21,6 +23,23 @@ def note(*arrays: Any) -> None:
     """Record that the host read the values of `arrays` (counted when one is traced)."""
     if any(getattr(a, "_value", None) is not None for a in arrays):
         STATE.count += 1
+
+
+@contextlib.contextmanager
+def tracing_graph() -> Iterator[None]:
+    """While a tracer records a graph it will replay for other inputs (hybridize): an
+    operation that would cut the graph with a host copy (`detach`, `array(x)`) records a
+    stop-gradient instead, so replays carry each call's values."""
+    STATE.tracing += 1
+    try:
+        yield
+    finally:
+        STATE.tracing -= 1
+
+
+def tracing() -> bool:
+    """Whether a graph to replay is being traced on this thread (see `tracing_graph`)."""
+    return STATE.tracing > 0
 
 
 def count() -> int:

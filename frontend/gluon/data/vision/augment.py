@@ -11,11 +11,10 @@ from typing import Any
 import numpy as np
 
 from .... import random as _random
-from ....inplace import buffer
 from ....unsupported import not_implemented_class
 from ...block import Block
 from ...nn import Sequential
-from .transforms import _wrap_like
+from .transforms import _wrap_like, host_buffer
 
 __all__ = ["RandomApply", "RandomFlipLeftRight", "RandomFlipTopBottom", "CenterCrop",
            "Resize", "CropResize", "RandomResizedCrop", "RandomBrightness", "RandomContrast",
@@ -44,7 +43,7 @@ class _RandomFlip(Block):
     axis = 0
 
     def forward(self, x: Any) -> Any:
-        data = buffer(x)
+        data = host_buffer(x)
         if data.ndim not in (3, 4):
             raise ValueError("%s expects an (H, W, C) or (N, H, W, C) image, got shape %s"
                              % (type(self).__name__, data.shape))
@@ -77,7 +76,7 @@ class CenterCrop(Block):
         self._args = (tuple(int(s) for s in size), interpolation)
 
     def forward(self, x: Any) -> Any:
-        data = buffer(x)
+        data = host_buffer(x)
         h, w = data.shape[0], data.shape[1]
         cw, ch = self._args[0]
         if cw > w or ch > h:

@@ -13,11 +13,19 @@ import numpy as np
 
 from ....base import MXNetError
 from ....inplace import buffer
+from ....trace import host_reads
 from ....ndarray.ndarray import NDArray
 from ...block import Block
 from ...nn import Sequential
 
 __all__ = ["Compose", "Cast", "ToTensor", "Normalize"]
+
+
+def host_buffer(x: Any) -> np.ndarray:
+    """`x`'s values on the host, noted (trace.host_reads): a hybridized block calling
+    this transform runs its forward eagerly after the call that traced it."""
+    host_reads.note(x)
+    return buffer(x)
 
 
 def _wrap_like(x: Any, data: np.ndarray) -> Any:
@@ -41,7 +49,7 @@ class Cast(Block):
         self._dtype = np.dtype(dtype)
 
     def forward(self, x: Any) -> Any:
-        return _wrap_like(x, buffer(x).astype(self._dtype))
+        return _wrap_like(x, host_buffer(x).astype(self._dtype))
 
 
 class ToTensor(Block):
@@ -52,7 +60,7 @@ class ToTensor(Block):
         super().__init__()
 
     def forward(self, x: Any) -> Any:
-        data = buffer(x)
+        data = host_buffer(x)
         if data.ndim not in (3, 4):
             raise MXNetError("Input image must have shape (height, width, channels), or "
                              "(N, height, width, channels) but got %s" % (list(data.shape),))
@@ -73,7 +81,7 @@ class Normalize(Block):
         self._std = np.atleast_1d(np.asarray(std, dtype=np.float32))
 
     def forward(self, x: Any) -> Any:
-        data = buffer(x)
+        data = host_buffer(x)
         if data.ndim not in (3, 4):
             raise MXNetError("Input tensor must have shape (channels, height, width), or "
                              "(N, channels, height, width), but got %s" % (list(data.shape),))
