@@ -120,6 +120,16 @@ SYMBOLIC = [
      "idx = mx.sym.var('idx')\n"
      "sym = mx.sym.Embedding(idx, input_dim=4, output_dim=2, name='emb')",
      {"idx": (3,), "emb_weight": (4, 2)}, {}),
+    ("lrn_crop",
+     "data = mx.sym.var('data')\n"
+     "n = mx.sym.LRN(data, nsize=3, alpha=0.01, beta=0.5, knorm=1.5, name='norm')\n"
+     "sym = mx.sym.Crop(n, offset=(1, 0), h_w=(2, 3), name='crop')",
+     {"data": (2, 5, 4, 4)}, {}),
+    ("crop_like_centre",
+     "data = mx.sym.var('data')\n"
+     "like = mx.sym.var('like')\n"
+     "sym = mx.sym.Crop(data, like, num_args=2, center_crop=True, name='crop')",
+     {"data": (1, 2, 5, 6), "like": (1, 1, 2, 3)}, {}),
 ]
 
 
