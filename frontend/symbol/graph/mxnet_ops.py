@@ -15,6 +15,7 @@ import numpy as np
 
 from ...ir import REGISTRY, Builder, MXNetError, TensorType, Value
 from .mxjson import attr_value
+from .mxnet_like_ops import like_mappings
 from ...ir.composites import crop_window, lrn
 
 # MXNet's argument names, for keyword inputs and automatic parameter variables.
@@ -262,7 +263,7 @@ _BINARY = {"add": "elemwise_add", "sub": "elemwise_sub", "mul": "elemwise_mul",
            "div": "elemwise_div", "power": "_power", "maximum": "_maximum",
            "minimum": "_minimum", "equal": "_equal", "not_equal": "_not_equal",
            "greater": "_greater", "greater_equal": "_greater_equal", "lesser": "_lesser",
-           "lesser_equal": "_lesser_equal", "hypot": "_hypot"}
+           "lesser_equal": "_lesser_equal", "hypot": "_hypot", "mod": "_mod"}
 _NP_BINARY = {"add": "add", "subtract": "sub", "multiply": "mul", "true_divide": "div",
               "power": "power", "maximum": "maximum", "minimum": "minimum",
               "equal": "equal", "not_equal": "not_equal", "greater": "greater",
@@ -318,6 +319,7 @@ def _table() -> Dict[str, OpMapping]:
                                            "use_ignore", "preserve_shape", "normalization",
                                            "out_grad", "smooth_alpha")),
     }
+    specials.update(like_mappings(OpMapping))
     for name, mapping in specials.items():  # an operator the IR has itself maps to itself
         if name not in REGISTRY:
             table[name] = mapping

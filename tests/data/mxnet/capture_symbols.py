@@ -125,6 +125,16 @@ SYMBOLIC = [
      "n = mx.sym.LRN(data, nsize=3, alpha=0.01, beta=0.5, knorm=1.5, name='norm')\n"
      "sym = mx.sym.Crop(n, offset=(1, 0), h_w=(2, 3), name='crop')",
      {"data": (2, 5, 4, 4)}, {}),
+    ("like_ops",
+     "a = mx.sym.var('a')\n"
+     "b = mx.sym.var('b')\n"
+     "c = mx.sym.var('c')\n"
+     "x = mx.sym.broadcast_like(a, b) + mx.sym.broadcast_axis(c, axis=0, size=2)\n"
+     "y = mx.sym.slice_like(b, a, axes=(1,))\n"
+     "z = mx.sym.reshape_like(mx.sym.broadcast_plus(x, b), mx.sym.identity(b))\n"
+     "w = mx.sym.broadcast_logical_and(b, c) + mx.sym.logical_not(x) + mx.sym.broadcast_mod(b, c + 3)\n"
+     "sym = mx.sym.Group([z, y, w, mx.sym.sum_axis(b, axis=1), mx.sym.maximum(b, 0.5), mx.sym.power(2.0, c), mx.sym.hypot(b, x), mx.sym.minimum(b, x)])",
+     {"a": (1, 3), "b": (2, 3), "c": (1, 3)}, {}),
     ("crop_like_centre",
      "data = mx.sym.var('data')\n"
      "like = mx.sym.var('like')\n"
