@@ -1,7 +1,8 @@
 """Mappings of MXNet operators that reshape, slice or broadcast one input like another, and
 of the creation and logical operators, built from registered IR operators (MXNet names:
 `_zeros`, `_ones`, `broadcast_like`, `broadcast_axis`, `slice_like`, `reshape_like`,
-`broadcast_mod`, `broadcast_logical_*`, `logical_not`). `mappings()` merges them into the
+`broadcast_mod`, `broadcast_logical_*`, `logical_not`, `softmin`, `argmax_channel`,
+`depth_to_space`, `space_to_depth`, `nansum`, `nanprod`). `mappings()` merges them into the
 loader's table, so `mx.sym` builds them and files written by MXNet holding them load."""
 from __future__ import annotations
 
@@ -104,6 +105,46 @@ def _logical_not(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     return b.op("_equal_scalar", ins[0], scalar=0.0)
 
 
+def _softmin(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    return b.op("softmax", b.op("negative", ins[0]), axis=int(attrs.get("axis", -1)),
+                temperature=attrs.get("temperature"))
+
+
+def _argmax_channel(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    return b.op("argmax", ins[0], axis=1, keepdims=False)
+
+
+def _depth_to_space(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    n, c, h, w = ins[0].type.shape
+    k = int(attrs["block_size"])
+    if c % (k * k):
+        raise MXNetError("depth_to_space: channels %d are not divisible by %d" % (c, k * k))
+    x = b.op("Reshape", ins[0], shape=(n, k, k, c // (k * k), h, w))
+    x = b.op("transpose", x, axes=(0, 3, 4, 1, 5, 2))
+    return b.op("Reshape", x, shape=(n, c // (k * k), h * k, w * k))
+
+
+def _space_to_depth(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    n, c, h, w = ins[0].type.shape
+    k = int(attrs["block_size"])
+    if h % k or w % k:
+        raise MXNetError("space_to_depth: spatial size %s is not divisible by %d" % ((h, w), k))
+    x = b.op("Reshape", ins[0], shape=(n, c, h // k, k, w // k, k))
+    x = b.op("transpose", x, axes=(0, 3, 5, 1, 2, 4))
+    return b.op("Reshape", x, shape=(n, c * k * k, h // k, w // k))
+
+
+def _nan_reduce(reduce: str, neutral: str):
+    def build(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+        x = ins[0]
+        clean = b.op("where", b.op("_equal", x, x), x, b.op(neutral, x))
+        out = b.op(reduce, clean, axis=attrs.get("axis"),
+                   keepdims=bool(attrs.get("keepdims", False)),
+                   exclude=bool(attrs.get("exclude", False)))
+        return out if out.type.ndim else b.op("Reshape", out, shape=(1,))
+    return build
+
+
 def like_mappings(mapping_cls) -> Dict[str, Any]:
     """The mappings of this module (`mapping_cls` is `mxnet_ops.OpMapping`)."""
     m = mapping_cls
@@ -119,4 +160,10 @@ def like_mappings(mapping_cls) -> Dict[str, Any]:
         "broadcast_logical_or": m("_maximum", _logical("_maximum"), arity=(2, 2)),
         "broadcast_logical_xor": m("_not_equal", _logical("_not_equal"), arity=(2, 2)),
         "logical_not": m("_equal_scalar", _logical_not, arity=(1, 1)),
+        "softmin": m("softmax", _softmin, arity=(1, 1)),
+        "argmax_channel": m("argmax", _argmax_channel, arity=(1, 1)),
+        "depth_to_space": m("transpose", _depth_to_space, arity=(1, 1)),
+        "space_to_depth": m("transpose", _space_to_depth, arity=(1, 1)),
+        "nansum": m("sum", _nan_reduce("sum", "zeros_like"), arity=(1, 1)),
+        "nanprod": m("prod", _nan_reduce("prod", "ones_like"), arity=(1, 1)),
     }

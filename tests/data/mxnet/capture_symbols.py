@@ -135,6 +135,12 @@ SYMBOLIC = [
      "w = mx.sym.broadcast_logical_and(b, c) + mx.sym.logical_not(x) + mx.sym.broadcast_mod(b, c + 3)\n"
      "sym = mx.sym.Group([z, y, w, mx.sym.sum_axis(b, axis=1), mx.sym.maximum(b, 0.5), mx.sym.power(2.0, c), mx.sym.hypot(b, x), mx.sym.minimum(b, x)])",
      {"a": (1, 3), "b": (2, 3), "c": (1, 3)}, {}),
+    ("composed_ops",
+     "d = mx.sym.var('d')\n"
+     "s2d = mx.sym.space_to_depth(mx.sym.depth_to_space(d, block_size=2), block_size=2)\n"
+     "sym = mx.sym.Group([mx.sym.softmin(d, axis=1), mx.sym.argmax_channel(d), s2d,\n"
+     "                    mx.sym.nansum(d, axis=1), mx.sym.nanprod(d, axis=(0, 2)), mx.sym.nansum(d)])",
+     {"d": (2, 8, 2, 3)}, {}),
     ("crop_like_centre",
      "data = mx.sym.var('data')\n"
      "like = mx.sym.var('like')\n"
