@@ -41,14 +41,14 @@ NOT_YET = {  # mx.sym names tapegraph does not build yet
         "gen_op", "gen_sparse", "op", "register", "sparse", "contrib", "np", "npx",
         "numpy", "numpy_extension", "symbol",
         # mx.nd compositions without a symbol mapping yet
-        "CTCLoss", "ctc_loss", "RNN", "SoftmaxActivation", "arange",
+        "CTCLoss", "ctc_loss", "RNN", "arange",
         "diag", "eye", "linspace", "gather_nd",
         "scatter_nd", "khatri_rao", "moments", "random_pdf_dirichlet",
         "random_pdf_exponential", "random_pdf_gamma",
         "random_pdf_generalized_negative_binomial", "random_pdf_negative_binomial",
         "random_pdf_normal", "random_pdf_poisson", "random_pdf_uniform",
         "ravel_multi_index", "unravel_index", "shape_array", "size_array",
-        "softmax_cross_entropy", "split_v2", "uniform", "normal"},
+        "split_v2"},
     "mxnet.symbol.random": {"shuffle"},
 }
 

@@ -29,6 +29,12 @@ CAPTURED = [  # code, MXNet 1.9.1's last node: op, name, attrs
     ("mx.sym.broadcast_like(d, e)", "broadcast_like", "broadcast_like0", None),
     ("mx.sym.broadcast_axis(d, axis=0, size=3)", "broadcast_axis", "broadcast_axis0",
      {"axis": "0", "size": "3"}),
+    ("mx.sym.uniform(low=0, high=1, shape=(2,))", "_random_uniform", "uniform0",
+     {"high": "1", "low": "0", "shape": "(2,)"}),
+    ("mx.sym.normal(loc=0, scale=1, shape=(2,))", "_random_normal", "normal0",
+     {"loc": "0", "scale": "1", "shape": "(2,)"}),
+    ("mx.sym.SoftmaxActivation(d, mode='channel')", "SoftmaxActivation",
+     "softmaxactivation0", {"mode": "channel"}),
 ]
 
 

@@ -41,7 +41,8 @@ ALIASES = {"split": "SliceChannel", "reshape": "Reshape", "concat": "Concat",
            "flip": "reverse", "pad": "Pad", "broadcast_plus": "broadcast_add",
            "broadcast_minus": "broadcast_sub", "identity": "_copy", "max_axis": "max",
            "min_axis": "min", "sum_axis": "sum", "crop": "slice", "Softmax": "SoftmaxOutput",
-           "zeros_like": "zeros_like"}
+           "zeros_like": "zeros_like", "uniform": "_random_uniform",
+           "normal": "_random_normal"}
 # MXNet's aliases of its sampling operators: `sample_normal` is `_sample_normal`, ...
 ALIASES.update(("%s_%s" % (kind, dist), "_%s_%s" % (kind, dist))
                for kind in ("random", "sample")

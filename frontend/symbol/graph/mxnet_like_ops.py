@@ -2,7 +2,8 @@
 of the creation and logical operators, built from registered IR operators (MXNet names:
 `_zeros`, `_ones`, `broadcast_like`, `broadcast_axis`, `slice_like`, `reshape_like`,
 `broadcast_mod`, `broadcast_logical_*`, `logical_not`, `softmin`, `argmax_channel`,
-`depth_to_space`, `space_to_depth`, `nansum`, `nanprod`). `mappings()` merges them into the
+`depth_to_space`, `space_to_depth`, `nansum`, `nanprod`, `softmax_cross_entropy`,
+`SoftmaxActivation`). `mappings()` merges them into the
 loader's table, so `mx.sym` builds them and files written by MXNet holding them load."""
 from __future__ import annotations
 
@@ -145,6 +146,24 @@ def _nan_reduce(reduce: str, neutral: str):
     return build
 
 
+def _softmax_cross_entropy(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    picked = b.op("pick", b.op("log_softmax", ins[0], axis=-1), ins[1], axis=-1)
+    return b.op("Reshape", b.op("negative", b.op("sum", picked)), shape=(1,))
+
+
+def _softmax_activation(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    x, mode = ins[0], attrs.get("mode", "instance")
+    if mode == "channel":
+        if x.type.ndim < 3:
+            raise MXNetError("SoftmaxActivation: input need to have a least 3 dimensions when "
+                             "mode=channel, got shape %s" % (x.type.shape,))
+        return b.op("softmax", x, axis=1)
+    if mode != "instance":
+        raise MXNetError("Invalid Input: '%s', valid values are: {'channel', 'instance'}"
+                         % (mode,))
+    return b.op("softmax", x, axis=-1)  # (MXNet 1.9.1: over the last axis, not all but 0)
+
+
 def like_mappings(mapping_cls) -> Dict[str, Any]:
     """The mappings of this module (`mapping_cls` is `mxnet_ops.OpMapping`)."""
     m = mapping_cls
@@ -166,4 +185,6 @@ def like_mappings(mapping_cls) -> Dict[str, Any]:
         "space_to_depth": m("transpose", _space_to_depth, arity=(1, 1)),
         "nansum": m("sum", _nan_reduce("sum", "zeros_like"), arity=(1, 1)),
         "nanprod": m("prod", _nan_reduce("prod", "ones_like"), arity=(1, 1)),
+        "softmax_cross_entropy": m("log_softmax", _softmax_cross_entropy, arity=(2, 2)),
+        "SoftmaxActivation": m("softmax", _softmax_activation, arity=(1, 1)),
     }

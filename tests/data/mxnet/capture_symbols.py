@@ -141,6 +141,13 @@ SYMBOLIC = [
      "sym = mx.sym.Group([mx.sym.softmin(d, axis=1), mx.sym.argmax_channel(d), s2d,\n"
      "                    mx.sym.nansum(d, axis=1), mx.sym.nanprod(d, axis=(0, 2)), mx.sym.nansum(d)])",
      {"d": (2, 8, 2, 3)}, {}),
+    ("softmax_ce_activation",
+     "d = mx.sym.var('d')\n"
+     "l = mx.sym.var('l')\n"
+     "c = mx.sym.var('c')\n"
+     "sym = mx.sym.Group([mx.sym.softmax_cross_entropy(d, l), mx.sym.SoftmaxActivation(d),\n"
+     "                    mx.sym.SoftmaxActivation(c, mode='channel'), mx.sym.SoftmaxActivation(c)])",
+     {"d": (2, 3), "l": (2,), "c": (2, 3, 2)}, {}),
     ("crop_like_centre",
      "data = mx.sym.var('data')\n"
      "like = mx.sym.var('like')\n"
