@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from ..ir import get_op
+from ..ir.composites import crop_window, lrn
 from ..ir.errors import MXNetError
 from ..trace import host_reads
 from ..trace.invoke import invoke
@@ -55,25 +56,20 @@ def _pair(value, name):
 # ---------------------------------------------------------------- LRN, Crop, crop
 
 
+class Eager:
+    """`op(name, *inputs, **attrs)` running registered operators on NDArrays (recorded):
+    with it, a composite written against `ir.Builder.op` runs eagerly, so the same
+    definition serves `mx.nd` and the symbol loader (frontend/symbol/graph/mxnet_ops.py)."""
+
+    @staticmethod
+    def op(name, *inputs, **attrs):
+        return invoke(get_op(name), list(inputs), attrs, out_cls=type(inputs[0]))
+
+
 def LRN(data, alpha=1e-4, beta=0.75, knorm=2.0, nsize=None, out=None, **kw):
-    """Local response normalisation across channels: x / (knorm + alpha / nsize *
-    sum(x**2 over the channels c - nsize//2 .. c + nsize//2)) ** beta."""
-    if nsize is None:
-        raise MXNetError("Required parameter nsize of int (non-negative) is not presented, "
-                         "in operator LRN")
+    """Local response normalisation across channels (see `lrn`)."""
     data = _as_inputs([data])[0]
-    if data.ndim < 3:
-        raise MXNetError("LRN: expected an input (N, C, ...) of at least 3 dimensions, got "
-                         "shape %s" % (data.shape,))
-    n, c = data.shape[:2]
-    half = int(nsize) // 2
-    sq = _reshape(_op("square", [data]), (n, 1, c, -1))
-    window = _op("Pooling", [sq], {"kernel": (2 * half + 1, 1), "stride": (1, 1),
-                                   "pad": (half, 0), "pool_type": "sum"})
-    scale = _op("_plus_scalar", [_op("_mul_scalar", [window], {"scalar": alpha / int(nsize)})],
-                {"scalar": float(knorm)})
-    norm = _op("_power_scalar", [scale], {"scalar": -float(beta)})
-    return _finish(data * _reshape(norm, data.shape), out)
+    return _finish(lrn(Eager, data, float(alpha), float(beta), float(knorm), nsize), out)
 
 
 def Crop(*data, num_args=1, offset=(0, 0), h_w=(0, 0), center_crop=False, out=None, **kw):
@@ -83,25 +79,8 @@ def Crop(*data, num_args=1, offset=(0, 0), h_w=(0, 0), center_crop=False, out=No
     if len(arrays) != int(num_args) or len(arrays) not in (1, 2):
         raise MXNetError("Crop: num_args=%r but %d input(s) given (1 or 2)"
                          % (num_args, len(arrays)))
-    x = arrays[0]
-    _check_ndim(x, 4, "Crop")
-    h, w = arrays[1].shape[2:4] if len(arrays) == 2 else _pair(h_w, "Crop: h_w")
-    height, width = x.shape[2:]
-    if h > height:
-        raise MXNetError("Crop: the crop height(h_w[0]) should be less than the input data's "
-                         "height (%d vs. %d)" % (h, height))
-    if w > width:
-        raise MXNetError("Crop: the crop width(h_w[1]) should be less than the input data's "
-                         "width (%d vs. %d)" % (w, width))
-    if center_crop:
-        oy, ox = int((height - h) / 2.0), int((width - w) / 2.0)
-    else:
-        oy, ox = _pair(offset, "Crop: offset")
-        if oy + h > height or ox + w > width:
-            raise MXNetError("Crop: offset %s + crop size %s exceeds the input's height and "
-                             "width %s" % ((oy, ox), (h, w), (height, width)))
-    return _finish(_op("slice", [x], {"begin": (None, None, oy, ox),
-                                      "end": (None, None, oy + h, ox + w), "step": ()}), out)
+    like = arrays[1] if len(arrays) == 2 else None
+    return _finish(crop_window(Eager, arrays[0], like, offset, h_w, center_crop), out)
 
 
 def crop(data, begin, end, step=(), out=None, **kw):

@@ -22,7 +22,7 @@ INITS = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
 
 
 # Operators taking any number of inputs, whose `num_args` MXNet fills in when not given.
-VARIADIC = {"Concat", "add_n", "ElementWiseSum", "stack"}
+VARIADIC = {"Concat", "add_n", "ElementWiseSum", "stack", "Crop"}
 
 
 # Attributes MXNet's generated functions also take positionally, after the data input.
@@ -38,7 +38,11 @@ POSITIONAL_ATTRS = {"clip": ("a_min", "a_max"), "reshape": ("shape",), "Reshape"
 # Lower-case spellings of `mx.sym` functions that create a differently named operator.
 ALIASES = {"split": "SliceChannel", "reshape": "Reshape", "concat": "Concat",
            "flatten": "Flatten", "Variable": None, "cast": "Cast", "swapaxes": "SwapAxis",
-           "flip": "reverse", "pad": "Pad"}
+           "flip": "reverse", "pad": "Pad", "broadcast_plus": "broadcast_add",
+           "broadcast_minus": "broadcast_sub", "identity": "_copy", "max_axis": "max",
+           "min_axis": "min", "sum_axis": "sum", "crop": "slice", "Softmax": "SoftmaxOutput",
+           "zeros_like": "zeros_like", "uniform": "_random_uniform",
+           "normal": "_random_normal"}
 # MXNet's aliases of its sampling operators: `sample_normal` is `_sample_normal`, ...
 ALIASES.update(("%s_%s" % (kind, dist), "_%s_%s" % (kind, dist))
                for kind in ("random", "sample")

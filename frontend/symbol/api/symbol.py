@@ -57,7 +57,8 @@ _MXNET_HINTS = {"elemwise_add": "_plus", "elemwise_sub": "_minus", "elemwise_mul
                 "_mul_scalar": "_mulscalar", "_div_scalar": "_divscalar",
                 "_rdiv_scalar": "_rdivscalar", "_power_scalar": "_powerscalar",
                 "_rpower_scalar": "_rpowerscalar", "_mod_scalar": "_modscalar",
-                "_rmod_scalar": "_rmodscalar"}
+                "_rmod_scalar": "_rmodscalar", "_maximum_scalar": "_maximumscalar",
+                "_minimum_scalar": "_minimumscalar", "_hypot_scalar": "_hypotscalar"}
 
 
 def auto_name(op: str) -> str:
@@ -439,6 +440,12 @@ class Symbol(FluentMethods):
 
     def __neg__(self):
         return self._compose("_mul_scalar", scalar=-1.0)
+
+    # (== and != keep Python's identity semantics here: Symbols are dictionary keys.)
+    def __gt__(self, o): return self._binary(o, "_greater", "_greater_scalar")
+    def __ge__(self, o): return self._binary(o, "_greater_equal", "_greater_equal_scalar")
+    def __lt__(self, o): return self._binary(o, "_lesser", "_lesser_scalar")
+    def __le__(self, o): return self._binary(o, "_lesser_equal", "_lesser_equal_scalar")
 
 
 def var(name: str, attr: Optional[Dict[str, str]] = None, shape=None, dtype=None,

@@ -26,9 +26,13 @@ def _written_attrs(node: SymNode) -> Dict[str, str]:
 
 
 # Operators for which MXNet counts hidden outputs in `node_row_ptr` (BatchNorm's saved
-# mean and variance, max Pooling's workspace, Dropout's mask), and inputs it mutates.
+# mean and variance, max Pooling's workspace, Dropout's mask, the normalisations' saved
+# statistics, LRN's norm, rrelu's mask), and inputs it mutates.
 _ROW_OUTPUTS = {"BatchNorm": lambda raw: 3, "Dropout": lambda raw: 2,
-                "Pooling": lambda raw: 2 if raw.get("pool_type", "max") == "max" else 1}
+                "Pooling": lambda raw: 2 if raw.get("pool_type", "max") == "max" else 1,
+                "InstanceNorm": lambda raw: 3, "LayerNorm": lambda raw: 3,
+                "GroupNorm": lambda raw: 3, "LRN": lambda raw: 2,
+                "LeakyReLU": lambda raw: 2 if raw.get("act_type") == "rrelu" else 1}
 _MUTATED_INPUTS = {"BatchNorm": (3, 4)}
 
 

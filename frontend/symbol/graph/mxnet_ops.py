@@ -15,6 +15,8 @@ import numpy as np
 
 from ...ir import REGISTRY, Builder, MXNetError, TensorType, Value
 from .mxjson import attr_value
+from .mxnet_like_ops import like_mappings
+from ...ir.composites import crop_window, lrn
 
 # MXNet's argument names, for keyword inputs and automatic parameter variables.
 ARG_NAMES = {
@@ -237,6 +239,20 @@ def _dropout(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     return b.op("_copy", ins[0])
 
 
+def _lrn(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    return lrn(b, ins[0], float(attrs.get("alpha", 1e-4)), float(attrs.get("beta", 0.75)),
+               float(attrs.get("knorm", 2.0)), attrs.get("nsize"))
+
+
+def _crop(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    if len(ins) != int(attrs.get("num_args", 1)):
+        raise MXNetError("Crop: num_args=%r but %d input(s) given (1 or 2)"
+                         % (attrs.get("num_args", 1), len(ins)))
+    return crop_window(b, ins[0], ins[1] if len(ins) == 2 else None,
+                       attrs.get("offset") or (0, 0), attrs.get("h_w") or (0, 0),
+                       bool(attrs.get("center_crop", False)))
+
+
 def _softmax_output(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     # The forward of SoftmaxOutput is a softmax over the last axis; the label only
     # changes MXNet's hand-written backward.
@@ -247,7 +263,7 @@ _BINARY = {"add": "elemwise_add", "sub": "elemwise_sub", "mul": "elemwise_mul",
            "div": "elemwise_div", "power": "_power", "maximum": "_maximum",
            "minimum": "_minimum", "equal": "_equal", "not_equal": "_not_equal",
            "greater": "_greater", "greater_equal": "_greater_equal", "lesser": "_lesser",
-           "lesser_equal": "_lesser_equal", "hypot": "_hypot"}
+           "lesser_equal": "_lesser_equal", "hypot": "_hypot", "mod": "_mod"}
 _NP_BINARY = {"add": "add", "subtract": "sub", "multiply": "mul", "true_divide": "div",
               "power": "power", "maximum": "maximum", "minimum": "minimum",
               "equal": "equal", "not_equal": "not_equal", "greater": "greater",
@@ -296,11 +312,14 @@ def _table() -> Dict[str, OpMapping]:
         "_slice_assign": OpMapping("_slice_scatter", _slice_assign, arity=(2, 2)),
         "im2col": identity("_im2col"),
         "col2im": OpMapping("_col2im", _col2im, arity=(1, 1)),
+        "LRN": OpMapping("Pooling", _lrn, arity=(1, 1)),
+        "Crop": OpMapping("slice", _crop, arity=(1, 2)),
         "SoftmaxOutput": OpMapping("softmax", _softmax_output, arity=(1, 2),
                                    ignore=("grad_scale", "ignore_label", "multi_output",
                                            "use_ignore", "preserve_shape", "normalization",
                                            "out_grad", "smooth_alpha")),
     }
+    specials.update(like_mappings(OpMapping))
     for name, mapping in specials.items():  # an operator the IR has itself maps to itself
         if name not in REGISTRY:
             table[name] = mapping

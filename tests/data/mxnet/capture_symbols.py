@@ -120,6 +120,39 @@ SYMBOLIC = [
      "idx = mx.sym.var('idx')\n"
      "sym = mx.sym.Embedding(idx, input_dim=4, output_dim=2, name='emb')",
      {"idx": (3,), "emb_weight": (4, 2)}, {}),
+    ("lrn_crop",
+     "data = mx.sym.var('data')\n"
+     "n = mx.sym.LRN(data, nsize=3, alpha=0.01, beta=0.5, knorm=1.5, name='norm')\n"
+     "sym = mx.sym.Crop(n, offset=(1, 0), h_w=(2, 3), name='crop')",
+     {"data": (2, 5, 4, 4)}, {}),
+    ("like_ops",
+     "a = mx.sym.var('a')\n"
+     "b = mx.sym.var('b')\n"
+     "c = mx.sym.var('c')\n"
+     "x = mx.sym.broadcast_like(a, b) + mx.sym.broadcast_axis(c, axis=0, size=2)\n"
+     "y = mx.sym.slice_like(b, a, axes=(1,))\n"
+     "z = mx.sym.reshape_like(mx.sym.broadcast_plus(x, b), mx.sym.identity(b))\n"
+     "w = mx.sym.broadcast_logical_and(b, c) + mx.sym.logical_not(x) + mx.sym.broadcast_mod(b, c + 3)\n"
+     "sym = mx.sym.Group([z, y, w, mx.sym.sum_axis(b, axis=1), mx.sym.maximum(b, 0.5), mx.sym.power(2.0, c), mx.sym.hypot(b, x), mx.sym.minimum(b, x)])",
+     {"a": (1, 3), "b": (2, 3), "c": (1, 3)}, {}),
+    ("composed_ops",
+     "d = mx.sym.var('d')\n"
+     "s2d = mx.sym.space_to_depth(mx.sym.depth_to_space(d, block_size=2), block_size=2)\n"
+     "sym = mx.sym.Group([mx.sym.softmin(d, axis=1), mx.sym.argmax_channel(d), s2d,\n"
+     "                    mx.sym.nansum(d, axis=1), mx.sym.nanprod(d, axis=(0, 2)), mx.sym.nansum(d)])",
+     {"d": (2, 8, 2, 3)}, {}),
+    ("softmax_ce_activation",
+     "d = mx.sym.var('d')\n"
+     "l = mx.sym.var('l')\n"
+     "c = mx.sym.var('c')\n"
+     "sym = mx.sym.Group([mx.sym.softmax_cross_entropy(d, l), mx.sym.SoftmaxActivation(d),\n"
+     "                    mx.sym.SoftmaxActivation(c, mode='channel'), mx.sym.SoftmaxActivation(c)])",
+     {"d": (2, 3), "l": (2,), "c": (2, 3, 2)}, {}),
+    ("crop_like_centre",
+     "data = mx.sym.var('data')\n"
+     "like = mx.sym.var('like')\n"
+     "sym = mx.sym.Crop(data, like, num_args=2, center_crop=True, name='crop')",
+     {"data": (1, 2, 5, 6), "like": (1, 1, 2, 3)}, {}),
 ]
 
 

@@ -1,0 +1,56 @@
+"""`mx.sym` functions that are not one operator's function: creation (`zeros`, `ones`,
+`full`) and the binary functions that pick the array or the scalar operator (`maximum`,
+`minimum`, `power`/`pow`, `hypot`), writing the nodes MXNet 1.9.1 writes."""
+from __future__ import annotations
+
+import numbers
+from typing import Any, Optional
+
+import numpy as np
+
+from ...ir import MXNetError
+from .op_functions import make_op_function
+from .symbol import Symbol
+
+
+def _dtype(dtype: Any) -> str:
+    return np.dtype(dtype or "float32").name
+
+
+def zeros(shape, dtype=None, **kwargs) -> Symbol:
+    """A Symbol of zeros of `shape` (MXNet's `_zeros`)."""
+    return make_op_function("_zeros")(shape=shape, dtype=_dtype(dtype), **kwargs)
+
+
+def ones(shape, dtype=None, **kwargs) -> Symbol:
+    """A Symbol of ones of `shape` (MXNet's `_ones`)."""
+    return make_op_function("_ones")(shape=shape, dtype=_dtype(dtype), **kwargs)
+
+
+def full(shape, val, dtype=None, **kwargs) -> Symbol:
+    """A Symbol of `shape` filled with `val` (MXNet's `_full`)."""
+    return make_op_function("_full")(shape=shape, dtype=_dtype(dtype), value=float(val),
+                                     **kwargs)
+
+
+def _binary(name: str, array_op: str, scalar_op: str, rscalar_op: Optional[str]):
+    def fn(left, right, name=None, **kwargs):
+        if isinstance(left, Symbol) and isinstance(right, Symbol):
+            return make_op_function(array_op)(left, right, name=name, **kwargs)
+        if isinstance(left, Symbol) and isinstance(right, numbers.Number):
+            return make_op_function(scalar_op)(left, scalar=float(right), name=name, **kwargs)
+        if isinstance(right, Symbol) and isinstance(left, numbers.Number):
+            op = rscalar_op or scalar_op
+            return make_op_function(op)(right, scalar=float(left), name=name, **kwargs)
+        raise MXNetError("%s: needs a Symbol and a Symbol or a number, got %s and %s"
+                         % (fn.__name__, type(left).__name__, type(right).__name__))
+    fn.__name__ = name
+    fn.__doc__ = "Elementwise %s of Symbols, or of a Symbol and a number." % name
+    return fn
+
+
+maximum = _binary("maximum", "_maximum", "_maximum_scalar", None)
+minimum = _binary("minimum", "_minimum", "_minimum_scalar", None)
+power = _binary("power", "_power", "_power_scalar", "_rpower_scalar")
+pow = power
+hypot = _binary("hypot", "_hypot", "_hypot_scalar", None)

@@ -1,0 +1,190 @@
+"""Mappings of MXNet operators that reshape, slice or broadcast one input like another, and
+of the creation and logical operators, built from registered IR operators (MXNet names:
+`_zeros`, `_ones`, `broadcast_like`, `broadcast_axis`, `slice_like`, `reshape_like`,
+`broadcast_mod`, `broadcast_logical_*`, `logical_not`, `softmin`, `argmax_channel`,
+`depth_to_space`, `space_to_depth`, `nansum`, `nanprod`, `softmax_cross_entropy`,
+`SoftmaxActivation`). `mappings()` merges them into the
+loader's table, so `mx.sym` builds them and files written by MXNet holding them load."""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import numpy as np
+
+from ...ir import Builder, MXNetError, Value
+
+
+def _filled(value: float):
+    def build(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+        return b.op("_full", shape=tuple(attrs["shape"]), value=value,
+                    dtype=attrs.get("dtype") or "float32")
+    return build
+
+
+def _axes(attrs: Dict[str, Any], key: str, ndim: int):
+    axes = attrs.get(key)
+    if axes is None or axes == ():
+        return None
+    axes = (axes,) if isinstance(axes, int) else tuple(axes)
+    return tuple(int(a) % ndim for a in axes)
+
+
+def _broadcast_like(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    lhs, rhs = ins
+    la = _axes(attrs, "lhs_axes", lhs.type.ndim)
+    ra = _axes(attrs, "rhs_axes", rhs.type.ndim)
+    if la is None and ra is None:
+        return b.op("broadcast_to", lhs, shape=rhs.type.shape)
+    if la is None or ra is None or len(la) != len(ra):
+        raise MXNetError("broadcast_like: lhs_axes and rhs_axes must be given together, with "
+                         "as many axes each")
+    shape = list(lhs.type.shape)
+    for a, r in zip(la, ra):
+        shape[a] = rhs.type.shape[r]
+    return b.op("broadcast_to", lhs, shape=tuple(shape))
+
+
+def _broadcast_axis(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    x = ins[0]
+    axes = _axes(attrs, "axis", x.type.ndim) or ()
+    sizes = attrs.get("size", ())
+    sizes = (sizes,) if isinstance(sizes, int) else tuple(sizes)
+    if len(axes) != len(sizes):
+        raise MXNetError("broadcast_axis: %d axes but %d sizes" % (len(axes), len(sizes)))
+    shape = list(x.type.shape)
+    for a, s in zip(axes, sizes):
+        if shape[a] != 1:
+            raise MXNetError("broadcast_axis: axis %d has size %d, not 1" % (a, shape[a]))
+        shape[a] = int(s)
+    return b.op("broadcast_to", x, shape=tuple(shape))
+
+
+def _slice_like(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    x, like = ins
+    axes = _axes(attrs, "axes", x.type.ndim)
+    if axes is None:
+        axes = tuple(range(min(x.type.ndim, like.type.ndim)))
+    end: List[Any] = [None] * x.type.ndim
+    for a in axes:
+        end[a] = like.type.shape[a]
+    return b.op("slice", x, begin=(None,) * x.type.ndim, end=tuple(end), step=())
+
+
+def _reshape_like(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    lhs, rhs = ins
+    def span(key_begin, key_end, ndim):
+        begin = attrs.get(key_begin)
+        end = attrs.get(key_end)
+        begin = 0 if begin is None else int(begin) % max(ndim, 1)
+        end = ndim if end is None else (int(end) if int(end) >= 0 else int(end) + ndim)
+        return begin, end
+    lb, le = span("lhs_begin", "lhs_end", lhs.type.ndim)
+    rb, re_ = span("rhs_begin", "rhs_end", rhs.type.ndim)
+    shape = lhs.type.shape[:lb] + rhs.type.shape[rb:re_] + lhs.type.shape[le:]
+    return b.op("Reshape", lhs, shape=shape)
+
+
+def _nonzero(b: Builder, v: Value) -> Value:
+    return b.op("_not_equal_scalar", v, scalar=0.0)
+
+
+def _logical(combine: str):
+    def build(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+        try:
+            shape = tuple(np.broadcast_shapes(*[v.type.shape for v in ins]))
+        except ValueError:
+            raise MXNetError("operands could not be broadcast together with shapes %s"
+                             % " ".join(str(v.type.shape) for v in ins)) from None
+        flags = [_nonzero(b, v) for v in ins]
+        lhs, rhs = [f if f.type.shape == shape else b.op("broadcast_to", f, shape=shape)
+                    for f in flags]
+        return b.op(combine, lhs, rhs)
+    return build
+
+
+def _logical_not(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    return b.op("_equal_scalar", ins[0], scalar=0.0)
+
+
+def _softmin(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    return b.op("softmax", b.op("negative", ins[0]), axis=int(attrs.get("axis", -1)),
+                temperature=attrs.get("temperature"))
+
+
+def _argmax_channel(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    return b.op("argmax", ins[0], axis=1, keepdims=False)
+
+
+def _depth_to_space(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    n, c, h, w = ins[0].type.shape
+    k = int(attrs["block_size"])
+    if c % (k * k):
+        raise MXNetError("depth_to_space: channels %d are not divisible by %d" % (c, k * k))
+    x = b.op("Reshape", ins[0], shape=(n, k, k, c // (k * k), h, w))
+    x = b.op("transpose", x, axes=(0, 3, 4, 1, 5, 2))
+    return b.op("Reshape", x, shape=(n, c // (k * k), h * k, w * k))
+
+
+def _space_to_depth(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    n, c, h, w = ins[0].type.shape
+    k = int(attrs["block_size"])
+    if h % k or w % k:
+        raise MXNetError("space_to_depth: spatial size %s is not divisible by %d" % ((h, w), k))
+    x = b.op("Reshape", ins[0], shape=(n, c, h // k, k, w // k, k))
+    x = b.op("transpose", x, axes=(0, 3, 5, 1, 2, 4))
+    return b.op("Reshape", x, shape=(n, c * k * k, h // k, w // k))
+
+
+def _nan_reduce(reduce: str, neutral: str):
+    def build(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+        x = ins[0]
+        clean = b.op("where", b.op("_equal", x, x), x, b.op(neutral, x))
+        out = b.op(reduce, clean, axis=attrs.get("axis"),
+                   keepdims=bool(attrs.get("keepdims", False)),
+                   exclude=bool(attrs.get("exclude", False)))
+        return out if out.type.ndim else b.op("Reshape", out, shape=(1,))
+    return build
+
+
+def _softmax_cross_entropy(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    picked = b.op("pick", b.op("log_softmax", ins[0], axis=-1), ins[1], axis=-1)
+    return b.op("Reshape", b.op("negative", b.op("sum", picked)), shape=(1,))
+
+
+def _softmax_activation(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    x, mode = ins[0], attrs.get("mode", "instance")
+    if mode == "channel":
+        if x.type.ndim < 3:
+            raise MXNetError("SoftmaxActivation: input need to have a least 3 dimensions when "
+                             "mode=channel, got shape %s" % (x.type.shape,))
+        return b.op("softmax", x, axis=1)
+    if mode != "instance":
+        raise MXNetError("Invalid Input: '%s', valid values are: {'channel', 'instance'}"
+                         % (mode,))
+    return b.op("softmax", x, axis=-1)  # (MXNet 1.9.1: over the last axis, not all but 0)
+
+
+def like_mappings(mapping_cls) -> Dict[str, Any]:
+    """The mappings of this module (`mapping_cls` is `mxnet_ops.OpMapping`)."""
+    m = mapping_cls
+    return {
+        "_zeros": m("_full", _filled(0.0), arity=(0, 0), ignore=("ctx",)),
+        "_ones": m("_full", _filled(1.0), arity=(0, 0), ignore=("ctx",)),
+        "broadcast_like": m("broadcast_to", _broadcast_like, arity=(2, 2)),
+        "broadcast_axis": m("broadcast_to", _broadcast_axis, arity=(1, 1)),
+        "broadcast_axes": m("broadcast_to", _broadcast_axis, arity=(1, 1)),
+        "slice_like": m("slice", _slice_like, arity=(2, 2)),
+        "reshape_like": m("Reshape", _reshape_like, arity=(2, 2)),
+        "broadcast_logical_and": m("elemwise_mul", _logical("elemwise_mul"), arity=(2, 2)),
+        "broadcast_logical_or": m("_maximum", _logical("_maximum"), arity=(2, 2)),
+        "broadcast_logical_xor": m("_not_equal", _logical("_not_equal"), arity=(2, 2)),
+        "logical_not": m("_equal_scalar", _logical_not, arity=(1, 1)),
+        "softmin": m("softmax", _softmin, arity=(1, 1)),
+        "argmax_channel": m("argmax", _argmax_channel, arity=(1, 1)),
+        "depth_to_space": m("transpose", _depth_to_space, arity=(1, 1)),
+        "space_to_depth": m("transpose", _space_to_depth, arity=(1, 1)),
+        "nansum": m("sum", _nan_reduce("sum", "zeros_like"), arity=(1, 1)),
+        "nanprod": m("prod", _nan_reduce("prod", "ones_like"), arity=(1, 1)),
+        "softmax_cross_entropy": m("log_softmax", _softmax_cross_entropy, arity=(2, 2)),
+        "SoftmaxActivation": m("softmax", _softmax_activation, arity=(1, 1)),
+    }
