@@ -29,20 +29,20 @@ def _const(like, values, dtype=None) -> NDArray:
 
 
 def SoftmaxActivation(data, mode="instance", out=None, **kw):
-    """Softmax over everything but the first axis (mode='instance') or over axis 1
-    (mode='channel'); MXNet's deprecated form of softmax."""
+    """MXNet's deprecated softmax: over the last axis (mode='instance': MXNet 1.9.1
+    computes that, not a softmax over all but the first axis as its documentation says) or
+    over axis 1 (mode='channel', inputs of 3 dimensions and more)."""
     reject_unknown_kwargs("SoftmaxActivation", kw, ("mode",))
     data = _as_inputs([data])[0]
     if mode not in ("instance", "channel"):
         raise MXNetError("Invalid Input: '%s', valid values are: {'channel', 'instance'}"
                          % (mode,))
     if mode == "channel":
-        if data.ndim < 2:
-            raise MXNetError("SoftmaxActivation: mode='channel' needs at least 2 dimensions")
+        if data.ndim < 3:
+            raise MXNetError("SoftmaxActivation: input need to have a least 3 dimensions "
+                             "when mode=channel, got shape %s" % (data.shape,))
         return _finish(_op("softmax", [data], {"axis": 1}, data), out)
-    flat = _op("Reshape", [data], {"shape": (data.shape[0], -1)}, data)
-    res = _op("softmax", [flat], {"axis": -1}, data)
-    return _finish(_op("Reshape", [res], {"shape": data.shape}, data), out)
+    return _finish(_op("softmax", [data], {"axis": -1}, data), out)
 
 
 def batch_take(a, indices, out=None, **kw):

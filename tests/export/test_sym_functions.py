@@ -64,3 +64,14 @@ def test_files_holding_zeros_and_ones_load():
         "attrs": {"mxnet_version": ["int", 10901]}})
     (got,) = mx.sym.load_json(text).eval()
     assert got.asnumpy().tolist() == [1.0, 1.0]
+
+
+def test_softmax_activation_is_mxnets():
+    x = np.arange(12.0).reshape(2, 3, 2) / 5.0
+    row = [0.450166, 0.549834]  # MXNet 1.9.1: mx.nd.SoftmaxActivation(x), every row
+    got = mx.nd.SoftmaxActivation(mx.nd.array(x)).asnumpy()
+    np.testing.assert_allclose(got, np.broadcast_to(row, x.shape), rtol=1e-5)
+    (sym,) = mx.sym.SoftmaxActivation(mx.sym.var("x")).eval(x=mx.nd.array(x))
+    np.testing.assert_allclose(sym.asnumpy(), got, rtol=1e-6)
+    with pytest.raises(mx.base.MXNetError, match="a least 3 dimensions"):
+        mx.nd.SoftmaxActivation(mx.nd.ones((2, 3)), mode="channel")
