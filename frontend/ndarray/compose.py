@@ -199,31 +199,58 @@ NAMESPACE["broadcast_logical_xor"] = NAMESPACE["logical_xor"]
 _plain_softmax = NAMESPACE["softmax"]
 
 
+def masked_softmax(data, length, axis=-1, temperature=None, dtype=None, name="softmax"):
+    """MXNet's softmax with `use_length=True`: only the first `length[...]` positions
+    along `axis` take part (`length` has data's shape without `axis`, integers); the
+    others are 0 (also where a length is 0 or negative), as MXNet 1.9.1 gives them.
+    Recorded operators of the class of `data` (mx.nd or mx.np): a traced call reads each
+    call's lengths, and the gradient of the masked positions is 0."""
+    cls = type(data)
+    if length is None:
+        raise MXNetError("%s: use_length=True needs the length input" % name)
+    if np.dtype(length.dtype).kind not in "iu":
+        raise MXNetError("%s: length must be of an integer type, got %s (MXNet 1.9.1: this "
+                         "operation only support integer types)"
+                         % (name, np.dtype(length.dtype).name))
+    ndim = data.ndim
+    if not -ndim <= int(axis) < ndim:
+        raise MXNetError("%s: axis %d out of range for %d-d input" % (name, axis, ndim))
+    axis = int(axis) % ndim
+    if tuple(length.shape) != data.shape[:axis] + data.shape[axis + 1:]:
+        raise MXNetError("%s: length of shape %s does not match data %s without axis %d"
+                         % (name, length.shape, data.shape, axis))
+    # positions along `axis` (constants of the shape, in the lengths' integer dtype)
+    # compared with the lengths by recorded operators
+    steps = np.arange(data.shape[axis], dtype=np.dtype(length.dtype)).reshape(
+        (-1,) + (1,) * (ndim - axis - 1))
+    steps = np.ascontiguousarray(np.broadcast_to(steps, data.shape))
+    bound = _op("broadcast_to", [_op("expand_dims", [length], {"axis": axis}, out_cls=cls)],
+                {"shape": data.shape}, out_cls=cls)
+    keep = _op("_lesser", [cls._wrap(steps), bound], out_cls=cls)
+    # the softmax itself also keeps position 0 of a row whose length is 0 or less, so no
+    # row is all -inf (NaN); its output there is then replaced by 0 like the others
+    live = _op("_maximum", [keep, cls._wrap((steps == 0).astype(steps.dtype))], out_cls=cls)
+    masked = _op("where", [live, data, cls._wrap(np.full(data.shape, -np.inf, data.dtype))],
+                 out_cls=cls)
+    soft = _op("softmax", [masked], {"axis": axis, "temperature": temperature, "dtype": dtype},
+               out_cls=cls)
+    return _op("where", [keep, soft, _op("zeros_like", [soft], out_cls=cls)], out_cls=cls)
+
+
 def softmax(data, length=None, out=None, name=None, use_length=False, **kwargs):
     """Softmax over `axis` (default -1). With `use_length=True`, only the first
     `length[...]` positions along `axis` take part (`length` has data's shape without
     `axis`, integers); the others are 0, as MXNet's masked softmax."""
     if not use_length:
+        if length is not None:
+            raise MXNetError("softmax: a length input needs use_length=True (MXNet 1.9.1: "
+                             "Operator softmax expects 1 inputs, but got 2 instead)")
         return _plain_softmax(data, out=out, name=name, **kwargs)
-    if length is None:
-        raise MXNetError("softmax: use_length=True needs the length input")
-    if np.dtype(length.dtype).kind not in "iu":
-        raise MXNetError("softmax: length must be of an integer type, got %s"
-                         % np.dtype(length.dtype).name)
-    axis = int(kwargs.get("axis", -1)) % data.ndim
-    if tuple(length.shape) != data.shape[:axis] + data.shape[axis + 1:]:
-        raise MXNetError("softmax: length of shape %s does not match data %s without axis %d"
-                         % (length.shape, data.shape, axis))
-    # positions along `axis` (a constant of the shape) compared with the lengths by a
-    # recorded operator: a traced call reads each call's lengths
-    steps = NDArray._wrap(np.arange(data.shape[axis], dtype=np.float64).reshape(
-        (-1,) + (1,) * (data.ndim - axis - 1)).astype(data.dtype))
-    bound = _op("expand_dims", [_op("Cast", [length], {"dtype": np.dtype(data.dtype).name})],
-                {"axis": axis})
-    keep = dispatch.binary("lt", steps, bound)
-    masked = NAMESPACE["where"](_op("broadcast_to", [keep], {"shape": data.shape}), data,
-                                NDArray._wrap(np.full(data.shape, -np.inf, data.dtype)))
-    return _finish(_plain_softmax(masked, name=name, **kwargs) * keep, out)
+    data = _as_inputs([data])[0]
+    if length is not None:
+        length = _as_inputs([length])[0]
+    return _finish(masked_softmax(data, length, kwargs.get("axis", -1),
+                                  kwargs.get("temperature"), kwargs.get("dtype")), out)
 
 
 NAMESPACE["softmax"] = softmax

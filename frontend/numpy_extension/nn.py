@@ -7,7 +7,8 @@ from ..trace.invoke import invoke
 from ..ndarray import ops as _nd
 from ..numpy.library import arr
 from ..numpy.ndarray import ndarray
-from ..ndarray.compose import NAMESPACE, SequenceMask
+from ..ir.errors import MXNetError
+from ..ndarray.compose import NAMESPACE, SequenceMask, masked_softmax
 from ..trace import host_reads
 
 
@@ -15,16 +16,35 @@ def _op(name, arrays, attrs):
     return invoke(get_op(name), [arr(a) for a in arrays], attrs, out_cls=ndarray)
 
 
-def softmax(data, axis=-1, length=None, temperature=None, use_length=False, dtype=None):
-    """exp(x/T) normalised along `axis`."""
+def softmax(data, length=None, axis=-1, temperature=None, dtype=None, use_length=False):
+    """exp(x/T) normalised along `axis`. With `use_length=True`, only the first
+    `length[...]` positions along `axis` take part (`length`: integers of data's shape
+    without `axis`) and the others are 0, as MXNet 1.9.1's `npx.softmax` (whose second
+    positional argument is `length`)."""
+    if use_length:
+        return masked_softmax(arr(data), None if length is None else arr(length), axis,
+                              temperature, dtype, name="npx.softmax")
+    if length is not None:
+        raise MXNetError("npx.softmax: a length input needs use_length=True (MXNet 1.9.1: "
+                         "Operator softmax expects 1 inputs, but got 2 instead)")
     return _op("softmax", [data], {"axis": int(axis), "temperature": temperature,
-                                   "dtype": dtype, "use_length": bool(use_length)})
+                                   "dtype": dtype, "use_length": False})
 
 
-def log_softmax(data, axis=-1, length=None, temperature=None, use_length=False, dtype=None):
-    """log(softmax(x)) along `axis`."""
+def log_softmax(data, axis=-1, temperature=None, dtype=None, use_length=False, **kw):
+    """log(softmax(x)) along `axis`. MXNet 1.9.1's `npx.log_softmax` has no length input
+    (`length=` is refused as an unknown argument and `use_length=True` fails its input
+    count check), so neither is accepted here rather than silently ignored."""
+    if "length" in kw:
+        raise MXNetError("npx.log_softmax: no argument 'length' (MXNet 1.9.1's log_softmax "
+                         "takes data, axis, temperature, dtype, use_length)")
+    if kw:
+        raise MXNetError("npx.log_softmax: unknown argument(s) %s" % ", ".join(sorted(kw)))
+    if use_length:
+        raise MXNetError("npx.log_softmax: use_length=True needs a length input, which "
+                         "MXNet 1.9.1's log_softmax does not take")
     return _op("log_softmax", [data], {"axis": int(axis), "temperature": temperature,
-                                       "dtype": dtype, "use_length": bool(use_length)})
+                                       "dtype": dtype, "use_length": False})
 
 
 def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatten=True, **kw):
