@@ -68,32 +68,60 @@ def _as(a, dtype: str):
 def ravel_multi_index(data: NDArray, shape, **kw) -> NDArray:
     """Flat indices of the coordinates in the rows of `data` for an array of `shape`:
     sum_k data[k] * stride_k, in data's dtype (MXNet 1.9.1's arithmetic: coordinates are
-    not checked). Recorded operators, so a traced call reads each call's coordinates."""
+    not checked). Recorded operators, so a traced call reads each call's coordinates;
+    the gradient is 0, as MXNet 1.9.1's."""
     _need(data, "ravel_multi_index")
     shape = tuple(int(s) for s in shape)
     if data.ndim < 1 or data.shape[0] != len(shape):
         raise MXNetError("ravel_multi_index: data needs %d rows (one per axis of shape %s), "
                          "got shape %s" % (len(shape), shape, data.shape))
     strides = np.cumprod((1,) + shape[:0:-1])[::-1].astype(np.float64)
-    terms = _as(data, "float64") * NDArray._wrap(
+    terms = _as(_op("BlockGrad", [data]), "float64") * NDArray._wrap(
         strides.reshape((-1,) + (1,) * (data.ndim - 1)))
     return _as(_op("sum", [terms], axis=0), np.dtype(data.dtype).name)
 
 
 def unravel_index(data: NDArray, shape, **kw) -> NDArray:
-    """Coordinates (one row per axis) of flat indices `data` in an array of `shape`, in
-    data's dtype: from the last axis, the remainder and the truncated quotient (C's), the
-    first axis keeps the rest (MXNet 1.9.1's arithmetic). Recorded operators."""
+    """Coordinates of flat indices `data` in an array of `shape`, as MXNet 1.9.1 gives
+    them: of shape (len(shape), data.shape[0]) and data's dtype, gradient 0.
+
+    With one index per row of `data` (1-d, or further axes of size 1), column i holds
+    the coordinates of index i: from the last axis, the remainder and the truncated
+    quotient (C's), the first axis keeping the rest (no range check). With more (2-d
+    data such as (2, 2)), MXNet 1.9.1's result keeps that shape but its values are the
+    first len(shape) * data.shape[0] elements of data (row-major), unconverted; that is
+    reproduced here. Where data has fewer elements than that, MXNet reads and writes
+    past its buffers (zeros, then heap corruption), so that case is refused.
+    Recorded operators, so a traced call reads each call's indices."""
     _need(data, "unravel_index")
     shape = tuple(int(s) for s in shape)
-    rest = _as(data, "float64")
-    rows = []
+    if not shape:
+        raise MXNetError("unravel_index: empty shape parameter (MXNet 1.9.1: Check failed: "
+                         "shape.ndim() > 0: Empty shape parameter for unravel operator)")
+    if data.ndim == 0:
+        raise MXNetError("unravel_index: data must have at least one axis, got a 0-d array "
+                         "(refused by MXNet 1.9.1 too)")
+    dtype = np.dtype(data.dtype).name
+    rows, size = data.shape[0], int(np.prod(data.shape))
+    flat = _op("Reshape", [_op("BlockGrad", [data])], shape=(size,))
+    if size != rows:  # MXNet 1.9.1: data's first elements, as they are
+        count = len(shape) * rows
+        if count > size:
+            raise MXNetError(
+                "unravel_index: data of shape %s has %d elements, fewer than the %d "
+                "(len(shape) * data.shape[0]) of the result for shape %s, which MXNet "
+                "1.9.1 fills past its input buffer (undefined values, heap corruption)"
+                % (data.shape, size, count, shape))
+        head = _op("slice_axis", [flat], axis=0, begin=0, end=count)
+        return _op("Reshape", [head], shape=(len(shape), rows))
+    rest = _as(flat, "float64")
+    coords = []
     for dim in reversed(shape[1:]):
         quotient = _op("trunc", [rest / float(dim)]) + 0.0  # (no -0.0)
-        rows.append(rest - quotient * float(dim))
+        coords.append(rest - quotient * float(dim))
         rest = quotient
-    rows.append(rest)
-    return _as(_op("stack", rows[::-1], axis=0, num_args=len(rows)), np.dtype(data.dtype).name)
+    coords.append(rest)
+    return _as(_op("stack", coords[::-1], axis=0, num_args=len(coords)), dtype)
 
 
 _KL_SPARSE = ("a symbol-level regulariser whose moving-average auxiliary state MXNet 1.9.1's "
