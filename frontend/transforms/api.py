@@ -55,7 +55,7 @@ def _tangents(tr: Traced, wrt: List[int], tangents: Sequence[Any], what: str) ->
 def jvp(fn: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> Result:
     """`(fn(*primals), J tangents)`: forward mode, like `jax.jvp`. `.graph` is the `jvp`
     graph (inputs: primals, constants, tangents; outputs: results, then tangents)."""
-    tr = trace(fn, primals)
+    tr = trace(fn, primals, "jvp", per_call=True)
     wrt = _differentiated(tr)
     g = _cached(("jvp", tr.graph, tuple(wrt)), lambda: get_pass("jvp")(tr.graph, wrt=wrt))
     ts = _tangents(tr, wrt, tangents, "tangents")
@@ -105,7 +105,7 @@ def linearize(fn: Callable, *primals: Any) -> Result:
     """`(fn(*primals), f_jvp)`, like `jax.linearize`: the primal is computed once, and
     `f_jvp(*tangents)` (one tangent per float primal) runs only the linear tangent graph
     `f_jvp.graph` on the saved residuals."""
-    tr = trace(fn, primals)
+    tr = trace(fn, primals, "linearize", per_call=True)
     wrt = _differentiated(tr)
     lin, primal, outs, residuals = _linearized(tr, wrt, primals)
     f_jvp = LinearFunction(lin, primal, residuals, tr.cls, tr.structure, len(wrt),
@@ -117,7 +117,7 @@ def vjp(fn: Callable, *primals: Any) -> Result:
     """`(fn(*primals), f_vjp)`, like `jax.vjp`: `f_vjp(*cotangents)` (one per result)
     returns one cotangent per float primal. The VJP is the `transpose` of the
     `linearize` graph, not the `grad` pass: reverse mode as two transformations."""
-    tr = trace(fn, primals)
+    tr = trace(fn, primals, "vjp", per_call=True)
     wrt = _differentiated(tr)
     lin, primal, outs, residuals = _linearized(tr, wrt, primals)
     t = _cached(("transpose", lin), lambda: get_pass("transpose")(lin))
@@ -187,7 +187,7 @@ def vmap(fn: Callable, in_axes: Any = 0, out_axes: Any = 0) -> Callable:
             examples.append(type(a)._wrap(np.take(a._data, 0, axis=ax)))
         if size is None:
             raise MXNetError("transforms.vmap: no argument is batched (in_axes all None)")
-        tr = trace(fn, examples)
+        tr = trace(fn, examples, "vmap")
         n_out = len(tr.graph.outputs)
         ins = axes + [None] * len(tr.constants)
         outs = _axes(out_axes, n_out, "out_axes")
@@ -219,7 +219,7 @@ def _jacobian(fn: Callable, argnums: ArgNums, mode: str) -> Callable:
     nums, single = _argnums(argnums)
 
     def jac(*args: Any) -> Any:
-        tr = trace(fn, args)
+        tr = trace(fn, args, "jac" + mode, per_call=True)
         if tr.structure is not None:
             raise MXNetError("transforms.jac%s: the function must return one array" % mode)
         arrays = as_arrays(args)

@@ -63,7 +63,7 @@ def checkpoint(fn: Callable, policy: Policy = "nothing") -> Callable:
         arrays = as_arrays(args)
         if not (STATE.recording and any(a._value is not None for a in arrays)):
             return fn(*args)  # nothing is recorded: nothing to save or recompute
-        tr = trace(fn, arrays)
+        tr = trace(fn, arrays, "checkpoint", per_call=True)
         region = saved_region(tr.graph, saves)
         attrs = {"policy": name, "num_results": len(tr.graph.outputs)}
         outs = record_region(region, list(arrays) + list(tr.constants), attrs, tr.cls)

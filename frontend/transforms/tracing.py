@@ -17,6 +17,7 @@ from ..trace.collect import Collected
 from ..trace.builder import record
 from ..trace.invoke import invoke
 from ..trace.tape import STATE
+from ..trace import host_reads
 from ..trace.source import source_lines
 from ..trace.values import TracedValue
 from ..ndarray import NDArray
@@ -75,18 +76,32 @@ def _wrap_value(cls: type, v: TracedValue) -> Any:
     return arr
 
 
-def trace(fn: Callable, args: Sequence[Any]) -> Traced:
+def trace(fn: Callable, args: Sequence[Any], transform: str = "make_graph",
+          per_call: bool = False) -> Traced:
     """Run `fn` on fresh variables holding copies of `args`, recording, and collect the
-    graph from those variables to what `fn` returns."""
+    graph from those variables to what `fn` returns.
+
+    As for hybridize, `detach()` and `array(x)` of a traced array record a stop-gradient
+    (trace.host_reads.tracing_graph) instead of copying the trace's values into the graph
+    as constants. A function that reads traced values on the host (trace.host_reads: a
+    `contrib.cond` predicate, `histogram`, boolean-mask indexing, `np.unique`, ...) puts
+    what it read into the graph as constants: `transform` (named in the error) refuses
+    that unless `per_call`, i.e. unless it traces at every call on that call's own
+    arguments and runs the graph only on them (the differentiation transforms, whose
+    results then equal eager autograd's at those arguments)."""
     arrays = as_arrays(args)
     cls = type(arrays[0]) if arrays else NDArray
     with autograd.pause():
         fresh = [type(a)._wrap(np.array(a._data)) for a in arrays]
     for f in fresh:
         f.attach_grad()
+    reads = host_reads.count()
     # a trace runs once per signature, so its nodes always keep their user line
-    with autograd.record(train_mode=autograd.is_training()), source_lines():
+    with autograd.record(train_mode=autograd.is_training()), source_lines(), \
+            host_reads.tracing_graph():
         out = fn(*fresh)
+    if not per_call and host_reads.count() != reads:
+        raise MXNetError(_host_read_message(transform, fn))
     structure = None
     outs = [out]
     if isinstance(out, (tuple, list)):
@@ -124,6 +139,26 @@ def trace(fn: Callable, args: Sequence[Any]) -> Traced:
     # operators; a checkpointed function stays one node (see transforms.checkpoint)
     g = inline(g, ops=(GRAD_REGION, CACHED_OP))
     return Traced(g, len(fresh), constants, structure, cls)
+
+
+_WHY = {
+    "vmap": "vmap traces the function once, on the first example, and runs that graph on "
+            "every example: the values read from the first one would be used for all",
+    "make_graph": "the graph would hold the values read from these arguments as "
+                  "constants, so it would not compute the function for other arguments",
+}
+
+
+def _host_read_message(transform: str, fn: Callable) -> str:
+    reader = host_reads.last_reader()
+    return ("transforms.%s: %s reads traced values on the host (%s), which a traced graph "
+            "cannot do: %s. Like JAX's ConcretizationTypeError, this is refused rather than "
+            "giving results computed from the trace's values. Compute with operators on "
+            "arrays instead (e.g. `where` rather than a boolean mask or a cond on values), "
+            "or call the function outside the transformation."
+            % (transform, getattr(fn, "__name__", "the function").strip("<>") + "()",
+               "in %s" % reader if reader else "tapegraph.trace.host_reads",
+               _WHY.get(transform, "its graph would hold the values read from this trace")))
 
 
 def _parameter_names(fn: Callable, n: int) -> List[str]:
