@@ -11,6 +11,7 @@ from .api.custom import Custom
 from .api.functions import full, hypot, maximum, minimum, ones, pow, power, zeros
 from . import random
 from . import linalg  # noqa: F401  (mx.sym.linalg)
+from . import contrib  # noqa: F401  (mx.sym.contrib)
 from ..ir import MXNetError
 
 __all__ = ["Custom", "ExportError", "Group", "Symbol", "Variable", "full", "hypot", "load",

@@ -35,6 +35,12 @@ CAPTURED = [  # code, MXNet 1.9.1's last node: op, name, attrs
      {"loc": "0", "scale": "1", "shape": "(2,)"}),
     ("mx.sym.SoftmaxActivation(d, mode='channel')", "SoftmaxActivation",
      "softmaxactivation0", {"mode": "channel"}),
+    ("mx.sym.contrib.quadratic(d, a=2, b=3, c=1)", "_contrib_quadratic", "quadratic0",
+     {"a": "2", "b": "3", "c": "1"}),
+    ("mx.sym.contrib.div_sqrt_dim(d)", "_contrib_div_sqrt_dim", "div_sqrt_dim0", None),
+    ("mx.sym.contrib.gradientmultiplier(d, scalar=0.5)", "_contrib_gradientmultiplier",
+     "gradientmultiplier0", {"scalar": "0.5"}),
+    ("mx.sym.contrib.round_ste(d)", "_contrib_round_ste", "round_ste0", None),
 ]
 
 
@@ -75,3 +81,14 @@ def test_softmax_activation_is_mxnets():
     np.testing.assert_allclose(sym.asnumpy(), got, rtol=1e-6)
     with pytest.raises(mx.base.MXNetError, match="a least 3 dimensions"):
         mx.nd.SoftmaxActivation(mx.nd.ones((2, 3)), mode="channel")
+
+
+def test_contrib_values_are_mxnets():
+    x = mx.nd.array(np.arange(6.0).reshape(2, 3) / 4.0)
+    d = mx.sym.var("d")
+    (q,) = mx.sym.contrib.quadratic(d, a=2, b=3, c=1).eval(d=x)
+    (r,) = mx.sym.contrib.div_sqrt_dim(d).eval(d=x)
+    # MXNet 1.9.1: mx.nd.contrib.quadratic / div_sqrt_dim of the same x
+    np.testing.assert_allclose(q.asnumpy(), [[1.0, 1.875, 3.0], [4.375, 6.0, 7.875]])
+    np.testing.assert_allclose(r.asnumpy(), [[0.0, 0.14433756, 0.28867513],
+                                             [0.43301272, 0.57735026, 0.72168785]], rtol=1e-6)
