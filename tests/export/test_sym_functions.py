@@ -92,3 +92,27 @@ def test_contrib_values_are_mxnets():
     np.testing.assert_allclose(q.asnumpy(), [[1.0, 1.875, 3.0], [4.375, 6.0, 7.875]])
     np.testing.assert_allclose(r.asnumpy(), [[0.0, 0.14433756, 0.28867513],
                                              [0.43301272, 0.57735026, 0.72168785]], rtol=1e-6)
+
+
+# Nodes as MXNet 1.9.1 writes them (mx.sym.arange(0, 5), mx.sym.eye(3),
+# mx.sym.linspace(0, 1, 5): op and attrs from the oracle's tojson()).
+MXNET_CREATION = [
+    ("_arange", {"dtype": "float32", "infer_range": "False", "repeat": "1", "start": "0",
+                 "step": "1.0", "stop": "5"}, np.arange(5.0)),
+    ("_eye", {"M": "0", "N": "3", "dtype": "float32", "k": "0"}, np.eye(3)),
+    ("_linspace", {"dtype": "float32", "endpoint": "True", "num": "5", "start": "0",
+                   "stop": "1"}, np.linspace(0, 1, 5)),
+]
+
+
+@pytest.mark.parametrize("op,attrs,want", MXNET_CREATION, ids=[c[0] for c in MXNET_CREATION])
+def test_creation_nodes_written_by_mxnet_load_and_evaluate(op, attrs, want):
+    text = json.dumps({"nodes": [{"op": op, "name": "c", "attrs": attrs, "inputs": []}],
+                       "arg_nodes": [], "node_row_ptr": [0, 1], "heads": [[0, 0, 0]],
+                       "attrs": {"mxnet_version": ["int", 10901]}})
+    (got,) = mx.sym.load_json(text).eval()
+    np.testing.assert_allclose(got.asnumpy(), want)
+    assert got.dtype == np.float32
+    fn = {"_arange": lambda: mx.sym.arange(0, 5), "_eye": lambda: mx.sym.eye(3),
+          "_linspace": lambda: mx.sym.linspace(0, 1, 5)}[op]
+    np.testing.assert_allclose(fn().eval()[0].asnumpy(), want)
