@@ -8,12 +8,15 @@ from .api.symbol import Group, Symbol, Variable, load, load_json, symbol_from_ar
 from .formats.json_export import ExportError
 from .api.op_functions import make_op_function
 from .api.custom import Custom
-from .api.functions import full, hypot, maximum, minimum, ones, pow, power, zeros
+from .api.functions import (arange, eye, full, hypot, linspace, maximum, minimum, ones, pow,
+                            power, zeros)
 from . import random
 from . import linalg  # noqa: F401  (mx.sym.linalg)
+from . import contrib  # noqa: F401  (mx.sym.contrib)
 from ..ir import MXNetError
 
-__all__ = ["Custom", "ExportError", "Group", "Symbol", "Variable", "full", "hypot", "load",
+__all__ = ["Custom", "ExportError", "Group", "Symbol", "Variable", "arange", "eye", "full",
+           "hypot", "linspace", "load",
            "load_json", "maximum", "minimum", "ones", "pow", "power", "random",
            "symbol_from_arrays", "var", "zeros"]
 

@@ -24,3 +24,52 @@ def full(shape, dtype, value):
     """An array of `shape` and `dtype` holding `value` everywhere. It reads no data, so a
     constant built from it does not keep any other value alive (see the `fold` pass)."""
     return np.full(shape, value, dtype=dtype)
+
+
+def _created(name, shape_of):
+    def infer(ins: List[TensorType], attrs: Dict[str, Any]) -> List[TensorType]:
+        return [TensorType.get(shape_of(attrs), np.dtype(attrs["dtype"]).name)]
+    infer.__name__ = "_%s_infer" % name.strip("_")
+    return infer
+
+
+def _arange_values(start, stop, step, repeat):
+    if stop is None:
+        start, stop = 0.0, start
+    if float(step) == 0.0:
+        raise ShapeError("operator _arange: step must not be 0")
+    values = np.arange(float(start), float(stop), float(step))
+    return np.repeat(values, int(repeat)) if int(repeat) != 1 else values
+
+
+def _arange_shape(a):
+    return (_arange_values(a["start"], a["stop"], a["step"], a["repeat"]).size,)
+
+
+@register("_arange", _created("_arange", _arange_shape), num_inputs=0,
+          attrs={"start": REQUIRED, "stop": None, "step": 1.0, "repeat": 1,
+                 "infer_range": False, "dtype": "float32"})
+def arange(start, stop, step, repeat, infer_range, dtype):
+    """MXNet's arange: start, start + step, ... below stop, each value `repeat` times."""
+    return _arange_values(start, stop, step, repeat).astype(dtype)
+
+
+def _eye_shape(a):
+    n = int(a["N"])
+    return (n, int(a["M"]) or n)
+
+
+@register("_eye", _created("_eye", _eye_shape), num_inputs=0,
+          attrs={"N": REQUIRED, "M": 0, "k": 0, "dtype": "float32"})
+def eye(N, M, k, dtype):
+    """An N x M (M = N when 0) array with ones on diagonal k."""
+    return np.eye(int(N), int(M) or None, int(k), dtype=dtype)
+
+
+@register("_linspace", _created("_linspace", lambda a: (int(a["num"]),)), num_inputs=0,
+          attrs={"start": REQUIRED, "stop": REQUIRED, "num": REQUIRED, "endpoint": True,
+                 "dtype": "float32"})
+def linspace(start, stop, num, endpoint, dtype):
+    """`num` evenly spaced values from start to stop (included when `endpoint`)."""
+    return np.linspace(float(start), float(stop), int(num), endpoint=bool(endpoint),
+                       dtype=dtype)

@@ -38,11 +38,11 @@ NOT_YET = {  # mx.sym names tapegraph does not build yet
         # deprecated or internal operators and generated-module names
         "BatchNorm_v1", "Convolution_v1", "Pooling_v1", "IdentityAttachKLSparseReg",
         "choose_element_0index", "gen__internal", "gen_contrib", "gen_image", "gen_linalg",
-        "gen_op", "gen_sparse", "op", "register", "sparse", "contrib", "np", "npx",
+        "gen_op", "gen_sparse", "op", "register", "sparse", "np", "npx",
         "numpy", "numpy_extension", "symbol",
         # mx.nd compositions without a symbol mapping yet
-        "CTCLoss", "ctc_loss", "RNN", "arange",
-        "diag", "eye", "linspace", "gather_nd",
+        "CTCLoss", "ctc_loss", "RNN",
+        "diag", "gather_nd",
         "scatter_nd", "khatri_rao", "moments", "random_pdf_dirichlet",
         "random_pdf_exponential", "random_pdf_gamma",
         "random_pdf_generalized_negative_binomial", "random_pdf_negative_binomial",
@@ -53,6 +53,7 @@ NOT_YET = {  # mx.sym names tapegraph does not build yet
 }
 
 
+# (mx.sym.contrib: only the operators frontend/symbol/contrib.py lists, see its docstring)
 @pytest.mark.parametrize("module", sorted(m for m in NAMES if m != "mxnet.symbol.contrib"))
 def test_module_has_mxnets_public_names(module):
     mod = importlib.import_module(module.replace("mxnet", "tapegraph", 1))

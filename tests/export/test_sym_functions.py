@@ -35,6 +35,12 @@ CAPTURED = [  # code, MXNet 1.9.1's last node: op, name, attrs
      {"loc": "0", "scale": "1", "shape": "(2,)"}),
     ("mx.sym.SoftmaxActivation(d, mode='channel')", "SoftmaxActivation",
      "softmaxactivation0", {"mode": "channel"}),
+    ("mx.sym.contrib.quadratic(d, a=2, b=3, c=1)", "_contrib_quadratic", "quadratic0",
+     {"a": "2", "b": "3", "c": "1"}),
+    ("mx.sym.contrib.div_sqrt_dim(d)", "_contrib_div_sqrt_dim", "div_sqrt_dim0", None),
+    ("mx.sym.contrib.gradientmultiplier(d, scalar=0.5)", "_contrib_gradientmultiplier",
+     "gradientmultiplier0", {"scalar": "0.5"}),
+    ("mx.sym.contrib.round_ste(d)", "_contrib_round_ste", "round_ste0", None),
 ]
 
 
@@ -75,3 +81,38 @@ def test_softmax_activation_is_mxnets():
     np.testing.assert_allclose(sym.asnumpy(), got, rtol=1e-6)
     with pytest.raises(mx.base.MXNetError, match="a least 3 dimensions"):
         mx.nd.SoftmaxActivation(mx.nd.ones((2, 3)), mode="channel")
+
+
+def test_contrib_values_are_mxnets():
+    x = mx.nd.array(np.arange(6.0).reshape(2, 3) / 4.0)
+    d = mx.sym.var("d")
+    (q,) = mx.sym.contrib.quadratic(d, a=2, b=3, c=1).eval(d=x)
+    (r,) = mx.sym.contrib.div_sqrt_dim(d).eval(d=x)
+    # MXNet 1.9.1: mx.nd.contrib.quadratic / div_sqrt_dim of the same x
+    np.testing.assert_allclose(q.asnumpy(), [[1.0, 1.875, 3.0], [4.375, 6.0, 7.875]])
+    np.testing.assert_allclose(r.asnumpy(), [[0.0, 0.14433756, 0.28867513],
+                                             [0.43301272, 0.57735026, 0.72168785]], rtol=1e-6)
+
+
+# Nodes as MXNet 1.9.1 writes them (mx.sym.arange(0, 5), mx.sym.eye(3),
+# mx.sym.linspace(0, 1, 5): op and attrs from the oracle's tojson()).
+MXNET_CREATION = [
+    ("_arange", {"dtype": "float32", "infer_range": "False", "repeat": "1", "start": "0",
+                 "step": "1.0", "stop": "5"}, np.arange(5.0)),
+    ("_eye", {"M": "0", "N": "3", "dtype": "float32", "k": "0"}, np.eye(3)),
+    ("_linspace", {"dtype": "float32", "endpoint": "True", "num": "5", "start": "0",
+                   "stop": "1"}, np.linspace(0, 1, 5)),
+]
+
+
+@pytest.mark.parametrize("op,attrs,want", MXNET_CREATION, ids=[c[0] for c in MXNET_CREATION])
+def test_creation_nodes_written_by_mxnet_load_and_evaluate(op, attrs, want):
+    text = json.dumps({"nodes": [{"op": op, "name": "c", "attrs": attrs, "inputs": []}],
+                       "arg_nodes": [], "node_row_ptr": [0, 1], "heads": [[0, 0, 0]],
+                       "attrs": {"mxnet_version": ["int", 10901]}})
+    (got,) = mx.sym.load_json(text).eval()
+    np.testing.assert_allclose(got.asnumpy(), want)
+    assert got.dtype == np.float32
+    fn = {"_arange": lambda: mx.sym.arange(0, 5), "_eye": lambda: mx.sym.eye(3),
+          "_linspace": lambda: mx.sym.linspace(0, 1, 5)}[op]
+    np.testing.assert_allclose(fn().eval()[0].asnumpy(), want)

@@ -158,7 +158,7 @@ def test_every_operator_has_a_batching_rule():
     per_example = sorted(k for k, v in kinds.items() if v == "per-example" and k not in random)
     assert set(per_example) <= {"_CustomFunction", "_CustomFunctionBackward"}, per_example
     assert sorted(k for k, v in kinds.items() if v == "constant" and k not in random) == [
-        "_full"]
+        "_arange", "_eye", "_full", "_linspace"]
     tested = {s.op for s in ALL}
     assert not [k for k, v in kinds.items() if v == "rule" and k not in tested
                 and REGISTRY.get(k).differentiable]

@@ -1,6 +1,7 @@
 """`mx.sym` functions that are not one operator's function: creation (`zeros`, `ones`,
-`full`) and the binary functions that pick the array or the scalar operator (`maximum`,
-`minimum`, `power`/`pow`, `hypot`), writing the nodes MXNet 1.9.1 writes."""
+`full`, `arange`, `eye`, `linspace`) and the binary functions that pick the array or the
+scalar operator (`maximum`, `minimum`, `power`/`pow`, `hypot`), writing the nodes MXNet
+1.9.1 writes."""
 from __future__ import annotations
 
 import numbers
@@ -54,3 +55,23 @@ minimum = _binary("minimum", "_minimum", "_minimum_scalar", None)
 power = _binary("power", "_power", "_power_scalar", "_rpower_scalar")
 pow = power
 hypot = _binary("hypot", "_hypot", "_hypot_scalar", None)
+
+
+def arange(start, stop=None, step=1.0, repeat=1, infer_range=False, name=None, dtype=None,
+           **kwargs) -> Symbol:
+    """start, start + step, ... below stop, each `repeat` times (MXNet's `_arange`)."""
+    return make_op_function("_arange")(start=start, stop=stop, step=float(step),
+                                       repeat=int(repeat), infer_range=bool(infer_range),
+                                       dtype=_dtype(dtype), name=name, **kwargs)
+
+
+def eye(N, M=0, k=0, dtype=None, **kwargs) -> Symbol:
+    """An N x M identity-like Symbol with ones on diagonal k (MXNet's `_eye`)."""
+    return make_op_function("_eye")(N=N, M=M, k=k, dtype=_dtype(dtype), **kwargs)
+
+
+def linspace(start, stop, num, endpoint=True, name=None, dtype=None, **kwargs) -> Symbol:
+    """`num` evenly spaced values (MXNet's `_linspace`)."""
+    return make_op_function("_linspace")(start=start, stop=stop, num=num,
+                                         endpoint=bool(endpoint), dtype=_dtype(dtype),
+                                         name=name, **kwargs)

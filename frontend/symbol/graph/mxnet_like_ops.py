@@ -3,8 +3,9 @@ of the creation and logical operators, built from registered IR operators (MXNet
 `_zeros`, `_ones`, `broadcast_like`, `broadcast_axis`, `slice_like`, `reshape_like`,
 `broadcast_mod`, `broadcast_logical_*`, `logical_not`, `softmin`, `argmax_channel`,
 `depth_to_space`, `space_to_depth`, `nansum`, `nanprod`, `softmax_cross_entropy`,
-`SoftmaxActivation`). `mappings()` merges them into the
-loader's table, so `mx.sym` builds them and files written by MXNet holding them load."""
+`SoftmaxActivation`, `_contrib_quadratic`, `_contrib_div_sqrt_dim`). `mappings()` merges
+them into the loader's table, so `mx.sym` builds them and files written by MXNet holding
+them load."""
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -164,6 +165,18 @@ def _softmax_activation(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> 
     return b.op("softmax", x, axis=-1)  # (MXNet 1.9.1: over the last axis, not all but 0)
 
 
+def _quadratic(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    x = ins[0]
+    a, bb, c = (float(attrs.get(k, 0.0)) for k in ("a", "b", "c"))
+    ax = b.op("_mul_scalar", b.op("square", x), scalar=a)
+    return b.op("_plus_scalar", b.op("elemwise_add", ax, b.op("_mul_scalar", x, scalar=bb)),
+                scalar=c)
+
+
+def _div_sqrt_dim(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    return b.op("_div_scalar", ins[0], scalar=float(np.sqrt(ins[0].type.shape[-1])))
+
+
 def like_mappings(mapping_cls) -> Dict[str, Any]:
     """The mappings of this module (`mapping_cls` is `mxnet_ops.OpMapping`)."""
     m = mapping_cls
@@ -187,4 +200,6 @@ def like_mappings(mapping_cls) -> Dict[str, Any]:
         "nanprod": m("prod", _nan_reduce("prod", "ones_like"), arity=(1, 1)),
         "softmax_cross_entropy": m("log_softmax", _softmax_cross_entropy, arity=(2, 2)),
         "SoftmaxActivation": m("softmax", _softmax_activation, arity=(1, 1)),
+        "_contrib_quadratic": m("square", _quadratic, arity=(1, 1)),
+        "_contrib_div_sqrt_dim": m("_div_scalar", _div_sqrt_dim, arity=(1, 1)),
     }

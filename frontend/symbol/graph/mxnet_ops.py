@@ -108,7 +108,7 @@ class OpMapping:
 
 
 # Exceptions: operators whose attribute of that name is a single number.
-SCALAR_ATTRS = {("slice_axis", "begin"), ("slice_axis", "end")}
+SCALAR_ATTRS = {("slice_axis", "begin"), ("slice_axis", "end"), ("_arange", "step")}
 # Attributes that must be numbers whatever the operator (the text could be anything).
 NUMBER_ATTRS = {"num_hidden", "num_filter", "num_outputs", "num_args", "num_group", "dim",
                 "depth", "input_dim", "output_dim", "scalar", "eps", "momentum", "p",
