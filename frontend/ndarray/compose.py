@@ -57,11 +57,12 @@ def SequenceReverse(data, sequence_length=None, use_sequence_length=False, axis=
                         {"axis": int(axis)}, out)
 
 
-def softmin(data, axis=-1, temperature=None, out=None, **kw):
-    """softmax(-x): small values get large weights."""
+def softmin(data, axis=-1, temperature=None, dtype=None, out=None, **kw):
+    """softmax(-x): small values get large weights (written in `dtype` when given)."""
     data = _as_inputs([data])[0]
     neg = _op("negative", [data])
-    return _finish(_op("softmax", [neg], {"axis": int(axis), "temperature": temperature}), out)
+    return _finish(_op("softmax", [neg], {"axis": int(axis), "temperature": temperature,
+                                          "dtype": dtype}), out)
 
 
 def depth_to_space(data, block_size, out=None, **kw):

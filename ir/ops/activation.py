@@ -8,6 +8,7 @@ import numpy as np
 
 from tapegraph.ir.errors import DTypeError, ShapeError
 from tapegraph.ir.registry import register
+from tapegraph.ir.types import TensorType
 from . import special
 from ._emit import broadcast, mul, reshape, rsub, scale, shift, sum_to
 
@@ -100,7 +101,29 @@ def _softmax_infer(ins, attrs):
         raise ShapeError("softmax: axis %d out of range for %d-d input" % (attrs["axis"], t.ndim))
     if attrs["use_length"]:
         raise ShapeError("softmax: use_length=True is not supported")
-    return [t]
+    dtype = attrs["dtype"]
+    if dtype is None or np.dtype(dtype).name == t.dtype:
+        return [t]
+    if np.dtype(dtype).name not in ("float16", "float32", "float64"):
+        raise DTypeError("softmax: dtype must be float16, float32 or float64, got %r"
+                         % (dtype,))
+    return [TensorType.get(t.shape, np.dtype(dtype).name)]
+
+
+def _written(y, dtype):
+    """A softmax computed in its input's dtype, written in `dtype` (as MXNet 1.9.1 does)."""
+    return y if dtype is None else y.astype(dtype, copy=False)
+
+
+def _back_to_input(b, n, v):
+    """A cotangent or tangent `v` cast from one end of a softmax to the other's dtype."""
+    want = n.inputs[0].type.dtype
+    return v if v.type.dtype == want else b.op("Cast", v, dtype=want)
+
+
+def _to_output(b, n, t):
+    want = n.outputs[0].type.dtype
+    return t if t is None or t.type.dtype == want else b.op("Cast", t, dtype=want)
 
 
 _SOFTMAX_ATTRS = {"axis": -1, "temperature": None, "dtype": None, "use_length": False}
@@ -116,10 +139,10 @@ def _scaled(x, temperature):
 
 @register("softmax", _softmax_infer, attrs=_SOFTMAX_ATTRS, mxnet_np="_npx_softmax")
 def softmax(x, axis, temperature, dtype, use_length):
-    """exp(x/T) normalised to sum 1 along `axis`."""
+    """exp(x/T) normalised to sum 1 along `axis` (written in `dtype` when given)."""
     z = _scaled(x, temperature)
     e = np.exp(z - _max_reduce(z, axis=axis, keepdims=True))
-    return np.true_divide(e, _add_reduce(e, axis=axis, keepdims=True), out=e)
+    return _written(np.true_divide(e, _add_reduce(e, axis=axis, keepdims=True), out=e), dtype)
 
 
 def _axis_sum(b, v, axis):
@@ -136,23 +159,23 @@ def _softmax_vjp(b, n, g):
     y, a = n.outputs[0], n.attrs
     gy = mul(b, g[0], y)
     dz = b.op("elemwise_sub", gy, mul(b, y, _axis_sum(b, gy, a["axis"])))
-    return [_temper(b, dz, a["temperature"])]
+    return [_back_to_input(b, n, _temper(b, dz, a["temperature"]))]
 
 
 @register("log_softmax", _softmax_infer, attrs=_SOFTMAX_ATTRS, mxnet_np="_npx_log_softmax")
 def log_softmax(x, axis, temperature, dtype, use_length):
-    """log(softmax(x)) computed stably."""
+    """log(softmax(x)) computed stably (written in `dtype` when given)."""
     z = _scaled(x, temperature)
     z = z - _max_reduce(z, axis=axis, keepdims=True)
     total = _add_reduce(np.exp(z), axis=axis, keepdims=True)
-    return np.subtract(z, np.log(total, out=total), out=z)
+    return _written(np.subtract(z, np.log(total, out=total), out=z), dtype)
 
 
 @log_softmax.gradient
 def _log_softmax_vjp(b, n, g):
     y, a = n.outputs[0], n.attrs
     dz = b.op("elemwise_sub", g[0], mul(b, b.op("exp", y), _axis_sum(b, g[0], a["axis"])))
-    return [_temper(b, dz, a["temperature"])]
+    return [_back_to_input(b, n, _temper(b, dz, a["temperature"]))]
 
 
 # ---------------------------------------------------------------- forward mode (see _jvp.py)
@@ -173,19 +196,20 @@ def _leaky_jvp(b, n, t):
 @softmax.jvp
 def _softmax_jvp(b, n, t):
     a = n.attrs
-    return [softmax_tangent(b, n.outputs[0], t[0], a["axis"], a["temperature"])]
+    return [softmax_tangent(b, n.outputs[0], _to_output(b, n, t[0]), a["axis"],
+                            a["temperature"])]
 
 
 @log_softmax.jvp
 def _log_softmax_jvp(b, n, t):
     # d log_softmax(x/T) = (t - sum(softmax * t)) / T
-    a, y = n.attrs, n.outputs[0]
+    a, y, t0 = n.attrs, n.outputs[0], _to_output(b, n, t[0])
     shape = y.type.shape
     axis = (int(a["axis"]) % len(shape),)
     p = b.op("exp", y)
-    s = b.op("broadcast_to", b.op("sum", b.op("elemwise_mul", p, t[0]), axis=axis,
+    s = b.op("broadcast_to", b.op("sum", b.op("elemwise_mul", p, t0), axis=axis,
                                   keepdims=True), shape=shape)
-    out = b.op("elemwise_sub", t[0], s)
+    out = b.op("elemwise_sub", t0, s)
     if a["temperature"] not in (None, 1.0):
         out = b.op("_div_scalar", out, scalar=float(a["temperature"]))
     return [out]
