@@ -91,6 +91,8 @@ LOCAL_IMPORTS = {
     ("symbol.api.fluent", "symbol.api.op_functions"):
         "Symbol's fluent methods build nodes with mx.sym's operator functions, which build "
         "Symbols",
+    ("symbol.api.fluent", "symbol.api.functions"):
+        "Symbol.split_v2 is mx.sym.split_v2, a function building Symbols",
     ("symbol.api.symbol", "viz"):
         "Symbol's drawing methods are viz's, which draws Symbols",
     ("explore.sources", "cli.commands"):

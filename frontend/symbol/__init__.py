@@ -9,7 +9,7 @@ from .formats.json_export import ExportError
 from .api.op_functions import make_op_function
 from .api.custom import Custom
 from .api.functions import (arange, eye, full, hypot, linspace, maximum, minimum, ones, pow,
-                            power, zeros)
+                            power, split_v2, zeros)
 from . import random
 from . import linalg  # noqa: F401  (mx.sym.linalg)
 from . import contrib  # noqa: F401  (mx.sym.contrib)
@@ -18,7 +18,7 @@ from ..ir import MXNetError
 __all__ = ["Custom", "ExportError", "Group", "Symbol", "Variable", "arange", "eye", "full",
            "hypot", "linspace", "load",
            "load_json", "maximum", "minimum", "ones", "pow", "power", "random",
-           "symbol_from_arrays", "var", "zeros"]
+           "split_v2", "symbol_from_arrays", "var", "zeros"]
 
 
 def __getattr__(name: str):

@@ -41,14 +41,11 @@ NOT_YET = {  # mx.sym names tapegraph does not build yet
         "gen_op", "gen_sparse", "op", "register", "sparse", "np", "npx",
         "numpy", "numpy_extension", "symbol",
         # mx.nd compositions without a symbol mapping yet
-        "CTCLoss", "ctc_loss", "RNN",
-        "diag", "gather_nd",
-        "scatter_nd", "khatri_rao", "moments", "random_pdf_dirichlet",
+        "CTCLoss", "ctc_loss", "RNN", "random_pdf_dirichlet",
         "random_pdf_exponential", "random_pdf_gamma",
         "random_pdf_generalized_negative_binomial", "random_pdf_negative_binomial",
         "random_pdf_normal", "random_pdf_poisson", "random_pdf_uniform",
-        "ravel_multi_index", "unravel_index", "shape_array", "size_array",
-        "split_v2"},
+        "ravel_multi_index", "unravel_index"},
     "mxnet.symbol.random": {"shuffle"},
 }
 

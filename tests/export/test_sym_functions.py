@@ -41,6 +41,22 @@ CAPTURED = [  # code, MXNet 1.9.1's last node: op, name, attrs
     ("mx.sym.contrib.gradientmultiplier(d, scalar=0.5)", "_contrib_gradientmultiplier",
      "gradientmultiplier0", {"scalar": "0.5"}),
     ("mx.sym.contrib.round_ste(d)", "_contrib_round_ste", "round_ste0", None),
+    ("mx.sym.gather_nd(d, e)", "gather_nd", "gather_nd0", None),
+    ("mx.sym.scatter_nd(d, e, shape=(3,4))", "scatter_nd", "scatter_nd0", {"shape": "(3, 4)"}),
+    ("mx.sym.diag(d, k=-1, axis1=1, axis2=2)", "diag", "diag0",
+     {"axis1": "1", "axis2": "2", "k": "-1"}),
+    ("d.diag(k=1)", "diag", "diag0", {"k": "1"}),
+    ("mx.sym.moments(d, axes=(0,1), keepdims=True)", "moments", "moments0",
+     {"axes": "(0, 1)", "keepdims": "True"}),
+    ("mx.sym.shape_array(d)", "shape_array", "shape_array0", None),
+    ("mx.sym.size_array(d)", "size_array", "size_array0", None),
+    ("mx.sym.split_v2(d, 3)", "_split_v2", "_split_v20",
+     {"axis": "0", "indices": "[]", "sections": "3", "squeeze_axis": "False"}),
+    ("mx.sym.split_v2(d, (1,3), axis=1)", "_split_v2", "_split_v20",
+     {"axis": "1", "indices": "[0, 1, 3]", "sections": "0", "squeeze_axis": "False"}),
+    ("d.split_v2(4, axis=1, squeeze_axis=True)", "_split_v2", "_split_v20",
+     {"axis": "1", "indices": "[]", "sections": "4", "squeeze_axis": "True"}),
+    ("mx.sym.khatri_rao(d, e, d)", "khatri_rao", "khatri_rao0", {"num_args": "3"}),
 ]
 
 
@@ -116,3 +132,67 @@ def test_creation_nodes_written_by_mxnet_load_and_evaluate(op, attrs, want):
     fn = {"_arange": lambda: mx.sym.arange(0, 5), "_eye": lambda: mx.sym.eye(3),
           "_linspace": lambda: mx.sym.linspace(0, 1, 5)}[op]
     np.testing.assert_allclose(fn().eval()[0].asnumpy(), want)
+
+
+def test_multi_output_nodes_count_their_outputs():
+    # MXNet 1.9.1's node_row_ptr: moments has 2 outputs, _split_v2 one per section
+    d = mx.sym.var("d")
+    assert json.loads(mx.sym.moments(d, axes=(1,)).tojson())["node_row_ptr"] == [0, 1, 3]
+    assert json.loads(mx.sym.split_v2(d, 3).tojson())["node_row_ptr"] == [0, 1, 4]
+    assert mx.sym.moments(d, axes=(1,), name="m").list_outputs() == ["m_output0", "m_output1"]
+
+
+X34 = np.arange(12.0).reshape(3, 4) / 4.0
+# code, inputs, MXNet 1.9.1's outputs of sym.eval (dtype float32 unless given)
+VALUES = [
+    ("mx.sym.gather_nd(d, e)", {"d": X34, "e": [[0, 2, -1], [1, 3, 0]]}, [[0.25, 2.75, 2.0]]),
+    ("mx.sym.gather_nd(d, e)", {"d": X34, "e": [[0, 2]]},
+     [[[0.0, 0.25, 0.5, 0.75], [2.0, 2.25, 2.5, 2.75]]]),
+    ("mx.sym.scatter_nd(d, e, shape=(3,4))", {"d": [1.0, 2.0, 3.0], "e": [[0, 2, 1], [1, 3, 0]]},
+     [[[0.0, 1.0, 0.0, 0.0], [3.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 2.0]]]),
+    ("mx.sym.scatter_nd(d, e, shape=(3,2))", {"d": [[1.0, 2.0], [3.0, 4.0]], "e": [[2, 0]]},
+     [[[3.0, 4.0], [0.0, 0.0], [1.0, 2.0]]]),
+    ("mx.sym.diag(d, k=1)", {"d": X34}, [[0.25, 1.5, 2.75]]),
+    ("mx.sym.diag(d, k=-2)", {"d": X34}, [[2.0]]),
+    ("mx.sym.diag(d, k=1, axis1=1, axis2=0)", {"d": X34}, [[1.0, 2.25]]),
+    ("mx.sym.diag(d, k=-1)", {"d": [1.0, 2.0, 3.0]},
+     [np.diag([1.0, 2.0, 3.0], k=-1)]),
+    ("mx.sym.diag(d, k=1, axis1=0, axis2=2)", {"d": np.arange(24.0).reshape(2, 3, 4)},
+     [[[1.0, 14.0], [5.0, 18.0], [9.0, 22.0]]]),
+    ("mx.sym.moments(d, axes=(1,))", {"d": X34}, [[0.375, 1.375, 2.375], [0.078125] * 3]),
+    ("mx.sym.moments(d, axes=(0,1))", {"d": X34}, [[1.375], [0.7447916865348816]]),
+    ("mx.sym.moments(d, axes=(0,1), keepdims=True)", {"d": X34},
+     [[[1.375]], [[0.7447916865348816]]]),
+    ("mx.sym.shape_array(d)", {"d": np.zeros((2, 3, 4))}, [np.array([2, 3, 4], np.int64)]),
+    ("mx.sym.size_array(d)", {"d": np.zeros((2, 3, 4))}, [np.array([24], np.int64)]),
+    ("mx.sym.split_v2(d, (1,3), axis=1)", {"d": X34},
+     [X34[:, :1], X34[:, 1:3], X34[:, 3:]]),
+    ("mx.sym.split_v2(d, 4, axis=1, squeeze_axis=True)", {"d": X34}, list(X34.T)),
+    ("mx.sym.khatri_rao(d, e)", {"d": [[1.0, 2.0], [3.0, 4.0]],
+                                 "e": [[1.0, -1.0], [0.5, 2.0], [3.0, 1.0]]},
+     [[[1.0, -2.0], [0.5, 4.0], [3.0, 2.0], [3.0, -4.0], [1.5, 8.0], [9.0, 4.0]]]),
+    ("mx.sym.khatri_rao(d)", {"d": [[1.0, 2.0], [3.0, 4.0]]}, [[[1.0, 2.0], [3.0, 4.0]]]),
+]
+
+
+@pytest.mark.parametrize("code,inputs,want", VALUES, ids=[c[0] for c in VALUES])
+def test_index_and_statistics_values_are_mxnets(code, inputs, want):
+    sym = eval(code, {"mx": mx, "d": mx.sym.var("d"), "e": mx.sym.var("e")})
+    got = sym.eval(**{k: mx.nd.array(v) for k, v in inputs.items()})
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        w = np.asarray(w)
+        assert g.dtype == (np.int64 if w.dtype == np.int64 else np.float32)
+        np.testing.assert_allclose(g.asnumpy(), w, rtol=1e-6)
+
+
+@pytest.mark.parametrize("code,message", [
+    ("mx.sym.moments(d)", "Empty axes is not supported"),
+    ("mx.sym.diag(d, k=5)", "Diagonal does not exist"),
+    ("mx.sym.gather_nd(d, mx.sym.var('i'))", "at least 2 dimensions"),
+])
+def test_mxnets_errors(code, message):
+    sym = eval(code, {"mx": mx, "d": mx.sym.var("d")})
+    feed = {"d": mx.nd.array(X34), "i": mx.nd.array([1, 2])}
+    with pytest.raises(mx.base.MXNetError, match=message):
+        sym.eval(**{k: v for k, v in feed.items() if k in sym.list_arguments()})

@@ -21,16 +21,15 @@ FLUENT = {"astype": "cast", **{m: m for m in (
     "pad", "pick", "prod", "radians", "rcbrt", "reciprocal", "relu", "repeat", "reshape",
     "rint", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "slice", "slice_axis",
     "softmax", "sort", "split", "sqrt", "square", "sum", "swapaxes", "take",
-    "tan", "tanh", "tile", "topk", "transpose", "trunc", "zeros_like")}}
+    "tan", "tanh", "tile", "topk", "transpose", "trunc", "zeros_like", "diag",
+    "shape_array", "size_array")}}
 
 # MXNet fluent methods whose operators have no IR operator (or loader mapping) here.
 UNSUPPORTED = {"argmax_channel": "argmax_channel", "broadcast_axes": "broadcast_axis",
                "broadcast_like": "broadcast_like", "depth_to_space": "depth_to_space",
-               "diag": "diag", "nanprod": "nanprod", "nansum": "nansum",
-               "reshape_like": "reshape_like", "shape_array": "shape_array",
-               "size_array": "size_array", "slice_like": "slice_like",
-               "softmin": "softmin", "space_to_depth": "space_to_depth",
-               "split_v2": "_split_v2"}
+               "nanprod": "nanprod", "nansum": "nansum",
+               "reshape_like": "reshape_like", "slice_like": "slice_like",
+               "softmin": "softmin", "space_to_depth": "space_to_depth"}
 
 # NDArray methods MXNet's Symbol has only to refuse.
 REFUSED = ("asnumpy", "asscalar", "copy", "as_in_context", "detach", "backward",
@@ -95,6 +94,11 @@ class FluentMethods:
         """Convenience fluent method for `mx.sym.squeeze` (writes axis=None, as MXNet)."""
         from .op_functions import make_op_function
         return make_op_function("squeeze")(self, axis=axis, **kwargs)
+
+    def split_v2(self, *args, **kwargs):
+        """Convenience fluent method for `mx.sym.split_v2` (MXNet's `_split_v2` node)."""
+        from .functions import split_v2
+        return split_v2(self, *args, **kwargs)
 
     def as_nd_ndarray(self):
         """This symbol (MXNet: for converting between legacy and np symbols)."""

@@ -75,3 +75,19 @@ def linspace(start, stop, num, endpoint=True, name=None, dtype=None, **kwargs) -
     return make_op_function("_linspace")(start=start, stop=stop, num=num,
                                          endpoint=bool(endpoint), dtype=_dtype(dtype),
                                          name=name, **kwargs)
+
+
+def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False) -> Symbol:
+    """Split `ary` along `axis` into equal sections (an int) or at the given indices (a
+    tuple, as numpy.split): MXNet's `_split_v2`, written with `indices` (a leading 0
+    added) and `sections` (0 when indices are given), as MXNet 1.9.1 writes them."""
+    indices: list = []
+    sections = 0
+    if isinstance(indices_or_sections, int):
+        sections = indices_or_sections
+    elif isinstance(indices_or_sections, (tuple, list)):
+        indices = [0] + [int(i) for i in indices_or_sections]
+    else:
+        raise ValueError("indices_or_sections must either int or tuple of ints")
+    return make_op_function("_split_v2")(ary, indices=str(indices), axis=axis,
+                                         squeeze_axis=squeeze_axis, sections=sections)

@@ -22,7 +22,7 @@ INITS = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
 
 
 # Operators taking any number of inputs, whose `num_args` MXNet fills in when not given.
-VARIADIC = {"Concat", "add_n", "ElementWiseSum", "stack", "Crop"}
+VARIADIC = {"Concat", "add_n", "ElementWiseSum", "stack", "Crop", "khatri_rao"}
 
 
 # Attributes MXNet's generated functions also take positionally, after the data input.

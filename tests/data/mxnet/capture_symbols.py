@@ -153,6 +153,27 @@ SYMBOLIC = [
      "like = mx.sym.var('like')\n"
      "sym = mx.sym.Crop(data, like, num_args=2, center_crop=True, name='crop')",
      {"data": (1, 2, 5, 6), "like": (1, 1, 2, 3)}, {}),
+    # (both outputs of each moments used: MXNet 1.9.1's executor computes E[x^2] as the
+    # variance when the mean output is not used by anything)
+    ("index_moments",
+     "d = mx.sym.var('d')\n"
+     "i = mx.sym.var('i')\n"
+     "v = mx.sym.var('v')\n"
+     "g = mx.sym.gather_nd(d, mx.sym.argsort(i) - 1)\n"
+     "s = mx.sym.scatter_nd(v, mx.sym.argsort(i, axis=1), shape=(3, 3, 2))\n"
+     "m = mx.sym.moments(d, axes=(0, 2))\n"
+     "k = mx.sym.moments(v, axes=(1,), keepdims=True)\n"
+     "sym = mx.sym.Group([g, s, m[0], m[1] * 2, k[1], k[0], mx.sym.diag(d, k=1, axis1=0, axis2=1)])",
+     {"d": (3, 4, 2), "i": (2, 3), "v": (3, 2)}, {}),
+    ("split_diag_khatri_rao",
+     "a = mx.sym.var('a')\n"
+     "c = mx.sym.var('c')\n"
+     "p = mx.sym.split_v2(a, (1, 3), axis=1)\n"
+     "q = mx.sym.split_v2(a, 3, squeeze_axis=True)\n"
+     "sym = mx.sym.Group([p[0], p[2] + 1, q[1], mx.sym.diag(a, k=1), mx.sym.diag(c, k=-1),\n"
+     "                    mx.sym.khatri_rao(a, a * 2, c.reshape((1, 4))), mx.sym.shape_array(a),\n"
+     "                    mx.sym.size_array(c)])",
+     {"a": (3, 4), "c": (4,)}, {}),
 ]
 
 
