@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from math import sqrt  # noqa: F401  (MXNet's module exports it)
 import re
 import warnings
 from typing import Any, Callable, Dict, List, Optional, Sequence
@@ -20,6 +21,8 @@ from . import ndarray as _nd
 from . import random as _random
 from .inplace import as_numpy, assign, buffer
 from .registry import get_alias_func, get_create_func, get_register_func
+from .ndarray import NDArray  # noqa: F401  (MXNet's module exports these)
+from .util import is_np_array  # noqa: F401
 
 __all__ = ["InitDesc", "Initializer", "register", "alias", "create", "Load", "Mixed", "Zero",
            "One", "Constant", "Uniform", "Normal", "Orthogonal", "Xavier", "MSRAPrelu",

@@ -20,6 +20,11 @@ MODULES = [
     "mxnet.ndarray.sparse", "mxnet.numpy", "mxnet.numpy.random", "mxnet.numpy.linalg",
     "mxnet.numpy_extension", "mxnet.numpy_extension.random", "mxnet.context", "mxnet.random",
     "mxnet.operator", "mxnet.metric", "mxnet.io", "mxnet.profiler", "mxnet.kvstore",
+    "mxnet.symbol", "mxnet.symbol.linalg", "mxnet.symbol.random", "mxnet.symbol.contrib",
+    "mxnet.gluon", "mxnet.gluon.nn", "mxnet.gluon.rnn", "mxnet.gluon.loss", "mxnet.gluon.data",
+    "mxnet.gluon.data.vision", "mxnet.gluon.data.vision.transforms", "mxnet.gluon.utils",
+    "mxnet.gluon.model_zoo.vision", "mxnet.gluon.contrib.nn", "mxnet.initializer",
+    "mxnet.optimizer", "mxnet.lr_scheduler",
 ]
 # packages whose objects MXNet modules import for their own use (not API they offer);
 # NumPy objects stay: mx.np offers NumPy fallbacks (np.allclose) and dtypes as API

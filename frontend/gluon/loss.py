@@ -12,6 +12,7 @@ from numbers import Number
 from typing import Any, Optional
 
 from .. import ndarray
+from ..util import is_np_array  # noqa: F401  (MXNet's module exports it)
 from .hybrid_block import HybridBlock
 
 __all__ = ["Loss", "L2Loss", "L1Loss", "SigmoidBinaryCrossEntropyLoss", "SigmoidBCELoss",

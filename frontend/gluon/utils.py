@@ -14,6 +14,7 @@ import numpy as np
 from .. import ndarray as _nd
 from ..base import MXNetError
 from ..context import Context
+from ..util import is_np_array, is_np_shape  # noqa: F401  (MXNet's module exports them)
 
 __all__ = ["split_data", "split_and_load", "clip_global_norm", "check_sha1", "download",
            "shape_is_known", "HookHandle"]
@@ -144,3 +145,17 @@ class HookHandle:
 
     def __exit__(self, *exc: Any) -> None:
         self.detach()
+
+
+def replace_file(src: str, dst: str) -> None:
+    """Move `src` to `dst` atomically (MXNet's download helper): on failure, `src` is
+    removed and OSError names both paths."""
+    try:
+        os.rename(src, dst)
+    except OSError:
+        try:
+            os.remove(src)
+        except OSError:
+            pass
+        raise OSError("Moving downloaded temp file - {}, to {} failed. Please retry the "
+                      "download.".format(src, dst))

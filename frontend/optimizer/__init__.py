@@ -11,6 +11,7 @@ from .others import Ftrl, DCASGD, SGLD, ccSGD, Test
 from .lbsgd import LBSGD
 from . import contrib
 from .updater import Updater, get_updater
+from ..ndarray import abs as NDabs  # noqa: F401  (MXNet's module exports it)
 
 opt_registry = Optimizer.opt_registry
 

@@ -57,3 +57,15 @@ def test_module_has_mxnets_public_names(module):
     allowed = INCIDENTAL | NOT_YET.get(module, set())
     missing = [n for n in NAMES[module] if n not in allowed and not hasattr(mod, n)]
     assert not missing, missing
+
+
+def test_replace_file_moves_and_names_both_paths_on_failure(tmp_path):
+    from tapegraph.gluon.utils import replace_file
+    src, dst = tmp_path / "a.tmp", tmp_path / "b"
+    src.write_text("x")
+    replace_file(str(src), str(dst))
+    assert dst.read_text() == "x" and not src.exists()
+    src.write_text("y")
+    with pytest.raises(OSError, match="a.tmp.*missing_dir"):
+        replace_file(str(src), str(tmp_path / "missing_dir" / "b"))
+    assert not src.exists()  # MXNet's helper removes the temporary file

@@ -441,7 +441,11 @@ class Symbol(FluentMethods):
     def __neg__(self):
         return self._compose("_mul_scalar", scalar=-1.0)
 
-    # (== and != keep Python's identity semantics here: Symbols are dictionary keys.)
+    # == and != build comparison nodes, as MXNet's; Symbols stay hashable by identity
+    # (MXNet's are unhashable), so dictionaries keyed by Symbols keep working.
+    def __eq__(self, o): return self._binary(o, "_equal", "_equal_scalar")  # type: ignore
+    def __ne__(self, o): return self._binary(o, "_not_equal", "_not_equal_scalar")  # type: ignore
+    __hash__ = object.__hash__
     def __gt__(self, o): return self._binary(o, "_greater", "_greater_scalar")
     def __ge__(self, o): return self._binary(o, "_greater_equal", "_greater_equal_scalar")
     def __lt__(self, o): return self._binary(o, "_lesser", "_lesser_scalar")

@@ -15,6 +15,7 @@ from ....base import MXNetError
 from ....inplace import buffer
 from ....trace import host_reads
 from ....ndarray.ndarray import NDArray
+from ....util import is_np_array  # noqa: F401  (MXNet's module exports it)
 from ...block import Block
 from ...nn import Sequential
 
