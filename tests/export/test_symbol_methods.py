@@ -62,9 +62,25 @@ def test_ndarray_only_methods_are_refused_as_in_mxnet(method):
         getattr(mx.sym.var("x"), method)()
 
 
-def test_unsupported_method_names_its_operator():
-    with pytest.raises(NotImplementedError, match="'broadcast_axis'"):
-        mx.sym.var("x").broadcast_axes(axis=0, size=2)
+# MXNet 1.9.1's nodes for these methods (op, name in a fresh process, attrs)
+METHOD_NODES = [
+    ("d.broadcast_axes(axis=0, size=2)", "broadcast_axis", "broadcast_axes0",
+     {"axis": "0", "size": "2"}),
+    ("d.softmin()", "softmin", "softmin0", None),
+    ("d.nansum()", "nansum", "nansum0", None),
+    ("d.broadcast_like(e)", "broadcast_like", "broadcast_like0", None),
+    ("d.depth_to_space(2)", "depth_to_space", "depth_to_space0", {"block_size": "2"}),
+    ("d.argmax_channel()", "argmax_channel", "argmax_channel0", None),
+]
+
+
+@pytest.mark.parametrize("code,op,name,attrs", METHOD_NODES, ids=[c[0] for c in METHOD_NODES])
+def test_methods_build_mxnets_node(code, op, name, attrs, monkeypatch):
+    from tapegraph.symbol.api import symbol as _symbol
+    monkeypatch.setattr(_symbol, "_COUNTERS", {})
+    sym = eval(code, {"d": mx.sym.var("d"), "e": mx.sym.var("e")})
+    node = json.loads(sym.tojson())["nodes"][-1]
+    assert (node["op"], node["name"], node.get("attrs")) == (op, name, attrs)
 
 
 def test_block_save_of_a_forward_calling_astype(tmp_path):

@@ -22,14 +22,12 @@ FLUENT = {"astype": "cast", **{m: m for m in (
     "rint", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "slice", "slice_axis",
     "softmax", "sort", "split", "sqrt", "square", "sum", "swapaxes", "take",
     "tan", "tanh", "tile", "topk", "transpose", "trunc", "zeros_like", "diag",
-    "shape_array", "size_array")}}
+    "shape_array", "size_array", "argmax_channel", "broadcast_axes", "broadcast_like",
+    "depth_to_space", "nanprod", "nansum", "reshape_like", "slice_like", "softmin",
+    "space_to_depth")}}
 
 # MXNet fluent methods whose operators have no IR operator (or loader mapping) here.
-UNSUPPORTED = {"argmax_channel": "argmax_channel", "broadcast_axes": "broadcast_axis",
-               "broadcast_like": "broadcast_like", "depth_to_space": "depth_to_space",
-               "nanprod": "nanprod", "nansum": "nansum",
-               "reshape_like": "reshape_like", "slice_like": "slice_like",
-               "softmin": "softmin", "space_to_depth": "space_to_depth"}
+UNSUPPORTED: dict = {}  # (every fluent method of MXNet 1.9.1's Symbol builds its node now)
 
 # NDArray methods MXNet's Symbol has only to refuse.
 REFUSED = ("asnumpy", "asscalar", "copy", "as_in_context", "detach", "backward",

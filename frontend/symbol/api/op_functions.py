@@ -32,7 +32,8 @@ POSITIONAL_ATTRS = {"clip": ("a_min", "a_max"), "reshape": ("shape",), "Reshape"
                     "slice_axis": ("axis", "begin", "end"), "cast": ("dtype",),
                     "Cast": ("dtype",), "flip": ("axis",), "reverse": ("axis",),
                     "tile": ("reps",), "repeat": ("repeats", "axis"), "one_hot": ("depth",),
-                    "split": ("num_outputs", "axis")}
+                    "split": ("num_outputs", "axis"), "depth_to_space": ("block_size",),
+                    "space_to_depth": ("block_size",)}
 
 
 # Lower-case spellings of `mx.sym` functions that create a differently named operator.
@@ -42,7 +43,7 @@ ALIASES = {"split": "SliceChannel", "reshape": "Reshape", "concat": "Concat",
            "broadcast_minus": "broadcast_sub", "identity": "_copy", "max_axis": "max",
            "min_axis": "min", "sum_axis": "sum", "crop": "slice", "Softmax": "SoftmaxOutput",
            "zeros_like": "zeros_like", "uniform": "_random_uniform",
-           "normal": "_random_normal"}
+           "normal": "_random_normal", "broadcast_axes": "broadcast_axis"}
 # MXNet's aliases of its sampling operators: `sample_normal` is `_sample_normal`, ...
 ALIASES.update(("%s_%s" % (kind, dist), "_%s_%s" % (kind, dist))
                for kind in ("random", "sample")

@@ -185,7 +185,6 @@ def like_mappings(mapping_cls) -> Dict[str, Any]:
         "_ones": m("_full", _filled(1.0), arity=(0, 0), ignore=("ctx",)),
         "broadcast_like": m("broadcast_to", _broadcast_like, arity=(2, 2)),
         "broadcast_axis": m("broadcast_to", _broadcast_axis, arity=(1, 1)),
-        "broadcast_axes": m("broadcast_to", _broadcast_axis, arity=(1, 1)),
         "slice_like": m("slice", _slice_like, arity=(2, 2)),
         "reshape_like": m("Reshape", _reshape_like, arity=(2, 2)),
         "broadcast_logical_and": m("elemwise_mul", _logical("elemwise_mul"), arity=(2, 2)),
