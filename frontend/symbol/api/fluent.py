@@ -8,6 +8,7 @@ Symbols raise `NotImplementedForSymbol`, as in MXNet.
 """
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 from ...ir import MXNetError
@@ -72,7 +73,39 @@ def _refused(method: str):
 
 
 class FluentMethods:
-    """MXNet's fluent methods and the operators `abs(x)`, `x % y` (see the module doc)."""
+    """MXNet's fluent methods and Symbol's Python operators (`x + y`, `x * 2`, `x == y`,
+    `abs(x)`, `x % y`: the nodes MXNet's operators build; see the module doc)."""
+
+    def _binary(self, other, array_op: str, scalar_op: str):
+        if isinstance(other, FluentMethods):  # (a Symbol)
+            return self._compose(array_op, [other])
+        if isinstance(other, numbers.Number):
+            return self._compose(scalar_op, scalar=other)
+        return NotImplemented
+
+    def __add__(self, o): return self._binary(o, "elemwise_add", "_plus_scalar")
+    def __radd__(self, o): return self._binary(o, "elemwise_add", "_plus_scalar")
+    def __sub__(self, o): return self._binary(o, "elemwise_sub", "_minus_scalar")
+    def __rsub__(self, o): return self._binary(o, "elemwise_sub", "_rminus_scalar")
+    def __mul__(self, o): return self._binary(o, "elemwise_mul", "_mul_scalar")
+    def __rmul__(self, o): return self._binary(o, "elemwise_mul", "_mul_scalar")
+    def __truediv__(self, o): return self._binary(o, "elemwise_div", "_div_scalar")
+    def __rtruediv__(self, o): return self._binary(o, "elemwise_div", "_rdiv_scalar")
+    def __pow__(self, o): return self._binary(o, "_power", "_power_scalar")
+    def __rpow__(self, o): return self._binary(o, "_power", "_rpower_scalar")
+
+    def __neg__(self):
+        return self._compose("_mul_scalar", scalar=-1.0)
+
+    # == and != build comparison nodes, as MXNet's; Symbols stay hashable by identity
+    # (MXNet's are unhashable), so dictionaries keyed by Symbols keep working.
+    def __eq__(self, o): return self._binary(o, "_equal", "_equal_scalar")  # type: ignore
+    def __ne__(self, o): return self._binary(o, "_not_equal", "_not_equal_scalar")  # type: ignore
+    __hash__ = object.__hash__
+    def __gt__(self, o): return self._binary(o, "_greater", "_greater_scalar")
+    def __ge__(self, o): return self._binary(o, "_greater_equal", "_greater_equal_scalar")
+    def __lt__(self, o): return self._binary(o, "_lesser", "_lesser_scalar")
+    def __le__(self, o): return self._binary(o, "_lesser_equal", "_lesser_equal_scalar")
 
     def __abs__(self):
         return self.abs()

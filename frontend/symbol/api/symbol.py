@@ -8,7 +8,6 @@ typed graph as soon as the input shapes are known (`infer_shape`, `eval`, or
 """
 from __future__ import annotations
 
-import numbers
 import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -419,37 +418,6 @@ class Symbol(FluentMethods):
         if len(heads) != 1:
             raise MXNetError("cannot compose a group of %d symbols; pick one output" % len(heads))
         return heads[0]
-
-    def _binary(self, other, array_op: str, scalar_op: str) -> "Symbol":
-        if isinstance(other, Symbol):
-            return self._compose(array_op, [other])
-        if isinstance(other, numbers.Number):
-            return self._compose(scalar_op, scalar=other)
-        return NotImplemented
-
-    def __add__(self, o): return self._binary(o, "elemwise_add", "_plus_scalar")
-    def __radd__(self, o): return self._binary(o, "elemwise_add", "_plus_scalar")
-    def __sub__(self, o): return self._binary(o, "elemwise_sub", "_minus_scalar")
-    def __rsub__(self, o): return self._binary(o, "elemwise_sub", "_rminus_scalar")
-    def __mul__(self, o): return self._binary(o, "elemwise_mul", "_mul_scalar")
-    def __rmul__(self, o): return self._binary(o, "elemwise_mul", "_mul_scalar")
-    def __truediv__(self, o): return self._binary(o, "elemwise_div", "_div_scalar")
-    def __rtruediv__(self, o): return self._binary(o, "elemwise_div", "_rdiv_scalar")
-    def __pow__(self, o): return self._binary(o, "_power", "_power_scalar")
-    def __rpow__(self, o): return self._binary(o, "_power", "_rpower_scalar")
-
-    def __neg__(self):
-        return self._compose("_mul_scalar", scalar=-1.0)
-
-    # == and != build comparison nodes, as MXNet's; Symbols stay hashable by identity
-    # (MXNet's are unhashable), so dictionaries keyed by Symbols keep working.
-    def __eq__(self, o): return self._binary(o, "_equal", "_equal_scalar")  # type: ignore
-    def __ne__(self, o): return self._binary(o, "_not_equal", "_not_equal_scalar")  # type: ignore
-    __hash__ = object.__hash__
-    def __gt__(self, o): return self._binary(o, "_greater", "_greater_scalar")
-    def __ge__(self, o): return self._binary(o, "_greater_equal", "_greater_equal_scalar")
-    def __lt__(self, o): return self._binary(o, "_lesser", "_lesser_scalar")
-    def __le__(self, o): return self._binary(o, "_lesser_equal", "_lesser_equal_scalar")
 
 
 def var(name: str, attr: Optional[Dict[str, str]] = None, shape=None, dtype=None,
