@@ -4,16 +4,11 @@ as MXNet does). The others (detection, quantization, DGL, control flow) are not
 available symbolically; their `mx.nd.contrib` forms run eagerly."""
 from __future__ import annotations
 
-from .api.op_functions import make_op_function
+from .api.op_functions import prefixed_getattr
 
 NAMES = ("quadratic", "div_sqrt_dim", "gradientmultiplier", "round_ste", "sign_ste")
 
 
-def __getattr__(name: str):
-    if name in NAMES:
-        return make_op_function(name, "_contrib_" + name)
-    raise AttributeError("module 'tapegraph.symbol.contrib' has no attribute %r (tapegraph "
-                         "provides %s)" % (name, ", ".join(NAMES)))
-
+__getattr__ = prefixed_getattr(__name__, "_contrib_", NAMES)
 
 __all__ = list(NAMES)

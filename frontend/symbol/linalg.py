@@ -3,18 +3,13 @@ makes an `_linalg_potrf` node named `potrf0`, as MXNet does), from the registere
 of tapegraph/ir/ops/factor.py and factor_blas.py; JSON names them as MXNet does."""
 from __future__ import annotations
 
-from .api.op_functions import make_op_function
+from .api.op_functions import prefixed_getattr
 
 NAMES = ("det", "extractdiag", "extracttrian", "gelqf", "gemm", "gemm2", "inverse",
          "makediag", "maketrian", "potrf", "potri", "slogdet", "sumlogdiag", "syevd", "syrk",
          "trmm", "trsm")
 
 
-def __getattr__(name: str):
-    if name in NAMES:
-        return make_op_function(name, "_linalg_" + name)
-    raise AttributeError("module 'tapegraph.symbol.linalg' has no attribute %r (tapegraph "
-                         "provides %s)" % (name, ", ".join(NAMES)))
-
+__getattr__ = prefixed_getattr(__name__, "_linalg_", NAMES)
 
 __all__ = list(NAMES)

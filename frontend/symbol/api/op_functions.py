@@ -6,7 +6,7 @@ by MXNet's argument names; attributes are written as MXNet writes them.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from ...ir import MXNetError
 from ..graph.dag import SymNode
@@ -120,3 +120,14 @@ def make_op_function(called: str, op: Optional[str] = None):
     build.__name__ = op
     build.__doc__ = "MXNet operator %s as a Symbol (imports to IR %s)." % (op, mapping.ir_op)
     return build
+
+
+def prefixed_getattr(module: str, prefix: str, names: Sequence[str]):
+    """A module `__getattr__` giving `make_op_function(name, prefix + name)` for each of
+    `names` (`mx.sym.linalg.potrf` is `_linalg_potrf`), AttributeError listing them else."""
+    def __getattr__(name: str):
+        if name in names:
+            return make_op_function(name, prefix + name)
+        raise AttributeError("module %r has no attribute %r (tapegraph provides %s)"
+                             % (module, name, ", ".join(names)))
+    return __getattr__
