@@ -216,6 +216,4 @@ def shuffle(data, **kwargs) -> NDArray:
     """A copy of `data` with its first axis randomly permuted."""
     if not isinstance(data, NDArray):
         raise MXNetError("shuffle: data must be an NDArray")
-    host = data._data
-    return _random.observe_sample(type(data)._wrap(_random.generator().permutation(host)),
-                                  lambda: _random.generator().permutation(host), [data])
+    return _op("_shuffle", [data], {}, None)

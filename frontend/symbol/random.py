@@ -11,7 +11,7 @@ from ..ir import MXNetError
 from .api.op_functions import make_op_function
 from .api.symbol import Symbol
 
-__all__ = ["uniform", "normal", "randn", "exponential", "gamma", "poisson",
+__all__ = ["shuffle", "uniform", "normal", "randn", "exponential", "gamma", "poisson",
            "negative_binomial", "generalized_negative_binomial", "randint", "multinomial",
            "uniform_like", "normal_like", "exponential_like", "gamma_like", "poisson_like",
            "negative_binomial_like", "generalized_negative_binomial_like"]
@@ -114,3 +114,8 @@ gamma_like = _like("gamma", ("alpha", "beta"))
 poisson_like = _like("poisson", ("lam",))
 negative_binomial_like = _like("negative_binomial", ("k", "p"))
 generalized_negative_binomial_like = _like("generalized_negative_binomial", ("mu", "alpha"))
+
+
+def shuffle(data, **kwargs) -> Symbol:
+    """`data` with its first axis randomly permuted (MXNet's `_shuffle`)."""
+    return make_op_function("_shuffle")(data, **kwargs)

@@ -203,6 +203,14 @@ def _inverse_cdf(batch: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.minimum(found - np.arange(rows)[:, None] * k, k - 1)
 
 
+@register("_shuffle", lambda ins, attrs: [ins[0]], num_inputs=1, random=True,
+          nondiff_note="MXNet 1.9.1 registers no gradient for _shuffle (its backward "
+                       "refuses the operator)")
+def shuffle(data):
+    """A copy of `data` with its first axis randomly permuted."""
+    return generator().permutation(data) if data.ndim else data.copy()
+
+
 @register("_sample_multinomial", _multinomial_infer, num_outputs=_multinomial_outputs,
           attrs={"shape": (), "get_prob": False, "dtype": "int32"}, random=True)
 def sample_multinomial(data, shape, get_prob, dtype):

@@ -23,7 +23,7 @@ NOT_YET = {  # mx.sym names tapegraph does not build yet
     "mxnet.symbol": {
         # value-dependent gathers (nd runs them with host reads), no graph form yet
         "BilinearSampler", "SpatialTransformer", "ROIPooling", "GridGenerator",
-        "Correlation", "histogram", "shuffle",
+        "Correlation", "histogram",
         # optimizer update kernels and AMP/sparse plumbing (mx.optimizer runs the updates)
         "adam_update", "ftml_update", "ftrl_update", "lamb_update_phase1",
         "lamb_update_phase2", "mp_lamb_update_phase1", "mp_lamb_update_phase2",
@@ -46,7 +46,6 @@ NOT_YET = {  # mx.sym names tapegraph does not build yet
         "random_pdf_generalized_negative_binomial", "random_pdf_negative_binomial",
         "random_pdf_normal", "random_pdf_poisson", "random_pdf_uniform",
         "ravel_multi_index", "unravel_index"},
-    "mxnet.symbol.random": {"shuffle"},
 }
 
 

@@ -29,3 +29,11 @@ def test_symbols_remain_dictionary_keys_and_list_members():
     assert d in [d] and (d == None) is False  # noqa: E711  (no node for None)
     (got,) = (d == e).eval(d=mx.nd.array([1.0, 2.0]), e=mx.nd.array([1.0, 3.0]))
     assert got.asnumpy().tolist() == [1.0, 0.0]
+
+
+@pytest.mark.parametrize("code,name", [("mx.sym.shuffle(d)", "shuffle0"),
+                                       ("mx.sym.random.shuffle(d)", "_shuffle0")])
+def test_shuffle_writes_mxnets_node(code, name, monkeypatch):
+    monkeypatch.setattr(_symbol, "_COUNTERS", {})  # MXNet 1.9.1: op _shuffle, these names
+    node = json.loads(eval(code, {"mx": mx, "d": mx.sym.var("d")}).tojson())["nodes"][-1]
+    assert (node["op"], node["name"], node.get("attrs")) == ("_shuffle", name, None)

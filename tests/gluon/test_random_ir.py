@@ -8,6 +8,7 @@ import json
 import os
 
 import numpy as np
+import pytest
 
 import tapegraph as mx
 from tapegraph import autograd, gluon
@@ -369,3 +370,22 @@ def test_np_normal_is_reparameterised_as_mxnet():
         np.testing.assert_allclose(loc.grad.asnumpy(), [3.0, 3.0])
     finally:
         mx.npx.reset_np()
+
+
+def test_shuffle_is_a_graph_draw_mxnet_evaluates_and_refuses_to_differentiate():
+    # MXNet 1.9.1 cannot hybridize it (its CachedOp derives a backward graph at once and
+    # _shuffle has none); tapegraph draws a fresh permutation at every call, and MXNet's
+    # executor ran tapegraph's export: rows 2 * a permutation of the input's.
+    x = np.array(TOOL.X, dtype=np.float32)
+    assert IMPORTED["shuffle"]["rows"] == sorted((2 * x).tolist())
+    blk = _block("shuffle")
+    outs = {tuple(blk(mx.nd.array(np.arange(8.0).reshape(8, 1))).asnumpy().ravel())
+            for _ in range(6)}
+    assert len(outs) > 1 and all(sorted(o) == [2.0 * k for k in range(8)] for o in outs)
+    assert [n.op for n in blk.forward_graph.nodes] == ["_shuffle", "_mul_scalar"]
+    a = mx.nd.array([1.0, 2.0, 3.0])
+    a.attach_grad()
+    with mx.autograd.record():
+        loss = (mx.nd.random.shuffle(a) * 2).sum()
+    with pytest.raises(mx.base.MXNetError, match="_shuffle is non-differentiable"):
+        loss.backward()

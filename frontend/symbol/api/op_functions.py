@@ -43,7 +43,8 @@ ALIASES = {"split": "SliceChannel", "reshape": "Reshape", "concat": "Concat",
            "broadcast_minus": "broadcast_sub", "identity": "_copy", "max_axis": "max",
            "min_axis": "min", "sum_axis": "sum", "crop": "slice", "Softmax": "SoftmaxOutput",
            "zeros_like": "zeros_like", "uniform": "_random_uniform",
-           "normal": "_random_normal", "broadcast_axes": "broadcast_axis"}
+           "normal": "_random_normal", "broadcast_axes": "broadcast_axis",
+           "shuffle": "_shuffle"}
 # MXNet's aliases of its sampling operators: `sample_normal` is `_sample_normal`, ...
 ALIASES.update(("%s_%s" % (kind, dist), "_%s_%s" % (kind, dist))
                for kind in ("random", "sample")
