@@ -64,3 +64,71 @@ def crop_window(b, data, like=None, offset=(0, 0), h_w=(0, 0), center_crop=False
                              "width %s" % ((oy, ox), (h, w), (height, width)))
     return b.op("slice", data, begin=(None, None, oy, ox), end=(None, None, oy + h, ox + w),
                 step=())
+
+
+def depth_to_space(b, data, block_size):
+    """(N, C*k*k, H, W) -> (N, C, H*k, W*k), MXNet's DCR order."""
+    n, c, h, w = data.shape
+    k = int(block_size)
+    if c % (k * k):
+        raise MXNetError("depth_to_space: channels %d are not divisible by %d" % (c, k * k))
+    x = b.op("Reshape", data, shape=(n, k, k, c // (k * k), h, w), reverse=False)
+    x = b.op("transpose", x, axes=(0, 3, 4, 1, 5, 2))
+    return b.op("Reshape", x, shape=(n, c // (k * k), h * k, w * k), reverse=False)
+
+
+def space_to_depth(b, data, block_size):
+    """(N, C, H*k, W*k) -> (N, C*k*k, H, W), the inverse of `depth_to_space`."""
+    n, c, h, w = data.shape
+    k = int(block_size)
+    if h % k or w % k:
+        raise MXNetError("space_to_depth: spatial size %s is not divisible by %d" % ((h, w), k))
+    x = b.op("Reshape", data, shape=(n, c, h // k, k, w // k, k), reverse=False)
+    x = b.op("transpose", x, axes=(0, 3, 5, 1, 2, 4))
+    return b.op("Reshape", x, shape=(n, c * k * k, h // k, w // k), reverse=False)
+
+
+def softmin(b, data, axis=-1, temperature=None, dtype=None):
+    """softmax(-x): small values get large weights (written in `dtype` when given)."""
+    return b.op("softmax", b.op("negative", data), axis=int(axis), temperature=temperature,
+                dtype=dtype)
+
+
+def softmax_activation(b, data, mode="instance"):
+    """MXNet's deprecated softmax: over the last axis (mode='instance': MXNet 1.9.1
+    computes that, not a softmax over all but the first axis as its documentation says) or
+    over axis 1 (mode='channel', inputs of 3 dimensions and more)."""
+    if mode not in ("instance", "channel"):
+        raise MXNetError("Invalid Input: '%s', valid values are: {'channel', 'instance'}"
+                         % (mode,))
+    if mode == "channel":
+        if len(data.shape) < 3:
+            raise MXNetError("SoftmaxActivation: input need to have a least 3 dimensions "
+                             "when mode=channel, got shape %s" % (tuple(data.shape),))
+        return b.op("softmax", data, axis=1)
+    return b.op("softmax", data, axis=-1)
+
+
+def softmax_cross_entropy(b, data, label):
+    """The batch's summed -log(softmax(data)[i, label[i]]), 0-d (MXNet's op: shape (1,))."""
+    picked = b.op("pick", b.op("log_softmax", data, axis=-1), label, axis=-1)
+    return b.op("negative", b.op("sum", picked))
+
+
+def nan_to(b, data, neutral):
+    """`data` with NaN replaced by the `neutral` array (`zeros_like`, `ones_like`): NaN is
+    where x != x, a recorded comparison."""
+    return b.op("where", b.op("_equal", data, data), data, b.op(neutral, data))
+
+
+def value_class(b, data, kind, floating):
+    """1 where `data` is NaN (`kind` 'nan'), infinite ('inf') or finite ('finite'), else 0,
+    in its dtype; `floating` says whether its dtype is a float one (integers are never NaN
+    nor infinite)."""
+    if not floating:
+        return b.op("ones_like" if kind == "finite" else "zeros_like", data)
+    if kind == "nan":
+        return b.op("_not_equal", data, data)
+    magnitude = b.op("abs", data)
+    return b.op("_lesser_scalar" if kind == "finite" else "_equal_scalar", magnitude,
+                scalar=float("inf"))

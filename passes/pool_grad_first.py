@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, Optional, Tuple
 
-from ..ir import Graph, Node, Value, attrs_key, get_op
+from ..ir import Builder, Graph, Node, Value, attrs_key
 from .manager import register_pass
 from .pool_first import windows_read_input
 from .rewrite import Rewriter
@@ -53,8 +53,12 @@ def pool_grad_first(graph: Graph) -> Graph:
             rw.emit(node)
             continue
         scatter, x, p = found
-        mask = _add(rw, node, "_greater_scalar", [p], {"scalar": 0.0})
-        g = _add(rw, node, "elemwise_mul", [rw.get(scatter.inputs[1]), mask], {})
+        b = Builder()
+        b.meta = node.meta
+        g = b.op("elemwise_mul", rw.get(scatter.inputs[1]),
+                 b.op("_greater_scalar", p, scalar=0.0))
+        for helper in b.nodes:
+            rw.add(helper)
         rw.add(Node("_pool_max_scatter", (rw.get(x), g), node.outputs, scatter.attrs, None,
                     node.meta))
     return rw.result()
@@ -77,12 +81,3 @@ def _match(node: Node, producer: Dict[Value, Node], pooled: Dict[Tuple[Value, tu
         if p is not None and windows_read_input(r.type.shape, scatter.attrs):
             return scatter, relu.inputs[0], p
     return None
-
-
-def _add(rw: Rewriter, like: Node, op: str, inputs, attrs) -> Value:
-    opdef = get_op(op)
-    full = opdef.complete_attrs(attrs)
-    (t,) = opdef.infer([v.type for v in inputs], full)
-    out = Value(t)
-    rw.add(Node(op, tuple(inputs), (out,), full, None, like.meta))
-    return out

@@ -8,13 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from ..ir import get_op
+from ..ir import composites, get_op
 from ..ir.errors import MXNetError
 from ..trace.invoke import invoke
 from . import dispatch
 from .indexing import no_zero_dim
 from .ndarray import NDArray
-from .ops import NAMESPACE, _as_inputs, _finish
+from .ops import NAMESPACE, Eager, _as_inputs, _finish
 
 
 def _op(name, arrays, attrs=None, out_cls=None):
@@ -59,34 +59,18 @@ def SequenceReverse(data, sequence_length=None, use_sequence_length=False, axis=
 
 def softmin(data, axis=-1, temperature=None, dtype=None, out=None, **kw):
     """softmax(-x): small values get large weights (written in `dtype` when given)."""
-    data = _as_inputs([data])[0]
-    neg = _op("negative", [data])
-    return _finish(_op("softmax", [neg], {"axis": int(axis), "temperature": temperature,
-                                          "dtype": dtype}), out)
+    return _finish(composites.softmin(Eager, _as_inputs([data])[0], axis, temperature, dtype),
+                   out)
 
 
 def depth_to_space(data, block_size, out=None, **kw):
     """(N, C*b*b, H, W) -> (N, C, H*b, W*b), as MXNet (DCR order)."""
-    data = _as_inputs([data])[0]
-    n, c, h, w = data.shape
-    b = int(block_size)
-    if c % (b * b):
-        raise MXNetError("depth_to_space: channels %d are not divisible by %d" % (c, b * b))
-    x = data.reshape((n, b, b, c // (b * b), h, w))
-    x = _op("transpose", [x], {"axes": (0, 3, 4, 1, 5, 2)})
-    return _finish(x.reshape((n, c // (b * b), h * b, w * b)), out)
+    return _finish(composites.depth_to_space(Eager, _as_inputs([data])[0], block_size), out)
 
 
 def space_to_depth(data, block_size, out=None, **kw):
     """(N, C, H*b, W*b) -> (N, C*b*b, H, W), the inverse of depth_to_space."""
-    data = _as_inputs([data])[0]
-    n, c, h, w = data.shape
-    b = int(block_size)
-    if h % b or w % b:
-        raise MXNetError("space_to_depth: spatial size %s is not divisible by %d" % ((h, w), b))
-    x = data.reshape((n, c, h // b, b, w // b, b))
-    x = _op("transpose", [x], {"axes": (0, 3, 5, 1, 2, 4)})
-    return _finish(x.reshape((n, c * b * b, h // b, w // b)), out)
+    return _finish(composites.space_to_depth(Eager, _as_inputs([data])[0], block_size), out)
 
 
 def moveaxis(data, source, destination, out=None, **kw):
@@ -161,16 +145,9 @@ def linspace(start, stop, num, endpoint=True, ctx=None, dtype=None, **kw) -> NDA
                                      dtype=dtype or np.float32))
 
 
-def not_nan(data):
-    """1 where `data` is not NaN (x == x), else 0, in its dtype: a recorded operator, so a
-    traced call computes it from each call's values."""
-    return _op("_equal", [data, data])
-
-
 def nansum(data, axis=None, keepdims=False, exclude=False, out=None, **kw):
     """Sum treating NaN as zero (the gradient is zero at NaN positions)."""
-    data = _as_inputs([data])[0]
-    clean = _op("where", [not_nan(data), data, _op("zeros_like", [data])], out_cls=type(data))
+    clean = composites.nan_to(Eager, _as_inputs([data])[0], "zeros_like")
     res = _op("sum", [clean], {"axis": axis, "keepdims": bool(keepdims), "exclude": exclude})
     return _finish(no_zero_dim(res), out)
 

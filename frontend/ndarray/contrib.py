@@ -16,10 +16,11 @@ from ..context import current_context  # noqa: F401  (MXNet's module exports it)
 from ..ir.errors import MXNetError
 from ..trace import host_reads
 from ..unsupported import not_implemented
+from ..ir import composites
 from ..ir import get_op as _get_op
 from ..trace.invoke import invoke as _invoke
 from .ndarray import NDArray
-from .ops import NAMESPACE, _finish
+from .ops import NAMESPACE, Eager, _finish
 from .random import uniform  # noqa: F401  (MXNet's mx.nd.contrib re-exports mx.nd.random's)
 from . import contrib_ops as _contrib_ops
 from .vision import AdaptiveAvgPooling2D, BilinearResize2D  # noqa: F401
@@ -102,28 +103,25 @@ def cond(pred, then_func: Callable, else_func: Callable):
     return then_func() if bool(_as_scalar(pred)) else else_func()
 
 
-def _check(name: str, compare: Callable, integers: str) -> Callable:
+def _check(name: str, kind: str) -> Callable:
     def check(data, **kw):
         if not isinstance(data, NDArray):
             raise MXNetError("%s: data must be an NDArray" % name)
-        if np.dtype(data.dtype).kind not in "fc":  # integers: never NaN nor infinite
-            return _nd[integers](data)
-        return compare(data)
+        return composites.value_class(Eager, data, kind,
+                                      np.dtype(data.dtype).kind in "fc")
     check.__name__ = name
     check.__doc__ = ("1 where the element is %s, else 0 (not differentiable; recorded, so "
                      "a traced call computes it from each call's values)." % name[2:])
     return check
 
 
+isfinite = _check("isfinite", "finite")
+isinf = _check("isinf", "inf")
+isnan = _check("isnan", "nan")
+
+
 def _op(name: str, inputs, **attrs):
     return _invoke(_get_op(name), list(inputs), attrs)
-
-
-isfinite = _check("isfinite", lambda x: _op("_lesser_scalar", [_nd["abs"](x)],
-                                            scalar=float("inf")), "ones_like")
-isinf = _check("isinf", lambda x: _op("_equal_scalar", [_nd["abs"](x)], scalar=float("inf")),
-               "zeros_like")
-isnan = _check("isnan", lambda x: _op("_not_equal", [x, x]), "zeros_like")
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=True, **kw) -> NDArray:

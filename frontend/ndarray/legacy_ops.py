@@ -9,14 +9,14 @@ import warnings
 
 import numpy as np
 
-from ..ir import get_op
+from ..ir import composites, get_op
 from ..ir.errors import MXNetError
 from ..ir.registry import MAX_RESULT_BYTES
 from ..trace import host_reads
 from ..trace.invoke import invoke
 from .library import flat_positions
 from .ndarray import NDArray
-from .ops import NAMESPACE, _as_inputs, _finish, reject_unknown_kwargs
+from .ops import NAMESPACE, Eager, _as_inputs, _finish, reject_unknown_kwargs
 
 
 def _op(name, arrays, attrs=None, like=None):
@@ -29,20 +29,9 @@ def _const(like, values, dtype=None) -> NDArray:
 
 
 def SoftmaxActivation(data, mode="instance", out=None, **kw):
-    """MXNet's deprecated softmax: over the last axis (mode='instance': MXNet 1.9.1
-    computes that, not a softmax over all but the first axis as its documentation says) or
-    over axis 1 (mode='channel', inputs of 3 dimensions and more)."""
+    """MXNet's deprecated softmax (see `tapegraph.ir.composites.softmax_activation`)."""
     reject_unknown_kwargs("SoftmaxActivation", kw, ("mode",))
-    data = _as_inputs([data])[0]
-    if mode not in ("instance", "channel"):
-        raise MXNetError("Invalid Input: '%s', valid values are: {'channel', 'instance'}"
-                         % (mode,))
-    if mode == "channel":
-        if data.ndim < 3:
-            raise MXNetError("SoftmaxActivation: input need to have a least 3 dimensions "
-                             "when mode=channel, got shape %s" % (data.shape,))
-        return _finish(_op("softmax", [data], {"axis": 1}, data), out)
-    return _finish(_op("softmax", [data], {"axis": -1}, data), out)
+    return _finish(composites.softmax_activation(Eager, _as_inputs([data])[0], mode), out)
 
 
 def batch_take(a, indices, out=None, **kw):

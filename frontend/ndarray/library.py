@@ -8,14 +8,15 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..ir import get_op
+from ..ir import composites, get_op
 from ..ir.errors import MXNetError
 from ..trace.invoke import invoke
 from ..accel.lazy import PENDING_TYPES, shape_dtype
 from . import dispatch
 from .indexing import no_zero_dim
 from .ndarray import NDArray, _axis as normalize_axis
-from .ops import NAMESPACE, _as_inputs, _finish, _norm, defop, reject_unknown_kwargs
+from .ops import (NAMESPACE, Eager, _as_inputs, _finish, _norm, defop,
+                  reject_unknown_kwargs)
 
 UNARY = ("cbrt", "rcbrt", "reciprocal", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
          "arcsinh", "arccosh", "arctanh", "degrees", "radians", "softsign", "erf", "erfinv",
@@ -144,10 +145,8 @@ def where(condition, x, y, out=None, **kw):
 
 def softmax_cross_entropy(data, label, out=None, **kw):
     """Sum over the batch of -log(softmax(data)[i, label[i]]), shape (1,) (MXNet's op)."""
-    logp = invoke(get_op("log_softmax"), _as_inputs([data]), {"axis": -1})
-    picked = invoke(get_op("pick"), [logp, _as_inputs([label])[0]], {"axis": -1})
-    total = invoke(get_op("negative"), [invoke(get_op("sum"), [picked], {})])
-    return _finish(no_zero_dim(total), out)
+    data, label = _as_inputs([data])[0], _as_inputs([label])[0]
+    return _finish(no_zero_dim(composites.softmax_cross_entropy(Eager, data, label)), out)
 
 
 def add_n(*args, out=None, **kw):

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import List, Sequence, Union
 
 
+from ..ir import composites
 from ..ir.errors import MXNetError
 from .ndarray import NDArray
-from .compose import not_nan
-from .ops import NAMESPACE, _finish
+from .ops import NAMESPACE, Eager, _finish
 
 
 def nanprod(data, axis=None, keepdims=False, exclude=False, out=None, **kw):
     """Product treating NaN as one."""
     if not isinstance(data, NDArray):
         raise MXNetError("nanprod: data must be an NDArray, got %s" % type(data).__name__)
-    clean = NAMESPACE["where"](not_nan(data), data, NAMESPACE["ones_like"](data))
+    clean = composites.nan_to(Eager, data, "ones_like")
     return _finish(NAMESPACE["prod"](clean, axis=axis, keepdims=keepdims, exclude=exclude),
                    out)
 

@@ -21,6 +21,16 @@ from .. import random as _random
 NAMESPACE: Dict[str, Callable] = {}
 
 
+class Eager:
+    """`op(name, *inputs, **attrs)` running registered operators on NDArrays (recorded):
+    with it, a composite of tapegraph.ir.composites (written against `ir.Builder.op`)
+    runs eagerly, so one definition serves `mx.nd` and the symbol loader."""
+
+    @staticmethod
+    def op(name, *inputs, **attrs):
+        return invoke(get_op(name), list(inputs), attrs, out_cls=type(inputs[0]))
+
+
 _finish = write_out  # `result`, or `result` written into the array `out` (same shape)
 
 

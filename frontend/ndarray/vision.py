@@ -23,7 +23,7 @@ from ..ir.errors import MXNetError
 from ..trace import host_reads
 from ..trace.invoke import invoke
 from .ndarray import NDArray
-from .ops import NAMESPACE, _as_inputs, _finish
+from .ops import NAMESPACE, Eager, _as_inputs, _finish
 
 
 def _op(name, arrays, attrs=None):
@@ -54,16 +54,6 @@ def _pair(value, name):
     return tuple(int(i) for i in v)
 
 # ---------------------------------------------------------------- LRN, Crop, crop
-
-
-class Eager:
-    """`op(name, *inputs, **attrs)` running registered operators on NDArrays (recorded):
-    with it, a composite written against `ir.Builder.op` runs eagerly, so the same
-    definition serves `mx.nd` and the symbol loader (frontend/symbol/graph/mxnet_ops.py)."""
-
-    @staticmethod
-    def op(name, *inputs, **attrs):
-        return invoke(get_op(name), list(inputs), attrs, out_cls=type(inputs[0]))
 
 
 def LRN(data, alpha=1e-4, beta=0.75, knorm=2.0, nsize=None, out=None, **kw):

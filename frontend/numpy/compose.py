@@ -6,10 +6,11 @@ from typing import Sequence
 
 import numpy as _onp
 
-from ..ir import get_op
+from ..ir import composites, get_op
 from ..ir.errors import MXNetError
 from ..trace import host_reads
 from ..trace.invoke import invoke
+from ..ndarray.ops import Eager
 from .library import (FUNCTIONS, _export, _op, arr, concatenate, expand_dims,
                       no_extra_keywords, split)
 from .ndarray import ndarray, truth_reduce
@@ -268,12 +269,6 @@ def _flag(a, name: str, **attrs) -> ndarray:
         invoke(get_op("Cast"), [res], {"dtype": "bool"}, out_cls=ndarray)
 
 
-def _const_flag(x, like: str) -> ndarray:
-    """All False (`zeros_like`) or all True (`ones_like`) in x's shape, as bool."""
-    return invoke(get_op("Cast"), [invoke(get_op(like), [x], {}, out_cls=ndarray)],
-                  {"dtype": "bool"}, out_cls=ndarray)
-
-
 def _floats(a, b):
     """`a` and `b` as arrays of one floating dtype (float64 for integers; a Python number
     takes the other operand's dtype)."""
@@ -290,32 +285,29 @@ def _floats(a, b):
     return cast(arrays[0], a), cast(arrays[1], b)
 
 
+def _value_class(x, kind: str) -> ndarray:
+    """tapegraph.ir.composites.value_class as a bool array (recorded)."""
+    x = arr(x)
+    res = composites.value_class(Eager, x, kind, _onp.dtype(x.dtype).kind == "f")
+    return invoke(get_op("Cast"), [res], {"dtype": "bool"}, out_cls=ndarray)
+
+
 @_export
 def isnan(x):
     """Where x is NaN (x != x; recorded, not differentiable)."""
-    x = arr(x)
-    if _onp.dtype(x.dtype).kind != "f":
-        return _const_flag(x, "zeros_like")  # never NaN
-    return _flag(invoke(get_op("_not_equal"), [x, x], {}, out_cls=ndarray), "_not_equal_scalar",
-                 scalar=0.0)
+    return _value_class(x, "nan")
 
 
 @_export
 def isinf(x):
     """Where x is infinite (recorded, not differentiable)."""
-    x = arr(x)
-    if _onp.dtype(x.dtype).kind != "f":
-        return _const_flag(x, "zeros_like")
-    return _flag(_op("abs", [x]), "_equal_scalar", scalar=float("inf"))
+    return _value_class(x, "inf")
 
 
 @_export
 def isfinite(x):
     """Where x is finite (recorded, not differentiable)."""
-    x = arr(x)
-    if _onp.dtype(x.dtype).kind != "f":
-        return _const_flag(x, "ones_like")
-    return _flag(_op("abs", [x]), "_lesser_scalar", scalar=float("inf"))
+    return _value_class(x, "finite")
 
 
 @_export

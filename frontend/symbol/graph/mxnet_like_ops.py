@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 
 import numpy as np
 
-from ...ir import Builder, MXNetError, Value
+from ...ir import Builder, MXNetError, Value, composites
 
 
 def _filled(value: float):
@@ -107,62 +107,17 @@ def _logical_not(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     return b.op("_equal_scalar", ins[0], scalar=0.0)
 
 
-def _softmin(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
-    return b.op("softmax", b.op("negative", ins[0]), axis=int(attrs.get("axis", -1)),
-                temperature=attrs.get("temperature"))
-
-
 def _argmax_channel(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     return b.op("argmax", ins[0], axis=1, keepdims=False)
 
 
-def _depth_to_space(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
-    n, c, h, w = ins[0].type.shape
-    k = int(attrs["block_size"])
-    if c % (k * k):
-        raise MXNetError("depth_to_space: channels %d are not divisible by %d" % (c, k * k))
-    x = b.op("Reshape", ins[0], shape=(n, k, k, c // (k * k), h, w))
-    x = b.op("transpose", x, axes=(0, 3, 4, 1, 5, 2))
-    return b.op("Reshape", x, shape=(n, c // (k * k), h * k, w * k))
-
-
-def _space_to_depth(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
-    n, c, h, w = ins[0].type.shape
-    k = int(attrs["block_size"])
-    if h % k or w % k:
-        raise MXNetError("space_to_depth: spatial size %s is not divisible by %d" % ((h, w), k))
-    x = b.op("Reshape", ins[0], shape=(n, c, h // k, k, w // k, k))
-    x = b.op("transpose", x, axes=(0, 3, 5, 1, 2, 4))
-    return b.op("Reshape", x, shape=(n, c * k * k, h // k, w // k))
-
-
 def _nan_reduce(reduce: str, neutral: str):
     def build(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
-        x = ins[0]
-        clean = b.op("where", b.op("_equal", x, x), x, b.op(neutral, x))
-        out = b.op(reduce, clean, axis=attrs.get("axis"),
+        out = b.op(reduce, composites.nan_to(b, ins[0], neutral), axis=attrs.get("axis"),
                    keepdims=bool(attrs.get("keepdims", False)),
                    exclude=bool(attrs.get("exclude", False)))
         return out if out.type.ndim else b.op("Reshape", out, shape=(1,))
     return build
-
-
-def _softmax_cross_entropy(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
-    picked = b.op("pick", b.op("log_softmax", ins[0], axis=-1), ins[1], axis=-1)
-    return b.op("Reshape", b.op("negative", b.op("sum", picked)), shape=(1,))
-
-
-def _softmax_activation(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
-    x, mode = ins[0], attrs.get("mode", "instance")
-    if mode == "channel":
-        if x.type.ndim < 3:
-            raise MXNetError("SoftmaxActivation: input need to have a least 3 dimensions when "
-                             "mode=channel, got shape %s" % (x.type.shape,))
-        return b.op("softmax", x, axis=1)
-    if mode != "instance":
-        raise MXNetError("Invalid Input: '%s', valid values are: {'channel', 'instance'}"
-                         % (mode,))
-    return b.op("softmax", x, axis=-1)  # (MXNet 1.9.1: over the last axis, not all but 0)
 
 
 def _quadratic(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
@@ -191,14 +146,19 @@ def like_mappings(mapping_cls) -> Dict[str, Any]:
         "broadcast_logical_or": m("_maximum", _logical("_maximum"), arity=(2, 2)),
         "broadcast_logical_xor": m("_not_equal", _logical("_not_equal"), arity=(2, 2)),
         "logical_not": m("_equal_scalar", _logical_not, arity=(1, 1)),
-        "softmin": m("softmax", _softmin, arity=(1, 1)),
+        "softmin": m("softmax", lambda b, ins, a: composites.softmin(
+            b, ins[0], a.get("axis", -1), a.get("temperature"), a.get("dtype")), arity=(1, 1)),
         "argmax_channel": m("argmax", _argmax_channel, arity=(1, 1)),
-        "depth_to_space": m("transpose", _depth_to_space, arity=(1, 1)),
-        "space_to_depth": m("transpose", _space_to_depth, arity=(1, 1)),
+        "depth_to_space": m("transpose", lambda b, ins, a: composites.depth_to_space(
+            b, ins[0], a["block_size"]), arity=(1, 1)),
+        "space_to_depth": m("transpose", lambda b, ins, a: composites.space_to_depth(
+            b, ins[0], a["block_size"]), arity=(1, 1)),
         "nansum": m("sum", _nan_reduce("sum", "zeros_like"), arity=(1, 1)),
         "nanprod": m("prod", _nan_reduce("prod", "ones_like"), arity=(1, 1)),
-        "softmax_cross_entropy": m("log_softmax", _softmax_cross_entropy, arity=(2, 2)),
-        "SoftmaxActivation": m("softmax", _softmax_activation, arity=(1, 1)),
+        "softmax_cross_entropy": m("log_softmax", lambda b, ins, a: b.op(
+            "Reshape", composites.softmax_cross_entropy(b, *ins), shape=(1,)), arity=(2, 2)),
+        "SoftmaxActivation": m("softmax", lambda b, ins, a: composites.softmax_activation(
+            b, ins[0], a.get("mode", "instance")), arity=(1, 1)),
         "_contrib_quadratic": m("square", _quadratic, arity=(1, 1)),
         "_contrib_div_sqrt_dim": m("_div_scalar", _div_sqrt_dim, arity=(1, 1)),
     }
