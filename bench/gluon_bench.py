@@ -1,7 +1,7 @@
 """Gluon training steps: tapegraph (hybridized and not) vs PyTorch eager and JAX jit.
 
-    python bench/gluon_bench.py [--quick] [--rounds 3] [--write-docs]   # every worker
-    python bench/gluon_bench.py --worker tapegraph|numpy|torch|jax   # one worker, JSON
+    python bench/gluon_bench.py [--quick] [--rounds 12] [--budget 0.3] [--write-docs]
+    python bench/gluon_bench.py --worker tapegraph|numpy|torch|jax   # one worker (served)
 
 Two steps, each a forward, a backward and an SGD update (learning rate 0.1) of every
 parameter, from the same float32 initial weights and data in every framework:
@@ -12,13 +12,14 @@ parameter, from the same float32 initial weights and data in every framework:
 
 tapegraph runs MXNet Gluon code (`gluon.nn`, `gluon.loss`, `gluon.Trainer`), once
 hybridized and once not; `numpy` is the MLP step hand-written in NumPy (the floor of a
-NumPy-based step, see `numpy_steps`). Each worker reports the median over 3 runs (each
-repeating the step for >= 0.5 s, 0.1 s with --quick) of the time per step, and the loss
-of the first step, which must agree across frameworks (same weights, same data). Time is
-the process's CPU time (`time.process_time`), not wall time. Workers run one after the
-other in their own processes, each on ONE thread (BLAS, PyTorch and XLA alike: the
-machine is shared, and threads competing for busy cores make timings meaningless);
-compare ratios within one run.
+NumPy-based step, see `numpy_steps`). Each framework is a worker process on ONE thread
+(BLAS, PyTorch and XLA alike: the machine is shared, and threads competing for busy cores
+make timings meaningless). The workers stay alive side by side and run one at a time:
+each round measures every step of every worker once (CPU time, `time.process_time`, per
+step over `--budget` seconds of repeats), so frameworks are compared a fraction of a
+second apart (`measure`). The report gives each step's fastest round, and its ratio to
+PyTorch eager and JAX jit as the median over rounds of the ratio within the round; the
+loss of the first step must agree across frameworks (same weights, same data).
 """
 from __future__ import annotations
 
@@ -63,25 +64,18 @@ MLP_KEYS = ["m1w", "m1b", "m2w", "m2b", "m3w", "m3b"]
 LENET_KEYS = ["c1w", "c1b", "c2w", "c2b", "l3w", "l3b", "l4w", "l4b", "l5w", "l5b"]
 
 
-def timeit(step, quick):
-    """(first loss, median CPU seconds per step): CPU time of the process, not wall time,
-    so that other work on the shared cores does not count (every worker runs one thread;
-    a peer's helper threads, if any, count too)."""
-    first = float(step())
-    for _ in range(2):
+def time_steps(step, budget):
+    """CPU seconds per call of `step`, averaged over calls repeated for >= `budget` CPU
+    seconds: the process's CPU time, not wall time, so that other work on the shared
+    cores does not count (every worker runs one thread; a peer's helper threads, if any,
+    count too)."""
+    n, t0 = 0, time.process_time()
+    while True:
         step()
-    budget = 0.1 if quick else 0.5
-    runs = []
-    for _ in range(3):
-        n, t0 = 0, time.process_time()
-        while True:
-            step()
-            n += 1
-            elapsed = time.process_time() - t0
-            if elapsed >= budget:
-                break
-        runs.append(elapsed / n)
-    return first, statistics.median(runs)
+        n += 1
+        elapsed = time.process_time() - t0
+        if elapsed >= budget:
+            return elapsed / n
 
 
 # ---------------------------------------------------------------- tapegraph
@@ -267,79 +261,122 @@ def jax_steps(d):
     return out
 
 
-def worker(name, quick):
-    d = data()
-    builders = {"tapegraph": tapegraph_steps, "numpy": numpy_steps, "torch": torch_steps,
-                "jax": jax_steps}
+BUILDERS = {"tapegraph": "tapegraph_steps", "numpy": "numpy_steps", "torch": "torch_steps",
+            "jax": "jax_steps"}
+WORKERS = (("tapegraph", sys.executable), ("numpy", sys.executable), ("torch", PEERS_PY),
+           ("jax", PEERS_PY))
+
+
+def serve(name):
+    """A worker: builds its steps, runs each three times (the first loss is reported),
+    prints {"framework", "first_loss": {step: loss}} as a JSON line, then answers each
+    line "STEP BUDGET" on stdin with {"seconds": CPU seconds per step} (`time_steps`)."""
     try:
-        steps = builders[name](d)
+        steps = globals()[BUILDERS[name]](data())
     except ImportError as e:
-        return {"framework": name, "error": "not installed: %s" % e}
-    res = {}
+        print(json.dumps({"framework": name, "error": "not installed: %s" % e}), flush=True)
+        return
+    first = {}
     for key, step in steps.items():
-        loss, t = timeit(step, quick)
-        res[key] = {"first_loss": loss, "seconds": t}
-    return {"framework": name, "results": res}
+        first[key] = float(step())
+        step(), step()
+    print(json.dumps({"framework": name, "first_loss": first}), flush=True)
+    for line in sys.stdin:
+        key, budget = line.split()
+        print(json.dumps({"seconds": time_steps(steps[key], float(budget))}), flush=True)
 
 
-def report(results):
-    times, losses = {}, {}
-    for r in results:
-        for key, v in r.get("results", {}).items():
-            times[(r["framework"], key)] = v["seconds"]
-            losses[(r["framework"], key)] = v["first_loss"]
+def measure(rounds, budget):
+    """Every step of every worker, `rounds` times, interleaved finely: the workers stay
+    alive side by side (one runs at a time, the others wait on their stdin) and each round
+    measures every step once for `budget` CPU seconds, in an order rotated from round to
+    round. A change of the machine's load (other tenants) then hits all frameworks of a
+    round alike, which is what the per-round ratios of `report` rely on. Returns
+    (first losses, {(framework, step): [seconds per step, one per round]}, errors)."""
+    procs, losses, errors = {}, {}, {}
+    try:
+        for name, python in WORKERS:
+            if not os.path.exists(python):
+                errors[name] = "no interpreter at " + python
+                continue
+            proc = subprocess.Popen([python, os.path.abspath(__file__), "--worker", name],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                                    env=ONE_THREAD)
+            line = proc.stdout.readline()
+            if not line:
+                errors[name] = proc.stderr.read().strip()[-300:]
+                continue
+            head = json.loads(line)
+            if "error" in head:
+                errors[name] = head["error"]
+                continue
+            procs[name] = proc
+            for key, loss in head["first_loss"].items():
+                losses[(name, key)] = loss
+        order = sorted(losses)
+        samples = {k: [] for k in order}
+        for r in range(rounds):
+            shift = r % len(order) if order else 0
+            for name, key in order[shift:] + order[:shift]:
+                proc = procs[name]
+                proc.stdin.write("%s %s\n" % (key, budget))
+                proc.stdin.flush()
+                samples[(name, key)].append(json.loads(proc.stdout.readline())["seconds"])
+    finally:
+        for proc in procs.values():
+            proc.stdin.close()
+            proc.wait()
+    return losses, samples, errors
+
+
+def paired_ratio(samples, key, ref):
+    """The median over rounds of (time of `key` / time of `ref`) measured in the same
+    round: the comparison a shift of the machine's load between rounds does not bias."""
+    if ref not in samples:
+        return None
+    return statistics.median(a / b for a, b in zip(samples[key], samples[ref]))
+
+
+def report(losses, samples, errors):
     lines = ["| step | framework | variant | CPU time per step | vs PyTorch eager | vs JAX jit |"
              " first loss |", "|---|---|---|---|---|---|---|"]
     for model in ("mlp", "lenet"):
-        torch_t = times.get(("torch", model + "_eager"))
-        jax_t = times.get(("jax", model + "_jit"))
-        for (fw, key), t in sorted(times.items(), key=lambda kv: kv[1]):
-            if not key.startswith(model + "_"):
-                continue
-            ratio = lambda ref: "%.2f×" % (t / ref) if ref else "n/a"  # noqa: E731
+        torch_key, jax_key = ("torch", model + "_eager"), ("jax", model + "_jit")
+        rows = [k for k in samples if k[1].startswith(model + "_")]
+        for fw, key in sorted(rows, key=lambda k: min(samples[k])):
+            ratios = [paired_ratio(samples, (fw, key), ref) for ref in (torch_key, jax_key)]
             lines.append("| %s | %s | %s | %.2f ms | %s | %s | %.5f |" % (
                 "MLP 784-512-512-10" if model == "mlp" else "LeNet 28×28", fw,
-                key.split("_", 1)[1], t * 1e3, ratio(torch_t), ratio(jax_t),
+                key.split("_", 1)[1], min(samples[(fw, key)]) * 1e3,
+                *("%.2f×" % r if r is not None else "n/a" for r in ratios),
                 losses[(fw, key)]))
-    missing = [r["framework"] + ": " + r["error"] for r in results if "error" in r]
-    if missing:
+    if errors:
         lines.append("")
-        lines.append("Not measured: " + "; ".join(missing) + ".")
+        lines.append("Not measured: " + "; ".join("%s: %s" % kv for kv in errors.items())
+                     + ".")
     return "\n".join(lines)
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--worker")
-    p.add_argument("--quick", action="store_true")
+    p.add_argument("--worker", help="serve one framework's steps (used by the parent)")
+    p.add_argument("--quick", action="store_true", help="3 rounds of 0.1 s per step")
     p.add_argument("--write-docs", action="store_true")
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=None, help="rounds (default 12)")
+    p.add_argument("--budget", type=float, default=None,
+                   help="CPU seconds per step and round (default 0.3)")
     args = p.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.quick)))
+        serve(args.worker)
         return
-    best: dict = {}
-    for _ in range(args.rounds):  # interleaved rounds; the fastest of each step is kept
-        for name, python in (("tapegraph", sys.executable), ("numpy", sys.executable),
-                             ("torch", PEERS_PY), ("jax", PEERS_PY)):
-            if not os.path.exists(python):
-                best[name] = {"framework": name, "error": "no interpreter at " + python}
-                continue
-            cmd = [python, os.path.abspath(__file__), "--worker", name] + (
-                ["--quick"] if args.quick else [])
-            proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
-                                  env=ONE_THREAD)
-            if proc.returncode != 0:
-                best[name] = {"framework": name, "error": proc.stderr.strip()[-300:]}
-                continue
-            res = json.loads(proc.stdout.strip().splitlines()[-1])
-            kept = best.setdefault(name, res)
-            for key, v in res.get("results", {}).items():
-                if v["seconds"] < kept["results"][key]["seconds"]:
-                    kept["results"][key] = v
-    text = report(list(best.values()))
-    text += ("\n\nFastest of %d interleaved rounds per step (each round: the median of 3 "
-             "runs); %s." % (args.rounds, time.strftime("%Y-%m-%d")))
+    rounds = args.rounds or (3 if args.quick else 12)
+    budget = args.budget or (0.1 if args.quick else 0.3)
+    losses, samples, errors = measure(rounds, budget)
+    text = report(losses, samples, errors)
+    text += ("\n\n%d rounds, each step measured once per round for %.1f CPU s, the four "
+             "workers interleaved; time: the fastest round; ratios: the median over rounds "
+             "of the ratio within a round; %s." % (rounds, budget, time.strftime("%Y-%m-%d")))
     print(text)
     if args.write_docs:
         path = os.path.join(ROOT, "docs", "performance.md")

@@ -64,7 +64,73 @@ def sum_(x, axis, keepdims, exclude):
     if axis is None and not exclude:  # the common full reduction (a loss)
         return np.asarray(_add_reduce(x, axis=None, keepdims=keepdims))
     axes = reduce_axes(x.shape, {"axis": axis, "exclude": exclude}, "sum")
+    if x.size >= _GEMV_MIN and x.dtype in _SUM_THEN_DIVIDE and x.flags.c_contiguous:
+        plan = _gemv_plan(x.shape, axes)
+        if plan is not None:
+            return _gemv_sum(x, plan, x.dtype).reshape(reduced_shape(x.shape, axes, keepdims))
     return np.asarray(_add_reduce(x, axis=axes, keepdims=keepdims))
+
+
+# Sums of float32/float64 C-contiguous arrays over leading and/or trailing axes (a bias
+# gradient: (N, C, H, W) over (0, 2, 3), (N, F) over 0) are products with a vector of ones
+# through the BLAS NumPy loaded: 2-3x faster than np.add.reduce there (measured: 45 -> 14
+# us for (64, 6, 24, 24)), as the BLAS reads whole rows at once. Each product sums at
+# most _GEMV_MAX_RUN terms, where its error (accumulation in the dtype, in SIMD lanes)
+# stays that of a short sum; longer runs keep NumPy's pairwise summation. The result may
+# differ from np.sum's in the last bits, as MXNet's own reductions do.
+_GEMV_MIN = 1 << 12
+_GEMV_MAX_RUN = 1 << 13
+_ONES: dict = {}  # (length, dtype) -> a read-only vector of ones
+_GEMV_PLANS: dict = {}  # (shape, axes) -> (rows, run, lead) or None
+
+
+def _gemv_plan(shape, axes):
+    """(rows, run, lead): `x` viewed as (rows, run) is summed over its rows (`run` > 1:
+    the trailing reduced axes), then the (lead, rows // lead) result over its first axis
+    (`lead` > 1: the leading reduced axes); None when `axes` are not a prefix and a
+    suffix of the axes or a run is too long."""
+    key = (shape, axes)
+    found = _GEMV_PLANS.get(key, False)
+    if found is not False:
+        return found
+    n, picked = len(shape), set(axes)
+    lead_axes = 0
+    while lead_axes < n and lead_axes in picked:
+        lead_axes += 1
+    tail_axes = 0
+    while tail_axes < n - lead_axes and n - 1 - tail_axes in picked:
+        tail_axes += 1
+    plan = None
+    if axes and lead_axes + tail_axes == len(picked):
+        lead = math.prod(shape[:lead_axes])
+        run = math.prod(shape[n - tail_axes:])
+        rows = math.prod(shape) // run
+        if run <= _GEMV_MAX_RUN and lead <= _GEMV_MAX_RUN and (run > 1 or lead > 1):
+            plan = (rows, run, lead)
+    if len(_GEMV_PLANS) >= 4096:
+        _GEMV_PLANS.clear()
+    _GEMV_PLANS[key] = plan
+    return plan
+
+
+def _ones(n: int, dtype) -> np.ndarray:
+    key = (n, dtype.char)
+    v = _ONES.get(key)
+    if v is None:
+        if len(_ONES) >= 256:
+            _ONES.clear()
+        v = _ONES[key] = np.ones(n, dtype)
+        v.setflags(write=False)
+    return v
+
+
+def _gemv_sum(x, plan, dtype) -> np.ndarray:
+    rows, run, lead = plan
+    y = x.reshape(rows, run)
+    y = np.dot(y, _ones(run, dtype)) if run > 1 else y.reshape(rows)
+    if lead > 1:
+        y = np.dot(_ones(lead, dtype), y.reshape(lead, rows // lead))
+    return y
 
 
 @sum_.gradient

@@ -121,3 +121,37 @@ def test_relu_of_large_arrays_against_kept_zeros_is_numpys_maximum_bit_for_bit(d
     assert kept.flags.writeable
     kept[...] = 1
     assert not relu(-np.abs(np.nan_to_num(x))).any()
+
+
+SUM = get_op("sum").kernel
+
+
+@pytest.mark.parametrize("shape,axes", [
+    ((64, 6, 24, 24), (0, 2, 3)), ((64, 512), (0,)), ((64, 512), (1,)), ((8, 4, 130), (2,)),
+    ((130, 40), (0, 1)), ((3, 64, 70), (0,)), ((4, 5, 6, 300), (0, 1, 3)),
+    ((40, 300), (-1,)), ((2, 3, 4, 900), (1,)), ((3, 20000), (1,)), ((9000, 5), (0,))])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_sum_over_leading_and_trailing_axes_as_products_matches_numpy(shape, axes, dtype,
+                                                                     keepdims):
+    """Sums over a prefix and/or suffix of the axes run as products with ones (BLAS); other
+    axes, long runs and non-contiguous inputs keep np.add.reduce: same shape, dtype and
+    values (to the rounding of the summation order) either way."""
+    x = np.random.RandomState(1).randn(*shape).astype(dtype)
+    for arr in (x, x[..., ::-1]):  # the second is not C-contiguous
+        got = SUM(arr, axis=axes, keepdims=keepdims, exclude=False)
+        want = np.sum(arr.astype(np.float64), axis=axes, keepdims=keepdims)
+        assert got.shape == want.shape and got.dtype == x.dtype
+        np.testing.assert_allclose(got, want, rtol=2e-5 if dtype == np.float32 else 1e-12,
+                                   atol=1e-3 if dtype == np.float32 else 1e-9)
+
+
+def test_sum_as_a_product_keeps_nan_and_inf_and_its_ones_read_only():
+    x = np.ones((64, 6, 24, 24), np.float32)
+    x[3, 2, 5, 7] = np.nan
+    x[4, 1, 0, 0] = np.inf
+    got = SUM(x, axis=(0, 2, 3), keepdims=False, exclude=False)
+    assert np.isnan(got[2]) and np.isinf(got[1]) and got[0] == 64 * 576
+    assert reduce_ops._gemv_plan(x.shape, (0, 2, 3)) == (384, 576, 64)
+    assert reduce_ops._gemv_plan(x.shape, (1,)) is None  # a middle axis: np.add.reduce
+    assert not reduce_ops._ones(576, np.dtype(np.float32)).flags.writeable
