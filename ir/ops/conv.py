@@ -37,6 +37,28 @@ def _ints(value, default, name, opname, d):
 def window(attrs, opname, d=None):
     """(kernel, stride, dilate, pad) as tuples of `d` ints (default: the kernel's length;
     empty stride/dilate mean 1, empty pad 0)."""
+    try:
+        key = (attrs["kernel"], attrs["stride"], attrs.get("dilate"), attrs["pad"], opname, d)
+        found = _WINDOWS.get(key)
+    except TypeError:  # an unhashable attribute (a list)
+        key = found = None
+    if found is None:
+        found = _window(attrs, opname, d)
+        if key is not None:
+            if len(_WINDOWS) >= 4096:
+                _WINDOWS.clear()
+            _WINDOWS[key] = found
+    return found
+
+
+# window() by its attributes: normalizing them was a good part of a small convolution's
+# time, and a training step calls five convolution kernels per layer. Only valid windows
+# are kept (an invalid one raises every time).
+_WINDOWS: dict = {}
+_OUT_SIZES: dict = {}  # out_size() by (spatial, window, opname)
+
+
+def _window(attrs, opname, d):
     d = d or len(attrs["kernel"])
     if d not in (1, 2, 3):
         raise ShapeError("%s: kernel %r must have 1, 2 or 3 entries" % (opname, attrs["kernel"]))
@@ -48,7 +70,19 @@ def window(attrs, opname, d=None):
 
 def out_size(spatial, attrs, opname):
     """The output's spatial shape for an input of spatial shape `spatial`."""
-    k, s, dl, p = window(attrs, opname, len(spatial))
+    win = window(attrs, opname, len(spatial))
+    key = (tuple(spatial), win, opname)
+    found = _OUT_SIZES.get(key)
+    if found is None:
+        found = _out_size(spatial, win, opname)
+        if len(_OUT_SIZES) >= 4096:
+            _OUT_SIZES.clear()
+        _OUT_SIZES[key] = found
+    return found
+
+
+def _out_size(spatial, win, opname):
+    k, s, dl, p = win
     out = tuple((x + 2 * pi - di * (ki - 1) - 1) // si + 1
                 for x, ki, si, di, pi in zip(spatial, k, s, dl, p))
     if min(out) <= 0 or min(s + dl + k) <= 0:

@@ -186,3 +186,36 @@ def test_stride1_window_columns_match_direct_loops(dtype):
         dw = _windows.conv_weight_grad(x, gy, k, (1,) * len(k), dilate, pad, groups)
         np.testing.assert_allclose(dw, _wgrad_reference(x, gy, k, dilate, pad, groups),
                                    rtol=tol, atol=tol)
+
+
+def test_strided_views_match_as_strided_and_stay_inside_their_buffer():
+    """`_windows.strided` builds the columns' views without as_strided for contiguous
+    arrays: same elements (also from an offset into the last axis, and for a
+    non-contiguous base through the as_strided fallback), and a view reaching past the
+    buffer is refused instead of reading foreign memory."""
+    from numpy.lib.stride_tricks import as_strided
+    from tapegraph.ir.ops._windows import strided
+    x = np.arange(2 * 3 * 10, dtype=np.float32).reshape(2, 3, 10)
+    shape, strides = (2, 3, 4, 5), x.strides[:2] + (4, 4)
+    np.testing.assert_array_equal(strided(x, shape, strides), as_strided(x, shape, strides))
+    np.testing.assert_array_equal(strided(x, shape, strides, 8),
+                                  as_strided(x[..., 2:], shape, strides))
+    t = x.transpose(1, 0, 2)  # not C-contiguous
+    np.testing.assert_array_equal(strided(t, (3, 2, 4), t.strides[:2] + (4,), 4),
+                                  t[:, :, 1:5])
+    with pytest.raises(ValueError):
+        strided(x, (2, 3, 4, 5), x.strides[:2] + (4, 40))
+
+
+def test_window_and_out_size_are_remembered_but_errors_are_not():
+    from tapegraph.ir.ops import conv
+    attrs = {"kernel": (3, 3), "stride": (), "dilate": (), "pad": (1, 1)}
+    assert conv.out_size((6, 6), attrs, "Convolution") == (6, 6)
+    assert conv.window(attrs, "Convolution") == ((3, 3), (1, 1), (1, 1), (1, 1))
+    assert conv.out_size((6, 6), attrs, "Convolution") == (6, 6)  # from the memo
+    bad = dict(attrs, pad=(0, 0), kernel=(7, 7))
+    for _ in range(2):
+        with pytest.raises(Exception, match="does not fit"):
+            conv.out_size((6, 6), bad, "Convolution")
+    with pytest.raises(Exception, match="must have 2 entries"):
+        conv.window(dict(attrs, stride=[1, 1, 1]), "Convolution")  # a list: not memoized
