@@ -1,6 +1,6 @@
 """Gluon training steps: tapegraph (hybridized and not) vs PyTorch eager and JAX jit.
 
-    python bench/gluon_bench.py [--quick] [--rounds 12] [--budget 0.3] [--write-docs]
+    python bench/gluon_bench.py [--quick] [--rounds 60] [--budget 0.05] [--write-docs]
     python bench/gluon_bench.py --worker tapegraph|numpy|torch|jax   # one worker (served)
 
 Two steps, each a forward, a backward and an SGD update (learning rate 0.1) of every
@@ -363,18 +363,18 @@ def main():
     p.add_argument("--worker", help="serve one framework's steps (used by the parent)")
     p.add_argument("--quick", action="store_true", help="3 rounds of 0.1 s per step")
     p.add_argument("--write-docs", action="store_true")
-    p.add_argument("--rounds", type=int, default=None, help="rounds (default 12)")
+    p.add_argument("--rounds", type=int, default=None, help="rounds (default 60)")
     p.add_argument("--budget", type=float, default=None,
-                   help="CPU seconds per step and round (default 0.3)")
+                   help="CPU seconds per step and round (default 0.05)")
     args = p.parse_args()
     if args.worker:
         serve(args.worker)
         return
-    rounds = args.rounds or (3 if args.quick else 12)
-    budget = args.budget or (0.1 if args.quick else 0.3)
+    rounds = args.rounds or (3 if args.quick else 60)
+    budget = args.budget or (0.1 if args.quick else 0.05)
     losses, samples, errors = measure(rounds, budget)
     text = report(losses, samples, errors)
-    text += ("\n\n%d rounds, each step measured once per round for %.1f CPU s, the four "
+    text += ("\n\n%d rounds, each step measured once per round for %.2f CPU s, the four "
              "workers interleaved; time: the fastest round; ratios: the median over rounds "
              "of the ratio within a round; %s." % (rounds, budget, time.strftime("%Y-%m-%d")))
     print(text)
