@@ -37,3 +37,45 @@ def test_tapegraph_zero_d_reductions_round_trip_exactly():
     assert "f32[] = sum" in str(sym.graph)
     again = mx.sym.load_json(sym.tojson())
     assert again.graph == sym.graph
+
+
+def _ops(sym):
+    import json
+    return [n["op"] for n in json.loads(sym.tojson())["nodes"]]
+
+
+def test_a_recorded_total_is_written_as_mxnets_one_node():
+    """`x.mean()` records tapegraph's 0-d mean and MXNet's reshape to (1,); MXNet 1.9.1's
+    get_symbol writes one `mean` node (captured: ops ["null", "mean"], no attributes), and
+    so does the export now, which loads back as the same two IR nodes."""
+    x = mx.nd.array([[1., 2.], [3., 4.]])
+    x.attach_grad()
+    with mx.autograd.record():
+        y = x.mean()
+    sym = mx.autograd.get_symbol(y)
+    assert _ops(sym) == ["null", "mean"]
+    again = mx.sym.load_json(sym.tojson())
+    assert again.graph == sym.graph
+    assert again.eval(x=x)[0].asnumpy().tolist() == [2.5]
+
+
+def test_a_total_read_elsewhere_keeps_its_own_node():
+    """The pair is merged only when the Reshape is the total's one reader; a 0-d total read
+    by another operator too is written with its `__tg_*__` keys, and the graph survives
+    the round trip exactly either way."""
+    from tapegraph.ir import Builder, Graph, TensorType, Value
+    from tapegraph.symbol.formats.json_export import to_json
+    x = Value(TensorType.get((2, 2), "float32"))
+    for shared in (False, True):
+        b = Builder()
+        total = b.op("sum", x)
+        outs = [b.op("Reshape", total, shape=(1,))]
+        if shared:
+            outs.append(b.op("_mul_scalar", total, scalar=2.0))
+        graph = Graph("g", [x], b.nodes, outs)
+        text = to_json(graph)
+        assert ('"Reshape"' in text) == shared and ('"__tg_op__": "sum"' in text) == shared
+        again = mx.sym.load_json(text)
+        name = again.list_arguments()[0]
+        assert again.eval(**{name: mx.nd.array([[1., 2.], [3., 4.]])})[0].asnumpy().tolist() == [10.0]
+        assert again.graph == graph

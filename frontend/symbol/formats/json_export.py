@@ -124,6 +124,30 @@ def _implicit_broadcasts(graph: Graph, w: JsonWriter) -> Dict[Value, Value]:
     return elided
 
 
+def _reshaped_totals(graph: Graph) -> Dict[Node, Node]:
+    """Legacy mode: each `Reshape` to (1,) that is the only reader of a full reduction
+    (`sum`, `mean`, ... with a 0-d IR result) -> that reduction. MXNet's legacy operator
+    itself gives the (1,) array (`x.mean()` records `mean` then this Reshape), so the pair
+    is written as ONE plain MXNet node, as MXNet writes it; `load_json` maps it back to the
+    same two IR nodes."""
+    readers: Dict[Value, List[Node]] = {}
+    for node in graph.nodes:
+        for v in node.inputs:
+            readers.setdefault(v, []).append(node)
+    outputs = set(graph.outputs)
+    pairs: Dict[Node, Node] = {}
+    for node in graph.nodes:
+        if (node.op not in LEGACY_TOTALS or node.region is not None or node.meta
+                or len(node.outputs) != 1 or node.outputs[0].type.shape != ()
+                or node.outputs[0] in outputs):
+            continue
+        users = readers.get(node.outputs[0], [])
+        if (len(users) == 1 and users[0].op == "Reshape" and users[0].region is None
+                and users[0].outputs[0].type.shape == (1,)):
+            pairs[users[0]] = node
+    return pairs
+
+
 def _written_name(node: Node, w: JsonWriter) -> Optional[str]:
     try:
         return mxnet_name(node, w.np_mode)
@@ -172,12 +196,21 @@ def to_document(graph: Graph, names: Optional[NodeNames] = None,
     for v in graph.inputs:
         w.variable(v, names.inputs[v])
     elided = _implicit_broadcasts(graph, w) if np_mode else {}
+    totals = {} if np_mode else _reshaped_totals(graph)
+    inner = set(totals.values())
     for node in graph.nodes:
         if node.outputs and node.outputs[0] in elided:
             w.entry[node.outputs[0]] = w.entry[elided[node.outputs[0]]]
             continue
+        if node in inner:  # written by its Reshape (below)
+            continue
         name = names.nodes[node]
-        outs = _export_node(w, node, name, [w.entry[v] for v in node.inputs])
+        total = totals.get(node)
+        if total is not None:
+            outs = w.emit(mxnet_name(total, False), name,
+                          [w.entry[v] for v in total.inputs], _plain_attrs(total))
+        else:
+            outs = _export_node(w, node, name, [w.entry[v] for v in node.inputs])
         _stamp_provenance(w, node, outs)
         for v, e in zip(node.outputs, outs):
             w.entry[v] = e
