@@ -196,3 +196,19 @@ def test_mxnets_errors(code, message):
     feed = {"d": mx.nd.array(X34), "i": mx.nd.array([1, 2])}
     with pytest.raises(mx.base.MXNetError, match=message):
         sym.eval(**{k: v for k, v in feed.items() if k in sym.list_arguments()})
+
+
+@pytest.mark.parametrize("make,op,attrs", [
+    # MXNet 1.9.1's tojson() of each (captured with the oracle): op and attrs of its node
+    (lambda: mx.sym.zeros((2, 3)), "_zeros", {"dtype": "float32", "shape": "(2, 3)"}),
+    (lambda: mx.sym.zeros((2, 3), dtype="int32"), "_zeros",
+     {"dtype": "int32", "shape": "(2, 3)"}),
+    (lambda: mx.sym.ones((2,)), "_ones", {"dtype": "float32", "shape": "(2,)"}),
+    (lambda: mx.sym.full((2, 3), 5), "_full",
+     {"dtype": "float32", "shape": "(2, 3)", "value": "5.0"}),
+])
+def test_filled_constants_are_written_as_mxnet_writes_them(make, op, attrs):
+    sym = make()
+    node = json.loads(sym.tojson())["nodes"][0]
+    assert (node["op"], node["attrs"]) == (op, attrs)
+    assert mx.sym.load_json(sym.tojson()).graph == sym.graph

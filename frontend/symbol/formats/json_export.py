@@ -12,6 +12,7 @@ loses IR information, the main MXNet node carries hidden `__tg_*__` keys (MXNet 
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Dict, List, Optional
 
 from ...ir import Graph, MXNetError, Node, Value
@@ -46,6 +47,21 @@ def _export_broadcast_to(w: JsonWriter, node: Node, name: str, ins: List[Entry])
                       {"shape": attr_text(lifted)})
     attrs.update(tg_keys(node, ins))
     return w.emit("broadcast_to", name, reshaped, attrs)
+
+
+@lowering("_full")
+def _export_full(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
+    # MXNet writes mx.sym.zeros / ones as `_zeros` / `_ones`, and every filled array with
+    # its dtype.
+    a = node.attrs
+    if w.np_mode:
+        return w.emit(mxnet_name(node, True), name, ins, _plain_attrs(node))
+    value = float(a["value"])
+    attrs = {"dtype": str(a["dtype"]), "shape": attr_text(tuple(a["shape"]))}
+    if value in (0.0, 1.0) and math.copysign(1.0, value) > 0:
+        return w.emit("_zeros" if value == 0.0 else "_ones", name, ins, attrs)
+    attrs["value"] = attr_text(a["value"])
+    return w.emit("_full", name, ins, attrs)
 
 
 @lowering("Dropout")
