@@ -272,9 +272,19 @@ def window_columns(xp: np.ndarray, kernel: Ints, dilate: Ints, out: Ints) -> np.
     return cols.reshape(n, c * int(math.prod(kernel)), int(math.prod(out)))
 
 
+def _empty_product(shape, dtype, bias) -> np.ndarray:
+    """The result of a window product with no terms: zeros (+ bias per channel)."""
+    y = np.zeros(shape, dtype)
+    if bias is not None and y.size:
+        y += bias.reshape((1, -1) + (1,) * (len(shape) - 2)).astype(dtype, copy=False)
+    return y
+
+
 def conv_forward(x, w, bias, kernel, stride, dilate, pad, out, groups):
     """Convolution: `x` (N, C, *spatial), `w` (F, C/G, *kernel) -> (N, F, *out)."""
     n, f = x.shape[0], w.shape[0]
+    if x.size == 0 or w.size == 0:  # an empty batch (or no channels): nothing to slide
+        return _empty_product((n, f) + tuple(out), np.result_type(x, w), bias)
     wg = w.reshape(groups, f // groups, -1)
     if all(s == 1 for s in stride):
         xp = pad_spatial(x, pad, pad, 0)
@@ -301,6 +311,8 @@ def conv_weight_grad(x, gy, kernel, stride, dilate, pad, groups):
     (F, C/G, *kernel), as sum over the batch of columns @ cotangent.T."""
     n, c, f = x.shape[0], x.shape[1], gy.shape[1]
     fg, out = f // groups, tuple(gy.shape[2:])
+    if x.size == 0 or gy.size == 0:  # an empty batch: no term to sum
+        return np.zeros((f, c // groups) + tuple(kernel), np.result_type(x, gy))
     if all(s == 1 for s in stride) and not _rows_long(out):
         xp = pad_spatial(x, pad, pad, 0)
         cols = flat_columns(xp, kernel, dilate, out)
@@ -326,6 +338,8 @@ def conv_transpose(u, w, bias, kernel, stride, dilate, pad, out, groups):
     `w` (C, F/G, *kernel) -> (N, F, *out)."""
     n, c, spatial = u.shape[0], u.shape[1], tuple(u.shape[2:])
     f = w.shape[1] * groups
+    if u.size == 0 or w.size == 0:  # an empty batch (or no channels)
+        return _empty_product((n, f) + tuple(out), np.result_type(u, w), bias)
     if all(s == 1 for s in stride):
         return _conv_transpose_flat(u, w, bias, kernel, dilate, pad, out, groups)
     wg = w.reshape(groups, c // groups, -1).transpose(0, 2, 1)  # (G, F/G * K, C/G)

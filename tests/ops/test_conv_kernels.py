@@ -219,3 +219,32 @@ def test_window_and_out_size_are_remembered_but_errors_are_not():
             conv.out_size((6, 6), bad, "Convolution")
     with pytest.raises(Exception, match="must have 2 entries"):
         conv.window(dict(attrs, stride=[1, 1, 1]), "Convolution")  # a list: not memoized
+
+
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_an_empty_batch_convolves_to_an_empty_batch(hybridize):
+    """A batch of 0 images (np shape semantics): the forward gives (0, F, *out), the weight
+    gradient zeros, the data gradient (0, C, *in), the bias gradient zeros. (MXNet 1.9.1
+    fails an internal check on this; PyTorch returns the empty batch.)"""
+    from tapegraph import autograd, gluon
+    net = gluon.nn.HybridSequential()
+    net.add(gluon.nn.Conv2D(3, 3, in_channels=2), gluon.nn.Conv2DTranspose(2, 3, in_channels=3))
+    net.initialize()
+    if hybridize:
+        net.hybridize()
+    x = mx.nd.array(np.zeros((0, 2, 6, 6), np.float32))
+    x.attach_grad()
+    with autograd.record():
+        y = net(x)
+    y.backward()
+    assert y.shape == (0, 2, 6, 6) and x.grad.shape == (0, 2, 6, 6)
+    for p in net.collect_params().values():
+        assert p.grad().shape == p.shape and not p.grad().asnumpy().any()
+
+
+def test_no_input_channels_give_the_bias():
+    x = np.zeros((2, 0, 5, 5), np.float32)
+    w = np.zeros((3, 0, 3, 3), np.float32)
+    b = np.array([1., 2., 3.], np.float32)
+    y = _windows.conv_forward(x, w, b, (3, 3), (1, 1), (1, 1), (0, 0), (3, 3), 1)
+    assert y.shape == (2, 3, 3, 3) and (y[:, :, 1, 1] == b).all()
