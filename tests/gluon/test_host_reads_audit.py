@@ -213,11 +213,12 @@ def test_values():
     assert z.asnumpy().tolist() == [[0, 0], [0, 0], [3, 3], [0, 0]]
     assert x.grad.asnumpy().tolist() == [[0, 1], [2, 3], [0, 0], [6, 7]]
     assert y.grad.asnumpy().tolist() == [[12, 15]]
-    # allclose: MXNet 1.9.1's kernel, |a - b| <= atol + rtol * |b| (so 5 ~ inf)
+    # allclose: MXNet 1.9.1's kernel, |a - b| <= atol + rtol * |b| (so 5 ~ inf), a 0-d uint8
     inf = float("inf")
     for a, b, want in (([1, np.nan], [1, np.nan], 1), ([5.0], [inf], 1), ([inf], [5.0], 0),
                        ([inf, -inf], [inf, -inf], 1), ([1.0], [1.1], 0)):
-        assert nd.contrib.allclose(nd.array(a), nd.array(b)).asnumpy().tolist() == [want]
+        got = nd.contrib.allclose(nd.array(a), nd.array(b))
+        assert (got.shape, got.dtype, int(got.asscalar())) == ((), np.uint8, want)
     # ravel / unravel: MXNet 1.9.1's arithmetic (no range check, C's remainder)
     assert nd.ravel_multi_index(nd.array([[1, -1], [3, 1]]), shape=(3, 4)).asnumpy() \
         .tolist() == [7, -3]
