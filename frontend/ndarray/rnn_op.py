@@ -1,8 +1,8 @@
 """`mx.nd.RNN`: MXNet's fused recurrent operator (rnn_relu, rnn_tanh, lstm, gru; stacked,
 bidirectional) taking all weights as one packed parameter vector. MXNet runs one opaque
 kernel; here the vector is sliced into the per-layer matrices and the recurrence unrolls
-with registered operators (tapegraph.ndarray.rnn_kernels, shared with gluon.rnn), so the
-result is ordinary IR: recorded, exported and differentiated to any order.
+with registered operators (tapegraph.ir.recurrent, shared with gluon.rnn and the symbol
+loader), so the result is ordinary IR: recorded, exported and differentiated to any order.
 
 Packing (MXNet's): every weight first — for each layer, for each direction, i2h (G*H, I)
 then h2h (G*H, H) — then every bias in the same order (i2h (G*H,), h2h (G*H,)); G is 1,
@@ -10,33 +10,18 @@ then h2h (G*H, H) — then every bias in the same order (i2h (G*H,), h2h (G*H,))
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Dict, List, Tuple
+from typing import Dict
 
 from ..ir.errors import MXNetError
 from ..trace.tape import STATE
-from . import rnn_kernels
+from ..ir import recurrent
+from ..ir.recurrent import param_layout
 from .ndarray import NDArray
 from .ops import NAMESPACE, _as_inputs, reject_unknown_kwargs
 
 _ARGS = ("state_size", "num_layers", "bidirectional", "mode", "p", "state_outputs",
          "projection_size", "lstm_state_clip_min", "lstm_state_clip_max",
          "lstm_state_clip_nan", "use_sequence_length")
-
-
-def param_layout(mode: str, input_size: int, hidden: int, num_layers: int,
-                 bidirectional: bool) -> List[Tuple[str, Tuple[int, ...]]]:
-    """(name, shape) of each piece of the packed vector, in order ('l0_i2h_weight', ...)."""
-    gates = rnn_kernels.GATES[mode] * hidden
-    dirs = ("l", "r") if bidirectional else ("l",)
-    weights, biases = [], []
-    for layer in range(num_layers):
-        width = input_size if layer == 0 else hidden * len(dirs)
-        for d in dirs:
-            weights += [("%s%d_i2h_weight" % (d, layer), (gates, width)),
-                        ("%s%d_h2h_weight" % (d, layer), (gates, hidden))]
-            biases += [("%s%d_i2h_bias" % (d, layer), (gates,)),
-                       ("%s%d_h2h_bias" % (d, layer), (gates,))]
-    return weights + biases
 
 
 def _unpack(parameters: NDArray, layout) -> Dict[str, NDArray]:
@@ -60,7 +45,7 @@ def RNN(data, parameters, state, state_cell=None, sequence_length=None, *, state
     the list [outputs, final h (, final c)]. `p` is the dropout between layers (train
     mode only)."""
     reject_unknown_kwargs("RNN", kw, _ARGS)
-    if mode not in rnn_kernels.GATES:
+    if mode not in recurrent.GATES:
         raise MXNetError("Invalid Input: '%s', valid values are: {'gru', 'lstm', 'rnn_relu', "
                          "'rnn_tanh'}" % (mode,))
     if projection_size is not None or lstm_state_clip_min is not None \
@@ -89,7 +74,7 @@ def RNN(data, parameters, state, state_cell=None, sequence_length=None, *, state
             raise MXNetError("RNN: state of shape %s, expected %s" % (s.shape, want))
     F = SimpleNamespace(**NAMESPACE)
     dropout = float(p) if STATE.training else 0.0
-    outputs, finals = rnn_kernels.layer_sequence(
+    outputs, finals = recurrent.layer_sequence(
         F, mode, data, states, _unpack(parameters, layout), hidden, layers,
         bool(bidirectional), dropout)
     if not state_outputs:

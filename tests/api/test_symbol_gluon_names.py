@@ -41,7 +41,7 @@ NOT_YET = {  # mx.sym names tapegraph does not build yet
         "gen_op", "gen_sparse", "op", "register", "sparse", "np", "npx",
         "numpy", "numpy_extension", "symbol",
         # mx.nd compositions without a symbol mapping yet
-        "CTCLoss", "ctc_loss", "RNN", "random_pdf_dirichlet",
+        "CTCLoss", "ctc_loss", "random_pdf_dirichlet",
         "random_pdf_exponential", "random_pdf_gamma",
         "random_pdf_generalized_negative_binomial", "random_pdf_negative_binomial",
         "random_pdf_normal", "random_pdf_poisson", "random_pdf_uniform",

@@ -10,7 +10,7 @@ from ...util import is_np_array
 from ..block import Block
 from ..hybrid_block import HybridBlock
 from ..nn.activations import LeakyReLU
-from ...ndarray import rnn_kernels as _kernels
+from ...ir import recurrent as _kernels
 
 __all__ = ["RecurrentCell", "HybridRecurrentCell", "RNNCell", "LSTMCell", "GRUCell"]
 

@@ -2,7 +2,7 @@
 sequences, stacked (`num_layers`) and optionally bidirectional, in TNC or NTC layout.
 
 MXNet runs these as one opaque fused `RNN` kernel. Here the layer unrolls through the IR
-with registered operators (see tapegraph.ndarray.rnn_kernels, which mx.nd.RNN uses too): a
+with registered operators (see tapegraph.ir.recurrent, which mx.nd.RNN uses too): a
 recorded or hybridized recurrent network is an ordinary graph that can be printed,
 optimised, exported and differentiated to any order. Parameters keep MXNet's names and
 shapes (`l0_i2h_weight`, `r1_h2h_bias`, ...), so `.params` files move between the two."""
@@ -12,7 +12,7 @@ from typing import Any, List, Optional
 
 from ... import ndarray
 from ..hybrid_block import HybridBlock
-from ...ndarray import rnn_kernels as _kernels
+from ...ir import recurrent as _kernels
 from .rnn_cell import SYMBOLIC_UNROLL, as_np_if_active
 
 __all__ = ["RNN", "LSTM", "GRU"]

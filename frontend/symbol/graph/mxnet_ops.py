@@ -17,6 +17,7 @@ from ...ir import REGISTRY, Builder, MXNetError, TensorType, Value
 from .mxjson import attr_value
 from .mxnet_like_ops import like_mappings
 from .mxnet_index_ops import index_mappings
+from .mxnet_rnn import rnn_mappings
 from ...ir.composites import crop_window, lrn
 
 # MXNet's argument names, for keyword inputs and automatic parameter variables.
@@ -322,6 +323,7 @@ def _table() -> Dict[str, OpMapping]:
     }
     specials.update(like_mappings(OpMapping))
     specials.update(index_mappings(OpMapping))
+    specials.update(rnn_mappings(OpMapping))
     for name, mapping in specials.items():  # an operator the IR has itself maps to itself
         if name not in REGISTRY:
             table[name] = mapping

@@ -1,5 +1,8 @@
-"""One step of the RNN, LSTM and GRU recurrences, and whole multi-layer (bidirectional)
-sequences, written with registered `F` operators.
+"""One step of the RNN, LSTM and GRU recurrences, whole multi-layer (bidirectional)
+sequences, and the layout of MXNet's packed RNN parameters, written once against an `F`
+namespace of registered operators: `mx.nd` (the `RNN` function), a Gluon block's `F`
+(`gluon.rnn` cells and layers), and the symbol loader's builder-backed `F` (MXNet's `RNN`
+nodes in `mx.sym` and in files MXNet writes). Plain Python: no import of its own.
 
 MXNet runs its fused RNN layers as one opaque `RNN` kernel; here every step is ordinary IR
 (FullyConnected, SliceChannel, sigmoid/tanh, elementwise arithmetic), so a recorded or
@@ -102,3 +105,20 @@ def layer_sequence(F, mode: str, inputs, states: Sequence, params: dict, hidden:
         if dropout and layer != num_layers - 1:
             xs = [F.Dropout(x, p=dropout) for x in xs]
     return F.stack(*xs, axis=0), [F.stack(*f, axis=0) for f in finals]
+
+
+def param_layout(mode: str, input_size: int, hidden: int, num_layers: int,
+                 bidirectional: bool) -> List[Tuple[str, Tuple[int, ...]]]:
+    """(name, shape) of each piece of the packed vector, in order ('l0_i2h_weight', ...)."""
+    gates = GATES[mode] * hidden
+    dirs = ("l", "r") if bidirectional else ("l",)
+    weights: List[Tuple[str, Tuple[int, ...]]] = []
+    biases: List[Tuple[str, Tuple[int, ...]]] = []
+    for layer in range(num_layers):
+        width = input_size if layer == 0 else hidden * len(dirs)
+        for d in dirs:
+            weights += [("%s%d_i2h_weight" % (d, layer), (gates, width)),
+                        ("%s%d_h2h_weight" % (d, layer), (gates, hidden))]
+            biases += [("%s%d_i2h_bias" % (d, layer), (gates,)),
+                       ("%s%d_h2h_bias" % (d, layer), (gates,))]
+    return weights + biases

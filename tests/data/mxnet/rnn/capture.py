@@ -1,0 +1,42 @@
+"""Run under MXNet 1.9.1 (the oracle): Gluon recurrent layers built, hybridized and exported
+by MXNet (their symbol JSON holds MXNet's fused `RNN` operator and `_rnn_param_concat`),
+with an input, the output, and the gradients of sum(output * weights) with respect to the
+input and to every parameter, for tests/gluon/test_mxnet_rnn_exports.py.
+
+    /tmp/mxnet-oracle/bin/python tests/data/mxnet/rnn/capture.py
+"""
+import os
+
+import mxnet as mx
+import numpy as np
+from mxnet import autograd, gluon
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LAYERS = {
+    "lstm2bi": lambda: gluon.rnn.LSTM(5, num_layers=2, bidirectional=True, input_size=3),
+    "gru1": lambda: gluon.rnn.GRU(4, input_size=3),
+    "rnn_tanh2": lambda: gluon.rnn.RNN(4, num_layers=2, activation="tanh", input_size=3),
+    "rnn_relu1bi": lambda: gluon.rnn.RNN(3, activation="relu", bidirectional=True,
+                                         input_size=3),
+}
+
+if __name__ == "__main__":
+    mx.random.seed(3)
+    rng = np.random.RandomState(0)
+    for name, make in LAYERS.items():
+        net = make()
+        net.initialize(mx.init.Uniform(0.5))
+        net.hybridize()
+        x = mx.nd.array(rng.randn(6, 2, 3).astype(np.float32))
+        x.attach_grad()
+        with autograd.record():
+            y = net(x)
+            weights = mx.nd.array(rng.randn(*y.shape).astype(np.float32))
+            loss = (y * weights).sum()
+        loss.backward()
+        net.export(os.path.join(HERE, name))
+        grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()}
+        np.savez(os.path.join(HERE, name + "-values.npz"), x=x.asnumpy(), y=y.asnumpy(),
+                 weights=weights.asnumpy(), x_grad=x.grad.asnumpy(),
+                 **{"grad:" + k: v for k, v in grads.items()})
+        print(name, y.shape)

@@ -1,0 +1,78 @@
+"""Recurrent Gluon layers exported by MXNet 1.9.1 (tests/data/mxnet/rnn, made by its
+capture.py under the oracle): their JSON holds MXNet's fused `RNN` operator fed by
+`_rnn_param_concat`. `SymbolBlock.imports` unrolls them into registered operators; the
+output and the gradients (input and every parameter) must be MXNet's."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+import tapegraph as mx
+from tapegraph import autograd
+
+DATA = os.path.join(os.path.dirname(__file__), "..", "data", "mxnet", "rnn")
+LAYERS = ["lstm2bi", "gru1", "rnn_tanh2", "rnn_relu1bi"]
+
+
+def _load(name):
+    path = os.path.join(DATA, name)
+    with open(path + "-symbol.json") as f:
+        doc = json.load(f)
+    rnn = [n for n in doc["nodes"] if n["op"] == "RNN"][0]["attrs"]
+    states = 2 if rnn["mode"] == "lstm" else 1
+    inputs = ["data%d" % i for i in range(1 + states)]
+    net = mx.gluon.SymbolBlock.imports(path + "-symbol.json", inputs, path + "-0000.params")
+    layers = int(rnn["num_layers"]) * (2 if rnn["bidirectional"] == "True" else 1)
+    values = dict(np.load(path + "-values.npz"))
+    zeros = [mx.nd.zeros((layers, values["x"].shape[1], int(rnn["state_size"])))
+             for _ in range(states)]
+    return net, values, zeros
+
+
+@pytest.mark.parametrize("name", LAYERS)
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_an_mxnet_recurrent_layer_loads_and_differentiates_as_in_mxnet(name, hybridize):
+    net, values, zeros = _load(name)
+    if hybridize:
+        net.hybridize()
+    x = mx.nd.array(values["x"])
+    x.attach_grad()
+    for _ in range(2):  # the second call of a hybridized block runs its compiled plan
+        with autograd.record():
+            y = net(x, *zeros)
+            y = y[0] if isinstance(y, (list, tuple)) else y
+            loss = (y * mx.nd.array(values["weights"])).sum()
+        loss.backward()
+        np.testing.assert_allclose(y.asnumpy(), values["y"], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(x.grad.asnumpy(), values["x_grad"], rtol=1e-4, atol=1e-5)
+        grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()}
+        for key, want in values.items():
+            if key.startswith("grad:"):
+                np.testing.assert_allclose(grads[key[5:]], want, rtol=1e-4, atol=1e-5,
+                                           err_msg=key)
+
+
+def test_mx_sym_rnn_evaluates_as_mx_nd_rnn_and_names_bad_input():
+    rng = np.random.RandomState(1)
+    data = rng.randn(4, 2, 3).astype(np.float32)
+    size = 4 * 5 * (3 + 5) + 2 * 4 * 5  # LSTM: i2h (20, 3), h2h (20, 5), two (20,) biases
+    params = rng.randn(size).astype(np.float32) * 0.3
+    h0, c0 = (rng.randn(1, 2, 5).astype(np.float32) for _ in range(2))
+    want = mx.nd.RNN(mx.nd.array(data), mx.nd.array(params), mx.nd.array(h0),
+                     mx.nd.array(c0), state_size=5, num_layers=1, mode="lstm",
+                     state_outputs=True)
+    syms = [mx.sym.var(n) for n in ("data", "params", "h0", "c0")]
+    out = mx.sym.RNN(*syms, state_size=5, num_layers=1, mode="lstm", state_outputs=True)
+    got = out.eval(data=mx.nd.array(data), params=mx.nd.array(params),
+                   h0=mx.nd.array(h0), c0=mx.nd.array(c0))
+    assert len(got) == 3
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g.asnumpy(), w.asnumpy(), rtol=1e-6, atol=1e-6)
+    bad = mx.sym.RNN(*syms[:3], state_size=5, num_layers=1, mode="lstm")
+    with pytest.raises(mx.base.MXNetError, match="mode=lstm takes 4 inputs"):
+        bad.eval(data=mx.nd.array(data), params=mx.nd.array(params), h0=mx.nd.array(h0))
+    short = mx.sym.RNN(*syms, state_size=5, num_layers=1, mode="lstm")
+    with pytest.raises(mx.base.MXNetError, match=r"parameters of shape \(10,\), expected"):
+        short.eval(data=mx.nd.array(data), params=mx.nd.zeros((10,)),
+                   h0=mx.nd.array(h0), c0=mx.nd.array(c0))
