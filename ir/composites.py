@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
+
 from .errors import MXNetError
 
 
@@ -92,6 +94,40 @@ def softmin(b, data, axis=-1, temperature=None, dtype=None):
     """softmax(-x): small values get large weights (written in `dtype` when given)."""
     return b.op("softmax", b.op("negative", data), axis=int(axis), temperature=temperature,
                 dtype=dtype)
+
+
+def masked_softmax(b, data, length, axis=-1, temperature=None, dtype=None, name="softmax"):
+    """MXNet's softmax with `use_length=True`: only the first `length[...]` positions
+    along `axis` take part (`length` has data's shape without `axis`, integers); the
+    others are 0 (also where a length is 0 or negative), as MXNet 1.9.1 gives them. The
+    positions are counted from `length` by operators (no constant of the shape), so a graph
+    reads each call's lengths, and the gradient of the masked positions is 0."""
+    if length is None:
+        raise MXNetError("%s: use_length=True needs the length input" % name)
+    kind = getattr(length, "dtype", None)
+    kind = np.dtype(kind if kind is not None else length.type.dtype).name
+    if not kind.startswith(("int", "uint")):
+        raise MXNetError("%s: length must be of an integer type, got %s (MXNet 1.9.1: this "
+                         "operation only support integer types)" % (name, kind))
+    shape = tuple(data.shape)
+    ndim = len(shape)
+    if not -ndim <= int(axis) < ndim:
+        raise MXNetError("%s: axis %d out of range for %d-d input" % (name, axis, ndim))
+    axis = int(axis) % ndim
+    if tuple(length.shape) != shape[:axis] + shape[axis + 1:]:
+        raise MXNetError("%s: length of shape %s does not match data %s without axis %d"
+                         % (name, tuple(length.shape), shape, axis))
+    bound = b.op("broadcast_to", b.op("expand_dims", length, axis=axis), shape=shape)
+    steps = b.op("_minus_scalar", b.op("cumsum", b.op("ones_like", bound), axis=axis),
+                 scalar=1.0)
+    keep = b.op("_lesser", steps, bound)
+    # the softmax itself also keeps position 0 of a row whose length is 0 or less, so no
+    # row is all -inf (NaN); its output there is then replaced by 0 like the others
+    live = b.op("_maximum", keep, b.op("_equal_scalar", steps, scalar=0.0))
+    hidden = b.op("_plus_scalar", b.op("zeros_like", data), scalar=float("-inf"))
+    soft = b.op("softmax", b.op("where", live, data, hidden), axis=axis,
+                temperature=temperature, dtype=dtype)
+    return b.op("where", keep, soft, b.op("zeros_like", soft))
 
 
 def softmax_activation(b, data, mode="instance"):

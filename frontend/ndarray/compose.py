@@ -178,41 +178,9 @@ _plain_softmax = NAMESPACE["softmax"]
 
 
 def masked_softmax(data, length, axis=-1, temperature=None, dtype=None, name="softmax"):
-    """MXNet's softmax with `use_length=True`: only the first `length[...]` positions
-    along `axis` take part (`length` has data's shape without `axis`, integers); the
-    others are 0 (also where a length is 0 or negative), as MXNet 1.9.1 gives them.
-    Recorded operators of the class of `data` (mx.nd or mx.np): a traced call reads each
-    call's lengths, and the gradient of the masked positions is 0."""
-    cls = type(data)
-    if length is None:
-        raise MXNetError("%s: use_length=True needs the length input" % name)
-    if np.dtype(length.dtype).kind not in "iu":
-        raise MXNetError("%s: length must be of an integer type, got %s (MXNet 1.9.1: this "
-                         "operation only support integer types)"
-                         % (name, np.dtype(length.dtype).name))
-    ndim = data.ndim
-    if not -ndim <= int(axis) < ndim:
-        raise MXNetError("%s: axis %d out of range for %d-d input" % (name, axis, ndim))
-    axis = int(axis) % ndim
-    if tuple(length.shape) != data.shape[:axis] + data.shape[axis + 1:]:
-        raise MXNetError("%s: length of shape %s does not match data %s without axis %d"
-                         % (name, length.shape, data.shape, axis))
-    # positions along `axis` (constants of the shape, in the lengths' integer dtype)
-    # compared with the lengths by recorded operators
-    steps = np.arange(data.shape[axis], dtype=np.dtype(length.dtype)).reshape(
-        (-1,) + (1,) * (ndim - axis - 1))
-    steps = np.ascontiguousarray(np.broadcast_to(steps, data.shape))
-    bound = _op("broadcast_to", [_op("expand_dims", [length], {"axis": axis}, out_cls=cls)],
-                {"shape": data.shape}, out_cls=cls)
-    keep = _op("_lesser", [cls._wrap(steps), bound], out_cls=cls)
-    # the softmax itself also keeps position 0 of a row whose length is 0 or less, so no
-    # row is all -inf (NaN); its output there is then replaced by 0 like the others
-    live = _op("_maximum", [keep, cls._wrap((steps == 0).astype(steps.dtype))], out_cls=cls)
-    masked = _op("where", [live, data, cls._wrap(np.full(data.shape, -np.inf, data.dtype))],
-                 out_cls=cls)
-    soft = _op("softmax", [masked], {"axis": axis, "temperature": temperature, "dtype": dtype},
-               out_cls=cls)
-    return _op("where", [keep, soft, _op("zeros_like", [soft], out_cls=cls)], out_cls=cls)
+    """MXNet's softmax with `use_length=True` on arrays of the class of `data` (mx.nd or
+    mx.np): see `tapegraph.ir.composites.masked_softmax`."""
+    return composites.masked_softmax(Eager, data, length, axis, temperature, dtype, name)
 
 
 def softmax(data, length=None, out=None, name=None, use_length=False, **kwargs):

@@ -18,7 +18,7 @@ from .mxjson import attr_value
 from .mxnet_like_ops import like_mappings
 from .mxnet_index_ops import index_mappings
 from .mxnet_rnn import rnn_mappings
-from ...ir.composites import crop_window, lrn
+from ...ir.composites import crop_window, lrn, masked_softmax
 
 # MXNet's argument names, for keyword inputs and automatic parameter variables.
 ARG_NAMES = {
@@ -241,6 +241,19 @@ def _dropout(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     return b.op("_copy", ins[0])
 
 
+def _softmax(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    # use_length=True: MXNet's masked softmax, with the lengths as a second input
+    attrs = dict(attrs)
+    use_length = bool(attrs.pop("use_length", False))
+    if not use_length:
+        if len(ins) != 1:
+            raise MXNetError("softmax: a length input needs use_length=True (MXNet 1.9.1: "
+                             "Operator softmax expects 1 inputs, but got 2 instead)")
+        return b.op("softmax", ins[0], **attrs)
+    return masked_softmax(b, ins[0], ins[1] if len(ins) > 1 else None,
+                          attrs.get("axis", -1), attrs.get("temperature"), attrs.get("dtype"))
+
+
 def _lrn(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     return lrn(b, ins[0], float(attrs.get("alpha", 1e-4)), float(attrs.get("beta", 0.75)),
                float(attrs.get("knorm", 2.0)), attrs.get("nsize"))
@@ -330,6 +343,9 @@ def _table() -> Dict[str, OpMapping]:
     if "Dropout" in table:
         table["Dropout"] = OpMapping("Dropout", _dropout, arity=(1, 2),
                                      ignore=("cudnn_off", "p", "mode", "axes"))
+    for name in ("softmax", "_npx_softmax"):
+        if name in table:
+            table[name] = OpMapping("softmax", _softmax, arity=(1, 2))
     if "BatchNorm" in table:
         table["BatchNorm"].aux = (3, 4)
     if "broadcast_to" in table:

@@ -1,0 +1,60 @@
+"""Run under MXNet 1.9.1 (the oracle): a small attention block (Embedding, Dense, split,
+batch_dot, softmax with use_length=True, Dropout, LayerNorm, GELU, SequenceMask, mean)
+built, hybridized and exported by MXNet, with its inputs, output and the gradients of
+sum(output * weights) (recorded in predict mode: Dropout is the identity) with respect to
+every parameter, for tests/gluon/test_mxnet_attention_export.py.
+
+    /tmp/mxnet-oracle/bin/python tests/data/mxnet/attention/capture.py
+"""
+import os
+
+import mxnet as mx
+import numpy as np
+from mxnet import autograd, gluon
+from mxnet.gluon import nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class Attention(gluon.HybridBlock):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        with self.name_scope():
+            self.emb = nn.Embedding(20, 8)
+            self.qkv = nn.Dense(24, flatten=False)
+            self.ln = nn.LayerNorm()
+            self.ffn = nn.Dense(8, flatten=False)
+            self.act = nn.GELU()
+            self.drop = nn.Dropout(0.1)
+
+    def hybrid_forward(self, F, tokens, valid_len):
+        x = self.emb(tokens)
+        q, k, v = F.split(self.qkv(x), num_outputs=3, axis=-1)
+        score = F.batch_dot(q, k, transpose_b=True) / np.sqrt(8)
+        lengths = F.repeat(F.expand_dims(valid_len, axis=1), repeats=5, axis=1)
+        att = F.softmax(score, length=lengths.astype("int32"), use_length=True, axis=-1)
+        h = self.ln(x + self.drop(F.batch_dot(att, v)))
+        h = self.act(self.ffn(h))
+        h = F.SequenceMask(h, sequence_length=valid_len, use_sequence_length=True, axis=1)
+        return F.mean(h, axis=1)
+
+
+if __name__ == "__main__":
+    mx.random.seed(5)
+    rng = np.random.RandomState(0)
+    net = Attention(prefix="attention0_")
+    net.initialize(mx.init.Uniform(0.3))
+    net.hybridize()
+    tokens = mx.nd.array(rng.randint(0, 20, (2, 5)))
+    valid = mx.nd.array([3, 5])
+    with autograd.record(train_mode=False):
+        y = net(tokens, valid)
+        weights = mx.nd.array(rng.randn(*y.shape).astype(np.float32))
+        loss = (y * weights).sum()
+    loss.backward()
+    net.export(os.path.join(HERE, "attention"))
+    grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()}
+    np.savez(os.path.join(HERE, "attention-values.npz"), tokens=tokens.asnumpy(),
+             valid=valid.asnumpy(), y=y.asnumpy(), weights=weights.asnumpy(),
+             **{"grad:" + k: v for k, v in grads.items()})
+    print(y.shape, sorted(grads))
