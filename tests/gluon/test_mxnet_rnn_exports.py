@@ -1,7 +1,9 @@
 """Recurrent Gluon layers exported by MXNet 1.9.1 (tests/data/mxnet/rnn, made by its
 capture.py under the oracle): their JSON holds MXNet's fused `RNN` operator fed by
-`_rnn_param_concat`. `SymbolBlock.imports` unrolls them into registered operators; the
-output and the gradients (input and every parameter) must be MXNet's."""
+`_rnn_param_concat`, or ("cells") unrolled LSTM and GRU cells whose begin states are
+`_zeros` of shape (0, hidden), MXNet's unknown batch size, inferred from the operators
+around them. `SymbolBlock.imports` builds them from registered operators; the output and
+the gradients (input and every parameter) must be MXNet's."""
 import json
 import os
 
@@ -12,20 +14,23 @@ import tapegraph as mx
 from tapegraph import autograd
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "mxnet", "rnn")
-LAYERS = ["lstm2bi", "gru1", "rnn_tanh2", "rnn_relu1bi"]
+LAYERS = ["lstm2bi", "gru1", "rnn_tanh2", "rnn_relu1bi", "cells"]
 
 
 def _load(name):
     path = os.path.join(DATA, name)
     with open(path + "-symbol.json") as f:
         doc = json.load(f)
-    rnn = [n for n in doc["nodes"] if n["op"] == "RNN"][0]["attrs"]
-    states = 2 if rnn["mode"] == "lstm" else 1
+    values = dict(np.load(path + "-values.npz"))
+    rnn = [n["attrs"] for n in doc["nodes"] if n["op"] == "RNN"]
+    if not rnn:  # unrolled cells: the data is the only input
+        return (mx.gluon.SymbolBlock.imports(path + "-symbol.json", ["data"],
+                                             path + "-0000.params"), values, [])
+    states = 2 if rnn[0]["mode"] == "lstm" else 1
     inputs = ["data%d" % i for i in range(1 + states)]
     net = mx.gluon.SymbolBlock.imports(path + "-symbol.json", inputs, path + "-0000.params")
-    layers = int(rnn["num_layers"]) * (2 if rnn["bidirectional"] == "True" else 1)
-    values = dict(np.load(path + "-values.npz"))
-    zeros = [mx.nd.zeros((layers, values["x"].shape[1], int(rnn["state_size"])))
+    layers = int(rnn[0]["num_layers"]) * (2 if rnn[0]["bidirectional"] == "True" else 1)
+    zeros = [mx.nd.zeros((layers, values["x"].shape[1], int(rnn[0]["state_size"])))
              for _ in range(states)]
     return net, values, zeros
 
@@ -76,3 +81,20 @@ def test_mx_sym_rnn_evaluates_as_mx_nd_rnn_and_names_bad_input():
     with pytest.raises(mx.base.MXNetError, match=r"parameters of shape \(10,\), expected"):
         short.eval(data=mx.nd.array(data), params=mx.nd.zeros((10,)),
                    h0=mx.nd.array(h0), c0=mx.nd.array(c0))
+
+
+def test_unknown_sizes_follow_the_batch_and_unresolvable_ones_are_named():
+    """The cells' begin states take each call's batch size (MXNet infers it per bind);
+    a 0 that no operator fixes is an error naming the node (infer_shape: None, as MXNet)."""
+    net, values, _ = _load("cells")
+    net.hybridize()
+    for batch in (2, 5):
+        x = np.concatenate([values["x"]] * 3)[:batch]
+        assert net(mx.nd.array(x)).shape == (batch, 4, 3)
+    np.testing.assert_allclose(net(mx.nd.array(values["x"])).asnumpy(), values["y"],
+                               rtol=1e-5, atol=1e-6)
+    assert (mx.sym.zeros((0, 4)) + mx.sym.var("a")).infer_shape(a=(3, 4))[1] == [(3, 4)]
+    lonely = mx.sym.zeros((0, 4)) * 2
+    assert lonely.infer_shape() == (None, None, None)  # MXNet 1.9.1: (None, None, None)
+    with pytest.raises(mx.base.MXNetError, match=r"unknown dimension \(0\) of '_zeros"):
+        lonely.eval()

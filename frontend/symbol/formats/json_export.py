@@ -52,10 +52,15 @@ def _export_broadcast_to(w: JsonWriter, node: Node, name: str, ins: List[Entry])
 @lowering("_full")
 def _export_full(w: JsonWriter, node: Node, name: str, ins: List[Entry]):
     # MXNet writes mx.sym.zeros / ones as `_zeros` / `_ones`, and every filled array with
-    # its dtype.
+    # its dtype. A size 0 means "unknown" to MXNet's legacy operators (see
+    # symbol.graph.unknown_dims): an empty array keeps its IR node in the hidden keys.
     a = node.attrs
     if w.np_mode:
         return w.emit(mxnet_name(node, True), name, ins, _plain_attrs(node))
+    if 0 in tuple(a["shape"]):
+        attrs = _plain_attrs(node)
+        attrs.update(tg_keys(node))
+        return w.emit("_full", name, ins, attrs)
     value = float(a["value"])
     attrs = {"dtype": str(a["dtype"]), "shape": attr_text(tuple(a["shape"]))}
     if value in (0.0, 1.0) and math.copysign(1.0, value) > 0:

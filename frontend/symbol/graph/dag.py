@@ -15,6 +15,7 @@ from .mxjson import CODE_DTYPES, attr_value
 from .mxnet_ops import lookup
 from .param_shapes import parameter_type, RULES
 from .naming import NodeNames
+from .unknown_dims import Retry, UnknownDims
 
 Entry = Tuple["SymNode", int]
 
@@ -157,9 +158,24 @@ def lower(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Optional[Dict[
     variable without a known shape gets one from the operator using it where MXNet
     infers parameter shapes (FullyConnected's weight from the data, ...). Raises
     MXNetError naming the variables whose shapes stay unknown, or the node whose
-    operator rejects its inputs.
+    operator rejects its inputs. Unknown sizes (0) of legacy creation operators are
+    inferred from the operators around them (see `unknown_dims`).
     """
-    dtypes = dtypes or {}
+    unknowns = UnknownDims(topo_order(heads))
+    for _ in range(len(unknowns) + 1):
+        try:
+            graph, names = _lower_once(heads, shapes, dtypes or {}, name, extra_inputs,
+                                       unknowns)
+        except Retry:
+            continue
+        unknowns.check(graph, names)
+        return graph, names
+    raise MXNetError("cannot infer the unknown dimensions (0) of this symbol")
+
+
+def _lower_once(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Dict[str, Any],
+                name: str, extra_inputs: Sequence[SymNode], unknowns: UnknownDims
+                ) -> Tuple[Graph, Dict[Value, str]]:
     order = topo_order(heads)
     variables = [n for n in order if n.is_variable]
     extra = [n for n in extra_inputs if n not in variables]
@@ -196,8 +212,10 @@ def lower(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Optional[Dict[
         ins = [outs[n][i] for n, i in srcs]
         start = len(b.nodes)
         try:
-            result = _build(b, node, ins)
+            result = _build(b, node, ins, unknowns)
         except (MXNetError, ArithmeticError, LookupError, TypeError, ValueError) as e:
+            if len(unknowns):
+                unknowns.learn(ins)  # (raises Retry when it binds an unknown size)
             raise MXNetError("node %r (%s): %s" % (node.name, node.op, e)) from None
         result = result if isinstance(result, tuple) else (result,)
         outs[node] = result
@@ -227,7 +245,7 @@ def lower(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Optional[Dict[
     return graph, names
 
 
-def _build(b: Builder, node: SymNode, ins: List[Value]) -> Any:
+def _build(b: Builder, node: SymNode, ins: List[Value], unknowns: UnknownDims) -> Any:
     if node.ir_node is not None and node.ir_node.region is not None:
         raise MXNetError("a symbol holding a fused region cannot be recomposed")
     tg_op = node.tg.get("op")
@@ -236,7 +254,7 @@ def _build(b: Builder, node: SymNode, ins: List[Value]) -> Any:
         return b.op(tg_op, *ins, **attrs)
     if node.ir_node is not None:
         return b.op(node.ir_node.op, *ins, **node.ir_node.attrs)
-    return lookup(node.op).build(b, ins, dict(node.attrs))
+    return lookup(node.op).build(b, ins, unknowns.attrs(node))
 
 
 def from_graph(graph: Graph, names: Dict[Value, str]) -> Tuple[List[Entry], List[SymNode]]:

@@ -1,7 +1,9 @@
 """Run under MXNet 1.9.1 (the oracle): Gluon recurrent layers built, hybridized and exported
 by MXNet (their symbol JSON holds MXNet's fused `RNN` operator and `_rnn_param_concat`),
-with an input, the output, and the gradients of sum(output * weights) with respect to the
-input and to every parameter, for tests/gluon/test_mxnet_rnn_exports.py.
+and stacked cells unrolled in a hybridized block ("cells": begin states `_zeros` of shape
+(0, hidden), MXNet's unknown batch size), each with an input, the output, and the gradients
+of sum(output * weights) with respect to the input and to every parameter, for
+tests/gluon/test_mxnet_rnn_exports.py.
 
     /tmp/mxnet-oracle/bin/python tests/data/mxnet/rnn/capture.py
 """
@@ -20,23 +22,44 @@ LAYERS = {
                                          input_size=3),
 }
 
+
+
+class Cells(gluon.HybridBlock):
+    """An LSTM cell then a GRU cell, unrolled over 4 steps of NTC input."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        with self.name_scope():
+            self.cell = gluon.rnn.HybridSequentialRNNCell()
+            self.cell.add(gluon.rnn.LSTMCell(4, input_size=3))
+            self.cell.add(gluon.rnn.GRUCell(3, input_size=4))
+
+    def hybrid_forward(self, F, x):
+        out, _ = self.cell.unroll(4, x, layout="NTC", merge_outputs=True)
+        return out
+
+
+def capture(name, net, x, rng):
+    net.initialize(mx.init.Uniform(0.5))
+    net.hybridize()
+    x.attach_grad()
+    with autograd.record():
+        y = net(x)
+        weights = mx.nd.array(rng.randn(*y.shape).astype(np.float32))
+        loss = (y * weights).sum()
+    loss.backward()
+    net.export(os.path.join(HERE, name))
+    grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()}
+    np.savez(os.path.join(HERE, name + "-values.npz"), x=x.asnumpy(), y=y.asnumpy(),
+             weights=weights.asnumpy(), x_grad=x.grad.asnumpy(),
+             **{"grad:" + k: v for k, v in grads.items()})
+    print(name, y.shape)
+
+
 if __name__ == "__main__":
     mx.random.seed(3)
     rng = np.random.RandomState(0)
     for name, make in LAYERS.items():
-        net = make()
-        net.initialize(mx.init.Uniform(0.5))
-        net.hybridize()
-        x = mx.nd.array(rng.randn(6, 2, 3).astype(np.float32))
-        x.attach_grad()
-        with autograd.record():
-            y = net(x)
-            weights = mx.nd.array(rng.randn(*y.shape).astype(np.float32))
-            loss = (y * weights).sum()
-        loss.backward()
-        net.export(os.path.join(HERE, name))
-        grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()}
-        np.savez(os.path.join(HERE, name + "-values.npz"), x=x.asnumpy(), y=y.asnumpy(),
-                 weights=weights.asnumpy(), x_grad=x.grad.asnumpy(),
-                 **{"grad:" + k: v for k, v in grads.items()})
-        print(name, y.shape)
+        capture(name, make(), mx.nd.array(rng.randn(6, 2, 3).astype(np.float32)), rng)
+    capture("cells", Cells(prefix="cells0_"),
+            mx.nd.array(rng.randn(2, 4, 3).astype(np.float32)), rng)
