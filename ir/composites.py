@@ -168,3 +168,142 @@ def value_class(b, data, kind, floating):
     magnitude = b.op("abs", data)
     return b.op("_lesser_scalar" if kind == "finite" else "_equal_scalar", magnitude,
                 scalar=float("inf"))
+
+
+# ---------------------------------------------------------------- separable resampling
+# AdaptiveAvgPooling2D and BilinearResize2D apply a matrix on each spatial axis; the
+# matrices depend on the shapes only and are built by operators from `_arange`, so the
+# symbol loader builds them too (and export writes them as MXNet operators).
+
+
+def _separable(b, data, rows, cols):
+    """rows @ X @ cols.T for every (n, c) image X of `data` (N, C, H, W): rows (Ho, H),
+    cols (Wo, W) matrices, applied with two dots."""
+    n, c, h, w = data.shape
+    ho, wo = rows.shape[0], cols.shape[0]
+    x = b.op("dot", b.op("Reshape", data, shape=(n * c * h, w), reverse=False),
+             cols, transpose_b=True)
+    x = b.op("transpose", b.op("Reshape", x, shape=(n * c, h, wo), reverse=False),
+             axes=(0, 2, 1))
+    x = b.op("dot", b.op("Reshape", x, shape=(n * c * wo, h), reverse=False), rows,
+             transpose_b=True)
+    x = b.op("transpose", b.op("Reshape", x, shape=(n * c, wo, ho), reverse=False),
+             axes=(0, 2, 1))
+    return b.op("Reshape", x, shape=(n, c, ho, wo), reverse=False)
+
+
+def _grid(b, out, size, dtype):
+    """(out, size) arrays of the row index and of the column index, in `dtype`."""
+    i = b.op("Reshape", b.op("_arange", start=0.0, stop=float(out), dtype=dtype),
+             shape=(out, 1), reverse=False)
+    j = b.op("Reshape", b.op("_arange", start=0.0, stop=float(size), dtype=dtype),
+             shape=(1, size), reverse=False)
+    return (b.op("broadcast_to", i, shape=(out, size)),
+            b.op("broadcast_to", j, shape=(out, size)))
+
+
+def _adaptive_matrix(b, size, out, dtype):
+    """(out, size): row i averages input positions floor(i*size/out) .. ceil((i+1)*size/out)
+    (exact in floating point: products and quotients of small integers)."""
+    i, j = _grid(b, out, size, dtype)
+    start = b.op("floor", b.op("_div_scalar", b.op("_mul_scalar", i, scalar=float(size)),
+                               scalar=float(out)))
+    end = b.op("ceil", b.op("_div_scalar", b.op("_mul_scalar", b.op(
+        "_plus_scalar", i, scalar=1.0), scalar=float(size)), scalar=float(out)))
+    inside = b.op("elemwise_mul", b.op("_greater_equal", j, start), b.op("_lesser", j, end))
+    return b.op("elemwise_div", inside, b.op("elemwise_sub", end, start))
+
+
+def _bilinear_matrix(b, size, out, align_corners, dtype):
+    """(out, size) interpolation weights at MXNet's source positions: a float32 scale, the
+    position float32 (computed in float64 from (i + 0.5) when not aligning corners), its
+    integer part `low` (weight 1 - frac) and the next position (weight frac; `low` itself
+    at the last row). The weights are computed in float64 from the float32 position, then
+    rounded once to `dtype`."""
+    if align_corners:
+        scale = float(np.float32((size - 1) / (out - 1))) if out > 1 else 0.0
+        i, j = _grid(b, out, size, "float32")
+        src = b.op("_mul_scalar", i, scalar=scale)
+    else:
+        scale = float(np.float32(size) / np.float32(out))
+        i, j = _grid(b, out, size, "float64")
+        src = b.op("relu", b.op("_minus_scalar", b.op("_mul_scalar", b.op(
+            "_plus_scalar", i, scalar=0.5), scalar=scale), scalar=0.5))
+        src = b.op("Cast", src, dtype="float32")
+    src = b.op("Cast", src, dtype="float64")
+    j = b.op("Cast", j, dtype="float64")
+    low = b.op("floor", src)
+    frac = b.op("elemwise_sub", src, low)
+    high = b.op("elemwise_add", low, b.op("_lesser_scalar", low, scalar=float(size - 1)))
+    weights = b.op("elemwise_add",
+                   b.op("elemwise_mul", b.op("_equal", j, low),
+                        b.op("_rminus_scalar", frac, scalar=1.0)),
+                   b.op("elemwise_mul", b.op("_equal", j, high), frac))
+    return weights if dtype == "float64" else b.op("Cast", weights, dtype=dtype)
+
+
+def _spatial_pair(value, name):
+    return (1, 1) if value in ((), [], None) else _pair(value, name)
+
+
+def adaptive_avg_pool2d(b, data, output_size=()):
+    """MXNet's contrib AdaptiveAvgPooling2D: average pooling of (N, C, H, W) to a fixed
+    (out_h, out_w) (an int or () = 1 for both): output cell i covers input rows
+    floor(i*H/out_h) .. ceil((i+1)*H/out_h), and the same for columns."""
+    if len(data.shape) != 4:
+        raise MXNetError("AdaptiveAvgPooling2D: expected a 4-D input (N, C, H, W), got "
+                         "shape %s" % (tuple(data.shape),))
+    oh, ow = _spatial_pair(output_size, "AdaptiveAvgPooling2D: output_size")
+    h, w = data.shape[2:]
+    dtype = _dtype_of(data)
+    return _separable(b, data, _adaptive_matrix(b, h, oh, dtype),
+                      _adaptive_matrix(b, w, ow, dtype))
+
+
+RESIZE_MODES = ("size", "odd_scale", "like", "to_even_down", "to_even_up", "to_odd_down",
+                "to_odd_up")
+
+
+def _resize_size(size, mode, target, scale, like):
+    if mode == "size":
+        return int(scale * size) if scale is not None else int(target)
+    if mode == "odd_scale":
+        return int(size * scale) if size % 2 == 0 else int((size - 1) * scale) + 1
+    if mode == "like":
+        return like
+    even, up = mode in ("to_even_down", "to_even_up"), mode.endswith("_up")
+    if (size % 2 == 0) == even:
+        return size
+    return size + 1 if up else size - 1
+
+
+def bilinear_resize2d(b, data, like=None, height=1, width=1, scale_height=None,
+                      scale_width=None, mode="size", align_corners=True):
+    """MXNet's contrib BilinearResize2D of (N, C, H, W) to the size `mode` says (given
+    height/width, scaled, like another array's height and width, or the nearest even/odd
+    size)."""
+    if len(data.shape) != 4:
+        raise MXNetError("BilinearResize2D: expected a 4-D input (N, C, H, W), got shape %s"
+                         % (tuple(data.shape),))
+    if mode not in RESIZE_MODES:
+        raise MXNetError("BilinearResize2D: mode must be one of %s, got %r"
+                         % (", ".join(RESIZE_MODES), mode))
+    if mode == "like" and like is None:
+        raise MXNetError("BilinearResize2D: mode='like' needs the `like` input")
+    if mode == "odd_scale" and (scale_height is None or scale_width is None):
+        raise MXNetError("BilinearResize2D: mode='odd_scale' needs scale_height and "
+                         "scale_width")
+    h, w = data.shape[2:]
+    lh, lw = tuple(like.shape[2:4]) if like is not None else (None, None)
+    oh = _resize_size(h, mode, height, scale_height, lh)
+    ow = _resize_size(w, mode, width, scale_width, lw)
+    if oh <= 0 or ow <= 0:
+        raise MXNetError("BilinearResize2D: output size %s must be positive" % ((oh, ow),))
+    dtype = _dtype_of(data)
+    return _separable(b, data, _bilinear_matrix(b, h, oh, bool(align_corners), dtype),
+                      _bilinear_matrix(b, w, ow, bool(align_corners), dtype))
+
+
+def _dtype_of(x) -> str:
+    dtype = getattr(x, "dtype", None)
+    return np.dtype(dtype if dtype is not None else x.type.dtype).name

@@ -28,7 +28,8 @@ class Eager:
 
     @staticmethod
     def op(name, *inputs, **attrs):
-        return invoke(get_op(name), list(inputs), attrs, out_cls=type(inputs[0]))
+        return invoke(get_op(name), list(inputs), attrs,
+                      out_cls=type(inputs[0]) if inputs else NDArray)
 
 
 _finish = write_out  # `result`, or `result` written into the array `out` (same shape)

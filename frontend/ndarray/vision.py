@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from ..ir import get_op
+from ..ir import composites
 from ..ir.composites import crop_window, lrn
 from ..ir.errors import MXNetError
 from ..trace import host_reads
@@ -249,97 +250,20 @@ def Correlation(data1, data2, kernel_size=1, max_displacement=1, stride1=1, stri
 # ---------------------------------------------------------------- separable resampling
 
 
-def _separable(data, rows: np.ndarray, cols: np.ndarray):
-    """rows @ X @ cols.T for every (n, c) image X of `data` (N, C, H, W): rows (Ho, H),
-    cols (Wo, W) constant matrices, applied with two recorded dots."""
-    n, c, h, w = data.shape
-    ho, wo = rows.shape[0], cols.shape[0]
-    x = _op("dot", [_reshape(data, (n * c * h, w)), _const(data, cols.T)])
-    x = _op("transpose", [_reshape(x, (n * c, h, wo))], {"axes": (0, 2, 1)})
-    x = _op("dot", [_reshape(x, (n * c * wo, h)), _const(data, rows.T)])
-    x = _op("transpose", [_reshape(x, (n * c, wo, ho))], {"axes": (0, 2, 1)})
-    return _reshape(x, (n, c, ho, wo))
-
-
-def _adaptive_matrix(size, out):
-    m = np.zeros((out, size))
-    for i in range(out):
-        start = int(math.floor(i * size / out))
-        end = int(math.ceil((i + 1) * size / out))
-        m[i, start:end] = 1.0 / (end - start)
-    return m
-
-
 def AdaptiveAvgPooling2D(data, output_size=(), out=None, **kw):
-    """Average pooling to a fixed (out_h, out_w): output cell i covers input rows
-    floor(i*H/out_h) .. ceil((i+1)*H/out_h) (and the same for columns)."""
-    data = _as_inputs([data])[0]
-    _check_ndim(data, 4, "AdaptiveAvgPooling2D")
-    size = (1, 1) if output_size in ((), [], None) else _pair(
-        output_size, "AdaptiveAvgPooling2D: output_size")
-    h, w = data.shape[2:]
-    return _finish(_separable(data, _adaptive_matrix(h, size[0]),
-                              _adaptive_matrix(w, size[1])), out)
-
-
-def _resize_size(size, mode, target, scale, like):
-    if mode == "size":
-        return int(scale * size) if scale is not None else int(target)
-    if mode == "odd_scale":
-        return int(size * scale) if size % 2 == 0 else int((size - 1) * scale) + 1
-    if mode == "like":
-        return like
-    even, up = mode in ("to_even_down", "to_even_up"), mode.endswith("_up")
-    if (size % 2 == 0) == even:
-        return size
-    return size + 1 if up else size - 1
-
-
-def _bilinear_matrix(size, out, align_corners):
-    """MXNet's source positions: a float32 scale, the position float32 (computed in double
-    from (i + 0.5) when not aligning corners), its integer part and fraction."""
-    m = np.zeros((out, size))
-    if align_corners:
-        scale = np.float32((size - 1) / (out - 1)) if out > 1 else np.float32(0.0)
-    else:
-        scale = np.float32(size) / np.float32(out)
-    for i in range(out):
-        src = scale * np.float32(i) if align_corners else np.float32(
-            max(float(scale) * (i + 0.5) - 0.5, 0.0))
-        low = int(src)
-        step = 1 if low < size - 1 else 0
-        frac = float(src) - low
-        m[i, low] += 1.0 - frac
-        m[i, low + step] += frac
-    return m
-
-
-_RESIZE_MODES = ("size", "odd_scale", "like", "to_even_down", "to_even_up", "to_odd_down",
-                 "to_odd_up")
+    """Average pooling to a fixed (out_h, out_w) (see
+    `tapegraph.ir.composites.adaptive_avg_pool2d`)."""
+    return _finish(composites.adaptive_avg_pool2d(Eager, _as_inputs([data])[0], output_size),
+                   out)
 
 
 def BilinearResize2D(data, like=None, height=1, width=1, scale_height=None, scale_width=None,
                      mode="size", align_corners=True, out=None, **kw):
-    """Bilinear resize of (N, C, H, W) to the size `mode` says (given height/width, scaled,
-    like another array, or the nearest even/odd size)."""
-    data = _as_inputs([data])[0]
-    _check_ndim(data, 4, "BilinearResize2D")
-    if mode not in _RESIZE_MODES:
-        raise MXNetError("BilinearResize2D: mode must be one of %s, got %r"
-                         % (", ".join(_RESIZE_MODES), mode))
-    if mode == "like" and like is None:
-        raise MXNetError("BilinearResize2D: mode='like' needs the `like` input")
-    if mode == "odd_scale" and (scale_height is None or scale_width is None):
-        raise MXNetError("BilinearResize2D: mode='odd_scale' needs scale_height and "
-                         "scale_width")
-    h, w = data.shape[2:]
-    lh, lw = like.shape[2:4] if like is not None else (None, None)
-    oh = _resize_size(h, mode, height, scale_height, lh)
-    ow = _resize_size(w, mode, width, scale_width, lw)
-    if oh <= 0 or ow <= 0:
-        raise MXNetError("BilinearResize2D: output size %s must be positive" % ((oh, ow),))
-    return _finish(_separable(data, _bilinear_matrix(h, oh, align_corners),
-                              _bilinear_matrix(w, ow, align_corners)), out)
+    """Bilinear resize of (N, C, H, W) to the size `mode` says (see
+    `tapegraph.ir.composites.bilinear_resize2d`)."""
+    return _finish(composites.bilinear_resize2d(
+        Eager, _as_inputs([data])[0], like, height, width, scale_height, scale_width, mode,
+        align_corners), out)
 
 
 __all__: Sequence[str] = (

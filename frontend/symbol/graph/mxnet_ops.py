@@ -18,7 +18,8 @@ from .mxjson import attr_value
 from .mxnet_like_ops import like_mappings
 from .mxnet_index_ops import index_mappings
 from .mxnet_rnn import rnn_mappings
-from ...ir.composites import crop_window, lrn, masked_softmax
+from ...ir.composites import (adaptive_avg_pool2d, bilinear_resize2d, crop_window, lrn,
+                               masked_softmax)
 
 # MXNet's argument names, for keyword inputs and automatic parameter variables.
 ARG_NAMES = {
@@ -254,6 +255,18 @@ def _softmax(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
                           attrs.get("axis", -1), attrs.get("temperature"), attrs.get("dtype"))
 
 
+def _adaptive_avg_pool(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    return adaptive_avg_pool2d(b, ins[0], attrs.get("output_size") or ())
+
+
+def _bilinear_resize(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    a = attrs
+    return bilinear_resize2d(b, ins[0], ins[1] if len(ins) > 1 else None,
+                             a.get("height", 1), a.get("width", 1), a.get("scale_height"),
+                             a.get("scale_width"), a.get("mode", "size"),
+                             a.get("align_corners", True))
+
+
 def _lrn(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     return lrn(b, ins[0], float(attrs.get("alpha", 1e-4)), float(attrs.get("beta", 0.75)),
                float(attrs.get("knorm", 2.0)), attrs.get("nsize"))
@@ -328,6 +341,8 @@ def _table() -> Dict[str, OpMapping]:
         "im2col": identity("_im2col"),
         "col2im": OpMapping("_col2im", _col2im, arity=(1, 1)),
         "LRN": OpMapping("Pooling", _lrn, arity=(1, 1)),
+        "_contrib_AdaptiveAvgPooling2D": OpMapping("dot", _adaptive_avg_pool, arity=(1, 1)),
+        "_contrib_BilinearResize2D": OpMapping("dot", _bilinear_resize, arity=(1, 2)),
         "Crop": OpMapping("slice", _crop, arity=(1, 2)),
         "SoftmaxOutput": OpMapping("softmax", _softmax_output, arity=(1, 2),
                                    ignore=("grad_scale", "ignore_label", "multi_output",

@@ -1,0 +1,55 @@
+"""Resampling blocks exported by MXNet 1.9.1 (tests/data/mxnet/vision_exports, made by its
+capture.py under the oracle): `_contrib_BilinearResize2D` (corners aligned or not, by size
+and by scale), `_contrib_AdaptiveAvgPooling2D`, UpSampling and Pad. They load through the
+composites of `ir/composites.py` (matrices built from `_arange`), with MXNet's output and
+gradients (input and every parameter), eagerly and hybridized."""
+import os
+
+import numpy as np
+import pytest
+
+import tapegraph as mx
+from tapegraph import autograd
+
+DATA = os.path.join(os.path.dirname(__file__), "..", "data", "mxnet", "vision_exports")
+
+
+@pytest.mark.parametrize("name", ["resize", "pool"])
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_mxnets_resampling_blocks_load_and_differentiate_as_in_mxnet(name, hybridize):
+    path = os.path.join(DATA, name)
+    net = mx.gluon.SymbolBlock.imports(path + "-symbol.json", ["data"], path + "-0000.params")
+    v = dict(np.load(path + "-values.npz"))
+    if hybridize:
+        net.hybridize()
+    x = mx.nd.array(v["x"])
+    x.attach_grad()
+    for _ in range(2):
+        with autograd.record():
+            y = net(x)
+            loss = (y * mx.nd.array(v["weights"])).sum()
+        loss.backward()
+        np.testing.assert_allclose(y.asnumpy(), v["y"], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(x.grad.asnumpy(), v["x_grad"], rtol=1e-4, atol=1e-6)
+        grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()}
+        for key, want in v.items():
+            if key.startswith("grad:"):
+                np.testing.assert_allclose(grads[key[5:]], want, rtol=1e-4, atol=1e-6,
+                                           err_msg=key)
+
+
+def test_mx_sym_contrib_resampling_names_shapes_and_errors_as_mxnet():
+    x = mx.sym.var("x")
+    s = mx.sym.contrib.BilinearResize2D(x, height=5, width=6)
+    assert s.name == "bilinearresize2d0"  # MXNet 1.9.1: bilinearresize2d0, (1, 2, 5, 6)
+    assert s.infer_shape(x=(1, 2, 3, 4))[1] == [(1, 2, 5, 6)]
+    p = mx.sym.contrib.AdaptiveAvgPooling2D(x, output_size=2)
+    assert p.infer_shape(x=(1, 2, 3, 4))[1] == [(1, 2, 2, 2)]  # MXNet 1.9.1: the same
+    data = mx.nd.array(np.arange(24, dtype=np.float32).reshape(1, 2, 3, 4))
+    np.testing.assert_allclose(
+        s.eval(x=data)[0].asnumpy(),
+        mx.nd.contrib.BilinearResize2D(data, height=5, width=6).asnumpy(), rtol=1e-6)
+    with pytest.raises(mx.base.MXNetError, match="mode must be one of"):
+        mx.sym.contrib.BilinearResize2D(x, mode="cubic").eval(x=data)
+    with pytest.raises(mx.base.MXNetError, match="expected a 4-D input"):
+        p.eval(x=mx.nd.ones((2, 3)))
