@@ -3,9 +3,10 @@ those operators and differentiate to any order: LRN (a channel-window sum poolin
 Crop / crop (slices), im2col / col2im (the registered `_im2col` pair), GridGenerator
 (a dot with the target grid), BilinearSampler and SpatialTransformer (gathers of the four
 neighbours weighted by the grid's fractional parts), Correlation (shifted products and a
-sum pooling), contrib AdaptiveAvgPooling2D and BilinearResize2D (a constant matrix on each
-spatial axis) and the region poolings ROIPooling, contrib ROIAlign and PSROIPooling (a
-gather weighted by constants the regions give; regions get no gradient, as in MXNet).
+sum pooling), contrib AdaptiveAvgPooling2D and BilinearResize2D (a matrix on each spatial
+axis, built by operators: tapegraph.ir.composites) and the region poolings ROIPooling,
+contrib ROIAlign and PSROIPooling (a gather weighted by constants the regions give; regions
+get no gradient, as in MXNet).
 
 Positions that depend on an input's values (grid cells, region bins) are found on the host
 and enter the graph as constant indices, as `boolean_mask` does: a recorded graph holds
