@@ -7,7 +7,7 @@ from __future__ import annotations
 from .api.op_functions import prefixed_getattr
 
 NAMES = ("quadratic", "div_sqrt_dim", "gradientmultiplier", "round_ste", "sign_ste",
-         "AdaptiveAvgPooling2D", "BilinearResize2D")
+         "AdaptiveAvgPooling2D", "BilinearResize2D", "SyncBatchNorm")
 
 
 __getattr__ = prefixed_getattr(__name__, "_contrib_", NAMES)

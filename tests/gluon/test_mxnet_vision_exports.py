@@ -1,6 +1,7 @@
 """Resampling blocks exported by MXNet 1.9.1 (tests/data/mxnet/vision_exports, made by its
 capture.py under the oracle): `_contrib_BilinearResize2D` (corners aligned or not, by size
-and by scale), `_contrib_AdaptiveAvgPooling2D`, UpSampling and Pad. They load through the
+and by scale), `_contrib_AdaptiveAvgPooling2D`, UpSampling and Pad, and a contrib SyncBatchNorm
+(`_contrib_SyncBatchNorm`: BatchNorm on one device). They load through the
 composites of `ir/composites.py` (matrices built from `_arange`), with MXNet's output and
 gradients (input and every parameter), eagerly and hybridized."""
 import os
@@ -14,7 +15,7 @@ from tapegraph import autograd
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "mxnet", "vision_exports")
 
 
-@pytest.mark.parametrize("name", ["resize", "pool"])
+@pytest.mark.parametrize("name", ["resize", "pool", "syncbn"])
 @pytest.mark.parametrize("hybridize", [False, True])
 def test_mxnets_resampling_blocks_load_and_differentiate_as_in_mxnet(name, hybridize):
     path = os.path.join(DATA, name)
@@ -31,7 +32,8 @@ def test_mxnets_resampling_blocks_load_and_differentiate_as_in_mxnet(name, hybri
         loss.backward()
         np.testing.assert_allclose(y.asnumpy(), v["y"], rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(x.grad.asnumpy(), v["x_grad"], rtol=1e-4, atol=1e-6)
-        grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()}
+        grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()
+                 if p.grad_req != "null"}  # (the running statistics have none)
         for key, want in v.items():
             if key.startswith("grad:"):
                 np.testing.assert_allclose(grads[key[5:]], want, rtol=1e-4, atol=1e-6,
@@ -53,3 +55,39 @@ def test_mx_sym_contrib_resampling_names_shapes_and_errors_as_mxnet():
         mx.sym.contrib.BilinearResize2D(x, mode="cubic").eval(x=data)
     with pytest.raises(mx.base.MXNetError, match="expected a 4-D input"):
         p.eval(x=mx.nd.ones((2, 3)))
+
+
+def test_contrib_sync_batchnorm_is_batchnorm_on_one_device_as_mxnet_prints_it():
+    from tapegraph.gluon import nn
+    from tapegraph.gluon.contrib import nn as contrib_nn
+    sync = contrib_nn.SyncBatchNorm(in_channels=3, num_devices=1)
+    assert repr(sync).startswith(  # MXNet 1.9.1's repr, up to the block counter in the key
+        "SyncBatchNorm(eps=1e-05, momentum=0.9, fix_gamma=False, use_global_stats=False, "
+        "ndev=1, key='syncbatchnorm") and repr(sync).endswith("in_channels=3)")
+    plain = nn.BatchNorm(in_channels=3)
+    for block in (sync, plain):
+        block.initialize(mx.init.Uniform(0.5))
+    for p, q in zip(sync.collect_params().values(), plain.collect_params().values()):
+        q.set_data(p.data())
+    x = mx.nd.array(np.random.RandomState(3).randn(4, 3, 2, 2).astype(np.float32))
+    outs = []
+    for block in (sync, plain):
+        with autograd.record():
+            y = block(x)
+        y.backward(mx.nd.ones_like(y) * 0.5)
+        outs.append((y.asnumpy(), block.gamma.grad().asnumpy(),
+                     block.running_mean.data().asnumpy()))
+    for a, b in zip(*outs):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="num_devices=2"):
+        contrib_nn.SyncBatchNorm(num_devices=2)
+
+
+def test_mx_sym_contrib_sync_batchnorm_infers_as_mxnet():
+    v = [mx.sym.var(n) for n in ("x", "g", "b", "m", "s")]
+    s = mx.sym.contrib.SyncBatchNorm(*v, ndev=1, key="k")
+    # MXNet 1.9.1: syncbatchnorm0, arguments x, g, b, auxiliary m, s, output (2, 3, 4, 4)
+    assert (s.name, s.list_arguments(), s.list_auxiliary_states()) == (
+        "syncbatchnorm0", ["x", "g", "b"], ["m", "s"])
+    assert s.infer_shape(x=(2, 3, 4, 4)) == (
+        [(2, 3, 4, 4), (3,), (3,)], [(2, 3, 4, 4)], [(3,), (3,)])

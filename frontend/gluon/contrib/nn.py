@@ -1,5 +1,6 @@
 """`gluon.contrib.nn`: Concurrent / HybridConcurrent, Identity and PixelShuffle layers, as
-MXNet 1.9.1 defines them (SparseEmbedding and SyncBatchNorm are stand-ins: see each)."""
+MXNet 1.9.1 defines them (SparseEmbedding is a stand-in, SyncBatchNorm is BatchNorm on one
+device: see each)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +9,7 @@ from ... import ndarray as _nd
 from ...unsupported import SPARSE, not_implemented_class
 from ..block import HybridBlock
 from ..nn.basic_layers import HybridSequential, Sequential
+from ..nn.norm_layers import BatchNorm
 
 __all__ = ["Concurrent", "HybridConcurrent", "Identity", "SparseEmbedding", "SyncBatchNorm",
            "PixelShuffle1D", "PixelShuffle2D", "PixelShuffle3D"]
@@ -115,7 +117,30 @@ class PixelShuffle3D(HybridBlock):
 
 
 SparseEmbedding = not_implemented_class("gluon.contrib.nn.SparseEmbedding", SPARSE, HybridBlock)
-SyncBatchNorm = not_implemented_class(
-    "gluon.contrib.nn.SyncBatchNorm",
-    "it synchronizes batch statistics across GPUs, and tapegraph computes on one CPU "
-    "device: nn.BatchNorm computes the same there", HybridBlock)
+class SyncBatchNorm(BatchNorm):
+    """MXNet's cross-device batch normalisation: the statistics of the whole batch over the
+    `num_devices` devices. tapegraph computes on one device, where that is exactly
+    `nn.BatchNorm` over axis 1 (MXNet 1.9.1 gives the same with num_devices=1); more
+    devices cannot be synchronized here (a ValueError)."""
+
+    def __init__(self, in_channels: int = 0, num_devices: Any = None, momentum: float = 0.9,
+                 epsilon: float = 1e-5, center: bool = True, scale: bool = True,
+                 use_global_stats: bool = False, beta_initializer="zeros",
+                 gamma_initializer="ones", running_mean_initializer="zeros",
+                 running_variance_initializer="ones", **kwargs: Any) -> None:
+        if num_devices not in (None, 1):
+            raise ValueError("SyncBatchNorm: num_devices=%r, but tapegraph computes on one "
+                             "device (num_devices=1 is nn.BatchNorm)" % (num_devices,))
+        super().__init__(1, momentum, epsilon, center, scale, use_global_stats,
+                         beta_initializer, gamma_initializer, running_mean_initializer,
+                         running_variance_initializer, in_channels, **kwargs)
+        self._num_devices = 1
+
+    def __repr__(self) -> str:
+        # MXNet's attributes: those of BatchNorm but the axis, then its device count and key
+        shown = {k: v for k, v in self._kwargs.items() if k != "axis"}
+        shown.update(ndev=self._num_devices, key=self.prefix)
+        channels = self.gamma.shape[0]
+        shown["in_channels"] = channels or None
+        return "{}({})".format(self.__class__.__name__,
+                               ", ".join("%s=%r" % kv for kv in shown.items()))

@@ -363,6 +363,8 @@ def _table() -> Dict[str, OpMapping]:
             table[name] = OpMapping("softmax", _softmax, arity=(1, 2))
     if "BatchNorm" in table:
         table["BatchNorm"].aux = (3, 4)
+        # one device: MXNet's SyncBatchNorm is BatchNorm (its device count and key unused)
+        table["_contrib_SyncBatchNorm"] = _replace(table["BatchNorm"], ignore=("ndev", "key"))
     if "broadcast_to" in table:
         table["broadcast_to"] = _replace(table["broadcast_to"], build=_broadcast_to)
     for name in NP_SAMPLERS:

@@ -35,8 +35,8 @@ def _softmax_output(data, a, pos):
 
 
 RULES: Dict[str, Rule] = {"FullyConnected": _fully_connected, "Convolution": _convolution,
-                          "BatchNorm": _batch_norm, "Embedding": _embedding,
-                          "SoftmaxOutput": _softmax_output}
+                          "BatchNorm": _batch_norm, "_contrib_SyncBatchNorm": _batch_norm,
+                          "Embedding": _embedding, "SoftmaxOutput": _softmax_output}
 
 
 def parameter_type(node, position: int, data: TensorType) -> Optional[TensorType]:

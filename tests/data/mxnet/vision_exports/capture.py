@@ -1,6 +1,7 @@
 """Run under MXNet 1.9.1 (the oracle): small blocks of segmentation-style resampling built,
 hybridized and exported by MXNet (their JSON holds `_contrib_BilinearResize2D`,
-`_contrib_AdaptiveAvgPooling2D`, UpSampling and Pad), with an input, the output and the
+`_contrib_AdaptiveAvgPooling2D`, UpSampling and Pad) and a contrib SyncBatchNorm (one
+device; `_contrib_SyncBatchNorm`), with an input, the output and the
 gradients of sum(output * weights) with respect to the input and every parameter, for
 tests/gluon/test_mxnet_vision_exports.py.
 
@@ -12,6 +13,7 @@ import mxnet as mx
 import numpy as np
 from mxnet import autograd
 from mxnet.gluon import nn
+from mxnet.gluon.contrib import nn as contrib_nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -34,7 +36,12 @@ def blocks():
                  nn.HybridLambda(lambda F, x: F.Pad(x, mode="edge",
                                                     pad_width=(0, 0, 0, 0, 1, 1, 2, 2))),
                  nn.HybridLambda(lambda F, x: F.contrib.AdaptiveAvgPooling2D(x)))
-    return {"resize": (resize, (1, 2, 4, 5)), "pool": (pool, (2, 2, 7, 5))}
+    syncbn = nn.HybridSequential(prefix="syncbn_")
+    with syncbn.name_scope():
+        syncbn.add(nn.Conv2D(3, 1), contrib_nn.SyncBatchNorm(in_channels=3, num_devices=1),
+                   nn.Activation("relu"))
+    return {"resize": (resize, (1, 2, 4, 5)), "pool": (pool, (2, 2, 7, 5)),
+            "syncbn": (syncbn, (2, 2, 3, 3))}
 
 
 if __name__ == "__main__":
@@ -51,7 +58,8 @@ if __name__ == "__main__":
             loss = (y * weights).sum()
         loss.backward()
         net.export(os.path.join(HERE, name))
-        grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()}
+        grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()
+                 if p.grad_req != "null"}
         np.savez(os.path.join(HERE, name + "-values.npz"), x=x.asnumpy(), y=y.asnumpy(),
                  weights=weights.asnumpy(), x_grad=x.grad.asnumpy(),
                  **{"grad:" + k: v for k, v in grads.items()})
