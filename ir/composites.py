@@ -307,3 +307,90 @@ def bilinear_resize2d(b, data, like=None, height=1, width=1, scale_height=None,
 def _dtype_of(x) -> str:
     dtype = getattr(x, "dtype", None)
     return np.dtype(dtype if dtype is not None else x.type.dtype).name
+
+
+# ---------------------------------------------------------------- attention (contrib)
+# MXNet's interleaved multi-head attention products: projections (L, B, heads*slots*D)
+# hold, per head, `slots` blocks of D features (query, key, value; or key, value).
+
+
+def _heads(b, x, heads, slots, slot, name):
+    """Slot `slot` of `slots` interleaved per head in x (L, B, slots*H*D), as (B*H, L, D)."""
+    if len(x.shape) != 3:
+        raise MXNetError("%s: inputs must be 3-d (seq_length, batch, features), got %s"
+                         % (name, tuple(x.shape)))
+    length, batch, width = x.shape
+    heads = int(heads)
+    if heads <= 0 or width % (slots * heads):
+        raise MXNetError("%s: the last dimension %d is not divisible by %d heads x %d"
+                         % (name, width, heads, slots))
+    d = width // (slots * heads)
+    part = b.op("Reshape", x, shape=(length, batch, heads, slots, d), reverse=False)
+    part = b.op("slice_axis", part, axis=3, begin=slot, end=slot + 1)
+    part = b.op("Reshape", part, shape=(length, batch * heads, d), reverse=False)
+    return b.op("transpose", part, axes=(1, 0, 2)), d
+
+
+def _merge_heads(b, res, length, batch, heads):
+    """(B*H, L, D) -> (L, B, H*D)."""
+    d = res.shape[-1]
+    res = b.op("transpose", res, axes=(1, 0, 2))
+    return b.op("Reshape", res, shape=(length, batch, int(heads) * d), reverse=False)
+
+
+def _scores(b, q, k, d):
+    q = b.op("_mul_scalar", q, scalar=1.0 / float(np.sqrt(d)))
+    return b.op("batch_dot", q, k, transpose_b=True)
+
+
+def selfatt_qk(b, qkv, heads):
+    """Self-attention scores (B*heads, L, L) = q k^T / sqrt(D) from the interleaved
+    projections (L, B, heads*3*D) (per head: query, key, value)."""
+    q, d = _heads(b, qkv, heads, 3, 0, "interleaved_matmul_selfatt_qk")
+    k, _ = _heads(b, qkv, heads, 3, 1, "interleaved_matmul_selfatt_qk")
+    return _scores(b, q, k, d)
+
+
+def selfatt_valatt(b, qkv, attention, heads):
+    """Attention-weighted values (L, B, heads*D) from the interleaved projections and the
+    attention weights (B*heads, L, L)."""
+    v, _ = _heads(b, qkv, heads, 3, 2, "interleaved_matmul_selfatt_valatt")
+    return _merge_heads(b, b.op("batch_dot", attention, v), qkv.shape[0], qkv.shape[1],
+                        heads)
+
+
+def encdec_qk(b, queries, keys_values, heads):
+    """Encoder-decoder scores (B*heads, Lq, Lk) = q k^T / sqrt(D) from queries
+    (Lq, B, heads*D) and interleaved keys/values (Lk, B, heads*2*D)."""
+    q, d = _heads(b, queries, heads, 1, 0, "interleaved_matmul_encdec_qk")
+    k, _ = _heads(b, keys_values, heads, 2, 0, "interleaved_matmul_encdec_qk")
+    return _scores(b, q, k, d)
+
+
+def encdec_valatt(b, keys_values, attention, heads):
+    """Encoder-decoder output (Lq, B, heads*D) from interleaved keys/values
+    (Lk, B, heads*2*D) and attention weights (B*heads, Lq, Lk)."""
+    v, _ = _heads(b, keys_values, heads, 2, 1, "interleaved_matmul_encdec_valatt")
+    return _merge_heads(b, b.op("batch_dot", attention, v), attention.shape[1],
+                        keys_values.shape[1], heads)
+
+
+def arange_like(b, data, start=0.0, step=1.0, repeat=1, axis=None):
+    """start, start + step, ... (each `repeat` times) shaped like `data`, or along its
+    `axis` (1-d); computed in float64 and rounded once to data's dtype. No gradient."""
+    shape = tuple(data.shape)
+    if axis is not None and not -len(shape) <= int(axis) < len(shape):
+        raise MXNetError("arange_like: axis %d out of range for a %d-d input"
+                         % (axis, len(shape)))
+    n = int(np.prod(shape)) if axis is None else shape[int(axis)]
+    repeat = int(repeat)
+    if repeat <= 0:
+        raise MXNetError("arange_like: repeat must be positive, got %d" % repeat)
+    steps = -(-n // repeat)
+    idx = b.op("_arange", start=0.0, stop=float(steps), repeat=repeat, dtype="float64")
+    idx = b.op("slice_axis", idx, axis=0, begin=0, end=n)
+    values = b.op("_plus_scalar", b.op("_mul_scalar", idx, scalar=float(step)),
+                  scalar=float(start))
+    values = b.op("Reshape", values, shape=shape if axis is None else (n,), reverse=False)
+    dtype = _dtype_of(data)
+    return values if dtype == "float64" else b.op("Cast", values, dtype=dtype)

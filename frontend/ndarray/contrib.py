@@ -20,7 +20,7 @@ from ..ir import composites
 from ..ir import get_op as _get_op
 from ..trace.invoke import invoke as _invoke
 from .ndarray import NDArray
-from .ops import NAMESPACE, Eager, _finish
+from .ops import NAMESPACE, Eager, _as_inputs, _finish
 from .random import uniform  # noqa: F401  (MXNet's mx.nd.contrib re-exports mx.nd.random's)
 from . import contrib_ops as _contrib_ops
 from .vision import AdaptiveAvgPooling2D, BilinearResize2D  # noqa: F401
@@ -151,11 +151,9 @@ def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=True, **kw) -> NDArray:
 
 
 def arange_like(data, start=0.0, step=1.0, repeat=1, axis=None, **kw) -> NDArray:
-    """start, start + step, ... shaped like `data` (or its `axis`)."""
-    n = data.size if axis is None else data.shape[axis]
-    values = start + step * (np.arange(n) // int(repeat))
-    shape = data.shape if axis is None else (n,)
-    return NDArray._wrap(values.reshape(shape).astype(data.asnumpy().dtype))
+    """start, start + step, ... shaped like `data` (or its `axis`): see
+    `tapegraph.ir.composites.arange_like`."""
+    return composites.arange_like(Eager, _as_inputs([data])[0], start, step, repeat, axis)
 
 
 def index_copy(old_tensor, index_vector, new_tensor, **kw) -> NDArray:

@@ -9,12 +9,12 @@ import math
 
 import numpy as np
 
-from ..ir import get_op
+from ..ir import composites, get_op
 from ..ir.errors import MXNetError
 from ..trace.invoke import invoke
 from .ctc import CTCLoss
 from .ndarray import NDArray
-from .ops import NAMESPACE, _as_inputs, _finish, reject_unknown_kwargs
+from .ops import NAMESPACE, Eager, _as_inputs, _finish, reject_unknown_kwargs
 from .random import uniform as _uniform
 
 
@@ -71,77 +71,32 @@ def index_array(data, axes=None, out=None, **kw):
     return _finish(NDArray._wrap(np.ascontiguousarray(np.moveaxis(grids, 0, -1))), out)
 
 
-def _heads(x, heads, slots, slot, name):
-    """Slot `slot` of `slots` interleaved per head in x (L, B, slots*H*D), as (B*H, L, D)."""
-    L, B, width = x.shape
-    if heads <= 0 or width % (slots * heads):
-        raise MXNetError("%s: the last dimension %d is not divisible by %d heads x %d"
-                         % (name, width, heads, slots))
-    d = width // (slots * heads)
-    part = _op("Reshape", [x], {"shape": (L, B, heads, slots, d)})
-    part = _op("slice_axis", [part], {"axis": 3, "begin": slot, "end": slot + 1})
-    part = _op("Reshape", [part], {"shape": (L, B * heads, d)})
-    return _op("transpose", [part], {"axes": (1, 0, 2)}), d
-
-
-def _merge_heads(res, L, B, heads):
-    """(B*H, L, D) -> (L, B, H*D)."""
-    d = res.shape[-1]
-    res = _op("transpose", [res], {"axes": (1, 0, 2)})
-    return _op("Reshape", [res], {"shape": (L, B, heads * d)})
-
-
-def _check3(name, **arrays):
-    for k, a in arrays.items():
-        if a.ndim != 3:
-            raise MXNetError("%s: %s must be 3-d (seq_length, batch, features), got %s"
-                             % (name, k, a.shape))
-
-
 def interleaved_matmul_selfatt_qk(queries_keys_values, heads, out=None, **kw):
-    """Self-attention scores: (B*heads, L, L) = q k^T / sqrt(D) from the interleaved
-    projections (L, B, heads*3*D) (per head: query, key, value)."""
+    """Self-attention scores (see `tapegraph.ir.composites.selfatt_qk`)."""
     reject_unknown_kwargs("interleaved_matmul_selfatt_qk", kw, ("heads",))
     qkv = _as_inputs([queries_keys_values])[0]
-    _check3("interleaved_matmul_selfatt_qk", queries_keys_values=qkv)
-    q, d = _heads(qkv, int(heads), 3, 0, "interleaved_matmul_selfatt_qk")
-    k, _ = _heads(qkv, int(heads), 3, 1, "interleaved_matmul_selfatt_qk")
-    q = _op("_mul_scalar", [q], {"scalar": 1.0 / math.sqrt(d)})
-    return _finish(_op("batch_dot", [q, k], {"transpose_b": True}), out)
+    return _finish(composites.selfatt_qk(Eager, qkv, heads), out)
 
 
 def interleaved_matmul_selfatt_valatt(queries_keys_values, attention, heads, out=None, **kw):
-    """Attention-weighted values: (L, B, heads*D) from the interleaved projections and
-    attention weights (B*heads, L, L)."""
+    """Attention-weighted values (see `tapegraph.ir.composites.selfatt_valatt`)."""
     reject_unknown_kwargs("interleaved_matmul_selfatt_valatt", kw, ("heads",))
     qkv, att = _as_inputs([queries_keys_values, attention])
-    _check3("interleaved_matmul_selfatt_valatt", queries_keys_values=qkv, attention=att)
-    v, _ = _heads(qkv, int(heads), 3, 2, "interleaved_matmul_selfatt_valatt")
-    res = _op("batch_dot", [att, v])
-    return _finish(_merge_heads(res, qkv.shape[0], qkv.shape[1], int(heads)), out)
+    return _finish(composites.selfatt_valatt(Eager, qkv, att, heads), out)
 
 
 def interleaved_matmul_encdec_qk(queries, keys_values, heads, out=None, **kw):
-    """Encoder-decoder attention scores (B*heads, Lq, Lk) = q k^T / sqrt(D) from queries
-    (Lq, B, heads*D) and interleaved keys/values (Lk, B, heads*2*D)."""
+    """Encoder-decoder attention scores (see `tapegraph.ir.composites.encdec_qk`)."""
     reject_unknown_kwargs("interleaved_matmul_encdec_qk", kw, ("heads",))
     q, kv = _as_inputs([queries, keys_values])
-    _check3("interleaved_matmul_encdec_qk", queries=q, keys_values=kv)
-    qh, d = _heads(q, int(heads), 1, 0, "interleaved_matmul_encdec_qk")
-    k, _ = _heads(kv, int(heads), 2, 0, "interleaved_matmul_encdec_qk")
-    qh = _op("_mul_scalar", [qh], {"scalar": 1.0 / math.sqrt(d)})
-    return _finish(_op("batch_dot", [qh, k], {"transpose_b": True}), out)
+    return _finish(composites.encdec_qk(Eager, q, kv, heads), out)
 
 
 def interleaved_matmul_encdec_valatt(keys_values, attention, heads, out=None, **kw):
-    """Encoder-decoder attention output (Lq, B, heads*D) from interleaved keys/values
-    (Lk, B, heads*2*D) and attention weights (B*heads, Lq, Lk)."""
+    """Encoder-decoder attention output (see `tapegraph.ir.composites.encdec_valatt`)."""
     reject_unknown_kwargs("interleaved_matmul_encdec_valatt", kw, ("heads",))
     kv, att = _as_inputs([keys_values, attention])
-    _check3("interleaved_matmul_encdec_valatt", keys_values=kv, attention=att)
-    v, _ = _heads(kv, int(heads), 2, 1, "interleaved_matmul_encdec_valatt")
-    res = _op("batch_dot", [att, v])
-    return _finish(_merge_heads(res, att.shape[1], kv.shape[1], int(heads)), out)
+    return _finish(composites.encdec_valatt(Eager, kv, att, heads), out)
 
 
 def count_sketch(data, h, s, out_dim, processing_batch_size=32, out=None, **kw):

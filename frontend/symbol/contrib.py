@@ -7,7 +7,9 @@ from __future__ import annotations
 from .api.op_functions import prefixed_getattr
 
 NAMES = ("quadratic", "div_sqrt_dim", "gradientmultiplier", "round_ste", "sign_ste",
-         "AdaptiveAvgPooling2D", "BilinearResize2D", "SyncBatchNorm")
+         "AdaptiveAvgPooling2D", "BilinearResize2D", "SyncBatchNorm", "arange_like",
+         "interleaved_matmul_selfatt_qk", "interleaved_matmul_selfatt_valatt",
+         "interleaved_matmul_encdec_qk", "interleaved_matmul_encdec_valatt")
 
 
 __getattr__ = prefixed_getattr(__name__, "_contrib_", NAMES)

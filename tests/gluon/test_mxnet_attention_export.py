@@ -66,3 +66,37 @@ def test_mx_sym_softmax_with_lengths_matches_mx_nd():
     plain = mx.sym.softmax(mx.sym.var("x"), mx.sym.var("n"), axis=-1)
     with pytest.raises(mx.base.MXNetError, match="needs use_length=True"):
         plain.eval(x=x, n=lengths)
+
+
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_mxnets_interleaved_attention_loads_and_differentiates_as_in_mxnet(hybridize):
+    """`_contrib_interleaved_matmul_{selfatt,encdec}_{qk,valatt}` and `_contrib_arange_like`
+    (ir/composites.py) in a block MXNet exported: its output and parameter gradients."""
+    path = os.path.join(DATA, "interleaved")
+    net = mx.gluon.SymbolBlock.imports(path + "-symbol.json", ["data"], path + "-0000.params")
+    v = dict(np.load(path + "-values.npz"))
+    if hybridize:
+        net.hybridize()
+    for _ in range(2):
+        with autograd.record():
+            y = net(mx.nd.array(v["x"]))
+            loss = (y * mx.nd.array(v["weights"])).sum()
+        loss.backward()
+        np.testing.assert_allclose(y.asnumpy(), v["y"], rtol=1e-5, atol=1e-6)
+        grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()}
+        for key, want in v.items():
+            if key.startswith("grad:"):
+                np.testing.assert_allclose(grads[key[5:]], want, rtol=1e-4, atol=1e-6,
+                                           err_msg=key)
+
+
+def test_mx_sym_contrib_attention_names_and_errors():
+    qkv = mx.sym.var("qkv")
+    s = mx.sym.contrib.interleaved_matmul_selfatt_qk(qkv, heads=2)
+    assert s.name == "interleaved_matmul_selfatt_qk0"  # MXNet 1.9.1's name
+    assert s.infer_shape(qkv=(5, 2, 24))[1] == [(4, 5, 5)]  # MXNet 1.9.1: [(4, 5, 5)]
+    with pytest.raises(mx.base.MXNetError, match="not divisible by 5 heads"):
+        mx.sym.contrib.interleaved_matmul_selfatt_qk(qkv, heads=5).eval(
+            qkv=mx.nd.ones((5, 2, 24)))
+    a = mx.sym.contrib.arange_like(mx.sym.var("x"), axis=1)
+    assert a.eval(x=mx.nd.ones((2, 3)))[0].asnumpy().tolist() == [0.0, 1.0, 2.0]

@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ...ir import REGISTRY, Builder, MXNetError, TensorType, Value
+from ...ir import REGISTRY, Builder, MXNetError, TensorType, Value, composites
 from .mxjson import attr_value
 from .mxnet_like_ops import like_mappings
 from .mxnet_index_ops import index_mappings
@@ -342,6 +342,21 @@ def _table() -> Dict[str, OpMapping]:
         "col2im": OpMapping("_col2im", _col2im, arity=(1, 1)),
         "LRN": OpMapping("Pooling", _lrn, arity=(1, 1)),
         "_contrib_AdaptiveAvgPooling2D": OpMapping("dot", _adaptive_avg_pool, arity=(1, 1)),
+        "_contrib_arange_like": OpMapping("_arange", lambda b, ins, a: composites.arange_like(
+            b, ins[0], a.get("start", 0.0), a.get("step", 1.0), a.get("repeat", 1),
+            a.get("axis")), arity=(1, 1), ignore=("ctx",)),
+        "_contrib_interleaved_matmul_selfatt_qk": OpMapping(
+            "batch_dot", lambda b, ins, a: composites.selfatt_qk(b, ins[0], a["heads"]),
+            arity=(1, 1)),
+        "_contrib_interleaved_matmul_selfatt_valatt": OpMapping(
+            "batch_dot", lambda b, ins, a: composites.selfatt_valatt(b, *ins, a["heads"]),
+            arity=(2, 2)),
+        "_contrib_interleaved_matmul_encdec_qk": OpMapping(
+            "batch_dot", lambda b, ins, a: composites.encdec_qk(b, *ins, a["heads"]),
+            arity=(2, 2)),
+        "_contrib_interleaved_matmul_encdec_valatt": OpMapping(
+            "batch_dot", lambda b, ins, a: composites.encdec_valatt(b, *ins, a["heads"]),
+            arity=(2, 2)),
         "_contrib_BilinearResize2D": OpMapping("dot", _bilinear_resize, arity=(1, 2)),
         "Crop": OpMapping("slice", _crop, arity=(1, 2)),
         "SoftmaxOutput": OpMapping("softmax", _softmax_output, arity=(1, 2),

@@ -2,7 +2,9 @@
 batch_dot, softmax with use_length=True, Dropout, LayerNorm, GELU, SequenceMask, mean)
 built, hybridized and exported by MXNet, with its inputs, output and the gradients of
 sum(output * weights) (recorded in predict mode: Dropout is the identity) with respect to
-every parameter, for tests/gluon/test_mxnet_attention_export.py.
+every parameter; and a block of MXNet's interleaved multi-head attention products with
+`contrib.arange_like` position embeddings ("interleaved"), for
+tests/gluon/test_mxnet_attention_export.py.
 
     /tmp/mxnet-oracle/bin/python tests/data/mxnet/attention/capture.py
 """
@@ -39,6 +41,27 @@ class Attention(gluon.HybridBlock):
         return F.mean(h, axis=1)
 
 
+class Interleaved(gluon.HybridBlock):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        with self.name_scope():
+            self.proj = nn.Dense(3 * 8, flatten=False)  # 2 heads of 4 features
+            self.kv = nn.Dense(2 * 8, flatten=False)
+            self.pos = nn.Embedding(10, 8)
+
+    def hybrid_forward(self, F, x):
+        pos = self.pos(F.contrib.arange_like(x, axis=0))
+        x = F.broadcast_add(x, F.expand_dims(pos, axis=1))
+        qkv = self.proj(x)
+        att = F.softmax(F.contrib.interleaved_matmul_selfatt_qk(qkv, heads=2), axis=-1)
+        h = F.contrib.interleaved_matmul_selfatt_valatt(qkv, att, heads=2)
+        kv = self.kv(x)
+        att2 = F.softmax(F.contrib.interleaved_matmul_encdec_qk(h, kv, heads=2), axis=-1)
+        out = F.contrib.interleaved_matmul_encdec_valatt(kv, att2, heads=2)
+        return F.contrib.div_sqrt_dim(out) + F.contrib.arange_like(out, start=1, step=0.5,
+                                                                   repeat=2) * 0.01
+
+
 if __name__ == "__main__":
     mx.random.seed(5)
     rng = np.random.RandomState(0)
@@ -57,4 +80,19 @@ if __name__ == "__main__":
     np.savez(os.path.join(HERE, "attention-values.npz"), tokens=tokens.asnumpy(),
              valid=valid.asnumpy(), y=y.asnumpy(), weights=weights.asnumpy(),
              **{"grad:" + k: v for k, v in grads.items()})
+    print(y.shape, sorted(grads))
+
+    net = Interleaved(prefix="interleaved0_")
+    net.initialize(mx.init.Uniform(0.3))
+    net.hybridize()
+    x = mx.nd.array(rng.randn(5, 2, 8).astype(np.float32))
+    with autograd.record():
+        y = net(x)
+        weights = mx.nd.array(rng.randn(*y.shape).astype(np.float32))
+        loss = (y * weights).sum()
+    loss.backward()
+    net.export(os.path.join(HERE, "interleaved"))
+    grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()}
+    np.savez(os.path.join(HERE, "interleaved-values.npz"), x=x.asnumpy(), y=y.asnumpy(),
+             weights=weights.asnumpy(), **{"grad:" + k: v for k, v in grads.items()})
     print(y.shape, sorted(grads))
