@@ -391,6 +391,16 @@ def _table() -> Dict[str, OpMapping]:
             table[name] = _replace(mapping, ignore=tuple(mapping.ignore) + ("is_int",))
     if "_copy" in table:
         table["_copy"].ignore = ("scalar",)
+    # np-mode spellings MXNet 1.9.1 writes for attributes the IR operator names otherwise,
+    # or attributes with no meaning here (the initial value of an empty max, the context)
+    for name, rename, ignore in (("_npi_concatenate", {"axis": "dim"}, ()),
+                                 ("_np_max", None, ("initial",)),
+                                 ("_np_min", None, ("initial",)),
+                                 ("_npi_full", None, ("ctx",)),
+                                 ("_npi_pad", None, ("reflect_type",))):
+        if name in table:
+            table[name] = _replace(table[name], rename=rename or table[name].rename,
+                                   ignore=tuple(table[name].ignore) + ignore)
     for name in LEGACY_TOTALS:  # MXNet's legacy arrays have no 0-d form
         if name in table:
             table[name] = _legacy_total(table[name])

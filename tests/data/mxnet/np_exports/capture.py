@@ -1,0 +1,58 @@
+"""Run under MXNet 1.9.1 (the oracle): a Gluon block in MXNet's numpy mode
+(`npx.set_np()`), hybridized and exported by MXNet: its JSON holds `_npi_*` / `_np_*` /
+`_npx_*` operators with their np-mode attribute names (`_npi_concatenate`'s `axis`,
+`_np_reshape`'s `newshape`, ...). Its input, output and the gradients of
+sum(output * weights) with respect to every parameter, for
+tests/gluon/test_mxnet_np_exports.py.
+
+    /tmp/mxnet-oracle/bin/python tests/data/mxnet/np_exports/capture.py
+"""
+import os
+
+import mxnet as mx
+import numpy as onp
+from mxnet import autograd, gluon, np, npx
+from mxnet.gluon import nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class Net(gluon.HybridBlock):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        with self.name_scope():
+            self.conv = nn.Conv2D(4, 3, padding=1)
+            self.bn = nn.BatchNorm()
+            self.fc = nn.Dense(5)
+            self.ln = nn.LayerNorm()
+
+    def hybrid_forward(self, F, x):
+        h = F.npx.relu(self.bn(self.conv(x)))
+        h = F.np.concatenate([h, F.np.flip(h, axis=3)], axis=1)
+        h = F.npx.pooling(h, kernel=(2, 2), stride=(2, 2), pool_type="max")
+        h = F.np.reshape(h, (-1, 8 * 2 * 2))
+        h = self.ln(self.fc(h))
+        h = F.np.tanh(h) * 2 + F.np.mean(h, axis=1, keepdims=True) + F.np.max(h, axis=1,
+                                                                                keepdims=True)
+        return F.npx.softmax(F.np.expand_dims(h, 1), axis=-1).squeeze(1)
+
+
+if __name__ == "__main__":
+    npx.set_np()
+    mx.random.seed(11)
+    rng = onp.random.RandomState(0)
+    net = Net(prefix="npnet0_")
+    net.initialize(mx.init.Uniform(0.3))
+    net.hybridize()
+    x = np.array(rng.randn(2, 3, 4, 4).astype("float32"))
+    with autograd.record():
+        y = net(x)
+        weights = np.array(rng.randn(*y.shape).astype("float32"))
+        loss = (y * weights).sum()
+    loss.backward()
+    net.export(os.path.join(HERE, "npnet"))
+    grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()
+             if p.grad_req != "null"}
+    onp.savez(os.path.join(HERE, "npnet-values.npz"), x=x.asnumpy(), y=y.asnumpy(),
+              weights=weights.asnumpy(), **{"grad:" + k: v for k, v in grads.items()})
+    print(y.shape, sorted(grads))
