@@ -3,6 +3,7 @@ operators as `mx.nd`, returning `mx.np.ndarray`s."""
 from __future__ import annotations
 
 from ..ir import get_op
+from ..ir.ops.shape import infer_npx_reshape
 from ..trace.invoke import invoke
 from ..ndarray import ops as _nd
 from ..numpy.library import arr
@@ -146,9 +147,13 @@ def batch_flatten(x):
 
 
 def reshape(a, newshape, reverse=False, order="C"):
-    """Reshape with MXNet's special codes (0, -1, -2, -3, -4)."""
+    """Reshape with the codes of MXNet's npx.reshape (-1 infer, -2 copy, -3 drop a size-1
+    dim, -4 copy the rest, -5 merge two, -6 split one; see
+    `tapegraph.ir.ops.shape.infer_npx_reshape`)."""
+    a = arr(a)
     shape = (newshape,) if isinstance(newshape, int) else tuple(int(s) for s in newshape)
-    return _op("Reshape", [a], {"shape": shape, "reverse": bool(reverse)})
+    target = infer_npx_reshape(a.shape, shape, bool(reverse))
+    return _op("Reshape", [a], {"shape": target, "reverse": False})
 
 
 def dropout(data, p=0.5, mode="training", axes=(), **kw):

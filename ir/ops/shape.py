@@ -73,6 +73,88 @@ def infer_reshape(src: Sequence[int], target: Sequence[int], reverse: bool = Fal
     return tuple(out)
 
 
+def infer_npx_reshape(src: Sequence[int], target: Sequence[int], reverse: bool = False
+                      ) -> Tuple[int, ...]:
+    """Resolve the codes of MXNet's numpy-extension reshape (`npx.reshape`, the
+    `_npx_reshape` operator, which MXNet's np-mode indexing writes too): -1 infer one dim,
+    -2 copy a dim, -3 drop a dim of size 1, -4 copy the remaining dims, -5 merge two dims,
+    -6 split a dim into the next two (one may be -1); a size >= 0 is a dim of its own.
+    Each entry but -4 and -5 reads one source dim (-5 two). `reverse` reads both shapes
+    from the right (the result reversed back)."""
+    src, target = list(src), [int(t) for t in target]
+    if reverse:
+        src, target = src[::-1], target[::-1]
+    out: list = []
+    i, j, infer_at = 0, 0, None
+    total = math.prod(src)
+
+    def source(count: int, code: int) -> None:
+        if i + count > len(src):
+            raise ShapeError("npx.reshape: code %d at position %d has no source dimension "
+                             "left in shape %s" % (code, j, fmt_shape(src)))
+
+    while j < len(target):
+        t = target[j]
+        if t == -1:
+            if infer_at is not None:
+                raise ShapeError("npx.reshape: more than one -1 in %s" % fmt_shape(target))
+            infer_at = len(out)
+            out.append(1)
+            i += 1
+        elif t == -2:
+            source(1, t)
+            out.append(src[i])
+            i += 1
+        elif t == -3:
+            source(1, t)
+            if src[i] != 1:
+                raise ShapeError("npx.reshape: code -3 drops a dimension of size 1, not %d"
+                                 % src[i])
+            i += 1
+        elif t == -4:
+            out.extend(src[i:])
+            i = len(src)
+        elif t == -5:
+            source(2, t)
+            out.append(src[i] * src[i + 1])
+            i += 2
+        elif t == -6:
+            source(1, t)
+            if j + 2 >= len(target):
+                raise ShapeError("npx.reshape: code -6 needs two following dimensions")
+            d1, d2 = target[j + 1], target[j + 2]
+            if d1 == -1:
+                d1 = src[i] // d2 if d2 > 0 else 0
+            if d2 == -1:
+                d2 = src[i] // d1 if d1 > 0 else 0
+            if d1 < 0 or d2 < 0 or d1 * d2 != src[i]:
+                raise ShapeError("npx.reshape: cannot split dimension %d into %d x %d"
+                                 % (src[i], target[j + 1], target[j + 2]))
+            out += [d1, d2]
+            i += 1
+            j += 2
+        elif t >= 0:
+            out.append(t)
+            i += 1
+        else:
+            raise ShapeError("npx.reshape: invalid code %d in %s" % (t, fmt_shape(target)))
+        j += 1
+    if infer_at is not None:
+        known = math.prod(d for k, d in enumerate(out) if k != infer_at)
+        if known == 0 or total % known:
+            raise ShapeError("npx.reshape: cannot reshape array of shape %s into %s"
+                             % (fmt_shape(src[::-1] if reverse else src),
+                                fmt_shape(target[::-1] if reverse else target)))
+        out[infer_at] = total // known
+    if reverse:
+        out = out[::-1]
+    if math.prod(out) != total:
+        raise ShapeError("npx.reshape: cannot reshape array of shape %s into %s (%d elements "
+                         "vs %d)" % (fmt_shape(src[::-1] if reverse else src), fmt_shape(
+                             target[::-1] if reverse else target), total, math.prod(out)))
+    return tuple(out)
+
+
 def _reshape_infer(ins, attrs):
     t = ins[0]
     return [TensorType.get(infer_reshape(t.shape, attrs["shape"], attrs["reverse"]), t.dtype)]

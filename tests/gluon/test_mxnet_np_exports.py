@@ -35,3 +35,47 @@ def test_an_np_mode_block_mxnet_exported_loads_as_in_mxnet(hybridize):
                 if key.startswith("grad:"):
                     onp.testing.assert_allclose(grads[key[5:]], want, rtol=1e-4, atol=1e-6,
                                                 err_msg=key)
+
+
+OPS = ["split", "transpose", "where", "act", "take", "reshape", "bdot"]
+
+
+@pytest.mark.parametrize("name", OPS)
+def test_np_mode_operators_mxnet_wrote_load_with_its_values(name):
+    """`_npx_sigmoid`, `_npx_reshape` codes (also from integer indexing), `_npi_full_like`,
+    `_npi_norm`'s flag, `_split_v2`, `_npx_arange_like`, ... (capture.py's OPS)."""
+    path = os.path.join(DATA, "ops-" + name)
+    v = dict(onp.load(path + "-values.npz"))
+    with mx.util.np_shape(True), mx.util.np_array(True):
+        net = mx.gluon.SymbolBlock.imports(path + "-symbol.json", ["data"])
+        y = net(mx.np.array(v["x"]))
+    onp.testing.assert_allclose(y.asnumpy(), v["y"], rtol=1e-5, atol=1e-6)
+
+
+# MXNet 1.9.1's npx.reshape(np.ones(shape), codes, reverse=...).shape (captured)
+NPX_RESHAPE = [
+    ((2, 3, 8), (-2, -2, 2, -1), False, (2, 3, 2, 4)),
+    ((8, 3, 3, 3, 4, 4), (-6, 2, -1, -4), False, (2, 4, 3, 3, 3, 4, 4)),
+    ((8, 3, 3, 3, 4, 4), (-5, -4), False, (24, 3, 3, 4, 4)),
+    ((8, 1, 1, 1, 3), (-2, -3, -3, -3, -2), False, (8, 3)),
+    ((8, 3, 3, 3, 3, 8), (-4, -5), True, (8, 3, 3, 3, 24)),
+    ((8, 3, 2, 4, 8), (-4, -1, 2, -6), True, (8, 3, 2, 4, 4, 2)),
+    ((1, 4), (-3, -4), False, (4,)),
+    ((2, 3, 4), (-1, 2, -2), False, (3, 2, 4)),
+    ((2, 3, 4), (6, -1), False, (6, 4)),
+    ((2, 3, 4), (-2, -1), True, (3, 8)),
+    ((2, 12), (-2, -6, 4, -1), False, (2, 4, 3)),
+    ((2, 3, 4), (-5, -2), True, (6, 4)),
+    ((4, 6), (-6, -1, 3, -2), False, None),  # MXNet: an error (4 does not split by 3)
+]
+
+
+@pytest.mark.parametrize("shape,codes,reverse,want", NPX_RESHAPE)
+def test_npx_reshape_codes_are_mxnets(shape, codes, reverse, want):
+    with mx.util.np_shape(True), mx.util.np_array(True):
+        x = mx.np.ones(shape)
+        if want is None:
+            with pytest.raises(mx.base.MXNetError, match="cannot split dimension 4"):
+                mx.npx.reshape(x, codes, reverse=reverse)
+            return
+        assert mx.npx.reshape(x, codes, reverse=reverse).shape == want

@@ -18,6 +18,8 @@ from .mxjson import attr_value
 from .mxnet_like_ops import like_mappings
 from .mxnet_index_ops import index_mappings
 from .mxnet_rnn import rnn_mappings
+from .mxnet_np_ops import (NP_ALIASES, matmul, np_around, np_full_like, np_norm,
+                           np_reduce, np_reshape, np_transpose, npx_reshape)
 from ...ir.composites import (adaptive_avg_pool2d, bilinear_resize2d, crop_window, lrn,
                                masked_softmax)
 
@@ -176,33 +178,6 @@ def _flatten(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     return b.op("Reshape", ins[0], shape=(shape[0] if shape else 1, rest))
 
 
-def _np_reshape(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
-    shape = attrs.get("newshape", attrs.get("shape"))
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return b.op("Reshape", ins[0], shape=shape)
-
-
-def _np_transpose(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
-    axes = attrs.get("axes")
-    return b.op("transpose", ins[0], axes=() if axes is None else tuple(axes))
-
-
-def _np_reduce(op: str) -> Build:
-    def build(b, ins, attrs):
-        return b.op(op, ins[0], axis=attrs.get("axis"), keepdims=bool(attrs.get("keepdims")))
-    return build
-
-
-def _np_around(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
-    """mx.np.around (halves to even, as `rint`), to `decimals` decimals."""
-    decimals = int(attrs.get("decimals", 0) or 0)
-    if not decimals:
-        return b.op("rint", ins[0])
-    scale = 10.0 ** decimals
-    scaled = b.op("rint", b.op("_mul_scalar", ins[0], scalar=scale))
-    return b.op("_div_scalar", scaled, scalar=scale)
-
-
 def _slice_assign(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     """lhs with lhs[begin:end:step] replaced by rhs, from registered operators."""
     lhs, rhs = ins
@@ -219,21 +194,6 @@ def _col2im(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     window = {k: tuple(attrs.get(k) or ()) for k in ("stride", "dilate", "pad")}
     return b.op("_col2im", ins[0], kernel=kernel, shape=(cols[0], channels) +
                 tuple(attrs["output_size"]), **window)
-
-
-def _matmul(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
-    """NumPy's matmul: `dot` up to 2-D, `batch_dot` over equal leading dimensions."""
-    a, c = ins
-    sa, sc = a.type.shape, c.type.shape
-    if len(sa) <= 2 and len(sc) <= 2:
-        return b.op("_np_dot", a, c)
-    if len(sa) != len(sc) or sa[:-2] != sc[:-2]:
-        raise MXNetError("matmul of shapes %s and %s: only equal batch dimensions are "
-                         "supported" % (sa, sc))
-    batch = int(np.prod(sa[:-2]))
-    out = b.op("batch_dot", b.op("Reshape", a, shape=(batch,) + sa[-2:]),
-               b.op("Reshape", c, shape=(batch,) + sc[-2:]))
-    return b.op("Reshape", out, shape=sa[:-1] + sc[-1:])
 
 
 def _dropout(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
@@ -330,13 +290,13 @@ def _table() -> Dict[str, OpMapping]:
                                     arity=(1, None)),
         "Flatten": OpMapping("Reshape", _flatten, arity=(1, 1)),
         "flatten": OpMapping("Reshape", _flatten, arity=(1, 1)),
-        "_np_reshape": OpMapping("Reshape", _np_reshape, ignore=("order",)),
-        "_npx_reshape": OpMapping("Reshape", _np_reshape, ignore=("order", "reverse")),
-        "_np_transpose": OpMapping("transpose", _np_transpose),
-        "_np_sum": OpMapping("sum", _np_reduce("sum"), ignore=("dtype", "initial")),
-        "_npi_mean": OpMapping("mean", _np_reduce("mean"), ignore=("dtype", "initial")),
-        "_npi_matmul": OpMapping("_np_dot", _matmul, arity=(2, 2)),
-        "_npi_around": OpMapping("rint", _np_around, arity=(1, 1)),
+        "_np_reshape": OpMapping("Reshape", np_reshape, ignore=("order",)),
+        "_npx_reshape": OpMapping("Reshape", npx_reshape, ignore=("order",)),
+        "_np_transpose": OpMapping("transpose", np_transpose),
+        "_np_sum": OpMapping("sum", np_reduce("sum"), ignore=("dtype", "initial")),
+        "_npi_mean": OpMapping("mean", np_reduce("mean"), ignore=("dtype", "initial")),
+        "_npi_matmul": OpMapping("_np_dot", matmul, arity=(2, 2)),
+        "_npi_around": OpMapping("rint", np_around, arity=(1, 1)),
         "_slice_assign": OpMapping("_slice_scatter", _slice_assign, arity=(2, 2)),
         "im2col": identity("_im2col"),
         "col2im": OpMapping("_col2im", _col2im, arity=(1, 1)),
@@ -391,6 +351,16 @@ def _table() -> Dict[str, OpMapping]:
             table[name] = _replace(mapping, ignore=tuple(mapping.ignore) + ("is_int",))
     if "_copy" in table:
         table["_copy"].ignore = ("scalar",)
+    # MXNet 1.9.1 registers these np-mode names for the operators of the same parameters
+    # (checked with its get_operator_arguments; `_npi_abs` / `_npi_logical_not` name their
+    # input `x`, which files do not write)
+    for alias, name in NP_ALIASES.items():
+        if name in table and alias not in table:
+            table[alias] = table[name]
+    table.setdefault("_npi_full_like", OpMapping("zeros_like", np_full_like, arity=(1, 1),
+                                                 ignore=("ctx",)))
+    if "_npi_norm" in table:
+        table["_npi_norm"] = OpMapping("norm", np_norm, arity=(1, 1))
     # np-mode spellings MXNet 1.9.1 writes for attributes the IR operator names otherwise,
     # or attributes with no meaning here (the initial value of an empty max, the context)
     for name, rename, ignore in (("_npi_concatenate", {"axis": "dim"}, ()),

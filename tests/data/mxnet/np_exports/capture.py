@@ -2,8 +2,10 @@
 (`npx.set_np()`), hybridized and exported by MXNet: its JSON holds `_npi_*` / `_np_*` /
 `_npx_*` operators with their np-mode attribute names (`_npi_concatenate`'s `axis`,
 `_np_reshape`'s `newshape`, ...). Its input, output and the gradients of
-sum(output * weights) with respect to every parameter, for
-tests/gluon/test_mxnet_np_exports.py.
+sum(output * weights) with respect to every parameter; and small parameter-free np-mode
+blocks (`ops-<name>`: split, matmul/swapaxes, where/clip, activations, take/full_like,
+npx.reshape codes/norm, batch_dot and integer indexing, which MXNet writes as slice and
+`_npx_reshape`) with their input and output, for tests/gluon/test_mxnet_np_exports.py.
 
     /tmp/mxnet-oracle/bin/python tests/data/mxnet/np_exports/capture.py
 """
@@ -37,6 +39,42 @@ class Net(gluon.HybridBlock):
         return F.npx.softmax(F.np.expand_dims(h, 1), axis=-1).squeeze(1)
 
 
+OPS = {
+    "split": lambda F, x: sum(F.np.split(x, 2, axis=1)) + F.np.stack(
+        F.np.split(x, [1, 3], axis=1)[1:2], axis=0)[0][:, :2].sum(),
+    "transpose": lambda F, x: F.np.matmul(F.np.transpose(x, (1, 0)), x) + F.np.swapaxes(
+        F.np.expand_dims(x, 0), 0, 1).sum(),
+    "where": lambda F, x: F.np.where(x > 0, F.np.sqrt(F.np.abs(x)), F.np.exp(x)) + F.np.clip(
+        x, -0.5, 0.5) + F.np.maximum(x, 0.1),
+    "act": lambda F, x: F.npx.sigmoid(x) + F.npx.activation(x, act_type="softrelu")
+    + F.npx.leaky_relu(x, act_type="elu", slope=0.3),
+    "take": lambda F, x: F.np.take(x, F.npx.arange_like(x, axis=0).astype("int32"), axis=0)
+    * F.np.ones_like(x),
+    "reshape": lambda F, x: F.npx.reshape(x, (-2, -1)) + F.np.log(F.np.abs(x) + 1)
+    - F.np.linalg.norm(x) + F.npx.reshape(F.np.expand_dims(x, 0), (-3, -6, 2, -1, -2))
+    .reshape(4, 4),
+    "bdot": lambda F, x: F.npx.batch_dot(F.np.expand_dims(x, 0), F.np.expand_dims(x, 0),
+                                         transpose_b=True)[0] + x[1] + x[:, 2:3],
+}
+
+
+def capture_ops(rng):
+    for name, fn in OPS.items():
+        class Block(gluon.HybridBlock):
+            def hybrid_forward(self, F, x, fn=fn):
+                return fn(F, x)
+        net = Block(prefix="ops_")
+        net.initialize()
+        net.hybridize()
+        x = np.array(rng.randn(4, 4).astype("float32"))
+        y = net(x)
+        net.export(os.path.join(HERE, "ops-" + name))
+        os.remove(os.path.join(HERE, "ops-%s-0000.params" % name))
+        onp.savez(os.path.join(HERE, "ops-%s-values.npz" % name), x=x.asnumpy(),
+                  y=y.asnumpy())
+        print(name, y.shape)
+
+
 if __name__ == "__main__":
     npx.set_np()
     mx.random.seed(11)
@@ -56,3 +94,4 @@ if __name__ == "__main__":
     onp.savez(os.path.join(HERE, "npnet-values.npz"), x=x.asnumpy(), y=y.asnumpy(),
               weights=weights.asnumpy(), **{"grad:" + k: v for k, v in grads.items()})
     print(y.shape, sorted(grads))
+    capture_ops(rng)
