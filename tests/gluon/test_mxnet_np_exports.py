@@ -37,13 +37,16 @@ def test_an_np_mode_block_mxnet_exported_loads_as_in_mxnet(hybridize):
                                                 err_msg=key)
 
 
-OPS = ["split", "transpose", "where", "act", "take", "reshape", "bdot"]
+OPS = ["split", "transpose", "where", "act", "take", "reshape", "bdot", "where_s", "stats",
+       "stack", "logic", "diag", "tdot"]
 
 
 @pytest.mark.parametrize("name", OPS)
 def test_np_mode_operators_mxnet_wrote_load_with_its_values(name):
     """`_npx_sigmoid`, `_npx_reshape` codes (also from integer indexing), `_npi_full_like`,
-    `_npi_norm`'s flag, `_split_v2`, `_npx_arange_like`, ... (capture.py's OPS)."""
+    `_npi_norm`'s flag, `_split_v2`, `_npx_arange_like`, where with scalars, std/var,
+    stacking, moveaxis, isnan/any/all with MXNet's promotion of mixed dtypes (bool + float),
+    diag/trace/roll, tensordot, ... (capture.py's OPS)."""
     path = os.path.join(DATA, "ops-" + name)
     v = dict(onp.load(path + "-values.npz"))
     with mx.util.np_shape(True), mx.util.np_array(True):

@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict, List
 import numpy as np
 
 from ...ir import Builder, MXNetError, Value
+from ...ir.composites import value_class
 from ...ir.ops.shape import infer_npx_reshape
 
 Build = Callable[[Builder, List[Value], Dict[str, Any]], Any]
@@ -101,3 +102,216 @@ def matmul(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     out = b.op("batch_dot", b.op("Reshape", a, shape=(batch,) + sa[-2:]),
                b.op("Reshape", c, shape=(batch,) + sc[-2:]))
     return b.op("Reshape", out, shape=sa[:-1] + sc[-1:])
+
+
+# ---------------------------------------------------------------- more np-mode operators
+
+
+def _filled_like(b: Builder, like: Value, value: float) -> Value:
+    return b.op("_plus_scalar", b.op("zeros_like", like), scalar=float(value))
+
+
+def _as_float(b: Builder, x: Value) -> Value:
+    return x if x.type.dtype.startswith("float") else b.op("Cast", x, dtype="float32")
+
+
+def where_rscalar(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    # np.where(cond, x, scalar)
+    return b.op("where", ins[0], ins[1], _filled_like(b, ins[1], attrs["scalar"]))
+
+
+def where_lscalar(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    # np.where(cond, scalar, y)
+    return b.op("where", ins[0], _filled_like(b, ins[1], attrs["scalar"]), ins[1])
+
+
+def where_scalar2(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    # np.where(cond, x, y) with two scalars: float32, as MXNet gives it
+    like = _as_float(b, ins[0])
+    return b.op("where", ins[0], _filled_like(b, like, attrs["x"]),
+                _filled_like(b, like, attrs["y"]))
+
+
+def _axes(axis: Any, ndim: int) -> tuple:
+    if axis is None:
+        return tuple(range(ndim))
+    axis = (axis,) if isinstance(axis, int) else tuple(axis)
+    return tuple(int(a) % ndim for a in axis)
+
+
+def moments(kind: str) -> Build:
+    """np.var / np.std over `axis` with `ddof`: the mean of squared deviations from the
+    mean, times n / (n - ddof) (the square root for std)."""
+    def build(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+        x = _as_float(b, ins[0])
+        shape = x.type.shape
+        axes = _axes(attrs.get("axis"), len(shape))
+        keep = bool(attrs.get("keepdims", False))
+        count = int(np.prod([shape[a] for a in axes])) if axes else 1
+        ddof = int(attrs.get("ddof", 0) or 0)
+        mean = b.op("broadcast_to", b.op("mean", x, axis=axes, keepdims=True), shape=shape)
+        dev = b.op("elemwise_sub", x, mean)
+        var = b.op("mean", b.op("square", dev), axis=axes, keepdims=keep)
+        if ddof:
+            var = b.op("_mul_scalar", var, scalar=count / float(count - ddof)
+                       if count > ddof else float("inf"))
+        return b.op("sqrt", var) if kind == "std" else var
+    return build
+
+
+def stack_along(kind: str) -> Build:
+    """np.vstack / hstack / column_stack as Concat (1-d inputs reshaped as NumPy does)."""
+    def build(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+        parts = list(ins)
+        one_d = all(v.type.ndim == 1 for v in parts)
+        if kind == "vstack":
+            if one_d:
+                parts = [b.op("Reshape", v, shape=(1, v.type.shape[0])) for v in parts]
+            dim = 0
+        elif kind == "hstack":
+            dim = 0 if one_d else 1
+        else:  # column_stack
+            parts = [b.op("Reshape", v, shape=(v.type.shape[0], 1)) if v.type.ndim == 1
+                     else v for v in parts]
+            dim = 1
+        return b.op("Concat", *parts, dim=dim, num_args=len(parts))
+    return build
+
+
+def moveaxis(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    ndim = ins[0].type.ndim
+    source = _axes(attrs["source"], ndim)
+    destination = _axes(attrs["destination"], ndim)
+    if len(source) != len(destination):
+        raise MXNetError("moveaxis: source and destination need as many axes")
+    order = [a for a in range(ndim) if a not in source]
+    for dst, src in sorted(zip(destination, source)):
+        order.insert(dst, src)
+    return b.op("transpose", ins[0], axes=tuple(order))
+
+
+def value_test(kind: str) -> Build:
+    """np.isnan / isinf / isfinite: bool arrays."""
+    def build(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+        x = ins[0]
+        hit = value_class(b, x, kind, x.type.dtype.startswith("float"))
+        return b.op("Cast", hit, dtype="bool")
+    return build
+
+
+def any_all(kind: str) -> Build:
+    """np.any / np.all over `axis`: bool."""
+    def build(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+        x = _as_float(b, ins[0])
+        nonzero = b.op("_not_equal_scalar", x, scalar=0.0)
+        axes = _axes(attrs.get("axis"), x.type.ndim)
+        hit = b.op("max" if kind == "any" else "min", nonzero, axis=axes,
+                   keepdims=bool(attrs.get("keepdims", False)))
+        return b.op("Cast", hit, dtype="bool")
+    return build
+
+
+def roll(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    """np.roll: each axis's elements shifted, wrapping around (slices and a Concat)."""
+    x = ins[0]
+    shift, axis = attrs.get("shift"), attrs.get("axis")
+    if axis is None:
+        flat = b.op("Reshape", x, shape=(-1,))
+        return b.op("Reshape", _roll_axis(b, flat, int(_first(shift)), 0), shape=x.type.shape)
+    shifts = (shift,) if isinstance(shift, int) else tuple(shift)
+    axes = _axes(axis, x.type.ndim)
+    if len(shifts) == 1:
+        shifts = shifts * len(axes)
+    for s, a in zip(shifts, axes):
+        x = _roll_axis(b, x, int(s), a)
+    return x
+
+
+def _first(shift: Any) -> int:
+    return shift if isinstance(shift, int) else tuple(shift)[0]
+
+
+def _roll_axis(b: Builder, x: Value, shift: int, axis: int) -> Value:
+    n = x.type.shape[axis]
+    shift = shift % n if n else 0
+    if not shift:
+        return x
+    tail = b.op("slice_axis", x, axis=axis, begin=n - shift, end=n)
+    head = b.op("slice_axis", x, axis=axis, begin=0, end=n - shift)
+    return b.op("Concat", tail, head, dim=axis, num_args=2)
+
+
+def diag(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    """np.diag: the k-th diagonal of a matrix, or the matrix of a vector on it."""
+    x, k = ins[0], int(attrs.get("k", 0) or 0)
+    if x.type.ndim == 1:
+        return b.op("_linalg_makediag", x, offset=k)
+    if x.type.ndim != 2:
+        raise MXNetError("diag: input must be 1-d or 2-d, got %s" % (x.type.shape,))
+    return b.op("_linalg_extractdiag", x, offset=k)
+
+
+def trace(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    x = ins[0]
+    a1, a2 = int(attrs.get("axis1", 0)), int(attrs.get("axis2", 1))
+    ndim = x.type.ndim
+    a1, a2 = a1 % ndim, a2 % ndim
+    order = [a for a in range(ndim) if a not in (a1, a2)] + [a1, a2]
+    moved = b.op("transpose", x, axes=tuple(order)) if order != list(range(ndim)) else x
+    return b.op("sum", b.op("_linalg_extractdiag", moved,
+                            offset=int(attrs.get("offset", 0) or 0)), axis=(-1,))
+
+
+def tensordot(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+    """np.tensordot: the summed axes of `a` moved last, those of `b` first, one dot."""
+    a, c = ins
+    sa, sc = a.type.shape, c.type.shape
+    if "axes" in attrs:
+        k = attrs["axes"]
+        k = int(k[0] if isinstance(k, tuple) else k)
+        a_axes, c_axes = tuple(range(len(sa) - k, len(sa))), tuple(range(k))
+    else:
+        a_axes = _axes(attrs["a_axes_summed"], len(sa))
+        c_axes = _axes(attrs["b_axes_summed"], len(sc))
+    if [sa[i] for i in a_axes] != [sc[i] for i in c_axes]:
+        raise MXNetError("tensordot: summed axes of shapes %s and %s differ" % (sa, sc))
+    a_free = [i for i in range(len(sa)) if i not in a_axes]
+    c_free = [i for i in range(len(sc)) if i not in c_axes]
+    inner = int(np.prod([sa[i] for i in a_axes])) if a_axes else 1
+    left = b.op("Reshape", b.op("transpose", a, axes=tuple(a_free) + a_axes),
+                shape=(-1, inner))
+    right = b.op("Reshape", b.op("transpose", c, axes=c_axes + tuple(c_free)),
+                 shape=(inner, -1))
+    out = b.op("dot", left, right)
+    return b.op("Reshape", out, shape=tuple(sa[i] for i in a_free) +
+                tuple(sc[i] for i in c_free))
+
+
+def more_np_mappings(mapping_cls) -> Dict[str, Any]:
+    """The mappings of the np-mode operators above (`mapping_cls`: `mxnet_ops.OpMapping`)."""
+    m = mapping_cls
+    return {
+        "_npi_where_rscalar": m("where", where_rscalar, arity=(2, 2)),
+        "_npi_where_lscalar": m("where", where_lscalar, arity=(2, 2)),
+        "_npi_where_scalar2": m("where", where_scalar2, arity=(1, 1)),
+        "_npi_std": m("mean", moments("std"), arity=(1, 1), ignore=("dtype",)),
+        "_npi_var": m("mean", moments("var"), arity=(1, 1), ignore=("dtype",)),
+        "_npi_vstack": m("Concat", stack_along("vstack"), arity=(1, None),
+                         ignore=("num_args",)),
+        "_npi_hstack": m("Concat", stack_along("hstack"), arity=(1, None),
+                         ignore=("num_args", "dim")),
+        "_npi_column_stack": m("Concat", stack_along("column_stack"), arity=(1, None),
+                               ignore=("num_args",)),
+        "_np_moveaxis": m("transpose", moveaxis, arity=(1, 1)),
+        "_npi_isnan": m("_not_equal", value_test("nan"), arity=(1, 1)),
+        "_npi_isinf": m("_equal_scalar", value_test("inf"), arity=(1, 1)),
+        "_npi_isfinite": m("_lesser_scalar", value_test("finite"), arity=(1, 1)),
+        "_np_any": m("max", any_all("any"), arity=(1, 1)),
+        "_np_all": m("min", any_all("all"), arity=(1, 1)),
+        "_np_sometrue": m("max", any_all("any"), arity=(1, 1)),
+        "_np_roll": m("Concat", roll, arity=(1, 1)),
+        "_np_diag": m("_linalg_extractdiag", diag, arity=(1, 1)),
+        "_np_trace": m("_linalg_extractdiag", trace, arity=(1, 1)),
+        "_npi_tensordot": m("dot", tensordot, arity=(2, 2)),
+        "_npi_tensordot_int_axes": m("dot", tensordot, arity=(2, 2)),
+    }

@@ -18,6 +18,7 @@ from .mxjson import attr_value
 from .mxnet_like_ops import like_mappings
 from .mxnet_index_ops import index_mappings
 from .mxnet_rnn import rnn_mappings
+from . import mxnet_np_ops as np_ops
 from .mxnet_np_ops import (NP_ALIASES, matmul, np_around, np_full_like, np_norm,
                            np_reduce, np_reshape, np_transpose, npx_reshape)
 from ...ir.composites import (adaptive_avg_pool2d, bilinear_resize2d, crop_window, lrn,
@@ -150,11 +151,27 @@ def _broadcast_all(b: Builder, ins: List[Value]) -> List[Value]:
     return [v if v.type.shape == shape else b.op("broadcast_to", v, shape=shape) for v in ins]
 
 
-def broadcasting(ir_op: str) -> OpMapping:
-    """MXNet's `broadcast_*` (and np-mode binary) operators: explicit broadcast, then `ir_op`."""
+def broadcasting(ir_op: str, promote: bool = False) -> OpMapping:
+    """MXNet's `broadcast_*` (and np-mode binary) operators: explicit broadcast, then `ir_op`;
+    np-mode ones (`promote`) first cast operands of different dtypes to a common one."""
     def build(b, ins, attrs):
-        return b.op(ir_op, *_broadcast_all(b, ins))
+        ins = _broadcast_all(b, ins)
+        if promote:
+            ins = promote_dtypes(b, ins)
+        return b.op(ir_op, *ins)
     return OpMapping(ir_op, build, arity=(2, 2))
+
+
+def promote_dtypes(b: Builder, ins: List[Value]) -> List[Value]:
+    """MXNet's np-mode promotion of mixed operands: a float operand's type wins over an
+    integer or bool one (the wider of two floats); integers and bools as NumPy promotes."""
+    dtypes = {v.type.dtype for v in ins}
+    if len(dtypes) == 1:
+        return ins
+    floats = [np.dtype(d) for d in dtypes if d.startswith("float")]
+    common = max(floats, key=lambda d: d.itemsize) if floats else np.result_type(*dtypes)
+    name = np.dtype(common).name
+    return [v if v.type.dtype == name else b.op("Cast", v, dtype=name) for v in ins]
 
 
 def _broadcast_to(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
@@ -280,7 +297,7 @@ def _table() -> Dict[str, OpMapping]:
     for short, ir_op in _BINARY.items():
         table["broadcast_" + short] = broadcasting(ir_op)
     for np_name, short in _NP_BINARY.items():
-        table["_npi_" + np_name] = broadcasting(_BINARY[short])
+        table["_npi_" + np_name] = broadcasting(_BINARY[short], promote=True)
     for alias, short in _ALIASES.items():
         table[alias] = broadcasting(_BINARY[short])
     sum_of = {"num_args": "num_args"}
@@ -359,6 +376,8 @@ def _table() -> Dict[str, OpMapping]:
             table[alias] = table[name]
     table.setdefault("_npi_full_like", OpMapping("zeros_like", np_full_like, arity=(1, 1),
                                                  ignore=("ctx",)))
+    for name, mapping in np_ops.more_np_mappings(OpMapping).items():
+        table.setdefault(name, mapping)
     if "_npi_norm" in table:
         table["_npi_norm"] = OpMapping("norm", np_norm, arity=(1, 1))
     # np-mode spellings MXNet 1.9.1 writes for attributes the IR operator names otherwise,

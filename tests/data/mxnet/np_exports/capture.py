@@ -5,7 +5,8 @@
 sum(output * weights) with respect to every parameter; and small parameter-free np-mode
 blocks (`ops-<name>`: split, matmul/swapaxes, where/clip, activations, take/full_like,
 npx.reshape codes/norm, batch_dot and integer indexing, which MXNet writes as slice and
-`_npx_reshape`) with their input and output, for tests/gluon/test_mxnet_np_exports.py.
+`_npx_reshape`; where with scalars, std/var, v/h/column_stack and moveaxis, isnan/any/all
+and mixed dtypes, diag/trace/roll, tensordot) with their input and output, for tests/gluon/test_mxnet_np_exports.py.
 
     /tmp/mxnet-oracle/bin/python tests/data/mxnet/np_exports/capture.py
 """
@@ -55,6 +56,17 @@ OPS = {
     .reshape(4, 4),
     "bdot": lambda F, x: F.npx.batch_dot(F.np.expand_dims(x, 0), F.np.expand_dims(x, 0),
                                          transpose_b=True)[0] + x[1] + x[:, 2:3],
+    "where_s": lambda F, x: F.np.where(x > 0, x, 0.5) + F.np.where(x > 0.3, 2.0, x)
+    + F.np.where(x < 0, 1.0, -1.0),
+    "stats": lambda F, x: F.np.std(x, axis=1, keepdims=True) + F.np.var(x, axis=0)
+    + F.np.var(x, ddof=1),
+    "stack": lambda F, x: F.np.vstack([x, x]).sum(0) + F.np.hstack([x, x])[:, :4]
+    + F.np.moveaxis(F.np.expand_dims(x, 2), 2, 0)[0] + F.np.column_stack([x[0], x[1]]).sum(),
+    "logic": lambda F, x: F.np.isnan(x).astype("float32") + F.np.isinf(x) + F.np.isfinite(x)
+    + F.np.any(x > 1, axis=1, keepdims=True) + F.np.all(x > -5),
+    "diag": lambda F, x: F.np.diag(F.np.diag(x)) + F.np.trace(x) + F.np.roll(x, 1, axis=0)
+    + F.np.roll(x, -2),
+    "tdot": lambda F, x: F.np.tensordot(x, x, axes=1) + F.np.tensordot(x, x, axes=([1], [0])),
 }
 
 
