@@ -82,3 +82,23 @@ def test_npx_reshape_codes_are_mxnets(shape, codes, reverse, want):
                 mx.npx.reshape(x, codes, reverse=reverse)
             return
         assert mx.npx.reshape(x, codes, reverse=reverse).shape == want
+
+
+# MXNet 1.9.1's np.ones(2, dtype=a) + np.ones(2, dtype=b) dtypes (captured)
+PROMOTIONS = [("int32", "float32", "float32"), ("int64", "float16", "float16"),
+              ("float16", "float32", "float32"), ("bool", "int32", "int32"),
+              ("int8", "int32", "int32"), ("bool", "float16", "float16"),
+              ("uint8", "int8", "int32"), ("int32", "int64", "int64"),
+              ("bool", "uint8", "uint8"), ("float32", "float64", "float64"),
+              ("int64", "float32", "float32")]
+
+
+@pytest.mark.parametrize("a,b,want", PROMOTIONS)
+def test_np_mode_binary_operators_in_files_promote_as_mxnet(a, b, want):
+    doc = ('{"nodes": [{"op": "null", "name": "a", "inputs": []}, {"op": "null", "name": "b", '
+           '"inputs": []}, {"op": "_npi_add", "name": "add0", "inputs": [[0, 0, 0], [1, 0, 0]]}],'
+           ' "arg_nodes": [0, 1], "node_row_ptr": [0, 1, 2, 3], "heads": [[2, 0, 0]], '
+           '"attrs": {"mxnet_version": ["int", 10901]}}')
+    sym = mx.sym.load_json(doc)
+    out = sym.eval(a=mx.nd.ones((2,), dtype=a), b=mx.nd.ones((2,), dtype=b))[0]
+    assert onp.dtype(out.dtype).name == want and out.asnumpy().tolist() == [2, 2]

@@ -164,13 +164,16 @@ def broadcasting(ir_op: str, promote: bool = False) -> OpMapping:
 
 def promote_dtypes(b: Builder, ins: List[Value]) -> List[Value]:
     """MXNet's np-mode promotion of mixed operands: a float operand's type wins over an
-    integer or bool one (the wider of two floats); integers and bools as NumPy promotes."""
+    integer or bool one (the wider of two floats); integers and bools as NumPy promotes,
+    but to int32 where NumPy picks int16 (checked against MXNet 1.9.1)."""
     dtypes = {v.type.dtype for v in ins}
     if len(dtypes) == 1:
         return ins
     floats = [np.dtype(d) for d in dtypes if d.startswith("float")]
     common = max(floats, key=lambda d: d.itemsize) if floats else np.result_type(*dtypes)
     name = np.dtype(common).name
+    if name == "int16":  # MXNet has no int16: its uint8 + int8 is int32
+        name = "int32"
     return [v if v.type.dtype == name else b.op("Cast", v, dtype=name) for v in ins]
 
 
