@@ -102,3 +102,14 @@ def test_np_mode_binary_operators_in_files_promote_as_mxnet(a, b, want):
     sym = mx.sym.load_json(doc)
     out = sym.eval(a=mx.nd.ones((2,), dtype=a), b=mx.nd.ones((2,), dtype=b))[0]
     assert onp.dtype(out.dtype).name == want and out.asnumpy().tolist() == [2, 2]
+
+
+def test_np_mode_true_division_of_integers_in_files_is_float32_as_mxnet():
+    doc = ('{"nodes": [{"op": "null", "name": "a", "inputs": []}, {"op": "null", "name": "b", '
+           '"inputs": []}, {"op": "_npi_true_divide", "name": "div0", "inputs": [[0, 0, 0], '
+           '[1, 0, 0]]}], "arg_nodes": [0, 1], "node_row_ptr": [0, 1, 2, 3], '
+           '"heads": [[2, 0, 0]], "attrs": {"mxnet_version": ["int", 10901]}}')
+    out = mx.sym.load_json(doc).eval(a=mx.nd.array([7], dtype="int32"),
+                                     b=mx.nd.array([2], dtype="int32"))[0]
+    # MXNet 1.9.1: np.array([7], dtype='int32') / np.array([2], dtype='int32') -> [3.5] float32
+    assert onp.dtype(out.dtype).name == "float32" and out.asnumpy().tolist() == [3.5]

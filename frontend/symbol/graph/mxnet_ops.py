@@ -151,13 +151,16 @@ def _broadcast_all(b: Builder, ins: List[Value]) -> List[Value]:
     return [v if v.type.shape == shape else b.op("broadcast_to", v, shape=shape) for v in ins]
 
 
-def broadcasting(ir_op: str, promote: bool = False) -> OpMapping:
+def broadcasting(ir_op: str, promote: bool = False, to_float: bool = False) -> OpMapping:
     """MXNet's `broadcast_*` (and np-mode binary) operators: explicit broadcast, then `ir_op`;
-    np-mode ones (`promote`) first cast operands of different dtypes to a common one."""
+    np-mode ones (`promote`) first cast operands of different dtypes to a common one, and
+    true division (`to_float`) integer operands to float32, as MXNet 1.9.1 does."""
     def build(b, ins, attrs):
         ins = _broadcast_all(b, ins)
         if promote:
             ins = promote_dtypes(b, ins)
+        if to_float and not ins[0].type.dtype.startswith("float"):
+            ins = [b.op("Cast", v, dtype="float32") for v in ins]
         return b.op(ir_op, *ins)
     return OpMapping(ir_op, build, arity=(2, 2))
 
@@ -300,7 +303,8 @@ def _table() -> Dict[str, OpMapping]:
     for short, ir_op in _BINARY.items():
         table["broadcast_" + short] = broadcasting(ir_op)
     for np_name, short in _NP_BINARY.items():
-        table["_npi_" + np_name] = broadcasting(_BINARY[short], promote=True)
+        table["_npi_" + np_name] = broadcasting(_BINARY[short], promote=True,
+                                                to_float=np_name == "true_divide")
     for alias, short in _ALIASES.items():
         table[alias] = broadcasting(_BINARY[short])
     sum_of = {"num_args": "num_args"}
