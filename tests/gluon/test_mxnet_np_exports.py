@@ -84,11 +84,12 @@ def test_npx_reshape_codes_are_mxnets(shape, codes, reverse, want):
         assert mx.npx.reshape(x, codes, reverse=reverse).shape == want
 
 
-# MXNet 1.9.1's np.ones(2, dtype=a) + np.ones(2, dtype=b) dtypes (captured)
+# MXNet 1.9.1's np.ones(2, dtype=a) + np.ones(2, dtype=b) dtypes (captured; its uint8 + int8
+# infers int32 but fails when computed: tests/data/mxnet/dtype_promotion.json, so refused)
 PROMOTIONS = [("int32", "float32", "float32"), ("int64", "float16", "float16"),
               ("float16", "float32", "float32"), ("bool", "int32", "int32"),
               ("int8", "int32", "int32"), ("bool", "float16", "float16"),
-              ("uint8", "int8", "int32"), ("int32", "int64", "int64"),
+              ("uint8", "int8", None), ("int32", "int64", "int64"),
               ("bool", "uint8", "uint8"), ("float32", "float64", "float64"),
               ("int64", "float32", "float32")]
 
@@ -100,6 +101,10 @@ def test_np_mode_binary_operators_in_files_promote_as_mxnet(a, b, want):
            ' "arg_nodes": [0, 1], "node_row_ptr": [0, 1, 2, 3], "heads": [[2, 0, 0]], '
            '"attrs": {"mxnet_version": ["int", 10901]}}')
     sym = mx.sym.load_json(doc)
+    if want is None:
+        with pytest.raises(mx.base.MXNetError, match="uint8 with int8 is not supported"):
+            sym.eval(a=mx.nd.ones((2,), dtype=a), b=mx.nd.ones((2,), dtype=b))
+        return
     out = sym.eval(a=mx.nd.ones((2,), dtype=a), b=mx.nd.ones((2,), dtype=b))[0]
     assert onp.dtype(out.dtype).name == want and out.asnumpy().tolist() == [2, 2]
 

@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ...ir import REGISTRY, Builder, MXNetError, TensorType, Value, composites
+from ...ir.promotion import binary_dtypes
 from .mxjson import attr_value
 from .mxnet_like_ops import like_mappings
 from .mxnet_index_ops import index_mappings
@@ -151,33 +152,23 @@ def _broadcast_all(b: Builder, ins: List[Value]) -> List[Value]:
     return [v if v.type.shape == shape else b.op("broadcast_to", v, shape=shape) for v in ins]
 
 
-def broadcasting(ir_op: str, promote: bool = False, to_float: bool = False) -> OpMapping:
-    """MXNet's `broadcast_*` (and np-mode binary) operators: explicit broadcast, then `ir_op`;
-    np-mode ones (`promote`) first cast operands of different dtypes to a common one, and
-    true division (`to_float`) integer operands to float32, as MXNet 1.9.1 does."""
+def broadcasting(ir_op: str, np_op: Optional[str] = None) -> OpMapping:
+    """MXNet's `broadcast_*` (and np-mode binary) operators: explicit broadcast, then `ir_op`.
+    An np-mode operator (`np_op`, a key of `ir.promotion.FAMILY`) of mixed dtypes, or a true
+    division of integers, computes in the dtypes `ir.promotion.binary_dtypes` gives (MXNet
+    1.9.1's rule, the one the frontend follows), or refuses the pair as MXNet does."""
     def build(b, ins, attrs):
         ins = _broadcast_all(b, ins)
-        if promote:
-            ins = promote_dtypes(b, ins)
-        if to_float and not ins[0].type.dtype.startswith("float"):
-            ins = [b.op("Cast", v, dtype="float32") for v in ins]
+        if np_op is not None:
+            da, db = (v.type.dtype for v in ins)
+            if da != db or (np_op == "div" and not da.startswith("float")):
+                rule = binary_dtypes("np", np_op, da, db)
+                ins = [v if v.type.dtype == rule.compute else
+                       b.op("Cast", v, dtype=rule.compute) for v in ins]
+                out = b.op(ir_op, *ins)
+                return out if out.type.dtype == rule.out else b.op("Cast", out, dtype=rule.out)
         return b.op(ir_op, *ins)
     return OpMapping(ir_op, build, arity=(2, 2))
-
-
-def promote_dtypes(b: Builder, ins: List[Value]) -> List[Value]:
-    """MXNet's np-mode promotion of mixed operands: a float operand's type wins over an
-    integer or bool one (the wider of two floats); integers and bools as NumPy promotes,
-    but to int32 where NumPy picks int16 (checked against MXNet 1.9.1)."""
-    dtypes = {v.type.dtype for v in ins}
-    if len(dtypes) == 1:
-        return ins
-    floats = [np.dtype(d) for d in dtypes if d.startswith("float")]
-    common = max(floats, key=lambda d: d.itemsize) if floats else np.result_type(*dtypes)
-    name = np.dtype(common).name
-    if name == "int16":  # MXNet has no int16: its uint8 + int8 is int32
-        name = "int32"
-    return [v if v.type.dtype == name else b.op("Cast", v, dtype=name) for v in ins]
 
 
 def _broadcast_to(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
@@ -279,6 +270,11 @@ _NP_BINARY = {"add": "add", "subtract": "sub", "multiply": "mul", "true_divide":
               "power": "power", "maximum": "maximum", "minimum": "minimum",
               "equal": "equal", "not_equal": "not_equal", "greater": "greater",
               "greater_equal": "greater_equal", "less": "lesser", "less_equal": "lesser_equal"}
+# np-mode operator -> its key in ir.promotion (which dtypes MXNet combines, and how)
+PROMOTION_NAMES = {"add": "add", "subtract": "sub", "multiply": "mul", "true_divide": "div",
+                   "power": "pow", "maximum": "maximum", "minimum": "minimum", "equal": "eq",
+                   "not_equal": "ne", "greater": "gt", "greater_equal": "ge", "less": "lt",
+                   "less_equal": "le"}
 # (public: export leaves out broadcasts these operators do themselves)
 BINARY, NP_BINARY = _BINARY, _NP_BINARY
 _ALIASES = {"_plus": "add", "_add": "add", "_Plus": "add", "_sub": "sub", "_minus": "sub",
@@ -303,8 +299,7 @@ def _table() -> Dict[str, OpMapping]:
     for short, ir_op in _BINARY.items():
         table["broadcast_" + short] = broadcasting(ir_op)
     for np_name, short in _NP_BINARY.items():
-        table["_npi_" + np_name] = broadcasting(_BINARY[short], promote=True,
-                                                to_float=np_name == "true_divide")
+        table["_npi_" + np_name] = broadcasting(_BINARY[short], PROMOTION_NAMES[np_name])
     for alias, short in _ALIASES.items():
         table[alias] = broadcasting(_BINARY[short])
     sum_of = {"num_args": "num_args"}
