@@ -104,8 +104,7 @@ def masked_softmax(b, data, length, axis=-1, temperature=None, dtype=None, name=
     reads each call's lengths, and the gradient of the masked positions is 0."""
     if length is None:
         raise MXNetError("%s: use_length=True needs the length input" % name)
-    kind = getattr(length, "dtype", None)
-    kind = np.dtype(kind if kind is not None else length.type.dtype).name
+    kind = _dtype_of(length)
     if not kind.startswith(("int", "uint")):
         raise MXNetError("%s: length must be of an integer type, got %s (MXNet 1.9.1: this "
                          "operation only support integer types)" % (name, kind))

@@ -14,6 +14,26 @@ from .rules import check_shape_attr, fmt_shape
 from ._emit import reshape, sum_to
 
 
+def _resolved(name: str, out: list, infer_at, src: list, target: list, reverse: bool
+              ) -> Tuple[int, ...]:
+    """The shape `out` read from (reversed) `src` and `target`, its -1 (at `infer_at`) given
+    the size the other dimensions leave, checked to hold as many elements as `src`."""
+    total = math.prod(src)
+    shown = (fmt_shape(src[::-1] if reverse else src),
+             fmt_shape(target[::-1] if reverse else target))
+    if infer_at is not None:
+        known = math.prod(d for k, d in enumerate(out) if k != infer_at)
+        if known == 0 or total % known:
+            raise ShapeError("%s: cannot reshape array of shape %s into %s" % ((name,) + shown))
+        out[infer_at] = total // known
+    if reverse:
+        out = out[::-1]
+    if math.prod(out) != total:
+        raise ShapeError("%s: cannot reshape array of shape %s into shape %s (%d elements vs "
+                         "%d)" % ((name,) + shown + (total, math.prod(out))))
+    return tuple(out)
+
+
 def infer_reshape(src: Sequence[int], target: Sequence[int], reverse: bool = False
                   ) -> Tuple[int, ...]:
     """Resolve MXNet's reshape codes: 0 copy a dim, -1 infer one, -2 copy the rest,
@@ -24,7 +44,6 @@ def infer_reshape(src: Sequence[int], target: Sequence[int], reverse: bool = Fal
             raise ShapeError("Reshape: reverse=True cannot be combined with code -4")
         src, target = src[::-1], target[::-1]
     out, i, j, infer_at = [], 0, 0, None
-    total = math.prod(src)
     while j < len(target):
         t = target[j]
         if t == 0:
@@ -58,19 +77,7 @@ def infer_reshape(src: Sequence[int], target: Sequence[int], reverse: bool = Fal
         else:
             raise ShapeError("Reshape: invalid code %d in shape %s" % (t, fmt_shape(target)))
         j += 1
-    if infer_at is not None:
-        known = math.prod(d for k, d in enumerate(out) if k != infer_at)
-        if known == 0 or total % known:
-            raise ShapeError("Reshape: cannot reshape array of shape %s into %s"
-                             % (fmt_shape(src), fmt_shape(target)))
-        out[infer_at] = total // known
-    if reverse:
-        out = out[::-1]
-    if math.prod(out) != total:
-        raise ShapeError("Reshape: cannot reshape array of shape %s into shape %s (%d elements "
-                         "vs %d)" % (fmt_shape(src[::-1] if reverse else src), fmt_shape(
-                             target[::-1] if reverse else target), total, math.prod(out)))
-    return tuple(out)
+    return _resolved("Reshape", out, infer_at, src, target, reverse)
 
 
 def infer_npx_reshape(src: Sequence[int], target: Sequence[int], reverse: bool = False
@@ -86,7 +93,6 @@ def infer_npx_reshape(src: Sequence[int], target: Sequence[int], reverse: bool =
         src, target = src[::-1], target[::-1]
     out: list = []
     i, j, infer_at = 0, 0, None
-    total = math.prod(src)
 
     def source(count: int, code: int) -> None:
         if i + count > len(src):
@@ -139,20 +145,7 @@ def infer_npx_reshape(src: Sequence[int], target: Sequence[int], reverse: bool =
         else:
             raise ShapeError("npx.reshape: invalid code %d in %s" % (t, fmt_shape(target)))
         j += 1
-    if infer_at is not None:
-        known = math.prod(d for k, d in enumerate(out) if k != infer_at)
-        if known == 0 or total % known:
-            raise ShapeError("npx.reshape: cannot reshape array of shape %s into %s"
-                             % (fmt_shape(src[::-1] if reverse else src),
-                                fmt_shape(target[::-1] if reverse else target)))
-        out[infer_at] = total // known
-    if reverse:
-        out = out[::-1]
-    if math.prod(out) != total:
-        raise ShapeError("npx.reshape: cannot reshape array of shape %s into %s (%d elements "
-                         "vs %d)" % (fmt_shape(src[::-1] if reverse else src), fmt_shape(
-                             target[::-1] if reverse else target), total, math.prod(out)))
-    return tuple(out)
+    return _resolved("npx.reshape", out, infer_at, src, target, reverse)
 
 
 def _reshape_infer(ins, attrs):

@@ -5,12 +5,16 @@ and by scale), `_contrib_AdaptiveAvgPooling2D`, UpSampling and Pad, and a contri
 composites of `ir/composites.py` (matrices built from `_arange`), with MXNet's output and
 gradients (input and every parameter), eagerly and hybridized."""
 import os
+import sys
 
 import numpy as np
 import pytest
 
 import tapegraph as mx
 from tapegraph import autograd
+
+sys.path.insert(0, os.path.dirname(__file__))
+from mxnet_captures import check_like_mxnet  # noqa: E402
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "mxnet", "vision_exports")
 
@@ -25,19 +29,7 @@ def test_mxnets_resampling_blocks_load_and_differentiate_as_in_mxnet(name, hybri
         net.hybridize()
     x = mx.nd.array(v["x"])
     x.attach_grad()
-    for _ in range(2):
-        with autograd.record():
-            y = net(x)
-            loss = (y * mx.nd.array(v["weights"])).sum()
-        loss.backward()
-        np.testing.assert_allclose(y.asnumpy(), v["y"], rtol=1e-5, atol=1e-6)
-        np.testing.assert_allclose(x.grad.asnumpy(), v["x_grad"], rtol=1e-4, atol=1e-6)
-        grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()
-                 if p.grad_req != "null"}  # (the running statistics have none)
-        for key, want in v.items():
-            if key.startswith("grad:"):
-                np.testing.assert_allclose(grads[key[5:]], want, rtol=1e-4, atol=1e-6,
-                                           err_msg=key)
+    check_like_mxnet(net, [x], v, x=x)
 
 
 def test_mx_sym_contrib_resampling_names_shapes_and_errors_as_mxnet():

@@ -126,13 +126,19 @@ NP_REDUCTIONS = {"sum": "_np_sum", "mean": "_npi_mean"}
 BROADCASTING = {"_npi_" + n for n in NP_BINARY} | {"broadcast_" + n for n in BINARY}
 
 
-def _implicit_broadcasts(graph: Graph, w: JsonWriter) -> Dict[Value, Value]:
-    """np mode: `broadcast_to` outputs read only by operators MXNet broadcasts itself
-    (`_npi_add`, ...) -> the value they broadcast; such nodes are not written."""
+def _readers(graph: Graph) -> Dict[Value, List[Node]]:
+    """value -> the nodes reading it, in graph order."""
     readers: Dict[Value, List[Node]] = {}
     for node in graph.nodes:
         for v in node.inputs:
             readers.setdefault(v, []).append(node)
+    return readers
+
+
+def _implicit_broadcasts(graph: Graph, w: JsonWriter) -> Dict[Value, Value]:
+    """np mode: `broadcast_to` outputs read only by operators MXNet broadcasts itself
+    (`_npi_add`, ...) -> the value they broadcast; such nodes are not written."""
+    readers = _readers(graph)
     outputs = set(graph.outputs)
     elided: Dict[Value, Value] = {}
     for node in graph.nodes:
@@ -151,10 +157,7 @@ def _reshaped_totals(graph: Graph) -> Dict[Node, Node]:
     itself gives the (1,) array (`x.mean()` records `mean` then this Reshape), so the pair
     is written as ONE plain MXNet node, as MXNet writes it; `load_json` maps it back to the
     same two IR nodes."""
-    readers: Dict[Value, List[Node]] = {}
-    for node in graph.nodes:
-        for v in node.inputs:
-            readers.setdefault(v, []).append(node)
+    readers = _readers(graph)
     outputs = set(graph.outputs)
     pairs: Dict[Node, Node] = {}
     for node in graph.nodes:

@@ -161,11 +161,12 @@ def lower(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Optional[Dict[
     operator rejects its inputs. Unknown sizes (0) of legacy creation operators are
     inferred from the operators around them (see `unknown_dims`).
     """
-    unknowns = UnknownDims(topo_order(heads))
+    order = topo_order(heads)
+    unknowns = UnknownDims(order)
     for _ in range(len(unknowns) + 1):
         try:
-            graph, names = _lower_once(heads, shapes, dtypes or {}, name, extra_inputs,
-                                       unknowns)
+            graph, names = _lower_once(heads, order, shapes, dtypes or {}, name,
+                                       extra_inputs, unknowns)
         except Retry:
             continue
         unknowns.check(graph, names)
@@ -173,10 +174,9 @@ def lower(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Optional[Dict[
     raise MXNetError("cannot infer the unknown dimensions (0) of this symbol")
 
 
-def _lower_once(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Dict[str, Any],
-                name: str, extra_inputs: Sequence[SymNode], unknowns: UnknownDims
-                ) -> Tuple[Graph, Dict[Value, str]]:
-    order = topo_order(heads)
+def _lower_once(heads: Sequence[Entry], order: List[SymNode], shapes: Dict[str, Any],
+                dtypes: Dict[str, Any], name: str, extra_inputs: Sequence[SymNode],
+                unknowns: UnknownDims) -> Tuple[Graph, Dict[Value, str]]:
     variables = [n for n in order if n.is_variable]
     extra = [n for n in extra_inputs if n not in variables]
     if extra:

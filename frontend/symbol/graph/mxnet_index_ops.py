@@ -94,7 +94,7 @@ def _scatter_nd(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     return b.op("Reshape", res, shape=shape)
 
 
-def _diag(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
+def diag(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     x, k = ins[0], int(attrs.get("k", 0))
     if x.type.ndim == 1:
         n = x.type.shape[0] + abs(k)
@@ -120,6 +120,14 @@ def _diag(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
     return b.op("take", x, idx, axis=nd - 2, mode="clip")
 
 
+def mean_and_variance(b: Builder, x: Value, axes: tuple, keepdims: bool):
+    """The mean of `x` over `axes` (kept as size-1 axes) and the mean of the squared
+    deviations from it (`keepdims` as asked)."""
+    mean = b.op("mean", x, axis=axes, keepdims=True)
+    centred = b.op("elemwise_sub", x, b.op("broadcast_to", mean, shape=x.type.shape))
+    return mean, b.op("mean", b.op("square", centred), axis=axes, keepdims=keepdims)
+
+
 def _moments(b: Builder, ins: List[Value], attrs: Dict[str, Any]):
     x = ins[0]
     axes = attrs.get("axes")
@@ -128,9 +136,7 @@ def _moments(b: Builder, ins: List[Value], attrs: Dict[str, Any]):
                          "moments, please pass all axes to axes argument")
     axes = (axes,) if isinstance(axes, int) else tuple(axes)
     keepdims = bool(attrs.get("keepdims", False))
-    mean = b.op("mean", x, axis=axes, keepdims=True)
-    centred = b.op("elemwise_sub", x, b.op("broadcast_to", mean, shape=x.type.shape))
-    var = b.op("mean", b.op("square", centred), axis=axes, keepdims=keepdims)
+    mean, var = mean_and_variance(b, x, axes, keepdims)
     if var.type.shape == ():  # MXNet's legacy arrays have no 0-d form
         var = b.op("Reshape", var, shape=(1,))
     if not keepdims:
@@ -200,7 +206,7 @@ def index_mappings(mapping_cls) -> Dict[str, Any]:
     return {
         "gather_nd": m("take", _gather_nd, arity=(2, 2)),
         "scatter_nd": m("_take_scatter", _scatter_nd, arity=(2, 2)),
-        "diag": m("take", _diag, arity=(1, 1)),
+        "diag": m("take", diag, arity=(1, 1)),
         "moments": m("mean", _moments, arity=(1, 1), outputs=lambda attrs: 2),
         "shape_array": m("_full", _shape_array, arity=(1, 1)),
         "size_array": m("_full", _size_array, arity=(1, 1)),

@@ -1,5 +1,5 @@
 """Mappings of MXNet's numpy-mode operators whose attributes or semantics differ from the
-legacy operator the IR names (`np_reshape`'s newshape, `npx_reshape`'s codes,
+legacy operator the IR names (`_np_reshape`'s newshape, `_npx_reshape`'s codes,
 `_npi_norm`'s flag, `_npi_full_like`, matmul, around, the reductions), and the np-mode
 names MXNet 1.9.1 registers for legacy operators (`NP_ALIASES`). Used by `mxnet_ops`."""
 from __future__ import annotations
@@ -11,6 +11,7 @@ import numpy as np
 from ...ir import Builder, MXNetError, Value
 from ...ir.composites import value_class
 from ...ir.ops.shape import infer_npx_reshape
+from .mxnet_index_ops import diag, mean_and_variance
 
 Build = Callable[[Builder, List[Value], Dict[str, Any]], Any]
 
@@ -149,9 +150,7 @@ def moments(kind: str) -> Build:
         keep = bool(attrs.get("keepdims", False))
         count = int(np.prod([shape[a] for a in axes])) if axes else 1
         ddof = int(attrs.get("ddof", 0) or 0)
-        mean = b.op("broadcast_to", b.op("mean", x, axis=axes, keepdims=True), shape=shape)
-        dev = b.op("elemwise_sub", x, mean)
-        var = b.op("mean", b.op("square", dev), axis=axes, keepdims=keep)
+        var = mean_and_variance(b, x, axes, keep)[1]
         if ddof:
             var = b.op("_mul_scalar", var, scalar=count / float(count - ddof)
                        if count > ddof else float("inf"))
@@ -241,25 +240,12 @@ def _roll_axis(b: Builder, x: Value, shift: int, axis: int) -> Value:
     return b.op("Concat", tail, head, dim=axis, num_args=2)
 
 
-def diag(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
-    """np.diag: the k-th diagonal of a matrix, or the matrix of a vector on it."""
-    x, k = ins[0], int(attrs.get("k", 0) or 0)
-    if x.type.ndim == 1:
-        return b.op("_linalg_makediag", x, offset=k)
-    if x.type.ndim != 2:
-        raise MXNetError("diag: input must be 1-d or 2-d, got %s" % (x.type.shape,))
-    return b.op("_linalg_extractdiag", x, offset=k)
-
-
 def trace(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
-    x = ins[0]
-    a1, a2 = int(attrs.get("axis1", 0)), int(attrs.get("axis2", 1))
-    ndim = x.type.ndim
-    a1, a2 = a1 % ndim, a2 % ndim
-    order = [a for a in range(ndim) if a not in (a1, a2)] + [a1, a2]
-    moved = b.op("transpose", x, axes=tuple(order)) if order != list(range(ndim)) else x
-    return b.op("sum", b.op("_linalg_extractdiag", moved,
-                            offset=int(attrs.get("offset", 0) or 0)), axis=(-1,))
+    """np.trace: the sum of the `offset` diagonal over axis1 and axis2 (`mxnet_index_ops.diag`
+    takes it out)."""
+    taken = diag(b, ins, {"k": int(attrs.get("offset", 0) or 0),
+                          "axis1": attrs.get("axis1", 0), "axis2": attrs.get("axis2", 1)})
+    return b.op("sum", taken, axis=(-1,))
 
 
 def tensordot(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Value:
@@ -310,8 +296,8 @@ def more_np_mappings(mapping_cls) -> Dict[str, Any]:
         "_np_all": m("min", any_all("all"), arity=(1, 1)),
         "_np_sometrue": m("max", any_all("any"), arity=(1, 1)),
         "_np_roll": m("Concat", roll, arity=(1, 1)),
-        "_np_diag": m("_linalg_extractdiag", diag, arity=(1, 1)),
-        "_np_trace": m("_linalg_extractdiag", trace, arity=(1, 1)),
+        "_np_diag": m("take", diag, arity=(1, 1)),
+        "_np_trace": m("take", trace, arity=(1, 1)),
         "_npi_tensordot": m("dot", tensordot, arity=(2, 2)),
         "_npi_tensordot_int_axes": m("dot", tensordot, arity=(2, 2)),
     }

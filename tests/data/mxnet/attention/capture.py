@@ -9,13 +9,16 @@ tests/gluon/test_mxnet_attention_export.py.
     /tmp/mxnet-oracle/bin/python tests/data/mxnet/attention/capture.py
 """
 import os
+import sys
 
 import mxnet as mx
 import numpy as np
-from mxnet import autograd, gluon
+from mxnet import gluon
 from mxnet.gluon import nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from oracle_capture import record_and_export  # noqa: E402
 
 
 class Attention(gluon.HybridBlock):
@@ -70,29 +73,15 @@ if __name__ == "__main__":
     net.hybridize()
     tokens = mx.nd.array(rng.randint(0, 20, (2, 5)))
     valid = mx.nd.array([3, 5])
-    with autograd.record(train_mode=False):
-        y = net(tokens, valid)
-        weights = mx.nd.array(rng.randn(*y.shape).astype(np.float32))
-        loss = (y * weights).sum()
-    loss.backward()
-    net.export(os.path.join(HERE, "attention"))
-    grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()}
-    np.savez(os.path.join(HERE, "attention-values.npz"), tokens=tokens.asnumpy(),
-             valid=valid.asnumpy(), y=y.asnumpy(), weights=weights.asnumpy(),
-             **{"grad:" + k: v for k, v in grads.items()})
+    y, grads = record_and_export(net, [tokens, valid], os.path.join(HERE, "attention"), rng,
+                                 train_mode=False, saved={"tokens": tokens.asnumpy(),
+                                                          "valid": valid.asnumpy()})
     print(y.shape, sorted(grads))
 
     net = Interleaved(prefix="interleaved0_")
     net.initialize(mx.init.Uniform(0.3))
     net.hybridize()
     x = mx.nd.array(rng.randn(5, 2, 8).astype(np.float32))
-    with autograd.record():
-        y = net(x)
-        weights = mx.nd.array(rng.randn(*y.shape).astype(np.float32))
-        loss = (y * weights).sum()
-    loss.backward()
-    net.export(os.path.join(HERE, "interleaved"))
-    grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()}
-    np.savez(os.path.join(HERE, "interleaved-values.npz"), x=x.asnumpy(), y=y.asnumpy(),
-             weights=weights.asnumpy(), **{"grad:" + k: v for k, v in grads.items()})
+    y, grads = record_and_export(net, [x], os.path.join(HERE, "interleaved"), rng,
+                                 saved={"x": x.asnumpy()})
     print(y.shape, sorted(grads))

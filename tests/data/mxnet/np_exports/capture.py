@@ -11,13 +11,16 @@ and mixed dtypes, diag/trace/roll, tensordot) with their input and output, for t
     /tmp/mxnet-oracle/bin/python tests/data/mxnet/np_exports/capture.py
 """
 import os
+import sys
 
 import mxnet as mx
 import numpy as onp
-from mxnet import autograd, gluon, np, npx
+from mxnet import gluon, np, npx
 from mxnet.gluon import nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from oracle_capture import record_and_export  # noqa: E402
 
 
 class Net(gluon.HybridBlock):
@@ -95,15 +98,7 @@ if __name__ == "__main__":
     net.initialize(mx.init.Uniform(0.3))
     net.hybridize()
     x = np.array(rng.randn(2, 3, 4, 4).astype("float32"))
-    with autograd.record():
-        y = net(x)
-        weights = np.array(rng.randn(*y.shape).astype("float32"))
-        loss = (y * weights).sum()
-    loss.backward()
-    net.export(os.path.join(HERE, "npnet"))
-    grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()
-             if p.grad_req != "null"}
-    onp.savez(os.path.join(HERE, "npnet-values.npz"), x=x.asnumpy(), y=y.asnumpy(),
-              weights=weights.asnumpy(), **{"grad:" + k: v for k, v in grads.items()})
+    y, grads = record_and_export(net, [x], os.path.join(HERE, "npnet"), rng,
+                                 saved={"x": x.asnumpy()})
     print(y.shape, sorted(grads))
     capture_ops(rng)

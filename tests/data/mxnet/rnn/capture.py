@@ -8,12 +8,15 @@ tests/gluon/test_mxnet_rnn_exports.py.
     /tmp/mxnet-oracle/bin/python tests/data/mxnet/rnn/capture.py
 """
 import os
+import sys
 
 import mxnet as mx
 import numpy as np
-from mxnet import autograd, gluon
+from mxnet import gluon
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from oracle_capture import record_and_export  # noqa: E402
 LAYERS = {
     "lstm2bi": lambda: gluon.rnn.LSTM(5, num_layers=2, bidirectional=True, input_size=3),
     "gru1": lambda: gluon.rnn.GRU(4, input_size=3),
@@ -43,16 +46,8 @@ def capture(name, net, x, rng):
     net.initialize(mx.init.Uniform(0.5))
     net.hybridize()
     x.attach_grad()
-    with autograd.record():
-        y = net(x)
-        weights = mx.nd.array(rng.randn(*y.shape).astype(np.float32))
-        loss = (y * weights).sum()
-    loss.backward()
-    net.export(os.path.join(HERE, name))
-    grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()}
-    np.savez(os.path.join(HERE, name + "-values.npz"), x=x.asnumpy(), y=y.asnumpy(),
-             weights=weights.asnumpy(), x_grad=x.grad.asnumpy(),
-             **{"grad:" + k: v for k, v in grads.items()})
+    y, _ = record_and_export(net, [x], os.path.join(HERE, name), rng, x=x,
+                             saved={"x": x.asnumpy()})
     print(name, y.shape)
 
 

@@ -8,14 +8,16 @@ tests/gluon/test_mxnet_vision_exports.py.
     /tmp/mxnet-oracle/bin/python tests/data/mxnet/vision_exports/capture.py
 """
 import os
+import sys
 
 import mxnet as mx
 import numpy as np
-from mxnet import autograd
 from mxnet.gluon import nn
 from mxnet.gluon.contrib import nn as contrib_nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from oracle_capture import record_and_export  # noqa: E402
 
 
 def blocks():
@@ -52,15 +54,6 @@ if __name__ == "__main__":
         net.hybridize()
         x = mx.nd.array(rng.randn(*shape).astype(np.float32))
         x.attach_grad()
-        with autograd.record():
-            y = net(x)
-            weights = mx.nd.array(rng.randn(*y.shape).astype(np.float32))
-            loss = (y * weights).sum()
-        loss.backward()
-        net.export(os.path.join(HERE, name))
-        grads = {p.name: p.grad().asnumpy() for p in net.collect_params().values()
-                 if p.grad_req != "null"}
-        np.savez(os.path.join(HERE, name + "-values.npz"), x=x.asnumpy(), y=y.asnumpy(),
-                 weights=weights.asnumpy(), x_grad=x.grad.asnumpy(),
-                 **{"grad:" + k: v for k, v in grads.items()})
+        y, _ = record_and_export(net, [x], os.path.join(HERE, name), rng, x=x,
+                                 saved={"x": x.asnumpy()})
         print(name, y.shape)
