@@ -68,7 +68,7 @@ class Graph:
     types and wiring, up to renaming of values).
     """
 
-    __slots__ = ("name", "inputs", "nodes", "outputs", "meta", "_hash")
+    __slots__ = ("name", "inputs", "nodes", "outputs", "meta", "_structure", "_hash")
 
     def __init__(self, name: str, inputs: Sequence[Value], nodes: Sequence[Node],
                  outputs: Sequence[Value], meta: Optional[Dict[str, Any]] = None):
@@ -77,6 +77,7 @@ class Graph:
         self.nodes = tuple(nodes)
         self.outputs = tuple(outputs)
         self.meta = meta if meta is not None else {}
+        self._structure: Optional[tuple] = None
         self._hash: Optional[int] = None
 
     def __str__(self) -> str:
@@ -101,11 +102,23 @@ class Graph:
             self.name, len(self.inputs), len(self.nodes), len(self.outputs))
 
     def structure(self) -> tuple:
-        """A hashable description of the graph up to renaming (see `structural_key`)."""
-        return structural_key(self)
+        """A hashable description of the graph up to renaming (see `structural_key`),
+        computed once (a graph is not changed after it is built) and interned: equal
+        graphs share one structure object, so comparing them again is immediate. (Graphs
+        are parts of cache keys: a recorded region, compared at every lookup.)"""
+        found = self._structure
+        if found is None:
+            found = structural_key(self)
+            if len(self.nodes) <= _INTERN_NODES_MAX:
+                found = _intern_structure(found)
+            self._structure = found
+        return found
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, Graph) and self.structure() == other.structure()
+        if not isinstance(other, Graph):
+            return False
+        mine, theirs = self.structure(), other.structure()
+        return mine is theirs or mine == theirs
 
     def __ne__(self, other) -> bool:
         return not self == other
@@ -126,6 +139,23 @@ class Graph:
             for v in n.inputs:
                 out.setdefault(v, []).append(n)
         return out
+
+
+_STRUCTURES: Dict[tuple, tuple] = {}  # structure -> the one object standing for it
+_STRUCTURES_MAX = 4096
+_INTERN_NODES_MAX = 4096  # larger graphs' structures are not kept past their graph
+
+
+def _intern_structure(key: tuple) -> tuple:
+    """The interned object equal to `key` (when the table is full it starts afresh, so
+    equal structures interned on either side of that hold distinct objects: identity is
+    only a shortcut of `Graph.__eq__`)."""
+    found = _STRUCTURES.get(key)
+    if found is None:
+        if len(_STRUCTURES) >= _STRUCTURES_MAX:
+            _STRUCTURES.clear()
+        found = _STRUCTURES[key] = key
+    return found
 
 
 def freeze(value: Any) -> Any:
