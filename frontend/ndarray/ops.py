@@ -2,7 +2,7 @@
 that need frontend logic (broadcasting, Dropout's mask, BatchNorm's moving statistics)."""
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Sequence
+from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import numpy as np
 
@@ -60,7 +60,7 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
     n_arrays = len(arg_names)
     # keyword attributes (with their types) -> the completed attribute dict, shared by the
     # calls (and recorded nodes: nodes' attributes are immutable); see `_keyword_attrs`
-    by_keywords: Dict[tuple, Dict[str, Any]] = {}
+    by_keywords: Dict[tuple, Tuple[Dict[str, Any], tuple]] = {}
 
     def fn(*args, out=None, name=None, **kwargs):
         # Fast path (the common `mx.nd.sin(x)`): exactly the arrays, nothing else.
@@ -77,11 +77,13 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
                     key = (k, v, type(v))
                 else:
                     key = (*kwargs.items(), *map(type, kwargs.values()))
-                attrs = by_keywords.get(key)
+                entry = by_keywords.get(key)
             except TypeError:  # an unhashable value
-                key = attrs = None
-            if attrs is None:
+                key = entry = None
+            if entry is None or (entry[1] and not _int_tuples(kwargs, entry[1])):
                 attrs = _keyword_attrs(opdef, kwargs, by_keywords, key)
+            else:
+                attrs = entry[0]
             return invoke(opdef, args, attrs)
         if variadic:
             arrays, rest = list(args), []
@@ -120,8 +122,10 @@ def _all_arrays(args) -> bool:
 
 # Attribute values a `defop` function's keyword cache keeps: equal keys must mean equal
 # attributes, and Python equates 1 == 1.0 == True and -0.0 == 0.0 (the key holds the
-# values' types; zero and NaN floats, tuples and lists, whose items' types it does not
-# hold, and anything else are normalized afresh at each call).
+# values' types; a tuple's items' types it does not hold, so an entry with tuples of ints
+# (`kernel=(5, 5)`) serves a call only after its tuples are checked to hold ints only,
+# `_int_tuples`; zero and NaN floats, other tuples, lists and anything else are
+# normalized afresh at each call).
 _CACHED_TYPES = frozenset([str, bool, int, type(None)])
 _KEYWORD_CACHE_MAX = 256
 
@@ -129,15 +133,37 @@ _KEYWORD_CACHE_MAX = 256
 def _keyword_attrs(opdef, kwargs, cache, key) -> Dict[str, Any]:
     """The operator's completed attributes for keyword arguments `kwargs` (MXNet's call
     keyword `ctx` dropped, values normalized by `_norm`), remembered in `cache` under
-    `key` when every value qualifies (`_CACHED_TYPES`, or a non-zero finite float)."""
+    `key` as `(attributes, names of the tuple-valued keywords)` when every value qualifies
+    (`_CACHED_TYPES`, a non-zero finite float, or a tuple of ints)."""
     attrs = {k: v if type(v) in _PLAIN else _norm(v) for k, v in kwargs.items() if k != "ctx"}
     if len(attrs) != len(opdef.attrs):
         attrs = opdef.complete_attrs(attrs)  # (raises for an unknown or missing one)
-    if key is not None and len(cache) < _KEYWORD_CACHE_MAX and all(
-            type(v) in _CACHED_TYPES or (type(v) is float and v != 0 and v == v)
-            for v in kwargs.values()):
-        cache[key] = attrs
+    if key is not None and len(cache) < _KEYWORD_CACHE_MAX:
+        tuples = []
+        for k, v in kwargs.items():
+            if type(v) is tuple and _ints(v):
+                tuples.append(k)
+            elif not (type(v) in _CACHED_TYPES or (type(v) is float and v != 0 and v == v)):
+                return attrs
+        cache[key] = (attrs, tuple(tuples))
     return attrs
+
+
+def _ints(items) -> bool:
+    for i in items:
+        if type(i) is not int:
+            return False
+    return True
+
+
+def _int_tuples(kwargs, names) -> bool:
+    """Whether the keywords `names` are tuples of ints (as in the cache entry they hit:
+    the key took them for equal to it, which (5.0, 5.0) and (True,) also are)."""
+    for k in names:
+        v = kwargs[k]
+        if type(v) is not tuple or not _ints(v):
+            return False
+    return True
 
 
 MXNET_CALL_KEYWORDS = ("name", "ctx", "attr")  # accepted and ignored, as MXNet does

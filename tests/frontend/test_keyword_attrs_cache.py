@@ -78,3 +78,45 @@ def test_unhashable_and_list_values_still_work():
     for axes in ([1, 0], (1, 0), [1, 0]):
         np.testing.assert_array_equal(nd.transpose(x, axes=axes).asnumpy(),
                                       np.arange(6).reshape(2, 3).T)
+
+
+def _conv_node(**window):
+    x = nd.array(np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4))
+    w, b = nd.ones((1, 1, 2, 2)), nd.zeros((1,))
+    x.attach_grad()
+    with autograd.record():  # (the arrays given as Gluon's layers do, keywords after)
+        y = nd.Convolution(x, w, b, num_filter=1, **window)
+    return y, y._value.node
+
+
+def test_tuples_of_ints_are_remembered():
+    _, n1 = _conv_node(kernel=(2, 2), stride=(1, 1))
+    _, n2 = _conv_node(kernel=(2, 2), stride=(1, 1))
+    _, n3 = _conv_node(kernel=(2, 2), stride=(2, 2))
+    assert n2.attrs is n1.attrs
+    assert n3.attrs["stride"] == (2, 2) and n3.attrs is not n1.attrs
+
+
+@pytest.mark.parametrize("other", [(2.0, 2.0), (True, 2), [2, 2]])
+def test_equal_tuples_of_other_items_do_not_take_a_remembered_entry(other):
+    """(2.0, 2.0) and (True, 2) are equal to (2, 2), so they hit its entry: the entry's
+    tuples are checked, and these calls are normalized as if nothing were remembered."""
+    _, remembered = _conv_node(kernel=(2, 2))
+    try:
+        _, node = _conv_node(kernel=other)
+    except MXNetError:  # what the operator makes of it, as it would without the cache
+        return
+    assert node.attrs is not remembered.attrs
+    assert [type(i) for i in node.attrs["kernel"]] == [type(i) for i in tuple(other)]
+
+
+def test_a_single_tuple_keyword_is_remembered_too():
+    x = nd.array(np.arange(6, dtype=np.float32).reshape(2, 3))
+    x.attach_grad()
+    with autograd.record():
+        a = nd.transpose(x, axes=(1, 0))
+        b = nd.transpose(x, axes=(1, 0))
+        c = nd.transpose(x, axes=(1.0, 0))
+    assert b._value.node.attrs is a._value.node.attrs
+    assert c._value.node.attrs is not a._value.node.attrs
+    assert type(c._value.node.attrs["axes"][0]) is float
