@@ -18,14 +18,16 @@ make timings meaningless). The workers stay alive side by side and run one at a 
 each round measures every step of every worker once (CPU time, `time.process_time`, per
 step over `--budget` seconds of repeats), so frameworks are compared a fraction of a
 second apart (`measure`). The report gives each step's fastest round, and its ratio to
-PyTorch eager and JAX jit as the median over rounds of the ratio within the round; the
-loss of the first step must agree across frameworks (same weights, same data).
+PyTorch eager and JAX jit as the median over rounds of the ratio within the round, with a
+95% bootstrap interval (`ratio_interval`); the loss of the first step must agree across
+frameworks (same weights, same data).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -283,14 +285,17 @@ def serve(name):
     print(json.dumps({"framework": name, "first_loss": first}), flush=True)
     for line in sys.stdin:
         key, budget = line.split()
+        steps[key]()  # untimed: the caches are this step's again after another's turn
         print(json.dumps({"seconds": time_steps(steps[key], float(budget))}), flush=True)
 
 
 def measure(rounds, budget):
     """Every step of every worker, `rounds` times, interleaved finely: the workers stay
     alive side by side (one runs at a time, the others wait on their stdin) and each round
-    measures every step once for `budget` CPU seconds, in an order rotated from round to
-    round. A change of the machine's load (other tenants) then hits all frameworks of a
+    measures every step once for `budget` CPU seconds, after one untimed call (the caches
+    are the step's own again), in an order shuffled afresh each round (a fixed order, even
+    rotated, gave a step the same predecessor in most rounds, and that measurably favoured
+    some). A change of the machine's load (other tenants) then hits all frameworks of a
     round alike, which is what the per-round ratios of `report` rely on. Returns
     (first losses, {(framework, step): [seconds per step, one per round]}, errors)."""
     procs, losses, errors = {}, {}, {}
@@ -316,9 +321,10 @@ def measure(rounds, budget):
                 losses[(name, key)] = loss
         order = sorted(losses)
         samples = {k: [] for k in order}
-        for r in range(rounds):
-            shift = r % len(order) if order else 0
-            for name, key in order[shift:] + order[:shift]:
+        shuffle = random.Random(0).shuffle
+        for _ in range(rounds):
+            shuffle(order)
+            for name, key in order:
                 proc = procs[name]
                 proc.stdin.write("%s %s\n" % (key, budget))
                 proc.stdin.flush()
@@ -338,6 +344,28 @@ def paired_ratio(samples, key, ref):
     return statistics.median(a / b for a, b in zip(samples[key], samples[ref]))
 
 
+def ratio_interval(samples, key, ref, draws=2000):
+    """A 95% bootstrap interval of `paired_ratio`: the rounds resampled with replacement
+    `draws` times (seeded), the 2.5th and 97.5th percentiles of the resampled medians.
+    A target "at most as long as" is met when the upper end is below 1."""
+    if ref not in samples:
+        return None
+    ratios = np.array([a / b for a, b in zip(samples[key], samples[ref])])
+    picks = np.random.RandomState(0).randint(0, len(ratios), (draws, len(ratios)))
+    medians = np.median(ratios[picks], axis=1)
+    return float(np.percentile(medians, 2.5)), float(np.percentile(medians, 97.5))
+
+
+def _ratio_cell(samples, key, ref) -> str:
+    ratio = paired_ratio(samples, key, ref)
+    if ratio is None:
+        return "n/a"
+    if key == ref:
+        return "1.00×"
+    lo, hi = ratio_interval(samples, key, ref)
+    return "%.2f× (%.2f-%.2f)" % (ratio, lo, hi)
+
+
 def report(losses, samples, errors):
     lines = ["| step | framework | variant | CPU time per step | vs PyTorch eager | vs JAX jit |"
              " first loss |", "|---|---|---|---|---|---|---|"]
@@ -345,11 +373,10 @@ def report(losses, samples, errors):
         torch_key, jax_key = ("torch", model + "_eager"), ("jax", model + "_jit")
         rows = [k for k in samples if k[1].startswith(model + "_")]
         for fw, key in sorted(rows, key=lambda k: min(samples[k])):
-            ratios = [paired_ratio(samples, (fw, key), ref) for ref in (torch_key, jax_key)]
             lines.append("| %s | %s | %s | %.2f ms | %s | %s | %.5f |" % (
                 "MLP 784-512-512-10" if model == "mlp" else "LeNet 28×28", fw,
                 key.split("_", 1)[1], min(samples[(fw, key)]) * 1e3,
-                *("%.2f×" % r if r is not None else "n/a" for r in ratios),
+                *(_ratio_cell(samples, (fw, key), ref) for ref in (torch_key, jax_key)),
                 losses[(fw, key)]))
     if errors:
         lines.append("")
@@ -375,8 +402,9 @@ def main():
     losses, samples, errors = measure(rounds, budget)
     text = report(losses, samples, errors)
     text += ("\n\n%d rounds, each step measured once per round for %.2f CPU s, the four "
-             "workers interleaved; time: the fastest round; ratios: the median over rounds "
-             "of the ratio within a round; %s." % (rounds, budget, time.strftime("%Y-%m-%d")))
+             "workers interleaved in a shuffled order; time: the fastest round; ratios: the "
+             "median over rounds of the ratio within a round (95%% bootstrap interval); %s."
+             % (rounds, budget, time.strftime("%Y-%m-%d %H:%M")))
     print(text)
     if args.write_docs:
         path = os.path.join(ROOT, "docs", "performance.md")
