@@ -24,7 +24,9 @@ MODULES = [
     "mxnet.gluon", "mxnet.gluon.nn", "mxnet.gluon.rnn", "mxnet.gluon.loss", "mxnet.gluon.data",
     "mxnet.gluon.data.vision", "mxnet.gluon.data.vision.transforms", "mxnet.gluon.utils",
     "mxnet.gluon.model_zoo.vision", "mxnet.gluon.contrib.nn", "mxnet.initializer",
-    "mxnet.optimizer", "mxnet.lr_scheduler",
+    "mxnet.optimizer", "mxnet.lr_scheduler", "mxnet", "mxnet.model", "mxnet.callback",
+    "mxnet.module", "mxnet.attribute", "mxnet.monitor", "mxnet.visualization", "mxnet.log",
+    "mxnet.image", "mxnet.rnn",
 ]
 # packages whose objects MXNet modules import for their own use (not API they offer);
 # NumPy objects stay: mx.np offers NumPy fallbacks (np.allclose) and dtypes as API

@@ -12,11 +12,14 @@ from ...ir import MXNetError
 from ..graph.dag import SymNode
 from ..graph.mxjson import attr_text
 from ..graph.mxnet_ops import ARG_NAMES, lookup
+from .attrs import scoped_operator_attrs
 from .symbol import NAME_PREFIX, Symbol, auto_name, var
 
 PARAMETERS = {"FullyConnected": ("weight", "bias"), "Convolution": ("weight", "bias"),
               "BatchNorm": ("gamma", "beta", "moving_mean", "moving_var"),
-              "Embedding": ("weight",), "SoftmaxOutput": ("label",)}
+              "Embedding": ("weight",), "SoftmaxOutput": ("label",),
+              "LinearRegressionOutput": ("label",), "LogisticRegressionOutput": ("label",),
+              "MAERegressionOutput": ("label",)}
 
 INITS = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
 
@@ -88,7 +91,7 @@ def make_op_function(called: str, op: Optional[str] = None):
             if isinstance(kwargs[key], Symbol):
                 inputs[key] = kwargs.pop(key)
         node_name = NAME_PREFIX.value + (name or auto_name(called))
-        raw = {k: attr_text(v) for k, v in kwargs.items()}
+        raw = scoped_operator_attrs({k: attr_text(v) for k, v in kwargs.items()}, attr)
         if arg_names:
             ordered = list(positional) + [None] * (len(arg_names) - len(positional))
             for k, arg in enumerate(arg_names):
@@ -114,7 +117,7 @@ def make_op_function(called: str, op: Optional[str] = None):
             raise MXNetError("%s: %s" % (op, e)) from None
         entries = [s._single() for s in positional]
         node = SymNode(op, node_name, converted, entries, mapping.num_outputs(converted),
-                       raw=dict(raw, **(attr or {})))
+                       raw=raw)
         np_mode = any(s._np_mode for s in positional)
         return Symbol(heads=[(node, i) for i in range(node.num_outputs)], np_mode=np_mode)
 

@@ -19,9 +19,10 @@ from ...ir import Graph, MXNetError, Value, print_graph
 from ..graph import dag as _dag
 from ..graph.dag import Entry, SymNode
 from ..graph.naming import NodeNames, graph_names, renamed, caller_names
-from ..graph.mxjson import attr_text, DTYPE_CODES
+from ..graph.mxjson import attr_text
 from ...runtime import Plan
 from ..execute.executor import Executor
+from .binding import simple_bind
 from ...numpy import ndarray
 from ...ndarray import NDArray
 from ..formats.json_export import to_json
@@ -32,6 +33,8 @@ from ..graph.mxnet_ops import lookup
 from ..formats.json_import import parse_document
 from ...trace.collect import Collected
 from .fluent import FluentMethods
+from .attrs import listed, lookup_key, scoped_operator_attrs, set_attrs, user_attrs, \
+    variable_attrs
 
 _COUNTERS: Dict[str, int] = {}
 
@@ -221,8 +224,8 @@ class Symbol(FluentMethods):
     def attr(self, key: str) -> Optional[str]:
         """An attribute of this symbol's node as text (MXNet's `Symbol.attr`)."""
         node = self._dag()[0][0]
-        if key in node.raw:
-            return node.raw[key]
+        if lookup_key(node.raw, key) is not None:
+            return lookup_key(node.raw, key)
         value = node.attrs.get(key) if not node.is_variable else None
         return None if value is None else attr_text(value)
 
@@ -293,22 +296,12 @@ class Symbol(FluentMethods):
         """An Executor with the given arrays (lists in list_arguments order, or dicts)."""
         return Executor(self, args, args_grad, grad_req, aux_states)
 
-    def simple_bind(self, ctx=None, grad_req="write", **shapes):
-        """An Executor with zero arrays (and gradient buffers) of the inferred shapes."""
-        arg_shapes, _, aux_shapes = self.infer_shape(**shapes)
-        if arg_shapes is None:
-            raise MXNetError("simple_bind: cannot infer the shapes from %s" % shapes)
-        cls = self._array_class()
-        args = {n: cls._wrap(np.zeros(s, "float32"))
-                for n, s in zip(self.list_arguments(), arg_shapes)}
-        reqs = grad_req if isinstance(grad_req, dict) else {
-            n: grad_req for n in self.list_arguments()}
-        grads = {n: cls._wrap(np.zeros(s, "float32"))
-                 for n, s in zip(self.list_arguments(), arg_shapes)
-                 if reqs.get(n, "null") != "null"}
-        aux = {n: cls._wrap(np.zeros(s, "float32"))
-               for n, s in zip(self.list_auxiliary_states(), aux_shapes)}
-        return Executor(self, args, grads, grad_req, aux)
+    def simple_bind(self, ctx=None, grad_req="write", type_dict=None, stype_dict=None,
+                    group2ctx=None, shared_arg_names=None, shared_exec=None,
+                    shared_buffer=None, **shapes):
+        """An Executor with zero arrays (and gradient buffers) of the inferred shapes and
+        dtypes (`type_dict`, the variables' `dtype`, else float32, as MXNet infers them)."""
+        return simple_bind(self, grad_req, type_dict, stype_dict, shapes)
 
     def _array_class(self):
         if self._np_mode:
@@ -319,8 +312,13 @@ class Symbol(FluentMethods):
         """The attributes of this symbol's node as text (hidden `__x__` keys included)."""
         node = self._dag()[0][0]
         if node.raw:
-            return dict(node.raw)
+            return listed(node.raw)
         return {k: attr_text(v) for k, v in node.attrs.items()} if not node.is_variable else {}
+
+    def _set_attr(self, **kwargs: str) -> None:
+        """Set attributes (string values) on this symbol's node, as MXNet's `_set_attr`."""
+        set_attrs(self._dag()[0][0], kwargs)
+        self._graph = None if self._heads is not None else self._graph
 
     def attr_dict(self) -> Dict[str, Dict[str, str]]:
         """Node name -> its attributes as text, for every node with attributes."""
@@ -338,7 +336,8 @@ class Symbol(FluentMethods):
                 self.graph
             except MXNetError:
                 return dag_to_json(self._heads, self._np_mode)
-        return to_json(self._graph, self._node_names(), np_mode=self._np_mode)
+        return to_json(self._graph, self._node_names(), np_mode=self._np_mode,
+                       extra_attrs=user_attrs(self._heads) if self._heads else None)
 
     def save(self, fname: str, remove_amp_cast: bool = True) -> None:
         """Write `tojson()` to `fname` (MXNet's `prefix-symbol.json` convention)."""
@@ -407,8 +406,8 @@ class Symbol(FluentMethods):
     def _compose(self, op: str, others: Sequence["Symbol"] = (), **attrs: Any) -> "Symbol":
         inputs = [self._single()] + [o._single() for o in others]
         mapping = lookup(op)
-        raw = {k: attr_text(v) for k, v in attrs.items()}  # `2` stays "2", as in MXNet
-        full = mapping.convert_attrs(raw)
+        raw = scoped_operator_attrs({k: attr_text(v) for k, v in attrs.items()}, None)
+        full = mapping.convert_attrs(raw)  # `2` stays "2", as in MXNet
         node = SymNode(op, auto_name(op), full, inputs, mapping.num_outputs(full), raw=raw)
         return Symbol(heads=[(node, i) for i in range(node.num_outputs)],
                       np_mode=self._np_mode or any(o._np_mode for o in others))
@@ -420,25 +419,15 @@ class Symbol(FluentMethods):
         return heads[0]
 
 
-def var(name: str, attr: Optional[Dict[str, str]] = None, shape=None, dtype=None,
-        lr_mult: Optional[float] = None, wd_mult: Optional[float] = None, init=None,
-        **kwargs) -> Symbol:
-    """A variable (MXNet's `sym.var` / `sym.Variable`); shape and dtype are optional."""
-    if not isinstance(name, str) or not name:
+def var(name: str, attr: Optional[Dict[str, str]] = None, shape=None, lr_mult=None,
+        wd_mult=None, dtype=None, init=None, stype=None, **kwargs) -> Symbol:
+    """A variable (MXNet's `sym.var` / `sym.Variable`); shape and dtype are optional. The
+    active `mx.AttrScope`'s attributes are added; extra `**kwargs` must be `__x__` keys."""
+    if not isinstance(name, str):
+        raise TypeError("Expect a string for variable `name`")
+    if not name:
         raise MXNetError("var: name must be a non-empty string")
-    raw: Dict[str, str] = dict(attr or {})
-    if shape is not None:
-        raw["__shape__"] = attr_text(tuple(shape))
-    if dtype is not None:
-        raw["__dtype__"] = str(DTYPE_CODES[np.dtype(dtype).name])
-    if lr_mult is not None:
-        raw["__lr_mult__"] = str(float(lr_mult))
-    if wd_mult is not None:
-        raw["__wd_mult__"] = str(float(wd_mult))
-    if init is not None:
-        raw["__init__"] = init if isinstance(init, str) else init.dumps()
-    for k, v in kwargs.items():
-        raw["__%s__" % k] = str(v)
+    raw = variable_attrs(attr, shape, lr_mult, wd_mult, dtype, init, stype, kwargs)
     return Symbol(heads=[(SymNode(None, name, raw, raw=raw), 0)])
 
 

@@ -212,9 +212,10 @@ def _stamp_provenance(w: JsonWriter, node: Node, outs: List[Entry]) -> None:
         last["attrs"] = dict(sorted(last["attrs"].items()))
 
 
-def to_document(graph: Graph, names: Optional[NodeNames] = None,
-                np_mode: bool = False) -> Dict[str, Any]:
-    """The graph as a JSON-ready dict in MXNet's symbol format."""
+def to_document(graph: Graph, names: Optional[NodeNames] = None, np_mode: bool = False,
+                extra_attrs: Optional[Dict[str, Dict[str, str]]] = None) -> Dict[str, Any]:
+    """The graph as a JSON-ready dict in MXNet's symbol format; `extra_attrs` (node name ->
+    attributes, e.g. `__lr_mult__` set by the user) are added to the nodes so named."""
     names = names or NodeNames(graph)
     w = JsonWriter(graph, names, np_mode)
     for v in graph.inputs:
@@ -238,9 +239,12 @@ def to_document(graph: Graph, names: Optional[NodeNames] = None,
         _stamp_provenance(w, node, outs)
         for v, e in zip(node.outputs, outs):
             w.entry[v] = e
+    if extra_attrs:
+        w.add_attrs(extra_attrs)
     return w.document()
 
 
-def to_json(graph: Graph, names: Optional[NodeNames] = None, np_mode: bool = False) -> str:
+def to_json(graph: Graph, names: Optional[NodeNames] = None, np_mode: bool = False,
+            extra_attrs: Optional[Dict[str, Dict[str, str]]] = None) -> str:
     """The graph as MXNet symbol JSON text (Apache MXNet 1.9.1 loads and evaluates it)."""
-    return dumps(to_document(graph, names, np_mode))
+    return dumps(to_document(graph, names, np_mode, extra_attrs))

@@ -68,6 +68,16 @@ class JsonWriter:
         self.row_ptr.append(self.row_ptr[-1] + num_outputs)
         return [[nid, i, 0] for i in range(num_outputs)]
 
+    def add_attrs(self, extra: Dict[str, Dict[str, str]]) -> None:
+        """Add attributes to the nodes named in `extra` (keys already written are kept)."""
+        for node in self.nodes:
+            more = extra.get(node["name"])
+            if more:
+                attrs = dict(more)
+                attrs.update(node.get("attrs", {}))
+                node["attrs"] = dict(sorted(attrs.items()))
+                node["inputs"] = node.pop("inputs")  # MXNet writes "attrs" before "inputs"
+
     def document(self) -> Dict[str, Any]:
         attrs: Dict[str, Any] = {"mxnet_version": ["int", MXNET_VERSION]}
         if self.np_mode:

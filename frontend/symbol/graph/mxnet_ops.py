@@ -30,6 +30,8 @@ ARG_NAMES = {
     "FullyConnected": ("data", "weight", "bias"), "Convolution": ("data", "weight", "bias"),
     "BatchNorm": ("data", "gamma", "beta", "moving_mean", "moving_var"),
     "Embedding": ("data", "weight"), "SoftmaxOutput": ("data", "label"),
+    "LinearRegressionOutput": ("data", "label"), "LogisticRegressionOutput": ("data", "label"),
+    "MAERegressionOutput": ("data", "label"),
     "Dropout": ("data", "mask"),
     # MXNet's input names of its per-element samplers
     "_sample_uniform": ("low", "high"), "_sample_normal": ("mu", "sigma"),

@@ -7,6 +7,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 import numpy as np
 
 from ...ir import TensorType
+from ...ir.recurrent import param_layout
 
 Rule = Callable[[Tuple[int, ...], Dict[str, Any], int], Optional[Tuple[int, ...]]]
 
@@ -34,9 +35,33 @@ def _softmax_output(data, a, pos):
     return data[:1] if pos == 1 else None
 
 
+def _regression_label(data, a, pos):
+    """A regression output's label: the data's shape, but (N,) for data (N, 1) (MXNet's
+    "1-D label by default")."""
+    if pos != 1:
+        return None
+    return data[:1] if len(data) == 2 and data[1] == 1 else data
+
+
+def _rnn(data, a, pos):
+    """The fused RNN of data (T, N, I): its packed parameters, and the initial states
+    (layers * directions, N, hidden); not with a projection (LSTMP)."""
+    if a.get("projection_size") not in (None, 0):
+        return None
+    hidden, layers = int(a["state_size"]), int(a["num_layers"])
+    dirs = 2 if a.get("bidirectional") in (True, "True", "true", "1", 1) else 1
+    if pos == 1:
+        layout = param_layout(str(a["mode"]), data[2], hidden, layers, dirs == 2)
+        return (sum(int(np.prod(shape)) for _, shape in layout),)
+    return (layers * dirs, data[1], hidden) if pos in (2, 3) else None
+
+
 RULES: Dict[str, Rule] = {"FullyConnected": _fully_connected, "Convolution": _convolution,
                           "BatchNorm": _batch_norm, "_contrib_SyncBatchNorm": _batch_norm,
-                          "Embedding": _embedding, "SoftmaxOutput": _softmax_output}
+                          "Embedding": _embedding, "SoftmaxOutput": _softmax_output,
+                          "LinearRegressionOutput": _regression_label,
+                          "LogisticRegressionOutput": _regression_label,
+                          "MAERegressionOutput": _regression_label, "RNN": _rnn}
 
 
 def parameter_type(node, position: int, data: TensorType) -> Optional[TensorType]:

@@ -59,15 +59,20 @@ class UnknownDims:
         return {p for p in self.slots.values() if p not in self.bound}
 
     def learn(self, ins: List[Value]) -> None:
-        """Raise Retry if the shapes of the inputs an operator rejected bind a placeholder
-        (one input has it where another has a real size other than 1)."""
+        """Raise Retry if the shapes of the inputs an operator rejected bind a placeholder:
+        one input has it where another has a real size other than 1, or a size 1 when the
+        two shapes differ nowhere else (a broadcasting operator would have taken them, so
+        the operator wants equal shapes: elemwise_add of (1, 16) and (S, 16))."""
         open_ = self._open()
         shapes = [v.type.shape for v in ins]
         learned = False
         for a in shapes:
             for b in shapes:
+                only_here = len(a) == len(b) and all(
+                    da == db or (da in open_ and db not in open_) for da, db in zip(a, b))
                 for da, db in zip(reversed(a), reversed(b)):
-                    if da in open_ and db not in open_ and db != 1 and da not in self.bound:
+                    if (da in open_ and db not in open_ and (db != 1 or only_here)
+                            and da not in self.bound):
                         self.bound[da] = db
                         learned = True
         if learned:
