@@ -34,7 +34,7 @@ _PUBLIC: Dict[str, Tuple[str, Any]] = {
     "registry": ("registry", None),
     "optimizer": ("optimizer", None), "lr_scheduler": ("lr_scheduler", None),
     "engine": ("engine", None), "viz": ("viz", None), "test_utils": ("test_utils", None),
-    "gluon": ("gluon", None), "name": ("gluon.naming", None),
+    "gluon": ("gluon", None), "name": ("name", None),
     "transforms": ("transforms", None),
     "operator": ("operator", None), "profiler": ("profiler", None),
     "recordio": ("recordio", None),

@@ -203,6 +203,28 @@ def _slice_scatter(b, node, args, batched, size):
                  step=((None,) + step) if step else ())]
 
 
+@rule("_image_crop", "_image_resize")
+def _images(b, node, args, batched, size):
+    """Geometric image operators, which take an (H, W, C) image or an (N, H, W, C) batch:
+    a batch of images is one call (batches of batches merged into one batch first)."""
+    shape = node.inputs[0].type.shape
+    x = args[0]
+    if len(shape) == 4:
+        x = b.op("Reshape", x, shape=(size * shape[0],) + shape[1:])
+    out = b.op(node.op, x, **node.attrs)
+    return [_reshaped(b, out, (size,) + node.outputs[0].type.shape)]
+
+
+@rule("_image_adjust_lighting")
+def _image_pixels(b, node, args, batched, size):
+    """Per-pixel colour operators of one (H, W, C) image (MXNet refuses batches): the
+    batch merged into the rows, one image of size * H rows."""
+    height, width, channels = node.inputs[0].type.shape
+    x = b.op("Reshape", args[0], shape=(size * height, width, channels))
+    out = b.op(node.op, x, **node.attrs)
+    return [b.op("Reshape", out, shape=(size, height, width, channels))]
+
+
 @rule("Concat", "stack")
 def _join(b, node, args, batched, size):
     a = dict(node.attrs)

@@ -38,7 +38,7 @@ FRONTEND = {
     "symbol.formats": {"ir", "symbol.graph"},
     "symbol.execute": {"ir", "passes", "runtime", "symbol.graph"},
     "symbol.api": {"ir", "passes", "runtime", "trace", "ndarray", "numpy", "symbol.graph",
-                   "symbol.formats", "symbol.execute", "attribute", "unsupported"},
+                   "symbol.formats", "symbol.execute", "attribute", "unsupported", "name"},
     "symbol": {"ir", "symbol.api", "symbol.formats"},
     "viz": {"ir", "symbol", "symbol.api", "symbol.graph"},
     "autograd": _API | {"passes", "ndarray", "symbol.api", "symbol.graph"},
@@ -57,12 +57,13 @@ FRONTEND = {
     "optimizer": _API | {"ndarray", "numpy", "inplace", "registry", "lr_scheduler"},
     "gluon": _API | {"passes", "runtime", "ndarray", "numpy", "autograd", "symbol",
                      "symbol.api", "symbol.graph", "symbol.formats", "initializer",
-                     "inplace", "optimizer", "numpy_extension", "recordio"},
+                     "inplace", "optimizer", "numpy_extension", "recordio", "image", "name"},
     "transforms": _API | {"passes", "runtime", "ndarray", "autograd"},
     "operator": _API | {"ndarray", "operator_arguments", "symbol.api"},
     "operator_arguments": _API | {"ndarray", "symbol.graph"},
     "profiler": {"base", "trace", "autodiff", "runtime"},
     "attribute": set(),
+    "name": set(),
     "log": set(),
     "error": {"base"},
     "checkpoint": _API | {"ndarray", "symbol"},
@@ -73,7 +74,7 @@ FRONTEND = {
     "visualization": {"symbol", "viz"},
     "image": _API | {"io", "ndarray"},
     "module": _API | {"initializer", "io", "metric", "model", "ndarray", "optimizer",
-                      "symbol.execute"},
+                      "symbol", "symbol.execute", "name"},
     "rnn": _API | {"checkpoint", "initializer", "io", "ndarray", "symbol"},
     "cli": None,  # the command line may use anything
     "": None,  # tapegraph/__init__.py: the lazy table of public names
@@ -114,6 +115,10 @@ LOCAL_IMPORTS = {
         "the explorer runs scripts as `tapegraph trace` does, beside which it is a subcommand",
     ("gluon.summary", "gluon.nn.basic_layers"):
         "Block.summary skips the container layers, which are Blocks defined on top of it",
+    ("symbol.api.traced_ops", "transforms.tracing"):
+        "an MXNet operator tapegraph composes in mx.nd becomes a symbol node by tracing that "
+        "function the first time a symbol uses it; tracing imports autograd, which imports "
+        "symbol",
     ("rnn.cells", "rnn.modifiers"):
         "FusedRNNCell.unfuse builds modifier cells (SequentialRNNCell ...), which know "
         "FusedRNNCell",

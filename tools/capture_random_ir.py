@@ -8,7 +8,8 @@
 expressions), the symbol JSON MXNet's
 `HybridBlock.export` writes for the blocks of `blocks()` (F.random.uniform/normal with
 scalar parameters, multinomial(get_prob=True) of a softmax, F.sample_normal, and every
-other sampler with scalar and array parameters and the *_like ones), and gradients: of
+other sampler with scalar and array parameters and the *_like ones, and the random image
+operators of mx.sym.image), and gradients: of
 sum(w * logp) with respect to x through p = x / sum(x) (rows with one non-zero
 probability, so the draw is certain), of a sample with respect to its parameters, and of
 a sample-times-parameter product.
@@ -29,6 +30,9 @@ X = [[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]]
 # and exports them; `check` evaluates the export with a bound executor (no gradient).
 NOT_HYBRIDIZABLE_IN_MXNET = ("shuffle",)
 CERTAIN = [[0.0, 2.0, 0.0], [0.0, 0.0, 5.0]]  # one non-zero probability per row
+# a (height, width, RGB) image for the random image operators
+IMAGE = [[[5.0, 15.0, 25.0], [35.0, 45.0, 55.0], [65.0, 75.0, 85.0]],
+         [[95.0, 105.0, 115.0], [125.0, 135.0, 145.0], [155.0, 165.0, 175.0]]]
 
 
 def blocks(gluon):
@@ -78,8 +82,19 @@ def blocks(gluon):
         def hybrid_forward(self, F, x):
             return F.random.shuffle(x) * 2
 
+    class ImageNoise(gluon.HybridBlock):  # the random image operators (mx.sym.image)
+        def hybrid_forward(self, F, x):
+            x = F.image.random_brightness(x, min_factor=0.5, max_factor=1.5)
+            x = F.image.random_contrast(x, min_factor=0.5, max_factor=1.5)
+            x = F.image.random_saturation(x, min_factor=0.5, max_factor=1.5)
+            x = F.image.random_hue(x, min_factor=0.0, max_factor=0.1)
+            x = F.image.random_color_jitter(x, brightness=0.2, contrast=0.2, saturation=0.2,
+                                            hue=0.1)
+            return F.image.random_lighting(x, alpha_std=0.05)
+
     return {"scalar": Scalar(), "reinforce": Reinforce(), "sample_normal": SampleNormal(),
-            "many": Many(), "certain": Certain(), "rest": Rest(), "shuffle": Shuffle()}
+            "many": Many(), "certain": Certain(), "rest": Rest(), "shuffle": Shuffle(),
+            "image": ImageNoise()}
 
 
 def np_block(gluon):
@@ -108,7 +123,7 @@ def symbols(sym):
 
 
 def inputs(name):
-    return CERTAIN if name == "certain" else X
+    return {"certain": CERTAIN, "image": IMAGE}.get(name, X)
 
 
 def capture():

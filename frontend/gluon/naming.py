@@ -11,57 +11,9 @@ from __future__ import annotations
 import threading
 from typing import Any, Dict, Optional, Tuple
 
-from ..symbol.api.symbol import NAME_PREFIX
+from ..name import NameManager, Prefix
 
 __all__ = ["NameManager", "Prefix", "BlockScope", "current_scope"]
-
-
-class NameManager:
-    """The global counters (`mx.name.NameManager`): `get(None, 'dense')` -> `dense0`."""
-
-    _current = threading.local()
-
-    def __init__(self) -> None:
-        self._counter: Dict[str, int] = {}
-
-    def get(self, name: Optional[str], hint: str) -> str:
-        if name:
-            return name
-        count = self._counter.get(hint, 0)
-        self._counter[hint] = count + 1
-        return "%s%d" % (hint, count)
-
-    @classmethod
-    def current(cls) -> "NameManager":
-        value = getattr(cls._current, "value", None)
-        if value is None:
-            value = cls._current.value = NameManager()
-        return value
-
-    def __enter__(self) -> "NameManager":
-        self._old = getattr(NameManager._current, "value", None)
-        NameManager._current.value = self
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        NameManager._current.value = self._old
-
-
-class Prefix:
-    """`mx.name.Prefix(prefix)`: symbol operators created inside are named `prefix + name`
-    (the innermost Prefix wins, as in MXNet)."""
-
-    def __init__(self, prefix: str) -> None:
-        self._prefix = prefix
-        self._old = ""
-
-    def __enter__(self) -> "Prefix":
-        self._old = NAME_PREFIX.value
-        NAME_PREFIX.value = self._prefix
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        NAME_PREFIX.value = self._old
 
 
 class BlockScope:
@@ -82,7 +34,7 @@ class BlockScope:
         current = current_scope()
         if current is None:
             if prefix is None:
-                prefix = NameManager.current().get(None, hint) + "_"
+                prefix = NameManager.current.get(None, hint) + "_"
             if params is None:
                 params = dict_type(prefix)
             else:

@@ -80,6 +80,8 @@ class DataParallelExecutorGroup:
         self.state_names = list(state_names or [])
         self.output_names = symbol.list_outputs()
         self.num_outputs = len(self.output_names)
+        self.output_layouts = [DataDesc.get_batch_axis(symbol[i].attr("__layout__"))
+                               for i in range(self.num_outputs)]
         self._total_exec_bytes = 0
         data_shapes = [x if isinstance(x, DataDesc) else DataDesc(*x) for x in data_shapes]
         self.grad_req = _grad_reqs(self.arg_names, self.param_names, self.fixed_param_names,
@@ -232,8 +234,17 @@ class DataParallelExecutorGroup:
             exe.backward(out_grads=list(out_grads) if out_grads else None)
 
     def get_output_shapes(self) -> List[Tuple[str, Tuple[int, ...]]]:
-        """[(output name, shape)] for the bound shapes."""
-        return list(zip(self.output_names, self._output_shapes))
+        """[(output name, shape)] for the bound shapes, the batch axis of each output (per
+        its `__layout__`, axis 0 by default) being the batch size, as MXNet reports them
+        (even for an output whose first axis is not the batch, e.g. (batch * time, C))."""
+        shapes = []
+        for name, shape, axis in zip(self.output_names, self._output_shapes,
+                                     self.output_layouts):
+            shape = list(shape)
+            if axis >= 0 and shape:
+                shape[axis] = self.batch_size
+            shapes.append((name, tuple(shape)))
+        return shapes
 
     def get_outputs(self, merge_multi_context: bool = True, begin: int = 0,
                     end: Optional[int] = None) -> List[Any]:

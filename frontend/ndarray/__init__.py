@@ -9,6 +9,7 @@ from .ops import NAMESPACE as _NAMESPACE
 from . import linalg  # noqa: F401  (also adds the linalg_* names)
 from . import methods as _methods  # noqa: F401  (nanprod, split_v2 and NDArray methods)
 from . import random  # noqa: F401
+from . import image  # noqa: F401  (mx.nd.image)
 from ..unsupported import check_stype as _check_stype
 from .legacy_random import *  # noqa: F401,F403  (random_*, sample_*, uniform, normal)
 from .serialize import save, load  # noqa: F401

@@ -132,7 +132,7 @@ _STUBS = {
     _LEGACY: ("BatchNorm_v1", "Convolution_v1", "Pooling_v1"),
     CPP: ("CachedOp", "register", "get_indexing_dispatch_code",
           "get_oshape_of_gather_nd_op", "indexing_key_expand_implicit_axes"),
-    DATA: ("imdecode", "image", "load_frombuffer"),
+    DATA: ("imdecode", "load_frombuffer"),
 }
 _MODULES = ("gen__internal", "gen_contrib", "gen_image", "gen_linalg", "gen_op", "gen_sparse",
             "op", "utils")

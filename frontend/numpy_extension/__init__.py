@@ -15,6 +15,7 @@ from ..util import (get_cuda_compute_capability, is_np_array, is_np_shape,
 from ..context import (Context, cpu, cpu_pinned, current_context, gpu,  # noqa: F401
                        gpu_memory_info, num_gpus)
 from . import random  # noqa: F401
+from . import image  # noqa: F401  (mx.npx.image)
 from . import utils  # noqa: F401
 from .utils import load, save  # noqa: F401
 from .nn import (activation, arange_like, batch_dot, batch_flatten, batch_norm, cast, convolution,
@@ -65,8 +66,3 @@ def constraint_check(input, msg="Constraint violated."):  # noqa: A002  (MXNet's
         raise ValueError(msg)
     return type(data)._wrap(data._data.all().reshape(()))
 
-
-from ..unsupported import not_implemented as _stub  # noqa: E402
-
-image = _stub("mx.npx.image", "image decoding and augmentation operators need MXNet's "
-              "C++ image backend (OpenCV)")

@@ -13,18 +13,28 @@ from .api.functions import (arange, eye, full, hypot, linspace, maximum, minimum
 from . import random
 from . import linalg  # noqa: F401  (mx.sym.linalg)
 from . import contrib  # noqa: F401  (mx.sym.contrib)
+from .api import traced_ops  # noqa: F401  (registers the operators traced from mx.nd)
+from .api.unavailable import SYMBOL_STAND_INS
+from .api.modules import UNSUPPORTED, image, op, unsupported  # noqa: F401  (mx.sym.op, ...)
 from ..ir import MXNetError
+import sys
 
 __all__ = ["Custom", "ExportError", "Group", "Symbol", "Variable", "arange", "eye", "full",
            "hypot", "linspace", "load",
            "load_json", "maximum", "minimum", "ones", "pow", "power", "random",
-           "split_v2", "symbol_from_arrays", "var", "zeros"]
+           "split_v2", "symbol_from_arrays", "var", "zeros", "image", "op"]
 
 
 def __getattr__(name: str):
     """`mx.sym.FullyConnected`, `mx.sym.exp`, ...: any operator tapegraph can load."""
     if name.startswith("__"):
         raise AttributeError(name)
+    if name == "symbol":  # MXNet's mx.sym.symbol: the module of Symbol, var, Group, ...
+        return sys.modules[__name__]
+    if name in UNSUPPORTED:
+        unsupported(name)
+    if name in SYMBOL_STAND_INS:
+        return SYMBOL_STAND_INS[name]
     try:
         return make_op_function(name)
     except MXNetError:

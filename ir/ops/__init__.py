@@ -4,3 +4,4 @@ from . import unary, binary, layout, indexing, activation, linalg, normalization
 from . import conv, pooling, sorting, loss, creation, regions, factor, factor_blas, svd  # noqa: F401
 from . import random, random_np  # noqa: F401
 from . import ste, legacy, sequence  # noqa: F401
+from . import image, image_color  # noqa: F401

@@ -129,10 +129,9 @@ BUILDABLE = [e for e in SYMBOLIC if "mx.init" not in e["code"]]
 def test_symbol_api_code_writes_mxnets_bytes(entry):
     """The mx.sym programs of the golden file, run on tapegraph in a fresh name scope,
     produce exactly the JSON MXNet wrote (names, attribute text, layout)."""
-    from tapegraph.symbol.api import symbol as symbol_module
-    symbol_module._COUNTERS.clear()  # MXNet's names come from a fresh process
     env = {"mx": mx}
-    exec(entry["code"], env)  # golden data: small mx.sym programs
+    with mx.name.NameManager():  # MXNet's names come from a fresh process
+        exec(entry["code"], env)  # golden data: small mx.sym programs
     assert env["sym"].tojson() == entry["json"]
 
 

@@ -5,7 +5,6 @@ import json
 import pytest
 
 import tapegraph as mx
-from tapegraph.symbol.api import symbol as _symbol
 
 CAPTURED = [
     ("d == 2", "_equal_scalar", "_equal_scalar0", {"scalar": "2"}),
@@ -16,8 +15,8 @@ CAPTURED = [
 
 @pytest.mark.parametrize("code,op,name,attrs", CAPTURED, ids=[c[0] for c in CAPTURED])
 def test_equality_writes_mxnets_node(code, op, name, attrs, monkeypatch):
-    monkeypatch.setattr(_symbol, "_COUNTERS", {})
-    sym = eval(code, {"d": mx.sym.var("d"), "e": mx.sym.var("e")})
+    with mx.name.NameManager():  # a fresh process's names
+        sym = eval(code, {"d": mx.sym.var("d"), "e": mx.sym.var("e")})
     node = json.loads(sym.tojson())["nodes"][-1]
     assert (node["op"], node["name"], node.get("attrs")) == (op, name, attrs)
 
@@ -34,6 +33,6 @@ def test_symbols_remain_dictionary_keys_and_list_members():
 @pytest.mark.parametrize("code,name", [("mx.sym.shuffle(d)", "shuffle0"),
                                        ("mx.sym.random.shuffle(d)", "_shuffle0")])
 def test_shuffle_writes_mxnets_node(code, name, monkeypatch):
-    monkeypatch.setattr(_symbol, "_COUNTERS", {})  # MXNet 1.9.1: op _shuffle, these names
-    node = json.loads(eval(code, {"mx": mx, "d": mx.sym.var("d")}).tojson())["nodes"][-1]
+    with mx.name.NameManager():  # MXNet 1.9.1: op _shuffle, these names
+        node = json.loads(eval(code, {"mx": mx, "d": mx.sym.var("d")}).tojson())["nodes"][-1]
     assert (node["op"], node["name"], node.get("attrs")) == ("_shuffle", name, None)

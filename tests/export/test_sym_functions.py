@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 import tapegraph as mx
-from tapegraph.symbol.api import symbol as _symbol
 
 CAPTURED = [  # code, MXNet 1.9.1's last node: op, name, attrs
     ("d > 1", "_greater_scalar", "_greater_scalar0", {"scalar": "1"}),
@@ -62,8 +61,8 @@ CAPTURED = [  # code, MXNet 1.9.1's last node: op, name, attrs
 
 @pytest.mark.parametrize("code,op,name,attrs", CAPTURED, ids=[c[0] for c in CAPTURED])
 def test_writes_the_node_mxnet_writes(code, op, name, attrs, monkeypatch):
-    monkeypatch.setattr(_symbol, "_COUNTERS", {})  # a fresh process's names
-    sym = eval(code, {"mx": mx, "d": mx.sym.var("d"), "e": mx.sym.var("e")})
+    with mx.name.NameManager():  # a fresh process's names
+        sym = eval(code, {"mx": mx, "d": mx.sym.var("d"), "e": mx.sym.var("e")})
     node = json.loads(sym.tojson())["nodes"][-1]
     assert (node["op"], node["name"], node.get("attrs")) == (op, name, attrs)
 

@@ -76,9 +76,8 @@ METHOD_NODES = [
 
 @pytest.mark.parametrize("code,op,name,attrs", METHOD_NODES, ids=[c[0] for c in METHOD_NODES])
 def test_methods_build_mxnets_node(code, op, name, attrs, monkeypatch):
-    from tapegraph.symbol.api import symbol as _symbol
-    monkeypatch.setattr(_symbol, "_COUNTERS", {})
-    sym = eval(code, {"d": mx.sym.var("d"), "e": mx.sym.var("e")})
+    with mx.name.NameManager():  # a fresh process's names
+        sym = eval(code, {"d": mx.sym.var("d"), "e": mx.sym.var("e")})
     node = json.loads(sym.tojson())["nodes"][-1]
     assert (node["op"], node["name"], node.get("attrs")) == (op, name, attrs)
 
@@ -93,7 +92,8 @@ def test_block_save_of_a_forward_calling_astype(tmp_path):
         def hybrid_forward(self, F, x, w):
             return F.broadcast_mul(x * 2, w).astype("float16")
 
-    net = Cast()
+    with mx.name.NameManager():  # "cast0" (symbols' Cast nodes count "cast" too, as in MXNet)
+        net = Cast()
     net.initialize()
     net.hybridize()
     want = net(mx.nd.array(CAPTURED["x"]))

@@ -64,8 +64,8 @@ def test_center_crop_and_flips_match_mxnet():
         got = transforms.CenterCrop(size)(x)
         assert list(got.shape) == want["shape"]
         np.testing.assert_array_equal(got.asnumpy().ravel(), want["data"])
-    with pytest.raises(NotImplementedError, match="would upsample"):
-        transforms.CenterCrop(9)(x)
+    # upsampling (values vs MXNet in tests/gluon/test_vision_transforms_more.py)
+    assert transforms.CenterCrop(9)(x).shape == (9, 9, 2)
     flips = {transforms.RandomFlipLeftRight()(x).asnumpy().tobytes() for _ in range(30)}
     assert flips == {x.asnumpy().tobytes(), x.asnumpy()[:, ::-1].tobytes()}
     flips = {transforms.RandomFlipTopBottom()(x).asnumpy().tobytes() for _ in range(30)}
@@ -75,10 +75,7 @@ def test_center_crop_and_flips_match_mxnet():
     assert transforms.RandomApply(transforms.Cast("float16"), p=0.0)(x) is x
 
 
-@pytest.mark.parametrize("name", ["Resize", "RandomBrightness", "RandomRotation"])
-def test_image_transforms_are_clear_stand_ins(name):
-    with pytest.raises(NotImplementedError, match="mx.image"):
-        getattr(transforms, name)(1)
+def test_image_record_dataset_is_a_clear_stand_in():
     with pytest.raises(NotImplementedError, match="decodes JPEG/PNG"):
         gluon.data.vision.ImageRecordDataset("x.rec")
 

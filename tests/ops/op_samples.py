@@ -613,6 +613,29 @@ def _seq_reverse(v, lengths):
     return out
 
 
+_LIGHT_ALPHA = (1e-5, -2e-5, 3e-5)
+_LIGHT_SHIFT = np.array([[55.46 * -0.5675, 4.794 * 0.7192, 1.148 * 0.4009],
+                         [55.46 * -0.5808, 4.794 * -0.0045, 1.148 * -0.8140],
+                         [55.46 * -0.5836, 4.794 * -0.6948, 1.148 * 0.4203]]
+                        ).astype(np.float32) @ np.array(_LIGHT_ALPHA, np.float32)
+_RESIZE_IN = np.random.RandomState(7).uniform(0, 255, (4, 6, 3)).round()
+# Listed last, so the indices of the samples above (in op_cases.json ids) stay put.
+IMAGE = [
+    S("_image_crop", [x(5, 6, 3)], lambda v: v[1:4, 2:6], x=2, y=1, width=4, height=3),
+    S("_image_crop", [x(2, 4, 5, 1)], lambda v: v[:, 0:2, 1:4], x=1, y=0, width=3, height=2),
+    # MXNet's gradient of its colour operators is the cotangent unchanged (`_copy`): here
+    # also the derivative of x + shift. MXNet adds in float32, float64 images too, so the
+    # values stay below 2**-11, where float32 rounding (< 3e-11) is invisible to the
+    # finite differences (step 1e-5) that check the tangents
+    S("_image_adjust_lighting", [In((3, 4, 3), 0.0, 1e-4)],
+      lambda v: v + _LIGHT_SHIFT, grad_ref=lambda v, w: w, grad_ref_weights=True,
+      alpha=_LIGHT_ALPHA),
+    # not differentiable (MXNet 1.9.1's backward fails): kernel, batching and export
+    # checks; nearest neighbour halving the size reads every other row and column
+    S("_image_resize", [Const(_RESIZE_IN)], lambda v: v[::2, ::2], size=(3, 2), interp=0),
+]
+
+
 LENGTHS3 = np.array([1.0, 4.0, 0.0])
 LAST3 = np.array([1.0, 4.0, 2.0])  # (MXNet reads out of bounds for a length of 0)
 SEQUENCE = [
@@ -654,7 +677,7 @@ def _last_scatter_ref(g, lengths, shape, axis):
 from op_samples_linalg import LINALG  # noqa: E402  (the factorisations; needs Sample above)
 
 SAMPLES: List[Sample] = (UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION + MARKED_LOSS
-                         + LINALG + DEFINED + SEQUENCE)
+                         + LINALG + DEFINED + SEQUENCE + IMAGE)
 
 # Differentiable operators that the table does not cover, each with the reason.
 EXEMPT = {

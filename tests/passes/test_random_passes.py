@@ -25,7 +25,11 @@ def test_every_sampling_operator_is_marked_random():
     random = {op.name for op in REGISTRY if op.random}
     assert {"_random_uniform", "_random_normal", "_sample_normal", "_random_normal_like",
             "_sample_multinomial", "_random_randint"} <= random
-    assert all(n.startswith(("_random_", "_sample_", "_npi_")) or n == "_shuffle" for n in random)
+    # MXNet names its random image operators `_image_random_*` (mx.nd.image.random_*), not
+    # `_random_*`: tapegraph keeps MXNet's operator names, so they are sampling ops too
+    assert all(n.startswith(("_random_", "_sample_", "_npi_", "_image_random_"))
+               or n == "_shuffle" for n in random)
+    assert {"_image_random_brightness", "_image_random_lighting"} <= random
     assert all(REGISTRY.get(n).effects == {"random"} for n in random)
 
 

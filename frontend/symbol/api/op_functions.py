@@ -54,6 +54,11 @@ ALIASES.update(("%s_%s" % (kind, dist), "_%s_%s" % (kind, dist))
                for dist in ("uniform", "normal", "exponential", "gamma", "poisson",
                             "negative_binomial", "generalized_negative_binomial"))
 ALIASES.update(random_randint="_random_randint", sample_multinomial="_sample_multinomial")
+ALIASES.update(("random_pdf_" + dist, "_random_pdf_" + dist) for dist in (
+    "normal", "uniform", "gamma", "exponential", "poisson", "negative_binomial",
+    "generalized_negative_binomial", "dirichlet"))
+ALIASES.update(ravel_multi_index="_ravel_multi_index", unravel_index="_unravel_index",
+               ctc_loss="CTCLoss", choose_element_0index="pick", histogram="_histogram")
 ALIASES.update({"linalg_" + n: "_linalg_" + n for n in (
     "det", "extractdiag", "extracttrian", "gelqf", "gemm", "gemm2", "inverse", "makediag",
     "maketrian", "potrf", "potri", "slogdet", "sumlogdiag", "syevd", "syrk", "trmm", "trsm")})

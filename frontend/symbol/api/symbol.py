@@ -8,7 +8,6 @@ typed graph as soon as the input shapes are known (`infer_shape`, `eval`, or
 """
 from __future__ import annotations
 
-import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import re
@@ -16,6 +15,7 @@ import re
 import numpy as np
 
 from ...ir import Graph, MXNetError, Value, print_graph
+from ...name import NAME_PREFIX, NameManager  # noqa: F401  (NAME_PREFIX: the API's)
 from ..graph import dag as _dag
 from ..graph.dag import Entry, SymNode
 from ..graph.naming import NodeNames, graph_names, renamed, caller_names
@@ -36,16 +36,6 @@ from .fluent import FluentMethods
 from .attrs import listed, lookup_key, scoped_operator_attrs, set_attrs, user_attrs, \
     variable_attrs
 
-_COUNTERS: Dict[str, int] = {}
-
-
-class _NamePrefix(threading.local):
-    """The prefix of the names of nodes created on this thread (`mx.name.Prefix`; a Gluon
-    block's `name_scope()` sets its own, so its operators are `dense0_fwd`, ...)."""
-    value = ""
-
-
-NAME_PREFIX = _NamePrefix()
 
 # MXNet operator -> the names of a node's outputs, for operators that name them (Custom:
 # `<node>_<output>` from its prop); the others are `<node>_output[<i>]`
@@ -64,11 +54,9 @@ _MXNET_HINTS = {"elemwise_add": "_plus", "elemwise_sub": "_minus", "elemwise_mul
 
 
 def auto_name(op: str) -> str:
-    """MXNet's process-wide auto names for composed nodes: `_mul0`, `fullyconnected0`."""
-    base = _MXNET_HINTS.get(op, op.lower())
-    k = _COUNTERS.get(base, 0)
-    _COUNTERS[base] = k + 1
-    return "%s%d" % (base, k)
+    """MXNet's auto names for unnamed nodes (`_mul0`, `fullyconnected0`), numbered by the
+    current `mx.name.NameManager`."""
+    return NameManager.current.get(None, _MXNET_HINTS.get(op, op.lower()))
 
 
 class Symbol(FluentMethods):

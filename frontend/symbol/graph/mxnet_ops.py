@@ -89,7 +89,7 @@ class OpMapping:
                 value = (value,)  # MXNet writes a 1-tuple as a bare number: begin="0"
             attrs[name] = value
         for key, value in attrs.items():
-            if (self.ir_op, key) not in SCALAR_ATTRS:
+            if (self.ir_op, key) not in SCALAR_ATTRS | OWN_TYPE_ATTRS:
                 _check_type(key, value, raw)
         if self.same_attrs:
             opdef = REGISTRY.get(self.ir_op)
@@ -118,6 +118,9 @@ class OpMapping:
 
 # Exceptions: operators whose attribute of that name is a single number.
 SCALAR_ATTRS = {("slice_axis", "begin"), ("slice_axis", "end"), ("_arange", "step")}
+# Exceptions to the checks below: operators whose attribute of that name has its own type
+# (`_image_adjust_lighting`'s alpha is a 3-tuple; its shape rule checks it).
+OWN_TYPE_ATTRS = {("_image_adjust_lighting", "alpha")}
 # Attributes that must be numbers whatever the operator (the text could be anything).
 NUMBER_ATTRS = {"num_hidden", "num_filter", "num_outputs", "num_args", "num_group", "dim",
                 "depth", "input_dim", "output_dim", "scalar", "eps", "momentum", "p",

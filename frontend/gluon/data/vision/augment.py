@@ -1,28 +1,37 @@
-"""Image augmentations of `gluon.data.vision.transforms` (MXNet 1.9.1's): RandomApply,
-the random flips, and CenterCrop where it is a pure crop. Every transform that resizes
-or changes colours needs `mx.image` (OpenCV's resizing and MXNet's colour kernels),
-which tapegraph does not implement: those are stand-ins raising NotImplementedError."""
+"""Geometric augmentations of `gluon.data.vision.transforms`, as MXNet 1.9.1 defines
+them: RandomApply, the random flips, CenterCrop, Resize, CropResize, RandomResizedCrop,
+Rotate and RandomRotation.
+
+Resize and CropResize are HybridBlocks over the `mx.nd.image` operators (`F.image.resize`,
+`F.image.crop`), so a hybridized Compose traces them. The others are Blocks drawing
+their randomness as MXNet does: RandomApply and RandomResizedCrop from Python's
+`random`, RandomRotation from NumPy's global generator (`np.random`), so seeding those
+generators reproduces MXNet's choices; the flips draw from tapegraph's generator
+(`mx.random.seed`)."""
 from __future__ import annotations
 
 import random as _pyrandom
 from numbers import Number
-from typing import Any
+from typing import Any, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
+from .... import image
 from .... import random as _random
-from ....unsupported import not_implemented_class
-from ...block import Block
+from ....util import is_np_array
+from .... import numpy_extension as _npx
+from ...block import Block, HybridBlock
 from ...nn import Sequential
 from .transforms import _wrap_like, host_buffer
 
 __all__ = ["RandomApply", "RandomFlipLeftRight", "RandomFlipTopBottom", "CenterCrop",
-           "Resize", "CropResize", "RandomResizedCrop", "RandomBrightness", "RandomContrast",
-           "RandomSaturation", "RandomHue", "RandomColorJitter", "RandomLighting",
-           "RandomRotation", "Rotate"]
+           "Resize", "CropResize", "RandomResizedCrop", "RandomRotation", "Rotate"]
 
-_IMAGE = ("it resizes or recolours images with mx.image (OpenCV interpolation and MXNet's "
-          "image kernels), which tapegraph does not implement")
+
+def image_ops(F: Any) -> Any:
+    """The image operators for `F` (mx.nd), or mx.npx's in NumPy mode (MXNet's
+    `F = F.npx` when `is_np_array()`)."""
+    return _npx.image if is_np_array() else F.image
 
 
 class RandomApply(Sequential):
@@ -65,40 +74,119 @@ class RandomFlipTopBottom(_RandomFlip):
     axis = 0
 
 
-class CenterCrop(Block):
-    """Crop an (H, W, C) image to `size` ((W, H) or an int) around its centre. MXNet
-    upsamples an image smaller than `size`, which needs a resize: an error here."""
+def _pair(size: Any) -> Tuple[int, int]:
+    return (size, size) if isinstance(size, Number) else tuple(size)
 
-    def __init__(self, size: Any, interpolation: int = 1) -> None:
+
+class CenterCrop(Block):
+    """Crop an (H, W, C) image to `size` ((W, H) or an int) around its centre, resizing
+    with OpenCV's `interpolation` when the image is smaller than `size` (upsampled)."""
+
+    def __init__(self, size: Union[int, Sequence[int]], interpolation: int = 1) -> None:
         super().__init__()
-        if isinstance(size, Number):
-            size = (size, size)
-        self._args = (tuple(int(s) for s in size), interpolation)
+        self._args = (_pair(size), interpolation)
 
     def forward(self, x: Any) -> Any:
-        data = host_buffer(x)
-        h, w = data.shape[0], data.shape[1]
-        cw, ch = self._args[0]
-        if cw > w or ch > h:
-            raise NotImplementedError(
-                "CenterCrop%s of a %dx%d image would upsample it, which is not implemented "
-                "in tapegraph: %s" % (self._args[0], w, h, _IMAGE))
-        x0, y0 = int((w - cw) / 2), int((h - ch) / 2)
-        return _wrap_like(x, np.ascontiguousarray(data[y0:y0 + ch, x0:x0 + cw]))
+        return image.center_crop(x, *self._args)[0]
 
 
-def _stand_in(name: str) -> type:
-    return not_implemented_class("gluon.data.vision.transforms." + name, _IMAGE, Block)
+class Resize(HybridBlock):
+    """Resize an (H, W, C) image or (N, H, W, C) batch to `size`: (W, H), or one int for
+    both edges or, with `keep_ratio`, for the short edge (the other keeps the aspect
+    ratio). `interpolation` is OpenCV's (0 nearest, 1 bilinear, 2 bicubic, 3 area,
+    4 Lanczos)."""
+
+    def __init__(self, size: Union[int, Sequence[int]], keep_ratio: bool = False,
+                 interpolation: int = 1) -> None:
+        super().__init__()
+        self._keep = keep_ratio
+        self._size = size
+        self._interpolation = interpolation
+
+    def hybrid_forward(self, F: Any, x: Any) -> Any:
+        return image_ops(F).resize(x, self._size, self._keep, self._interpolation)
 
 
-Resize = _stand_in("Resize")
-CropResize = _stand_in("CropResize")
-RandomResizedCrop = _stand_in("RandomResizedCrop")
-RandomBrightness = _stand_in("RandomBrightness")
-RandomContrast = _stand_in("RandomContrast")
-RandomSaturation = _stand_in("RandomSaturation")
-RandomHue = _stand_in("RandomHue")
-RandomColorJitter = _stand_in("RandomColorJitter")
-RandomLighting = _stand_in("RandomLighting")
-RandomRotation = _stand_in("RandomRotation")
-Rotate = _stand_in("Rotate")
+class CropResize(HybridBlock):
+    """Crop the `width` x `height` window at column `x`, row `y` of an (H, W, C) image or
+    (N, H, W, C) batch, then resize it to `size` ((w, h) or an int) if given, with
+    OpenCV's `interpolation`, which must then be given (MXNet 1.9.1 refuses None)."""
+
+    def __init__(self, x: int, y: int, width: int, height: int,
+                 size: Optional[Union[int, Sequence[int]]] = None,
+                 interpolation: Optional[int] = None) -> None:
+        super().__init__()
+        self._x = x
+        self._y = y
+        self._width = width
+        self._height = height
+        self._size = size
+        self._interpolation = interpolation
+
+    def hybrid_forward(self, F: Any, x: Any) -> Any:
+        ops = image_ops(F)
+        out = ops.crop(x, self._x, self._y, self._width, self._height)
+        if self._size:
+            out = ops.resize(out, self._size, False, self._interpolation)
+        return out
+
+
+class RandomResizedCrop(Block):
+    """Crop a random area (a fraction in `scale` of the image's) of random aspect ratio
+    (in `ratio`) of an (H, W, C) image, resized to `size` ((W, H) or an int) with OpenCV's
+    `interpolation`; after 10 draws that do not fit, the centre crop. Draws from Python's
+    `random`, as MXNet's `image.random_size_crop`."""
+
+    def __init__(self, size: Union[int, Sequence[int]],
+                 scale: Tuple[float, float] = (0.08, 1.0),
+                 ratio: Tuple[float, float] = (3.0 / 4.0, 4.0 / 3.0),
+                 interpolation: int = 1) -> None:
+        super().__init__()
+        self._args = (_pair(size), scale, ratio, interpolation)
+
+    def forward(self, x: Any) -> Any:
+        return image.random_size_crop(x, *self._args)[0]
+
+
+def _check_float32(x: Any) -> None:
+    if np.dtype(x.dtype) != np.float32:
+        raise TypeError("This transformation only supports float32. "
+                        "Consider calling it after ToTensor")
+
+
+class Rotate(Block):
+    """Rotate a float32 (C, H, W) image or (N, C, H, W) batch by `rotation_degrees`,
+    keeping its shape (bilinear sampling, zeros outside); `zoom_in` scales so that no
+    padding shows, `zoom_out` so that the whole image stays in view."""
+
+    def __init__(self, rotation_degrees: float, zoom_in: bool = False,
+                 zoom_out: bool = False) -> None:
+        super().__init__()
+        self._args = (rotation_degrees, zoom_in, zoom_out)
+
+    def forward(self, x: Any) -> Any:
+        _check_float32(x)
+        return image.imrotate(x, *self._args)
+
+
+class RandomRotation(Block):
+    """With probability `rotate_with_proba`, rotate a float32 (C, H, W) image or
+    (N, C, H, W) batch by an angle drawn uniformly in `angle_limits` (degrees; one per
+    image of a batch) as `Rotate` does. Draws from NumPy's global generator, as MXNet."""
+
+    def __init__(self, angle_limits: Tuple[float, float], zoom_in: bool = False,
+                 zoom_out: bool = False, rotate_with_proba: float = 1.0) -> None:
+        super().__init__()
+        lower, upper = angle_limits
+        if lower >= upper:
+            raise ValueError("`angle_limits` must be an ordered tuple")
+        if rotate_with_proba < 0 or rotate_with_proba > 1:
+            raise ValueError("Probability of rotating the image should be between 0 and 1")
+        self._args = (angle_limits, zoom_in, zoom_out)
+        self._rotate_with_proba = rotate_with_proba
+
+    def forward(self, x: Any) -> Any:
+        if np.random.random() > self._rotate_with_proba:
+            return x
+        _check_float32(x)
+        return image.random_rotate(x, *self._args)

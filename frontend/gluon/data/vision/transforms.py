@@ -7,7 +7,7 @@ computing on the NumPy buffer (they prepare data, outside any recorded graph), a
 """
 from __future__ import annotations
 
-from typing import Any, Sequence, Union
+from typing import Any, List, Sequence, Union
 
 import numpy as np
 
@@ -17,7 +17,8 @@ from ....trace import host_reads
 from ....ndarray.ndarray import NDArray
 from ....util import is_np_array  # noqa: F401  (MXNet's module exports it)
 from ...block import Block
-from ...nn import Sequential
+from ...block import HybridBlock
+from ...nn import HybridSequential, Sequential
 
 __all__ = ["Compose", "Cast", "ToTensor", "Normalize"]
 
@@ -34,12 +35,27 @@ def _wrap_like(x: Any, data: np.ndarray) -> Any:
 
 
 class Compose(Sequential):
-    """Applies `transforms` in order."""
+    """Applies `transforms` in order. As MXNet's, each run of two or more consecutive
+    HybridBlocks becomes one hybridized HybridSequential (MXNet also appends None to the
+    caller's list; the list is left unchanged here)."""
 
     def __init__(self, transforms: Sequence[Any]) -> None:
         super().__init__()
-        for t in transforms:
-            self.add(t)
+        run: List[Any] = []
+        for t in list(transforms) + [None]:
+            if isinstance(t, HybridBlock):
+                run.append(t)
+                continue
+            if len(run) == 1:
+                self.add(run[0])
+            elif len(run) > 1:
+                block = HybridSequential()
+                block.add(*run)
+                block.hybridize()
+                self.add(block)
+            run = []
+            if t is not None:
+                self.add(t)
 
 
 class Cast(Block):
@@ -98,9 +114,7 @@ class Normalize(Block):
         return _wrap_like(x, out.astype(data.dtype, copy=False))
 
 
-from .augment import (CenterCrop, CropResize, RandomApply, RandomBrightness,  # noqa: E402,F401
-                      RandomColorJitter, RandomContrast, RandomFlipLeftRight,
-                      RandomFlipTopBottom, RandomHue, RandomLighting, RandomResizedCrop,
-                      RandomRotation, RandomSaturation, Resize, Rotate)
-from ...block import HybridBlock  # noqa: E402,F401  (MXNet's module exports these)
-from ...nn import HybridSequential  # noqa: E402,F401
+from .augment import (CenterCrop, CropResize, RandomApply, RandomFlipLeftRight,  # noqa: E402,F401
+                      RandomFlipTopBottom, RandomResizedCrop, RandomRotation, Resize, Rotate)
+from .color import (RandomBrightness, RandomColorJitter, RandomContrast,  # noqa: E402,F401
+                    RandomHue, RandomLighting, RandomSaturation)
