@@ -61,7 +61,8 @@ def _run(sym, record, with_grad, skip_grads=()):
 def test_symbol_matches_mxnet(case_id):
     _, build, inputs, check_grad = BY_ID[case_id]
     record = CAPTURED[case_id]
-    sym = build(mx)
+    with mx.name.NameManager():  # the names of a fresh process, as captured
+        sym = build(mx)
     assert _op_nodes(sym.tojson()) == _op_nodes(record["json"])
     _, out_shapes, _ = sym.infer_shape(**{k: np.shape(v) for k, v in inputs.items()})
     assert [list(s) for s in out_shapes] == record["out_shapes"]

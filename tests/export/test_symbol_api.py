@@ -101,8 +101,10 @@ def test_composed_symbols_match_mxnet_semantics():
     assert x.infer_shape() == (None, None, None)
     group = mx.sym.Group([z, x])
     assert len(group) == 2 and group[1].name == "x"
-    with pytest.raises(MXNetError, match="give the shape of 'x'"):
-        z.graph
+    # y's declared shape reaches x through the same-shape product, as MXNet infers it
+    assert z.infer_shape() == ([(3,), (3,)], [(3,)], [])
+    with pytest.raises(MXNetError, match="give the shape of 'x', 'q'"):
+        (x * mx.sym.var("q")).graph
 
 
 def test_get_internals_and_children():

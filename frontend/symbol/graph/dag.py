@@ -147,6 +147,30 @@ def variable_type(node: SymNode, shapes: Dict[str, Any], dtypes: Dict[str, Any]
     return TensorType.get(tuple(shape), dtype or "float32")
 
 
+# MXNet operators whose inputs all have the output's shape (MXNet's ElemwiseShape): a
+# variable without a shape takes a sibling input's, as MXNet infers it (`sum(x) + state`).
+EQUAL_SHAPES = {"elemwise_add", "elemwise_sub", "elemwise_mul", "elemwise_div", "add_n",
+                "ElementWiseSum", "_grad_add", "_maximum", "_minimum", "_hypot", "_power",
+                "_mod", "_equal", "_not_equal", "_greater", "_greater_equal", "_lesser",
+                "_lesser_equal", "_logical_and", "_logical_or", "_logical_xor"}
+
+
+def _shape_from_siblings(node: SymNode, srcs, inputs: Dict[SymNode, Value],
+                         outs: Dict[SymNode, Tuple[Value, ...]], dtypes: Dict[str, Any]) -> None:
+    """Give each shapeless variable input of `node` (an EQUAL_SHAPES operator) the shape
+    of its first input that has one (its dtype: its own if given, else that input's)."""
+    known = next((outs[n][i].type for n, i in srcs if n in outs), None)
+    if known is None:
+        return
+    for src, _ in srcs:
+        if src.is_variable and src not in outs:
+            own = variable_type(src, {src.name: known.shape}, dtypes)
+            dtype = dtypes.get(src.name) or ("__dtype__" in src.raw and own.dtype) \
+                or known.dtype
+            inputs[src] = Value(TensorType.get(known.shape, dtype), src.name)
+            outs[src] = (inputs[src],)
+
+
 def lower(heads: Sequence[Entry], shapes: Dict[str, Any], dtypes: Optional[Dict[str, Any]] = None,
           name: str = "symbol", extra_inputs: Sequence[SymNode] = ()
           ) -> Tuple[Graph, Dict[Value, str]]:
@@ -201,6 +225,8 @@ def _lower_once(heads: Sequence[Entry], order: List[SymNode], shapes: Dict[str, 
                 if t is not None:
                     inputs[src] = Value(t, src.name)
                     outs[src] = (inputs[src],)
+        if node.op in EQUAL_SHAPES:
+            _shape_from_siblings(node, srcs, inputs, outs, dtypes or {})
         missing = [src for src, _ in srcs if src not in outs]
         if missing:
             blocking = [src.name for pos, (src, _) in enumerate(srcs) if src not in outs

@@ -20,7 +20,8 @@ warnings.simplefilter("ignore")
 
 
 def capture(case_id, build, inputs, check_grad):
-    sym = build(mx)
+    with mx.name.NameManager():  # each case named as in a fresh process
+        sym = build(mx)
     arrays = {k: mx.nd.array(v, dtype=v.dtype) for k, v in inputs.items()}
     record = {"json": sym.tojson(), "inputs": {k: v.tolist() for k, v in inputs.items()},
               "dtypes": {k: str(v.dtype) for k, v in inputs.items()}}
