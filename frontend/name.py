@@ -2,21 +2,15 @@
 operators without a name (`fullyconnected0`, `_plus1`) and top-level Gluon blocks
 (`dense0_`) take the next number of their hint from it; `with NameManager():` starts fresh
 counters (MXNet's `BucketingModule` builds each bucket's symbol so, for the names, and so
-the parameters, to agree). `with Prefix('net_'):` puts a prefix before the names of the
-operators made inside (a Gluon block's `name_scope()` opens one with its prefix)."""
+the parameters, to agree). `with Prefix('net_'):` is a NameManager of its own (fresh counters) that
+puts a prefix before the names of the operators made inside, given or not (a Gluon block's
+`name_scope()` opens one with its prefix)."""
 from __future__ import annotations
 
 import threading
 from typing import Any, Dict, Optional
 
 __all__ = ["NameManager", "Prefix"]
-
-
-class _NamePrefix(threading.local):
-    value = ""
-
-
-NAME_PREFIX = _NamePrefix()  # the prefix of the names of operators made on this thread
 
 
 class _CurrentManager:
@@ -58,18 +52,13 @@ class NameManager:
         NameManager._thread.value = self._old
 
 
-class Prefix:
-    """`with mx.name.Prefix('net_'):` names the operators made inside `net_<name>` (the
-    innermost Prefix wins, as in MXNet)."""
+class Prefix(NameManager):
+    """`with mx.name.Prefix('net_'):` names the operators made inside `net_<name>`, and
+    the unnamed ones from counters of its own (`net_fullyconnected0`), as in MXNet."""
 
     def __init__(self, prefix: str) -> None:
+        super().__init__()
         self._prefix = prefix
-        self._old = ""
 
-    def __enter__(self) -> "Prefix":
-        self._old = NAME_PREFIX.value
-        NAME_PREFIX.value = self._prefix
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        NAME_PREFIX.value = self._old
+    def get(self, name: Optional[str], hint: str) -> str:
+        return self._prefix + super().get(name, hint)

@@ -20,7 +20,8 @@ from ...ndarray.custom import REGISTRY, CustomOpFunction, _as_like, make_operato
 from ..graph.dag import SymNode
 from ..graph.mxnet_ops import EXTRA, OpMapping
 from ..graph.param_shapes import RULES
-from .symbol import NAME_PREFIX, OUTPUT_NAMES, Symbol, auto_name, var
+from .symbol import OUTPUT_NAMES, Symbol, var
+from .symbol import node_name as new_node_name
 
 
 def _prop(attrs: Dict[str, Any]) -> Tuple[str, Dict[str, str], Any]:
@@ -171,7 +172,7 @@ def Custom(*args: Symbol, op_type: Optional[str] = None, name: Optional[str] = N
     if symbols:
         raise MXNetError("Custom %s: unknown input(s) %s (inputs: %s)"
                          % (op_type, ", ".join(sorted(symbols)), ", ".join(names)))
-    node_name = NAME_PREFIX.value + (name or auto_name("Custom"))
+    node_name = new_node_name(name, "Custom")
     given = [s if s is not None else var("%s_%s" % (node_name, arg), attr=dict(raw))
              for s, arg in zip(inputs, names)]
     node = SymNode("Custom", node_name, EXTRA["Custom"].convert_attrs(raw),

@@ -13,7 +13,8 @@ from ..graph.dag import SymNode
 from ..graph.mxjson import attr_text
 from ..graph.mxnet_ops import ARG_NAMES, lookup
 from .attrs import scoped_operator_attrs
-from .symbol import NAME_PREFIX, Symbol, auto_name, var
+from .symbol import Symbol, var
+from .symbol import node_name as new_node_name
 
 PARAMETERS = {"FullyConnected": ("weight", "bias"), "Convolution": ("weight", "bias"),
               "BatchNorm": ("gamma", "beta", "moving_mean", "moving_var"),
@@ -95,7 +96,7 @@ def make_op_function(called: str, op: Optional[str] = None):
         for key in list(kwargs):
             if isinstance(kwargs[key], Symbol):
                 inputs[key] = kwargs.pop(key)
-        node_name = NAME_PREFIX.value + (name or auto_name(called))
+        node_name = new_node_name(name, called)
         raw = scoped_operator_attrs({k: attr_text(v) for k, v in kwargs.items()}, attr)
         if arg_names:
             ordered = list(positional) + [None] * (len(arg_names) - len(positional))

@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from ...ir import Graph, MXNetError, Value, print_graph
-from ...name import NAME_PREFIX, NameManager  # noqa: F401  (NAME_PREFIX: the API's)
+from ...name import NameManager
 from ..graph import dag as _dag
 from ..graph.dag import Entry, SymNode
 from ..graph.naming import NodeNames, graph_names, renamed, caller_names
@@ -53,10 +53,15 @@ _MXNET_HINTS = {"elemwise_add": "_plus", "elemwise_sub": "_minus", "elemwise_mul
                 "_minimum_scalar": "_minimumscalar", "_hypot_scalar": "_hypotscalar"}
 
 
+def node_name(name: Optional[str], op: str) -> str:
+    """A new node's name from the current `mx.name.NameManager`: `name`, or MXNet's auto
+    name of `op` (`_mul0`, `fullyconnected0`); a `Prefix` manager prefixes either."""
+    return NameManager.current.get(name, _MXNET_HINTS.get(op, op.lower()))
+
+
 def auto_name(op: str) -> str:
-    """MXNet's auto names for unnamed nodes (`_mul0`, `fullyconnected0`), numbered by the
-    current `mx.name.NameManager`."""
-    return NameManager.current.get(None, _MXNET_HINTS.get(op, op.lower()))
+    """MXNet's name for an unnamed node of `op` (see `node_name`)."""
+    return node_name(None, op)
 
 
 class Symbol(FluentMethods):

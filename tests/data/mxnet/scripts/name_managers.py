@@ -18,3 +18,13 @@ with mx.name.NameManager():
     dense = mx.gluon.nn.Dense(2)
     sym_dense = mx.sym.Variable("d", shape=(1,))
     print(dense.name, dense.prefix)
+a = mx.sym.FullyConnected(x, num_hidden=2)
+with mx.name.Prefix("p_"):  # a NameManager of its own: fresh counters, prefixed names
+    b = mx.sym.FullyConnected(x, num_hidden=2)
+    c = x + x
+    with mx.name.Prefix("q_"):
+        d = mx.sym.FullyConnected(x, num_hidden=2)
+    e = mx.sym.FullyConnected(x, num_hidden=2, name="named")
+    block = mx.gluon.nn.Dense(2)
+f = mx.sym.FullyConnected(x, num_hidden=2)
+print(a.name, b.name, c.name, d.name, e.name, f.name, b.list_arguments(), block.prefix)
