@@ -235,3 +235,30 @@ def test_callbacks_log_in_mxnets_formats(caplog):
     assert re.search(r"Epoch\[0\] Train-accuracy=0\.\d{6}", text)
     assert re.search(r"Epoch\[0\] Time cost=\d+\.\d{3}", text)
     assert re.search(r"Epoch\[0\] Validation-accuracy=0\.\d{6}", text)
+
+
+def test_backward_reads_what_the_training_forward_kept(monkeypatch):
+    """A training forward keeps its intermediate values; backward reads them instead of
+    running the forward again (each product once per step, as MXNet's executor)."""
+    from tapegraph.ir import REGISTRY
+    opdef = REGISTRY.get("FullyConnected")
+    calls = []
+    kernel = opdef.kernel
+    monkeypatch.setattr(opdef, "kernel", lambda *a, **k: calls.append(1) or kernel(*a, **k))
+    data = mx.sym.var("data")
+    h = mx.sym.Activation(mx.sym.FullyConnected(data, num_hidden=4, name="a"), act_type="tanh")
+    out = mx.sym.sum(mx.sym.FullyConnected(h, num_hidden=2, name="b"))
+    ex = out.simple_bind(mx.cpu(), data=(3, 5))
+    rng = np.random.RandomState(0)
+    for name, arr in ex.arg_dict.items():
+        arr[:] = rng.randn(*arr.shape)
+    for _ in range(2):
+        del calls[:]
+        ex.forward(is_train=True)
+        ex.backward()
+        assert len(calls) == 2
+    x, wa, ba, wb = (ex.arg_dict[n].asnumpy() for n in ("data", "a_weight", "a_bias",
+                                                         "b_weight"))
+    t = np.tanh(x @ wa.T + ba)
+    want = ((np.ones((3, 2)) @ wb) * (1 - t ** 2)).T @ x  # d sum / d a_weight
+    np.testing.assert_allclose(ex.grad_dict["a_weight"].asnumpy(), want, rtol=1e-5, atol=1e-6)

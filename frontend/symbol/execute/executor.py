@@ -22,15 +22,21 @@ from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tu
 
 import numpy as np
 
-from ...ir import REGISTRY, Graph, MXNetError, Node
+from ...ir import REGISTRY, Graph, MXNetError, Node, Value
 from ...runtime import Plan
-from ...passes import grad
+from ...passes import grad, residualize
 
 Arrays = Union[None, Sequence[Any], Dict[str, Any]]
 
 
 def _as_numpy(a: Any) -> np.ndarray:
     return np.asarray(a.asnumpy() if hasattr(a, "asnumpy") else a)
+
+
+def _buffer(a: Any) -> np.ndarray:
+    """An array's own storage, not a copy: what a plan reads (plans do not write their
+    inputs) without copying every argument at each forward."""
+    return a._data if hasattr(type(a), "_data") else np.asarray(a)
 
 
 def _type_of(a: Any) -> Tuple[Tuple[int, ...], str]:
@@ -82,6 +88,17 @@ def _with_batchnorm_inputs(graph: Graph) -> Tuple[Graph, List[_MovingStats]]:
         return graph, []
     return Graph(graph.name, graph.inputs, graph.nodes, list(graph.outputs) + extra,
                  graph.meta), stats
+
+
+def _residual_candidates(graph: Graph) -> List[Value]:
+    """The intermediate values a training forward keeps for backward, which then reads
+    them instead of computing the forward again: every node output that is not a graph
+    output. None for a graph with a custom operator (its backward replays its forward, as
+    MXNet's does, for the aux states it writes)."""
+    if any(n.op.startswith("_Custom") or n.op == "Custom" for n in graph.nodes):
+        return []
+    outputs = set(graph.outputs)
+    return [v for n in graph.nodes for v in n.outputs if v not in outputs]
 
 
 def with_train_mode(graph: Graph, is_train: bool) -> Graph:
@@ -136,6 +153,7 @@ class Executor:
         self._batch_stats: List[Tuple[_MovingStats, np.ndarray, np.ndarray]] = []
         self._backward_plans: Dict[_Key, Plan] = {}
         self._monitor: Optional[Tuple[Callable[[bytes, Any], None], bool]] = None
+        self._kept: Dict[Value, np.ndarray] = {}  # what the last training forward kept
 
     # ------------------------------------------------------------ MXNet's views
     @property
@@ -219,9 +237,9 @@ class Executor:
     # ------------------------------------------------------------ running
     def _feed(self, graph: Graph, aux: Optional[Dict[str, np.ndarray]] = None
               ) -> List[np.ndarray]:
-        """The graph's input arrays: copies of the arguments; the aux states as `aux` gives
-        them (default: copies)."""
-        values = {k: _as_numpy(v) for k, v in self.arg_dict.items()}
+        """The graph's input arrays: the arguments' own buffers; the aux states as `aux`
+        gives them (default: copies)."""
+        values = {k: _buffer(v) for k, v in self.arg_dict.items()}
         values.update(aux if aux is not None else
                       {k: _as_numpy(v) for k, v in self.aux_dict.items()})
         return [values[v.hint] for v in graph.inputs]
@@ -231,9 +249,12 @@ class Executor:
         return {k: v._data if hasattr(v, "_data") else _as_numpy(v)
                 for k, v in self.aux_dict.items()}
 
-    def _typed(self, is_train: bool) -> Tuple[_Key, Graph, Plan, List[_MovingStats]]:
-        """The typed graph for the bound arrays' shapes and dtypes (cached), its plan and
-        the BatchNorm statistics whose data the plan outputs after the graph's outputs."""
+    def _typed(self, is_train: bool
+               ) -> Tuple[_Key, Graph, Plan, List[_MovingStats], List[Value]]:
+        """The typed graph for the bound arrays' shapes and dtypes (cached), its plan, the
+        BatchNorm statistics whose data the plan outputs after the graph's outputs, and the
+        intermediate values it outputs last (a training forward keeps them for backward,
+        as an eager forward does: see `_residual_candidates`)."""
         values = dict(self.arg_dict)
         values.update(self.aux_dict)
         types = tuple(sorted((k,) + _type_of(v) for k, v in values.items()))
@@ -244,7 +265,10 @@ class Executor:
                                         {k: d for k, _, d in types})
             graph = with_train_mode(graph, is_train)
             extended, stats = _with_batchnorm_inputs(graph)
-            entry = self._forward_plans[key] = (graph, Plan(extended), stats)
+            kept = _residual_candidates(graph) if is_train else []
+            extended = Graph(extended.name, extended.inputs, extended.nodes,
+                             list(extended.outputs) + kept, extended.meta)
+            entry = self._forward_plans[key] = (graph, Plan(extended), stats, kept)
         return (key,) + entry
 
     def forward(self, is_train: bool = False, **kwargs) -> List[Any]:
@@ -254,7 +278,7 @@ class Executor:
                 raise MXNetError("forward: unknown argument %r" % k)
         for k, v in kwargs.items():
             self.arg_dict[k] = v
-        self._graph_key, self._graph, plan, stats = self._typed(is_train)
+        self._graph_key, self._graph, plan, stats, kept = self._typed(is_train)
         cls = self._symbol._array_class()
         aux = self._aux_buffers()
         self._aux_before = {k: np.array(v, copy=True) for k, v in aux.items()}
@@ -263,6 +287,7 @@ class Executor:
         count = len(self._graph.outputs)
         self.outputs = [cls._wrap(np.asarray(o)) for o in results[:count]]
         self._batch_stats = []
+        self._kept = dict(zip(kept, results[count + len(stats):]))
         for stat, x in zip(stats, results[count:]):
             x = np.asarray(x)
             red = tuple(i for i in range(x.ndim) if i != stat.axis % x.ndim)
@@ -300,12 +325,20 @@ class Executor:
             buffers[stat.mean][...] = buffers[stat.mean] * m + mean * (1 - m)
             buffers[stat.var][...] = buffers[stat.var] * m + var * (1 - m)
 
-    def _backward_plan(self, wrt: List[int], spec: str) -> Plan:
-        key = (self._graph_key, tuple(wrt), spec)
-        plan = self._backward_plans.get(key)
-        if plan is None:
-            plan = self._backward_plans[key] = Plan(grad(self._graph, wrt=wrt, head_grads=spec))
-        return plan
+    def _backward_plan(self, wrt: List[int], spec: str) -> Tuple[Plan, List[Value]]:
+        """The gradient plan and the forward values it reads after the graph's inputs and
+        head gradients (none when the forward kept no values: it is recomputed)."""
+        key = (self._graph_key, tuple(wrt), spec, bool(self._kept))
+        entry = self._backward_plans.get(key)
+        if entry is None:
+            joint = grad(self._graph, wrt=wrt, head_grads=spec)
+            residuals: List[Value] = []
+            if self._kept:
+                joint = residualize(joint, known=list(self._kept))
+                count = joint.meta.get("num_residuals", 0)
+                residuals = list(joint.inputs[len(joint.inputs) - count:]) if count else []
+            entry = self._backward_plans[key] = (Plan(joint), residuals)
+        return entry
 
     def backward(self, out_grads: Any = None) -> None:
         """Gradients of the outputs (head gradients `out_grads`, default ones) into
@@ -322,10 +355,10 @@ class Executor:
         if heads is not None and len(heads) == 0:
             heads = None
         spec = "ones" if heads is None else "input"
-        plan = self._backward_plan(wrt, spec)
+        plan, residuals = self._backward_plan(wrt, spec)
         replayed = {k: np.array(v, copy=True) for k, v in self._aux_before.items()}
         feed = self._feed(self._graph, replayed) + [_as_numpy(h) for h in heads or []]
-        results = plan.run(feed)
+        results = plan.run(feed + [self._kept[v] for v in residuals])
         for name, value in replayed.items():   # what custom operators wrote, as in MXNet
             if not np.array_equal(value, self._aux_before[name], equal_nan=True):
                 self._aux_buffers()[name][...] = value
