@@ -199,7 +199,7 @@ class HybridBlock(Block):
                 return self._run_traced(*self._traced_flat(flat, _FLAT_FMTS[len(flat)]),
                                         flat)
             return self._eager_forward(x, *args) if args else self._eager_forward(x)
-        flat = [a for a in _flatten([x] + list(args), "input")[0] if a is not None]
+        flat = _array_leaves([x] + list(args))  # (others are hybrid_forward's business)
         has_sym = any(isinstance(a, Symbol) for a in flat)
         has_nd = any(isinstance(a, NDArray) for a in flat)
         if has_sym and has_nd:
@@ -327,6 +327,16 @@ class HybridBlock(Block):
     def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> None:
         """Write `path-symbol.json` and `path-%04d.params` (see `hybrid.export`)."""
         export_block(self, path, epoch)
+
+
+def _array_leaves(args: Any) -> List[Any]:
+    """The NDArrays and Symbols in nested lists / tuples `args`, other leaves skipped (as
+    MXNet's type gathering: only a hybridized call requires every input to be one)."""
+    if isinstance(args, (NDArray, Symbol)):
+        return [args]
+    if isinstance(args, (list, tuple)):
+        return [leaf for a in args for leaf in _array_leaves(a)]
+    return []
 
 
 def _all_arrays(args: Tuple[Any, ...]) -> bool:

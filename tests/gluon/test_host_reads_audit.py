@@ -44,6 +44,9 @@ def np_fn(fn):
 
 # name -> (forward(F, *inputs), inputs(rng))
 COMPOSED = {
+    # a HybridBlock over F.image.to_tensor (as in MXNet), called from the forward
+    "transforms.ToTensor": (lambda F, x: _to_tensor_closure(F, x),
+                            lambda r: (ints(r, 255, (3, 3, 1), "uint8"),)),
     "nd.softmax(use_length)": (
         lambda F, x, n: F.softmax(x, n, use_length=True, axis=1),
         lambda r: (f32(r), ints(r, 3, (4,), "int32") + 1)),
@@ -101,7 +104,7 @@ COMPOSED = {
 
 
 def _to_tensor_closure(F, x):
-    return _TO_TENSOR[0](x) * 1  # (a Block, not a child: called from the forward)
+    return _TO_TENSOR[0](x) * 1  # (not a child: called from the forward)
 
 
 _TO_TENSOR = [transforms.ToTensor()]
@@ -139,8 +142,6 @@ NOTED = {
     "ndarray[bool mask]": (np_fn(lambda x: x[x > 0]), lambda r: (f32(r),)),
     "ndarray ~ (int)": (np_fn(lambda x: ~x.astype("int32")), lambda r: (f32(r) * 4,)),
     "npx.nonzero": (np_fn(lambda x: mx.npx.nonzero(x > 0)), lambda r: (f32(r),)),
-    "transforms.ToTensor": (_to_tensor_closure,
-                            lambda r: (ints(r, 255, (3, 3, 1), "uint8"),)),
 }
 
 

@@ -179,3 +179,23 @@ def test_numpy_mode():
         assert isinstance(out, mx.np.ndarray)
         np.testing.assert_array_equal(out.asnumpy(), VALUES["resize_u8_1"])
         assert T.RandomBrightness(0)(img).shape == (7, 9, 3)
+
+
+def test_basic_transforms_are_hybrid_blocks_and_compose_hybridizes_them():
+    """As in MXNet 1.9.1: Cast, ToTensor, Normalize and the random flips are HybridBlocks
+    over F.cast / F.image.*, so a Compose of them is one hybridized HybridSequential that
+    traces once and gives the eager values."""
+    from tapegraph.gluon.data.vision import transforms as T
+    for cls in (T.Cast, T.ToTensor, T.Normalize, T.RandomFlipLeftRight, T.RandomFlipTopBottom):
+        assert issubclass(cls, mx.gluon.HybridBlock), cls
+    pipeline = T.Compose([T.Cast("float32"), T.ToTensor(),
+                          T.Normalize(mean=(0.1, 0.2, 0.3), std=(0.5, 0.5, 0.5))])
+    assert len(pipeline) == 1 and isinstance(pipeline[0], mx.gluon.nn.HybridSequential)
+    image = np.random.RandomState(0).randint(0, 255, (4, 5, 3)).astype(np.uint8)
+    want = (image.transpose(2, 0, 1) / 255.0 - np.array([0.1, 0.2, 0.3]).reshape(3, 1, 1)) / 0.5
+    for _ in range(2):
+        np.testing.assert_allclose(pipeline(mx.nd.array(image, dtype="uint8")).asnumpy(),
+                                   want, rtol=1e-6, atol=1e-6)
+    assert pipeline[0]._cached  # traced, then replayed
+    with pytest.raises(ValueError, match="there must be one NDArray or one Symbol"):
+        T.ToTensor()(image)  # a NumPy array is not an input of a HybridBlock (MXNet's error)

@@ -3,11 +3,11 @@ them: RandomApply, the random flips, CenterCrop, Resize, CropResize, RandomResiz
 Rotate and RandomRotation.
 
 Resize and CropResize are HybridBlocks over the `mx.nd.image` operators (`F.image.resize`,
-`F.image.crop`), so a hybridized Compose traces them. The others are Blocks drawing
-their randomness as MXNet does: RandomApply and RandomResizedCrop from Python's
-`random`, RandomRotation from NumPy's global generator (`np.random`), so seeding those
-generators reproduces MXNet's choices; the flips draw from tapegraph's generator
-(`mx.random.seed`)."""
+`F.image.crop`), so a hybridized Compose traces them. So are the random flips
+(`F.image.random_flip_*`, drawing from tapegraph's generator, `mx.random.seed`). The others
+are Blocks drawing their randomness as MXNet does: RandomApply and RandomResizedCrop from
+Python's `random`, RandomRotation from NumPy's global generator (`np.random`), so seeding
+those generators reproduces MXNet's choices."""
 from __future__ import annotations
 
 import random as _pyrandom
@@ -17,21 +17,12 @@ from typing import Any, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from .... import image
-from .... import random as _random
-from ....util import is_np_array
-from .... import numpy_extension as _npx
 from ...block import Block, HybridBlock
 from ...nn import Sequential
-from .transforms import _wrap_like, host_buffer
+from .transforms import image_ops
 
 __all__ = ["RandomApply", "RandomFlipLeftRight", "RandomFlipTopBottom", "CenterCrop",
            "Resize", "CropResize", "RandomResizedCrop", "RandomRotation", "Rotate"]
-
-
-def image_ops(F: Any) -> Any:
-    """The image operators for `F` (mx.nd), or mx.npx's in NumPy mode (MXNet's
-    `F = F.npx` when `is_np_array()`)."""
-    return _npx.image if is_np_array() else F.image
 
 
 class RandomApply(Sequential):
@@ -48,30 +39,20 @@ class RandomApply(Sequential):
         return self.transforms(x)
 
 
-class _RandomFlip(Block):
-    axis = 0
+class RandomFlipLeftRight(HybridBlock):
+    """Flip an (H, W, C) image left to right with probability 0.5
+    (`F.image.random_flip_left_right`: one draw per call, hybridized too)."""
 
-    def forward(self, x: Any) -> Any:
-        data = host_buffer(x)
-        if data.ndim not in (3, 4):
-            raise ValueError("%s expects an (H, W, C) or (N, H, W, C) image, got shape %s"
-                             % (type(self).__name__, data.shape))
-        if _random.generator().random() >= 0.5:
-            return x
-        axis = self.axis + (data.ndim - 3)
-        return _wrap_like(x, np.ascontiguousarray(np.flip(data, axis=axis)))
+    def hybrid_forward(self, F: Any, x: Any) -> Any:
+        return image_ops(F).random_flip_left_right(x)
 
 
-class RandomFlipLeftRight(_RandomFlip):
-    """Flip an (H, W, C) image left to right with probability 0.5."""
+class RandomFlipTopBottom(HybridBlock):
+    """Flip an (H, W, C) image top to bottom with probability 0.5
+    (`F.image.random_flip_top_bottom`)."""
 
-    axis = 1
-
-
-class RandomFlipTopBottom(_RandomFlip):
-    """Flip an (H, W, C) image top to bottom with probability 0.5."""
-
-    axis = 0
+    def hybrid_forward(self, F: Any, x: Any) -> Any:
+        return image_ops(F).random_flip_top_bottom(x)
 
 
 def _pair(size: Any) -> Tuple[int, int]:
