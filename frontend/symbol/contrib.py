@@ -13,7 +13,8 @@ from .api.unavailable import STAND_INS
 from . import random
 
 NAMES = ("quadratic", "div_sqrt_dim", "gradientmultiplier", "round_ste", "sign_ste",
-         "AdaptiveAvgPooling2D", "BilinearResize2D", "SyncBatchNorm", "arange_like",
+         "AdaptiveAvgPooling2D", "BilinearResize2D", "SyncBatchNorm", "BatchNormWithReLU",
+         "arange_like",
          "interleaved_matmul_selfatt_qk", "interleaved_matmul_selfatt_valatt",
          "interleaved_matmul_encdec_qk", "interleaved_matmul_encdec_valatt",
          "count_sketch", "index_array", "index_copy", "allclose", "hawkesll", "MultiBoxPrior")

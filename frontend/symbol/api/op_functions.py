@@ -18,6 +18,7 @@ from .symbol import node_name as new_node_name
 
 PARAMETERS = {"FullyConnected": ("weight", "bias"), "Convolution": ("weight", "bias"),
               "BatchNorm": ("gamma", "beta", "moving_mean", "moving_var"),
+              "_contrib_BatchNormWithReLU": ("gamma", "beta", "moving_mean", "moving_var"),
               "Embedding": ("weight",), "SoftmaxOutput": ("label",),
               "LinearRegressionOutput": ("label",), "LogisticRegressionOutput": ("label",),
               "MAERegressionOutput": ("label",)}

@@ -8,6 +8,7 @@ from ...ir import REGISTRY
 from ...ir.printer import printed_attrs
 from ..graph.dag import Entry, SymNode, topo_order
 from ..graph.mxjson import MXNET_VERSION, attr_text, dumps
+from ..graph.mxnet_ops import mappings
 
 
 def _written_attrs(node: SymNode) -> Dict[str, str]:
@@ -17,6 +18,8 @@ def _written_attrs(node: SymNode) -> Dict[str, str]:
     if node.ir_node is not None:
         return {k: attr_text(v) for k, v in printed_attrs(node.ir_node).items()}
     opdef = REGISTRY._ops.get(node.op)
+    if opdef is None and node.op in mappings():  # an MXNet operator built from another
+        opdef = REGISTRY._ops.get(mappings()[node.op].ir_op)
     out = {}
     for k, v in node.attrs.items():
         default = opdef.attrs.get(k, object()) if opdef else object()
@@ -28,7 +31,8 @@ def _written_attrs(node: SymNode) -> Dict[str, str]:
 # Operators for which MXNet counts hidden outputs in `node_row_ptr` (BatchNorm's saved
 # mean and variance, max Pooling's workspace, Dropout's mask, the normalisations' saved
 # statistics, LRN's norm, rrelu's mask), and inputs it mutates.
-_ROW_OUTPUTS = {"BatchNorm": lambda raw: 3, "Dropout": lambda raw: 2,
+_ROW_OUTPUTS = {"BatchNorm": lambda raw: 3, "_contrib_BatchNormWithReLU": lambda raw: 4,
+                "Dropout": lambda raw: 2,
                 "Pooling": lambda raw: 2 if raw.get("pool_type", "max") == "max" else 1,
                 "InstanceNorm": lambda raw: 3, "LayerNorm": lambda raw: 3,
                 "GroupNorm": lambda raw: 3, "LRN": lambda raw: 2,

@@ -29,6 +29,7 @@ from ...ir.composites import (adaptive_avg_pool2d, bilinear_resize2d, crop_windo
 ARG_NAMES = {
     "FullyConnected": ("data", "weight", "bias"), "Convolution": ("data", "weight", "bias"),
     "BatchNorm": ("data", "gamma", "beta", "moving_mean", "moving_var"),
+    "_contrib_BatchNormWithReLU": ("data", "gamma", "beta", "moving_mean", "moving_var"),
     "Embedding": ("data", "weight"), "SoftmaxOutput": ("data", "label"),
     "LinearRegressionOutput": ("data", "label"), "LogisticRegressionOutput": ("data", "label"),
     "MAERegressionOutput": ("data", "label"),
@@ -138,6 +139,16 @@ def _check_type(key: str, value: Any, raw: Dict[str, str]) -> None:
         raise MXNetError("attribute %s=%r must be True or False" % (key, text))
     if key in TUPLE_ATTRS and not (value is None or isinstance(value, tuple)):
         raise MXNetError("attribute %s=%r must be a tuple like (2, 3)" % (key, text))
+
+
+def _with_relu(build: Build) -> Build:
+    """`build` followed by relu on its first output (MXNet's fused BatchNormWithReLU)."""
+    def fused(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Any:
+        outs = build(b, ins, attrs)
+        if isinstance(outs, tuple):
+            return (b.op("relu", outs[0]),) + outs[1:]
+        return b.op("relu", outs)
+    return fused
 
 
 def identity(ir_op: str, **options: Any) -> OpMapping:
@@ -364,6 +375,8 @@ def _table() -> Dict[str, OpMapping]:
         table["BatchNorm"].aux = (3, 4)
         # one device: MXNet's SyncBatchNorm is BatchNorm (its device count and key unused)
         table["_contrib_SyncBatchNorm"] = _replace(table["BatchNorm"], ignore=("ndev", "key"))
+        table["_contrib_BatchNormWithReLU"] = _replace(
+            table["BatchNorm"], build=_with_relu(table["BatchNorm"].build))
     if "broadcast_to" in table:
         table["broadcast_to"] = _replace(table["broadcast_to"], build=_broadcast_to)
     for name in NP_SAMPLERS:

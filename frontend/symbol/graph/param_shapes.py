@@ -58,6 +58,7 @@ def _rnn(data, a, pos):
 
 RULES: Dict[str, Rule] = {"FullyConnected": _fully_connected, "Convolution": _convolution,
                           "BatchNorm": _batch_norm, "_contrib_SyncBatchNorm": _batch_norm,
+                          "_contrib_BatchNormWithReLU": _batch_norm,
                           "Embedding": _embedding, "SoftmaxOutput": _softmax_output,
                           "LinearRegressionOutput": _regression_label,
                           "LogisticRegressionOutput": _regression_label,
