@@ -3,6 +3,7 @@ MXNet 1.9.1 defines them (SparseEmbedding is a stand-in, SyncBatchNorm is BatchN
 device: see each)."""
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from ... import ndarray as _nd
@@ -144,3 +145,8 @@ class SyncBatchNorm(BatchNorm):
         shown["in_channels"] = channels or None
         return "{}({})".format(self.__class__.__name__,
                                ", ".join("%s=%r" % kv for kv in shown.items()))
+
+
+# MXNet's layers live in its module `mxnet.gluon.contrib.nn.basic_layers`; here, this one.
+basic_layers = sys.modules[__name__]
+sys.modules.setdefault(__name__ + ".basic_layers", basic_layers)
