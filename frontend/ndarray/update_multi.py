@@ -18,6 +18,7 @@ import numpy as np
 from ..ir.errors import MXNetError, ShapeError
 from . import update_kernels as K
 from .ndarray import NDArray
+from ..trace import host_reads
 from ..trace.tape import STATE
 from .update_ops import (REQUIRED, assigning_error, check_out, check_recording, need_array,
                          need_dtype, params, same_shape, scalar)
@@ -301,6 +302,7 @@ def _flag(op: str, arrays: Sequence[NDArray], init_output: bool, out: Any) -> ND
         if out.shape != (1,):
             raise ShapeError("%s: out must have shape (1,), got %s" % (op, out.shape))
     res = out if out is not None else NDArray._wrap(np.zeros((1,), np.float32))
+    host_reads.note(*arrays)  # (a hybridized trace then runs the call eagerly each time)
     finite = all(bool(np.isfinite(a._data).all()) for a in arrays)
     if init_output:
         res._data[...] = 1

@@ -142,6 +142,9 @@ NOTED = {
     "ndarray[bool mask]": (np_fn(lambda x: x[x > 0]), lambda r: (f32(r),)),
     "ndarray ~ (int)": (np_fn(lambda x: ~x.astype("int32")), lambda r: (f32(r) * 4,)),
     "npx.nonzero": (np_fn(lambda x: mx.npx.nonzero(x > 0)), lambda r: (f32(r),)),
+    "nd.all_finite": (lambda F, x: F.all_finite(x), lambda r: (f32(r) / (r.rand() < .5),)),
+    "nd.multi_all_finite": (lambda F, x, y: F.multi_all_finite(x, y, num_arrays=2),
+                            lambda r: (f32(r), f32(r) / (r.rand() < .5))),
 }
 
 
