@@ -103,22 +103,17 @@ class Graph:
 
     def structure(self) -> tuple:
         """A hashable description of the graph up to renaming (see `structural_key`),
-        computed once (a graph is not changed after it is built) and interned: equal
-        graphs share one structure object, so comparing them again is immediate. (Graphs
-        are parts of cache keys: a recorded region, compared at every lookup.)"""
+        computed once: a graph is not changed after it is built, and graphs are parts of
+        cache keys (a recorded region is compared at every plan-cache lookup)."""
         found = self._structure
         if found is None:
-            found = structural_key(self)
-            if len(self.nodes) <= _INTERN_NODES_MAX:
-                found = _intern_structure(found)
-            self._structure = found
+            found = self._structure = structural_key(self)
         return found
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, Graph):
             return False
-        mine, theirs = self.structure(), other.structure()
-        return mine is theirs or mine == theirs
+        return self is other or self.structure() == other.structure()
 
     def __ne__(self, other) -> bool:
         return not self == other
@@ -139,23 +134,6 @@ class Graph:
             for v in n.inputs:
                 out.setdefault(v, []).append(n)
         return out
-
-
-_STRUCTURES: Dict[tuple, tuple] = {}  # structure -> the one object standing for it
-_STRUCTURES_MAX = 4096
-_INTERN_NODES_MAX = 4096  # larger graphs' structures are not kept past their graph
-
-
-def _intern_structure(key: tuple) -> tuple:
-    """The interned object equal to `key` (when the table is full it starts afresh, so
-    equal structures interned on either side of that hold distinct objects: identity is
-    only a shortcut of `Graph.__eq__`)."""
-    found = _STRUCTURES.get(key)
-    if found is None:
-        if len(_STRUCTURES) >= _STRUCTURES_MAX:
-            _STRUCTURES.clear()
-        found = _STRUCTURES[key] = key
-    return found
 
 
 def freeze(value: Any) -> Any:
