@@ -289,22 +289,26 @@ def serve(name):
         print(json.dumps({"seconds": time_steps(steps[key], float(budget))}), flush=True)
 
 
-def measure(rounds, budget):
+def measure(rounds, budget, workers=None, steps=None):
     """Every step of every worker, `rounds` times, interleaved finely: the workers stay
     alive side by side (one runs at a time, the others wait on their stdin) and each round
     measures every step once for `budget` CPU seconds, after one untimed call (the caches
     are the step's own again), in an order shuffled afresh each round (a fixed order, even
     rotated, gave a step the same predecessor in most rounds, and that measurably favoured
     some). A change of the machine's load (other tenants) then hits all frameworks of a
-    round alike, which is what the per-round ratios of `report` rely on. Returns
-    (first losses, {(framework, step): [seconds per step, one per round]}, errors)."""
+    round alike, which is what the per-round ratios of `report` rely on. `workers`:
+    (label, framework, interpreter) triples (default: WORKERS, labelled by framework);
+    `steps`: the step names to measure (default: all). Returns
+    (first losses, {(label, step): [seconds per step, one per round]}, errors)."""
     procs, losses, errors = {}, {}, {}
+    if workers is None:
+        workers = [(name, name, python) for name, python in WORKERS]
     try:
-        for name, python in WORKERS:
+        for name, framework, python in workers:
             if not os.path.exists(python):
                 errors[name] = "no interpreter at " + python
                 continue
-            proc = subprocess.Popen([python, os.path.abspath(__file__), "--worker", name],
+            proc = subprocess.Popen([python, os.path.abspath(__file__), "--worker", framework],
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, text=True, cwd=ROOT,
                                     env=ONE_THREAD)
@@ -318,7 +322,8 @@ def measure(rounds, budget):
                 continue
             procs[name] = proc
             for key, loss in head["first_loss"].items():
-                losses[(name, key)] = loss
+                if steps is None or key in steps:
+                    losses[(name, key)] = loss
         order = sorted(losses)
         samples = {k: [] for k in order}
         shuffle = random.Random(0).shuffle
