@@ -9,15 +9,59 @@ from .base import BaseRNNCell
 
 
 class BaseConvRNNCell(BaseRNNCell):
-    """Abstract base class for Convolutional RNN cells"""
+    """Abstract base class for Convolutional RNN cells; its constructor is theirs (the
+    subclasses differ in their gates and default prefix).
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        Shape of input in single timestep.
+    num_hidden : int
+        Number of units in output symbol.
+    h2h_kernel : tuple of int, default (3, 3)
+        Kernel of Convolution operator in state-to-state transitions.
+    h2h_dilate : tuple of int, default (1, 1)
+        Dilation of Convolution operator in state-to-state transitions.
+    i2h_kernel : tuple of int, default (3, 3)
+        Kernel of Convolution operator in input-to-state transitions.
+    i2h_stride : tuple of int, default (1, 1)
+        Stride of Convolution operator in input-to-state transitions.
+    i2h_pad : tuple of int, default (1, 1)
+        Pad of Convolution operator in input-to-state transitions.
+    i2h_dilate : tuple of int, default (1, 1)
+        Dilation of Convolution operator in input-to-state transitions.
+    i2h_weight_initializer : str or Initializer
+        Initializer for the input weights matrix, used for the convolution
+        transformation of the inputs.
+    h2h_weight_initializer : str or Initializer
+        Initializer for the recurrent weights matrix, used for the convolution
+        transformation of the recurrent state.
+    i2h_bias_initializer : str or Initializer, default zeros
+        Initializer for the bias vector.
+    h2h_bias_initializer : str or Initializer, default zeros
+        Initializer for the bias vector.
+    activation : str or Symbol,
+        default functools.partial(symbol.LeakyReLU, act_type='leaky', slope=0.2)
+        Type of activation function.
+    prefix : str, default the cell's (``'ConvRNN_'``, ``'ConvLSTM_'``, ``'ConvGRU_'``)
+        Prefix for name of layers (and name of weight if params is None).
+    params : RNNParams, default None
+        Container for weight sharing between cells. Created if None.
+    conv_layout : str, , default 'NCHW'
+        Layout of ConvolutionOp
+        """
+    _default_prefix = ''
+
     def __init__(self, input_shape, num_hidden,
-                 h2h_kernel, h2h_dilate,
-                 i2h_kernel, i2h_stride,
-                 i2h_pad, i2h_dilate,
-                 i2h_weight_initializer, h2h_weight_initializer,
-                 i2h_bias_initializer, h2h_bias_initializer,
-                 activation, prefix='', params=None, conv_layout='NCHW'):
-        super(BaseConvRNNCell, self).__init__(prefix=prefix, params=params)
+                 h2h_kernel=(3, 3), h2h_dilate=(1, 1),
+                 i2h_kernel=(3, 3), i2h_stride=(1, 1),
+                 i2h_pad=(1, 1), i2h_dilate=(1, 1),
+                 i2h_weight_initializer=None, h2h_weight_initializer=None,
+                 i2h_bias_initializer='zeros', h2h_bias_initializer='zeros',
+                 activation=functools.partial(symbol.LeakyReLU, act_type='leaky', slope=0.2),
+                 prefix=None, params=None, conv_layout='NCHW'):
+        super(BaseConvRNNCell, self).__init__(
+            prefix=self._default_prefix if prefix is None else prefix, params=params)
         # Convolution setting
         self._h2h_kernel = h2h_kernel
         assert (self._h2h_kernel[0] % 2 == 1) and (self._h2h_kernel[1] % 2 == 1), \
@@ -93,62 +137,9 @@ class BaseConvRNNCell(BaseRNNCell):
 class ConvRNNCell(BaseConvRNNCell):
     """Convolutional RNN cells
 
-    Parameters
-    ----------
-    input_shape : tuple of int
-        Shape of input in single timestep.
-    num_hidden : int
-        Number of units in output symbol.
-    h2h_kernel : tuple of int, default (3, 3)
-        Kernel of Convolution operator in state-to-state transitions.
-    h2h_dilate : tuple of int, default (1, 1)
-        Dilation of Convolution operator in state-to-state transitions.
-    i2h_kernel : tuple of int, default (3, 3)
-        Kernel of Convolution operator in input-to-state transitions.
-    i2h_stride : tuple of int, default (1, 1)
-        Stride of Convolution operator in input-to-state transitions.
-    i2h_pad : tuple of int, default (1, 1)
-        Pad of Convolution operator in input-to-state transitions.
-    i2h_dilate : tuple of int, default (1, 1)
-        Dilation of Convolution operator in input-to-state transitions.
-    i2h_weight_initializer : str or Initializer
-        Initializer for the input weights matrix, used for the convolution
-        transformation of the inputs.
-    h2h_weight_initializer : str or Initializer
-        Initializer for the recurrent weights matrix, used for the convolution
-        transformation of the recurrent state.
-    i2h_bias_initializer : str or Initializer, default zeros
-        Initializer for the bias vector.
-    h2h_bias_initializer : str or Initializer, default zeros
-        Initializer for the bias vector.
-    activation : str or Symbol,
-        default functools.partial(symbol.LeakyReLU, act_type='leaky', slope=0.2)
-        Type of activation function.
-    prefix : str, default ``'ConvRNN_'``
-        Prefix for name of layers (and name of weight if params is None).
-    params : RNNParams, default None
-        Container for weight sharing between cells. Created if None.
-    conv_layout : str, , default 'NCHW'
-        Layout of ConvolutionOp
+    Parameters: those of BaseConvRNNCell; the prefix defaults to ``'ConvRNN_'``.
     """
-    def __init__(self, input_shape, num_hidden,
-                 h2h_kernel=(3, 3), h2h_dilate=(1, 1),
-                 i2h_kernel=(3, 3), i2h_stride=(1, 1),
-                 i2h_pad=(1, 1), i2h_dilate=(1, 1),
-                 i2h_weight_initializer=None, h2h_weight_initializer=None,
-                 i2h_bias_initializer='zeros', h2h_bias_initializer='zeros',
-                 activation=functools.partial(symbol.LeakyReLU, act_type='leaky', slope=0.2),
-                 prefix='ConvRNN_', params=None, conv_layout='NCHW'):
-        super(ConvRNNCell, self).__init__(input_shape=input_shape, num_hidden=num_hidden,
-                                          h2h_kernel=h2h_kernel, h2h_dilate=h2h_dilate,
-                                          i2h_kernel=i2h_kernel, i2h_stride=i2h_stride,
-                                          i2h_pad=i2h_pad, i2h_dilate=i2h_dilate,
-                                          i2h_weight_initializer=i2h_weight_initializer,
-                                          h2h_weight_initializer=h2h_weight_initializer,
-                                          i2h_bias_initializer=i2h_bias_initializer,
-                                          h2h_bias_initializer=h2h_bias_initializer,
-                                          activation=activation, prefix=prefix,
-                                          params=params, conv_layout=conv_layout)
+    _default_prefix = 'ConvRNN_'
 
     @property
     def _gate_names(self):
@@ -174,63 +165,9 @@ class ConvLSTMCell(BaseConvRNNCell):
     ----------
         Xingjian et al. NIPS2015
 
-    Parameters
-    ----------
-    input_shape : tuple of int
-        Shape of input in single timestep.
-    num_hidden : int
-        Number of units in output symbol.
-    h2h_kernel : tuple of int, default (3, 3)
-        Kernel of Convolution operator in state-to-state transitions.
-    h2h_dilate : tuple of int, default (1, 1)
-        Dilation of Convolution operator in state-to-state transitions.
-    i2h_kernel : tuple of int, default (3, 3)
-        Kernel of Convolution operator in input-to-state transitions.
-    i2h_stride : tuple of int, default (1, 1)
-        Stride of Convolution operator in input-to-state transitions.
-    i2h_pad : tuple of int, default (1, 1)
-        Pad of Convolution operator in input-to-state transitions.
-    i2h_dilate : tuple of int, default (1, 1)
-        Dilation of Convolution operator in input-to-state transitions.
-    i2h_weight_initializer : str or Initializer
-        Initializer for the input weights matrix, used for the convolution
-        transformation of the inputs.
-    h2h_weight_initializer : str or Initializer
-        Initializer for the recurrent weights matrix, used for the convolution
-        transformation of the recurrent state.
-    i2h_bias_initializer : str or Initializer, default zeros
-        Initializer for the bias vector.
-    h2h_bias_initializer : str or Initializer, default zeros
-        Initializer for the bias vector.
-    activation : str or Symbol
-        default functools.partial(symbol.LeakyReLU, act_type='leaky', slope=0.2)
-        Type of activation function.
-    prefix : str, default ``'ConvLSTM_'``
-        Prefix for name of layers (and name of weight if params is None).
-    params : RNNParams, default None
-        Container for weight sharing between cells. Created if None.
-    conv_layout : str, , default 'NCHW'
-        Layout of ConvolutionOp
+    Parameters: those of BaseConvRNNCell; the prefix defaults to ``'ConvLSTM_'``.
     """
-    def __init__(self, input_shape, num_hidden,
-                 h2h_kernel=(3, 3), h2h_dilate=(1, 1),
-                 i2h_kernel=(3, 3), i2h_stride=(1, 1),
-                 i2h_pad=(1, 1), i2h_dilate=(1, 1),
-                 i2h_weight_initializer=None, h2h_weight_initializer=None,
-                 i2h_bias_initializer='zeros', h2h_bias_initializer='zeros',
-                 activation=functools.partial(symbol.LeakyReLU, act_type='leaky', slope=0.2),
-                 prefix='ConvLSTM_', params=None,
-                 conv_layout='NCHW'):
-        super(ConvLSTMCell, self).__init__(input_shape=input_shape, num_hidden=num_hidden,
-                                           h2h_kernel=h2h_kernel, h2h_dilate=h2h_dilate,
-                                           i2h_kernel=i2h_kernel, i2h_stride=i2h_stride,
-                                           i2h_pad=i2h_pad, i2h_dilate=i2h_dilate,
-                                           i2h_weight_initializer=i2h_weight_initializer,
-                                           h2h_weight_initializer=h2h_weight_initializer,
-                                           i2h_bias_initializer=i2h_bias_initializer,
-                                           h2h_bias_initializer=h2h_bias_initializer,
-                                           activation=activation, prefix=prefix,
-                                           params=params, conv_layout=conv_layout)
+    _default_prefix = 'ConvLSTM_'
 
     @property
     def _gate_names(self):
@@ -266,62 +203,9 @@ class ConvLSTMCell(BaseConvRNNCell):
 class ConvGRUCell(BaseConvRNNCell):
     """Convolutional Gated Rectified Unit (GRU) network cell.
 
-    Parameters
-    ----------
-    input_shape : tuple of int
-        Shape of input in single timestep.
-    num_hidden : int
-        Number of units in output symbol.
-    h2h_kernel : tuple of int, default (3, 3)
-        Kernel of Convolution operator in state-to-state transitions.
-    h2h_dilate : tuple of int, default (1, 1)
-        Dilation of Convolution operator in state-to-state transitions.
-    i2h_kernel : tuple of int, default (3, 3)
-        Kernel of Convolution operator in input-to-state transitions.
-    i2h_stride : tuple of int, default (1, 1)
-        Stride of Convolution operator in input-to-state transitions.
-    i2h_pad : tuple of int, default (1, 1)
-        Pad of Convolution operator in input-to-state transitions.
-    i2h_dilate : tuple of int, default (1, 1)
-        Dilation of Convolution operator in input-to-state transitions.
-    i2h_weight_initializer : str or Initializer
-        Initializer for the input weights matrix, used for the convolution
-        transformation of the inputs.
-    h2h_weight_initializer : str or Initializer
-        Initializer for the recurrent weights matrix, used for the convolution
-        transformation of the recurrent state.
-    i2h_bias_initializer : str or Initializer, default zeros
-        Initializer for the bias vector.
-    h2h_bias_initializer : str or Initializer, default zeros
-        Initializer for the bias vector.
-    activation : str or Symbol,
-        default functools.partial(symbol.LeakyReLU, act_type='leaky', slope=0.2)
-        Type of activation function.
-    prefix : str, default ``'ConvGRU_'``
-        Prefix for name of layers (and name of weight if params is None).
-    params : RNNParams, default None
-        Container for weight sharing between cells. Created if None.
-    conv_layout : str, , default 'NCHW'
-        Layout of ConvolutionOp
+    Parameters: those of BaseConvRNNCell; the prefix defaults to ``'ConvGRU_'``.
     """
-    def __init__(self, input_shape, num_hidden,
-                 h2h_kernel=(3, 3), h2h_dilate=(1, 1),
-                 i2h_kernel=(3, 3), i2h_stride=(1, 1),
-                 i2h_pad=(1, 1), i2h_dilate=(1, 1),
-                 i2h_weight_initializer=None, h2h_weight_initializer=None,
-                 i2h_bias_initializer='zeros', h2h_bias_initializer='zeros',
-                 activation=functools.partial(symbol.LeakyReLU, act_type='leaky', slope=0.2),
-                 prefix='ConvGRU_', params=None, conv_layout='NCHW'):
-        super(ConvGRUCell, self).__init__(input_shape=input_shape, num_hidden=num_hidden,
-                                          h2h_kernel=h2h_kernel, h2h_dilate=h2h_dilate,
-                                          i2h_kernel=i2h_kernel, i2h_stride=i2h_stride,
-                                          i2h_pad=i2h_pad, i2h_dilate=i2h_dilate,
-                                          i2h_weight_initializer=i2h_weight_initializer,
-                                          h2h_weight_initializer=h2h_weight_initializer,
-                                          i2h_bias_initializer=i2h_bias_initializer,
-                                          h2h_bias_initializer=h2h_bias_initializer,
-                                          activation=activation, prefix=prefix,
-                                          params=params, conv_layout=conv_layout)
+    _default_prefix = 'ConvGRU_'
 
     @property
     def _gate_names(self):
