@@ -21,9 +21,9 @@ __all__ = ["Augmenter", "SequentialAug", "ResizeAug", "ForceResizeAug", "RandomC
            "CreateAugmenter"]
 
 
-class Augmenter:
-    """Image augmenter base class: `aug(src)` returns the augmented image; `dumps()` its
-    JSON description."""
+class Described:
+    """What MXNet's augmenters share (image and detection ones alike): the constructor's
+    keyword arguments, kept JSON-ready, and `dumps()`."""
 
     def __init__(self, **kwargs):
         self._kwargs = kwargs
@@ -36,6 +36,11 @@ class Augmenter:
     def dumps(self):
         """A JSON string describing the augmenter: `[name, kwargs]`."""
         return json.dumps([self.__class__.__name__.lower(), self._kwargs])
+
+
+class Augmenter(Described):
+    """Image augmenter base class: `aug(src)` returns the augmented image; `dumps()` its
+    JSON description."""
 
     def __call__(self, src):
         raise NotImplementedError("Must override implementation.")

@@ -3,14 +3,12 @@
 The random crop/pad searches and the iterators that decode files are stand-ins."""
 from __future__ import annotations
 
-import json
 import random
 
-import numpy as np
 
 from .. import ndarray as nd
 from ..unsupported import not_implemented, not_implemented_class
-from .augmenters import Augmenter
+from .augmenters import Augmenter, Described
 from .image import CODEC
 
 __all__ = ["DetAugmenter", "DetBorrowAug", "DetRandomSelectAug", "DetHorizontalFlipAug",
@@ -22,20 +20,8 @@ _BOX_SEARCH = ("tapegraph has not ported MXNet's random crop / pad search over d
                "DetRandomSelectAug and DetHorizontalFlipAug instead")
 
 
-class DetAugmenter:
+class DetAugmenter(Described):
     """Detection augmenter base class: `aug(src, label)` returns `(src, label)`."""
-
-    def __init__(self, **kwargs):
-        self._kwargs = kwargs
-        for k, v in self._kwargs.items():
-            if isinstance(v, nd.NDArray):
-                v = v.asnumpy()
-            if isinstance(v, np.ndarray):
-                self._kwargs[k] = v.tolist()
-
-    def dumps(self):
-        """A JSON string describing the augmenter: `[name, kwargs]`."""
-        return json.dumps([self.__class__.__name__.lower(), self._kwargs])
 
     def __call__(self, src, label):
         raise NotImplementedError("Must override implementation.")
