@@ -73,7 +73,7 @@ FRONTEND = {
     "monitor": {"ndarray"},
     "visualization": {"symbol", "viz"},
     "image": _API | {"io", "ndarray"},
-    "module": _API | {"initializer", "io", "metric", "model", "ndarray", "optimizer",
+    "module": _API | {"checkpoint", "initializer", "io", "metric", "model", "ndarray", "optimizer",
                       "symbol", "symbol.execute", "name"},
     "rnn": _API | {"checkpoint", "initializer", "io", "ndarray", "symbol"},
     "cli": None,  # the command line may use anything

@@ -16,9 +16,9 @@ import numpy as np
 
 from .. import metric
 from .. import ndarray
-from ..context import cpu
 from ..initializer import Uniform
 from ..io import DataBatch, DataDesc, DataIter
+from ..checkpoint import save_params_file, split_params
 from ..model import BatchEndParam
 
 
@@ -177,17 +177,8 @@ class BaseModule:
             return self.get_outputs()[0]
         if not isinstance(eval_data, DataIter):
             raise ValueError("eval_data must be of type NDArray or DataIter")
-        if reset:
-            eval_data.reset()
-        output_list = []
-        for nbatch, eval_batch in enumerate(eval_data):
-            if num_batch is not None and nbatch == num_batch:
-                break
-            self.prepare(eval_batch, sparse_row_id_fn=sparse_row_id_fn)
-            self.forward(eval_batch, is_train=False)
-            pad = eval_batch.pad or 0
-            output_list.append([out[0:out.shape[0] - pad].copy()
-                                for out in self.get_outputs()])
+        output_list = [[out.copy() for out in outputs] for outputs, _, _ in
+                       self.iter_predict(eval_data, num_batch, reset, sparse_row_id_fn)]
         if not output_list:
             return output_list
         if not merge_batches:
@@ -336,24 +327,11 @@ class BaseModule:
 
     def save_params(self, fname: str) -> None:
         """Save the parameters to `fname` (MXNet's .params file, keys arg:/aux:NAME)."""
-        arg_params, aux_params = self.get_params()
-        save_dict = {"arg:%s" % k: v.as_in_context(cpu()) for k, v in arg_params.items()}
-        save_dict.update({"aux:%s" % k: v.as_in_context(cpu()) for k, v in aux_params.items()})
-        ndarray.save(fname, save_dict)
+        save_params_file(fname, *self.get_params())
 
     def load_params(self, fname: str) -> None:
         """Load the parameters `save_params` wrote (or an MXNet .params file)."""
-        save_dict = ndarray.load(fname)
-        arg_params, aux_params = {}, {}
-        for k, value in save_dict.items():
-            arg_type, _, name = k.partition(":")
-            if arg_type == "arg":
-                arg_params[name] = value
-            elif arg_type == "aux":
-                aux_params[name] = value
-            else:
-                raise ValueError("Invalid param file " + fname)
-        self.set_params(arg_params, aux_params)
+        self.set_params(*split_params(ndarray.load(fname), fname, strict=True))
 
     def get_states(self, merge_multi_context: bool = True) -> List[Any]:
         """The state arrays (none for this module)."""
