@@ -25,7 +25,8 @@ def _window(attrs) -> tuple:
 @register_pass("pool-grad-first")
 def pool_grad_first(graph: Graph) -> Graph:
     """In a graph holding a forward `p = Pooling(max)(r)`, `r = relu(x)`, and the backward
-    relu's gradient rule derives from it, `_pool_max_scatter(r, g) * (x > 0)`, rewrite
+    relu's gradient rule derives from it, `_pool_max_scatter(r, g) * (r > 0)` (or with the
+    mask `x > 0`, which is the same), rewrite
     that product as `_pool_max_scatter(x, g * (p > 0))`: the mask is computed and applied
     on the pooled tensor (a quarter of the elements under 2x2 pooling) and the backward
     stops reading `r`. For a recorded eager forward (all three values exist), where the
@@ -66,8 +67,9 @@ def pool_grad_first(graph: Graph) -> Graph:
 
 def _match(node: Node, producer: Dict[Value, Node], pooled: Dict[Tuple[Value, tuple], Value]
            ) -> Optional[Tuple[Node, Value, Value]]:
-    """(the scatter, x, p) when `node` is `_pool_max_scatter(relu(x), g) * (x > 0)` and
-    the forward holds `p`, the max pooling of relu(x) with the scatter's windows."""
+    """(the scatter, x, p) when `node` is `_pool_max_scatter(r, g) * (r > 0)`, r = relu(x)
+    (or the same masked by `x > 0`), and the forward holds `p`, the max pooling of r with
+    the scatter's windows."""
     for a, b in (node.inputs, node.inputs[::-1]):
         scatter, gt = producer.get(a), producer.get(b)
         if (scatter is None or gt is None or scatter.op != "_pool_max_scatter"
@@ -75,7 +77,7 @@ def _match(node: Node, producer: Dict[Value, Node], pooled: Dict[Tuple[Value, tu
             continue
         r = scatter.inputs[0]
         relu = producer.get(r)
-        if relu is None or not _is_relu(relu) or relu.inputs[0] is not gt.inputs[0]:
+        if relu is None or not _is_relu(relu) or gt.inputs[0] not in (r, relu.inputs[0]):
             continue
         p = pooled.get((r, _window(scatter.attrs)))
         if p is not None and windows_read_input(r.type.shape, scatter.attrs):

@@ -46,11 +46,11 @@ import numpy as np
 from .. import autograd
 from .. import random as _random
 from ..base import MXNetError
-from ..ir import Graph, Node, TensorType, Value, get_op
+from ..ir import Graph, Node, NonDifferentiableError, TensorType, Value, get_op
 from ..ndarray import NDArray
 from ..ndarray.ops import dropout_mask, moving_stats_update
 from ..autodiff.on_backward import defer
-from ..passes import PassManager
+from ..passes import PassManager, grad as grad_pass
 from ..ir.ops.regions import CACHED_OP
 from ..runtime import Plan
 from ..trace.builder import record
@@ -122,13 +122,11 @@ class Traced:
         # What runs: the graph after LOWER_PASSES (same inputs and outputs), which the
         # recorded region holds too, so that backward differentiates what ran.
         self.lowered = lowered = PassManager(LOWER_PASSES, verify=False).run(graph)
-        # What a recorded call records: the lowered graph, returning also every intermediate
-        # value (residuals), so that a backward reads them instead of recomputing the
-        # forward inside the region's gradient (as an eager forward keeps them too).
-        outs = set(lowered.outputs)
-        residuals = [v for n in lowered.nodes for v in n.outputs if v not in outs]
+        # What a recorded call records: the lowered graph, returning also the intermediate
+        # values its gradient reads (residuals), so that a backward reads them instead of
+        # recomputing the forward inside the region's gradient.
         self.region = Graph(graph.name, lowered.inputs, lowered.nodes,
-                            list(lowered.outputs) + list(dict.fromkeys(residuals)))
+                            list(lowered.outputs) + residuals(lowered))
         self._plain = self._compile(lowered)
         self._recorded: Optional[Tuple[Any, List[int]]] = None
         # Every input a block input, a parameter or a constant (no mask or sample to draw):
@@ -279,6 +277,23 @@ class Traced:
         if self.repeats:  # a value returned twice is one array, as in the eager forward
             arrays = [arrays[i] for i in self.repeats]
         return arrays
+
+
+def residuals(graph: Graph) -> List[Value]:
+    """The intermediate values of `graph` (not outputs) that its gradient with respect to
+    every input reads, in order: what a recorded call keeps for backward (JAX's
+    residuals). The others die during the forward, whose buffers the plan may then reuse
+    in place; a gradient that needs one anyway (of higher order) recomputes it from the
+    region. A graph that cannot be differentiated keeps every intermediate value."""
+    outs = set(graph.outputs)
+    inter = list(dict.fromkeys(v for n in graph.nodes for v in n.outputs if v not in outs))
+    try:
+        joint = grad_pass(graph, head_grads="input")
+    except NonDifferentiableError:
+        return inter
+    read = {v for n in joint.nodes[len(graph.nodes):] for v in n.inputs}
+    read.update(joint.outputs)
+    return [v for v in inter if v in read]
 
 
 def _pinned(graph: Graph, drawn: Dict[Value, np.ndarray]) -> Optional[Tuple[Graph, list]]:

@@ -117,8 +117,10 @@ def zeros_like_readonly(x):
     return buf[:x.size].reshape(x.shape)
 
 
+# relu's gradient masks with its output (y > 0 exactly where x > 0, NaN included): the
+# input is then no residual, and the forward may overwrite it in place
 _unary("relu", _relu, "np.maximum({0}, 0)",
-       lambda b, n, g: [mul(b, g[0], b.op("_greater_scalar", _x(n), scalar=0.0))],
+       lambda b, n, g: [mul(b, g[0], b.op("_greater_scalar", _y(n), scalar=0.0))],
        mxnet_np="_npx_relu")
 
 

@@ -261,7 +261,7 @@ def activation(x, act_type):
 def _act_vjp(b, n, g):
     x, y, kind = n.inputs[0], n.outputs[0], n.attrs["act_type"]
     if kind == "relu":
-        d = b.op("_greater_scalar", x, scalar=0.0)
+        d = b.op("_greater_scalar", y, scalar=0.0)  # (as relu's: the input is no residual)
     elif kind == "sigmoid":
         d = mul(b, y, rsub(b, y, 1.0))
     elif kind == "tanh":
