@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .accel.lazy import before_write
 from .ndarray.ndarray import NDArray
 
 
@@ -30,4 +31,5 @@ def as_numpy(value: Any) -> Any:
 
 def assign(arr: Any, value: Any) -> None:
     """`arr[:] = value` without recording, broadcasting and casting to `arr`'s dtype."""
+    before_write()
     buffer(arr)[...] = as_numpy(value)

@@ -18,11 +18,14 @@ tail, computed once after the chunks.
 Pending arrays are instances of a subclass of their array class whose `_data` property
 shadows the base class's slot; materialising stores the array in the slot and turns the
 object back into its base class, so nothing else ever sees the difference. Their shape,
-size and ndim are known without computing anything.
+size and ndim are known without computing anything. An in-place write computes the
+pending arrays still referenced first (`before_write`), so they hold the values of when
+they were called.
 """
 from __future__ import annotations
 
 import os
+import weakref
 from typing import Any, Dict, List
 
 import numpy as np
@@ -37,6 +40,8 @@ LAZY_MIN = int(os.environ.get("TAPEGRAPH_LAZY_MIN", 1 << 20))
 _CLASSES: Dict[type, type] = {}
 PENDING_TYPES: set = set()  # the pending classes, for a cheap `type(x) in` test
 _KERNELS: Dict[tuple, Any] = {}
+# The pending arrays (weakly): `before_write` computes those still referenced.
+ALIVE: "weakref.WeakSet[Any]" = weakref.WeakSet()
 
 
 def lazy_class(cls: type) -> type:
@@ -191,3 +196,15 @@ def _fused_node(nodes: List[Node], leaves: List[Any], value) -> Node:
     region = Graph("pending", [env[v] for v in leaves], body, [env[value]])
     # Fresh outer values: the cached kernel must not keep this iteration's arrays alive.
     return Node("fused", [Value(v.type) for v in leaves], [Value(value.type)], {}, region)
+
+
+def before_write() -> None:
+    """Compute every pending array still referenced: an in-place write (`x[:] = ...`,
+    `copyto`, `out=`, an optimizer update, ...) is about to change memory that one of them
+    may read. MXNet's engine likewise runs a write after the reads issued before it."""
+    if ALIVE:
+        pending = list(ALIVE)
+        ALIVE.clear()
+        for arr in pending:
+            if type(arr) in PENDING_TYPES:
+                arr._data

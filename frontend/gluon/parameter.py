@@ -24,6 +24,7 @@ from .. import autograd, context
 from .. import ndarray as _nd
 from .. import symbol as _sym
 from ..base import MXNetError
+from ..accel.lazy import before_write
 from ..context import Context
 from ..numpy import ndarray as _np_ndarray
 from ..util import is_np_array
@@ -358,6 +359,7 @@ class Parameter:
             assert self._deferred_init, "Parameter '%s' has not been initialized" % self.name
             self._deferred_init = self._deferred_init[:3] + (_nd.NDArray._wrap(src),)
             return
+        before_write()
         for arr in self._data:
             arr._data[...] = src
 
@@ -374,6 +376,7 @@ class Parameter:
         """Set the gradient buffers to zero (in place)."""
         if self._grad is None:
             return
+        before_write()
         for g in self._grad:
             g._data[...] = 0
 

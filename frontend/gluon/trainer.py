@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 from .. import optimizer as opt
+from ..accel.lazy import before_write
 from ..ir.errors import MXNetError
 from ..inplace import buffer
 from ..optimizer import lean as _lean
@@ -195,6 +196,7 @@ class Trainer:
 
     def step(self, batch_size: float, ignore_stale_grad: bool = False) -> None:
         """One optimization step; gradients are normalized by 1/batch_size."""
+        before_write()  # (the weights change in place)
         self._optimizer.rescale_grad = self._scale / batch_size
         if not self._kv_initialized:
             self._init_kvstore()
@@ -220,6 +222,7 @@ class Trainer:
         if self._kvstore and self._update_on_kvstore:
             raise AssertionError(_ON_KVSTORE % "update")
         self._check_and_rescale_grad(self._scale / batch_size)
+        before_write()  # (the weights change in place)
         if self._kvstore is None and self._update_lean(ignore_stale_grad):
             return
         self._check_stale(ignore_stale_grad)

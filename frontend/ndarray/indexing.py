@@ -8,6 +8,7 @@ from typing import Any, Callable, List, Optional
 
 import numpy as np
 
+from ..accel.lazy import before_write
 from ..ir import get_op
 from ..ir.errors import IndexingError, MXNetError, ShapeError
 from ..trace import host_reads
@@ -150,6 +151,7 @@ def _whole(key) -> bool:
 def setitem(arr, key, value) -> None:
     """Write `value` into `arr[key]` in place (not recorded, as for MXNet's `x[:] = ...`)."""
     from .ndarray import NDArray
+    before_write()
     if isinstance(key, tuple):
         key = tuple(k._data if isinstance(k, NDArray) else k for k in key)
     elif isinstance(key, NDArray):

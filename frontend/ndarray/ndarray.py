@@ -15,7 +15,7 @@ from ..trace.tape import STATE
 from ..trace.values import VariableValue
 from ..autodiff.engine import run_backward
 from . import dispatch
-from ..accel.lazy import PENDING_TYPES
+from ..accel.lazy import PENDING_TYPES, before_write
 from .indexing import getitem, no_zero_dim, setitem
 from .creation import to_numpy, _check_dtype
 from ..unsupported import check_stype
@@ -38,6 +38,7 @@ def write_out(result, out):
     if out.shape != result.shape:
         raise ShapeError("out has shape %s but the result has shape %s"
                          % (out.shape, result.shape))
+    before_write()
     out._data[...] = result._data
     return out
 
@@ -154,6 +155,7 @@ class NDArray:
             if other.shape != self.shape:
                 raise ShapeError("copyto: the destination has shape %s, the array %s"
                                  % (other.shape, self.shape))
+            before_write()
             other._data[...] = self._data
             return other
         return self.copy()
@@ -350,6 +352,7 @@ class NDArray:
                                 _OPERATOR_SYMBOLS[kind]))
         if STATE.recording and result._value is not None:
             return result
+        before_write()
         self._data[...] = result._data
         return self
 

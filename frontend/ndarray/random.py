@@ -11,6 +11,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .. import random as _random
+from ..accel.lazy import before_write
 from ..context import current_context  # noqa: F401  (MXNet's module exports it)
 from ..ir import TensorType, get_op
 from ..ir.errors import DTypeError, MXNetError
@@ -44,6 +45,7 @@ def _shape(shape) -> tuple:
 def _finish(values, dtype: np.dtype, out):
     data = np.asarray(values).astype(dtype, copy=False)
     if out is not None:
+        before_write()
         out._data[...] = data
         return out
     return NDArray._wrap(np.ascontiguousarray(data))
@@ -65,6 +67,7 @@ def _op(name: str, inputs: Sequence[NDArray], attrs, out=None, cls=NDArray):
         for o, v in zip(outs, values):
             o._value = v
     if out is not None:
+        before_write()
         out._data[...] = outs[0]._data
         outs = (out,) + outs[1:]
     return outs if isinstance(result, tuple) else outs[0]

@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, List, Sequence
 
 import numpy as np
 
+from ..accel.lazy import before_write
 from ..ir.errors import MXNetError, ShapeError
 from . import update_kernels as K
 from .ndarray import NDArray
@@ -40,6 +41,7 @@ def _outs(op: str, out: Any, weights: Sequence[NDArray]) -> List[NDArray]:
                          % (op, len(outs), len(weights)))
     for o, w in zip(outs, weights):
         check_out(op, o, w)
+    before_write()
     return outs
 
 
@@ -349,6 +351,7 @@ def _into(op: str, values: np.ndarray, out: Any) -> NDArray:
     need_array(op, "out", out)
     if out.shape != values.shape:
         raise ShapeError("%s: out has shape %s, expected %s" % (op, out.shape, values.shape))
+    before_write()
     out._data[...] = values
     return out
 
@@ -379,6 +382,7 @@ def reset_arrays(*data, num_arrays=None, out=None, name=None, **kwargs) -> list:
     _array_list("reset_arrays", data, num_arrays, kwargs)
     if STATE.recording and any(a._value is not None for a in data):
         raise assigning_error()
+    before_write()
     for a in data:
         a._data[...] = 0
     return []

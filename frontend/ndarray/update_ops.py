@@ -19,6 +19,7 @@ from typing import Any, Callable, Dict, Sequence, Tuple
 import numpy as np
 
 from ..ir.errors import DTypeError, MXNetError, NonDifferentiableError, ShapeError
+from ..accel.lazy import before_write
 from ..trace.tape import STATE
 from . import update_kernels as K
 from .ndarray import NDArray
@@ -157,6 +158,7 @@ class Spec:
 
     def __call__(self, *args: Any, out: Any = None, **kwargs: Any) -> NDArray:
         values, weight, p = self.check(args, kwargs, out)
+        before_write()
         if out is None:
             out = type(weight)._wrap(np.empty(weight.shape, weight.dtype))
         bufs = {k: v._data for k, v in values.items()}

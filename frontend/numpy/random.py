@@ -7,6 +7,7 @@ import numpy as np
 import numpy as _np
 
 from .. import random as _random
+from ..accel.lazy import before_write
 from ..ir import TensorType, get_op
 from ..ndarray import NDArray
 from ..ndarray.creation import _check_dtype, fits_in_memory, shape_arg
@@ -49,6 +50,7 @@ def _drawn(op: str, params, size, dtype, out) -> ndarray:
               invoke(get_op("broadcast_to"), [a], {"shape": shape}, ndarray) for a in arrays]
     result = _op(op, inputs, attrs, None, ndarray)
     if out is not None:
+        before_write()
         out._data[...] = result._data
         return out
     return result
@@ -94,6 +96,7 @@ def _draw(method: str, default_dtype):
         result = _sample(values, dtype or (default_dtype or _np.asarray(values).dtype), draw,
                          args)
         if out is not None:
+            before_write()
             out._data[...] = result._data
             return out
         return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import random as _random
+from ..accel.lazy import before_write
 from ..ir.errors import MXNetError
 from ..ndarray.creation import _check_dtype, shape_arg
 from ..numpy.ndarray import ndarray
@@ -63,6 +64,7 @@ def bernoulli(prob=None, logit=None, size=None, dtype=None, ctx=None, out=None) 
     shape = np.shape(p) if size is None else shape_arg(size)
     result = _observed(lambda: _random.generator().random(shape) < p, dtype, [prob, logit])
     if out is not None:
+        before_write()
         out._data[...] = result._data
         return out
     return result

@@ -326,6 +326,7 @@ def _defer(opdef: OpDef, inputs, attrs, out_cls) -> Any:
     cls = _lazy.lazy_class(getattr(cls, "_eager_class", cls))
     arr = cls.__new__(cls)
     arr._value = out
+    _lazy.ALIVE.add(arr)
     return arr
 
 
