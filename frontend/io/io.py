@@ -1,6 +1,6 @@
 """MXNet's data iterators: `DataDesc`, `DataBatch`, `DataIter`, `NDArrayIter`,
-`ResizeIter`, `PrefetchingIter`. The C++ iterators (record files, images, CSV, LibSVM,
-MNIST) are not provided."""
+`ResizeIter`, `PrefetchingIter`. Of MXNet's C++ iterators, `CSVIter` and `MNISTIter` are
+in `native`; those of record files, images and LibSVM are not provided."""
 from __future__ import annotations
 
 from collections import namedtuple
@@ -9,7 +9,7 @@ from typing import List, Optional
 import numpy as np
 
 from ..ndarray import concat, tile
-from ..unsupported import CPP, DATA, not_implemented_class
+from ..unsupported import DATA, not_implemented_class
 from .utils import _getdata_by_idx, _init_data, _slice_along_batch_axis
 
 
@@ -338,11 +338,7 @@ class NDArrayIter(DataIter):
 
 MXDataIter = not_implemented_class("mx.io.MXDataIter", "it wraps an iterator of MXNet's C++ "
                                    "backend, which tapegraph does not have", DataIter)
-_WHY = {
-    "CSVIter": CPP + " (read the CSV with numpy.loadtxt and use NDArrayIter)",
-    "LibSVMIter": "it yields sparse CSR batches; " + "sparse storage is not supported",
-    "MNISTIter": CPP + " (load MNIST into arrays and use NDArrayIter)",
-}
+_WHY = {"LibSVMIter": "it yields sparse CSR batches; " + "sparse storage is not supported"}
 for _name in ("ImageDetRecordIter", "ImageRecordInt8Iter", "ImageRecordIter",
               "ImageRecordIter_v1", "ImageRecordUInt8Iter", "ImageRecordUInt8Iter_v1"):
     _WHY[_name] = DATA
