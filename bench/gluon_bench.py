@@ -12,9 +12,12 @@ parameter, from the same float32 initial weights and data in every framework:
 
 tapegraph runs MXNet Gluon code (`gluon.nn`, `gluon.loss`, `gluon.Trainer`), once
 hybridized and once not; `numpy` is the MLP step hand-written in NumPy (the floor of a
-NumPy-based step, see `numpy_steps`). Each framework is a worker process on ONE thread
-(BLAS, PyTorch and XLA alike: the machine is shared, and threads competing for busy cores
-make timings meaningless). The workers stay alive side by side and run one at a time:
+NumPy-based step, see `numpy_steps`). Each framework is a worker process pinned to ONE
+core, the same for all (`--cpu`, default the last core this process may use): thread
+settings alone do not hold XLA to one thread (JAX 0.10 runs its jitted step on ~1.6 cores
+with them, and CPU time then counts both), and the machine is shared, so threads competing
+for busy cores make timings meaningless. The workers stay alive side by side and run one
+at a time:
 each round measures every step of every worker once (CPU time, `time.process_time`, per
 step over `--budget` seconds of repeats), so frameworks are compared a fraction of a
 second apart (`measure`). The report gives each step's fastest round, and its ratio to
@@ -269,6 +272,11 @@ WORKERS = (("tapegraph", sys.executable), ("numpy", sys.executable), ("torch", P
            ("jax", PEERS_PY))
 
 
+def pin(cpu):
+    """Run this process (and the threads it starts) on core `cpu` only."""
+    os.sched_setaffinity(0, {cpu})
+
+
 def serve(name):
     """A worker: builds its steps, runs each three times (the first loss is reported),
     prints {"framework", "first_loss": {step: loss}} as a JSON line, then answers each
@@ -289,7 +297,7 @@ def serve(name):
         print(json.dumps({"seconds": time_steps(steps[key], float(budget))}), flush=True)
 
 
-def measure(rounds, budget, workers=None, steps=None):
+def measure(rounds, budget, workers=None, steps=None, cpu=None):
     """Every step of every worker, `rounds` times, interleaved finely: the workers stay
     alive side by side (one runs at a time, the others wait on their stdin) and each round
     measures every step once for `budget` CPU seconds, after one untimed call (the caches
@@ -298,7 +306,8 @@ def measure(rounds, budget, workers=None, steps=None):
     some). A change of the machine's load (other tenants) then hits all frameworks of a
     round alike, which is what the per-round ratios of `report` rely on. `workers`:
     (label, framework, interpreter) triples (default: WORKERS, labelled by framework);
-    `steps`: the step names to measure (default: all). Returns
+    `steps`: the step names to measure (default: all); `cpu`: the core every worker is
+    pinned to (default `default_cpu()`). Returns
     (first losses, {(label, step): [seconds per step, one per round]}, errors)."""
     procs, losses, errors = {}, {}, {}
     if workers is None:
@@ -308,7 +317,8 @@ def measure(rounds, budget, workers=None, steps=None):
             if not os.path.exists(python):
                 errors[name] = "no interpreter at " + python
                 continue
-            proc = subprocess.Popen([python, os.path.abspath(__file__), "--worker", framework],
+            proc = subprocess.Popen([python, os.path.abspath(__file__), "--worker", framework,
+                                     "--cpu", str(default_cpu() if cpu is None else cpu)],
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, text=True, cwd=ROOT,
                                     env=ONE_THREAD)
@@ -339,6 +349,11 @@ def measure(rounds, budget, workers=None, steps=None):
             proc.stdin.close()
             proc.wait()
     return losses, samples, errors
+
+
+def default_cpu():
+    """The last core this process may run on."""
+    return max(os.sched_getaffinity(0))
 
 
 def paired_ratio(samples, key, ref):
@@ -393,6 +408,8 @@ def report(losses, samples, errors):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--worker", help="serve one framework's steps (used by the parent)")
+    p.add_argument("--cpu", type=int, default=None,
+                   help="the core every worker runs on (default: the last one allowed)")
     p.add_argument("--quick", action="store_true", help="3 rounds of 0.1 s per step")
     p.add_argument("--write-docs", action="store_true")
     p.add_argument("--rounds", type=int, default=None, help="rounds (default 60)")
@@ -400,16 +417,19 @@ def main():
                    help="CPU seconds per step and round (default 0.05)")
     args = p.parse_args()
     if args.worker:
+        if args.cpu is not None:
+            pin(args.cpu)
         serve(args.worker)
         return
     rounds = args.rounds or (3 if args.quick else 60)
     budget = args.budget or (0.1 if args.quick else 0.05)
-    losses, samples, errors = measure(rounds, budget)
+    cpu = default_cpu() if args.cpu is None else args.cpu
+    losses, samples, errors = measure(rounds, budget, cpu=cpu)
     text = report(losses, samples, errors)
     text += ("\n\n%d rounds, each step measured once per round for %.2f CPU s, the four "
-             "workers interleaved in a shuffled order; time: the fastest round; ratios: the "
-             "median over rounds of the ratio within a round (95%% bootstrap interval); %s."
-             % (rounds, budget, time.strftime("%Y-%m-%d %H:%M")))
+             "workers pinned to core %d and interleaved in a shuffled order; time: the "
+             "fastest round; ratios: the median over rounds of the ratio within a round (95%% "
+             "bootstrap interval); %s." % (rounds, budget, cpu, time.strftime("%Y-%m-%d %H:%M")))
     print(text)
     if args.write_docs:
         path = os.path.join(ROOT, "docs", "performance.md")
