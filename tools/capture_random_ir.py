@@ -200,13 +200,16 @@ def write(out):
     import tapegraph as mx
     from tapegraph import gluon
     os.makedirs(out, exist_ok=True)
-    for name, blk in blocks(gluon).items():
+    with mx.name.NameManager():  # (block prefixes as in a fresh process: their node names)
+        made = blocks(gluon)
+    for name, blk in made.items():
         blk.hybridize()
         blk(mx.nd.array(inputs(name)))
         blk.export(os.path.join(out, name))
     mx.npx.set_np()
     try:
-        blk = np_block(gluon)
+        with mx.name.NameManager():
+            blk = np_block(gluon)
         blk.hybridize()
         blk(mx.np.array(NP_X))
         blk.export(os.path.join(out, "np"))

@@ -5,7 +5,7 @@ compute dtype, the result to the result dtype, or the pair is refused as MXNet d
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from ..ir import get_op
 from ..ir.errors import DTypeError, MXNetError
 from ..ir.promotion import binary_dtypes, scalar_kind
 from ..trace.invoke import invoke
+from ..trace.opnames import _SCOPES as _NAME_SCOPES, auto_naming, helper
 from ..accel.lazy import PENDING_TYPES, shape_dtype
 
 # python operator -> (array op, scalar op, reflected scalar op, MXNet broadcast name)
@@ -77,6 +78,9 @@ def as_array(x: Any, like) -> Any:
 
 
 def _cast(x, dtype: str):
+    if _NAME_SCOPES:  # (a block traces: MXNet's symbol has no node for it)
+        with helper():
+            return invoke(_op("Cast"), [x], {"dtype": dtype})
     return invoke(_op("Cast"), [x], {"dtype": dtype})
 
 
@@ -90,10 +94,11 @@ def broadcast_pair(a, b, opname: str):
     except ValueError:
         raise MXNetError("%s: operands could not be broadcast together with shapes %s and %s"
                          % (opname, sa, sb)) from None
-    if sa != shape:
-        a = invoke(_op("broadcast_to"), [a], {"shape": shape})
-    if sb != shape:
-        b = invoke(_op("broadcast_to"), [b], {"shape": shape})
+    with helper():  # (MXNet's broadcasting operators have no broadcast_to node)
+        if sa != shape:
+            a = invoke(_op("broadcast_to"), [a], {"shape": shape})
+        if sb != shape:
+            b = invoke(_op("broadcast_to"), [b], {"shape": shape})
     return a, b
 
 
@@ -137,9 +142,10 @@ def _float_array(x) -> bool:
     return x._data.dtype.kind == "f"
 
 
-def binary(kind: str, lhs, rhs, reflected: bool = False):
+def binary(kind: str, lhs, rhs, reflected: bool = False, name: Optional[str] = None):
     """`lhs <kind> rhs` (or `rhs <kind> lhs` when `reflected`), lhs being an NDArray:
-    MXNet's result dtype, or its refusal of the dtype pair, from `ir.promotion`."""
+    MXNet's result dtype, or its refusal of the dtype pair, from `ir.promotion`. `name`:
+    the function called (`broadcast_add`), which names the node in a block's trace."""
     array_op, scalar_op, rscalar_op, bname = BINARY[kind]
     mode = "np" if type(lhs)._bool_comparisons else "nd"
     if is_scalar(rhs):
@@ -158,7 +164,11 @@ def binary(kind: str, lhs, rhs, reflected: bool = False):
         if db != rule.compute:
             b = _cast(b, rule.compute)
         a, b = broadcast_pair(a, b, bname)
-        out = invoke(_op(array_op), [a, b], out_cls=type(lhs))
+        if name is not None and _NAME_SCOPES:
+            with auto_naming(name):
+                out = invoke(_op(array_op), [a, b], out_cls=type(lhs))
+        else:
+            out = invoke(_op(array_op), [a, b], out_cls=type(lhs))
     if rule.out != rule.compute:
         out = _cast(out, rule.out)
     return out

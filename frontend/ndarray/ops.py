@@ -12,7 +12,7 @@ from ..ir.promotion import binary_dtypes
 from ..trace.invoke import invoke
 from ..trace.tape import STATE
 from ..trace.opnames import (  # (a name only counts in a scope)
-    _SCOPES as _NAME_SCOPES, exported_as, naming)
+    _SCOPES as _NAME_SCOPES, auto_naming, exported_as, naming)
 from ..autodiff.on_backward import defer
 from . import dispatch
 from .ndarray import NDArray, write_out
@@ -58,13 +58,15 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
     other keyword arguments are the operator's attributes."""
     opdef = get_op(opname)
     n_arrays = len(arg_names)
+    hint = pyname.lower()  # what MXNet's name manager names an unnamed call by
     # keyword attributes (with their types) -> the completed attribute dict, shared by the
     # calls (and recorded nodes: nodes' attributes are immutable); see `_keyword_attrs`
     by_keywords: Dict[tuple, Tuple[Dict[str, Any], tuple]] = {}
 
     def fn(*args, out=None, name=None, **kwargs):
-        # Fast path (the common `mx.nd.sin(x)`): exactly the arrays, nothing else.
-        if (out is None and (name is None or not _NAME_SCOPES) and not variadic
+        # Fast path (the common `mx.nd.sin(x)`): exactly the arrays, nothing else, and no
+        # hybridized block tracing (whose scope names every call).
+        if (out is None and not _NAME_SCOPES and not variadic
                 and len(args) == n_arrays
                 and (isinstance(args[0], NDArray) if n_arrays == 1
                      else _all_arrays(args))):
@@ -99,8 +101,8 @@ def defop(pyname: str, opname: str, arg_names: Sequence[str] = ("data",),
         kwargs = {k: _norm(v) for k, v in kwargs.items() if k not in ("ctx", "name")}
         while len(arrays) > 1 and arrays[-1] is None:  # `F.FullyConnected(x, w, None, ...)`
             arrays.pop()
-        if name is not None:  # kept on the node while a hybridized block traces
-            with naming(name):
+        if _NAME_SCOPES:  # a hybridized block traces: its node keeps MXNet's name
+            with naming(name) if name is not None else auto_naming(hint):
                 return _finish(invoke(opdef, _as_inputs(arrays), kwargs), out)
         return _finish(invoke(opdef, _as_inputs(arrays), kwargs), out)
 
@@ -270,13 +272,15 @@ def concat(*data, dim=1, **kw):
     return invoke(get_op("Concat"), _as_inputs(data), {"dim": int(dim), "num_args": len(data)})
 
 
-def _broadcast_binary(kind):
+def _broadcast_binary(kind, mxname):
+    name = "broadcast_" + mxname
+
     def fn(lhs, rhs, out=None, **kw):
-        reject_unknown_kwargs("broadcast_" + kind, kw)
+        reject_unknown_kwargs(name, kw)
         if not isinstance(lhs, NDArray):
-            return _finish(dispatch.binary(kind, rhs, lhs, reflected=True), out)
-        return _finish(dispatch.binary(kind, lhs, rhs), out)
-    fn.__name__ = "broadcast_" + kind
+            return _finish(dispatch.binary(kind, rhs, lhs, reflected=True, name=name), out)
+        return _finish(dispatch.binary(kind, lhs, rhs, name=name), out)
+    fn.__name__ = name
     fn.__doc__ = "Elementwise %s with NumPy broadcasting." % kind
     return fn
 
@@ -284,7 +288,7 @@ def _broadcast_binary(kind):
 for _kind, _mx in (("add", "add"), ("sub", "sub"), ("mul", "mul"), ("div", "div"),
                    ("pow", "power"), ("eq", "equal"), ("ne", "not_equal"), ("gt", "greater"),
                    ("ge", "greater_equal"), ("lt", "lesser"), ("le", "lesser_equal")):
-    NAMESPACE["broadcast_" + _mx] = _broadcast_binary(_kind)
+    NAMESPACE["broadcast_" + _mx] = _broadcast_binary(_kind, _mx)
 NAMESPACE["add"] = NAMESPACE["broadcast_add"]
 NAMESPACE["subtract"] = NAMESPACE["broadcast_sub"]
 NAMESPACE["multiply"] = NAMESPACE["broadcast_mul"]

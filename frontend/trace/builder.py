@@ -18,7 +18,8 @@ from ..accel.gc_pause import _count_recorded, _gc_state
 from ..ir import Graph, Node, TensorType
 from .key import node_items
 from .source import ON as _SOURCE_ON, user_meta
-from .opnames import PENDING as _NAME_PENDING, take as _take_name
+from .opnames import (PENDING as _NAME_PENDING, _SCOPES as _NAME_SCOPES,
+                      auto_name as _auto_name, take as _take_name)
 from . import tape as _tape
 from .tape import STATE, current_tape, tape_node
 from .values import _SEQUENCE, TracedValue
@@ -26,10 +27,15 @@ from .values import _SEQUENCE, TracedValue
 _new = object.__new__  # then every slot is set: cheaper than the constructors
 
 
-def _with_name(meta: Optional[Dict[str, Any]]) -> Dict[str, Any]:
-    """A new node's meta with its given name (see tapegraph.trace.opnames); `meta` (the
-    source line's, shared between nodes) is copied, not changed."""
+def _with_name(meta: Optional[Dict[str, Any]], op: str) -> Optional[Dict[str, Any]]:
+    """A new node's meta with its name (see tapegraph.trace.opnames: the given one, or
+    inside a block's trace the one MXNet gives an unnamed `op`); `meta` (the source
+    line's, shared between nodes) is copied, not changed."""
     pending = _take_name()
+    if pending is None:
+        pending = _auto_name(op)
+        if pending is None:
+            return meta
     if isinstance(pending, dict):  # (opnames.exported_as)
         return dict(meta or (), **pending)
     return dict(meta or (), name=pending)
@@ -52,7 +58,7 @@ def record1(op: str, in_values: tuple, t: TensorType, r: np.ndarray, attrs: Dict
     node.attrs = attrs
     node.region = region
     meta = user_meta() if _SOURCE_ON[0] else None
-    node.meta = meta if not _NAME_PENDING[0] else _with_name(meta)
+    node.meta = meta if not (_NAME_PENDING[0] or _NAME_SCOPES) else _with_name(meta, op)
     out.node = node
     ref = STATE.tape
     tape = ref() if ref is not None else None
@@ -102,7 +108,7 @@ def record(op: str, in_values: Sequence[TracedValue], types: Sequence[TensorType
     node.inputs = in_values
     node.attrs = attrs
     node.region = region
-    node.meta = meta if not _NAME_PENDING[0] else _with_name(meta)
+    node.meta = meta if not (_NAME_PENDING[0] or _NAME_SCOPES) else _with_name(meta, op)
     outs = []
     for t, r in zip(types, results):  # = TracedValue(t, node, r), slot by slot
         out = _new(TracedValue)

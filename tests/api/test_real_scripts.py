@@ -23,13 +23,7 @@ SCRIPTS = sorted(f[:-4] for f in os.listdir(HERE) if f.endswith(".out"))
 RTOL, ATOL = 1e-3, 2e-4
 
 # script -> reason it cannot pass yet (strict: the test fails once it passes)
-XFAIL = {
-    "export_auto_names": "operators a custom HybridBlock calls without name= are exported as "
-                         "sum0/relu0 (a global counter per operator), where MXNet writes the "
-                         "block's prefix and a counter per name scope (net_sum0, net_relu0); "
-                         "and F.broadcast_add is written as broadcast_to + elemwise_add, not "
-                         "as one broadcast_add node",
-}
+XFAIL = {}
 
 _NUMBER = re.compile(
     r"(?<![A-Za-z_\d.])[-+]?(?:nan|inf|(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)(?![A-Za-z_\d])")

@@ -316,7 +316,8 @@ def test_reinforce_learns_to_prefer_the_rewarded_action():
 def test_np_samplers_are_ir_nodes_and_export_as_mxnets(tmp_path):
     mx.npx.set_np()
     try:
-        blk = TOOL.np_block(gluon)
+        with mx.name.NameManager():  # (its prefix, hence its nodes' names, as exported once)
+            blk = TOOL.np_block(gluon)
         blk.hybridize()
         mx.random.seed(4)
         got = [blk(mx.np.array(TOOL.NP_X)).asnumpy() for _ in range(2)]

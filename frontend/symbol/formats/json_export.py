@@ -13,7 +13,7 @@ loses IR information, the main MXNet node carries hidden `__tg_*__` keys (MXNet 
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ...ir import Graph, MXNetError, Node, Value
 from ..graph.mxnet_ops import BINARY, LEGACY_TOTALS, NP_BINARY
@@ -151,6 +151,31 @@ def _implicit_broadcasts(graph: Graph, w: JsonWriter) -> Dict[Value, Value]:
     return elided
 
 
+# Legacy mode: IR binary operator -> the MXNet operator that broadcasts its operands itself.
+_LEGACY_BROADCASTING = {ir_op: "broadcast_" + short for short, ir_op in BINARY.items()}
+
+
+def _legacy_broadcasts(graph: Graph) -> Tuple[Dict[Value, Value], Dict[Node, str]]:
+    """Legacy mode: the helper `broadcast_to` nodes of a hybridized block's trace (those
+    `F.broadcast_add` inserts, see tapegraph.trace.opnames.helper) read only by binary
+    operators MXNet has a broadcasting version of -> the value they broadcast; and those
+    readers -> that version's name (`elemwise_add` reading one is written
+    `broadcast_add`), as MXNet's symbol records them. `load_json` maps them back."""
+    readers = _readers(graph)
+    outputs = set(graph.outputs)
+    elided: Dict[Value, Value] = {}
+    for node in graph.nodes:
+        out = node.outputs[0] if node.op == "broadcast_to" and node.region is None else None
+        if (out is None or out in outputs or not readers.get(out)
+                or not (node.meta and node.meta.get("helper"))):
+            continue
+        if all(r.region is None and r.op in _LEGACY_BROADCASTING and r.op not in LOWERINGS
+               for r in readers[out]):
+            elided[out] = node.inputs[0]
+    written = {r: _LEGACY_BROADCASTING[r.op] for v in elided for r in readers[v]}
+    return elided, written
+
+
 def _reshaped_totals(graph: Graph) -> Dict[Node, Node]:
     """Legacy mode: each `Reshape` to (1,) that is the only reader of a full reduction
     (`sum`, `mean`, ... with a 0-d IR result) -> that reduction. MXNet's legacy operator
@@ -220,7 +245,11 @@ def to_document(graph: Graph, names: Optional[NodeNames] = None, np_mode: bool =
     w = JsonWriter(graph, names, np_mode)
     for v in graph.inputs:
         w.variable(v, names.inputs[v])
-    elided = _implicit_broadcasts(graph, w) if np_mode else {}
+    written: Dict[Node, str] = {}
+    if np_mode:
+        elided = _implicit_broadcasts(graph, w)
+    else:
+        elided, written = _legacy_broadcasts(graph)
     totals = {} if np_mode else _reshaped_totals(graph)
     inner = set(totals.values())
     for node in graph.nodes:
@@ -234,6 +263,9 @@ def to_document(graph: Graph, names: Optional[NodeNames] = None, np_mode: bool =
         if total is not None:
             outs = w.emit(mxnet_name(total, False), name,
                           [w.entry[v] for v in total.inputs], _plain_attrs(total))
+        elif node in written:
+            outs = w.emit(written[node], name, [w.entry[v] for v in node.inputs],
+                          _plain_attrs(node))
         else:
             outs = _export_node(w, node, name, [w.entry[v] for v in node.inputs])
         _stamp_provenance(w, node, outs)

@@ -1,6 +1,7 @@
 """The names MXNet gives, on export, to operators a custom HybridBlock calls directly
 (without `name=`): the block's prefix, the operator's name and a counter per name scope
-(`net_sum0`, `net_broadcast_add0`, `net_relu0`), and a single broadcast_add node."""
+(`net_sum0`, `net_broadcast_add0`, `net_relu0`), and a single broadcast_add node.
+Only the names are compared: tapegraph writes the variables first, MXNet where first used."""
 import os
 import tempfile
 
@@ -28,4 +29,4 @@ prefix = os.path.join(tempfile.mkdtemp(), "m")
 net.export(prefix)
 sym = mx.sym.load(prefix + "-symbol.json")
 print(sym.list_outputs())
-print([n for n in sym.get_internals().list_outputs()])
+print(sorted(sym.get_internals().list_outputs()))  # (the order of variables differs)
