@@ -58,6 +58,45 @@ def cell_step(F, mode, x, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias, hi
                 _fc(F, states[0], h2h_weight, h2h_bias, n), states, hidden)
 
 
+def named_lstm(F, gates, c, act, name, axis=None, out: str = "out"):
+    """MXNet's written-out LSTM step, node by node with its names (mx.rnn's LSTMCell and
+    ConvLSTMCell, gluon.contrib.rnn's conv LSTM cells and LSTMPCell): `gates` (i2h + h2h)
+    sliced on `axis` into [in, forget, cell, out]; `act(x, name)` the cell activation;
+    `name(key)` a node's name (`out` names h). Returns (h, c)."""
+    kw = {} if axis is None else {"axis": axis}
+    i, f, g, o = F.SliceChannel(gates, num_outputs=4, name=name("slice"), **kw)
+    i = F.Activation(i, act_type="sigmoid", name=name("i"))
+    f = F.Activation(f, act_type="sigmoid", name=name("f"))
+    g = act(g, name("c"))
+    o = F.Activation(o, act_type="sigmoid", name=name("o"))
+    c = F.elemwise_add(f * c, i * g, name=name("state"))
+    return F.elemwise_mul(o, act(c, None), name=name(out)), c
+
+
+def named_gru(F, i2h, h2h, h, act, name, axis=None):
+    """MXNet's written-out GRU step with its node names (mx.rnn's GRUCell and ConvGRUCell,
+    gluon.contrib.rnn's conv GRU cells): gates [reset, update, new], the reset gate scaling
+    h2h's new-gate term; `act(x, name)` the new-gate activation. Returns the new h."""
+    kw = {} if axis is None else {"axis": axis}
+    i2h_r, i2h_z, i2h = F.SliceChannel(i2h, num_outputs=3, name=name("i2h_slice"), **kw)
+    h2h_r, h2h_z, h2h = F.SliceChannel(h2h, num_outputs=3, name=name("h2h_slice"), **kw)
+    r = F.Activation(i2h_r + h2h_r, act_type="sigmoid", name=name("r_act"))
+    z = F.Activation(i2h_z + h2h_z, act_type="sigmoid", name=name("z_act"))
+    new = act(i2h + r * h2h, name("h_act"))
+    return F.elemwise_add((1. - z) * new, z * h, name=name("out"))
+
+
+def conv_projections(F, x, h, weights, num_filter: int, i2h: dict, h2h: dict, layout, name):
+    """The input and state convolutions of a convolutional recurrent cell (mx.rnn's and
+    gluon.contrib.rnn's): `weights` (i2h_weight, h2h_weight, i2h_bias, h2h_bias); `i2h`,
+    `h2h` the kernel, stride, pad and dilate of each. Returns (i2h, h2h)."""
+    i2h_weight, h2h_weight, i2h_bias, h2h_bias = weights
+    return (F.Convolution(data=x, num_filter=num_filter, weight=i2h_weight, bias=i2h_bias,
+                          layout=layout, name=name("i2h"), **i2h),
+            F.Convolution(data=h, num_filter=num_filter, weight=h2h_weight, bias=h2h_bias,
+                          layout=layout, name=name("h2h"), **h2h))
+
+
 def _direction(F, mode, inputs: List, states, params, hidden):
     """Run one direction of one layer over the list of (N, C) inputs."""
     i2h_weight, h2h_weight, i2h_bias, h2h_bias, h2r_weight = params

@@ -57,7 +57,8 @@ FRONTEND = {
     "optimizer": _API | {"ndarray", "numpy", "inplace", "registry", "lr_scheduler"},
     "gluon": _API | {"passes", "runtime", "ndarray", "numpy", "autograd", "symbol",
                      "symbol.api", "symbol.graph", "symbol.formats", "initializer",
-                     "inplace", "optimizer", "numpy_extension", "recordio", "image", "name"},
+                     "inplace", "optimizer", "numpy_extension", "recordio", "image", "name",
+                     "metric"},  # (gluon.contrib.estimator's metrics, as MXNet's)
     "transforms": _API | {"passes", "runtime", "ndarray", "autograd"},
     "operator": _API | {"ndarray", "operator_arguments", "symbol.api"},
     "operator_arguments": _API | {"ndarray", "symbol.graph"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 from .. import symbol, ndarray, initializer as init
+from ..ir import recurrent as _kernels
 from .base import BaseRNNCell, _normalize_sequence
 
 
@@ -96,22 +97,10 @@ class LSTMCell(BaseRNNCell):
         h2h = symbol.FullyConnected(data=states[0], weight=self._hW, bias=self._hB,
                                     num_hidden=self._num_hidden*4,
                                     name='%sh2h'%name)
-        gates = i2h + h2h
-        slice_gates = symbol.SliceChannel(gates, num_outputs=4,
-                                          name="%sslice"%name)
-        in_gate = symbol.Activation(slice_gates[0], act_type="sigmoid",
-                                    name='%si'%name)
-        forget_gate = symbol.Activation(slice_gates[1], act_type="sigmoid",
-                                        name='%sf'%name)
-        in_transform = symbol.Activation(slice_gates[2], act_type="tanh",
-                                         name='%sc'%name)
-        out_gate = symbol.Activation(slice_gates[3], act_type="sigmoid",
-                                     name='%so'%name)
-        next_c = symbol.elemwise_add(forget_gate * states[1], in_gate * in_transform,
-                                        name='%sstate'%name)
-        next_h = symbol.elemwise_mul(out_gate, symbol.Activation(next_c, act_type="tanh"),
-                                       name='%sout'%name)
-
+        next_h, next_c = _kernels.named_lstm(
+            symbol, i2h + h2h, states[1],
+            lambda x, key: symbol.Activation(x, act_type="tanh", name=key),
+            lambda key: name + key)
         return next_h, [next_h, next_c]
 
 
@@ -163,20 +152,10 @@ class GRUCell(BaseRNNCell):
                                     bias=self._hB,
                                     num_hidden=self._num_hidden * 3,
                                     name="%s_h2h" % name)
-        i2h_r, i2h_z, i2h = symbol.SliceChannel(i2h, num_outputs=3, name="%s_i2h_slice" % name)
-        h2h_r, h2h_z, h2h = symbol.SliceChannel(h2h, num_outputs=3, name="%s_h2h_slice" % name)
-
-        reset_gate = symbol.Activation(i2h_r + h2h_r, act_type="sigmoid",
-                                       name="%s_r_act" % name)
-        update_gate = symbol.Activation(i2h_z + h2h_z, act_type="sigmoid",
-                                        name="%s_z_act" % name)
-
-        next_h_tmp = symbol.Activation(i2h + reset_gate * h2h, act_type="tanh",
-                                       name="%s_h_act" % name)
-
-        next_h = symbol.elemwise_add((1. - update_gate) * next_h_tmp, update_gate * prev_state_h,
-                                        name='%sout' % name)
-
+        next_h = _kernels.named_gru(
+            symbol, i2h, h2h, prev_state_h,
+            lambda x, key: symbol.Activation(x, act_type="tanh", name=key),
+            lambda key: name + key if key == 'out' else '%s_%s' % (name, key))
         return next_h, [next_h]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from .. import symbol
+from ..ir import recurrent as _kernels
 from .base import BaseRNNCell
 
 
@@ -107,29 +108,14 @@ class BaseConvRNNCell(BaseRNNCell):
                 {'shape': self._state_shape, '__layout__': self._conv_layout}]
 
     def _conv_forward(self, inputs, states, name):
-
-        i2h = symbol.Convolution(name='%si2h'%name,
-                                 data=inputs,
-                                 num_filter=self._num_hidden*self._num_gates,
-                                 kernel=self._i2h_kernel,
-                                 stride=self._i2h_stride,
-                                 pad=self._i2h_pad,
-                                 dilate=self._i2h_dilate,
-                                 weight=self._iW,
-                                 bias=self._iB,
-                                 layout=self._conv_layout)
-
-        h2h = symbol.Convolution(name='%sh2h'%name,
-                                 data=states[0],
-                                 num_filter=self._num_hidden*self._num_gates,
-                                 kernel=self._h2h_kernel,
-                                 dilate=self._h2h_dilate,
-                                 pad=self._h2h_pad,
-                                 stride=(1, 1),
-                                 weight=self._hW,
-                                 bias=self._hB,
-                                 layout=self._conv_layout)
-        return i2h, h2h
+        i2h = {'kernel': self._i2h_kernel, 'stride': self._i2h_stride, 'pad': self._i2h_pad,
+               'dilate': self._i2h_dilate}
+        h2h = {'kernel': self._h2h_kernel, 'dilate': self._h2h_dilate, 'pad': self._h2h_pad,
+               'stride': (1, 1)}
+        return _kernels.conv_projections(symbol, inputs, states[0],
+                                         (self._iW, self._hW, self._iB, self._hB),
+                                         self._num_hidden * self._num_gates, i2h, h2h,
+                                         self._conv_layout, lambda key: name + key)
 
     def __call__(self, inputs, states):
         raise NotImplementedError("BaseConvRNNCell is abstract class for convolutional RNN")
@@ -177,22 +163,10 @@ class ConvLSTMCell(BaseConvRNNCell):
         self._counter += 1
         name = '%st%d_'%(self._prefix, self._counter)
         i2h, h2h = self._conv_forward(inputs, states, name)
-        gates = i2h + h2h
-        slice_gates = symbol.SliceChannel(gates, num_outputs=4, axis=self._conv_layout.find('C'),
-                                          name="%sslice"%name)
-        in_gate = symbol.Activation(slice_gates[0], act_type="sigmoid",
-                                    name='%si'%name)
-        forget_gate = symbol.Activation(slice_gates[1], act_type="sigmoid",
-                                        name='%sf'%name)
-        in_transform = self._get_activation(slice_gates[2], self._activation,
-                                            name='%sc'%name)
-        out_gate = symbol.Activation(slice_gates[3], act_type="sigmoid",
-                                     name='%so'%name)
-        next_c = symbol.elemwise_add(forget_gate * states[1], in_gate * in_transform,
-                                        name='%sstate'%name)
-        next_h = symbol.elemwise_mul(out_gate, self._get_activation(next_c, self._activation),
-                                       name='%sout'%name)
-
+        next_h, next_c = _kernels.named_lstm(
+            symbol, i2h + h2h, states[1],
+            lambda x, key: self._get_activation(x, self._activation, name=key),
+            lambda key: name + key, axis=self._conv_layout.find('C'))
         return next_h, [next_h, next_c]
 
     @property
@@ -220,18 +194,8 @@ class ConvGRUCell(BaseConvRNNCell):
         seq_idx = self._counter
         name = '%st%d_' % (self._prefix, seq_idx)
         i2h, h2h = self._conv_forward(inputs, states, name)
-        i2h_r, i2h_z, i2h = symbol.SliceChannel(i2h, num_outputs=3, name="%s_i2h_slice" % name)
-        h2h_r, h2h_z, h2h = symbol.SliceChannel(h2h, num_outputs=3, name="%s_h2h_slice" % name)
-
-        reset_gate = symbol.Activation(i2h_r + h2h_r, act_type="sigmoid",
-                                       name="%s_r_act" % name)
-        update_gate = symbol.Activation(i2h_z + h2h_z, act_type="sigmoid",
-                                        name="%s_z_act" % name)
-
-        next_h_tmp = self._get_activation(i2h + reset_gate * h2h, self._activation,
-                                          name="%s_h_act" % name)
-
-        next_h = symbol.elemwise_add((1. - update_gate) * next_h_tmp, update_gate * states[0],
-                                        name='%sout' % name)
-
+        next_h = _kernels.named_gru(
+            symbol, i2h, h2h, states[0],
+            lambda x, key: self._get_activation(x, self._activation, name=key),
+            lambda key: name + key if key == 'out' else '%s_%s' % (name, key))
         return next_h, [next_h]

@@ -81,5 +81,5 @@ def test_image_record_dataset_is_a_clear_stand_in():
 
 
 def test_contrib_subpackages():
-    assert hasattr(gluon.contrib, "nn")
-    assert not hasattr(gluon.contrib, "estimator")  # documented as not provided
+    for name in ("nn", "rnn", "cnn", "data", "estimator"):
+        assert hasattr(gluon.contrib, name), name

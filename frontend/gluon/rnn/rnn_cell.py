@@ -155,14 +155,16 @@ class RecurrentCell(Block):
         return outputs, states
 
     def _get_activation(self, F, inputs, activation, **kwargs):
+        """`activation` applied to `inputs`; `kwargs` (a node's `name`) go to F's operators,
+        not to a block or callable."""
         func = {"tanh": F.tanh, "relu": F.relu, "sigmoid": F.sigmoid,
                 "softsign": F.softsign}.get(activation)
         if func:
-            return func(inputs)
+            return func(inputs, **kwargs)
         if isinstance(activation, str):
-            return F.Activation(inputs, act_type=activation)
+            return F.Activation(inputs, act_type=activation, **kwargs)
         if isinstance(activation, LeakyReLU):
-            return F.LeakyReLU(inputs, act_type="leaky", slope=activation._alpha)
+            return F.LeakyReLU(inputs, act_type="leaky", slope=activation._alpha, **kwargs)
         return activation(inputs)
 
     def forward(self, inputs, states):
