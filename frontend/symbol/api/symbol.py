@@ -17,6 +17,7 @@ import numpy as np
 from ...ir import Graph, MXNetError, Value, print_graph
 from ...name import NameManager
 from ..graph import dag as _dag
+from ..graph.partial import known, partial_values
 from ..graph.dag import Entry, SymNode
 from ..graph.naming import NodeNames, graph_names, renamed, caller_names
 from ..graph.mxjson import attr_text
@@ -234,6 +235,25 @@ class Symbol(FluentMethods):
                 return None, None, None
             raise
         return self._io_attrs(graph, lambda t: t.shape)
+
+    def infer_shape_partial(self, *args, **kwargs):
+        """`infer_shape` that leaves what it cannot infer unknown, `()`, instead of giving
+        up (MXNet's): the shapes that follow from the given ones and the variables' own."""
+        outs = partial_values(self._dag(), self._by_name(args, kwargs))
+        args_, aux = self._variables()
+        shape = lambda t: t.shape  # noqa: E731
+        return (known(outs, [(n, 0) for n in args_], shape, ()),
+                known(outs, self._dag(), shape, ()),
+                known(outs, [(n, 0) for n in aux], shape, ()))
+
+    def infer_type_partial(self, *args, **kwargs):
+        """`infer_type` that leaves unknown dtypes `None` instead of giving up (MXNet's):
+        with no dtype given or declared by a variable, every dtype is unknown."""
+        given = self._by_name(args, kwargs)
+        args_, aux = self._variables()
+        if not given and not any("__dtype__" in n.raw for n in args_ + aux):
+            return [None] * len(args_), [None] * len(self._dag()), [None] * len(aux)
+        return self.infer_type(*args, **kwargs)
 
     def infer_type(self, *args, **kwargs):
         """(argument dtypes, output dtypes, auxiliary dtypes) as NumPy dtypes."""
