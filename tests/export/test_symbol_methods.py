@@ -48,11 +48,17 @@ def test_fluent_method_writes_and_computes_what_mxnet_does(case):
 
 def test_every_mxnet_symbol_method_exists():
     ours = set(dir(mx.sym.Symbol))
-    internal = {"handle", "get_backend_symbol", "optimize_for", "infer_shape_partial",
-                "infer_type_partial"}  # MXNet's C-handle and backend-partitioning API
+    internal = {"handle"}  # MXNet's C handle
     missing = sorted(set(CAPTURED["dir"]) - ours - internal)
     assert missing == []
     assert set(FLUENT) | set(UNSUPPORTED) | set(REFUSED) <= ours
+
+
+@pytest.mark.parametrize("call", [lambda s: s.optimize_for("MKLDNN"),
+                                  lambda s: s.get_backend_symbol("MKLDNN")])
+def test_partitioning_backends_are_refused_with_a_reason(call):
+    with pytest.raises(mx.base.MXNetError, match="not supported"):
+        call(mx.sym.relu(mx.sym.var("x")))
 
 
 @pytest.mark.parametrize("method", sorted(CAPTURED["refused"]))
