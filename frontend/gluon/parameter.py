@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import autograd, context
 from .. import ndarray as _nd
+from ..ndarray.ndarray import placed
 from .. import symbol as _sym
 from ..base import MXNetError
 from ..accel.lazy import before_write
@@ -290,7 +291,8 @@ class Parameter:
         self._ctx_list = list(ctx_list)
         src = data._data if isinstance(data, _nd.NDArray) else np.asarray(data)
         cls = _array_class()
-        self._data = [cls._wrap(np.array(src, copy=True)) for _ in self._ctx_list]
+        self._data = [placed(cls._wrap(np.array(src, copy=True)), c)
+                      for c in self._ctx_list]
         self._init_grad()
 
     def _init_grad(self) -> None:

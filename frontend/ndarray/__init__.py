@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as _np
 
-from .ndarray import NDArray, recorded_copy as _recorded_copy
+from .ndarray import NDArray, placed as _placed, recorded_copy as _recorded_copy
 from .creation import arange as _arange, make as _make, to_numpy as _to_numpy
 from .ops import NAMESPACE as _NAMESPACE
 from . import linalg  # noqa: F401  (also adds the linalg_* names)
@@ -26,37 +26,37 @@ def array(source_array, ctx=None, dtype=None) -> NDArray:
         _check_stype("csr", "array(scipy.sparse matrix)")
     copy = _recorded_copy(source_array, dtype, NDArray)
     if copy is not None:
-        return copy
-    return NDArray._wrap(_to_numpy(source_array, dtype, NDArray))
+        return _placed(copy, ctx)
+    return _placed(NDArray._wrap(_to_numpy(source_array, dtype, NDArray)), ctx)
 
 
 def zeros(shape, ctx=None, dtype=None, **kwargs) -> NDArray:
     """An array of zeros (float32 by default)."""
     _check_stype(kwargs.pop("stype", None), "zeros")
-    return _make(NDArray, 0, shape, dtype)
+    return _placed(_make(NDArray, 0, shape, dtype), ctx)
 
 
 def ones(shape, ctx=None, dtype=None, **kwargs) -> NDArray:
     """An array of ones (float32 by default)."""
     _check_stype(kwargs.pop("stype", None), "ones")
-    return _make(NDArray, 1, shape, dtype)
+    return _placed(_make(NDArray, 1, shape, dtype), ctx)
 
 
 def full(shape, val, ctx=None, dtype=None, **kwargs) -> NDArray:
     """An array filled with `val`."""
     _check_stype(kwargs.pop("stype", None), "full")
-    return _make(NDArray, val, shape, dtype)
+    return _placed(_make(NDArray, val, shape, dtype), ctx)
 
 
 def empty(shape, ctx=None, dtype=None, stype=None) -> NDArray:
     """An uninitialised array (zeros here)."""
     _check_stype(stype, "empty")
-    return _make(NDArray, "empty", shape, dtype)
+    return _placed(_make(NDArray, "empty", shape, dtype), ctx)
 
 
 def arange(start, stop=None, step=1.0, repeat=1, ctx=None, dtype=None, **kw) -> NDArray:
     """Evenly spaced values in [start, stop)."""
-    return _arange(NDArray, start, stop, step, repeat, dtype)
+    return _placed(_arange(NDArray, start, stop, step, repeat, dtype), ctx)
 
 
 def from_numpy(array_, zero_copy=False) -> NDArray:

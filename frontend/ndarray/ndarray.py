@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import operator
-from typing import Any, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 
@@ -60,6 +60,36 @@ def recorded_copy(src: Any, dtype: Any, cls) -> Any:
     if target != np.dtype(src.dtype):
         out = invoke(get_op("Cast"), (out,), {"dtype": target.name}, out_cls=cls)
     return out
+
+
+_ON_CONTEXT: Dict[Any, type] = {}
+
+
+def on_context(cls: type, ctx: Context) -> type:
+    """The variant of array class `cls` whose arrays are on `ctx` (`cls`'s base for
+    cpu(0)): a subclass whose `context` is `ctx`, so that the results of operators, made
+    of their first input's class, stay on it as in MXNet, at no cost per operation."""
+    base = getattr(cls, "_context_base", cls)
+    ctx = Context(ctx)
+    if ctx == cpu():
+        return base
+    key = (base, ctx.device_type, ctx.device_id)
+    found = _ON_CONTEXT.get(key)
+    if found is None:
+        found = _ON_CONTEXT[key] = type(base.__name__, (base,), {
+            "__slots__": (), "context": property(lambda self: ctx),
+            "ctx": property(lambda self: ctx), "_context_base": base,
+            "__module__": base.__module__, "__qualname__": base.__qualname__})
+    return found
+
+
+def placed(arr: Any, ctx: Optional[Context]) -> Any:
+    """`arr` (just made) on context `ctx` (None: where it is)."""
+    if ctx is not None:
+        cls = on_context(type(arr), ctx)
+        if cls is not type(arr):
+            object.__setattr__(arr, "__class__", cls)
+    return arr
 
 
 class NDArray:
@@ -158,10 +188,18 @@ class NDArray:
             before_write()
             other._data[...] = self._data
             return other
-        return self.copy()
+        return placed(self.copy(), other)
 
     def as_in_context(self, ctx):
-        return self
+        """This array on context `ctx`: itself when it is there, else a copy (recorded, so
+        gradients flow back, as MXNet's copy between devices) whose operations stay on
+        `ctx` (`on_context`). Every context is host memory here; what follows the array
+        is its `context`, by which Gluon picks a Parameter's copy (`data(x.context)`)."""
+        if ctx is None or ctx == self.context:
+            return self
+        out = invoke(get_op("_copy"), [self])
+        object.__setattr__(out, "__class__", on_context(type(out), ctx))
+        return out
 
     as_in_ctx = as_in_context
 

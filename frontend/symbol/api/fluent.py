@@ -135,6 +135,18 @@ class FluentMethods:
         """This symbol (MXNet: for converting between legacy and np symbols)."""
         return self
 
+    def optimize_for(self, backend, args=None, aux=None, ctx=None, **kwargs):
+        """MXNet's partitioning backends (oneDNN subgraphs, TensorRT) do not exist here: the
+        graph (`sym.graph`) is optimised with tapegraph's passes when it runs."""
+        raise MXNetError("optimize_for(backend=%r): partitioning backends are not supported; "
+                         "tapegraph compiles the symbol's graph with its own passes (see "
+                         "tapegraph.passes; Symbol.graph is the IR graph)" % (backend,))
+
+    def get_backend_symbol(self, backend):
+        """See `optimize_for`: there are no subgraph backends to partition for."""
+        raise MXNetError("get_backend_symbol(%r): subgraph backends are not supported in "
+                         "tapegraph" % (backend,))
+
     def as_np_ndarray(self):
         """The same graph as an np-mode symbol (its export writes MXNet's np names)."""
         out = type(self)(heads=self._dag(), np_mode=True)

@@ -236,18 +236,6 @@ class Symbol(FluentMethods):
             raise
         return self._io_attrs(graph, lambda t: t.shape)
 
-    def optimize_for(self, backend, args=None, aux=None, ctx=None, **kwargs):
-        """MXNet's partitioning backends (oneDNN subgraphs, TensorRT) do not exist here: the
-        graph (`sym.graph`) is optimised with tapegraph's passes when it runs."""
-        raise MXNetError("optimize_for(backend=%r): partitioning backends are not supported; "
-                         "tapegraph compiles the symbol's graph with its own passes (see "
-                         "tapegraph.passes; Symbol.graph is the IR graph)" % (backend,))
-
-    def get_backend_symbol(self, backend):
-        """See `optimize_for`: there are no subgraph backends to partition for."""
-        raise MXNetError("get_backend_symbol(%r): subgraph backends are not supported in "
-                         "tapegraph" % (backend,))
-
     def infer_shape_partial(self, *args, **kwargs):
         """`infer_shape` that leaves what it cannot infer unknown, `()`, instead of giving
         up (MXNet's): the shapes that follow from the given ones and the variables' own."""
