@@ -294,8 +294,8 @@ NAMESPACE["subtract"] = NAMESPACE["broadcast_sub"]
 NAMESPACE["multiply"] = NAMESPACE["broadcast_mul"]
 NAMESPACE["divide"] = NAMESPACE["broadcast_div"]
 NAMESPACE["power"] = NAMESPACE["broadcast_power"]
-NAMESPACE["broadcast_minus"] = NAMESPACE["broadcast_sub"]
-NAMESPACE["broadcast_plus"] = NAMESPACE["broadcast_add"]
+NAMESPACE["broadcast_minus"] = _broadcast_binary("sub", "minus")  # (own names, as MXNet
+NAMESPACE["broadcast_plus"] = _broadcast_binary("add", "plus")     # names their nodes)
 
 
 def Dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None, **kw):
