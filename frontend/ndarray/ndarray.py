@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import operator
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Optional, Tuple
 
 import numpy as np
 
 from ..context import Context, cpu
+from .placement import on_context, placed  # noqa: F401  (placed: for mx.nd, mx.np)
 from ..ir import TensorType, get_op, REGISTRY
 from ..ir.errors import GradReqError, MXNetError, ShapeError
 from ..trace import host_reads
@@ -60,36 +61,6 @@ def recorded_copy(src: Any, dtype: Any, cls) -> Any:
     if target != np.dtype(src.dtype):
         out = invoke(get_op("Cast"), (out,), {"dtype": target.name}, out_cls=cls)
     return out
-
-
-_ON_CONTEXT: Dict[Any, type] = {}
-
-
-def on_context(cls: type, ctx: Context) -> type:
-    """The variant of array class `cls` whose arrays are on `ctx` (`cls`'s base for
-    cpu(0)): a subclass whose `context` is `ctx`, so that the results of operators, made
-    of their first input's class, stay on it as in MXNet, at no cost per operation."""
-    base = getattr(cls, "_context_base", cls)
-    ctx = Context(ctx)
-    if ctx == cpu():
-        return base
-    key = (base, ctx.device_type, ctx.device_id)
-    found = _ON_CONTEXT.get(key)
-    if found is None:
-        found = _ON_CONTEXT[key] = type(base.__name__, (base,), {
-            "__slots__": (), "context": property(lambda self: ctx),
-            "ctx": property(lambda self: ctx), "_context_base": base,
-            "__module__": base.__module__, "__qualname__": base.__qualname__})
-    return found
-
-
-def placed(arr: Any, ctx: Optional[Context]) -> Any:
-    """`arr` (just made) on context `ctx` (None: where it is)."""
-    if ctx is not None:
-        cls = on_context(type(arr), ctx)
-        if cls is not type(arr):
-            object.__setattr__(arr, "__class__", cls)
-    return arr
 
 
 class NDArray:

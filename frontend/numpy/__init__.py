@@ -8,7 +8,7 @@ from ..trace import host_reads as _host_reads
 from ..trace.invoke import invoke as _invoke
 from ..ndarray import dispatch as _dispatch
 from ..ndarray.creation import arange as _arange, make as _make, to_numpy as _to_numpy
-from ..ndarray.ndarray import recorded_copy as _recorded_copy
+from ..ndarray.ndarray import placed as _placed, recorded_copy as _recorded_copy
 from .ndarray import ndarray
 from . import random  # noqa: F401
 from . import linalg  # noqa: F401
@@ -53,8 +53,8 @@ def array(object, dtype=None, ctx=None, copy=True) -> ndarray:
         dtype = object.dtype
     copy = _recorded_copy(object, dtype, ndarray)
     if copy is not None:
-        return copy
-    return ndarray._wrap(_to_numpy(object, dtype, ndarray))
+        return _placed(copy, ctx)
+    return _placed(ndarray._wrap(_to_numpy(object, dtype, ndarray)), ctx)
 
 
 asarray = array
@@ -62,26 +62,26 @@ asarray = array
 
 def zeros(shape, dtype=None, order="C", ctx=None) -> ndarray:
     """An array of zeros."""
-    return _make(ndarray, 0, shape, dtype)
+    return _placed(_make(ndarray, 0, shape, dtype), ctx)
 
 
 def ones(shape, dtype=None, order="C", ctx=None) -> ndarray:
     """An array of ones."""
-    return _make(ndarray, 1, shape, dtype)
+    return _placed(_make(ndarray, 1, shape, dtype), ctx)
 
 
 def full(shape, fill_value, dtype=None, order="C", ctx=None) -> ndarray:
     """An array filled with `fill_value`."""
-    return _make(ndarray, fill_value, shape, dtype)
+    return _placed(_make(ndarray, fill_value, shape, dtype), ctx)
 
 
 def empty(shape, dtype=None, order="C", ctx=None) -> ndarray:
-    return _make(ndarray, "empty", shape, dtype)
+    return _placed(_make(ndarray, "empty", shape, dtype), ctx)
 
 
 def arange(start, stop=None, step=1, dtype=None, ctx=None) -> ndarray:
     """Evenly spaced values (float32 by default)."""
-    return _arange(ndarray, start, stop, step, 1, dtype)
+    return _placed(_arange(ndarray, start, stop, step, 1, dtype), ctx)
 
 
 def zeros_like(a, dtype=None) -> ndarray:
