@@ -5,6 +5,7 @@ compute dtype, the result to the result dtype, or the pair is refused as MXNet d
 from __future__ import annotations
 
 import numbers
+from contextlib import nullcontext
 from typing import Any, Optional
 
 import numpy as np
@@ -13,7 +14,7 @@ from ..ir import get_op
 from ..ir.errors import DTypeError, MXNetError
 from ..ir.promotion import binary_dtypes, scalar_kind
 from ..trace.invoke import invoke
-from ..trace.opnames import _SCOPES as _NAME_SCOPES, auto_naming, helper
+from ..trace.opnames import auto_naming, helper
 from ..accel.lazy import PENDING_TYPES, shape_dtype
 
 # python operator -> (array op, scalar op, reflected scalar op, MXNet broadcast name)
@@ -78,10 +79,8 @@ def as_array(x: Any, like) -> Any:
 
 
 def _cast(x, dtype: str):
-    if _NAME_SCOPES:  # (a block traces: MXNet's symbol has no node for it)
-        with helper():
-            return invoke(_op("Cast"), [x], {"dtype": dtype})
-    return invoke(_op("Cast"), [x], {"dtype": dtype})
+    with helper():  # (in a block's trace: MXNet's symbol has no node for it)
+        return invoke(_op("Cast"), [x], {"dtype": dtype})
 
 
 def broadcast_pair(a, b, opname: str):
@@ -164,10 +163,7 @@ def binary(kind: str, lhs, rhs, reflected: bool = False, name: Optional[str] = N
         if db != rule.compute:
             b = _cast(b, rule.compute)
         a, b = broadcast_pair(a, b, bname)
-        if name is not None and _NAME_SCOPES:
-            with auto_naming(name):
-                out = invoke(_op(array_op), [a, b], out_cls=type(lhs))
-        else:
+        with auto_naming(name) if name is not None else nullcontext():
             out = invoke(_op(array_op), [a, b], out_cls=type(lhs))
     if rule.out != rule.compute:
         out = _cast(out, rule.out)

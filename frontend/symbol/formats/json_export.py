@@ -135,20 +135,28 @@ def _readers(graph: Graph) -> Dict[Value, List[Node]]:
     return readers
 
 
-def _implicit_broadcasts(graph: Graph, w: JsonWriter) -> Dict[Value, Value]:
-    """np mode: `broadcast_to` outputs read only by operators MXNet broadcasts itself
-    (`_npi_add`, ...) -> the value they broadcast; such nodes are not written."""
-    readers = _readers(graph)
+def _elided_broadcasts(graph: Graph, readers: Dict[Value, List[Node]], keep, broadcasts
+                       ) -> Dict[Value, Value]:
+    """`broadcast_to` outputs that `keep(node)` lets go, no graph output, read only by
+    plain operators for which `broadcasts(reader)` (MXNet broadcasts their operands
+    itself) -> the value they broadcast; such nodes are not written."""
     outputs = set(graph.outputs)
     elided: Dict[Value, Value] = {}
     for node in graph.nodes:
         out = node.outputs[0] if node.op == "broadcast_to" and node.region is None else None
-        if out is None or out in outputs or not readers.get(out):
+        if out is None or out in outputs or not readers.get(out) or not keep(node):
             continue
-        if all(r.region is None and r.op not in LOWERINGS and _written_name(r, w)
-               in BROADCASTING for r in readers[out]):
+        if all(r.region is None and r.op not in LOWERINGS and broadcasts(r)
+               for r in readers[out]):
             elided[out] = node.inputs[0]
     return elided
+
+
+def _implicit_broadcasts(graph: Graph, w: JsonWriter) -> Dict[Value, Value]:
+    """np mode: `broadcast_to` nodes read only by operators MXNet broadcasts itself
+    (`_npi_add`, ...) -> the value they broadcast."""
+    return _elided_broadcasts(graph, _readers(graph), lambda node: True,
+                              lambda r: _written_name(r, w) in BROADCASTING)
 
 
 # Legacy mode: IR binary operator -> the MXNet operator that broadcasts its operands itself.
@@ -162,16 +170,9 @@ def _legacy_broadcasts(graph: Graph) -> Tuple[Dict[Value, Value], Dict[Node, str
     readers -> that version's name (`elemwise_add` reading one is written
     `broadcast_add`), as MXNet's symbol records them. `load_json` maps them back."""
     readers = _readers(graph)
-    outputs = set(graph.outputs)
-    elided: Dict[Value, Value] = {}
-    for node in graph.nodes:
-        out = node.outputs[0] if node.op == "broadcast_to" and node.region is None else None
-        if (out is None or out in outputs or not readers.get(out)
-                or not (node.meta and node.meta.get("helper"))):
-            continue
-        if all(r.region is None and r.op in _LEGACY_BROADCASTING and r.op not in LOWERINGS
-               for r in readers[out]):
-            elided[out] = node.inputs[0]
+    elided = _elided_broadcasts(graph, readers,
+                                lambda node: bool(node.meta and node.meta.get("helper")),
+                                lambda r: r.op in _LEGACY_BROADCASTING)
     written = {r: _LEGACY_BROADCASTING[r.op] for v in elided for r in readers[v]}
     return elided, written
 

@@ -219,14 +219,7 @@ def _lower_once(heads: Sequence[Entry], order: List[SymNode], shapes: Dict[str, 
         if node.is_variable:
             continue
         srcs = _dag_inputs(node)
-        for pos, (src, _) in enumerate(srcs):
-            if src.is_variable and src not in inputs and srcs[0][0] in outs:
-                t = parameter_type(node, pos, outs[srcs[0][0]][srcs[0][1]].type)
-                if t is not None:
-                    inputs[src] = Value(t, src.name)
-                    outs[src] = (inputs[src],)
-        if node.op in EQUAL_SHAPES:
-            _shape_from_siblings(node, srcs, inputs, outs, dtypes or {})
+        infer_variables(node, srcs, inputs, outs, dtypes)
         missing = [src for src, _ in srcs if src not in outs]
         if missing:
             blocking = [src.name for pos, (src, _) in enumerate(srcs) if src not in outs
@@ -269,6 +262,21 @@ def _lower_once(heads: Sequence[Entry], order: List[SymNode], shapes: Dict[str, 
     outputs = [outs[n][i] for n, i in heads]
     graph = b.graph(name, [inputs[v] for v in variables], outputs)
     return graph, names
+
+
+def infer_variables(node: SymNode, srcs, inputs: Dict[SymNode, Value],
+                    outs: Dict[SymNode, Tuple[Value, ...]], dtypes: Dict[str, Any]) -> None:
+    """Type the variables `node` reads that have no type yet, where MXNet infers them:
+    parameters from the data (FullyConnected's weight, ...) and operands of element-wise
+    operators from a sibling (`EQUAL_SHAPES`)."""
+    for pos, (src, _) in enumerate(srcs):
+        if src.is_variable and src not in inputs and srcs[0][0] in outs:
+            t = parameter_type(node, pos, outs[srcs[0][0]][srcs[0][1]].type)
+            if t is not None:
+                inputs[src] = Value(t, src.name)
+                outs[src] = (inputs[src],)
+    if node.op in EQUAL_SHAPES:
+        _shape_from_siblings(node, srcs, inputs, outs, dtypes)
 
 
 def _build(b: Builder, node: SymNode, ins: List[Value], unknowns: UnknownDims) -> Any:

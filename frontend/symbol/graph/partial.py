@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ...ir import Builder, MXNetError, Value
-from .dag import (EQUAL_SHAPES, Entry, SymNode, _build, _dag_inputs, _shape_from_siblings,
-                  topo_order, variable_type)
-from .param_shapes import parameter_type
+from .dag import Entry, SymNode, _build, _dag_inputs, infer_variables, topo_order, variable_type
 from .unknown_dims import UnknownDims
 
 
@@ -32,14 +30,7 @@ def partial_values(heads: Sequence[Entry], shapes: Dict[str, Any],
         if node.is_variable:
             continue
         srcs = _dag_inputs(node)
-        for pos, (src, _) in enumerate(srcs):
-            if src.is_variable and src not in outs and srcs[0][0] in outs:
-                t = parameter_type(node, pos, outs[srcs[0][0]][srcs[0][1]].type)
-                if t is not None:
-                    inputs[src] = Value(t, src.name)
-                    outs[src] = (inputs[src],)
-        if node.op in EQUAL_SHAPES:
-            _shape_from_siblings(node, srcs, inputs, outs, dtypes)
+        infer_variables(node, srcs, inputs, outs, dtypes)
         if any(src not in outs for src, _ in srcs):
             continue
         try:
