@@ -46,7 +46,9 @@ FRONTEND = {
     "explore": {"ir", "passes", "engine", "symbol", "symbol.graph", "trace"},
     "test_utils": _API | {"ndarray", "autograd", "symbol", "io", ""},
     "io": _API | {"ndarray"},
-    "contrib": _API | {"ndarray", "autograd"},
+    "contrib": _API | {"ndarray", "autograd",
+                       # contrib.io, contrib.svrg_optimization (a Module)
+                       "io", "initializer", "metric", "model", "module", "optimizer"},
     "metric": _API | {"ndarray", "registry"},
     "kvstore": _API | {"ndarray", "optimizer"},
     "registry": {"ir"},
