@@ -52,42 +52,12 @@ _PUBLIC: Dict[str, Tuple[str, Any]] = {
 }
 
 
-# MXNet modules tapegraph deliberately lacks: using one raises NotImplementedError (an
-# UnsupportedError) with the reason. They are left out of dir(tapegraph).
-_CPP = "it needs MXNet's C++ backend, which tapegraph does not have"
-_NP_INTERNAL = ("it is part of how MXNet builds mx.np on its C++ operators; tapegraph's "
-                "mx.np arrays implement NumPy's protocols directly")
-_UNSUPPORTED: Dict[str, str] = {
-    "onnx": "ONNX import/export needs the onnx package, which is not a tapegraph dependency "
-            "(HybridBlock.export and autograd.get_symbol write MXNet's symbol JSON)",
-    "rtc": "runtime compilation of CUDA kernels needs a GPU; tapegraph computes on the CPU "
-           "only (NumPy)",
-    "tvmop": "operators compiled with TVM " + _CPP[3:],
-    "library": "loading compiled operator libraries (.so) " + _CPP[3:],
-    "th": "MXNet's Torch plugin " + _CPP[3:], "torch": "MXNet's Torch plugin " + _CPP[3:],
-    "notebook": "its live training plots need bokeh and matplotlib, which are not tapegraph "
-                "dependencies",
-    "executor_manager": "the multi-device executor manager of the deprecated "
-                        "mx.model.FeedForward is not provided; train with mx.mod.Module or "
-                        "Gluon",
-    "api": "it is the FFI of MXNet's C++ backend", "ndarray_doc": "its docstring helpers "
-    "serve MXNet's generated operators; tapegraph's operators carry their own docstrings",
-    "symbol_doc": "its docstring helpers serve MXNet's generated operators; tapegraph's "
-                  "operators carry their own docstrings",
-    "numpy_dispatch_protocol": _NP_INTERNAL, "numpy_op_fallback": _NP_INTERNAL,
-    "numpy_op_signature": _NP_INTERNAL,
-    "np_symbol": "MXNet's symbolic NumPy API is not provided: a hybridized NumPy-mode block "
-                 "is traced from its mx.np calls, and mx.sym builds legacy symbols",
-}
-
-
 def __getattr__(name: str) -> Any:
     entry = _PUBLIC.get(name)
     if entry is None:
-        why = _UNSUPPORTED.get(name)
-        if why is not None:
-            from .unsupported import UnsupportedError, message
-            raise UnsupportedError(message("mxnet." + name, why))
+        from .unsupported import MODULES, UnsupportedError, message
+        if name in MODULES:  # an MXNet module tapegraph deliberately lacks
+            raise UnsupportedError(message("mxnet." + name, MODULES[name]))
         raise AttributeError("module 'tapegraph' has no attribute %r" % name)
     module, attr = entry
     value = importlib.import_module("." + module, __name__)

@@ -242,6 +242,7 @@ def unpack(s: bytes) -> Tuple[Any, bytes]:
     return header, s
 
 
+cv2 = None  # MXNet's recordio.cv2: the OpenCV module, None when absent (always, here)
 _NO_CV2 = ("%s needs OpenCV (cv2) to encode/decode images, as MXNet's does; tapegraph does "
            "not depend on it: use pack/unpack with image bytes you encode yourself")
 

@@ -28,6 +28,11 @@ def _table(base_class: type) -> Dict[str, type]:
     return _REGISTRY.setdefault(base_class, {})
 
 
+def get_registry(base_class: type) -> Dict[str, type]:
+    """A copy of the registry of `base_class`: lower-cased name -> registered class."""
+    return dict(_table(base_class))
+
+
 def get_register_func(base_class: type, nickname: str) -> Callable[[type], type]:
     """A decorator registering subclasses of `base_class` under their lower-cased name."""
     table = _table(base_class)

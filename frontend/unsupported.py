@@ -8,7 +8,7 @@ docs/compatibility.md with their reason.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Dict
 
 from .ir.errors import MXNetError
 
@@ -19,6 +19,34 @@ DISTRIBUTED = "distributed training (parameter servers, Horovod, BytePS) is not 
 CPP = "it needs MXNet's C++ backend, which tapegraph does not have"
 DATA = "it reads MXNet's binary record / image formats, which tapegraph does not implement"
 NETWORK = "tapegraph does not download data or models"
+ONNX = ("ONNX import/export needs the onnx package, which is not a tapegraph dependency "
+        "(HybridBlock.export and autograd.get_symbol write MXNet's symbol JSON)")
+
+# MXNet's top-level modules tapegraph deliberately lacks: `mx.<name>` raises an
+# UnsupportedError (a NotImplementedError) with the reason; they are not in dir(tapegraph).
+_NP_INTERNAL = ("it is part of how MXNet builds mx.np on its C++ operators; tapegraph's "
+                "mx.np arrays implement NumPy's protocols directly")
+MODULES: Dict[str, str] = {
+    "onnx": ONNX,
+    "rtc": "runtime compilation of CUDA kernels needs a GPU; tapegraph computes on the CPU "
+           "only (NumPy)",
+    "tvmop": "operators compiled with TVM " + CPP[3:],
+    "library": "loading compiled operator libraries (.so) " + CPP[3:],
+    "th": "MXNet's Torch plugin " + CPP[3:], "torch": "MXNet's Torch plugin " + CPP[3:],
+    "notebook": "its live training plots need bokeh and matplotlib, which are not tapegraph "
+                "dependencies",
+    "executor_manager": "the multi-device executor manager of the deprecated "
+                        "mx.model.FeedForward is not provided; train with mx.mod.Module or "
+                        "Gluon",
+    "api": "it is the FFI of MXNet's C++ backend", "ndarray_doc": "its docstring helpers "
+    "serve MXNet's generated operators; tapegraph's operators carry their own docstrings",
+    "symbol_doc": "its docstring helpers serve MXNet's generated operators; tapegraph's "
+                  "operators carry their own docstrings",
+    "numpy_dispatch_protocol": _NP_INTERNAL, "numpy_op_fallback": _NP_INTERNAL,
+    "numpy_op_signature": _NP_INTERNAL,
+    "np_symbol": "MXNet's symbolic NumPy API is not provided: a hybridized NumPy-mode block "
+                 "is traced from its mx.np calls, and mx.sym builds legacy symbols",
+}
 
 MARK = "__tapegraph_unsupported__"
 

@@ -33,7 +33,7 @@ FRONTEND = {
     "autodiff": {"ir", "passes", "runtime", "trace", "accel", "base"},
     "ndarray": _API,
     "numpy": _API | {"ndarray"},
-    "numpy_extension": _API | {"ndarray", "numpy"},
+    "numpy_extension": _API | {"ndarray", "numpy", "image"},  # (npx.image offers mx.image)
     "symbol.graph": {"ir"},
     "symbol.formats": {"ir", "symbol.graph"},
     "symbol.execute": {"ir", "passes", "runtime", "symbol.graph"},
@@ -48,7 +48,10 @@ FRONTEND = {
     "io": _API | {"ndarray"},
     "contrib": _API | {"ndarray", "autograd",
                        # contrib.io, contrib.svrg_optimization (a Module)
-                       "io", "initializer", "metric", "model", "module", "optimizer"},
+                       "io", "initializer", "metric", "model", "module", "optimizer",
+                       # contrib.amp (wraps mx.nd / mx.sym, scales a gluon.Trainer's loss),
+                       # contrib.symbol, contrib.quantization's re-exports
+                       "symbol", "gluon"},
     "metric": _API | {"ndarray", "registry"},
     "kvstore": _API | {"ndarray", "optimizer"},
     "registry": {"ir"},

@@ -29,6 +29,13 @@ MODULES = [
     "mxnet.optimizer", "mxnet.lr_scheduler", "mxnet", "mxnet.model", "mxnet.callback",
     "mxnet.module", "mxnet.attribute", "mxnet.monitor", "mxnet.visualization", "mxnet.log",
     "mxnet.image", "mxnet.rnn",
+    "mxnet.contrib", "mxnet.contrib.amp", "mxnet.contrib.io", "mxnet.contrib.ndarray",
+    "mxnet.contrib.symbol", "mxnet.contrib.text", "mxnet.contrib.text.vocab",
+    "mxnet.contrib.text.embedding", "mxnet.contrib.text.utils",
+    "mxnet.contrib.svrg_optimization", "mxnet.contrib.tensorboard",
+    "mxnet.contrib.quantization", "mxnet.recordio", "mxnet.runtime", "mxnet.name",
+    "mxnet.registry", "mxnet.engine", "mxnet.ndarray.image", "mxnet.symbol.image",
+    "mxnet.numpy_extension.image", "mxnet.optimizer.contrib", "mxnet.gluon.model_zoo",
 ]
 # packages whose objects MXNet modules import for their own use (not API they offer);
 # NumPy objects stay: mx.np offers NumPy fallbacks (np.allclose) and dtypes as API

@@ -200,11 +200,22 @@ class Trainer:
         self._optimizer.rescale_grad = self._scale / batch_size
         if not self._kv_initialized:
             self._init_kvstore()
-        if self._kvstore is None and self._update_lean(ignore_stale_grad):
-            return
+        if self._kvstore is None:
+            if self._amp_overflow():
+                return
+            if self._update_lean(ignore_stale_grad):
+                return
         self._check_stale(ignore_stale_grad)
         self._allreduce_grads()
+        if self._kvstore is not None and self._amp_overflow():
+            return
         self._update(ignore_stale_grad)
+
+    def _amp_overflow(self) -> bool:
+        """True when `amp.init_trainer` gave this trainer a loss scaler and a gradient
+        overflowed: the step is then skipped (the scaler halves the scale)."""
+        scaler = self.__dict__.get("_amp_loss_scaler")
+        return scaler is not None and scaler.has_overflow(self._params)
 
     def allreduce_grads(self) -> None:
         """Sum each gradient across contexts (for `update` to apply after, e.g., clipping
@@ -223,6 +234,8 @@ class Trainer:
             raise AssertionError(_ON_KVSTORE % "update")
         self._check_and_rescale_grad(self._scale / batch_size)
         before_write()  # (the weights change in place)
+        if self._amp_overflow():
+            return
         if self._kvstore is None and self._update_lean(ignore_stale_grad):
             return
         self._check_stale(ignore_stale_grad)

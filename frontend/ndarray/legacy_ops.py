@@ -14,6 +14,7 @@ from ..ir.errors import MXNetError
 from ..ir.registry import MAX_RESULT_BYTES
 from ..trace import host_reads
 from ..trace.invoke import invoke
+from ..trace.opnames import exported_as
 from .library import flat_positions
 from .ndarray import NDArray
 from .ops import NAMESPACE, Eager, _as_inputs, _finish, reject_unknown_kwargs
@@ -88,9 +89,10 @@ def amp_cast(data, dtype, out=None, **kw):
     dtype = np.dtype(dtype).name
     if dtype not in _FLOATS + ("bfloat16",):
         raise MXNetError("amp_cast: dtype must be a float type, got %s" % dtype)
-    if data._data.dtype.name not in _FLOATS:
-        return _finish(_op("_copy", [data], None, data), out)
-    return _finish(_cast(data, dtype), out)
+    with exported_as(None, "amp_cast", {"dtype": dtype}):  # (MXNet's node, in a trace)
+        if data._data.dtype.name not in _FLOATS:
+            return _finish(_op("_copy", [data], None, data), out)
+        return _finish(_cast(data, dtype), out)
 
 
 def amp_multicast(*data, num_outputs, cast_narrow=False, out=None, **kw):

@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 
 from ..inplace import buffer
+from ..ndarray import NDArray, clip, mean, sqrt, square, zeros  # noqa: F401  (as MXNet's)
 from ..ndarray import update_kernels as K
 from .optimizer import Optimizer, _zeros_like, register
 
@@ -35,6 +36,6 @@ class GroupAdaGrad(Optimizer):
         if wd != 0:
             raise ValueError("Weight decay is not supported for GroupAdaGrad")
         # MXNet's dense update is Python-written: it clips whenever clip_gradient is set
-        clip = -1.0 if self.clip_gradient is None else float(self.clip_gradient)
-        K.group_adagrad(w, g, buffer(state), w, lr, self.rescale_grad, clip,
+        bound = -1.0 if self.clip_gradient is None else float(self.clip_gradient)
+        K.group_adagrad(w, g, buffer(state), w, lr, self.rescale_grad, bound,
                         self.float_stable_eps)

@@ -47,12 +47,12 @@ def name_next(name: Optional[str]) -> None:
 def exported_as(name: Optional[str], op: str, attrs: Dict[str, str]) -> Iterator[None]:
     """`with exported_as(name, op, attrs):` around an operator function whose recorded
     node stands for MXNet operator `op` (e.g. Dropout in predict mode records `_copy`):
-    inside a trace, the node's meta gets `name` (as `naming`) and `export_as` = (op,
-    attrs), which the symbol JSON export writes instead of the node's own operator."""
+    inside a trace, the node's meta gets `name` (as `naming`; without one, `op`'s
+    automatic name) and `export_as` = (op, attrs), which the symbol JSON export writes
+    instead of the node's own operator."""
     if _SCOPES:
         pending: Dict[str, Any] = {"export_as": (op, dict(attrs))}
-        if name:
-            pending["name"] = _SCOPES[-1][0] + str(name)
+        pending["name"] = _SCOPES[-1][0] + str(name) if name else _next_name(op.lower())
         PENDING[0] = pending
     try:
         yield

@@ -101,7 +101,7 @@ def _export_node(w: JsonWriter, node: Node, name: str, ins: List[Entry]) -> List
     lower = LOWERINGS.get(node.op)
     if lower is not None:
         return lower(w, node, name, ins)
-    if node.meta and "export_as" in node.meta and node.op == "_copy":
+    if node.meta and "export_as" in node.meta:
         op, attrs = node.meta["export_as"]  # (tapegraph.trace.opnames.exported_as)
         return w.emit(op, name, ins, attrs)
     attrs = _plain_attrs(node)

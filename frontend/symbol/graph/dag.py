@@ -215,15 +215,23 @@ def _lower_once(heads: Sequence[Entry], order: List[SymNode], shapes: Dict[str, 
     b = Builder()
     outs: Dict[SymNode, Tuple[Value, ...]] = {v: (inputs[v],) for v in inputs}
     by_name: Dict[str, Node] = {}
+    deferred: Dict[SymNode, SymNode] = {}  # a cast of a variable of unknown shape -> it
     for node in order:
         if node.is_variable:
             continue
         srcs = _dag_inputs(node)
+        if node.op in DTYPE_CASTS and len(srcs) == 1 and srcs[0][0].is_variable \
+                and srcs[0][0] not in inputs:
+            deferred[node] = srcs[0][0]
+            continue
+        if deferred:
+            _type_deferred_casts(b, node, srcs, deferred, inputs, outs, dtypes, unknowns)
         infer_variables(node, srcs, inputs, outs, dtypes)
         missing = [src for src, _ in srcs if src not in outs]
         if missing:
-            blocking = [src.name for pos, (src, _) in enumerate(srcs) if src not in outs
-                        and src.is_variable and (pos == 0 or node.op not in RULES)]
+            behind = [(deferred.get(src, src), src) for src, _ in srcs]
+            blocking = [var.name for pos, (var, src) in enumerate(behind) if src not in outs
+                        and var.is_variable and (pos == 0 or node.op not in RULES)]
             raise MXNetError("cannot infer the shapes of this symbol: give the shape of %s"
                              % ", ".join(repr(m) for m in blocking or
                                          [v.name for v in missing if v.is_variable]
@@ -277,6 +285,31 @@ def infer_variables(node: SymNode, srcs, inputs: Dict[SymNode, Value],
                 outs[src] = (inputs[src],)
     if node.op in EQUAL_SHAPES:
         _shape_from_siblings(node, srcs, inputs, outs, dtypes)
+
+
+# Operators that change only the dtype: a parameter cast by one (AMP casts every input of
+# FullyConnected, Convolution ...) still gets its shape from the operator reading the cast.
+DTYPE_CASTS = {"amp_cast", "Cast", "cast"}
+
+
+def _type_deferred_casts(b: Builder, node: SymNode, srcs, deferred: Dict[SymNode, SymNode],
+                         inputs: Dict[SymNode, Value], outs: Dict[SymNode, Tuple[Value, ...]],
+                         dtypes: Dict[str, Any], unknowns: UnknownDims) -> None:
+    """Type the variables behind the deferred casts `node` reads, as `infer_variables`
+    types variables it reads directly, and build those casts."""
+    for pos, (src, _) in enumerate(srcs):
+        if src not in deferred or src in outs or srcs[0][0] not in outs:
+            continue
+        t = parameter_type(node, pos, outs[srcs[0][0]][srcs[0][1]].type)
+        if t is None:
+            continue
+        var = deferred[src]
+        if var not in inputs:
+            own = variable_type(var, {var.name: t.shape}, dtypes)
+            inputs[var] = Value(own or TensorType.get(t.shape, "float32"), var.name)
+            outs[var] = (inputs[var],)
+        result = _build(b, src, [inputs[var]], unknowns)
+        outs[src] = result if isinstance(result, tuple) else (result,)
 
 
 def _build(b: Builder, node: SymNode, ins: List[Value], unknowns: UnknownDims) -> Any:

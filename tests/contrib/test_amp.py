@@ -1,0 +1,116 @@
+"""mx.contrib.amp beyond what MXNet's CPU build can run (float16 layers), and its errors.
+
+The behaviour real MXNet shows on the CPU (casting rules, loss scaling, overflow skipping,
+the lists) is compared in the captured script contrib_amp."""
+import json
+
+import numpy as np
+import pytest
+
+import tapegraph as mx
+from tapegraph import autograd, gluon, nd
+from tapegraph.contrib import amp
+from tapegraph.contrib.amp import amp as amp_impl
+
+
+@pytest.fixture
+def amp_on():
+    original = mx.nd.FullyConnected
+    amp.init()
+    yield
+    amp_impl._uninstall()
+    assert mx.nd.FullyConnected is original
+
+
+def _mlp():
+    net = gluon.nn.HybridSequential()
+    with net.name_scope():
+        net.add(gluon.nn.Dense(8, in_units=4, activation="relu"), gluon.nn.Dense(3, in_units=8))
+    net.initialize(mx.init.Xavier(rnd_type="gaussian"))
+    return net
+
+
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_float16_training_with_loss_scaling(amp_on, hybridize):
+    mx.random.seed(3)
+    net = _mlp()
+    if hybridize:
+        net.hybridize()
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
+    amp.init_trainer(trainer)
+    x = nd.random.normal(shape=(16, 4))
+    y = nd.array(np.arange(16) % 3)
+    loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
+    losses = []
+    for _ in range(30):
+        with autograd.record():
+            out = net(x)
+            loss = loss_fn(out, y)
+            with amp.scale_loss(loss, trainer) as scaled:
+                autograd.backward(scaled)
+        assert out.dtype == np.float16  # FullyConnected runs in float16
+        # as on MXNet's CPU: a float16 array is not cast up for log_softmax (only
+        # float32 arrays are cast, see the captured script contrib_amp)
+        assert loss.dtype == np.float16
+        trainer.step(16)
+        losses.append(float(loss.mean().asscalar()))
+    params = net.collect_params().values()
+    assert all(p.data().dtype == np.float32 and p.grad().dtype == np.float32 for p in params)
+    assert losses[-1] < 0.8 * losses[0]
+
+
+def test_hybridized_graph_and_export_hold_the_casts(amp_on, tmp_path):
+    net = _mlp()
+    net.hybridize()
+    net(nd.ones((2, 4)))
+    net.export(str(tmp_path / "amp"))
+    nodes = json.loads((tmp_path / "amp-symbol.json").read_text())["nodes"]
+    casts = [n for n in nodes if n["op"] == "amp_cast"]
+    assert len(casts) == 5  # the data, and each Dense's weight and bias (the second
+    # Dense's data is float16 already)
+    assert {n["attrs"]["dtype"] for n in casts} == {"float16"}
+
+
+def test_overflow_skips_the_step_and_halves_the_scale(amp_on):
+    w = gluon.Parameter("w", shape=(2,), init=mx.init.One())
+    w.initialize()
+    trainer = gluon.Trainer([w], "sgd", {"learning_rate": 1.0})
+    amp.init_trainer(trainer)
+    with autograd.record():
+        with amp.scale_loss((w.data() * 2).sum(), trainer) as scaled:
+            scaled.backward()
+    w.grad()[0] = np.nan
+    trainer.step(1)
+    np.testing.assert_array_equal(w.data().asnumpy(), [1, 1])
+    scaler = trainer._amp_loss_scaler
+    assert (scaler.loss_scale, scaler._next_loss_scale) == (2.**16, 2.**15)
+    with autograd.record():
+        with amp.scale_loss((w.data() * 2).sum(), trainer) as scaled:
+            scaled.backward()
+    trainer.step(1)  # the halved scale is in force; the update divides it back out
+    np.testing.assert_allclose(w.data().asnumpy(), [-1, -1])
+    assert scaler.loss_scale == 2.**15
+
+
+def test_bfloat16_is_refused_and_changes_nothing():
+    original = mx.nd.FullyConnected
+    with pytest.raises(NotImplementedError, match="bfloat16"):
+        amp.init(target_dtype="bfloat16")
+    assert mx.nd.FullyConnected is original and not amp_impl._amp_initialized
+    with pytest.raises(AssertionError, match="float16 or bfloat16"):
+        amp.init(target_dtype="float64")
+
+
+def test_symbol_conversions_are_stand_ins():
+    with pytest.raises(NotImplementedError, match="ReducePrecision"):
+        amp.convert_hybrid_block(_mlp())
+
+
+def test_dtype_casts_do_not_hide_parameter_shapes():
+    data = mx.sym.var("data")
+    fc = mx.sym.FullyConnected(mx.sym.amp_cast(data, dtype="float16"),
+                               mx.sym.amp_cast(mx.sym.var("w"), dtype="float16"),
+                               mx.sym.Cast(mx.sym.var("b"), dtype="float16"), num_hidden=3)
+    args, outs, _ = fc.infer_shape(data=(2, 5))
+    assert args == [(2, 5), (3, 5), (3,)] and outs == [(2, 3)]
+    assert fc.infer_type(data="float32")[1] == [np.float16]
