@@ -18,7 +18,7 @@ def amp_on():
     original = mx.nd.FullyConnected
     amp.init()
     yield
-    amp_impl._uninstall()
+    amp.disable()
     assert mx.nd.FullyConnected is original
 
 

@@ -239,8 +239,9 @@ def init(target_dtype: Any = "float16", target_precision_ops: Optional[Sequence[
             _replace(module, name, lambda f, e=eager: _loss_output(f, _loss_scaler, e))
 
 
-def _uninstall() -> None:
-    """Undo `init()` (for tests: MXNet itself has no way back)."""
+def disable() -> None:
+    """Undo `init()`: the operator functions are MXNet's again and `init()` may be called
+    anew (tapegraph only; MXNet has no way back). Trainers keep their loss scalers."""
     global _amp_initialized, _amp_loss_scale_initialized, _loss_scaler
     while _wrapped:
         namespace, attr, original = _wrapped.pop()
@@ -300,7 +301,8 @@ def unscale(optimizer_or_trainer: Any) -> None:
 
 
 _CONVERT = ("converting a symbol or model to mixed precision (MXNet's ReducePrecision graph "
-            "pass) is not provided; call amp.init() before building the model instead")
+            "pass) is not provided (MXNet 1.9.1's CPU build returns the symbol unchanged and "
+            "needs a GPU for the parameters); call amp.init() before building the model")
 convert_symbol = not_implemented("amp.convert_symbol", _CONVERT)
 convert_model = not_implemented("amp.convert_model", _CONVERT)
 convert_hybrid_block = not_implemented("amp.convert_hybrid_block", _CONVERT)
