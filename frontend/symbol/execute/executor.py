@@ -24,7 +24,8 @@ import numpy as np
 
 from ...ir import REGISTRY, Graph, MXNetError, Node, Value
 from ...runtime import Plan
-from ...passes import grad, residualize
+from ...passes import grad, residualize, run_passes
+from ..graph.dag import lower
 
 Arrays = Union[None, Sequence[Any], Dict[str, Any]]
 
@@ -270,6 +271,42 @@ class Executor:
                              list(extended.outputs) + kept, extended.meta)
             entry = self._forward_plans[key] = (graph, Plan(extended), stats, kept)
         return (key,) + entry
+
+    # ------------------------------------------------------------ what it runs
+    # the exportable optimisations of `get_optimized_symbol` (no fusion, which export
+    # cannot write)
+    OPTIMIZING_PASSES = ("dce", "cse", "simplify", "fold", "simplify", "cse", "dce")
+
+    def _bound_graph(self) -> Graph:
+        """The graph of the last forward, else the inference graph for the bound arrays."""
+        return self._graph if self._graph is not None else self._typed(False)[1]
+
+    def debug_str(self) -> str:
+        """The graphs this executor runs, in tapegraph's IR text: the forward for the bound
+        arrays and the backward derived from it for the arguments with a gradient (MXNet
+        prints its own graph dump instead)."""
+        graph = self._bound_graph()
+        names = [v.hint for v in graph.inputs]
+        wrt = [i for i, n in enumerate(names) if self._grad_req.get(n, "null") != "null"]
+        text = "Forward graph:\n%s\n" % graph
+        if wrt:
+            text += "Backward graph (gradients of %s):\n%s\n" % (
+                ", ".join(names[i] for i in wrt), grad(graph, wrt=wrt, head_grads="ones"))
+        return text
+
+    def get_optimized_symbol(self):
+        """The bound symbol after tapegraph's exportable optimisations (dead code, common
+        subexpressions, algebraic simplification, constant folding), typed for the bound
+        arrays: what MXNet returns after its graph passes."""
+        values = dict(self.arg_dict)
+        values.update(self.aux_dict)
+        types = {k: _type_of(v) for k, v in values.items()}
+        sym = self._symbol
+        graph, names = lower(sym._dag(), {k: t[0] for k, t in types.items()},
+                             {k: t[1] for k, t in types.items()}, name="symbol",
+                             extra_inputs=sym._unused_inputs)
+        graph = run_passes(with_train_mode(graph, False), list(self.OPTIMIZING_PASSES))
+        return type(sym).from_graph(graph, names)
 
     def forward(self, is_train: bool = False, **kwargs) -> List[Any]:
         """Run the graph; keyword arrays replace bound arguments first."""
