@@ -39,7 +39,7 @@ _PUBLIC: Dict[str, Tuple[str, Any]] = {
     "operator": ("operator", None), "profiler": ("profiler", None),
     "recordio": ("recordio", None),
     "cpu_pinned": ("context", "cpu_pinned"), "rnd": ("random", None),
-    "visualization": ("visualization", None), "executor": ("symbol.execute.executor", None),
+    "visualization": ("visualization", None), "executor": ("executor", None),
     "use_np": ("util", "use_np"), "use_np_array": ("util", "use_np_array"),
     "use_np_shape": ("util", "use_np_shape"), "np_array": ("util", "np_array"),
     "np_shape": ("util", "np_shape"), "set_np_shape": ("util", "set_np_shape"),

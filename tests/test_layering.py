@@ -43,6 +43,7 @@ FRONTEND = {
     "viz": {"ir", "symbol", "symbol.api", "symbol.graph"},
     "autograd": _API | {"passes", "ndarray", "symbol.api", "symbol.graph"},
     "engine": {"autodiff"},
+    "executor": {"symbol.execute"},
     "explore": {"ir", "passes", "engine", "symbol", "symbol.graph", "trace"},
     "test_utils": _API | {"ndarray", "autograd", "symbol", "io", ""},
     "io": _API | {"ndarray"},

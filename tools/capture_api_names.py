@@ -4,7 +4,8 @@
 
 Run with the oracle's python (real MXNet 1.9.1). For every module of the compatibility
 table: its `dir()` minus underscore names and minus the submodules/stdlib modules it merely
-imports; for `mxnet.test_utils` also what `from mxnet.test_utils import *` binds; for the
+imports (for the implementation modules user code imports from, only the names they
+define); for `mxnet.test_utils` also what `from mxnet.test_utils import *` binds; for the
 NDArray classes their public methods and attributes. Tests never need the oracle.
 """
 import importlib
@@ -36,6 +37,24 @@ MODULES = [
     "mxnet.contrib.quantization", "mxnet.recordio", "mxnet.runtime", "mxnet.name",
     "mxnet.registry", "mxnet.engine", "mxnet.ndarray.image", "mxnet.symbol.image",
     "mxnet.numpy_extension.image", "mxnet.optimizer.contrib", "mxnet.gluon.model_zoo",
+]
+# MXNet's implementation modules that user code imports from (`from
+# mxnet.optimizer.optimizer import SGD`): only the names each defines itself are captured
+# (not what it imports for its own use)
+IMPLEMENTATION_MODULES = [
+    "mxnet.gluon.block", "mxnet.gluon.parameter", "mxnet.gluon.trainer",
+    "mxnet.gluon.data.dataloader", "mxnet.gluon.data.dataset", "mxnet.gluon.data.sampler",
+    "mxnet.gluon.data.vision.datasets", "mxnet.gluon.nn.basic_layers",
+    "mxnet.gluon.nn.conv_layers", "mxnet.gluon.nn.activations", "mxnet.gluon.rnn.rnn_cell",
+    "mxnet.gluon.rnn.rnn_layer", "mxnet.gluon.contrib.nn.basic_layers",
+    "mxnet.gluon.model_zoo.vision.resnet", "mxnet.gluon.model_zoo.vision.mobilenet",
+    "mxnet.gluon.model_zoo.vision.vgg", "mxnet.gluon.model_zoo.vision.densenet",
+    "mxnet.gluon.model_zoo.vision.inception", "mxnet.gluon.model_zoo.vision.squeezenet",
+    "mxnet.gluon.model_zoo.vision.alexnet", "mxnet.ndarray.ndarray", "mxnet.symbol.symbol",
+    "mxnet.io.io", "mxnet.module.module", "mxnet.module.base_module",
+    "mxnet.module.bucketing_module", "mxnet.optimizer.optimizer", "mxnet.numpy.multiarray",
+    "mxnet.executor", "mxnet.rnn.rnn_cell", "mxnet.image.image", "mxnet.image.detection",
+    "mxnet.kvstore.kvstore",
 ]
 # packages whose objects MXNet modules import for their own use (not API they offer);
 # NumPy objects stay: mx.np offers NumPy fallbacks (np.allclose) and dtypes as API
@@ -98,6 +117,13 @@ def main():
         names, skipped = _public(module)
         out["modules"][name] = names
         out["excluded"][name] = skipped
+        out["kinds"][name] = {n: _kind(getattr(module, n)) for n in names}
+    for name in IMPLEMENTATION_MODULES:
+        module = importlib.import_module(name)
+        names = [n for n in _public(module)[0]
+                 if getattr(getattr(module, n), "__module__", None) == name]
+        out["modules"][name] = names
+        out["excluded"][name] = []
         out["kinds"][name] = {n: _kind(getattr(module, n)) for n in names}
     for key, (mod, cls) in CLASSES.items():
         klass = getattr(importlib.import_module(mod), cls)

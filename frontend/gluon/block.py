@@ -28,6 +28,7 @@ from .parameter import Parameter
 from .parameter_dict import ParameterDict, _check_compatible
 from .summary import summary as _summary
 from .utils import HookHandle, _brief_print_list, _indent
+from ..base import names_from
 
 __all__ = ["Block", "HybridBlock"]
 
@@ -284,3 +285,7 @@ class Block:
 
 
 from .hybrid_block import HybridBlock  # noqa: E402,F401  (HybridBlock extends Block)
+
+# Defined in MXNet's namesake of this module; kept in sibling modules here
+__getattr__, __dir__ = names_from("tapegraph.gluon", (
+    "SymbolBlock",), __name__)

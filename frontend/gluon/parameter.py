@@ -31,6 +31,7 @@ from ..numpy import ndarray as _np_ndarray
 from ..util import is_np_array
 from .utils import shape_is_known
 from ._init import DEFAULT_INIT, InitDesc, create_init, register_constant_init
+from ..base import names_from
 
 __all__ = ["DeferredInitializationError", "Parameter", "Constant", "tensor_types"]
 
@@ -420,3 +421,6 @@ class Constant(Parameter):
                           '"null", and new value "{}" is ignored.'.format(self.name, req))
         self._grad_req = "null"
 
+# Defined in MXNet's namesake of this module; kept in sibling modules here
+__getattr__, __dir__ = names_from("tapegraph.gluon", (
+    "ParameterDict",), __name__)

@@ -17,6 +17,7 @@ from ..ndarray import NDArray
 from ..unsupported import not_implemented
 from ..util import is_np_array
 from . import resize as _resize
+from ..base import names_from
 
 __all__ = ["imdecode", "imread", "imresize", "scale_down", "copyMakeBorder", "resize_short",
            "fixed_crop", "random_crop", "center_crop", "color_normalize", "random_size_crop",
@@ -259,3 +260,11 @@ def random_rotate(src: Any, angle_limits, zoom_in: bool = False, zoom_out: bool 
     else:
         rotation_degrees = nd.array(np.random.uniform(*angle_limits, size=src.shape[0]))
     return imrotate(src, rotation_degrees, zoom_in=zoom_in, zoom_out=zoom_out)
+
+# Defined in MXNet's namesake of this module; kept in sibling modules here
+__getattr__, __dir__ = names_from("tapegraph.image", (
+    "Augmenter", "BrightnessJitterAug", "CastAug", "CenterCropAug", "ColorJitterAug",
+    "ColorNormalizeAug", "ContrastJitterAug", "CreateAugmenter", "ForceResizeAug",
+    "HorizontalFlipAug", "HueJitterAug", "LightingAug", "RandomCropAug",
+    "RandomGrayAug", "RandomOrderAug", "RandomSizedCropAug", "ResizeAug",
+    "SaturationJitterAug", "SequentialAug"), __name__)

@@ -11,6 +11,7 @@ import numpy as np
 from ..ndarray import concat, tile
 from ..unsupported import DATA, not_implemented_class
 from .utils import _getdata_by_idx, _init_data, _slice_along_batch_axis
+from ..base import names_from
 
 
 class DataDesc(namedtuple("DataDesc", ["name", "shape"])):
@@ -344,3 +345,7 @@ for _name in ("ImageDetRecordIter", "ImageRecordInt8Iter", "ImageRecordIter",
     _WHY[_name] = DATA
 for _name, _why in _WHY.items():
     globals()[_name] = not_implemented_class("mx.io." + _name, _why, DataIter)
+
+# Defined in MXNet's namesake of this module; kept in sibling modules here
+__getattr__, __dir__ = names_from("tapegraph.io", (
+    "CSVIter", "MNISTIter"), __name__)

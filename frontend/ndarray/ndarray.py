@@ -19,7 +19,8 @@ from . import dispatch
 from ..accel.lazy import PENDING_TYPES, before_write
 from .indexing import getitem, no_zero_dim, setitem
 from .creation import to_numpy, _check_dtype
-from ..unsupported import check_stype
+from ..unsupported import bind_stubs, check_stype
+from ..base import names_from
 
 GRAD_REQS = ("write", "add", "null")
 
@@ -460,3 +461,20 @@ def _axis(axis):
         return operator.index(axis)
     except TypeError:
         raise ShapeError("axis must be an int or a tuple of ints, got %r" % (axis,)) from None
+
+# Defined in MXNet's namesake of this module; kept in sibling modules here
+__getattr__, __dir__ = names_from("tapegraph.ndarray", (
+    "add", "divide", "equal", "greater", "greater_equal", "lesser", "lesser_equal",
+    "multiply", "not_equal", "power", "subtract", "true_divide", "waitall", "arange",
+    "array", "empty", "from_numpy", "full", "ones", "zeros", "concatenate",
+    "from_dlpack", "to_dlpack_for_read", "to_dlpack_for_write", "eye", "linspace",
+    "logical_and", "logical_or", "logical_xor", "moveaxis",
+    "get_indexing_dispatch_code", "get_oshape_of_gather_nd_op", "imdecode",
+    "indexing_key_expand_implicit_axes", "histogram", "onehot_encode", "maximum",
+    "minimum", "modulo", "split_v2"), __name__)
+bind_stubs(globals(), ("DLContext", "DLDataType", "DLManagedTensor", "DLTensor"),
+           "they are the DLPack structures of MXNet's C API; tapegraph arrays are NumPy "
+           "arrays (asnumpy())",
+           "mx.nd.ndarray.")
+bind_stubs(globals(), ("check_boolean_array_dimension",),
+           "it is an internal check of MXNet's boolean indexing", "mx.nd.ndarray.")

@@ -13,6 +13,8 @@ separate operators, and how tapegraph serves them:
   raises NonDifferentiableError instead of silently dropping the gradient."""
 from __future__ import annotations
 
+import sys
+
 from typing import Any, Callable, Iterable
 
 import numpy as onp
@@ -93,7 +95,7 @@ VALUES = {"NAN": onp.nan, "NINF": -onp.inf, "NZERO": -0.0, "NaN": onp.nan, "PINF
           "PZERO": 0.0, "finfo": onp.finfo,
           "min_scalar_type": onp.min_scalar_type, "promote_types": onp.promote_types,
           "result_type": onp.result_type}
-# MXNet's internal submodules of mx.np
+# MXNet's internal submodules of mx.np (mx.np itself here, see `install`)
 SUBMODULES = ("arrayprint", "fallback", "fallback_linalg", "function_base", "io",
               "multiarray", "stride_tricks", "utils")
 
@@ -203,10 +205,13 @@ def install(namespace: dict) -> None:
         namespace.setdefault(name, not_implemented(
             "mx.np." + name, "NumPy's financial functions moved to the numpy_financial "
             "package, which tapegraph does not depend on"))
+    # MXNet's implementation modules of mx.np (`from mxnet.numpy.multiarray import
+    # ndarray`) are mx.np itself here
+    module = sys.modules[namespace["__name__"]]
     for name in SUBMODULES:
-        namespace.setdefault(name, not_implemented(
-            "mx.np." + name, "it is an internal module of MXNet's NumPy frontend; use the "
-            "functions of mx.np directly"))
+        if name not in namespace:
+            namespace[name] = module
+            sys.modules[module.__name__ + "." + name] = module
     namespace.setdefault("may_share_memory", host_function("may_share_memory",
                                                            onp.may_share_memory))
     namespace.setdefault("shares_memory", host_function("shares_memory", onp.shares_memory))

@@ -15,6 +15,7 @@ import numpy as np
 from .. import ndarray as _nd
 from ..inplace import buffer
 from ..registry import _REGISTRY, get_alias_func, get_create_func, get_register_func
+from ..base import names_from
 
 Index = Union[int, str]
 
@@ -267,3 +268,9 @@ Optimizer.opt_registry = _REGISTRY.setdefault(Optimizer, {})
 alias = get_alias_func(Optimizer, "optimizer")
 create = get_create_func(Optimizer, "optimizer")
 register = Optimizer.register
+
+# Defined in MXNet's namesake of this module; kept in sibling modules here
+__getattr__, __dir__ = names_from("tapegraph.optimizer", (
+    "AdaDelta", "AdaGrad", "Adam", "Adamax", "DCASGD", "FTML", "Ftrl", "LAMB", "LARS",
+    "LBSGD", "NAG", "Nadam", "RMSProp", "SGD", "SGLD", "Signum", "Test", "Updater",
+    "ccSGD", "get_updater"), __name__)

@@ -40,3 +40,5 @@ def __getattr__(name: str):
     except MXNetError:
         raise AttributeError("module 'tapegraph.symbol' has no attribute %r" % name) from None
 
+# MXNet's `mxnet.symbol.symbol` (`from mxnet.symbol.symbol import Symbol`) is this module
+sys.modules[__name__ + ".symbol"] = sys.modules[__name__]

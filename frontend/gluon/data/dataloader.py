@@ -16,6 +16,7 @@ from ... import numpy as _mx_np
 from ...ndarray.ndarray import NDArray
 from ...numpy_extension import is_np_array
 from . import sampler as _sampler
+from ...unsupported import bind_stubs
 
 __all__ = ["DataLoader", "default_batchify_fn", "default_mp_batchify_fn"]
 
@@ -98,3 +99,11 @@ class DataLoader:
 
     def __len__(self) -> int:
         return len(self._batch_sampler)
+
+bind_stubs(globals(), ("ConnectionWrapper", "DataLoaderV1", "Queue", "SimpleQueue",
+                       "fetcher_loop_v1", "worker_loop_v1", "rebuild_ndarray",
+                       "rebuild_np_ndarray", "reduce_ndarray", "reduce_np_ndarray"),
+           "it is the multiprocessing plumbing of MXNet's DataLoader (shared-memory NDArray "
+           "pickling, worker loops, the legacy DataLoaderV1); tapegraph's DataLoader runs "
+           "its workers (num_workers, thread_pool) its own way",
+           "mx.gluon.data.dataloader.")

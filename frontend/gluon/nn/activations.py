@@ -7,6 +7,7 @@ from typing import Any
 
 from ... import initializer
 from ..hybrid_block import HybridBlock
+from ...base import names_from
 
 __all__ = ["LeakyReLU", "PReLU", "ELU", "SELU", "Swish", "GELU"]
 
@@ -77,3 +78,7 @@ class Swish(HybridBlock):
 
     def hybrid_forward(self, F, x):
         return x * F.sigmoid(self._beta * x)
+
+# Defined in MXNet's namesake of this module; kept in sibling modules here
+__getattr__, __dir__ = names_from("tapegraph.gluon.nn", (
+    "Activation",), __name__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from typing import Any, Callable, Optional, Union
+from ...base import names_from
 
 
 from ... import ndarray as _nd
@@ -259,3 +260,7 @@ class HybridLambda(HybridBlock):
     def __repr__(self) -> str:
         return "{name}({function})".format(name=self.__class__.__name__,
                                            function=self._func_name)
+
+# Defined in MXNet's namesake of this module; kept in sibling modules here
+__getattr__, __dir__ = names_from("tapegraph.gluon.nn", (
+    "BatchNorm", "BatchNormReLU", "GroupNorm", "InstanceNorm", "LayerNorm"), __name__)

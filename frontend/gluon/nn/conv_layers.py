@@ -8,6 +8,7 @@ from typing import Any, Optional, Sequence, Tuple, Union
 
 from ..hybrid_block import HybridBlock
 from .basic_layers import Activation
+from ...base import names_from
 
 __all__ = ["Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
            "Conv3DTranspose"]
@@ -199,3 +200,9 @@ class Conv3DTranspose(_ConvTranspose):
         super().__init__(3, channels, kernel_size, strides, padding, output_padding, dilation,
                          groups, layout, activation, use_bias, weight_initializer,
                          bias_initializer, in_channels, **kwargs)
+
+# Defined in MXNet's namesake of this module; kept in sibling modules here
+__getattr__, __dir__ = names_from("tapegraph.gluon.nn", (
+    "AvgPool1D", "AvgPool2D", "AvgPool3D", "GlobalAvgPool1D", "GlobalAvgPool2D",
+    "GlobalAvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D",
+    "MaxPool1D", "MaxPool2D", "MaxPool3D", "ReflectionPad2D"), __name__)

@@ -11,6 +11,7 @@ from ..block import Block
 from ..hybrid_block import HybridBlock
 from ..nn.activations import LeakyReLU
 from ...ir import recurrent as _kernels
+from ...base import names_from
 
 __all__ = ["RecurrentCell", "HybridRecurrentCell", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -291,3 +292,8 @@ class GRUCell(_GatedCell):
 
     def _alias(self) -> str:
         return "gru"
+
+# Defined in MXNet's namesake of this module; kept in sibling modules here
+__getattr__, __dir__ = names_from("tapegraph.gluon.rnn", (
+    "BidirectionalCell", "DropoutCell", "HybridSequentialRNNCell", "ModifierCell",
+    "ResidualCell", "SequentialRNNCell", "ZoneoutCell"), __name__)
