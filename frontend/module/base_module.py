@@ -225,6 +225,7 @@ class BaseModule:
         for epoch in range(begin_epoch, num_epoch):
             tic = time.time()
             eval_metric.reset()
+            self._fit_epoch_begin(epoch, train_data)
             nbatch = 0
             data_iter = iter(train_data)
             end_of_batch = False
@@ -248,7 +249,7 @@ class BaseModule:
                 if monitor is not None:
                     monitor.toc_print()
                 if end_of_batch:
-                    eval_name_vals = eval_metric.get_global_name_value()
+                    eval_name_vals = self._fit_train_values(eval_metric)
                 if batch_end_callback is not None:
                     params = BatchEndParam(epoch=epoch, nbatch=nbatch,
                                            eval_metric=eval_metric, locals=locals())
@@ -272,7 +273,19 @@ class BaseModule:
                                  batch_end_callback=eval_batch_end_callback, epoch=epoch)
                 for name, val in res:
                     self.logger.info("Epoch[%d] Validation-%s=%f", epoch, name, val)
-            train_data.reset()
+            self._fit_epoch_end(train_data)
+
+    # `fit`'s hooks (SVRGModule computes its full gradients at the start of an epoch)
+    def _fit_epoch_begin(self, epoch: int, train_data: Any) -> None:
+        """Called by `fit` at the start of each epoch, before its first batch."""
+
+    def _fit_train_values(self, eval_metric: Any) -> List[Any]:
+        """The (name, value) pairs `fit` logs as an epoch's training metric."""
+        return eval_metric.get_global_name_value()
+
+    def _fit_epoch_end(self, train_data: Any) -> None:
+        """Called by `fit` at the end of each epoch: rewinds the training data."""
+        train_data.reset()
 
     # ------------------------------------------------------------ symbol and shapes
     @property

@@ -15,17 +15,13 @@ the kvstore forms are the same.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any, Dict, List, Optional
 
-from ... import metric
 from ... import ndarray as nd
 from ... import optimizer as opt
 from ...context import cpu
-from ...initializer import Uniform
-from ...model import BatchEndParam, _create_kvstore
+from ...model import _create_kvstore
 from ...module import Module
-from ...module.base_module import _as_list, require
 from .svrg_optimizer import _SVRGOptimizer
 
 _FREQ_MESSAGE = ("update_freq in SVRGModule must be %s to represent the frequency for "
@@ -225,83 +221,16 @@ class SVRGModule(Module):
                     self._param_dict[slot][name])
 
     # ------------------------------------------------------------ training
-    def fit(self, train_data: Any, eval_data: Any = None, eval_metric: Any = "acc",
-            epoch_end_callback: Any = None, batch_end_callback: Any = None,
-            kvstore: Any = "local", optimizer: Any = "sgd",
-            optimizer_params: Any = (("learning_rate", 0.01),),
-            eval_end_callback: Any = None, eval_batch_end_callback: Any = None,
-            initializer: Any = Uniform(0.01), arg_params: Any = None, aux_params: Any = None,
-            allow_missing: bool = False, force_rebind: bool = False, force_init: bool = False,
-            begin_epoch: int = 0, num_epoch: Optional[int] = None,
-            validation_metric: Any = None, monitor: Any = None,
-            sparse_row_id_fn: Any = None) -> None:
-        """Train as `Module.fit` does (same arguments), computing the full gradients at
-        the start of every `update_freq`-th epoch (counted from 0, not from
-        `begin_epoch`) and applying SVRG's gradients each batch."""
-        require(num_epoch is not None, "please specify number of epochs")
-        self.bind(data_shapes=train_data.provide_data, label_shapes=train_data.provide_label,
-                  for_training=True, force_rebind=force_rebind)
-        if monitor is not None:
-            self.install_monitor(monitor)
-        self.init_params(initializer=initializer, arg_params=arg_params,
-                         aux_params=aux_params, allow_missing=allow_missing,
-                         force_init=force_init)
-        self.init_optimizer(kvstore=kvstore, optimizer=optimizer,
-                            optimizer_params=optimizer_params)
-        if validation_metric is None:
-            validation_metric = eval_metric
-        if not isinstance(eval_metric, metric.EvalMetric):
-            eval_metric = metric.create(eval_metric)
+    # `fit` is Module's, with these hooks: SVRG's epochs
+    def _fit_epoch_begin(self, epoch: int, train_data: Any) -> None:
+        """The full gradients at the start of every `update_freq`-th epoch (counted from
+        0, not from `begin_epoch`), then the data rewound, as MXNet's SVRGModule.fit."""
+        if epoch % self.update_freq == 0:
+            self.update_full_grads(train_data)
+        train_data.reset()
 
-        for epoch in range(begin_epoch, num_epoch):
-            eval_metric.reset()
-            tic = time.time()
-            if epoch % self.update_freq == 0:
-                self.update_full_grads(train_data)
-            train_data.reset()
-            data_iter = iter(train_data)
-            end_of_batch = False
-            nbatch = 0
-            next_data_batch = next(data_iter)
-            while not end_of_batch:
-                data_batch = next_data_batch
-                if monitor is not None:
-                    monitor.tic()
-                self.forward_backward(data_batch)
-                self.update()
-                if isinstance(data_batch, list):
-                    self.update_metric(eval_metric, [db.label for db in data_batch],
-                                       pre_sliced=True)
-                else:
-                    self.update_metric(eval_metric, data_batch.label)
-                try:
-                    next_data_batch = next(data_iter)
-                    self.prepare(next_data_batch, sparse_row_id_fn=sparse_row_id_fn)
-                except StopIteration:
-                    end_of_batch = True
-                if monitor is not None:
-                    monitor.toc_print()
-                if end_of_batch:
-                    eval_name_vals = eval_metric.get_name_value()
-                if batch_end_callback is not None:
-                    params = BatchEndParam(epoch=epoch, nbatch=nbatch,
-                                           eval_metric=eval_metric, locals=locals())
-                    for callback in _as_list(batch_end_callback):
-                        callback(params)
-                nbatch += 1
-            for name, val in eval_name_vals:
-                self.logger.info("Epoch[%d] Train-%s=%f", epoch, name, val)
-            toc = time.time()
-            self.logger.info("Epoch[%d] Time cost=%.3f", epoch, (toc - tic))
+    def _fit_train_values(self, eval_metric: Any) -> List[Any]:
+        return eval_metric.get_name_value()  # (MXNet's SVRGModule logs the local values)
 
-            arg_params, aux_params = self.get_params()
-            self.set_params(arg_params, aux_params)
-            if epoch_end_callback is not None:
-                for callback in _as_list(epoch_end_callback):
-                    callback(epoch, self.symbol, arg_params, aux_params)
-            if eval_data:
-                res = self.score(eval_data, validation_metric,
-                                 score_end_callback=eval_end_callback,
-                                 batch_end_callback=eval_batch_end_callback, epoch=epoch)
-                for name, val in res:
-                    self.logger.info("Epoch[%d] Validation-%s=%f", epoch, name, val)
+    def _fit_epoch_end(self, train_data: Any) -> None:
+        pass  # (rewound at the start of the next epoch instead)

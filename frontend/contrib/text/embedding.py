@@ -319,6 +319,18 @@ class _TokenEmbedding(vocab.Vocabulary):
         self._idx_to_vec[indices] = new_vectors
 
 
+def _load_pretrained_into(embedding: "_TokenEmbedding", cls: type, pretrained_file_name: str,
+                          embedding_root: str, init_unknown_vec: Callable[..., Any],
+                          vocabulary: Optional[vocab.Vocabulary]) -> None:
+    """Fill a GloVe / FastText `embedding` from its local pretrained file (space
+    separated), indexed by `vocabulary` when one is given."""
+    cls._check_pretrained_file_names(pretrained_file_name)
+    path = cls._get_pretrained_file(embedding_root, pretrained_file_name)
+    embedding._load_embedding(path, " ", init_unknown_vec)
+    if vocabulary is not None:
+        embedding._build_embedding_for_vocabulary(vocabulary)
+
+
 @register
 class GloVe(_TokenEmbedding):
     """The GloVe word embedding (https://nlp.stanford.edu/projects/glove/), read from
@@ -350,12 +362,9 @@ class GloVe(_TokenEmbedding):
                  embedding_root: str = _EMBEDDING_ROOT,
                  init_unknown_vec: Callable[..., Any] = nd.zeros,
                  vocabulary: Optional[vocab.Vocabulary] = None, **kwargs: Any) -> None:
-        GloVe._check_pretrained_file_names(pretrained_file_name)
         super().__init__(**kwargs)
-        path = GloVe._get_pretrained_file(embedding_root, pretrained_file_name)
-        self._load_embedding(path, " ", init_unknown_vec)
-        if vocabulary is not None:
-            self._build_embedding_for_vocabulary(vocabulary)
+        _load_pretrained_into(self, GloVe, pretrained_file_name, embedding_root,
+                              init_unknown_vec, vocabulary)
 
 
 @register
@@ -387,12 +396,9 @@ class FastText(_TokenEmbedding):
                  embedding_root: str = _EMBEDDING_ROOT,
                  init_unknown_vec: Callable[..., Any] = nd.zeros,
                  vocabulary: Optional[vocab.Vocabulary] = None, **kwargs: Any) -> None:
-        FastText._check_pretrained_file_names(pretrained_file_name)
         super().__init__(**kwargs)
-        path = FastText._get_pretrained_file(embedding_root, pretrained_file_name)
-        self._load_embedding(path, " ", init_unknown_vec)
-        if vocabulary is not None:
-            self._build_embedding_for_vocabulary(vocabulary)
+        _load_pretrained_into(self, FastText, pretrained_file_name, embedding_root,
+                              init_unknown_vec, vocabulary)
 
 
 class CustomEmbedding(_TokenEmbedding):
