@@ -82,6 +82,10 @@ LINEAR["_conv_weight_grad"] = _one_of(0, 1)
 LINEAR["Pooling"] = _pooling
 LINEAR["LeakyReLU"] = lambda node, lin: node.attrs["act_type"] == "prelu" and not lin[0]
 LINEAR["Pad"] = _pad
+# (x - mean) / std per channel: linear when the means are zero (its gradient, and tangent)
+LINEAR["_image_normalize"] = lambda node, lin: not any(
+    float(m) for m in (node.attrs["mean"] if isinstance(node.attrs["mean"], (tuple, list))
+                       else (node.attrs["mean"],)))
 
 
 def is_linear(node: Node, lin: Sequence[bool]) -> bool:

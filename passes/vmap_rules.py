@@ -203,10 +203,11 @@ def _slice_scatter(b, node, args, batched, size):
                  step=((None,) + step) if step else ())]
 
 
-@rule("_image_crop", "_image_resize")
+@rule("_image_crop", "_image_resize", "_image_to_tensor", "_image_normalize")
 def _images(b, node, args, batched, size):
-    """Geometric image operators, which take an (H, W, C) image or an (N, H, W, C) batch:
-    a batch of images is one call (batches of batches merged into one batch first)."""
+    """Image operators that take one image or a batch of them ((H, W, C) or (N, H, W, C);
+    normalize's (C, H, W) or (N, C, H, W)): a batch of images is one call (batches of
+    batches merged into one batch first)."""
     shape = node.inputs[0].type.shape
     x = args[0]
     if len(shape) == 4:
@@ -215,14 +216,25 @@ def _images(b, node, args, batched, size):
     return [_reshaped(b, out, (size,) + node.outputs[0].type.shape)]
 
 
-@rule("_image_adjust_lighting")
+@rule("_image_adjust_lighting", "_image_flip_left_right")
 def _image_pixels(b, node, args, batched, size):
-    """Per-pixel colour operators of one (H, W, C) image (MXNet refuses batches): the
-    batch merged into the rows, one image of size * H rows."""
+    """Operators of one (H, W, C) image (MXNet refuses batches) acting on each pixel or
+    each row: the batch merged into the rows, one image of size * H rows."""
     height, width, channels = node.inputs[0].type.shape
     x = b.op("Reshape", args[0], shape=(size * height, width, channels))
     out = b.op(node.op, x, **node.attrs)
     return [b.op("Reshape", out, shape=(size, height, width, channels))]
+
+
+@rule("_image_flip_top_bottom")
+def _image_columns(b, node, args, batched, size):
+    """An operator of one (H, W, C) image acting on each column: the batch merged into
+    the columns, one image of size * W columns."""
+    height, width, channels = node.inputs[0].type.shape
+    x = b.op("transpose", args[0], axes=(1, 0, 2, 3))
+    x = b.op("Reshape", x, shape=(height, size * width, channels))
+    out = b.op("Reshape", b.op(node.op, x), shape=(height, size, width, channels))
+    return [b.op("transpose", out, axes=(1, 0, 2, 3))]
 
 
 @rule("Concat", "stack")

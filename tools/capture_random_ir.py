@@ -9,7 +9,7 @@ expressions), the symbol JSON MXNet's
 `HybridBlock.export` writes for the blocks of `blocks()` (F.random.uniform/normal with
 scalar parameters, multinomial(get_prob=True) of a softmax, F.sample_normal, and every
 other sampler with scalar and array parameters and the *_like ones, and the random image
-operators of mx.sym.image), and gradients: of
+operators of mx.sym.image, colour and flips), and gradients: of
 sum(w * logp) with respect to x through p = x / sum(x) (rows with one non-zero
 probability, so the draw is certain), of a sample with respect to its parameters, and of
 a sample-times-parameter product.
@@ -92,9 +92,13 @@ def blocks(gluon):
                                             hue=0.1)
             return F.image.random_lighting(x, alpha_std=0.05)
 
+    class ImageFlips(gluon.HybridBlock):  # the random flips of mx.sym.image
+        def hybrid_forward(self, F, x):
+            return F.image.random_flip_top_bottom(F.image.random_flip_left_right(x))
+
     return {"scalar": Scalar(), "reinforce": Reinforce(), "sample_normal": SampleNormal(),
             "many": Many(), "certain": Certain(), "rest": Rest(), "shuffle": Shuffle(),
-            "image": ImageNoise()}
+            "image": ImageNoise(), "flips": ImageFlips()}
 
 
 def np_block(gluon):
@@ -123,7 +127,7 @@ def symbols(sym):
 
 
 def inputs(name):
-    return {"certain": CERTAIN, "image": IMAGE}.get(name, X)
+    return {"certain": CERTAIN, "image": IMAGE, "flips": IMAGE}.get(name, X)
 
 
 def capture():

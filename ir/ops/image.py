@@ -1,11 +1,25 @@
-"""MXNet 1.9.1's geometric image operators of `mx.nd.image` on (H, W, C) images and
-(N, H, W, C) batches: `_image_resize` (OpenCV 3.4.2's `cv::resize`, see `_cv_resize`)
-and `_image_crop`.
+"""MXNet 1.9.1's image operators of `mx.nd.image` that are not colour adjustments:
+`_image_resize` (OpenCV 3.4.2's `cv::resize`, see `_cv_resize`) and `_image_crop` on
+(H, W, C) images and (N, H, W, C) batches; `_image_to_tensor` (to float32 (C, H, W) in
+[0, 1]) and `_image_normalize` (per-channel (x - mean) / std of (C, H, W) tensors); the
+flips `_image_flip_left_right`, `_image_flip_top_bottom` and their random versions on
+(H, W, C) images (MXNet 1.9.1 refuses batches there).
 
-`_image_resize` has no gradient: MXNet 1.9.1 registers one whose backward fails (it
-gives the output's shape where the input's is expected). `_image_crop`'s gradient is
-the cotangent written back into zeros of the input's shape, as MXNet's, built from
-`_slice_scatter` (and its tangent from `slice`).
+Gradients are MXNet 1.9.1's. `_image_resize` and `_image_to_tensor` have none: MXNet
+registers one whose backward fails (it gives the output's shape where the input's is
+expected, or the reverse). `_image_crop`'s gradient is the cotangent written back into
+zeros of the input's shape, built from `_slice_scatter` (its tangent from `slice`).
+`_image_normalize`'s is the cotangent divided by std per channel (itself with mean 0).
+The flips' gradient is the cotangent unchanged: MXNet registers `_copy` as their
+gradient (not the flip), a straight-through estimator that tapegraph keeps; forward mode
+differentiates the forward function (the tangent flipped), as for tapegraph's other
+defined gradients.
+
+Arithmetic follows MXNet's C++ kernels (src/operator/image/image_random-inl.h): mean and
+std are float32; integer results are C conversions (truncated, wrapped to the type);
+float16 rounds after each operation. MXNet 1.9.1 leaves the middle row (column) of an
+odd-sized flip unwritten (its output holds whatever memory it got); the flips here copy
+it, as a flip does.
 """
 from __future__ import annotations
 
@@ -18,6 +32,8 @@ from tapegraph.ir.registry import REQUIRED, register
 from tapegraph.ir.types import TensorType
 
 from ._cv_resize import resize as cv_resize
+from .image_color import image_type
+from .random import generator
 
 _INTERPOLATIONS = (0, 1, 2, 3, 4)  # nearest, bilinear, bicubic, area, Lanczos
 # MXNet 1.9.1 resizes these; int8 images corrupt its heap, other types are refused
@@ -145,3 +161,173 @@ def _crop_jvp(b, node, t):
         return [None]
     begin, end = _crop_bounds(node)
     return [b.op("slice", t[0], begin=begin, end=end, step=())]
+
+
+# ---------------------------------------------------------------- to_tensor, normalize
+# the dtypes MXNet 1.9.1's image kernels switch over (MSHADOW_TYPE_SWITCH); others, bool
+# among them, fail there ("Unknown type enum")
+_IMAGE_DTYPES = ("float32", "float64", "float16", "uint8", "int8", "int32", "int64")
+
+
+def _shape_text(shape: Tuple[int, ...]) -> str:
+    return "[%s]" % ",".join(map(str, shape))
+
+
+def _check_dtype(opname: str, dtype: str) -> None:
+    if dtype not in _IMAGE_DTYPES:
+        raise DTypeError("%s: MXNet 1.9.1's image operators take %s arrays, not %s"
+                         % (opname, ", ".join(_IMAGE_DTYPES), dtype))
+
+
+def _to_tensor_infer(ins: List[TensorType], attrs: Dict[str, Any]) -> List[TensorType]:
+    t = ins[0]
+    if t.ndim not in (3, 4):
+        raise ShapeError("_image_to_tensor: Input image must have shape (height, width, "
+                         "channels), or (N, height, width, channels) but got %s"
+                         % _shape_text(t.shape))
+    _check_dtype("_image_to_tensor", t.dtype)
+    lead, (height, width, channels) = t.shape[:-3], t.shape[-3:]
+    return [TensorType.get(lead + (channels, height, width), "float32")]
+
+
+@register("_image_to_tensor", _to_tensor_infer, mxnet_np="_npx__image_to_tensor",
+          nondiff_note="MXNet 1.9.1's backward of _image_to_tensor fails (it gives the "
+                       "input's shape where the output's is expected)")
+def image_to_tensor(x):
+    """An (H, W, C) image or (N, H, W, C) batch as float32 (C, H, W) or (N, C, H, W)
+    values divided by 255 (MXNet's arithmetic: in float32, in double for float64 input,
+    rounded to float16 for float16 input)."""
+    if x.dtype == np.float64:
+        values = (x / 255.0).astype(np.float32)
+    elif x.dtype == np.float16:
+        values = (x.astype(np.float32) / np.float32(255)).astype(np.float16)
+    else:
+        values = x.astype(np.float32) / np.float32(255)
+    axes = (2, 0, 1) if x.ndim == 3 else (0, 3, 1, 2)
+    return np.ascontiguousarray(values.transpose(axes), dtype=np.float32)
+
+
+def _floats(value: Any) -> Tuple[float, ...]:
+    """A mean or std attribute (a number or a sequence) as float32 values."""
+    return tuple(float(v) for v in np.asarray(value, dtype=np.float32).ravel())
+
+
+def _normalize_infer(ins: List[TensorType], attrs: Dict[str, Any]) -> List[TensorType]:
+    t = ins[0]
+    shape = _shape_text(t.shape)
+    if t.ndim not in (3, 4):
+        raise ShapeError("_image_normalize: Input tensor must have shape (channels, height, "
+                         "width), or (N, channels, height, width), but got %s" % shape)
+    channels = t.shape[-3]
+    if channels not in (1, 3):
+        raise ShapeError("_image_normalize: The %s dimension of input tensor must be the "
+                         "channel dimension with either 1 or 3 elements, but got input with "
+                         "shape %s" % ("first" if t.ndim == 3 else "second", shape))
+    for name in ("mean", "std"):
+        values = _floats(attrs[name])
+        if len(values) not in (1, channels):
+            raise ShapeError("_image_normalize: Invalid %s for input with shape %s. %s must "
+                             "have either 1 or %d elements, but got [%s]"
+                             % (name, shape, name, channels,
+                                ",".join("%g" % v for v in values)))
+    _check_dtype("_image_normalize", t.dtype)
+    return [t]
+
+
+def _c_integers(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """float32 `values` converted to the integer `dtype` as MXNet's C++ does on x86:
+    truncated to a 32-bit (64-bit for int64) integer, out of range or NaN giving its
+    minimum, narrower types keeping the low bits."""
+    wide = np.int64 if dtype == np.int64 else np.int32
+    low = float(np.iinfo(wide).min)
+    with np.errstate(invalid="ignore"):
+        t = np.trunc(values)
+        bad = ~(np.abs(t) < -low) & ~(t == low)
+    return np.where(bad, low, t).astype(wide).astype(dtype)
+
+
+# MXNet's defaults: four values, which no image (1 or 3 channels) takes
+_NORMALIZE = {"mean": (0.0, 0.0, 0.0, 0.0), "std": (1.0, 1.0, 1.0, 1.0)}
+
+
+@register("_image_normalize", _normalize_infer, attrs=_NORMALIZE,
+          mxnet_np="_npx__image_normalize")
+def image_normalize(x, mean, std):
+    """(x - mean[c]) / std[c] for each channel c of a (C, H, W) tensor or (N, C, H, W)
+    batch; `mean` and `std` are one value or one per channel (float32)."""
+    channels = x.shape[-3]
+    m, s = (np.resize(np.asarray(_floats(v), np.float32), channels).reshape(channels, 1, 1)
+            for v in (mean, std))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if x.dtype == np.float64:
+            return (x - m.astype(np.float64)) / s.astype(np.float64)
+        if x.dtype == np.float32:
+            return (x - m) / s
+        centred = x.astype(np.float32) - m
+        if x.dtype == np.float16:  # each operation rounds to float16 (mshadow's half_t)
+            return (centred.astype(np.float16).astype(np.float32) / s).astype(np.float16)
+        return _c_integers(centred / s, x.dtype)
+
+
+@image_normalize.gradient
+def _normalize_vjp(b, node, g):
+    # MXNet's _backward_image_normalize: the cotangent divided by std per channel
+    return [b.op("_image_normalize", g[0], mean=0.0, std=node.attrs["std"])]
+
+
+@image_normalize.jvp
+def _normalize_jvp(b, node, t):
+    if t[0] is None:
+        return [None]
+    return [b.op("_image_normalize", t[0], mean=0.0, std=node.attrs["std"])]
+
+
+# ---------------------------------------------------------------- flips
+def _flip_type(opname: str):
+    shape_rule = image_type(opname)
+
+    def rule(ins: List[TensorType], attrs: Dict[str, Any]) -> List[TensorType]:
+        out = shape_rule(ins, attrs)
+        _check_dtype(opname, ins[0].dtype)
+        return out
+    return rule
+
+
+def _straight_through(b, node, g):
+    return [g[0]]
+
+
+def _flip_op(name: str, axis: int, random: bool, doc: str) -> None:
+    def flip(x):
+        return np.flip(x, axis).copy()
+
+    def random_flip(x):
+        return np.flip(x, axis).copy() if generator().random() < 0.5 else x.copy()
+
+    def flipped_tangent(b, node, t):
+        # forward mode differentiates the forward function (as for the other defined
+        # gradients, tapegraph.ir.ops.ste): the tangent flipped; of a random flip, whose
+        # draw the rule cannot see, the tangent unchanged as MXNet's gradient
+        if t[0] is None or random:
+            return [t[0]]
+        return [b.op("reverse", t[0], axis=(axis,))]
+
+    op = register(name, _flip_type(name), random=random, doc=doc,
+                  mxnet_np=name.replace("_image_", "_npx__image_"))(
+        random_flip if random else flip)
+    op.gradient(_straight_through)  # MXNet's gradient of its flips: `_copy`
+    op.jvp(flipped_tangent)
+
+
+_flip_op("_image_flip_left_right", 1, False,
+         "An (H, W, C) image mirrored left to right (C is 1 or 3); gradient: the cotangent "
+         "unchanged, as MXNet's.")
+_flip_op("_image_flip_top_bottom", 0, False,
+         "An (H, W, C) image mirrored top to bottom (C is 1 or 3); gradient: the cotangent "
+         "unchanged, as MXNet's.")
+_flip_op("_image_random_flip_left_right", 1, True,
+         "An (H, W, C) image mirrored left to right with probability 0.5, one draw per run "
+         "(C is 1 or 3); gradient: the cotangent unchanged, as MXNet's.")
+_flip_op("_image_random_flip_top_bottom", 0, True,
+         "An (H, W, C) image mirrored top to bottom with probability 0.5, one draw per run "
+         "(C is 1 or 3); gradient: the cotangent unchanged, as MXNet's.")

@@ -66,6 +66,11 @@ def test_center_crop_and_flips_match_mxnet():
         np.testing.assert_array_equal(got.asnumpy().ravel(), want["data"])
     # upsampling (values vs MXNet in tests/gluon/test_vision_transforms_more.py)
     assert transforms.CenterCrop(9)(x).shape == (9, 9, 2)
+    # the flips take 1 or 3 channels, as MXNet's (which refuses x's 2)
+    for flip in (transforms.RandomFlipLeftRight(), transforms.RandomFlipTopBottom()):
+        with pytest.raises(mx.MXNetError, match="either 1 or 3 elements.*7,6,2"):
+            flip(x)
+    x = x[:, :, :1]
     flips = {transforms.RandomFlipLeftRight()(x).asnumpy().tobytes() for _ in range(30)}
     assert flips == {x.asnumpy().tobytes(), x.asnumpy()[:, ::-1].tobytes()}
     flips = {transforms.RandomFlipTopBottom()(x).asnumpy().tobytes() for _ in range(30)}

@@ -619,6 +619,8 @@ _LIGHT_SHIFT = np.array([[55.46 * -0.5675, 4.794 * 0.7192, 1.148 * 0.4009],
                          [55.46 * -0.5836, 4.794 * -0.6948, 1.148 * 0.4203]]
                         ).astype(np.float32) @ np.array(_LIGHT_ALPHA, np.float32)
 _RESIZE_IN = np.random.RandomState(7).uniform(0, 255, (4, 6, 3)).round()
+_U8_IMAGE = np.random.RandomState(3).randint(0, 256, (3, 4, 3)).astype(np.uint8)
+_MEAN3, _STD3 = np.array([0.5, -0.25, 1.0]), np.array([2.0, 0.5, 4.0])
 # Listed last, so the indices of the samples above (in op_cases.json ids) stay put.
 IMAGE = [
     S("_image_crop", [x(5, 6, 3)], lambda v: v[1:4, 2:6], x=2, y=1, width=4, height=3),
@@ -633,6 +635,22 @@ IMAGE = [
     # not differentiable (MXNet 1.9.1's backward fails): kernel, batching and export
     # checks; nearest neighbour halving the size reads every other row and column
     S("_image_resize", [Const(_RESIZE_IN)], lambda v: v[::2, ::2], size=(3, 2), interp=0),
+    # not differentiable (MXNet 1.9.1's backward fails): kernel and export checks, of a
+    # uint8 image and a float batch
+    S("_image_to_tensor", [Const(_U8_IMAGE)], lambda v: v.transpose(2, 0, 1) / 255.0),
+    S("_image_to_tensor", [Const(_RESIZE_IN[:2, :2, :1][None].repeat(2, 0))],
+      lambda v: v.transpose(0, 3, 1, 2) / 255.0),
+    # mean and std are float32 in MXNet: values float32 holds exactly
+    S("_image_normalize", [x(3, 2, 4)],
+      lambda v: (v - _MEAN3.reshape(3, 1, 1)) / _STD3.reshape(3, 1, 1),
+      mean=tuple(_MEAN3.tolist()), std=tuple(_STD3.tolist())),
+    S("_image_normalize", [x(2, 1, 3, 2)], lambda v: (v - 0.25) / 0.5, mean=0.25, std=0.5),
+    # MXNet's gradient of its flips is the cotangent unchanged (`_copy`), not flipped.
+    # Even sizes: MXNet 1.9.1 leaves the middle column (row) of an odd size unwritten
+    S("_image_flip_left_right", [x(4, 6, 3)], lambda v: v[:, ::-1], grad_ref=lambda v, w: w,
+      grad_ref_weights=True),
+    S("_image_flip_top_bottom", [x(4, 2, 1)], lambda v: v[::-1], grad_ref=lambda v, w: w,
+      grad_ref_weights=True),
 ]
 
 

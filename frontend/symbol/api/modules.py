@@ -30,9 +30,9 @@ def unsupported(name: str) -> Any:
     raise UnsupportedError(message("mxnet.symbol." + name, UNSUPPORTED[name]))
 
 
-def _operator_module(qualname: str, doc: str, function) -> types.ModuleType:
+def _operator_module(qualname: str, doc: str, function, names=None) -> types.ModuleType:
     """A module whose attributes are the operator functions `function(name)` gives
-    (MXNetError when there is none)."""
+    (MXNetError when there is none); `names()`, when given, lists them for `dir()`."""
     module = types.ModuleType(qualname, doc)
 
     def __getattr__(name: str) -> Any:
@@ -43,6 +43,8 @@ def _operator_module(qualname: str, doc: str, function) -> types.ModuleType:
                 pass
         raise AttributeError("module %r has no attribute %r" % (qualname, name))
     module.__getattr__ = __getattr__
+    if names is not None:
+        module.__dir__ = lambda: sorted(set(module.__dict__) | set(names()))
     sys.modules[qualname] = module
     return module
 
@@ -53,9 +55,14 @@ def _image_function(name: str):
     return make_op_function(name, "_image_" + name)
 
 
+def _image_names():
+    return [op[len("_image_"):] for op in mappings() if op.startswith("_image_")]
+
+
 op = _operator_module(
     "tapegraph.symbol.op", "`mx.sym.op`: every operator function of `mx.sym` (as MXNet's "
     "module of generated operators).", make_op_function)
 image = _operator_module(
     "tapegraph.symbol.image", "`mx.sym.image`: MXNet's `_image_*` operators that tapegraph "
-    "has (`mx.sym.image.resize` makes an `_image_resize` node).", _image_function)
+    "has (`mx.sym.image.resize` makes an `_image_resize` node).", _image_function,
+    _image_names)

@@ -38,7 +38,7 @@ POSITIONAL_ATTRS = {"clip": ("a_min", "a_max"), "reshape": ("shape",), "Reshape"
                     "Cast": ("dtype",), "flip": ("axis",), "reverse": ("axis",),
                     "tile": ("reps",), "repeat": ("repeats", "axis"), "one_hot": ("depth",),
                     "split": ("num_outputs", "axis"), "depth_to_space": ("block_size",),
-                    "space_to_depth": ("block_size",)}
+                    "space_to_depth": ("block_size",), "normalize": ("mean", "std")}
 
 
 # Lower-case spellings of `mx.sym` functions that create a differently named operator.

@@ -226,13 +226,16 @@ class Symbol(FluentMethods):
     def infer_shape(self, *args, **kwargs):
         """(argument shapes, output shapes, auxiliary shapes) given input shapes, by
         position (list_arguments order) or by name; (None, None, None) when some input
-        shape is unknown, as in MXNet."""
+        shape is unknown, as in MXNet; an error is raised after printing the arguments."""
         shapes = self._by_name(args, kwargs)
         try:
             graph = self._typed(shapes)
         except MXNetError as e:
             if "give the shape" in str(e) or "unknown dimension (0)" in str(e):
                 return None, None, None
+            for line in (["infer_shape error. Arguments:"] + ["  #%d: %s" % a for a in
+                         enumerate(args)] + ["  %s: %s" % kv for kv in kwargs.items()]):
+                print(line)  # (as MXNet)
             raise
         return self._io_attrs(graph, lambda t: t.shape)
 
@@ -263,19 +266,23 @@ class Symbol(FluentMethods):
     def _typed_without_shapes(self, dtypes: Dict[str, Any]) -> Graph:
         """The graph typed with `dtypes` when no shapes are given (MXNet infers dtypes
         without shapes): inputs whose shape cannot be inferred get a placeholder shape, as
-        no operator's result dtype depends on its input shapes. If the placeholders do not
-        fit the operators, the error asks for the real shapes."""
-        shapes: Dict[str, Any] = {}
+        no operator's result dtype depends on its input shapes; when an operator refuses
+        one (an image operator wants 3 axes, or 3 channels), the next is tried. If none
+        fits the operators, the error asks for the real shapes."""
         first_error = None
-        for _ in range(len(self.list_arguments()) + 1):
-            try:
-                return self._typed(shapes, dtypes)
-            except MXNetError as e:
-                first_error = first_error or e
-                missing = re.findall(r"'([^']+)'", str(e)) if "give the shape" in str(e) else []
-                if not missing or any(m in shapes for m in missing):
-                    raise first_error from (None if e is first_error else e)
-                shapes.update((m, (1, 1, 1, 1)) for m in missing)
+        for placeholder in ((1, 1, 1, 1), (1, 1, 1), (3, 3, 3, 3), (3, 3, 3)):
+            shapes: Dict[str, Any] = {}
+            for _ in range(len(self.list_arguments()) + 1):
+                try:
+                    return self._typed(shapes, dtypes)
+                except MXNetError as e:
+                    first_error = first_error or e
+                    missing = re.findall(r"'([^']+)'", str(e)) if "give the shape" in str(e) else []
+                    if not missing or any(m in shapes for m in missing):
+                        break
+                    shapes.update((m, placeholder) for m in missing)
+            if not shapes:  # no placeholder was used: the error is not theirs
+                break
         raise first_error
 
     def _by_name(self, args, kwargs) -> Dict[str, Any]:
