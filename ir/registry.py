@@ -56,13 +56,17 @@ class OpDef:
     - `reduction`: `"sum"` or `"mean"` for a reduction a fused region can end with
       (over every axis, each chunk adding its partial sum);
     - `writes_into`: the kernel takes `out=` buffers (the runtime may give it an input's
-      buffer to write over, see passes.plan_memory).
+      buffer to write over, see passes.plan_memory);
+    - `visible_outputs`: how many leading outputs MXNet shows when it shows fewer than all
+      (its NumVisibleOutputs; None: all): the others are hidden outputs a gradient rule
+      reads (box_nms's source rows). mx.nd and mx.sym give the visible ones; graphs, and
+      the symbol JSON export, hold them all.
     """
 
     __slots__ = ("name", "kernel", "infer_fn", "vjp", "attrs", "num_inputs", "num_outputs",
                  "elementwise", "random", "uses_train_mode", "callback", "mxnet",
                  "mxnet_np", "fuse", "doc", "nondiff_note", "ufunc", "fill", "view", "reshape",
-                 "reduction", "writes_into", "__dict__")
+                 "reduction", "writes_into", "visible_outputs", "__dict__")
 
     def __init__(self, name: str, kernel: Callable, infer: InferFn, *,
                  attrs: Optional[Dict[str, Any]] = None, vjp: Optional[VjpFn] = None,
@@ -73,7 +77,7 @@ class OpDef:
                  fuse: Optional[str] = None, doc: str = "", nondiff_note: str = "",
                  ufunc: Optional[Ufunc] = None, fill: Optional[float] = None,
                  view: bool = False, reshape: bool = False, reduction: Optional[str] = None,
-                 writes_into: bool = False):
+                 writes_into: bool = False, visible_outputs: Optional[int] = None):
         self.name = name
         self.kernel = kernel
         self.infer_fn = infer
@@ -102,6 +106,7 @@ class OpDef:
                              % (name, reduction))
         self.reduction = reduction
         self.writes_into = writes_into
+        self.visible_outputs = visible_outputs
 
     @property
     def effects(self) -> frozenset:

@@ -47,7 +47,7 @@ def export_symbol(block: Any) -> Any:
     if traced.value_dependent:
         raise MXNetError("export: the forward of %s computes positions or constants from its "
                          "inputs' values on the host (region poolings, samplers, deformable "
-                         "convolutions, detection operators, boolean_mask, ...): its graph "
+                         "convolutions, region proposals, boolean_mask, ...): its graph "
                          "holds one call's values, so it cannot be exported as a symbol"
                          % block.name)
     names: Dict[Any, str] = {}

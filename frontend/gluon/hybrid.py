@@ -23,7 +23,7 @@ inputs, parameters or samples (captured at trace time: Python control flow,
 and values computed from constants such as the zero begin state of the batch size, are
 fixed per signature, as with any tracer; each new input signature traces again). A forward
 whose operators read traced values on the host (tapegraph.trace.host_reads: the region
-poolings, samplers, deformable convolutions, detection operators, boolean_mask) is not a
+poolings, samplers, deformable convolutions, region proposals, boolean_mask) is not a
 fixed graph: after the call that traced it, the block runs that forward eagerly.
 Host samplers whose distribution parameters are computed from inputs cannot be traced (a
 clear error); random numbers drawn outside tapegraph (NumPy's own `np.random`) are
@@ -142,7 +142,7 @@ class Traced:
         # pinned as inputs — so a hybridized call consumes the generator as an eager one.
         self.first_call: Optional[Dict[Value, np.ndarray]] = drawn
         # The forward read traced values on the host (tapegraph.trace.host_reads: region
-        # operators, samplers, detection): the graph's constants hold what that one call
+        # operators, samplers, proposals): the graph's constants hold what that one call
         # read, so later calls run the forward eagerly instead of replaying it.
         self.value_dependent = False
 

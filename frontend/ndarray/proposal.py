@@ -3,16 +3,43 @@ RPN of Faster R-CNN), computed on the host as MXNet's CPU kernel does: anchors f
 `scales` x `ratios` at every feature cell, moved by the predicted deltas, clipped to the
 image, small boxes filtered, the best `rpn_pre_nms_top_n` by foreground score suppressed at
 `threshold`, and `rpn_post_nms_top_n` rows out (repeating the kept ones cyclically when
-there are fewer). Zero gradient, as in MXNet (see detection._zero_grad)."""
+there are fewer). Zero gradient, as in MXNet (see `_zero_grad`)."""
 from __future__ import annotations
 
 import math
+from typing import Sequence
 
 import numpy as np
 
 from ..ir.errors import MXNetError
-from .detection import _host, _zero_grad
+from ..trace import host_reads
+from .ndarray import NDArray
 from .ops import _as_inputs
+from .vision import _op, _reshape
+
+
+def _zero_grad(inputs: Sequence[NDArray], values: np.ndarray) -> NDArray:
+    """`values` as an array of inputs[0]'s class, connected to every input with a zero
+    gradient (`broadcast(sum(zeros_like(input)))` added): a backward through it writes
+    zeros, as MXNet's does, instead of failing on an unrecorded array."""
+    first = inputs[0]
+    res = type(first)._wrap(np.ascontiguousarray(values))
+    if all(a._value is None for a in inputs):
+        return res
+    for a in inputs:
+        zero = _op("sum", [_op("zeros_like", [a])], {"axis": None, "keepdims": False})
+        zero = _op("Cast", [zero], {"dtype": res._data.dtype.name})
+        zero = _reshape(zero, (1,) * max(res.ndim, 1))
+        if res.ndim == 0:
+            zero = _reshape(zero, ())
+        res = res + _op("broadcast_to", [zero], {"shape": res.shape})
+    return res
+
+
+def _host(a: NDArray) -> np.ndarray:
+    """`a`'s values on the host (noted: a hybridized trace reading them is not fixed)."""
+    host_reads.note(a)
+    return a._data.astype(np.float64)
 
 
 def _base_anchors(stride, ratios, scales):

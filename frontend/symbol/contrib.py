@@ -8,7 +8,7 @@ import math
 
 from .api.attrs import AttrScope  # noqa: F401  (MXNet's mx.sym.contrib re-exports it)
 from .api.op_functions import make_op_function
-from .api.symbol import Symbol
+from .api.symbol import OUTPUT_NAMES, Symbol
 from .api.unavailable import STAND_INS
 from . import random
 
@@ -17,9 +17,16 @@ NAMES = ("quadratic", "div_sqrt_dim", "gradientmultiplier", "round_ste", "sign_s
          "arange_like",
          "interleaved_matmul_selfatt_qk", "interleaved_matmul_selfatt_valatt",
          "interleaved_matmul_encdec_qk", "interleaved_matmul_encdec_valatt",
-         "count_sketch", "index_array", "index_copy", "allclose", "hawkesll", "MultiBoxPrior")
+         "count_sketch", "index_array", "index_copy", "allclose", "hawkesll", "MultiBoxPrior",
+         "MultiBoxTarget", "MultiBoxDetection", "box_iou", "box_nms", "box_encode",
+         "box_decode", "bipartite_matching")
 # Names whose operator is not `_contrib_<name>`.
-OPERATORS = {"CTCLoss": "CTCLoss", "ctc_loss": "CTCLoss", "uniform": "_random_uniform"}
+OPERATORS = {"CTCLoss": "CTCLoss", "ctc_loss": "CTCLoss", "uniform": "_random_uniform",
+             "box_non_maximum_suppression": "_contrib_box_nms"}
+
+
+OUTPUT_NAMES["_contrib_MultiBoxTarget"] = lambda node: [
+    node.name + "_" + k for k in ("loc_target", "loc_mask", "cls_target")]
 
 
 def rand_zipfian(true_classes: Symbol, num_sampled: int, range_max: int):

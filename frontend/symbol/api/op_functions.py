@@ -126,7 +126,8 @@ def make_op_function(called: str, op: Optional[str] = None):
         node = SymNode(op, node_name, converted, entries, mapping.num_outputs(converted),
                        raw=raw)
         np_mode = any(s._np_mode for s in positional)
-        return Symbol(heads=[(node, i) for i in range(node.num_outputs)], np_mode=np_mode)
+        return Symbol(heads=[(node, i) for i in range(mapping.visible_outputs(converted))],
+                      np_mode=np_mode)
 
     build.__name__ = op
     build.__doc__ = "MXNet operator %s as a Symbol (imports to IR %s)." % (op, mapping.ir_op)

@@ -204,7 +204,7 @@ class Symbol(FluentMethods):
         """A group of every node output (variables included), in topological order."""
         entries: List[Entry] = []
         for node in _dag.topo_order(self._dag()):
-            entries.extend((node, i) for i in range(node.num_outputs))
+            entries.extend((node, i) for i in range(node.visible_outputs()))
         return Symbol(heads=entries, np_mode=self._np_mode)
 
     def get_children(self) -> Optional["Symbol"]:
@@ -429,7 +429,7 @@ class Symbol(FluentMethods):
         raw = scoped_operator_attrs({k: attr_text(v) for k, v in attrs.items()}, None)
         full = mapping.convert_attrs(raw)  # `2` stays "2", as in MXNet
         node = SymNode(op, auto_name(op), full, inputs, mapping.num_outputs(full), raw=raw)
-        return Symbol(heads=[(node, i) for i in range(node.num_outputs)],
+        return Symbol(heads=[(node, i) for i in range(mapping.visible_outputs(full))],
                       np_mode=self._np_mode or any(o._np_mode for o in others))
 
     def _single(self) -> Entry:

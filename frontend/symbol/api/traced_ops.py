@@ -45,7 +45,6 @@ TRACED.update({
     "_contrib_hawkesll": ("ndarray.contrib", "hawkesll",
                           ("lda", "alpha", "beta", "state", "lags", "marks", "valid_length",
                            "max_time"), None),
-    "_contrib_MultiBoxPrior": ("ndarray.contrib", "MultiBoxPrior", ("data",), None),
 })
 
 # Attributes MXNet writes that the `mx.nd` function does not take (its device, ...).

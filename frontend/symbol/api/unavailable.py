@@ -51,10 +51,8 @@ _add(SYMBOL, ("IdentityAttachKLSparseReg",),
      "a symbol-level regulariser whose moving-average auxiliary state and hand-written "
      "backward tapegraph does not implement")
 _add(CONTRIB, ("ROIAlign", "PSROIPooling", "RROIAlign", "DeformablePSROIPooling",
-               "DeformableConvolution", "ModulatedDeformableConvolution", "box_nms",
-               "box_non_maximum_suppression", "bipartite_matching", "MultiBoxTarget",
-               "MultiBoxDetection", "Proposal", "MultiProposal", "boolean_mask", "box_encode",
-               "box_decode", "box_iou"),
+               "DeformableConvolution", "ModulatedDeformableConvolution", "Proposal",
+               "MultiProposal", "boolean_mask"),
      VALUE_DEPENDENT, "contrib.")
 _add(CONTRIB, ("adamw_update", "mp_adamw_update", "group_adagrad_update"), UPDATE,
      "contrib.")

@@ -53,6 +53,15 @@ class SymNode:
     def is_variable(self) -> bool:
         return self.op is None
 
+    def visible_outputs(self) -> int:
+        """How many outputs MXNet shows: all but the operator's hidden ones (box_nms's)."""
+        if self.is_variable:
+            return self.num_outputs
+        try:
+            return min(self.num_outputs, lookup(self.op).visible_outputs(self.attrs))
+        except MXNetError:  # (an operator the loader has no mapping for)
+            return self.num_outputs
+
     def __repr__(self) -> str:
         return "<SymNode %s %s>" % (self.op or "null", self.name)
 

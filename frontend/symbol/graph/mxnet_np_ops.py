@@ -1,9 +1,11 @@
 """Mappings of MXNet's numpy-mode operators whose attributes or semantics differ from the
 legacy operator the IR names (`_np_reshape`'s newshape, `_npx_reshape`'s codes,
 `_npi_norm`'s flag, `_npi_full_like`, matmul, around, the reductions), and the np-mode
-names MXNet 1.9.1 registers for legacy operators (`NP_ALIASES`). Used by `mxnet_ops`."""
+names MXNet 1.9.1 registers for legacy operators (`NP_ALIASES`), the broadcasting of the np
+samplers' parameters. Used by `mxnet_ops`."""
 from __future__ import annotations
 
+from dataclasses import replace as _replace
 from typing import Any, Callable, Dict, List
 
 import numpy as np
@@ -301,3 +303,32 @@ def more_np_mappings(mapping_cls) -> Dict[str, Any]:
         "_npi_tensordot": m("dot", tensordot, arity=(2, 2)),
         "_npi_tensordot_int_axes": m("dot", tensordot, arity=(2, 2)),
     }
+
+
+# MXNet's np samplers broadcast their array parameters (to `size` when given); its legacy
+# `_sample_*` operators require parameters of one shape (MXNet 1.9.1 refuses others).
+NP_SAMPLERS = ("_npi_uniform", "_npi_normal")
+
+
+def broadcast_parameters(mapping: Any) -> Any:
+    """`mapping` (an `mxnet_ops.OpMapping`) with explicit `broadcast_to` nodes giving every
+    array parameter the output's shape: the broadcast of the parameters' shapes, or `size`.
+    (MXNet also writes the device, `ctx`, which means nothing here.)"""
+    inner = mapping.build
+
+    def build(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Any:
+        size = attrs.get("size")
+        if ins:
+            shapes = [v.type.shape for v in ins]
+            try:
+                shape = tuple(np.broadcast_shapes(*shapes + ([tuple(size)] if size else [])))
+            except ValueError:
+                shape = None
+            if shape is None or (size is not None and shape != tuple(size)):
+                raise MXNetError("%s: parameters of shapes %s cannot be broadcast%s"
+                                 % (mapping.ir_op, ", ".join(str(s) for s in shapes),
+                                    "" if size is None else " to size %s" % (tuple(size),)))
+            ins = [v if v.type.shape == shape else b.op("broadcast_to", v, shape=shape)
+                   for v in ins]
+        return inner(b, ins, attrs)
+    return _replace(mapping, build=build, ignore=tuple(mapping.ignore) + ("ctx",))

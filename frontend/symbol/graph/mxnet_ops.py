@@ -20,8 +20,9 @@ from .mxnet_like_ops import like_mappings
 from .mxnet_index_ops import index_mappings
 from .mxnet_rnn import rnn_mappings
 from . import mxnet_np_ops as np_ops
-from .mxnet_np_ops import (NP_ALIASES, matmul, np_around, np_full_like, np_norm,
-                           np_reduce, np_reshape, np_transpose, npx_reshape)
+from .mxnet_np_ops import (NP_ALIASES, NP_SAMPLERS, broadcast_parameters, matmul, np_around,
+                           np_full_like, np_norm, np_reduce, np_reshape, np_transpose,
+                           npx_reshape)
 from ...ir.composites import (adaptive_avg_pool2d, bilinear_resize2d, crop_window, lrn,
                                masked_softmax)
 
@@ -39,7 +40,17 @@ ARG_NAMES = {
     "_sample_exponential": ("lam",), "_sample_gamma": ("alpha", "beta"),
     "_sample_poisson": ("lam",), "_sample_negative_binomial": ("k", "p"),
     "_sample_generalized_negative_binomial": ("mu", "alpha"),
+    # the detection operators
+    "_contrib_box_iou": ("lhs", "rhs"), "_contrib_box_nms": ("data",),
+    "_contrib_box_encode": ("samples", "matches", "anchors", "refs", "means", "stds"),
+    "_contrib_box_decode": ("data", "anchors"), "_contrib_bipartite_matching": ("data",),
+    "_contrib_MultiBoxPrior": ("data",),
+    "_contrib_MultiBoxTarget": ("anchor", "label", "cls_pred"),
+    "_contrib_MultiBoxDetection": ("cls_prob", "loc_pred", "anchor"),
 }
+# Other names MXNet 1.9.1 registers for an operator (its symbol JSON writes the operator's
+# own name, which the alias maps to).
+LEGACY_ALIASES = {"_contrib_box_non_maximum_suppression": "_contrib_box_nms"}
 
 Build = Callable[[Builder, List[Value], Dict[str, Any]], Any]
 # Attributes that are tuples in the IR even when MXNet writes one number.
@@ -115,6 +126,16 @@ class OpMapping:
                 raise MXNetError("bad number of outputs %r for %s" % (n, self.ir_op))
             return n
         return 1
+
+    def visible_outputs(self, attrs: Dict[str, Any]) -> int:
+        """How many of the outputs MXNet shows (mx.sym heads, `get_internals`): all but the
+        hidden ones of the IR operator (`OpDef.visible_outputs`, e.g. box_nms's 1 of 2)."""
+        n = self.num_outputs(attrs)
+        if self.outputs is None and self.ir_op in REGISTRY:
+            shown = REGISTRY.get(self.ir_op).visible_outputs
+            if shown is not None:
+                return min(n, shown)
+        return n
 
 
 # Exceptions: operators whose attribute of that name is a single number.
@@ -381,7 +402,7 @@ def _table() -> Dict[str, OpMapping]:
         table["broadcast_to"] = _replace(table["broadcast_to"], build=_broadcast_to)
     for name in NP_SAMPLERS:
         if name in table:
-            table[name] = _broadcast_parameters(table[name])
+            table[name] = broadcast_parameters(table[name])
     for name, mapping in table.items():  # MXNet's np scalar operators write is_int too
         if mapping.same_attrs and mapping.ir_op in REGISTRY and \
                 set(REGISTRY.get(mapping.ir_op).attrs) == {"scalar"}:
@@ -391,7 +412,7 @@ def _table() -> Dict[str, OpMapping]:
     # MXNet 1.9.1 registers these np-mode names for the operators of the same parameters
     # (checked with its get_operator_arguments; `_npi_abs` / `_npi_logical_not` name their
     # input `x`, which files do not write)
-    for alias, name in NP_ALIASES.items():
+    for alias, name in list(NP_ALIASES.items()) + list(LEGACY_ALIASES.items()):
         if name in table and alias not in table:
             table[alias] = table[name]
     table.setdefault("_npi_full_like", OpMapping("zeros_like", np_full_like, arity=(1, 1),
@@ -414,35 +435,6 @@ def _table() -> Dict[str, OpMapping]:
         if name in table:
             table[name] = _legacy_total(table[name])
     return table
-
-
-# MXNet's np samplers broadcast their array parameters (to `size` when given); its legacy
-# `_sample_*` operators require parameters of one shape (MXNet 1.9.1 refuses others).
-NP_SAMPLERS = ("_npi_uniform", "_npi_normal")
-
-
-def _broadcast_parameters(mapping: OpMapping) -> OpMapping:
-    """`mapping` with explicit `broadcast_to` nodes giving every array parameter the
-    output's shape: the broadcast of the parameters' shapes, or `size`. (MXNet also
-    writes the device, `ctx`, which means nothing here.)"""
-    inner = mapping.build
-
-    def build(b: Builder, ins: List[Value], attrs: Dict[str, Any]) -> Any:
-        size = attrs.get("size")
-        if ins:
-            shapes = [v.type.shape for v in ins]
-            try:
-                shape = tuple(np.broadcast_shapes(*shapes + ([tuple(size)] if size else [])))
-            except ValueError:
-                shape = None
-            if shape is None or (size is not None and shape != tuple(size)):
-                raise MXNetError("%s: parameters of shapes %s cannot be broadcast%s"
-                                 % (mapping.ir_op, ", ".join(str(s) for s in shapes),
-                                    "" if size is None else " to size %s" % (tuple(size),)))
-            ins = [v if v.type.shape == shape else b.op("broadcast_to", v, shape=shape)
-                   for v in ins]
-        return inner(b, ins, attrs)
-    return _replace(mapping, build=build, ignore=tuple(mapping.ignore) + ("ctx",))
 
 
 # Legacy operators whose reduction over every axis MXNet gives shape (1,), not ().
