@@ -10,10 +10,12 @@ registers one whose backward fails (it gives the output's shape where the input'
 expected, or the reverse). `_image_crop`'s gradient is the cotangent written back into
 zeros of the input's shape, built from `_slice_scatter` (its tangent from `slice`).
 `_image_normalize`'s is the cotangent divided by std per channel (itself with mean 0).
-The flips' gradient is the cotangent unchanged: MXNet registers `_copy` as their
-gradient (not the flip), a straight-through estimator that tapegraph keeps; forward mode
-differentiates the forward function (the tangent flipped), as for tapegraph's other
-defined gradients.
+A flip is linear and its own adjoint, so its gradient (and tangent) is the cotangent
+flipped. MXNet 1.9.1 registers `_copy` as the gradient of all four flips, i.e. the
+cotangent unchanged, which is wrong for a flip: tapegraph differs there on purpose. A
+random flip's rule cannot see its draw, so its gradient and tangent are MXNet's, the
+cotangent unchanged (a straight-through estimator; exact only when the draw kept the
+image).
 
 Arithmetic follows MXNet's C++ kernels (src/operator/image/image_random-inl.h): mean and
 std are float32; integer results are C conversions (truncated, wrapped to the type);
@@ -293,10 +295,6 @@ def _flip_type(opname: str):
     return rule
 
 
-def _straight_through(b, node, g):
-    return [g[0]]
-
-
 def _flip_op(name: str, axis: int, random: bool, doc: str) -> None:
     def flip(x):
         return np.flip(x, axis).copy()
@@ -304,27 +302,26 @@ def _flip_op(name: str, axis: int, random: bool, doc: str) -> None:
     def random_flip(x):
         return np.flip(x, axis).copy() if generator().random() < 0.5 else x.copy()
 
-    def flipped_tangent(b, node, t):
-        # forward mode differentiates the forward function (as for the other defined
-        # gradients, tapegraph.ir.ops.ste): the tangent flipped; of a random flip, whose
-        # draw the rule cannot see, the tangent unchanged as MXNet's gradient
-        if t[0] is None or random:
-            return [t[0]]
-        return [b.op("reverse", t[0], axis=(axis,))]
+    def flipped(b, node, g):
+        # linear and self-adjoint: the same rule serves both modes; a random flip's rule
+        # cannot see the draw, so it passes the (co)tangent through, as MXNet's `_copy`
+        if g[0] is None or random:
+            return [g[0]]
+        return [b.op("reverse", g[0], axis=(axis,))]
 
     op = register(name, _flip_type(name), random=random, doc=doc,
                   mxnet_np=name.replace("_image_", "_npx__image_"))(
         random_flip if random else flip)
-    op.gradient(_straight_through)  # MXNet's gradient of its flips: `_copy`
-    op.jvp(flipped_tangent)
+    op.gradient(flipped)
+    op.jvp(flipped)
 
 
 _flip_op("_image_flip_left_right", 1, False,
          "An (H, W, C) image mirrored left to right (C is 1 or 3); gradient: the cotangent "
-         "unchanged, as MXNet's.")
+         "mirrored (MXNet's passes it unchanged).")
 _flip_op("_image_flip_top_bottom", 0, False,
          "An (H, W, C) image mirrored top to bottom (C is 1 or 3); gradient: the cotangent "
-         "unchanged, as MXNet's.")
+         "mirrored (MXNet's passes it unchanged).")
 _flip_op("_image_random_flip_left_right", 1, True,
          "An (H, W, C) image mirrored left to right with probability 0.5, one draw per run "
          "(C is 1 or 3); gradient: the cotangent unchanged, as MXNet's.")

@@ -70,16 +70,19 @@ def test_gradients_are_mxnets():
         y = mx.nd.image.normalize(x, mean=MEAN, std=STD)
     y.backward(mx.nd.array(MX["normalize_grad_head"]))
     np.testing.assert_allclose(x.grad.asnumpy(), MX["normalize_grad"], rtol=1e-6)
-    # the flips' gradient is MXNet's `_copy`: the head unchanged, not flipped
+    # a flip's gradient is the head flipped (MXNet's `_copy` passes it unchanged, which
+    # tapegraph keeps only for the random flips, whose rule cannot see the draw)
     image = mx.nd.array(MX["in_float32"])
     image.attach_grad()
     head = mx.nd.array(np.arange(image.size).reshape(image.shape))
-    for name in ("flip_left_right", "flip_top_bottom", "random_flip_left_right",
-                 "random_flip_top_bottom"):
+    for name, expected in (("flip_left_right", np.flip(head.asnumpy(), 1)),
+                           ("flip_top_bottom", np.flip(head.asnumpy(), 0)),
+                           ("random_flip_left_right", head.asnumpy()),
+                           ("random_flip_top_bottom", head.asnumpy())):
         with autograd.record():
             y = getattr(mx.nd.image, name)(image)
         y.backward(head)
-        np.testing.assert_array_equal(image.grad.asnumpy(), head.asnumpy())
+        np.testing.assert_array_equal(image.grad.asnumpy(), expected)
     with autograd.record():
         y = mx.nd.image.to_tensor(image)
     with pytest.raises(mx.MXNetError, match="_image_to_tensor is non-differentiable"):

@@ -645,12 +645,10 @@ IMAGE = [
       lambda v: (v - _MEAN3.reshape(3, 1, 1)) / _STD3.reshape(3, 1, 1),
       mean=tuple(_MEAN3.tolist()), std=tuple(_STD3.tolist())),
     S("_image_normalize", [x(2, 1, 3, 2)], lambda v: (v - 0.25) / 0.5, mean=0.25, std=0.5),
-    # MXNet's gradient of its flips is the cotangent unchanged (`_copy`), not flipped.
-    # Even sizes: MXNet 1.9.1 leaves the middle column (row) of an odd size unwritten
-    S("_image_flip_left_right", [x(4, 6, 3)], lambda v: v[:, ::-1], grad_ref=lambda v, w: w,
-      grad_ref_weights=True),
-    S("_image_flip_top_bottom", [x(4, 2, 1)], lambda v: v[::-1], grad_ref=lambda v, w: w,
-      grad_ref_weights=True),
+    # Even sizes: MXNet 1.9.1 leaves the middle column (row) of an odd size unwritten.
+    # The gradient is the true one (the cotangent flipped); MXNet's passes it unchanged
+    S("_image_flip_left_right", [x(4, 6, 3)], lambda v: v[:, ::-1]),
+    S("_image_flip_top_bottom", [x(4, 2, 1)], lambda v: v[::-1]),
 ]
 
 
@@ -694,9 +692,10 @@ def _last_scatter_ref(g, lengths, shape, axis):
 
 from op_samples_linalg import LINALG  # noqa: E402  (the factorisations; needs Sample above)
 from op_samples_detection import DETECTION  # noqa: E402  (box and SSD operators)
+from op_samples_regions import REGIONS  # noqa: E402  (region poolings, deformable, RPN)
 
 SAMPLES: List[Sample] = (UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION + MARKED_LOSS
-                         + LINALG + DEFINED + SEQUENCE + IMAGE + DETECTION)
+                         + LINALG + DEFINED + SEQUENCE + IMAGE + DETECTION + REGIONS)
 
 # Differentiable operators that the table does not cover, each with the reason.
 EXEMPT = {
