@@ -114,3 +114,13 @@ def test_dtype_casts_do_not_hide_parameter_shapes():
     args, outs, _ = fc.infer_shape(data=(2, 5))
     assert args == [(2, 5), (3, 5), (3,)] and outs == [(2, 3)]
     assert fc.infer_type(data="float32")[1] == [np.float16]
+
+
+def test_a_refused_trainer_changes_nothing(amp_on):
+    with pytest.raises(TypeError, match="only compatible with Gluon Trainer"):
+        amp.init_trainer(mx.optimizer.SGD())
+    w = gluon.Parameter("w", shape=(1,))
+    w.initialize()
+    trainer = gluon.Trainer([w], "sgd")
+    amp.init_trainer(trainer)
+    assert trainer._amp_loss_scaler is amp_impl._loss_scaler  # still the first one given

@@ -264,12 +264,12 @@ def init_trainer(optimizer_or_trainer: Any) -> None:
     scale) when a gradient overflows. Needs `init()` first."""
     global _amp_loss_scale_initialized
     assert _amp_initialized, "AMP not initialized, did you forget to call amp.init()?"
+    _require_trainer(optimizer_or_trainer)  # (before any change: a refused call keeps all)
     if not _amp_loss_scale_initialized:
         _amp_loss_scale_initialized = True
         scaler = _loss_scaler
     else:
         scaler = LossScaler()
-    _require_trainer(optimizer_or_trainer)
     optimizer_or_trainer._amp_loss_scaler = scaler
     optimizer_or_trainer._amp_original_scale = optimizer_or_trainer._scale
 
@@ -281,11 +281,13 @@ def scale_loss(loss: Any, optimizer_or_trainer: Any) -> Iterator[Any]:
     scaler = optimizer_or_trainer._amp_loss_scaler  # (AttributeError before init_trainer)
     assert scaler is not None, \
         "Loss scaler is not initialized, did you forget to call amp.init_trainer()?"
-    optimizer_or_trainer._scale = optimizer_or_trainer._amp_original_scale / scaler.loss_scale
     if isinstance(loss, (list, tuple)):
-        yield [l * scaler.loss_scale for l in loss]
+        scaled = [l * scaler.loss_scale for l in loss]
     else:
-        yield scaler.loss_scale * loss
+        scaled = scaler.loss_scale * loss
+    # (after the products: a loss that cannot be scaled leaves the trainer as it was)
+    optimizer_or_trainer._scale = optimizer_or_trainer._amp_original_scale / scaler.loss_scale
+    yield scaled
 
 
 def unscale(optimizer_or_trainer: Any) -> None:
