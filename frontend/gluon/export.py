@@ -73,8 +73,9 @@ def export_symbol(block: Any) -> Any:
     return Symbol.from_graph(traced.graph, names, np_mode=is_np_array()), values
 
 
-def export_block(block: Any, path: str, epoch: int = 0) -> None:
-    """Write `path-symbol.json` and `path-%04d.params` (see HybridBlock.export)."""
+def export_block(block: Any, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> None:
+    """Write `path-symbol.json` and `path-%04d.params` (see HybridBlock.export); mixed
+    precision's cast nodes are left out unless `remove_amp_cast` is False, as in MXNet."""
     sym, values = export_symbol(block)
     args = set(sym.list_arguments())
     aux = set(sym.list_auxiliary_states())
@@ -84,7 +85,7 @@ def export_block(block: Any, path: str, epoch: int = 0) -> None:
             arrays["arg:" + name] = data
         elif name in aux:
             arrays["aux:" + name] = data
-    doc = json.loads(sym.tojson())
+    doc = json.loads(sym.tojson(remove_amp_cast))
     inputs = {v.hint for (kind, _), v in zip(block._last.sources, block._last.graph.inputs)
               if kind == "input"}
     for node in doc["nodes"]:  # the batch size is free, as in MXNet's own export

@@ -325,8 +325,9 @@ class HybridBlock(Block):
                 "inputs": [s.tojson() for s in inputs], "symbol": out.tojson()}
 
     def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> None:
-        """Write `path-symbol.json` and `path-%04d.params` (see `hybrid.export`)."""
-        export_block(self, path, epoch)
+        """Write `path-symbol.json` and `path-%04d.params` (see `hybrid.export`), without
+        mixed precision's amp_cast nodes unless `remove_amp_cast` is False."""
+        export_block(self, path, epoch, remove_amp_cast)
 
 
 def _array_leaves(args: Any) -> List[Any]:

@@ -59,11 +59,16 @@ def test_float16_training_with_loss_scaling(amp_on, hybridize):
     assert losses[-1] < 0.8 * losses[0]
 
 
-def test_hybridized_graph_and_export_hold_the_casts(amp_on, tmp_path):
+def test_hybridized_graph_holds_the_casts_and_export_may_keep_them(amp_on, tmp_path):
     net = _mlp()
     net.hybridize()
     net(nd.ones((2, 4)))
-    net.export(str(tmp_path / "amp"))
+    net.export(str(tmp_path / "plain"))  # MXNet's default: remove_amp_cast=True
+    nodes = json.loads((tmp_path / "plain-symbol.json").read_text())["nodes"]
+    assert not [n for n in nodes if n["op"].startswith("amp_")]
+    assert [n["op"] for n in nodes if n["op"] != "null"] == [
+        "FullyConnected", "Activation", "FullyConnected"]
+    net.export(str(tmp_path / "amp"), remove_amp_cast=False)
     nodes = json.loads((tmp_path / "amp-symbol.json").read_text())["nodes"]
     casts = [n for n in nodes if n["op"] == "amp_cast"]
     assert len(casts) == 5  # the data, and each Dense's weight and bias (the second
@@ -124,3 +129,22 @@ def test_a_refused_trainer_changes_nothing(amp_on):
     trainer = gluon.Trainer([w], "sgd")
     amp.init_trainer(trainer)
     assert trainer._amp_loss_scaler is amp_impl._loss_scaler  # still the first one given
+
+
+def test_symbol_files_leave_out_the_casts_unless_asked():
+    # MXNet 1.9.1's Symbol.tojson / save take remove_amp_cast=True by default
+    data = mx.sym.var("data")
+    cast = mx.sym.amp_cast(data, dtype="float16", name="c")
+    fc = mx.sym.FullyConnected(cast, num_hidden=2, name="fc")
+    both = mx.sym.amp_multicast(fc, data, num_outputs=2, name="mc")
+    out = both[0] + both[1]
+    plain = json.loads(out.tojson())
+    assert [n["op"] for n in plain["nodes"]] == [
+        "null", "null", "null", "FullyConnected", "elemwise_add"]
+    assert plain["heads"] == [[4, 0, 0]] and plain["node_row_ptr"] == [0, 1, 2, 3, 4, 5]
+    assert plain["arg_nodes"] == [0, 1, 2]
+    assert plain["nodes"][3]["inputs"][0][0] == 0  # fc reads data itself
+    kept = json.loads(out.tojson(remove_amp_cast=False))
+    assert [n["op"] for n in kept["nodes"]].count("amp_cast") == 1
+    back = mx.sym.load_json(out.tojson())
+    assert back.list_arguments() == ["data", "fc_weight", "fc_bias"]

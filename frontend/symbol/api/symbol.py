@@ -15,7 +15,6 @@ import re
 import numpy as np
 
 from ...ir import Graph, MXNetError, Value, print_graph
-from ...name import NameManager
 from ..graph import dag as _dag
 from ..graph.partial import known, partial_values
 from ..graph.dag import Entry, SymNode
@@ -28,12 +27,14 @@ from ...numpy import ndarray
 from ...ndarray import NDArray
 from ..formats.json_export import to_json
 from ..formats.dag_export import dag_to_json, debug_str
+from ..formats.amp_casts import amp_casts_removed
 from ...passes import grad, dce, inline
 from ...ir.nx import to_networkx
 from ..graph.mxnet_ops import lookup
 from ..formats.json_import import parse_document
 from ...trace.collect import Collected
 from .fluent import FluentMethods
+from .auto_names import auto_name, node_name  # noqa: F401  (imported from here too)
 from .attrs import listed, lookup_key, scoped_operator_attrs, set_attrs, user_attrs, \
     variable_attrs
 
@@ -41,28 +42,6 @@ from .attrs import listed, lookup_key, scoped_operator_attrs, set_attrs, user_at
 # MXNet operator -> the names of a node's outputs, for operators that name them (Custom:
 # `<node>_<output>` from its prop); the others are `<node>_output[<i>]`
 OUTPUT_NAMES: Dict[str, Callable[[SymNode], List[str]]] = {}
-
-
-# The name hints MXNet's Symbol operators use (`x * y` is `_mul0`, `x * 2` `_mulscalar0`).
-_MXNET_HINTS = {"elemwise_add": "_plus", "elemwise_sub": "_minus", "elemwise_mul": "_mul",
-                "elemwise_div": "_div", "_power": "_power", "_plus_scalar": "_plusscalar",
-                "_minus_scalar": "_minusscalar", "_rminus_scalar": "_rminusscalar",
-                "_mul_scalar": "_mulscalar", "_div_scalar": "_divscalar",
-                "_rdiv_scalar": "_rdivscalar", "_power_scalar": "_powerscalar",
-                "_rpower_scalar": "_rpowerscalar", "_mod_scalar": "_modscalar",
-                "_rmod_scalar": "_rmodscalar", "_maximum_scalar": "_maximumscalar",
-                "_minimum_scalar": "_minimumscalar", "_hypot_scalar": "_hypotscalar"}
-
-
-def node_name(name: Optional[str], op: str) -> str:
-    """A new node's name from the current `mx.name.NameManager`: `name`, or MXNet's auto
-    name of `op` (`_mul0`, `fullyconnected0`); a `Prefix` manager prefixes either."""
-    return NameManager.current.get(name, _MXNET_HINTS.get(op, op.lower()))
-
-
-def auto_name(op: str) -> str:
-    """MXNet's name for an unnamed node of `op` (see `node_name`)."""
-    return node_name(None, op)
 
 
 class Symbol(FluentMethods):
@@ -350,18 +329,20 @@ class Symbol(FluentMethods):
         return out
 
     def tojson(self, remove_amp_cast: bool = True) -> str:
-        """MXNet symbol JSON (Apache MXNet 1.9.1 loads it and `eval` gives the same values)."""
-        if self._graph is None:
-            try:
-                self.graph
-            except MXNetError:
-                return dag_to_json(self._heads, self._np_mode)
-        return to_json(self._graph, self._node_names(), np_mode=self._np_mode,
-                       extra_attrs=user_attrs(self._heads) if self._heads else None)
+        """MXNet symbol JSON (Apache MXNet 1.9.1 loads it and `eval` gives the same values);
+        mixed precision's amp_cast / amp_multicast nodes are left out unless
+        `remove_amp_cast` is False, as in MXNet."""
+        try:
+            self.graph
+        except MXNetError:
+            return amp_casts_removed(dag_to_json(self._heads, self._np_mode), remove_amp_cast)
+        extra = user_attrs(self._heads) if self._heads else None
+        return amp_casts_removed(to_json(self._graph, self._node_names(), np_mode=self._np_mode,
+                                         extra_attrs=extra), remove_amp_cast)
 
     def save(self, fname: str, remove_amp_cast: bool = True) -> None:
         """Write `tojson()` to `fname` (MXNet's `prefix-symbol.json` convention)."""
-        text = self.tojson()
+        text = self.tojson(remove_amp_cast)
         with open(fname, "w") as f:
             f.write(text)
 
