@@ -148,3 +148,23 @@ def test_symbol_files_leave_out_the_casts_unless_asked():
     assert [n["op"] for n in kept["nodes"]].count("amp_cast") == 1
     back = mx.sym.load_json(out.tojson())
     assert back.list_arguments() == ["data", "fc_weight", "fc_bias"]
+
+
+def test_casts_that_are_outputs_stay():
+    # as MXNet 1.9.1 writes them (captured with the oracle)
+    x = mx.sym.var("x")
+    cast = mx.sym.amp_cast(x, dtype="float16")
+    alone = json.loads(cast.tojson())
+    assert [n["op"] for n in alone["nodes"]] == ["null", "amp_cast"]
+    assert alone["heads"] == [[1, 0, 0]]
+    assert [n["op"] for n in json.loads(mx.sym.relu(cast).tojson())["nodes"]] == [
+        "null", "relu"]
+    multi = json.loads(mx.sym.amp_multicast(x, mx.sym.var("y"), num_outputs=2).tojson())
+    assert [n["op"] for n in multi["nodes"]] == ["null", "null", "amp_multicast"]
+    assert multi["heads"] == [[2, 0, 0], [2, 1, 0]]
+    group = json.loads(mx.sym.Group([mx.sym.relu(cast), cast]).tojson())
+    ops = [n["op"] for n in group["nodes"]]
+    assert sorted(ops) == ["amp_cast", "null", "relu"]  # (MXNet writes the cast last)
+    relu = group["nodes"][ops.index("relu")]
+    assert relu["inputs"][0][0] == ops.index("null")  # the relu reads x itself
+    assert [group["nodes"][h[0]]["op"] for h in group["heads"]] == ["relu", "amp_cast"]

@@ -22,9 +22,11 @@ def has_amp_casts(text: str) -> bool:
 
 def without_amp_casts(doc: Dict[str, Any]) -> Dict[str, Any]:
     """`doc` (a symbol JSON document) with its amp_cast / amp_multicast nodes removed:
-    output k of such a node is replaced by its input k; node indices, `arg_nodes`,
-    `node_row_ptr` and `heads` are renumbered. Other keys are kept."""
+    the readers of output k of such a node read its input k instead; a cast that is an
+    output of the symbol stays as that output (MXNet keeps those too); node indices,
+    `arg_nodes`, `node_row_ptr` and `heads` are renumbered. Other keys are kept."""
     nodes = doc["nodes"]
+    outputs = {entry[0] for entry in doc["heads"]}
     row_ptr = doc.get("node_row_ptr") or list(range(len(nodes) + 1))
     source: Dict[Tuple[int, int], List[Any]] = {}
 
@@ -40,11 +42,11 @@ def without_amp_casts(doc: Dict[str, Any]) -> Dict[str, Any]:
         if node["op"] in AMP_CAST_OPS:
             for k, entry in enumerate(node["inputs"]):
                 source[(i, k)] = resolve(entry)
-        else:
+        if node["op"] not in AMP_CAST_OPS or i in outputs:
             kept[i] = len(kept)
 
-    def renumber(entry: List[Any]) -> List[Any]:
-        entry = resolve(entry)
+    def renumber(entry: List[Any], bypass: bool = True) -> List[Any]:
+        entry = resolve(entry) if bypass else entry
         return [kept[entry[0]]] + list(entry[1:])
 
     out_nodes, out_rows = [], [0]
@@ -56,7 +58,7 @@ def without_amp_casts(doc: Dict[str, Any]) -> Dict[str, Any]:
     result["nodes"] = out_nodes
     result["arg_nodes"] = [kept[i] for i in doc.get("arg_nodes", []) if i in kept]
     result["node_row_ptr"] = out_rows
-    result["heads"] = [renumber(e) for e in doc["heads"]]
+    result["heads"] = [renumber(e, bypass=False) for e in doc["heads"]]
     return result
 
 
