@@ -341,6 +341,10 @@ def _bn_vjp(b, n, g):
     axis, red = _bn_axes(len(shape), int(a["axis"]))
     keep = _bn_keep(shape, axis)
     g = g[0]
+    narrow = x.type.dtype if x.type.dtype != gamma.type.dtype else None
+    if narrow:  # float16 data, float32 parameters (mixed precision): in the parameters' type
+        x = b.op("Cast", x, dtype=gamma.type.dtype)
+        g = b.op("Cast", g, dtype=gamma.type.dtype)
 
     def channel(v):  # a (C,) value broadcast over x's shape
         return broadcast(b, reshape(b, v, keep), shape)
@@ -364,6 +368,8 @@ def _bn_vjp(b, n, g):
         dx = mul(b, dxhat, inv)
     dgamma = None if a["fix_gamma"] else b.op("sum", mul(b, g, xhat), axis=red)
     dbeta = b.op("sum", g, axis=red)
+    if narrow:
+        dx = b.op("Cast", dx, dtype=narrow)
     return [dx, dgamma, dbeta, None, None]
 
 

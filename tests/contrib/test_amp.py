@@ -168,3 +168,27 @@ def test_casts_that_are_outputs_stay():
     relu = group["nodes"][ops.index("relu")]
     assert relu["inputs"][0][0] == ops.index("null")  # the relu reads x itself
     assert [group["nodes"][h[0]]["op"] for h in group["heads"]] == ["relu", "amp_cast"]
+
+
+def test_batchnorm_with_float16_data_and_float32_parameters_differentiates():
+    # AMP keeps BatchNorm's parameters float32 while its data is float16; its gradient is
+    # computed in float32 and the data's gradient returned as float16
+    rng = np.random.RandomState(0)
+    data = rng.randn(4, 3, 2, 2).astype(np.float32)
+    gamma, beta = rng.rand(3).astype(np.float32) + 0.5, rng.randn(3).astype(np.float32)
+    head = rng.randn(4, 3, 2, 2).astype(np.float32)
+    grads = {}
+    for dtype in ("float32", "float16"):
+        x = mx.nd.array(data, dtype=dtype)
+        params = [mx.nd.array(gamma), mx.nd.array(beta)]
+        for a in [x] + params:
+            a.attach_grad()
+        with autograd.record(train_mode=True):
+            y = mx.nd.BatchNorm(x, params[0], params[1], mx.nd.zeros(3), mx.nd.ones(3),
+                                fix_gamma=False)
+        y.backward(mx.nd.array(head, dtype=dtype))
+        assert y.dtype == np.dtype(dtype) and x.grad.dtype == np.dtype(dtype)
+        assert params[0].grad.dtype == np.float32
+        grads[dtype] = [a.grad.asnumpy().astype(np.float32) for a in [x] + params]
+    for low, full in zip(grads["float16"], grads["float32"]):
+        np.testing.assert_allclose(low, full, rtol=2e-2, atol=2e-2)
