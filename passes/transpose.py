@@ -74,7 +74,9 @@ for _name in ("dot", "_np_dot", "batch_dot", "_linalg_gemm2", "_linalg_trmm"):
     LINEAR[_name] = _one_of(0, 1)
 for _name in ("FullyConnected", "Convolution", "Deconvolution", "_linalg_gemm"):
     LINEAR[_name] = _one_of(0, 1, bias=2)
-for _name in ("_im2col", "_col2im", "_pool_scatter"):
+for _name in ("_im2col", "_col2im", "_pool_scatter", "_contrib_ROIAlign", "_roi_align_scatter",
+              "_contrib_PSROIPooling", "_psroi_pooling_scatter", "_contrib_RROIAlign",
+              "_rroi_align_scatter"):
     LINEAR[_name] = _jointly(0)
 for _name in ("_pool_max_scatter", "_pool_max_gather"):
     LINEAR[_name] = _jointly(1)

@@ -4,11 +4,10 @@ Crop / crop (slices), im2col / col2im (the registered `_im2col` pair), GridGener
 (a dot with the target grid), BilinearSampler and SpatialTransformer (gathers of the four
 neighbours weighted by the grid's fractional parts), Correlation (shifted products and a
 sum pooling), contrib AdaptiveAvgPooling2D and BilinearResize2D (a matrix on each spatial
-axis, built by operators: tapegraph.ir.composites) and the region poolings ROIPooling,
-contrib ROIAlign and PSROIPooling (a gather weighted by constants the regions give; regions
-get no gradient, as in MXNet).
+axis, built by operators: tapegraph.ir.composites). (The region poolings are registered
+operators: regions.py.)
 
-Positions that depend on an input's values (grid cells, region bins) are found on the host
+Positions that depend on an input's values (grid cells) are found on the host
 and enter the graph as constant indices, as `boolean_mask` does: a recorded graph holds
 them, and the gradient is exact wherever the positions do not change."""
 from __future__ import annotations
@@ -274,5 +273,5 @@ __all__: Sequence[str] = (
 NAMESPACE.update({name: globals()[name] for name in __all__
                   if name not in ("AdaptiveAvgPooling2D", "BilinearResize2D")})
 
-from .regions import ROIPooling  # noqa: E402  (built on the helpers above)
+from .regions import ROIPooling  # noqa: E402,F401  (mx.nd.ROIPooling, a registered operator)
 NAMESPACE["ROIPooling"] = ROIPooling

@@ -19,12 +19,18 @@ NAMES = ("quadratic", "div_sqrt_dim", "gradientmultiplier", "round_ste", "sign_s
          "interleaved_matmul_encdec_qk", "interleaved_matmul_encdec_valatt",
          "count_sketch", "index_array", "index_copy", "allclose", "hawkesll", "MultiBoxPrior",
          "MultiBoxTarget", "MultiBoxDetection", "box_iou", "box_nms", "box_encode",
-         "box_decode", "bipartite_matching")
+         "box_decode", "bipartite_matching", "ROIAlign", "PSROIPooling", "RROIAlign",
+         "DeformablePSROIPooling", "DeformableConvolution", "ModulatedDeformableConvolution",
+         "Proposal", "MultiProposal")
 # Names whose operator is not `_contrib_<name>`.
 OPERATORS = {"CTCLoss": "CTCLoss", "ctc_loss": "CTCLoss", "uniform": "_random_uniform",
              "box_non_maximum_suppression": "_contrib_box_nms"}
 
 
+# MXNet's names of the outputs of its legacy operators (their ListOutputs)
+OUTPUT_NAMES["ROIPooling"] = lambda node: [node.name + "_output", node.name + "_maxidx"]
+OUTPUT_NAMES["_contrib_Proposal"] = OUTPUT_NAMES["_contrib_MultiProposal"] = lambda node: [
+    node.name + "_output", node.name + "_score"]
 OUTPUT_NAMES["_contrib_MultiBoxTarget"] = lambda node: [
     node.name + "_" + k for k in ("loc_target", "loc_mask", "cls_target")]
 

@@ -1,6 +1,6 @@
 """Host reads of traced values. An operator that computes positions or constants from an
-input's values on the host (ROIAlign's regions, BilinearSampler's grid cells, Proposal's
-boxes, ...) calls `note(*arrays)`. A tracer (hybridize, tapegraph.transforms) compares
+input's values on the host (BilinearSampler's grid cells, boolean_mask's count, ...)
+calls `note(*arrays)`. A tracer (hybridize, tapegraph.transforms) compares
 `count()` before and after tracing a function: a trace that read traced values is not a
 fixed graph (its constants depend on the inputs), so it must not be replayed for other
 inputs (hybridize then runs the forward eagerly; vmap and make_graph refuse it)."""

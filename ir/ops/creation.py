@@ -54,6 +54,13 @@ def arange(start, stop, step, repeat, infer_range, dtype):
     return _arange_values(start, stop, step, repeat).astype(dtype)
 
 
+@arange.gradient
+def _arange_vjp(b, node, g):
+    # no inputs: nothing to differentiate (gradient rules may build index constants with it,
+    # as the deformable operators' do)
+    return []
+
+
 def _eye_shape(a):
     n = int(a["N"])
     return (n, int(a["M"]) or n)

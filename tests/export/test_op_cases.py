@@ -26,6 +26,15 @@ NOT_EXPORTABLE = {
     "_CustomFunction": "runs Python code", "_CustomFunctionBackward": "runs Python code",
     "fill_element_0index": "MXNet 1.9.1 registers it with no symbolic kernel (\"Neither "
                            "FCompute nor FComputeEx registered\"; its executor segfaults)",
+    # the data gradients of the linear region poolings: MXNet's _backward_ROIAlign /
+    # _backward__contrib_PSROIPooling / _backward_RROIAlign run only inside its backward
+    # pass (a symbol holding one fails shape inference), and MXNet has no scatter-add to
+    # compose them from
+    "_roi_align_scatter": "the gradient of ROIAlign (MXNet's backward runs only in its "
+                          "executor's backward pass)",
+    "_psroi_pooling_scatter": "the gradient of PSROIPooling (MXNet's backward runs only in "
+                              "its executor's backward pass)",
+    "_rroi_align_scatter": "the gradient of RROIAlign (MXNet 1.9.1 has none)",
 }
 
 

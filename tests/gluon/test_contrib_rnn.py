@@ -261,7 +261,7 @@ def test_modulated_deformable_gradients_match_finite_differences():
     mx.test_utils.gradcheck(f, inputs, order=1, rtol=1e-4, atol=1e-6)
 
 
-def test_deformable_hybridize_runs_and_export_explains_why_not(tmp_path):
+def test_deformable_hybridizes_exports_and_builds_a_symbol(tmp_path):
     net = cnn.DeformableConvolution(2, kernel_size=3, in_channels=2)
     net.initialize(mx.init.Uniform(0.3))
     x = nd.array(np.random.RandomState(7).uniform(-1, 1, (1, 2, 5, 5)))
@@ -269,10 +269,13 @@ def test_deformable_hybridize_runs_and_export_explains_why_not(tmp_path):
     net.hybridize()
     np.testing.assert_allclose(net(x).asnumpy(), eager, rtol=1e-6)
     np.testing.assert_allclose(net(x).asnumpy(), eager, rtol=1e-6)
-    with pytest.raises(mx.base.MXNetError, match="cannot be exported as a symbol"):
-        net.export(str(tmp_path / "d"))
-    with pytest.raises(NotImplementedError, match="DeformableConvolution"):
-        net(mx.sym.var("data"))
+    assert not net._last.value_dependent
+    net.export(str(tmp_path / "d"))
+    back = mx.gluon.SymbolBlock.imports(str(tmp_path / "d-symbol.json"), ["data"],
+                                        str(tmp_path / "d-0000.params"))
+    np.testing.assert_allclose(back(x).asnumpy(), eager, rtol=1e-6)
+    sym = net(mx.sym.var("data"))
+    assert "_contrib_DeformableConvolution" in sym.tojson()
 
 
 def test_deformable_errors_name_the_problem():

@@ -1,5 +1,5 @@
 """A hybridized block whose forward computes positions from its inputs' values on the host
-(boolean_mask, np.partition, ROIAlign's regions) is not replayed as the first call's fixed
+(boolean_mask, np.partition, BilinearSampler's grid cells) is not replayed as the first call's fixed
 graph: every call gives the eager forward's values; and such a block refuses export."""
 import numpy as np
 import pytest
@@ -34,17 +34,35 @@ def test_every_call_reads_its_own_values(make, fn, inputs):
     assert block._last.value_dependent
 
 
+class Sample(nn.HybridBlock):
+    def hybrid_forward(self, F, x, grid):
+        return F.BilinearSampler(x, grid)
+
+
+def test_export_refuses_a_value_dependent_trace(tmp_path):
+    block = Sample()
+    block.hybridize()
+    block(mx.nd.ones((1, 1, 4, 4)), mx.nd.zeros((1, 2, 3, 3)))
+    with pytest.raises(mx.base.MXNetError, match="cannot be exported"):
+        block.export(str(tmp_path / "sampler"))
+
+
 class Pool(nn.HybridBlock):
     def hybrid_forward(self, F, x, rois):
         return F.contrib.ROIAlign(x, rois, pooled_size=(2, 2), spatial_scale=1.0)
 
 
-def test_export_refuses_a_value_dependent_trace(tmp_path):
+def test_regions_given_as_an_input_keep_a_fixed_exportable_trace(tmp_path):
     block = Pool()
     block.hybridize()
-    block(mx.nd.ones((1, 1, 4, 4)), mx.nd.array([[0, 0.5, 0.5, 2.5, 2.5]]))
-    with pytest.raises(mx.base.MXNetError, match="cannot be exported"):
-        block.export(str(tmp_path / "roi"))
+    x = mx.nd.array(np.arange(16.0).reshape(1, 1, 4, 4))
+    for rois in ([[0, 0.5, 0.5, 2.5, 2.5]], [[0, 0, 1, 3, 3]]):
+        np.testing.assert_array_equal(
+            block(x, mx.nd.array(rois)).asnumpy(),
+            mx.nd.contrib.ROIAlign(x, mx.nd.array(rois), pooled_size=(2, 2),
+                                   spatial_scale=1.0).asnumpy())
+    assert not block._last.value_dependent
+    block.export(str(tmp_path / "roi"))
 
 
 def test_constant_regions_keep_a_fixed_exportable_trace(tmp_path):

@@ -12,6 +12,7 @@ from typing import List, Sequence, Tuple
 import numpy as np
 
 from tapegraph.ir import Builder, Graph, TensorType, Value, get_op
+from tapegraph.ir.types import is_float
 from tapegraph.passes import get_pass
 from tapegraph.runtime import Plan
 
@@ -40,12 +41,16 @@ def one_node_graph(sample: Sample, arrays: Sequence[np.ndarray]) -> Graph:
 
 
 def scalarize(graph: Graph, rng: np.random.RandomState) -> Tuple[Graph, List[np.ndarray]]:
-    """sum_i sum(w_i * out_i) with new weight inputs w_i; returns the graph and the w_i."""
+    """sum_i sum(w_i * out_i) over the float outputs, with new weight inputs w_i (one per
+    output; an integer output's is zero and unused); returns the graph and the w_i."""
     b = Builder()
     weights, arrays, total = [], [], None
     for out in graph.outputs:
         w = Value(out.type, "w%d" % len(weights))
         weights.append(w)
+        if not is_float(out.type.dtype):  # an integer output (ROIPooling's positions): no
+            arrays.append(np.zeros(out.type.shape, out.type.dtype))  # term, a zero weight
+            continue
         arrays.append(rng.uniform(-1, 1, out.type.shape).astype(out.type.dtype))
         term = b.op("sum", b.op("elemwise_mul", out, w))
         total = term if total is None else b.op("elemwise_add", total, term)

@@ -692,9 +692,10 @@ def _last_scatter_ref(g, lengths, shape, axis):
 
 from op_samples_linalg import LINALG  # noqa: E402  (the factorisations; needs Sample above)
 from op_samples_detection import DETECTION  # noqa: E402  (box and SSD operators)
+from op_samples_regions import REGIONS  # noqa: E402  (region poolings, deformable, RPN)
 
 SAMPLES: List[Sample] = (UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION + MARKED_LOSS
-                         + LINALG + DEFINED + SEQUENCE + IMAGE + DETECTION)
+                         + LINALG + DEFINED + SEQUENCE + IMAGE + DETECTION + REGIONS)
 
 # Differentiable operators that the table does not cover, each with the reason.
 EXEMPT = {

@@ -129,7 +129,8 @@ def test_gradient_graphs_execute_with_float64():
 TAPEGRAPH_ONLY = {"_CustomFunctionBackward", "_pick_scatter", "_polygamma", "_put_along_axis",
                   "_slice_scatter", "_take_along_axis", "_take_scatter", "fused",
                   "_grad_region", "_CachedOp", "_conv_weight_grad", "_pool_max_scatter",
-                  "_pool_max_gather", "_pool_scatter", "_checkpoint", "_sequence_last_scatter"}
+                  "_pool_max_gather", "_pool_scatter", "_checkpoint", "_sequence_last_scatter",
+                  "_roi_align_scatter", "_psroi_pooling_scatter", "_rroi_align_scatter"}
 
 
 def test_mxnet_names_are_registered_in_mxnet():

@@ -21,7 +21,9 @@ PARAMETERS = {"FullyConnected": ("weight", "bias"), "Convolution": ("weight", "b
               "_contrib_BatchNormWithReLU": ("gamma", "beta", "moving_mean", "moving_var"),
               "Embedding": ("weight",), "SoftmaxOutput": ("label",),
               "LinearRegressionOutput": ("label",), "LogisticRegressionOutput": ("label",),
-              "MAERegressionOutput": ("label",)}
+              "MAERegressionOutput": ("label",),
+              "_contrib_DeformableConvolution": ("weight", "bias"),
+              "_contrib_ModulatedDeformableConvolution": ("weight", "bias")}
 
 INITS = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
 

@@ -33,7 +33,7 @@ def _add(table: Dict[str, str], names, why: str, nd_prefix: str = "") -> None:
         table[name] = why % ((nd_prefix + name,) * why.count("%s")) if "%s" in why else why
 
 
-_add(SYMBOL, ("BilinearSampler", "SpatialTransformer", "ROIPooling", "histogram"),
+_add(SYMBOL, ("BilinearSampler", "SpatialTransformer", "histogram"),
      VALUE_DEPENDENT)
 _add(SYMBOL, ("adam_update", "ftml_update", "ftrl_update", "lamb_update_phase1",
               "lamb_update_phase2", "mp_lamb_update_phase1", "mp_lamb_update_phase2",
@@ -50,10 +50,7 @@ _add(SYMBOL, ("cast_storage",), SPARSE)
 _add(SYMBOL, ("IdentityAttachKLSparseReg",),
      "a symbol-level regulariser whose moving-average auxiliary state and hand-written "
      "backward tapegraph does not implement")
-_add(CONTRIB, ("ROIAlign", "PSROIPooling", "RROIAlign", "DeformablePSROIPooling",
-               "DeformableConvolution", "ModulatedDeformableConvolution", "Proposal",
-               "MultiProposal", "boolean_mask"),
-     VALUE_DEPENDENT, "contrib.")
+_add(CONTRIB, ("boolean_mask",), VALUE_DEPENDENT, "contrib.")
 _add(CONTRIB, ("adamw_update", "mp_adamw_update", "group_adagrad_update"), UPDATE,
      "contrib.")
 _add(CONTRIB, ("foreach", "while_loop", "cond"), CONTROL_FLOW)

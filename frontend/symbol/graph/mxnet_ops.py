@@ -47,6 +47,14 @@ ARG_NAMES = {
     "_contrib_MultiBoxPrior": ("data",),
     "_contrib_MultiBoxTarget": ("anchor", "label", "cls_pred"),
     "_contrib_MultiBoxDetection": ("cls_prob", "loc_pred", "anchor"),
+    # the region operators
+    "ROIPooling": ("data", "rois"), "_contrib_ROIAlign": ("data", "rois"),
+    "_contrib_PSROIPooling": ("data", "rois"), "_contrib_RROIAlign": ("data", "rois"),
+    "_contrib_DeformablePSROIPooling": ("data", "rois", "trans"),
+    "_contrib_DeformableConvolution": ("data", "offset", "weight", "bias"),
+    "_contrib_ModulatedDeformableConvolution": ("data", "offset", "mask", "weight", "bias"),
+    "_contrib_Proposal": ("cls_prob", "bbox_pred", "im_info"),
+    "_contrib_MultiProposal": ("cls_prob", "bbox_pred", "im_info"),
 }
 # Other names MXNet 1.9.1 registers for an operator (its symbol JSON writes the operator's
 # own name, which the alias maps to).

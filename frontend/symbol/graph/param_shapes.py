@@ -23,6 +23,15 @@ def _convolution(data, a, pos):
     return {1: (nf, data[1] // groups) + tuple(a["kernel"]), 2: (nf,)}.get(pos)
 
 
+def _deformable(first):
+    """DeformableConvolution's weight and bias at positions `first`, `first` + 1 (after
+    the offset, and the mask of the modulated one)."""
+    def rule(data, a, pos):
+        nf, groups = int(a["num_filter"]), int(a.get("num_group", 1))
+        return {first: (nf, data[1] // groups) + tuple(a["kernel"]), first + 1: (nf,)}.get(pos)
+    return rule
+
+
 def _batch_norm(data, a, pos):
     return (data[int(a.get("axis", 1)) % len(data)],) if 1 <= pos <= 4 else None
 
@@ -62,7 +71,9 @@ RULES: Dict[str, Rule] = {"FullyConnected": _fully_connected, "Convolution": _co
                           "Embedding": _embedding, "SoftmaxOutput": _softmax_output,
                           "LinearRegressionOutput": _regression_label,
                           "LogisticRegressionOutput": _regression_label,
-                          "MAERegressionOutput": _regression_label, "RNN": _rnn}
+                          "MAERegressionOutput": _regression_label, "RNN": _rnn,
+                          "_contrib_DeformableConvolution": _deformable(2),
+                          "_contrib_ModulatedDeformableConvolution": _deformable(3)}
 
 
 def parameter_type(node, position: int, data: TensorType) -> Optional[TensorType]:

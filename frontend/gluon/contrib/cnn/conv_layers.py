@@ -3,13 +3,11 @@ DeformableConvolution (v1, Dai et al. 2017) and ModulatedDeformableConvolution (
 al. 2018). Each holds an ordinary convolution computing the offsets (and, for v2, the
 modulation mask) from its input, and the deformable convolution reading the input at the
 offset positions: `mx.nd.contrib.DeformableConvolution` /
-`ModulatedDeformableConvolution`, compositions of registered operators, so the layers
-differentiate to any order (MXNet 1.9.1's CPU backward of the modulated one raises).
-
-The sample positions are found on the host from the offsets' values
-(tapegraph.trace.host_reads): after `hybridize()` the forward runs eagerly (but for the call
-that traced it), and `export` raises (MXNet writes a `_contrib_DeformableConvolution`
-node). Only the 'NCHW' layout runs, as in MXNet, whose operator refuses 'NHWC'."""
+`ModulatedDeformableConvolution`, registered operators (tapegraph.ir.ops.deformable) whose
+gradients differentiate to any order (MXNet 1.9.1's CPU backward of the modulated one
+raises). A hybridized layer is a fixed graph and exports MXNet's
+`_contrib_DeformableConvolution` / `_contrib_ModulatedDeformableConvolution` node. Only the
+'NCHW' layout runs, as in MXNet, whose operator refuses 'NHWC'."""
 from __future__ import annotations
 
 from typing import Optional
