@@ -30,6 +30,15 @@ imdecode = not_implemented("mx.image.imdecode", CODEC)
 imread = not_implemented("mx.image.imread", CODEC)
 
 _BORDER_MODES = {0: "constant", 1: "edge", 2: "symmetric", 3: "wrap", 4: "reflect"}
+_BORDER_ISOLATED = 16  # OpenCV's flag (ignored for whole images), e.g. MXNet's pads use 16
+
+
+def _saturate(values: np.ndarray, dtype) -> np.ndarray:
+    """OpenCV's saturate_cast: round to nearest (ties to even) and clip for integer types."""
+    if np.issubdtype(dtype, np.integer):
+        info = np.iinfo(dtype)
+        values = np.clip(np.rint(values), info.min, info.max)
+    return values.astype(dtype)
 
 
 def _pixels(src: Any, where: str) -> np.ndarray:
@@ -80,9 +89,11 @@ def copyMakeBorder(src: Any, top: int, bot: int, left: int, right: int, type: in
                    out: Optional[NDArray] = None) -> Any:
     """Pad an (H, W, C) image with OpenCV's border `type`: 0 constant (`values` per
     channel, or `value`), 1 replicate (aaa|abc), 2 reflect (cba|abc), 3 wrap (abc|abc),
-    4 reflect-101 (dcb|abcd). (MXNet's docstring lists these in another order; the
-    numbers are OpenCV's.)"""
+    4 reflect-101 (dcb|abcd); adding 16 (OpenCV's BORDER_ISOLATED) changes nothing.
+    (MXNet's docstring lists these in another order; the numbers are OpenCV's.)"""
     data = _pixels(src, "copyMakeBorder")
+    type = type & ~_BORDER_ISOLATED if type >= _BORDER_ISOLATED else type
+    values = (values,) if isinstance(values, Number) else values
     if type not in _BORDER_MODES:
         raise ValueError("copyMakeBorder: unknown border type %r (0 constant, 1 replicate, "
                          "2 reflect, 3 wrap, 4 reflect-101)" % (type,))
@@ -95,7 +106,7 @@ def copyMakeBorder(src: Any, top: int, bot: int, left: int, right: int, type: in
         fill = (fill + [fill[-1] if len(values) == 0 else 0] * data.shape[2])[:data.shape[2]]
         padded = np.empty((data.shape[0] + top + bot, data.shape[1] + left + right,
                            data.shape[2]), data.dtype)
-        padded[...] = np.asarray(fill).astype(data.dtype)
+        padded[...] = _saturate(np.asarray(fill, dtype=np.float64), data.dtype)
         padded[top:top + data.shape[0], left:left + data.shape[1]] = data
     else:
         padded = np.pad(data, widths, mode=_BORDER_MODES[type])

@@ -72,7 +72,7 @@ def test_bad_input_is_reported():
 
 def test_decoding_is_a_stand_in():
     for fn in (lambda: mx.image.imdecode(b"\xff\xd8"), lambda: mx.image.imread("a.jpg"),
-               lambda: mx.image.ImageIter(2, (3, 4, 4)), lambda: mx.image.CreateDetAugmenter(
-                   (3, 4, 4))):
+               lambda: mx.image.ImageIter(2, (3, 4, 4)),
+               lambda: mx.image.ImageDetIter(2, (3, 4, 4))):
         with pytest.raises(NotImplementedError, match="not implemented in tapegraph"):
             fn()
