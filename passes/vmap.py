@@ -1,7 +1,8 @@
 """The `vmap` pass: batching. A graph written for one example becomes a graph over a
 batch, each node replaced by its batched form (rules in passes/vmap_rules.py,
 vmap_index.py for gathers and scatters with batched indices, vmap_layers.py for layers
-and output layers, vmap_sequence.py, vmap_detection.py and vmap_regions.py; a node holding
+and output layers, vmap_sequence.py, vmap_detection.py, vmap_regions.py and
+vmap_samplers.py; a node holding
 a region is
 batched by batching its region, below).
 
@@ -20,7 +21,8 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 from ..ir import REGISTRY, Builder, Graph, MXNetError, Node, Value
 from ..ir.types import TensorType
 from .manager import register_pass
-from . import vmap_detection, vmap_index, vmap_layers, vmap_regions, vmap_sequence  # noqa: F401
+from . import vmap_detection, vmap_index, vmap_layers, vmap_regions, vmap_samplers  # noqa: F401
+from . import vmap_sequence  # noqa: F401
 from .vmap_rules import _all_batched, batched_value, per_example, rule, rule_for
 
 Axes = Union[None, int, Sequence[Optional[int]]]

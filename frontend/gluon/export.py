@@ -46,8 +46,8 @@ def export_symbol(block: Any) -> Any:
         block._last = last
     if traced.value_dependent:
         raise MXNetError("export: the forward of %s computes positions or constants from its "
-                         "inputs' values on the host (BilinearSampler, boolean_mask, "
-                         "NumPy fallbacks, ...): its graph "
+                         "inputs' values on the host (boolean_mask, histogram without a "
+                         "range, NumPy fallbacks, ...): its graph "
                          "holds one call's values, so it cannot be exported as a symbol"
                          % block.name)
     names: Dict[Any, str] = {}

@@ -22,8 +22,8 @@ so operators on it are traced too), or a constant the forward computed without t
 inputs, parameters or samples (captured at trace time: Python control flow,
 and values computed from constants such as the zero begin state of the batch size, are
 fixed per signature, as with any tracer; each new input signature traces again). A forward
-whose operators read traced values on the host (tapegraph.trace.host_reads: the
-samplers, boolean_mask, NumPy fallbacks) is not a
+whose operators read traced values on the host (tapegraph.trace.host_reads:
+boolean_mask, histogram without a range, NumPy fallbacks) is not a
 fixed graph: after the call that traced it, the block runs that forward eagerly.
 Host samplers whose distribution parameters are computed from inputs cannot be traced (a
 clear error); random numbers drawn outside tapegraph (NumPy's own `np.random`) are
@@ -141,8 +141,8 @@ class Traced:
         # plan run reuses them — masks and samples by input, the draws of random nodes
         # pinned as inputs — so a hybridized call consumes the generator as an eager one.
         self.first_call: Optional[Dict[Value, np.ndarray]] = drawn
-        # The forward read traced values on the host (tapegraph.trace.host_reads: samplers,
-        # boolean_mask, ...): the graph's constants hold what that one call
+        # The forward read traced values on the host (tapegraph.trace.host_reads:
+        # boolean_mask, NumPy fallbacks, ...): the graph's constants hold what that one call
         # read, so later calls run the forward eagerly instead of replaying it.
         self.value_dependent = False
 

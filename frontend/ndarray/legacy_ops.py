@@ -15,6 +15,7 @@ from ..ir.registry import MAX_RESULT_BYTES
 from ..trace import host_reads
 from ..trace.invoke import invoke
 from ..trace.opnames import exported_as
+from .detection import call
 from .library import flat_positions
 from .ndarray import NDArray
 from .ops import NAMESPACE, Eager, _as_inputs, _finish, reject_unknown_kwargs
@@ -112,32 +113,32 @@ def amp_multicast(*data, num_outputs, cast_narrow=False, out=None, **kw):
             for a in arrays]
 
 
-def histogram(data, bins=10, range=None, out=None, **kw):  # noqa: A002  (MXNet's name)
-    """(counts, bin edges) of the values of `data`: counts int64, edges float32. `bins` is
-    a number of equal bins over `range` (the data's min and max when None) or an NDArray
-    of edges. Not differentiable."""
+def histogram(data, bins=10, range=None, out=None, name=None, **kw):  # noqa: A002  (MXNet's)
+    """(counts, bin edges) of the values of `data`: counts int64, edges in the data's dtype.
+    `bins` is a number of equal bins over `range` or an NDArray of edges (the registered
+    `_histogram`, ir/ops/sampler.py: a fixed graph). Without a range, MXNet (and this)
+    returns NumPy's histogram over the data's min and max, computed on the host (float32
+    counts and edges). Not differentiable."""
     reject_unknown_kwargs("histogram", kw, ("bins", "range"))
     data = _as_inputs([data])[0]
-    # counted on the host (and the edges too without a range): a hybridized block runs
-    # this forward eagerly after the call that traced it
-    host_reads.note(data, bins)
-    values = data._data.ravel()
     if isinstance(bins, NDArray):
-        edges = bins._data.astype(np.float64)
-    else:
-        if range is None:
-            warnings.warn("range is not specified, using numpy's result to ensure "
-                          "consistency with numpy")
-        if not isinstance(bins, (int, np.integer)) or not 0 < int(bins) <= values.size + (
-                MAX_RESULT_BYTES // 64):
-            raise MXNetError("histogram: bins must be a positive integer (of a size that fits "
-                             "in memory) or an NDArray of bin edges, got %r" % (bins,))
-        lo, hi = (values.min(), values.max()) if range is None else range
-        edges = np.linspace(float(lo), float(hi), int(bins) + 1)
-    counts, _ = np.histogram(values.astype(np.float64), bins=edges)
-    # without a range MXNet returns NumPy's result converted by mx.nd.array: float32 counts
-    count_type = np.float32 if range is None and not isinstance(bins, NDArray) else np.int64
-    return (NDArray._wrap(counts.astype(count_type)),
+        return call("_histogram", "_histogram", [data, bins], {}, name)
+    if not isinstance(bins, (int, np.integer)) or not 0 <= int(bins) <= data.size + (
+            MAX_RESULT_BYTES // 64) or (range is None and int(bins) == 0):
+        raise MXNetError("histogram: bins must be a positive integer (of a size that fits "
+                         "in memory) or an NDArray of bin edges, got %r" % (bins,))
+    if range is not None:
+        attrs = {"bin_cnt": int(bins), "range": tuple(float(v) for v in range)}
+        return call("_histogram", "_histogram", [data], attrs, name)
+    warnings.warn("range is not specified, using numpy's result to ensure "
+                  "consistency with numpy")
+    # counted on the host (MXNet calls NumPy here too): a hybridized block runs this
+    # forward eagerly after the call that traced it
+    host_reads.note(data)
+    values = data._data.ravel()
+    counts, edges = np.histogram(values.astype(np.float64), bins=int(bins))
+    # MXNet returns NumPy's result converted by mx.nd.array: float32 counts and edges
+    return (NDArray._wrap(counts.astype(np.float32)),
             NDArray._wrap(edges.astype(np.float32)))
 
 

@@ -1,15 +1,12 @@
 """MXNet 1.9.1's vision operators as compositions of registered operators, so they record
 those operators and differentiate to any order: LRN (a channel-window sum pooling),
-Crop / crop (slices), im2col / col2im (the registered `_im2col` pair), GridGenerator
-(a dot with the target grid), BilinearSampler and SpatialTransformer (gathers of the four
-neighbours weighted by the grid's fractional parts), Correlation (shifted products and a
-sum pooling), contrib AdaptiveAvgPooling2D and BilinearResize2D (a matrix on each spatial
-axis, built by operators: tapegraph.ir.composites). (The region poolings are registered
-operators: regions.py.)
-
-Positions that depend on an input's values (grid cells) are found on the host
-and enter the graph as constant indices, as `boolean_mask` does: a recorded graph holds
-them, and the gradient is exact wherever the positions do not change."""
+Crop / crop (slices), im2col / col2im (the registered `_im2col` pair), Correlation
+(shifted products and a sum pooling), contrib AdaptiveAvgPooling2D and BilinearResize2D
+(a matrix on each spatial axis, built by operators: tapegraph.ir.composites).
+GridGenerator, BilinearSampler and SpatialTransformer call the registered operators of
+tapegraph.ir.ops.sampler (their positions are computed in the kernel, so a recorded graph
+follows each call's values and exports). (The region poolings are registered operators
+too: regions.py.)"""
 from __future__ import annotations
 
 import math
@@ -21,19 +18,13 @@ from ..ir import get_op
 from ..ir import composites
 from ..ir.composites import crop_window, lrn
 from ..ir.errors import MXNetError
-from ..trace import host_reads
 from ..trace.invoke import invoke
-from .ndarray import NDArray
+from .detection import call
 from .ops import NAMESPACE, Eager, _as_inputs, _finish
 
 
 def _op(name, arrays, attrs=None):
     return invoke(get_op(name), list(arrays), attrs or {}, out_cls=type(arrays[0]))
-
-
-def _const(like, values) -> NDArray:
-    """A constant (unrecorded) array of `like`'s class and dtype."""
-    return type(like)._wrap(np.ascontiguousarray(values, dtype=like._data.dtype))
 
 
 def _reshape(x, shape):
@@ -113,14 +104,10 @@ def col2im(data, output_size, kernel, stride=(), dilate=(), pad=(), out=None, **
 # ---------------------------------------------------------------- grids and sampling
 
 
-def _linspace(n):
-    return np.zeros(1) - 1.0 if n == 1 else -1.0 + np.arange(n) * (2.0 / (n - 1))
-
-
-def GridGenerator(data, transform_type=None, target_shape=(0, 0), out=None, **kw):
+def GridGenerator(data, transform_type=None, target_shape=(0, 0), out=None, name=None, **kw):
     """A sampling grid (N, 2, H, W) of normalised (x, y) in [-1, 1]: 'affine' maps the
     target grid by the (N, 6) matrices in `data`; 'warp' adds the (N, 2, H, W) flow to the
-    pixel grid."""
+    pixel grid (the registered operator, ir/ops/sampler.py)."""
     data = _as_inputs([data])[0]
     if transform_type == "affine":
         if data.ndim != 2 or data.shape[1] != 6:
@@ -130,75 +117,52 @@ def GridGenerator(data, transform_type=None, target_shape=(0, 0), out=None, **kw
         if h <= 0 or w <= 0:
             raise MXNetError("GridGenerator: affine needs target_shape=(H, W), got %r"
                              % (target_shape,))
-        xs, ys = np.meshgrid(_linspace(w), _linspace(h))
-        grid = np.stack([xs.ravel(), ys.ravel(), np.ones(h * w)])
-        theta = _reshape(data, (data.shape[0] * 2, 3))
-        res = _op("dot", [theta, _const(data, grid)])
-        return _finish(_reshape(res, (data.shape[0], 2, h, w)), out)
-    if transform_type == "warp":
+        attrs = {"transform_type": "affine", "target_shape": (h, w)}
+    elif transform_type == "warp":
         if data.ndim != 4 or data.shape[1] != 2:
             raise MXNetError("GridGenerator: warp needs an (N, 2, H, W) flow, got shape %s"
                              % (data.shape,))
-        h, w = data.shape[2:]
-        ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
-        pixels = _const(data, np.stack([xs, ys])[None])
-        scale = _const(data, np.array([2.0 / max(w - 1, 1), 2.0 / max(h - 1, 1)])[None, :,
-                                                                                 None, None])
-        return _finish((data + pixels) * scale - 1.0, out)
-    raise MXNetError("GridGenerator: transform_type must be 'affine' or 'warp', got %r"
-                     % (transform_type,))
+        attrs = {"transform_type": "warp"}
+    else:
+        raise MXNetError("GridGenerator: transform_type must be 'affine' or 'warp', got %r"
+                         % (transform_type,))
+    return _finish(call("GridGenerator", "gridgenerator", [data], attrs, name), out)
 
 
-def _gather(data, positions):
-    """data.flatten()[positions] (a recorded Reshape + take)."""
-    flat = _reshape(data, (-1,))
-    return _op("take", [flat, type(data)._wrap(np.ascontiguousarray(positions, np.int64))],
-               {"axis": 0, "mode": "clip"})
-
-
-def BilinearSampler(data, grid, cudnn_off=None, out=None, **kw):
+def BilinearSampler(data, grid, cudnn_off=None, out=None, name=None, **kw):
     """Sample (N, C, H, W) `data` at the normalised points of `grid` (N, 2, Ho, Wo): each
     output mixes the four neighbours (zero outside the image) by the point's fractional
-    offsets; differentiable in both inputs."""
+    offsets; differentiable in both inputs (the registered operator, ir/ops/sampler.py)."""
     data, grid = _as_inputs([data, grid])
     _check_ndim(data, 4, "BilinearSampler")
     if grid.ndim != 4 or grid.shape[0] != data.shape[0] or grid.shape[1] != 2:
         raise MXNetError("BilinearSampler: grid must be (N, 2, Ho, Wo) with N=%d, got shape %s"
                          % (data.shape[0], grid.shape))
-    n, c, h, w = data.shape
-    ho, wo = grid.shape[2:]
-    gx = _reshape(_op("slice", [grid], {"begin": (None, 0), "end": (None, 1), "step": ()}),
-                  (n, 1, ho, wo))
-    gy = _reshape(_op("slice", [grid], {"begin": (None, 1), "end": (None, 2), "step": ()}),
-                  (n, 1, ho, wo))
-    xr = (gx + 1.0) * ((w - 1) / 2.0)
-    yr = (gy + 1.0) * ((h - 1) / 2.0)
-    host_reads.note(xr, yr)
-    x0 = np.floor(xr._data.astype(np.float64)).astype(np.int64)
-    y0 = np.floor(yr._data.astype(np.float64)).astype(np.int64)
-    fx = xr - _const(data, x0)  # weight of the right neighbours
-    fy = yr - _const(data, y0)
-    base = (np.arange(n)[:, None, None, None] * c + np.arange(c)[None, :, None, None]) * h * w
-    total = None
-    for dy, wy in ((0, 1.0 - fy), (1, fy)):
-        for dx, wx in ((0, 1.0 - fx), (1, fx)):
-            yy, xx = y0 + dy, x0 + dx
-            inside = (yy >= 0) & (yy <= h - 1) & (xx >= 0) & (xx <= w - 1)
-            pos = base + np.clip(yy, 0, h - 1) * w + np.clip(xx, 0, w - 1)
-            term = _gather(data, pos) * (wy * wx * _const(data, inside))
-            total = term if total is None else total + term
-    return _finish(total, out)
+    attrs = {} if cudnn_off is None else {"cudnn_off": bool(cudnn_off)}
+    return _finish(call("BilinearSampler", "bilinearsampler", [data, grid], attrs, name), out)
 
 
 def SpatialTransformer(data, loc, target_shape=(0, 0), transform_type=None, sampler_type=None,
-                       cudnn_off=None, out=None, **kw):
-    """BilinearSampler(data, GridGenerator(loc, 'affine', target_shape))."""
+                       cudnn_off=None, out=None, name=None, **kw):
+    """BilinearSampler(data, GridGenerator(loc, 'affine', target_shape)), the registered
+    operator (ir/ops/sampler.py)."""
     if transform_type != "affine" or sampler_type != "bilinear":
         raise MXNetError("SpatialTransformer: transform_type must be 'affine' and sampler_type "
                          "'bilinear', got %r and %r" % (transform_type, sampler_type))
     data, loc = _as_inputs([data, loc])
-    grid = GridGenerator(loc, transform_type="affine", target_shape=target_shape)
-    return _finish(BilinearSampler(data, grid), out)
+    if loc.ndim != 2 or loc.shape[1] != 6:
+        raise MXNetError("GridGenerator: incorrect data shape[1], should be 6 (an "
+                         "(N, 6) affine matrix), got shape %s" % (loc.shape,))
+    h, w = _pair(target_shape, "GridGenerator: target_shape")
+    if h <= 0 or w <= 0:
+        raise MXNetError("GridGenerator: affine needs target_shape=(H, W), got %r"
+                         % (target_shape,))
+    _check_ndim(data, 4, "BilinearSampler")
+    attrs = {"target_shape": (h, w), "transform_type": "affine", "sampler_type": "bilinear"}
+    if cudnn_off is not None:
+        attrs["cudnn_off"] = bool(cudnn_off)
+    return _finish(call("SpatialTransformer", "spatialtransformer", [data, loc], attrs, name),
+                   out)
 
 # ---------------------------------------------------------------- Correlation
 

@@ -8,8 +8,8 @@ from .api.symbol import Group, Symbol, Variable, load, load_json, symbol_from_ar
 from .formats.json_export import ExportError
 from .api.op_functions import make_op_function
 from .api.custom import Custom
-from .api.functions import (arange, eye, full, hypot, linspace, maximum, minimum, ones, pow,
-                            power, split_v2, zeros)
+from .api.functions import (arange, eye, full, histogram, hypot, linspace, maximum, minimum,
+                            ones, pow, power, split_v2, zeros)
 from . import random
 from . import linalg  # noqa: F401  (mx.sym.linalg)
 from . import contrib  # noqa: F401  (mx.sym.contrib)
@@ -20,7 +20,7 @@ from ..ir import MXNetError
 import sys
 
 __all__ = ["Custom", "ExportError", "Group", "Symbol", "Variable", "arange", "eye", "full",
-           "hypot", "linspace", "load",
+           "histogram", "hypot", "linspace", "load",
            "load_json", "maximum", "minimum", "ones", "pow", "power", "random",
            "split_v2", "symbol_from_arrays", "var", "zeros", "image", "op"]
 

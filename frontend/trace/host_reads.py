@@ -1,5 +1,6 @@
 """Host reads of traced values. An operator that computes positions or constants from an
-input's values on the host (BilinearSampler's grid cells, boolean_mask's count, ...)
+input's values on the host (boolean_mask's count, np.unique, histogram without a
+range, ...)
 calls `note(*arrays)`. A tracer (hybridize, tapegraph.transforms) compares
 `count()` before and after tracing a function: a trace that read traced values is not a
 fixed graph (its constants depend on the inputs), so it must not be replayed for other

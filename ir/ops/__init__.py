@@ -5,4 +5,4 @@ from . import conv, pooling, sorting, loss, creation, regions, factor, factor_bl
 from . import random, random_np  # noqa: F401
 from . import ste, legacy, sequence  # noqa: F401
 from . import image, image_color  # noqa: F401
-from . import detection, multibox, roi, proposal, deformable, dpsroi  # noqa: F401
+from . import detection, multibox, roi, proposal, deformable, dpsroi, sampler  # noqa: F401

@@ -78,7 +78,7 @@ def test_mxnet_json_loads_and_evaluates(case_id):
 def test_value_dependent_operator_is_refused_with_reason():
     x, rois = mx.sym.var("x"), mx.sym.var("rois")
     with pytest.raises(NotImplementedError, match="values"):
-        mx.sym.BilinearSampler(x, rois)
+        mx.sym.contrib.boolean_mask(x, rois)
     with pytest.raises(NotImplementedError, match="mutates its state"):
         mx.sym.sgd_update(x, rois, lr=0.1)
 

@@ -22,8 +22,7 @@ INCIDENTAL = {"is_np_array", "is_np_shape", "numeric_types", "string_types", "np
 NOT_YET = {  # mx.sym names tapegraph does not build yet
     "mxnet.symbol": {
         # value-dependent gathers (nd runs them with host reads), no graph form yet
-        "BilinearSampler", "SpatialTransformer", "ROIPooling", "GridGenerator",
-        "Correlation", "histogram",
+        "ROIPooling", "GridGenerator", "Correlation",
         # optimizer update kernels and AMP/sparse plumbing (mx.optimizer runs the updates)
         "adam_update", "ftml_update", "ftrl_update", "lamb_update_phase1",
         "lamb_update_phase2", "mp_lamb_update_phase1", "mp_lamb_update_phase2",

@@ -100,6 +100,11 @@ COMPOSED = {
     "ndarray | (bool)": (np_fn(lambda x, y: (x > 0) | (y > 0)), lambda r: (f32(r), f32(r))),
     "npx.gather_nd": (np_fn(lambda x, i: mx.npx.gather_nd(x, i.astype("int64"))),
                       lambda r: (f32(r), ints(r, 3, (2, 4)))),
+    # the registered _histogram (bin_cnt and range, or an edges array)
+    "nd.histogram": (lambda F, x: F.histogram(x, bins=3, range=(-2, 2))[0],
+                     lambda r: (f32(r),)),
+    "nd.histogram(bins=array)": (lambda F, x, e: F.histogram(x, bins=e),
+                                 lambda r: (f32(r), nd.array(np.sort(r.randn(4))))),
 }
 
 
@@ -118,8 +123,8 @@ NOTED = {
             lambda i, s: i < n, lambda i, s: (None, (i + 1, s * 2)), (nd.zeros((1,)), x),
             max_iterations=5)[1][1],
         lambda r: (nd.array([r.randint(0, 4)]), f32(r))),
-    "nd.histogram": (lambda F, x: F.histogram(x, bins=3, range=(-2, 2))[0],
-                     lambda r: (f32(r),)),
+    "nd.histogram (no range: NumPy's, as MXNet)": (lambda F, x: F.histogram(x, bins=3)[0],
+                                                  lambda r: (f32(r),)),
     "NDArray[array, array]": (lambda F, x, i: x[i, i], lambda r: (f32(r, (4, 4)),
                                                                   ints(r, 4, (3,)))),
     "NDArray[:, array]": (lambda F, x, i: x[:, i], lambda r: (f32(r, (4, 4)),

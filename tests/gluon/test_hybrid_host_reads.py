@@ -1,6 +1,8 @@
 """A hybridized block whose forward computes positions from its inputs' values on the host
-(boolean_mask, np.partition, BilinearSampler's grid cells) is not replayed as the first call's fixed
-graph: every call gives the eager forward's values; and such a block refuses export."""
+(boolean_mask, np.partition, lstsq's rank) is not replayed as the first call's fixed graph:
+every call gives the eager forward's values; and such a block refuses export. Operators
+whose positions the kernel computes (ROIAlign's regions, BilinearSampler's grid cells) keep
+a fixed, exportable trace."""
 import numpy as np
 import pytest
 
@@ -34,17 +36,34 @@ def test_every_call_reads_its_own_values(make, fn, inputs):
     assert block._last.value_dependent
 
 
+class Mask(nn.HybridBlock):
+    def hybrid_forward(self, F, x, keep):
+        return F.contrib.boolean_mask(x, keep)
+
+
+def test_export_refuses_a_value_dependent_trace(tmp_path):
+    block = Mask()
+    block.hybridize()
+    block(mx.nd.ones((3, 4)), mx.nd.array([1, 0, 1]))
+    assert block._last.value_dependent
+    with pytest.raises(mx.base.MXNetError, match="cannot be exported"):
+        block.export(str(tmp_path / "mask"))
+
+
 class Sample(nn.HybridBlock):
     def hybrid_forward(self, F, x, grid):
         return F.BilinearSampler(x, grid)
 
 
-def test_export_refuses_a_value_dependent_trace(tmp_path):
+def test_grids_given_as_an_input_keep_a_fixed_exportable_trace(tmp_path):
     block = Sample()
     block.hybridize()
-    block(mx.nd.ones((1, 1, 4, 4)), mx.nd.zeros((1, 2, 3, 3)))
-    with pytest.raises(mx.base.MXNetError, match="cannot be exported"):
-        block.export(str(tmp_path / "sampler"))
+    x = mx.nd.array(np.arange(16.0).reshape(1, 1, 4, 4))
+    for grid in (np.zeros((1, 2, 3, 3)), np.full((1, 2, 3, 3), 0.4), np.full((1, 2, 3, 3), -1.2)):
+        np.testing.assert_array_equal(block(x, mx.nd.array(grid)).asnumpy(),
+                                      mx.nd.BilinearSampler(x, mx.nd.array(grid)).asnumpy())
+    assert not block._last.value_dependent
+    block.export(str(tmp_path / "sampler"))
 
 
 class Pool(nn.HybridBlock):

@@ -693,9 +693,10 @@ def _last_scatter_ref(g, lengths, shape, axis):
 from op_samples_linalg import LINALG  # noqa: E402  (the factorisations; needs Sample above)
 from op_samples_detection import DETECTION  # noqa: E402  (box and SSD operators)
 from op_samples_regions import REGIONS  # noqa: E402  (region poolings, deformable, RPN)
+from op_samples_samplers import SAMPLERS  # noqa: E402  (BilinearSampler, ..., _histogram)
 
 SAMPLES: List[Sample] = (UNARY + BINARY + SORT + REDUCE + SHAPE + NN + LOSS + REGION + MARKED_LOSS
-                         + LINALG + DEFINED + SEQUENCE + IMAGE + DETECTION + REGIONS)
+                         + LINALG + DEFINED + SEQUENCE + IMAGE + DETECTION + REGIONS + SAMPLERS)
 
 # Differentiable operators that the table does not cover, each with the reason.
 EXEMPT = {

@@ -91,3 +91,15 @@ def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False) -> Symbol:
         raise ValueError("indices_or_sections must either int or tuple of ints")
     return make_op_function("_split_v2")(ary, indices=str(indices), axis=axis,
                                          squeeze_axis=squeeze_axis, sections=sections)
+
+
+def histogram(a, bins=10, range=None, **kwargs) -> Symbol:  # noqa: A002  (MXNet's name)
+    """MXNet's `_histogram` of `a`: `bins` equal bins over `range` (required in symbol
+    mode), or the bin edges of the Symbol `bins`. Outputs (counts int64, edges)."""
+    if isinstance(bins, Symbol):
+        return make_op_function("_histogram")(data=a, bins=bins, **kwargs)
+    if isinstance(bins, int) and not isinstance(bins, bool):
+        if range is None:
+            raise ValueError("null range is not supported in symbol mode")
+        return make_op_function("_histogram")(data=a, bin_cnt=bins, range=range, **kwargs)
+    raise ValueError("bins argument should be either an integer or an NDArray")

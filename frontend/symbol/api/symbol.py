@@ -246,10 +246,10 @@ class Symbol(FluentMethods):
         """The graph typed with `dtypes` when no shapes are given (MXNet infers dtypes
         without shapes): inputs whose shape cannot be inferred get a placeholder shape, as
         no operator's result dtype depends on its input shapes; when an operator refuses
-        one (an image operator wants 3 axes, or 3 channels), the next is tried. If none
-        fits the operators, the error asks for the real shapes."""
+        one (an image operator wants 3 axes, or 3 channels; a sampling grid 2), the next is
+        tried. If none fits the operators, the error asks for the real shapes."""
         first_error = None
-        for placeholder in ((1, 1, 1, 1), (1, 1, 1), (3, 3, 3, 3), (3, 3, 3)):
+        for placeholder in ((1, 1, 1, 1), (1, 1, 1), (3, 3, 3, 3), (3, 3, 3), (2, 2, 2, 2)):
             shapes: Dict[str, Any] = {}
             for _ in range(len(self.list_arguments()) + 1):
                 try:

@@ -35,7 +35,6 @@ TRACED.update({
     "amp_multicast": ("ndarray", "amp_multicast", ("data",), (1, None)),
     "CTCLoss": ("ndarray", "CTCLoss", ("data", "label", "data_lengths",
                                            "label_lengths"), (2, 4)),
-    "GridGenerator": ("ndarray", "GridGenerator", ("data",), None),
     "Correlation": ("ndarray", "Correlation", ("data1", "data2"), None),
     "_contrib_count_sketch": ("ndarray.contrib", "count_sketch", ("data", "h", "s"), None),
     "_contrib_index_array": ("ndarray.contrib", "index_array", ("data",), None),

@@ -33,8 +33,6 @@ def _add(table: Dict[str, str], names, why: str, nd_prefix: str = "") -> None:
         table[name] = why % ((nd_prefix + name,) * why.count("%s")) if "%s" in why else why
 
 
-_add(SYMBOL, ("BilinearSampler", "SpatialTransformer", "histogram"),
-     VALUE_DEPENDENT)
 _add(SYMBOL, ("adam_update", "ftml_update", "ftrl_update", "lamb_update_phase1",
               "lamb_update_phase2", "mp_lamb_update_phase1", "mp_lamb_update_phase2",
               "mp_nag_mom_update", "mp_sgd_mom_update", "mp_sgd_update", "multi_mp_sgd_mom_update",

@@ -55,6 +55,10 @@ ARG_NAMES = {
     "_contrib_ModulatedDeformableConvolution": ("data", "offset", "mask", "weight", "bias"),
     "_contrib_Proposal": ("cls_prob", "bbox_pred", "im_info"),
     "_contrib_MultiProposal": ("cls_prob", "bbox_pred", "im_info"),
+    # the samplers and histogram
+    "BilinearSampler": ("data", "grid"), "SpatialTransformer": ("data", "loc"),
+    "GridGenerator": ("data",),
+    "_histogram": ("data", "bins"),
 }
 # Other names MXNet 1.9.1 registers for an operator (its symbol JSON writes the operator's
 # own name, which the alias maps to).
