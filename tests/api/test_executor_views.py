@@ -35,3 +35,8 @@ def test_optimized_symbol_keeps_names_and_values():
     assert optimized.list_arguments() == sym.list_arguments()
     again = optimized.eval(**exe.arg_dict)[0]
     np.testing.assert_allclose(again.asnumpy(), exe.outputs[0].asnumpy(), rtol=1e-6)
+
+
+def test_symbol_handle_identifies_the_symbol():
+    a, b = mx.sym.var("a"), mx.sym.var("a")
+    assert isinstance(a.handle, int) and a.handle == a.handle and a.handle != b.handle

@@ -121,6 +121,12 @@ class Symbol(FluentMethods):
 
     # ------------------------------------------------------------ MXNet Symbol API
     @property
+    def handle(self) -> int:
+        """An opaque identifier of this symbol (MXNet's is its C handle; as NDArray.handle
+        here, it only identifies the object)."""
+        return id(self)
+
+    @property
     def name(self) -> Optional[str]:
         """The name of a single-output symbol's node (None for a group)."""
         heads = self._dag()
