@@ -50,9 +50,10 @@ FRONTEND = {
     "contrib": _API | {"ndarray", "autograd",
                        # contrib.io, contrib.svrg_optimization (a Module)
                        "io", "initializer", "metric", "model", "module", "optimizer",
-                       # contrib.amp (wraps mx.nd / mx.sym, scales a gluon.Trainer's loss),
+                       # contrib.amp (wraps mx.nd / mx.sym, casting the inputs of the nodes
+                       # mx.sym's operator functions build; scales a gluon.Trainer's loss),
                        # contrib.symbol, contrib.quantization's re-exports
-                       "symbol", "gluon"},
+                       "symbol", "symbol.api", "gluon"},
     "metric": _API | {"ndarray", "registry"},
     "kvstore": _API | {"ndarray", "optimizer"},
     "registry": {"ir"},

@@ -28,6 +28,7 @@ from ...gluon.trainer import Trainer
 from ...ndarray import NDArray
 from ...optimizer import Optimizer
 from ...symbol import Symbol
+from ...symbol.api.op_functions import casting_inputs
 from ...unsupported import UnsupportedError, message, not_implemented
 from . import lists
 from .loss_scaler import LossScaler
@@ -131,6 +132,18 @@ def _casting(f: Callable, dtype: np.dtype, cond: Optional[Tuple[str, list]] = No
     return _named_like(amp_wrapper, f)
 
 
+def _casting_inputs(f: Callable, dtype: np.dtype, cond: Optional[Tuple[str, list]] = None):
+    """Symbol operator `f` whose node reads every non-auxiliary input cast to `dtype`,
+    the parameters it creates itself included (as MXNet's amp wrapper rebuilds the node
+    on its casted children); `cond` as for `_casting`."""
+    def amp_wrapper(*args: Any, **kwargs: Any) -> Any:
+        if cond is not None and kwargs.get(cond[0]) not in cond[1]:
+            return f(*args, **kwargs)
+        with casting_inputs(lambda s: symbol.amp_cast(s, dtype=dtype.name)):
+            return f(*args, **kwargs)
+    return _named_like(amp_wrapper, f)
+
+
 def _widest(f: Callable, target: np.dtype):
     """`f` with its `target`-typed array arguments cast to float32 when any argument is
     float32; symbols all go through one `amp_multicast`."""
@@ -202,14 +215,15 @@ def _wrap_operators(module: Any, target: np.dtype, lp16_ops: Optional[Sequence[s
                     conditional_fp32_ops: Optional[Sequence[Tuple[str, str, list]]],
                     fp32_ops: Optional[Sequence[str]]) -> None:
     fp32 = np.dtype(np.float32)
+    cast = _casting_inputs if module is symbol else _casting
     for name in lp16_ops if lp16_ops is not None else list_lp16_ops(target.name):
-        _replace(module, name, lambda f: _casting(f, target))
+        _replace(module, name, lambda f: cast(f, target))
     for name in fp32_ops if fp32_ops is not None else list_fp32_ops(target.name):
-        _replace(module, name, lambda f: _casting(f, fp32))
+        _replace(module, name, lambda f: cast(f, fp32))
     conditional = (conditional_fp32_ops if conditional_fp32_ops is not None
                    else list_conditional_fp32_ops(target.name))
     for name, attr, values in conditional:
-        _replace(module, name, lambda f, c=(attr, values): _casting(f, fp32, c))
+        _replace(module, name, lambda f, c=(attr, values): cast(f, fp32, c))
     for name in list_widest_type_cast(target.name):
         _replace(module, name, lambda f: _widest(f, target))
 

@@ -6,7 +6,8 @@ by MXNet's argument names; attributes are written as MXNet writes them.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+import contextlib
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 from ...ir import MXNetError
 from ..graph.dag import SymNode
@@ -68,6 +69,23 @@ ALIASES.update({"linalg_" + n: "_linalg_" + n for n in (
     "maketrian", "potrf", "potri", "slogdet", "sumlogdiag", "syevd", "syrk", "trmm", "trsm")})
 
 
+# A function applied to every non-auxiliary input of the next node built (implicit
+# parameters included), set by `casting_inputs`: mixed precision's casts, placed as MXNet's
+# amp wrapper places them (after the node's name is drawn, before the node is built).
+INPUT_CAST: List[Optional[Callable[[Symbol], Symbol]]] = [None]
+
+
+@contextlib.contextmanager
+def casting_inputs(cast: Callable[[Symbol], Symbol]) -> Iterator[None]:
+    """`with casting_inputs(cast):` the node an operator function builds reads `cast(s)`
+    for each of its non-auxiliary inputs `s`."""
+    previous, INPUT_CAST[0] = INPUT_CAST[0], cast
+    try:
+        yield
+    finally:
+        INPUT_CAST[0] = previous
+
+
 def make_op_function(called: str, op: Optional[str] = None):
     """The function `mx.sym.<called>` creating operator `op` (by default `called` or its
     alias; MXNetError at once if tapegraph cannot load it)."""
@@ -124,6 +142,14 @@ def make_op_function(called: str, op: Optional[str] = None):
             mapping.check_arity(len(positional))
         except MXNetError as e:
             raise MXNetError("%s: %s" % (op, e)) from None
+        cast = INPUT_CAST[0]
+        if cast is not None:  # (amp.init(): every non-auxiliary input, implicit ones too)
+            aux = set(mapping.aux_positions(converted))
+            INPUT_CAST[0] = None  # (the casts are nodes too)
+            try:
+                positional = [s if k in aux else cast(s) for k, s in enumerate(positional)]
+            finally:
+                INPUT_CAST[0] = cast
         entries = [s._single() for s in positional]
         node = SymNode(op, node_name, converted, entries, mapping.num_outputs(converted),
                        raw=raw)

@@ -57,6 +57,12 @@ print(out.list_arguments())
 print([n for n in out.get_internals().list_outputs()])
 print(out.infer_type(data='float32', fc_weight='float32', fc_bias='float32'))
 print(fc.infer_type(data='float32', fc_weight='float32', fc_bias='float32')[1])
+# parameters the operator creates itself are cast too; auxiliary states are not
+fc1 = mx.sym.FullyConnected(data, num_hidden=4, name='fc1')
+net = mx.sym.BatchNorm(mx.sym.Activation(fc1, act_type='softrelu'), name='bn')
+print(net.list_arguments(), net.list_auxiliary_states())
+print(net.get_internals().list_outputs())
+print(fc1.infer_type(data='float32', fc1_weight='float32', fc1_bias='float32')[1])
 
 # dynamic loss scaling with a Gluon Trainer (float32 parameters and computation)
 w = gluon.Parameter('w', shape=(3,), init=mx.init.Constant(1.0))
