@@ -104,19 +104,26 @@ def col2im(data, output_size, kernel, stride=(), dilate=(), pad=(), out=None, **
 # ---------------------------------------------------------------- grids and sampling
 
 
+def _affine_target(matrices, target_shape):
+    """(H, W) of an affine grid, checking the (N, 6) matrices (GridGenerator's messages,
+    which MXNet's SpatialTransformer gives too)."""
+    if matrices.ndim != 2 or matrices.shape[1] != 6:
+        raise MXNetError("GridGenerator: incorrect data shape[1], should be 6 (an "
+                         "(N, 6) affine matrix), got shape %s" % (matrices.shape,))
+    h, w = _pair(target_shape, "GridGenerator: target_shape")
+    if h <= 0 or w <= 0:
+        raise MXNetError("GridGenerator: affine needs target_shape=(H, W), got %r"
+                         % (target_shape,))
+    return h, w
+
+
 def GridGenerator(data, transform_type=None, target_shape=(0, 0), out=None, name=None, **kw):
     """A sampling grid (N, 2, H, W) of normalised (x, y) in [-1, 1]: 'affine' maps the
     target grid by the (N, 6) matrices in `data`; 'warp' adds the (N, 2, H, W) flow to the
     pixel grid (the registered operator, ir/ops/sampler.py)."""
     data = _as_inputs([data])[0]
     if transform_type == "affine":
-        if data.ndim != 2 or data.shape[1] != 6:
-            raise MXNetError("GridGenerator: incorrect data shape[1], should be 6 (an "
-                             "(N, 6) affine matrix), got shape %s" % (data.shape,))
-        h, w = _pair(target_shape, "GridGenerator: target_shape")
-        if h <= 0 or w <= 0:
-            raise MXNetError("GridGenerator: affine needs target_shape=(H, W), got %r"
-                             % (target_shape,))
+        h, w = _affine_target(data, target_shape)
         attrs = {"transform_type": "affine", "target_shape": (h, w)}
     elif transform_type == "warp":
         if data.ndim != 4 or data.shape[1] != 2:
@@ -150,13 +157,7 @@ def SpatialTransformer(data, loc, target_shape=(0, 0), transform_type=None, samp
         raise MXNetError("SpatialTransformer: transform_type must be 'affine' and sampler_type "
                          "'bilinear', got %r and %r" % (transform_type, sampler_type))
     data, loc = _as_inputs([data, loc])
-    if loc.ndim != 2 or loc.shape[1] != 6:
-        raise MXNetError("GridGenerator: incorrect data shape[1], should be 6 (an "
-                         "(N, 6) affine matrix), got shape %s" % (loc.shape,))
-    h, w = _pair(target_shape, "GridGenerator: target_shape")
-    if h <= 0 or w <= 0:
-        raise MXNetError("GridGenerator: affine needs target_shape=(H, W), got %r"
-                         % (target_shape,))
+    h, w = _affine_target(loc, target_shape)
     _check_ndim(data, 4, "BilinearSampler")
     attrs = {"target_shape": (h, w), "transform_type": "affine", "sampler_type": "bilinear"}
     if cudnn_off is not None:

@@ -203,11 +203,7 @@ def _encode_infer(ins: List[TensorType], attrs: Dict[str, Any]) -> List[TensorTy
         raise ShapeError("box_encode: samples and matches must be (B, N) = %s, got %s and %s"
                          % (a.shape[:2], s.shape, m.shape))
     for name, t in (("means", mu), ("stds", sd)):
-        try:
-            fits = np.broadcast_shapes(a.shape, t.shape) == a.shape
-        except ValueError:
-            fits = False
-        if not fits:
+        if not _broadcasts_to(t.shape, a.shape):
             raise ShapeError("box_encode: %s of shape %s do not broadcast to the anchors' "
                              "%s" % (name, t.shape, a.shape))
     return [a, a]
@@ -237,16 +233,19 @@ box_encode.gradient(zero_gradient)
 _DECODE = {"std0": 1.0, "std1": 1.0, "std2": 1.0, "std3": 1.0, "clip": -1.0, "format": "center"}
 
 
+def _broadcasts_to(shape, target) -> bool:
+    """Whether an array of `shape` broadcasts to `target` (without growing it)."""
+    try:
+        return np.broadcast_shapes(shape, target) == tuple(target)
+    except ValueError:
+        return False
+
+
 def _decode_infer(ins: List[TensorType], attrs: Dict[str, Any]) -> List[TensorType]:
     d, a = ins
     _check_format(attrs["format"], "box_decode")
-    fits = d.ndim == 3 and a.ndim == 3 and d.shape[-1] == 4 and a.shape[-1] == 4
-    if fits:
-        try:
-            fits = np.broadcast_shapes(d.shape, a.shape) == d.shape
-        except ValueError:
-            fits = False
-    if not fits:
+    if not (d.ndim == 3 and a.ndim == 3 and d.shape[-1] == 4 and a.shape[-1] == 4
+            and _broadcasts_to(a.shape, d.shape)):
         raise ShapeError("box_decode: data (B, N, 4) and anchors (1, N, 4) expected, got %s "
                          "and %s" % (d.shape, a.shape))
     return [d]

@@ -94,6 +94,18 @@ def _bilinear_grid(y, x, h, w):
     return np.where(out[..., None], 0, pos), np.where(out[..., None], 0.0, wts)
 
 
+def _bin_samples(rh, rw, ph, pw, sr):
+    """A region of rh x rw split into ph x pw bins, each sampled on a gh x gw grid (`sr`
+    per side, or ceil(bin size) when `sr` <= 0): (bin height, bin width, samples per bin,
+    the samples' offsets in a bin as (1, 1, gh, 1) rows and (1, 1, 1, gw) columns)."""
+    bh, bw = rh / ph, rw / pw
+    gh = sr if sr > 0 else int(math.ceil(rh / ph))
+    gw = sr if sr > 0 else int(math.ceil(rw / pw))
+    oy = (np.arange(gh)[None, None, :, None] + 0.5) * bh / gh
+    ox = (np.arange(gw)[None, None, None, :] + 0.5) * bw / gw
+    return bh, bw, max(gh * gw, 1), oy, ox
+
+
 def _align_triples(shape, boxes, a):
     n, c, h, w = shape
     ph, pw = pair(a["pooled_size"], "ROIAlign: pooled_size")
@@ -114,14 +126,10 @@ def _align_triples(shape, boxes, a):
         rw, rh = x2 - x1, y2 - y1
         if not a["aligned"]:
             rw, rh = max(rw, 1.0), max(rh, 1.0)
-        bh, bw = rh / ph, rw / pw
-        gh = sr if sr > 0 else int(math.ceil(rh / ph))
-        gw = sr if sr > 0 else int(math.ceil(rw / pw))
-        count = max(gh * gw, 1)
-        iy = np.arange(gh)[None, None, :, None]
-        ix = np.arange(gw)[None, None, None, :]
-        y = np.broadcast_to(y1 + i * bh + (iy + 0.5) * bh / gh, (ph, pw, gh, gw))
-        x = np.broadcast_to(x1 + j * bw + (ix + 0.5) * bw / gw, (ph, pw, gh, gw))
+        bh, bw, count, oy, ox = _bin_samples(rh, rw, ph, pw, sr)
+        shape = (ph, pw, oy.shape[2], ox.shape[3])
+        y = np.broadcast_to(y1 + i * bh + oy, shape)
+        x = np.broadcast_to(x1 + j * bw + ox, shape)
         pos, wt = _bilinear_grid(y, x, h, w)
         pos, wt = pos.reshape(1, ph, pw, -1), wt.reshape(1, ph, pw, -1) / count
         full = (cout, ph, pw, pos.shape[-1])
@@ -182,16 +190,12 @@ def _rroi_triples(shape, boxes, a):
         rw, rh = max(roi[3] * scale, 1.0), max(roi[4] * scale, 1.0)
         theta = roi[5] * math.pi / 180.0
         cos, sin = math.cos(theta), math.sin(theta)
-        bh, bw = rh / ph, rw / pw
-        gh = sr if sr > 0 else int(math.ceil(rh / ph))
-        gw = sr if sr > 0 else int(math.ceil(rw / pw))
-        count = max(gh * gw, 1)
-        iy = np.arange(gh)[None, None, :, None]
-        ix = np.arange(gw)[None, None, None, :]
-        yy = -rh / 2.0 + i * bh + (iy + 0.5) * bh / gh
-        xx = -rw / 2.0 + j * bw + (ix + 0.5) * bw / gw
-        y = np.broadcast_to(yy * cos - xx * sin + cy, (ph, pw, gh, gw))
-        x = np.broadcast_to(xx * cos + yy * sin + cx, (ph, pw, gh, gw))
+        bh, bw, count, oy, ox = _bin_samples(rh, rw, ph, pw, sr)
+        yy = -rh / 2.0 + i * bh + oy
+        xx = -rw / 2.0 + j * bw + ox
+        shape = (ph, pw, oy.shape[2], ox.shape[3])
+        y = np.broadcast_to(yy * cos - xx * sin + cy, shape)
+        x = np.broadcast_to(xx * cos + yy * sin + cx, shape)
         pos, wt = _bilinear_grid(y, x, h, w)
         pos, wt = pos.reshape(1, ph, pw, -1), wt.reshape(1, ph, pw, -1) / count
         full = (c, ph, pw, pos.shape[-1])

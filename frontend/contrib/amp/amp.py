@@ -110,19 +110,17 @@ def list_lp16_use_fp32_params(target_dtype: Any) -> Optional[Dict[str, Any]]:
 
 # ---------------------------------------------------------------- wrapping the operators
 def _cast(x: Any, dtype: np.dtype) -> Any:
-    """`x` cast to `dtype`: symbols always; arrays when they are float32 (MXNet casts
-    arrays on a CPU only from float32 or bfloat16, so float16 arrays stay float16 even
-    for the float32 operators)."""
-    if isinstance(x, Symbol):
-        return symbol.amp_cast(x, dtype=dtype.name)
+    """`x` cast to `dtype` when it is a float32 array (MXNet casts arrays on a CPU only
+    from float32 or bfloat16, so float16 arrays stay float16 even for the float32
+    operators); anything else unchanged. (Symbols: see `_casting_inputs`.)"""
     if isinstance(x, NDArray) and x.dtype != dtype and x.dtype == np.float32:
         return ndarray.amp_cast(x, dtype=dtype.name)
     return x
 
 
 def _casting(f: Callable, dtype: np.dtype, cond: Optional[Tuple[str, list]] = None):
-    """`f` with its array / symbol arguments cast to `dtype` (when `kwargs[cond[0]]` is
-    one of `cond[1]`, if `cond` is given)."""
+    """`mx.nd` operator `f` with its array arguments cast to `dtype` (when
+    `kwargs[cond[0]]` is one of `cond[1]`, if `cond` is given)."""
     def amp_wrapper(*args: Any, **kwargs: Any) -> Any:
         if cond is not None and kwargs.get(cond[0]) not in cond[1]:
             return f(*args, **kwargs)
